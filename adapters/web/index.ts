@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBody, sendJson } from "../../core/http-body.ts";
+import type { Adapter, ChannelHealth, InboundSink } from "../../core/types/adapter.ts";
+import { BridgeError } from "../../core/types/errors.ts";
+import type { Logger } from "../../core/types/logger.ts";
+import { toInboundMessage, webMessageSchema } from "./inbound.ts";
+import { chatPage } from "./page.ts";
+import { createSubscribers } from "./subscribers.ts";
+
+export interface WebAdapterDeps {
+  logger: Logger;
+  now?: () => number;
+  /** Interval of SSE keep-alive comments, which keep proxies from closing an idle stream. */
+  keepAliveMs?: number;
+}
+
+/** The built-in web chat: a page at `/`, a JSON API to post and an SSE stream to watch replies. */
+export function createWebAdapter(deps: WebAdapterDeps): Adapter {
+  const now = deps.now ?? Date.now;
+  const subscribers = createSubscribers();
+  let sink: InboundSink | undefined;
+  let health: ChannelHealth = { state: "starting" };
+  let keepAlive: NodeJS.Timeout | undefined;
+
+  const postMessage = async (request: IncomingMessage, response: ServerResponse) => {
+    if (!sink) return sendJson(response, 503, { error: "web chat is not started" });
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(request, 100_000)).toString("utf8"));
+    } catch (error) {
+      return sendJson(response, 400, { error: error instanceof BridgeError ? error.message : "body is not JSON" });
+    }
+    const parsed = webMessageSchema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return sendJson(response, 400, { error: `${issue.path.join(".") || "body"}: ${issue.message}` });
+    }
+    const receipt = await sink.receive(toInboundMessage(parsed.data, now()));
+    sendJson(response, 202, receipt);
+  };
+
+  const watch = (request: IncomingMessage, response: ServerResponse) => {
+    const conversationId = new URL(request.url ?? "/", "http://localhost").searchParams.get("conversationId");
+    if (!conversationId || !/^[A-Za-z0-9_-]{1,64}$/.test(conversationId)) {
+      return sendJson(response, 400, { error: "conversationId: expected 1-64 letters, digits, _ or -" });
+    }
+    response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    response.write(": connected\n\n");
+    subscribers.add(conversationId, response);
+  };
+
+  return {
+    platform: "web",
+    capabilities: { maxTextLength: 20_000, minEditIntervalMs: 100, hasButtons: false, hasThreads: false, hasVoiceOut: false },
+    routes: [
+      {
+        method: "GET",
+        path: "/",
+        isOwnerOnly: false,
+        handle: (_request, response) => {
+          response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+          response.end(chatPage);
+        },
+      },
+      { method: "POST", path: "/api/web/messages", isOwnerOnly: true, handle: postMessage },
+      { method: "GET", path: "/api/web/events", isOwnerOnly: true, handle: watch },
+    ],
+    async start(inboundSink) {
+      sink = inboundSink;
+      keepAlive = setInterval(() => subscribers.ping(), deps.keepAliveMs ?? 15_000);
+      health = { state: "ready" };
+    },
+    async stop() {
+      clearInterval(keepAlive);
+      subscribers.closeAll();
+      sink = undefined;
+      health = { state: "stopped" };
+    },
+    health: () => health,
+    async send(to, part) {
+      const messageId = randomUUID();
+      subscribers.publish(to.chatId, { type: "message", messageId, part });
+      return { conversation: to, messageId };
+    },
+    async edit(sent, part) {
+      subscribers.publish(sent.conversation.chatId, { type: "edit", messageId: sent.messageId, part });
+    },
+    async fetchMedia() {
+      throw new BridgeError("unsupported", "The web chat does not take attachments yet.");
+    },
+    async showTyping(to) {
+      subscribers.publish(to.chatId, { type: "typing" });
+    },
+  };
+}

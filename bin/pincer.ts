@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { loadConfig } from "../core/config.ts";
+import { createSqliteStore } from "../core/store/sqlite/index.ts";
+import { BridgeError } from "../core/types/errors.ts";
+import { startGateway } from "../gateway/gateway.ts";
+
+const usage = `Usage: pincer <command>
+
+Commands:
+  start                              run the gateway (default)
+  doctor                             check the configuration
+  pairing list                       list pending pairing requests
+  pairing approve <platform> <code>  admit the sender who got <code>
+  usage                              token usage (not available yet)`;
+
+async function start(): Promise<void> {
+  const gateway = await startGateway(loadConfig());
+  process.stdout.write(`Pincer is running at ${gateway.url}\n`);
+  const shutdown = async (signal: string) => {
+    gateway.logger.info({ signal }, "stopping");
+    await gateway.stop();
+    process.exit(0);
+  };
+  process.once("SIGINT", (signal) => void shutdown(signal));
+  process.once("SIGTERM", (signal) => void shutdown(signal));
+}
+
+async function pairing(action: string | undefined, args: string[]): Promise<number> {
+  const config = loadConfig();
+  const store = createSqliteStore(config.dataDir);
+  try {
+    if (action === "list") {
+      const pending = await store.pairing.listPending(Date.now());
+      if (pending.length === 0) process.stdout.write("No pending pairing requests.\n");
+      for (const request of pending) {
+        const expires = new Date(request.expiresAt).toISOString();
+        process.stdout.write(`${request.platform}\t${request.userId}\t${request.displayName}\t${request.code}\texpires ${expires}\n`);
+      }
+      return 0;
+    }
+    if (action === "approve" && args.length === 2) {
+      const [platform, code] = args as [string, string];
+      const approved = await store.pairing.approve(platform, code, Date.now());
+      if (!approved) {
+        process.stderr.write(`No pending pairing request with code ${code} on ${platform} (codes expire after an hour).\n`);
+        return 1;
+      }
+      process.stdout.write(`Approved ${approved.platform}:${approved.userId} (${approved.displayName}).\n`);
+      return 0;
+    }
+    process.stderr.write(`${usage}\n`);
+    return 2;
+  } finally {
+    store.close();
+  }
+}
+
+function doctor(): number {
+  const config = loadConfig();
+  process.stdout.write(
+    [
+      "Configuration is valid.",
+      `  listen:   http://${config.host}:${config.port}/`,
+      `  data:     ${config.dataDir}`,
+      `  agent:    ${config.agent}`,
+      `  channels: web`,
+      `  policy:   DMs ${config.policy.dm}, groups ${config.policy.group}`,
+    ].join("\n") + "\n",
+  );
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
+  const [command = "start", action, ...rest] = positionals;
+  if (values.help || command === "help") {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  switch (command) {
+    case "start":
+      await start();
+      return -1;
+    case "pairing":
+      return pairing(action, rest);
+    case "doctor":
+      return doctor();
+    case "usage":
+      process.stdout.write("Token usage arrives with budgets: nothing is recorded yet.\n");
+      return 0;
+    default:
+      process.stderr.write(`Unknown command: ${command}\n${usage}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    if (error instanceof BridgeError && error.code === "config") {
+      process.stderr.write(`pincer: configuration error: ${error.message}\n`);
+    } else {
+      process.stderr.write(`pincer: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }
+    process.exit(1);
+  },
+);

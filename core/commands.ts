@@ -1,0 +1,44 @@
+import { controlNames, type Command, type ControlName } from "./types/command.ts";
+import type { Attachment } from "./types/message.ts";
+
+const commandPattern = /^\/([a-z][a-z0-9_]*)(@\S+)?(?:\s+([\s\S]*))?$/i;
+
+/** What each control command does, for `/help`. */
+export const controlHelp: Record<ControlName, string> = {
+  help: "list the commands",
+  new: "start a fresh session (the agent forgets this conversation)",
+  stop: "stop the running reply at once",
+  status: "show the agent, model, session age and messages in the session",
+  usage: "show today's token usage (arrives with budgets)",
+  model: "show or switch the model (arrives with the LLM agent)",
+  agent: "show or switch the agent (arrives with routing)",
+};
+
+export const implementedControls: readonly ControlName[] = ["help", "new", "stop", "status"];
+
+function isControlName(name: string): name is ControlName {
+  return (controlNames as readonly string[]).includes(name);
+}
+
+/**
+ * A leading `/command` addresses the bot; `/command@Someone` is for another bot.
+ * Adapters rewrite `/command@OurBot` to `/command`, so any `@` suffix left here is someone else's.
+ */
+export function isBareCommand(text: string): boolean {
+  const match = commandPattern.exec(text.trim());
+  return match !== null && match[2] === undefined;
+}
+
+export function parseCommand(text: string, attachments: Attachment[]): Command {
+  const trimmed = text.trim();
+  const match = commandPattern.exec(trimmed);
+  if (match && match[2] === undefined) {
+    const name = match[1]!.toLowerCase();
+    const args = (match[3] ?? "").trim();
+    if (isControlName(name)) return { type: "control", name, args };
+    if ((name === "approve" || name === "deny") && /^[a-z0-9]{4,6}$/i.test(args)) {
+      return { type: "approval", requestId: args.toLowerCase(), isApproved: name === "approve" };
+    }
+  }
+  return { type: "prompt", text: trimmed, attachments };
+}

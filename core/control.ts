@@ -1,0 +1,55 @@
+import { controlHelp, implementedControls } from "./commands.ts";
+import type { Command } from "./types/command.ts";
+import { assertNever } from "./types/errors.ts";
+
+export interface ControlContext {
+  agentId: string;
+  model: string | undefined;
+  isRunning: boolean;
+  stopRun(): boolean;
+  endSession(): Promise<void>;
+  session(): Promise<{ createdAt: number; messageCount: number }>;
+  now: number;
+}
+
+function formatAge(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return "less than a minute";
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} days`;
+}
+
+export function helpText(): string {
+  const lines = implementedControls.map((name) => `/${name}: ${controlHelp[name]}`);
+  return ["Commands:", ...lines, "Anything else goes to the agent."].join("\n");
+}
+
+/** The answer to a control command; these never reach the agent. */
+export async function handleControl(command: Extract<Command, { type: "control" }>, context: ControlContext): Promise<string> {
+  switch (command.name) {
+    case "help":
+      return helpText();
+    case "stop":
+      return context.stopRun() ? "Stopped." : "Nothing is running.";
+    case "new":
+      await context.endSession();
+      return "Started a new session: I have forgotten this conversation.";
+    case "status": {
+      const session = await context.session();
+      return [
+        `Agent: ${context.agentId}`,
+        `Model: ${context.model ?? "none (built-in, offline)"}`,
+        `Session age: ${formatAge(context.now - session.createdAt)}`,
+        `Messages in session: ${session.messageCount}`,
+        `Running: ${context.isRunning ? "yes" : "no"}`,
+      ].join("\n");
+    }
+    case "usage":
+    case "model":
+    case "agent":
+      return `/${command.name} is not available in this version yet.`;
+    default:
+      return assertNever(command.name);
+  }
+}

@@ -1,0 +1,110 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import pRetry from "p-retry";
+import type { Metrics } from "./metrics.ts";
+import type { OutboxRow, OutboxStore } from "./store/store.ts";
+import type { Adapter, SentMessage } from "./types/adapter.ts";
+import type { ConversationRef } from "./types/conversation.ts";
+import { BridgeError, toBridgeError } from "./types/errors.ts";
+import type { Logger } from "./types/logger.ts";
+import type { ReplyPart } from "./types/reply.ts";
+
+export interface DeliveryOptions {
+  adapters: ReadonlyMap<string, Adapter>;
+  outbox: OutboxStore;
+  logger: Logger;
+  metrics: Metrics;
+  /** Immediate retries of one send before it is left to the background flush. */
+  retries?: number;
+  minRetryDelayMs?: number;
+  /** Attempts in all (immediate and background) before a part is marked failed. */
+  maxAttempts?: number;
+  now?: () => number;
+}
+
+/** Sends reply parts through the outbox: at most once per idempotency key, retried with backoff. */
+export interface Delivery {
+  /** Sends the part unless the key was sent before; undefined when the send failed for now. */
+  send(key: string, to: ConversationRef, part: ReplyPart): Promise<Delivered | undefined>;
+  /** Edits a message sent under `key`; failures are logged, the next edit or the final one carries the text. */
+  edit(key: string, sent: SentMessage, part: ReplyPart): Promise<void>;
+  /** Retries parts whose earlier sends failed (after a crash or an outage). */
+  flushDue(): Promise<number>;
+}
+
+export interface Delivered {
+  sent: SentMessage;
+  /** The key had been sent already (a re-run after a crash): nothing new went out. */
+  wasSentBefore: boolean;
+}
+
+const retryableCodes = new Set(["rate-limited", "upstream", "timeout", "internal"]);
+
+export function createDelivery(options: DeliveryOptions): Delivery {
+  const { adapters, outbox, logger, metrics } = options;
+  const retries = options.retries ?? 3;
+  const minRetryDelayMs = options.minRetryDelayMs ?? 500;
+  const maxAttempts = options.maxAttempts ?? 10;
+  const now = options.now ?? Date.now;
+
+  const adapterFor = (to: ConversationRef): Adapter => {
+    const adapter = adapters.get(to.platform);
+    if (!adapter) throw new BridgeError("internal", `No adapter for platform ${to.platform}`);
+    return adapter;
+  };
+
+  const withRetry = <T>(work: () => Promise<T>) =>
+    pRetry(work, {
+      retries,
+      minTimeout: minRetryDelayMs,
+      shouldRetry: ({ error }) => retryableCodes.has(toBridgeError(error).code),
+      onFailedAttempt: async ({ error }) => {
+        const retryAfterMs = toBridgeError(error).retryAfterMs;
+        if (retryAfterMs) await sleep(retryAfterMs);
+      },
+    });
+
+  const attempt = async (row: OutboxRow): Promise<SentMessage | undefined> => {
+    try {
+      const sent = await withRetry(() => adapterFor(row.conversation).send(row.conversation, row.part));
+      await outbox.markSent(row.key, sent.messageId, row.part);
+      metrics.messagesOut.inc({ platform: row.conversation.platform });
+      return sent;
+    } catch (thrown) {
+      const error = toBridgeError(thrown);
+      const attempts = row.attempts + retries + 1;
+      const isFinal = attempts >= maxAttempts || !retryableCodes.has(error.code);
+      const backoffMs = Math.min(60_000 * 2 ** Math.min(row.attempts, 6), 3_600_000);
+      await outbox.markFailedAttempt(row.key, error.message, now() + Math.max(backoffMs, error.retryAfterMs ?? 0), isFinal);
+      metrics.errors.inc({ code: error.code });
+      logger.error({ err: error, key: row.key, isFinal }, "send failed");
+      return undefined;
+    }
+  };
+
+  return {
+    async send(key, to, part) {
+      const row = await outbox.put(key, to, part, now());
+      if (row.status === "sent" && row.messageId !== undefined) {
+        return { sent: { conversation: to, messageId: row.messageId }, wasSentBefore: true };
+      }
+      if (row.status === "failed") return undefined;
+      const sent = await attempt({ ...row, part });
+      return sent && { sent, wasSentBefore: false };
+    },
+    async edit(key, sent, part) {
+      const adapter = adapterFor(sent.conversation);
+      if (!adapter.edit) return;
+      try {
+        await withRetry(() => adapter.edit!(sent, part));
+        await outbox.markSent(key, sent.messageId, part);
+      } catch (thrown) {
+        logger.warn({ err: toBridgeError(thrown), key }, "edit failed");
+      }
+    },
+    async flushDue() {
+      const due = await outbox.due(now(), 50);
+      for (const row of due) await attempt(row);
+      return due.length;
+    },
+  };
+}

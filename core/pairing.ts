@@ -1,0 +1,53 @@
+import { randomInt } from "node:crypto";
+import type { PairingStore } from "./store/store.ts";
+import type { InboundMessage } from "./types/message.ts";
+
+/** No look-alikes: no O, I, 0 or 1. */
+const codeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+export const pairingCodeLength = 8;
+export const pairingTtlMs = 60 * 60 * 1000;
+export const pairingResendMs = 10 * 60 * 1000;
+
+export function newPairingCode(): string {
+  let code = "";
+  for (let index = 0; index < pairingCodeLength; index += 1) code += codeAlphabet[randomInt(codeAlphabet.length)];
+  return code;
+}
+
+function pairingText(platform: string, code: string, expiresAt: number, now: number): string {
+  const minutes = Math.max(1, Math.round((expiresAt - now) / 60_000));
+  return [
+    `I don't know you yet. Your pairing code is **${code}** (valid for ${minutes} min).`,
+    `Ask the owner of this bot to run: \`npm run pincer -- pairing approve ${platform} ${code}\``,
+  ].join("\n");
+}
+
+/**
+ * The reply to an unknown direct-message sender, or undefined when they were told recently.
+ * One code per sender per hour; repeated at most once every 10 minutes.
+ */
+export async function pairingReply(
+  pairing: PairingStore,
+  message: InboundMessage,
+  now: number,
+): Promise<string | undefined> {
+  const platform = message.conversation.platform;
+  const existing = await pairing.find(platform, message.sender.id);
+  if (existing && existing.approvedAt === undefined && existing.expiresAt > now) {
+    if (now - existing.lastSentAt < pairingResendMs) return undefined;
+    await pairing.markSent(platform, message.sender.id, now);
+    return pairingText(platform, existing.code, existing.expiresAt, now);
+  }
+  const code = newPairingCode();
+  await pairing.save({
+    platform,
+    userId: message.sender.id,
+    displayName: message.sender.displayName,
+    code,
+    createdAt: now,
+    expiresAt: now + pairingTtlMs,
+    lastSentAt: now,
+    approvedAt: undefined,
+  });
+  return pairingText(platform, code, now + pairingTtlMs, now);
+}

@@ -1,0 +1,138 @@
+import type { Delivery } from "./delivery.ts";
+import { abortable } from "./abortable.ts";
+import { splitMarkdown } from "./markdown-split.ts";
+import type { Adapter, SentMessage } from "./types/adapter.ts";
+import type { AgentEvent } from "./types/agent.ts";
+import type { ConversationRef } from "./types/conversation.ts";
+import { assertNever } from "./types/errors.ts";
+import type { Logger } from "./types/logger.ts";
+
+export interface ResponderOptions {
+  adapter: Adapter;
+  delivery: Delivery;
+  logger: Logger;
+  /** How often the typing indicator is renewed while nothing is visible yet. */
+  typingIntervalMs?: number;
+  onFirstReply?: () => void;
+  onUsage?: (event: Extract<AgentEvent, { type: "usage" }>) => void;
+}
+
+export interface ResponseOutcome {
+  text: string;
+  isStopped: boolean;
+}
+
+interface ChunkState {
+  sent: SentMessage;
+  text: string;
+}
+
+/**
+ * Stage "respond": turns the agent's event stream into messages. On platforms that can edit,
+ * one message is posted and then edited as text streams, no more often than `minEditIntervalMs`
+ * and never before the previous edit settled; past `maxTextLength` the text continues in a new
+ * message, split on Markdown boundaries. Elsewhere the whole answer is sent at the end.
+ * Every part goes through the outbox under `${keyBase}:${n}`, so a re-run after a crash edits or
+ * skips what was already sent instead of sending it twice.
+ */
+export async function respond(
+  options: ResponderOptions,
+  to: ConversationRef,
+  keyBase: string,
+  events: AsyncIterable<AgentEvent>,
+  signal: AbortSignal,
+): Promise<ResponseOutcome> {
+  const { adapter, delivery, logger } = options;
+  const { maxTextLength, minEditIntervalMs } = adapter.capabilities;
+  const canStream = adapter.edit !== undefined;
+  const chunks: ChunkState[] = [];
+  let text = "";
+  let artifactCount = 0;
+  let lastSyncAt = 0;
+  let pendingSync: Promise<void> | undefined;
+  let syncTimer: NodeJS.Timeout | undefined;
+  let hasReplied = false;
+
+  const markReplied = () => {
+    if (hasReplied) return;
+    hasReplied = true;
+    options.onFirstReply?.();
+  };
+
+  const sync = async () => {
+    lastSyncAt = Date.now();
+    const pieces = text.trim() ? splitMarkdown(text, maxTextLength) : [];
+    for (const [index, piece] of pieces.entries()) {
+      const existing = chunks[index];
+      const part = { type: "markdown" as const, text: piece };
+      if (!existing) {
+        const delivered = await delivery.send(`${keyBase}:${index}`, to, part);
+        if (!delivered) return;
+        markReplied();
+        chunks[index] = { sent: delivered.sent, text: piece };
+        // A re-run after a crash finds the message already sent, with the text of the first run.
+        if (delivered.wasSentBefore && canStream) await delivery.edit(`${keyBase}:${index}`, delivered.sent, part);
+      } else if (existing.text !== piece && canStream) {
+        await delivery.edit(`${keyBase}:${index}`, existing.sent, part);
+        existing.text = piece;
+      }
+    }
+  };
+
+  const runSync = () => {
+    syncTimer = undefined;
+    pendingSync = sync().finally(() => {
+      pendingSync = undefined;
+    });
+  };
+
+  /** Schedules the next edit no sooner than `minEditIntervalMs` after the last one began, and only once it settled. */
+  const scheduleSync = () => {
+    if (!canStream || syncTimer || pendingSync) return;
+    const waitMs = Math.max(0, lastSyncAt + minEditIntervalMs - Date.now());
+    syncTimer = setTimeout(runSync, waitMs);
+  };
+
+  const typingIntervalMs = options.typingIntervalMs ?? 4000;
+  const showTyping = () => {
+    if (!adapter.showTyping || (canStream && hasReplied)) return;
+    adapter.showTyping(to).catch((error: unknown) => logger.debug({ err: error }, "typing indicator failed"));
+  };
+  showTyping();
+  const typingTimer = setInterval(showTyping, typingIntervalMs);
+
+  try {
+    for await (const event of abortable(events, signal)) {
+      switch (event.type) {
+        case "text-delta":
+          text += event.text;
+          scheduleSync();
+          break;
+        case "artifact":
+          artifactCount += 1;
+          if (await delivery.send(`${keyBase}:a${artifactCount}`, to, event.part)) markReplied();
+          break;
+        case "usage":
+          options.onUsage?.(event);
+          break;
+        case "status":
+        case "tool":
+          logger.debug({ event }, "agent progress");
+          break;
+        case "done":
+          break;
+        default:
+          assertNever(event);
+      }
+    }
+  } finally {
+    clearInterval(typingTimer);
+    clearTimeout(syncTimer);
+    syncTimer = undefined;
+    await pendingSync;
+  }
+  const isStopped = signal.aborted;
+  if (isStopped && text.trim()) text = `${text.trimEnd()} …`;
+  await sync();
+  return { text, isStopped };
+}

@@ -1,0 +1,85 @@
+import type { DatabaseSync } from "node:sqlite";
+import { conversationKey } from "../../types/conversation.ts";
+import type { InboundMessage } from "../../types/message.ts";
+import { inboxKey, type InboxRow, type InboxStatus, type InboxStore } from "../store.ts";
+import { inTransaction } from "./database.ts";
+
+interface InboxRecord {
+  key: string;
+  conversation_key: string;
+  message: string;
+  status: string;
+  received_at: number;
+}
+
+function toRow(record: InboxRecord): InboxRow {
+  return {
+    key: record.key,
+    conversationKey: record.conversation_key,
+    message: JSON.parse(record.message) as InboundMessage,
+    status: record.status as InboxStatus,
+    receivedAt: record.received_at,
+  };
+}
+
+export function createSqliteInbox(database: DatabaseSync): InboxStore {
+  const insert = database.prepare(
+    "INSERT INTO inbox (key, conversation_key, message, status, received_at) VALUES (?, ?, ?, 'received', ?) ON CONFLICT (key) DO NOTHING",
+  );
+  const setStatus = database.prepare("UPDATE inbox SET status = ? WHERE key = ?");
+  const selectQueued = database.prepare(
+    "SELECT * FROM inbox WHERE status = 'queued' AND conversation_key = ? ORDER BY seq",
+  );
+  const markRunning = database.prepare(
+    "UPDATE inbox SET status = 'running' WHERE status = 'queued' AND conversation_key = ?",
+  );
+  const countQueued = database.prepare("SELECT count(*) AS n FROM inbox WHERE status = 'queued'");
+  const anyQueued = database.prepare("SELECT 1 FROM inbox WHERE status = 'queued' AND conversation_key = ? LIMIT 1");
+  const requeue = database.prepare("UPDATE inbox SET status = 'queued' WHERE status = 'running'");
+  const selectReceived = database.prepare("SELECT * FROM inbox WHERE status = 'received' ORDER BY seq");
+  const selectQueuedConversations = database.prepare(
+    "SELECT DISTINCT conversation_key FROM inbox WHERE status = 'queued'",
+  );
+
+  return {
+    async insert(message: InboundMessage, receivedAt: number) {
+      // The raw platform payload can be large and is of no use after normalization: it is not kept.
+      const { raw: _raw, ...kept } = message;
+      const result = insert.run(
+        inboxKey(message.conversation.platform, message.id),
+        conversationKey(message.conversation),
+        JSON.stringify(kept),
+        receivedAt,
+      );
+      return result.changes === 1;
+    },
+    async setStatus(keys: readonly string[], status: InboxStatus) {
+      inTransaction(database, () => {
+        for (const key of keys) setStatus.run(status, key);
+      });
+    },
+    async claimQueued(conversation: string) {
+      return inTransaction(database, () => {
+        const rows = (selectQueued.all(conversation) as unknown as InboxRecord[]).map(toRow);
+        markRunning.run(conversation);
+        return rows.map((row) => ({ ...row, status: "running" as const }));
+      });
+    },
+    async hasQueued(conversation: string) {
+      return anyQueued.get(conversation) !== undefined;
+    },
+    async countQueued() {
+      return (countQueued.get() as { n: number }).n;
+    },
+    async recover() {
+      return inTransaction(database, () => {
+        requeue.run();
+        const received = (selectReceived.all() as unknown as InboxRecord[]).map(toRow);
+        const queuedConversations = (selectQueuedConversations.all() as { conversation_key: string }[]).map(
+          (row) => row.conversation_key,
+        );
+        return { received, queuedConversations };
+      });
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import type { DatabaseSync } from "node:sqlite";
+
+/** Append only: each entry moves the schema one version up (`PRAGMA user_version`). */
+const migrations: readonly string[] = [
+  `
+  CREATE TABLE inbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    conversation_key TEXT NOT NULL,
+    message TEXT NOT NULL,
+    status TEXT NOT NULL,
+    received_at INTEGER NOT NULL
+  );
+  CREATE INDEX inbox_by_status ON inbox (status, conversation_key, seq);
+
+  CREATE TABLE outbox (
+    key TEXT PRIMARY KEY,
+    conversation TEXT NOT NULL,
+    part TEXT NOT NULL,
+    status TEXT NOT NULL,
+    message_id TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    conversation_key TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    ended_at INTEGER
+  );
+  CREATE UNIQUE INDEX sessions_open ON sessions (conversation_key) WHERE ended_at IS NULL;
+
+  CREATE TABLE session_messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL REFERENCES sessions (id),
+    role TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX session_messages_by_session ON session_messages (session_id, seq);
+
+  CREATE TABLE runs (
+    ref TEXT PRIMARY KEY,
+    conversation_key TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    sender_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    inbox_keys TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    outcome TEXT,
+    detail TEXT
+  );
+
+  CREATE TABLE pairing (
+    platform TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    code TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    last_sent_at INTEGER NOT NULL,
+    approved_at INTEGER,
+    PRIMARY KEY (platform, user_id)
+  );
+  `,
+];
+
+export function migrate(database: DatabaseSync): void {
+  const row = database.prepare("PRAGMA user_version").get() as { user_version: number };
+  for (let version = row.user_version; version < migrations.length; version += 1) {
+    database.exec("BEGIN");
+    try {
+      database.exec(migrations[version]!);
+      database.exec(`PRAGMA user_version = ${version + 1}`);
+      database.exec("COMMIT");
+    } catch (error) {
+      database.exec("ROLLBACK");
+      throw error;
+    }
+  }
+}
+
+export const schemaVersion = migrations.length;

@@ -1,0 +1,47 @@
+import { randomUUID } from "node:crypto";
+import type { DatabaseSync } from "node:sqlite";
+import type { SessionMessage, SessionRole } from "../../types/agent.ts";
+import type { SessionStore } from "../store.ts";
+
+export function createSqliteSessions(database: DatabaseSync): SessionStore {
+  const selectOpen = database.prepare(
+    "SELECT id, created_at FROM sessions WHERE conversation_key = ? AND ended_at IS NULL",
+  );
+  const insert = database.prepare(
+    "INSERT INTO sessions (id, conversation_key, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+  );
+  const end = database.prepare(
+    "UPDATE sessions SET ended_at = ? WHERE conversation_key = ? AND ended_at IS NULL",
+  );
+  const append = database.prepare(
+    "INSERT INTO session_messages (session_id, role, text, created_at) VALUES (?, ?, ?, ?)",
+  );
+  const recent = database.prepare(
+    "SELECT role, text, created_at FROM session_messages WHERE session_id = ? ORDER BY seq DESC LIMIT ?",
+  );
+  const count = database.prepare("SELECT count(*) AS n FROM session_messages WHERE session_id = ?");
+
+  return {
+    async current(conversationKey: string, now: number, historyLimit: number) {
+      let open = selectOpen.get(conversationKey) as { id: string; created_at: number } | undefined;
+      if (!open) {
+        insert.run(randomUUID(), conversationKey, now);
+        open = selectOpen.get(conversationKey) as { id: string; created_at: number };
+      }
+      const rows = recent.all(open.id, historyLimit) as { role: string; text: string; created_at: number }[];
+      const history: SessionMessage[] = rows
+        .reverse()
+        .map((row) => ({ role: row.role as SessionRole, text: row.text, createdAt: row.created_at }));
+      return { id: open.id, conversationKey, createdAt: open.created_at, history };
+    },
+    async end(conversationKey: string, now: number) {
+      end.run(now, conversationKey);
+    },
+    async append(sessionId: string, message: SessionMessage) {
+      append.run(sessionId, message.role, message.text, message.createdAt);
+    },
+    async countMessages(sessionId: string) {
+      return (count.get(sessionId) as { n: number }).n;
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import type { SessionInfo, SessionMessage } from "../types/agent.ts";
+import type { ConversationRef } from "../types/conversation.ts";
+import type { InboundMessage } from "../types/message.ts";
+import type { ReplyPart } from "../types/reply.ts";
+
+/**
+ * The store port: all state that must survive a crash or be shared by several gateway processes.
+ * Async so that a networked implementation (Postgres, Redis) can replace the SQLite one.
+ */
+export interface Store {
+  inbox: InboxStore;
+  outbox: OutboxStore;
+  sessions: SessionStore;
+  audit: AuditStore;
+  pairing: PairingStore;
+  close(): void;
+}
+
+/** received → (policy, parse) → queued → running → done; or ignored. */
+export type InboxStatus = "received" | "queued" | "running" | "done" | "ignored";
+
+export interface InboxRow {
+  key: string;
+  conversationKey: string;
+  message: InboundMessage;
+  status: InboxStatus;
+  receivedAt: number;
+}
+
+export interface InboxStore {
+  /** Records the message unless (platform, id) is already there; false for a duplicate. */
+  insert(message: InboundMessage, receivedAt: number): Promise<boolean>;
+  setStatus(keys: readonly string[], status: InboxStatus): Promise<void>;
+  /** Moves every queued row of the conversation to running and returns them in arrival order. */
+  claimQueued(conversationKey: string): Promise<InboxRow[]>;
+  hasQueued(conversationKey: string): Promise<boolean>;
+  countQueued(): Promise<number>;
+  /** Crash recovery: running rows go back to queued; returns received and queued rows to resume. */
+  recover(): Promise<{ received: InboxRow[]; queuedConversations: string[] }>;
+}
+
+export type OutboxStatus = "pending" | "sent" | "failed";
+
+export interface OutboxRow {
+  key: string;
+  conversation: ConversationRef;
+  part: ReplyPart;
+  status: OutboxStatus;
+  messageId: string | undefined;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | undefined;
+}
+
+export interface OutboxStore {
+  /** Inserts a pending row unless the key exists; returns the row as stored. */
+  put(key: string, conversation: ConversationRef, part: ReplyPart, now: number): Promise<OutboxRow>;
+  markSent(key: string, messageId: string, part: ReplyPart): Promise<void>;
+  markFailedAttempt(key: string, error: string, nextAttemptAt: number, isFinal: boolean): Promise<void>;
+  /** Pending rows whose next attempt is due. */
+  due(now: number, limit: number): Promise<OutboxRow[]>;
+}
+
+export interface SessionStore {
+  /** The conversation's open session, opened now if there is none. */
+  current(conversationKey: string, now: number, historyLimit: number): Promise<SessionInfo>;
+  end(conversationKey: string, now: number): Promise<void>;
+  append(sessionId: string, message: SessionMessage): Promise<void>;
+  countMessages(sessionId: string): Promise<number>;
+}
+
+export interface RunRecord {
+  ref: string;
+  conversationKey: string;
+  sessionId: string;
+  senderId: string;
+  agentId: string;
+  inboxKeys: string[];
+  startedAt: number;
+}
+
+export type RunOutcome = "ok" | "stopped" | "error";
+
+export interface AuditStore {
+  startRun(run: RunRecord): Promise<void>;
+  finishRun(ref: string, outcome: RunOutcome, endedAt: number, detail?: string): Promise<void>;
+}
+
+export interface PairingRequest {
+  platform: string;
+  userId: string;
+  displayName: string;
+  code: string;
+  createdAt: number;
+  expiresAt: number;
+  lastSentAt: number;
+  approvedAt: number | undefined;
+}
+
+export interface PairingStore {
+  find(platform: string, userId: string): Promise<PairingRequest | undefined>;
+  /** Inserts or replaces the sender's request (an expired one is replaced by a new code). */
+  save(request: PairingRequest): Promise<void>;
+  markSent(platform: string, userId: string, sentAt: number): Promise<void>;
+  /** Approves an unexpired request by code; returns it, or undefined when none matches. */
+  approve(platform: string, code: string, now: number): Promise<PairingRequest | undefined>;
+  listPending(now: number): Promise<PairingRequest[]>;
+}
+
+export function inboxKey(platform: string, id: string): string {
+  return `${platform}:${id}`;
+}

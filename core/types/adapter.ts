@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ConversationRef } from "./conversation.ts";
+import type { InboundMessage, MediaRef } from "./message.ts";
+import type { ReplyPart } from "./reply.ts";
+
+/** What a platform can do, as data: core reads this instead of asking which platform it is. */
+export interface Capabilities {
+  maxTextLength: number;
+  /** Streaming edits are sent no more often than this. */
+  minEditIntervalMs: number;
+  hasButtons: boolean;
+  hasThreads: boolean;
+  hasVoiceOut: boolean;
+}
+
+export interface SentMessage {
+  conversation: ConversationRef;
+  messageId: string;
+}
+
+export interface InboundReceipt {
+  isDuplicate: boolean;
+}
+
+/** Given to `adapter.start`: the adapter acknowledges the platform only after `receive` resolved. */
+export interface InboundSink {
+  receive(message: InboundMessage): Promise<InboundReceipt>;
+}
+
+export type ChannelState = "starting" | "ready" | "error" | "stopped";
+
+export interface ChannelHealth {
+  state: ChannelState;
+  detail?: string;
+}
+
+export interface HttpRoute {
+  method: "GET" | "POST";
+  path: string;
+  /** When true, the route needs `Authorization: Bearer $PINCER_ADMIN_TOKEN` if the server is not on loopback. */
+  isOwnerOnly: boolean;
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void> | void;
+}
+
+export interface FetchedMedia {
+  bytes: Uint8Array;
+  mimeType: string;
+  fileName?: string;
+}
+
+export interface Adapter {
+  platform: string;
+  capabilities: Capabilities;
+  /** Routes served by the gateway's one HTTP server (webhooks, the web chat). */
+  routes?: HttpRoute[];
+  start(sink: InboundSink, signal: AbortSignal): Promise<void>;
+  stop(): Promise<void>;
+  health(): ChannelHealth;
+  send(to: ConversationRef, part: ReplyPart): Promise<SentMessage>;
+  /** Present when the platform can edit a sent message; streaming needs it. */
+  edit?(sent: SentMessage, part: ReplyPart): Promise<void>;
+  fetchMedia(ref: MediaRef): Promise<FetchedMedia>;
+  showTyping?(to: ConversationRef): Promise<void>;
+}

@@ -1,0 +1,9 @@
+import type { Attachment } from "./message.ts";
+
+export const controlNames = ["new", "stop", "status", "usage", "model", "agent", "help"] as const;
+export type ControlName = (typeof controlNames)[number];
+
+export type Command =
+  | { type: "prompt"; text: string; attachments: Attachment[] }
+  | { type: "control"; name: ControlName; args: string }
+  | { type: "approval"; requestId: string; isApproved: boolean };

@@ -1,0 +1,67 @@
+import type { ConversationRef } from "./conversation.ts";
+
+export type Segment =
+  | { type: "text"; text: string }
+  | { type: "mention"; userId: string; text: string; isSelf: boolean }
+  | { type: "mention-all"; text: string }
+  | { type: "link"; url: string; text: string };
+
+/** Where an adapter can fetch the bytes later (`adapter.fetchMedia`); never the bytes themselves. */
+export interface MediaRef {
+  platform: string;
+  id: string;
+  url?: string;
+  mimeType?: string;
+  sizeBytes?: number;
+  fileName?: string;
+}
+
+export type Attachment =
+  | { type: "image"; media: MediaRef; width?: number; height?: number }
+  | { type: "audio"; media: MediaRef; isVoiceNote: boolean; durationSec?: number; transcript?: string }
+  | { type: "video"; media: MediaRef; durationSec?: number }
+  | { type: "file"; media: MediaRef };
+
+export interface Sender {
+  id: string;
+  displayName: string;
+  isBot: boolean;
+}
+
+export interface ReplyTo {
+  messageId: string;
+  /** The replied-to message was sent by this bot: replying to it addresses the bot. */
+  isToSelf: boolean;
+  text?: string;
+}
+
+export interface InboundMessage {
+  /** Unique per platform: the inbox dedupes on (platform, id). */
+  id: string;
+  conversation: ConversationRef;
+  sender: Sender;
+  /** Epoch milliseconds. */
+  sentAt: number;
+  segments: Segment[];
+  attachments: Attachment[];
+  replyTo?: ReplyTo;
+  raw?: unknown;
+}
+
+export function plainText(segments: readonly Segment[]): string {
+  return segments.map((segment) => segment.text).join("");
+}
+
+/** The text meant for the agent: mentions of the bot itself are dropped. */
+export function promptText(segments: readonly Segment[]): string {
+  return segments
+    .filter((segment) => !(segment.type === "mention" && segment.isSelf))
+    .map((segment) => segment.text)
+    .join("")
+    .replace(/[ \t]{2,}/g, " ")
+    .trim();
+}
+
+export function mentionsBot(message: InboundMessage): boolean {
+  return message.segments.some((segment) => segment.type === "mention" && segment.isSelf);
+}

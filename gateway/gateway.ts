@@ -1,0 +1,104 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { DestinationStream } from "pino";
+import { createBuiltinAgent } from "../agents/builtin/index.ts";
+import { createWebAdapter } from "../adapters/web/index.ts";
+import { webOwnerId } from "../adapters/web/inbound.ts";
+import type { Config } from "../core/config.ts";
+import { createDelivery } from "../core/delivery.ts";
+import { createLogger } from "../core/logger.ts";
+import { createMetrics } from "../core/metrics.ts";
+import { createPipeline, type Pipeline } from "../core/pipeline.ts";
+import type { Store } from "../core/store/store.ts";
+import { createSqliteStore } from "../core/store/sqlite/index.ts";
+import type { Adapter } from "../core/types/adapter.ts";
+import type { Agent } from "../core/types/agent.ts";
+import type { Logger } from "../core/types/logger.ts";
+import { createAdminRoutes } from "./admin-routes.ts";
+import { createHttpApp } from "./http.ts";
+
+export interface GatewayOptions {
+  /** Replaces the agent chosen by `PINCER_AGENT`. */
+  agent?: Agent;
+  logDestination?: DestinationStream;
+  /** How often unsent replies are retried. */
+  outboxFlushMs?: number;
+}
+
+export interface Gateway {
+  url: string;
+  store: Store;
+  pipeline: Pipeline;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+function createAgent(config: Config): Agent {
+  switch (config.agent) {
+    case "builtin":
+      return createBuiltinAgent();
+  }
+}
+
+/** Wires store, adapters, agent and pipeline, and serves them on one HTTP server. */
+export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: config.secrets,
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
+  const store = createSqliteStore(config.dataDir);
+  const metrics = createMetrics(() => store.inbox.countQueued());
+  const adapterList: Adapter[] = [createWebAdapter({ logger: logger.child({ channel: "web" }) })];
+  const adapters = new Map(adapterList.map((adapter) => [adapter.platform, adapter]));
+  const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics });
+  const agent = options.agent ?? createAgent(config);
+  const pipeline = createPipeline({
+    store,
+    adapters,
+    agent,
+    delivery,
+    metrics,
+    logger,
+    policy: { ...config.policy, owners: [`web:${webOwnerId}`] },
+  });
+
+  const app = createHttpApp({
+    adapters: adapterList,
+    routes: createAdminRoutes(store),
+    metrics,
+    adminToken: config.adminToken,
+    logger,
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}/`;
+
+  const lifetime = new AbortController();
+  for (const adapter of adapterList) await adapter.start(pipeline, lifetime.signal);
+  await pipeline.recover();
+  const flushTimer = setInterval(() => {
+    delivery.flushDue().catch((error: unknown) => logger.error({ err: error }, "outbox flush failed"));
+  }, options.outboxFlushMs ?? 10_000);
+  flushTimer.unref();
+  logger.info({ url, agent: agent.id, dataDir: config.dataDir, channels: [...adapters.keys()] }, "Pincer is ready");
+
+  return {
+    url,
+    store,
+    pipeline,
+    logger,
+    async stop() {
+      clearInterval(flushTimer);
+      lifetime.abort();
+      await pipeline.stop();
+      for (const adapter of adapterList) await adapter.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { afterEach, describe, expect, it } from "vitest";
+import { openSse } from "../support/sse.ts";
+import { tempDataDir } from "../support/web-chat-client.ts";
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill("SIGKILL");
+});
+
+/** Runs `pincer start` as its own process and resolves with its URL. */
+async function startProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["bin/pincer.ts", "start"], {
+    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.push(child);
+  let output = "";
+  for await (const chunk of child.stdout!) {
+    output += String(chunk);
+    const url = /Pincer is running at (\S+)/.exec(output)?.[1];
+    if (url) return { child, url };
+  }
+  throw new Error(`gateway exited before it was ready: ${output}`);
+}
+
+async function post(url: string, messageId: string, text: string) {
+  await fetch(`${url}api/web/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ conversationId: "c1", messageId, text }),
+  });
+}
+
+describe("a crash in the middle of a reply", () => {
+  it("finishes the reply after a restart by editing the message already sent, never sending it twice", async () => {
+    const dataDir = tempDataDir();
+    const words = Array.from({ length: 600 }, (_, index) => `w${index}`).join(" ");
+
+    const first = await startProcess(dataDir);
+    const before = await openSse(`${first.url}api/web/events?conversationId=c1`);
+    await post(first.url, "m1", `/echo ${words}`);
+    await before.waitFor((events) => events.some((event) => event.event === "message"));
+    const firstMessageId = (before.events.find((event) => event.event === "message")!.data as { messageId: string }).messageId;
+    first.child.kill("SIGKILL");
+    await once(first.child, "exit");
+    await before.close();
+
+    const second = await startProcess(dataDir);
+    const after = await openSse(`${second.url}api/web/events?conversationId=c1`);
+    await post(second.url, "m1", `/echo ${words}`); // the platform retries the same message: a duplicate
+    await after.waitFor(
+      (events) => events.some((event) => event.event === "edit" && (event.data as { part: { text: string } }).part.text === words),
+      20_000,
+    );
+    await post(second.url, "m2", "/echo marker");
+    await after.waitFor((events) => events.some((event) => event.event === "message" && JSON.stringify(event.data).includes("marker")));
+    const newMessages = after.events.filter((event) => event.event === "message");
+    expect(newMessages).toHaveLength(1); // only the marker's reply: the long answer was not sent again
+    const edited = after.events.filter((event) => event.event === "edit").map((event) => (event.data as { messageId: string }).messageId);
+    expect(new Set(edited)).toEqual(new Set([firstMessageId]));
+    await after.close();
+  }, 30_000);
+});

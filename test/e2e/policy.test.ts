@@ -1,0 +1,136 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import { createBuiltinAgent } from "../../agents/builtin/index.ts";
+import { createDelivery } from "../../core/delivery.ts";
+import { createLogger } from "../../core/logger.ts";
+import { createMetrics } from "../../core/metrics.ts";
+import { createPipeline, type Pipeline } from "../../core/pipeline.ts";
+import type { PolicySettings } from "../../core/policy.ts";
+import { createSqliteStore } from "../../core/store/sqlite/index.ts";
+import type { Store } from "../../core/store/store.ts";
+import { createChatPlatform } from "../fakes/chat-platform.ts";
+import { collectingLog, tempDataDir } from "../support/web-chat-client.ts";
+
+const run = promisify(execFile);
+
+interface Harness {
+  platform: ReturnType<typeof createChatPlatform>;
+  pipeline: Pipeline;
+  store: Store;
+  dataDir: string;
+}
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.pipeline.stop();
+  harness?.store.close();
+  harness = undefined;
+});
+
+async function startPipeline(policy: Partial<PolicySettings> = {}): Promise<Harness> {
+  const dataDir = tempDataDir();
+  const store = createSqliteStore(dataDir);
+  const platform = createChatPlatform();
+  const adapters = new Map([[platform.adapter.platform, platform.adapter]]);
+  const logger = createLogger({ level: "warn", secrets: [], destination: collectingLog().destination });
+  const metrics = createMetrics(() => store.inbox.countQueued());
+  const pipeline = createPipeline({
+    store,
+    adapters,
+    agent: createBuiltinAgent({ deltaDelayMs: 0 }),
+    delivery: createDelivery({ adapters, outbox: store.outbox, logger, metrics }),
+    metrics,
+    logger,
+    policy: { dm: "pairing", group: "mention", allowFrom: [], admins: [], owners: [], ...policy },
+  });
+  await platform.adapter.start(pipeline, new AbortController().signal);
+  harness = { platform, pipeline, store, dataDir };
+  return harness;
+}
+
+async function say(h: Harness, ...args: Parameters<Harness["platform"]["text"]>) {
+  await h.platform.deliver(h.platform.text(...args));
+  await h.pipeline.idle();
+}
+
+describe("direct messages from unknown senders (pairing)", () => {
+  it("answers an unknown sender with a pairing code and runs no agent", async () => {
+    const h = await startPipeline();
+    await say(h, "alice", "/echo let me in");
+    expect(h.platform.texts()).toHaveLength(1);
+    const code = /\*\*([A-HJ-NP-Z2-9]{8})\*\*/.exec(h.platform.texts()[0]!)?.[1];
+    expect(code).toBeDefined();
+    expect(h.platform.texts()[0]).toContain(`pairing approve chat ${code}`);
+    expect(h.platform.texts().join()).not.toContain("let me in");
+  });
+
+  it("repeats the same code, not a new one, and not on every message", async () => {
+    const h = await startPipeline();
+    await say(h, "alice", "hi");
+    await say(h, "alice", "hello?");
+    expect(h.platform.texts()).toHaveLength(1);
+    expect((await h.store.pairing.listPending(Date.now())).map((request) => request.userId)).toEqual(["alice"]);
+  });
+
+  it("runs the agent for the next message once the owner approves with the CLI, without a restart", async () => {
+    const h = await startPipeline();
+    await say(h, "alice", "hi");
+    const [request] = await h.store.pairing.listPending(Date.now());
+    const cli = ["bin/pincer.ts", "pairing"];
+    const env = { ...process.env, DATA_DIR: h.dataDir };
+    const listed = await run(process.execPath, [...cli, "list"], { env });
+    expect(listed.stdout).toContain(`chat\talice\tUser alice\t${request!.code}`);
+    const approved = await run(process.execPath, [...cli, "approve", "chat", request!.code], { env });
+    expect(approved.stdout).toContain("Approved chat:alice");
+    await say(h, "alice", "/echo now I am in");
+    expect(h.platform.texts().at(-1)).toBe("now I am in");
+  });
+
+  it("refuses an unknown code in the CLI with a non-zero exit", async () => {
+    const h = await startPipeline();
+    await expect(
+      run(process.execPath, ["bin/pincer.ts", "pairing", "approve", "chat", "ABCDEFGH"], { env: { ...process.env, DATA_DIR: h.dataDir } }),
+    ).rejects.toMatchObject({ code: 1 });
+  });
+
+  it("admits PINCER_ALLOW_FROM senders and drops the rest in allowlist mode", async () => {
+    const h = await startPipeline({ dm: "allowlist", allowFrom: ["chat:bob"] });
+    await say(h, "mallory", "/echo hi");
+    await say(h, "bob", "/echo hi bob");
+    expect(h.platform.texts()).toEqual(["hi bob"]);
+  });
+});
+
+describe("groups (mention policy)", () => {
+  const group = { chat: "team", kind: "group" as const };
+
+  it("does not run for messages that do not address the bot", async () => {
+    const h = await startPipeline();
+    await say(h, "carol", "lunch anyone?", group);
+    expect(h.platform.sent).toHaveLength(0);
+  });
+
+  it("runs for a mention of the bot, a reply to the bot and a bare /command, not for /cmd@OtherBot", async () => {
+    const h = await startPipeline();
+    await h.platform.deliver(
+      h.platform.message({
+        from: "carol",
+        ...group,
+        segments: [
+          { type: "mention", userId: "bot", text: "@pincer", isSelf: true },
+          { type: "text", text: " /echo via mention" },
+        ],
+      }),
+    );
+    await h.pipeline.idle();
+    await say(h, "carol", "/echo via reply", { ...group, replyToBot: true });
+    await say(h, "carol", "/echo via command", group);
+    await say(h, "carol", "/echo@OtherBot not for us", group);
+    await h.platform.deliver(
+      h.platform.message({ from: "carol", ...group, segments: [{ type: "mention-all", text: "@all" }, { type: "text", text: " /echo everyone" }] }),
+    );
+    await h.pipeline.idle();
+    expect(h.platform.texts()).toEqual(["via mention", "via reply", "via command"]);
+  });
+});

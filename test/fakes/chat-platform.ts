@@ -1,0 +1,68 @@
+import { randomUUID } from "node:crypto";
+import type { Adapter, InboundSink, SentMessage } from "../../core/types/adapter.ts";
+import type { ConversationRef } from "../../core/types/conversation.ts";
+import type { InboundMessage, Segment } from "../../core/types/message.ts";
+import type { ReplyPart } from "../../core/types/reply.ts";
+
+export interface Delivered {
+  to: ConversationRef;
+  messageId: string;
+  part: ReplyPart;
+}
+
+/**
+ * A stand-in chat platform for pipeline tests, until real platform fakes exist: it records what
+ * the bot sent and builds inbound messages the way an adapter would.
+ */
+export function createChatPlatform(platform = "chat") {
+  const sent: Delivered[] = [];
+  let sink: InboundSink | undefined;
+  let sequence = 0;
+  const adapter: Adapter = {
+    platform,
+    capabilities: { maxTextLength: 4000, minEditIntervalMs: 0, hasButtons: false, hasThreads: false, hasVoiceOut: false },
+    async start(inboundSink) {
+      sink = inboundSink;
+    },
+    async stop() {},
+    health: () => ({ state: "ready" }),
+    async send(to, part): Promise<SentMessage> {
+      const messageId = randomUUID();
+      sent.push({ to, messageId, part });
+      return { conversation: to, messageId };
+    },
+    async fetchMedia() {
+      throw new Error("no media here");
+    },
+  };
+  const message = (options: {
+    from: string;
+    chat?: string;
+    kind?: "direct" | "group";
+    segments: Segment[];
+    replyToBot?: boolean;
+  }): InboundMessage => {
+    sequence += 1;
+    return {
+      id: `m${sequence}`,
+      conversation: { platform, chatId: options.chat ?? options.from, kind: options.kind ?? "direct" },
+      sender: { id: options.from, displayName: `User ${options.from}`, isBot: false },
+      sentAt: Date.now(),
+      segments: options.segments,
+      attachments: [],
+      ...(options.replyToBot ? { replyTo: { messageId: "b1", isToSelf: true } } : {}),
+    };
+  };
+  return {
+    adapter,
+    sent,
+    texts: () => sent.map((entry) => ("text" in entry.part ? entry.part.text : entry.part.type)),
+    message,
+    text: (from: string, text: string, extra: { chat?: string; kind?: "direct" | "group"; replyToBot?: boolean } = {}) =>
+      message({ from, segments: [{ type: "text", text }], ...extra }),
+    async deliver(inbound: InboundMessage) {
+      if (!sink) throw new Error("adapter not started");
+      return sink.receive(inbound);
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { AddressInfo } from "node:net";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../../core/logger.ts";
+import { createMetrics } from "../../core/metrics.ts";
+import { createHttpApp } from "../../gateway/http.ts";
+import { createChatPlatform } from "../fakes/chat-platform.ts";
+import { collectingLog } from "../support/web-chat-client.ts";
+
+describe("GET /readyz", () => {
+  it("answers 503 naming each channel's state when one is not connected", async () => {
+    const connected = createChatPlatform("web").adapter;
+    const down = { ...createChatPlatform("telegram").adapter, health: () => ({ state: "error" as const, detail: "409 Conflict: another poller" }) };
+    const app = createHttpApp({
+      adapters: [connected, down],
+      routes: [],
+      metrics: createMetrics(async () => 0),
+      adminToken: undefined,
+      logger: createLogger({ level: "silent", secrets: [], destination: collectingLog().destination }),
+    });
+    const server = app.listen(0, "127.0.0.1");
+    await new Promise((resolve) => server.once("listening", resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/readyz`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({
+        status: "not ready",
+        channels: { web: { state: "ready" }, telegram: { state: "error", detail: "409 Conflict: another poller" } },
+      });
+    } finally {
+      server.close();
+    }
+  });
+});

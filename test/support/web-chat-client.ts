@@ -1,0 +1,78 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { loadConfig, type Env } from "../../core/config.ts";
+import type { ReplyPart } from "../../core/types/reply.ts";
+import { startGateway, type Gateway, type GatewayOptions } from "../../gateway/gateway.ts";
+import { openSse, type SseEvent } from "./sse.ts";
+
+export interface BotMessage {
+  messageId: string;
+  /** The part as last sent or edited. */
+  part: ReplyPart;
+  edits: number;
+}
+
+/** Log lines written by the gateway, kept for assertions. */
+export function collectingLog() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).split("\n").filter(Boolean));
+      done();
+    },
+  });
+  return { lines, destination };
+}
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), "pincer-test-"));
+}
+
+/** Starts a real gateway on an ephemeral port with a fresh data directory. */
+export async function startTestGateway(env: Env = {}, options: GatewayOptions = {}) {
+  const log = collectingLog();
+  const gateway = await startGateway(
+    loadConfig({ DATA_DIR: tempDataDir(), PORT: "0", LOG_LEVEL: "info", ...env }),
+    { logDestination: log.destination, ...options },
+  );
+  return { gateway, log };
+}
+
+/** A person in the web chat: says things and reads what the bot shows, as the page would. */
+export async function openWebChat(gateway: Gateway, conversationId = randomUUID().replaceAll("-", ""), token?: string) {
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const stream = await openSse(`${gateway.url}api/web/events?conversationId=${conversationId}`, auth);
+
+  const botMessages = (events: readonly SseEvent[] = stream.events): BotMessage[] => {
+    const byId = new Map<string, BotMessage>();
+    for (const { event, data } of events) {
+      const payload = data as { messageId: string; part: ReplyPart };
+      if (event === "message") byId.set(payload.messageId, { messageId: payload.messageId, part: payload.part, edits: 0 });
+      if (event === "edit") {
+        const message = byId.get(payload.messageId);
+        if (message) byId.set(payload.messageId, { ...message, part: payload.part, edits: message.edits + 1 });
+      }
+    }
+    return [...byId.values()];
+  };
+
+  return {
+    conversationId,
+    events: stream.events,
+    botMessages,
+    texts: () => botMessages().map((message) => ("text" in message.part ? message.part.text : message.part.type)),
+    async say(text: string, messageId = randomUUID().replaceAll("-", "")) {
+      const response = await fetch(`${gateway.url}api/web/messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...auth },
+        body: JSON.stringify({ conversationId, messageId, text }),
+      });
+      return { status: response.status, body: (await response.json()) as { isDuplicate?: boolean; error?: string } };
+    },
+    waitFor: stream.waitFor,
+    close: stream.close,
+  };
+}

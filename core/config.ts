@@ -39,6 +39,9 @@ const envSchema = z.object({
   PINCER_ADMINS: userRefList,
 });
 
+/** Variables whose values are never echoed in an error. */
+const secretNames = new Set(["PINCER_ADMIN_TOKEN"]);
+
 export interface Config {
   host: string;
   port: number;
@@ -72,12 +75,13 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 export function loadConfig(env: Env = readEnv()): Config {
-  const known = Object.fromEntries(Object.keys(envSchema.shape).map((key) => [key, env[key]]));
+  // An empty value (`PORT=` in .env) means unset: the default applies.
+  const known = Object.fromEntries(Object.keys(envSchema.shape).map((key) => [key, env[key] === "" ? undefined : env[key]]));
   const parsed = envSchema.safeParse(known);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
-    const got = env[name];
+    const got = secretNames.has(name) ? undefined : env[name];
     throw new BridgeError("config", `${name}: ${issue.message}${got === undefined ? "" : ` (got "${got}")`}`);
   }
   const values = parsed.data;

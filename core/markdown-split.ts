@@ -32,13 +32,15 @@ export function splitMarkdown(text: string, maxLength: number): string[] {
 }
 
 function splitBlock(token: Token, maxLength: number): string[] {
-  if (token.type === "code" && /^\s*(```|~~~)/.test(token.raw)) {
+  const fenceMatch = token.type === "code" ? /^\s*(`{3,}|~{3,})/.exec(token.raw) : null;
+  if (fenceMatch) {
     const lines = token.raw.trimEnd().split("\n");
     const open = lines[0]!.trim();
-    const fence = open.startsWith("~") ? "~~~" : "```";
+    const fence = fenceMatch[1]!;
     const body = lines.slice(1, lines.at(-1)!.trim().startsWith(fence) ? -1 : undefined);
-    const room = maxLength - open.length - fence.length - 2;
-    return packLines(body, room).map((piece) => `${open}\n${piece}\n${fence}`);
+    // Each piece ends with a newline, so text that follows starts on its own line, after the closing fence.
+    const room = maxLength - open.length - fence.length - 3;
+    return packLines(body, room).map((piece) => `${open}\n${piece}\n${fence}\n`);
   }
   return packLines(token.raw.split("\n"), maxLength);
 }

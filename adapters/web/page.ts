@@ -5,6 +5,7 @@ export const chatPage = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Pincer</title>
+<link rel="icon" href="data:,">
 <style>
   :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
   body { margin: 0; display: flex; flex-direction: column; height: 100vh; }
@@ -12,10 +13,11 @@ export const chatPage = `<!doctype html>
   header h1 { font-size: 1.1rem; margin: 0; }
   header small { opacity: .7; }
   #log { flex: 1; overflow-y: auto; padding: 1rem; display: flex; flex-direction: column; gap: .5rem; }
-  .msg { max-width: 46rem; padding: .5rem .75rem; border-radius: .6rem; white-space: pre-wrap; line-height: 1.4; }
+  .msg { box-sizing: border-box; max-width: min(46rem, 100%); padding: .5rem .75rem; border-radius: .6rem; white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.4; }
   .user { align-self: flex-end; background: #2f6feb33; }
   .bot { align-self: flex-start; background: #8882; }
   .error { align-self: flex-start; background: #d0302033; }
+  code, pre { font-family: ui-monospace, Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: .9em; }
   pre { background: #0002; padding: .5rem; overflow-x: auto; margin: .3rem 0; }
   form { display: flex; gap: .5rem; padding: .75rem 1rem; border-top: 1px solid #8884; }
   textarea { flex: 1; font: inherit; padding: .5rem; resize: none; }
@@ -46,7 +48,7 @@ function escapeHtml(text) {
 }
 function render(markdown) {
   return escapeHtml(markdown)
-    .replace(/\`\`\`[^\\n]*\\n([\\s\\S]*?)(\`\`\`|$)/g, (_, code) => "<pre>" + code + "</pre>")
+    .replace(/\`\`\`[^\\n]*\\n([\\s\\S]*?)(\`\`\`\\n?|$)/g, (_, code) => "<pre>" + code + "</pre>")
     .replace(/\`([^\`\\n]+)\`/g, "<code>$1</code>")
     .replace(/\\*\\*([^*\\n]+)\\*\\*/g, "<strong>$1</strong>");
 }

@@ -1,0 +1,171 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createSqliteStore } from "../../../core/store/sqlite/index.ts";
+import { schemaVersion } from "../../../core/store/sqlite/migrations.ts";
+import type { Store } from "../../../core/store/store.ts";
+import { conversationKey } from "../../../core/types/conversation.ts";
+import { directChat, groupChat, message } from "../fixtures.ts";
+
+const t0 = 1_700_000_000_000;
+const chatKey = conversationKey(directChat);
+
+let store: Store;
+beforeEach(() => {
+  store = createSqliteStore(":memory:");
+});
+afterEach(() => store.close());
+
+describe("inbox", () => {
+  it("records a message once per (platform, id)", async () => {
+    expect(await store.inbox.insert(message({ id: "1" }), t0)).toBe(true);
+    expect(await store.inbox.insert(message({ id: "1", text: "retry" }), t0 + 1)).toBe(false);
+  });
+
+  it("keeps the same id from another platform apart", async () => {
+    expect(await store.inbox.insert(message({ id: "1" }), t0)).toBe(true);
+    const slack = message({ id: "1", conversation: { ...directChat, platform: "slack" } });
+    expect(await store.inbox.insert(slack, t0)).toBe(true);
+  });
+
+  it("claims queued messages in arrival order and marks them running", async () => {
+    for (const id of ["b", "a", "c"]) await store.inbox.insert(message({ id, text: id }), t0);
+    await store.inbox.insert(message({ id: "g", conversation: groupChat }), t0);
+    await store.inbox.setStatus(["telegram:b", "telegram:a", "telegram:c", "telegram:g"], "queued");
+
+    const claimed = await store.inbox.claimQueued(chatKey);
+    expect(claimed.map((row) => row.message.id)).toEqual(["b", "a", "c"]);
+    expect(claimed.every((row) => row.status === "running")).toBe(true);
+    expect(await store.inbox.hasQueued(chatKey)).toBe(false);
+    expect(await store.inbox.claimQueued(chatKey)).toEqual([]);
+    expect(await store.inbox.countQueued()).toBe(1);
+  });
+
+  it("does not keep the raw platform payload", async () => {
+    await store.inbox.insert(message({ id: "1", raw: { huge: "x".repeat(1000) } }), t0);
+    await store.inbox.setStatus(["telegram:1"], "queued");
+    const [row] = await store.inbox.claimQueued(chatKey);
+    expect(row?.message.raw).toBeUndefined();
+    expect(row?.message.segments).toEqual([{ type: "text", text: "hello" }]);
+  });
+
+  it("after a crash, puts running messages back in the queue and returns received ones", async () => {
+    for (const id of ["1", "2", "3", "4"]) await store.inbox.insert(message({ id }), t0);
+    await store.inbox.setStatus(["telegram:1"], "queued");
+    await store.inbox.claimQueued(chatKey);
+    await store.inbox.setStatus(["telegram:2"], "done");
+    await store.inbox.setStatus(["telegram:3"], "ignored");
+
+    const recovered = await store.inbox.recover();
+    expect(recovered.received.map((row) => row.message.id)).toEqual(["4"]);
+    expect(recovered.queuedConversations).toEqual([chatKey]);
+    expect((await store.inbox.claimQueued(chatKey)).map((row) => row.message.id)).toEqual(["1"]);
+  });
+});
+
+describe("outbox", () => {
+  const part = { type: "markdown" as const, text: "hi" };
+
+  it("stores one row per key: a second put returns the first row", async () => {
+    const first = await store.outbox.put("run1:0", directChat, part, t0);
+    expect(first).toMatchObject({ key: "run1:0", status: "pending", attempts: 0, conversation: directChat, part });
+    const again = await store.outbox.put("run1:0", directChat, { type: "markdown", text: "other" }, t0 + 5);
+    expect(again).toEqual(first);
+  });
+
+  it("remembers that a key was sent, with its message id", async () => {
+    await store.outbox.put("run1:0", directChat, part, t0);
+    await store.outbox.markSent("run1:0", "msg-7", { type: "markdown", text: "hi there" });
+    expect(await store.outbox.put("run1:0", directChat, part, t0 + 1)).toMatchObject({
+      status: "sent",
+      messageId: "msg-7",
+      part: { type: "markdown", text: "hi there" },
+    });
+    expect(await store.outbox.due(t0 + 1, 10)).toEqual([]);
+  });
+
+  it("lists a failed part as due only once its next attempt time has come", async () => {
+    await store.outbox.put("run1:0", directChat, part, t0);
+    await store.outbox.markFailedAttempt("run1:0", "429", t0 + 60_000, false);
+    expect(await store.outbox.due(t0 + 59_999, 10)).toEqual([]);
+    expect(await store.outbox.due(t0 + 60_000, 10)).toMatchObject([{ key: "run1:0", attempts: 1, lastError: "429" }]);
+  });
+
+  it("never lists a part that failed for good", async () => {
+    await store.outbox.put("run1:0", directChat, part, t0);
+    await store.outbox.markFailedAttempt("run1:0", "forbidden", t0, true);
+    expect(await store.outbox.due(t0 + 3_600_000, 10)).toEqual([]);
+    expect((await store.outbox.put("run1:0", directChat, part, t0)).status).toBe("failed");
+  });
+});
+
+describe("sessions", () => {
+  it("current() opens a session and returns the same one until it ends", async () => {
+    const first = await store.sessions.current(chatKey, t0, 10);
+    expect(first).toMatchObject({ conversationKey: chatKey, createdAt: t0, history: [] });
+    expect((await store.sessions.current(chatKey, t0 + 1000, 10)).id).toBe(first.id);
+
+    await store.sessions.end(chatKey, t0 + 2000);
+    const next = await store.sessions.current(chatKey, t0 + 3000, 10);
+    expect(next.id).not.toBe(first.id);
+    expect(next).toMatchObject({ createdAt: t0 + 3000, history: [] });
+  });
+
+  it("keeps sessions of different conversations apart", async () => {
+    const direct = await store.sessions.current(chatKey, t0, 10);
+    const group = await store.sessions.current(conversationKey(groupChat), t0, 10);
+    expect(group.id).not.toBe(direct.id);
+  });
+
+  it("returns the most recent messages, oldest first, up to the history limit", async () => {
+    const session = await store.sessions.current(chatKey, t0, 10);
+    for (let index = 1; index <= 5; index += 1) {
+      await store.sessions.append(session.id, { role: index % 2 ? "user" : "assistant", text: `m${index}`, createdAt: t0 + index });
+    }
+    const { history } = await store.sessions.current(chatKey, t0 + 10, 3);
+    expect(history.map((entry) => entry.text)).toEqual(["m3", "m4", "m5"]);
+    expect(history[0]).toEqual({ role: "user", text: "m3", createdAt: t0 + 3 });
+    expect(await store.sessions.countMessages(session.id)).toBe(5);
+  });
+});
+
+describe("the database file", () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), "pincer-store-"));
+  });
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("keeps its data when reopened", async () => {
+    const first = createSqliteStore(dataDir);
+    await first.inbox.insert(message({ id: "1" }), t0);
+    const session = await first.sessions.current(chatKey, t0, 10);
+    await first.sessions.append(session.id, { role: "user", text: "remember me", createdAt: t0 });
+    first.close();
+
+    const reopened = createSqliteStore(dataDir);
+    try {
+      expect(await reopened.inbox.insert(message({ id: "1" }), t0)).toBe(false);
+      const again = await reopened.sessions.current(chatKey, t0 + 1, 10);
+      expect(again.id).toBe(session.id);
+      expect(again.history.map((entry) => entry.text)).toEqual(["remember me"]);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it("is at the latest schema version, also after reopening", () => {
+    createSqliteStore(dataDir).close();
+    createSqliteStore(dataDir).close();
+    const database = new DatabaseSync(join(dataDir, "pincer.db"));
+    try {
+      const { user_version } = database.prepare("PRAGMA user_version").get() as { user_version: number };
+      expect(schemaVersion).toBeGreaterThan(0);
+      expect(user_version).toBe(schemaVersion);
+    } finally {
+      database.close();
+    }
+  });
+});

@@ -49,6 +49,7 @@ export async function respond(
   let text = "";
   let artifactCount = 0;
   let lastSyncAt = 0;
+  let syncedText = "";
   let pendingSync: Promise<void> | undefined;
   let syncTimer: NodeJS.Timeout | undefined;
   let hasReplied = false;
@@ -61,6 +62,7 @@ export async function respond(
 
   const sync = async () => {
     lastSyncAt = Date.now();
+    syncedText = text;
     const pieces = text.trim() ? splitMarkdown(text, maxTextLength) : [];
     for (const [index, piece] of pieces.entries()) {
       const existing = chunks[index];
@@ -133,6 +135,12 @@ export async function respond(
   }
   const isStopped = signal.aborted;
   if (isStopped && text.trim()) text = `${text.trimEnd()} …`;
+  // The last edit keeps the interval too (platforms count every edit against their rate limit),
+  // except after a stop, which shows at once.
+  const waitMs = lastSyncAt + minEditIntervalMs - Date.now();
+  if (canStream && !isStopped && chunks.length > 0 && text !== syncedText && waitMs > 0) {
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
   await sync();
   return { text, isStopped };
 }

@@ -53,7 +53,10 @@ export interface OutboxRow {
 }
 
 export interface OutboxStore {
-  /** Inserts a pending row unless the key exists; returns the row as stored. */
+  /**
+   * Inserts a pending row unless the key exists; returns the row as stored. A row still pending takes
+   * the newer part, so a later retry sends the latest text; a sent or failed row is left as it is.
+   */
   put(key: string, conversation: ConversationRef, part: ReplyPart, now: number): Promise<OutboxRow>;
   markSent(key: string, messageId: string, part: ReplyPart): Promise<void>;
   markFailedAttempt(key: string, error: string, nextAttemptAt: number, isFinal: boolean): Promise<void>;

@@ -29,7 +29,7 @@ function toRow(record: OutboxRecord): OutboxRow {
 
 export function createSqliteOutbox(database: DatabaseSync): OutboxStore {
   const insert = database.prepare(
-    "INSERT INTO outbox (key, conversation, part, status, next_attempt_at, created_at) VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT (key) DO NOTHING",
+    "INSERT INTO outbox (key, conversation, part, status, next_attempt_at, created_at) VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT (key) DO UPDATE SET part = excluded.part WHERE status = 'pending'",
   );
   const select = database.prepare("SELECT * FROM outbox WHERE key = ?");
   const markSent = database.prepare(

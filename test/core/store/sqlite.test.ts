@@ -68,11 +68,19 @@ describe("inbox", () => {
 describe("outbox", () => {
   const part = { type: "markdown" as const, text: "hi" };
 
-  it("stores one row per key: a second put returns the first row", async () => {
+  it("stores one row per key: a second put returns the same row", async () => {
     const first = await store.outbox.put("run1:0", directChat, part, t0);
     expect(first).toMatchObject({ key: "run1:0", status: "pending", attempts: 0, conversation: directChat, part });
-    const again = await store.outbox.put("run1:0", directChat, { type: "markdown", text: "other" }, t0 + 5);
-    expect(again).toEqual(first);
+    await store.outbox.markFailedAttempt("run1:0", "502", t0 + 10, false);
+    const again = await store.outbox.put("run1:0", directChat, part, t0 + 5);
+    expect(again).toEqual({ ...first, attempts: 1, lastError: "502", nextAttemptAt: t0 + 10 });
+    expect(await store.outbox.due(t0 + 10, 10)).toHaveLength(1);
+  });
+
+  it("lets a pending part take the newer text, so a retry sends the latest", async () => {
+    await store.outbox.put("run1:0", directChat, part, t0);
+    const newer = { type: "markdown" as const, text: "hi, and more" };
+    expect((await store.outbox.put("run1:0", directChat, newer, t0 + 5)).part).toEqual(newer);
   });
 
   it("remembers that a key was sent, with its message id", async () => {

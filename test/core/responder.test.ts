@@ -1,0 +1,278 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createDelivery, type Delivery } from "../../core/delivery.ts";
+import { createMetrics } from "../../core/metrics.ts";
+import { respond } from "../../core/responder.ts";
+import { createSqliteStore } from "../../core/store/sqlite/index.ts";
+import type { Store } from "../../core/store/store.ts";
+import type { Adapter, SentMessage } from "../../core/types/adapter.ts";
+import type { AgentEvent } from "../../core/types/agent.ts";
+import type { ConversationRef } from "../../core/types/conversation.ts";
+import { BridgeError } from "../../core/types/errors.ts";
+import type { Logger } from "../../core/types/logger.ts";
+import type { ReplyPart } from "../../core/types/reply.ts";
+
+const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silentLogger };
+const chat: ConversationRef = { platform: "fake", chatId: "c1", kind: "direct" };
+
+interface Call {
+  kind: "send" | "edit";
+  messageId: string;
+  text: string;
+  at: number;
+}
+
+interface RecordingOptions {
+  maxTextLength?: number;
+  minEditIntervalMs?: number;
+  canEdit?: boolean;
+  /** Called before each send attempt (1-based); a thrown error makes the send fail. */
+  beforeSend?: (attempt: number) => void;
+}
+
+/** An adapter that records what reached the "platform": every send and edit, with the time it happened. */
+function recordingAdapter(options: RecordingOptions = {}) {
+  const calls: Call[] = [];
+  let sendAttempts = 0;
+  const textOf = (part: ReplyPart) => ("text" in part ? part.text : part.type);
+  const adapter: Adapter = {
+    platform: "fake",
+    capabilities: {
+      maxTextLength: options.maxTextLength ?? 4096,
+      minEditIntervalMs: options.minEditIntervalMs ?? 100,
+      hasButtons: false,
+      hasThreads: false,
+      hasVoiceOut: false,
+    },
+    start: async () => {},
+    stop: async () => {},
+    health: () => ({ state: "ready" }),
+    fetchMedia: async () => {
+      throw new BridgeError("unsupported", "no media here");
+    },
+    async send(to, part) {
+      sendAttempts += 1;
+      options.beforeSend?.(sendAttempts);
+      const messageId = `m${calls.filter((call) => call.kind === "send").length + 1}`;
+      calls.push({ kind: "send", messageId, text: textOf(part), at: Date.now() });
+      return { conversation: to, messageId };
+    },
+  };
+  if (options.canEdit !== false) {
+    adapter.edit = async (sent: SentMessage, part: ReplyPart) => {
+      calls.push({ kind: "edit", messageId: sent.messageId, text: textOf(part), at: Date.now() });
+    };
+  }
+  /** What each message shows now, by message id. */
+  const shown = () => {
+    const latest = new Map<string, string>();
+    for (const call of calls) latest.set(call.messageId, call.text);
+    return [...latest.values()];
+  };
+  return { adapter, calls, shown, sends: () => calls.filter((call) => call.kind === "send"), attempts: () => sendAttempts };
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function* streamOf(pieces: readonly string[], gapMs: number): AsyncGenerator<AgentEvent> {
+  for (const text of pieces) {
+    await delay(gapMs);
+    yield { type: "text-delta", text };
+  }
+  yield { type: "done" };
+}
+
+const words = (count: number) => Array.from({ length: count }, (_, index) => (index === 0 ? "word0" : ` word${index}`));
+
+let store: Store;
+beforeEach(() => {
+  store = createSqliteStore(":memory:");
+});
+afterEach(() => {
+  vi.useRealTimers();
+  store.close();
+});
+
+function deliveryFor(adapter: Adapter, overrides: { retries?: number } = {}): Delivery {
+  return createDelivery({
+    adapters: new Map([[adapter.platform, adapter]]),
+    outbox: store.outbox,
+    logger: silentLogger,
+    metrics: createMetrics(async () => 0),
+    retries: overrides.retries ?? 2,
+    minRetryDelayMs: 1,
+  });
+}
+
+function respondWith(adapter: Adapter, events: AsyncIterable<AgentEvent>, keyBase = "fake:1", signal = new AbortController().signal) {
+  return respond({ adapter, delivery: deliveryFor(adapter), logger: silentLogger }, chat, keyBase, events, signal);
+}
+
+/** Runs a promise to completion under fake timers, advancing the clock in small steps. */
+async function runToEnd<T>(promise: Promise<T>): Promise<T> {
+  let isSettled = false;
+  promise.then(
+    () => (isSettled = true),
+    () => (isSettled = true),
+  );
+  while (!isSettled) await vi.advanceTimersByTimeAsync(5);
+  return promise;
+}
+
+describe("streaming to a platform that can edit", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+
+  it("posts one message, then edits it until it shows the whole answer", async () => {
+    const fake = recordingAdapter({ minEditIntervalMs: 100 });
+    const pieces = words(12);
+    const outcome = await runToEnd(respondWith(fake.adapter, streamOf(pieces, 30)));
+
+    expect(outcome).toEqual({ text: pieces.join(""), isStopped: false });
+    expect(fake.sends()).toHaveLength(1);
+    expect(fake.calls.filter((call) => call.kind === "edit").length).toBeGreaterThan(1);
+    expect(fake.shown()).toEqual([pieces.join("")]);
+  });
+
+  it("never edits sooner than minEditIntervalMs after the previous update, the last one included", async () => {
+    const fake = recordingAdapter({ minEditIntervalMs: 100 });
+    await runToEnd(respondWith(fake.adapter, streamOf(words(12), 30)));
+
+    const times = fake.calls.map((call) => call.at);
+    for (let index = 1; index < times.length; index += 1) {
+      expect(times[index]! - times[index - 1]!, `update ${index}`).toBeGreaterThanOrEqual(100);
+    }
+  });
+
+  it("continues past maxTextLength in a second message, split on paragraphs", async () => {
+    const fake = recordingAdapter({ maxTextLength: 100, minEditIntervalMs: 50 });
+    const paragraphs = Array.from({ length: 4 }, (_, index) => `Paragraph ${index} ${"blah ".repeat(10).trim()}.\n\n`);
+    const outcome = await runToEnd(respondWith(fake.adapter, streamOf(paragraphs, 30)));
+
+    expect(fake.sends().length).toBeGreaterThanOrEqual(2);
+    for (const call of fake.calls) expect(call.text.length).toBeLessThanOrEqual(100);
+    expect(fake.shown().join("\n\n")).toBe(outcome.text.trim());
+  });
+});
+
+describe("a platform that cannot edit", () => {
+  it("gets one message with the whole answer at the end", async () => {
+    vi.useFakeTimers();
+    const fake = recordingAdapter({ canEdit: false });
+    const pieces = words(20);
+    await runToEnd(respondWith(fake.adapter, streamOf(pieces, 30)));
+
+    expect(fake.calls).toEqual([expect.objectContaining({ kind: "send", text: pieces.join("") })]);
+  });
+});
+
+describe("a re-run after a crash", () => {
+  it("edits the message sent before instead of sending it again", async () => {
+    const fake = recordingAdapter();
+    await respondWith(fake.adapter, streamOf(["Hello, wor"], 0), "fake:42");
+    expect(fake.sends()).toHaveLength(1);
+
+    await respondWith(fake.adapter, streamOf(["Hello, ", "world!"], 0), "fake:42");
+    expect(fake.sends()).toHaveLength(1);
+    expect(fake.shown()).toEqual(["Hello, world!"]);
+  });
+
+  it("sends nothing again on a platform that cannot edit", async () => {
+    const fake = recordingAdapter({ canEdit: false });
+    await respondWith(fake.adapter, streamOf(["Hello"], 0), "fake:42");
+    await respondWith(fake.adapter, streamOf(["Hello"], 0), "fake:42");
+    expect(fake.calls).toHaveLength(1);
+  });
+});
+
+describe("a rate-limited send", () => {
+  it("is retried after the time the platform asked for, and succeeds", async () => {
+    const attemptTimes: number[] = [];
+    const fake = recordingAdapter({
+      canEdit: false,
+      beforeSend: (attempt) => {
+        attemptTimes.push(Date.now());
+        if (attempt === 1) throw new BridgeError("rate-limited", "Too Many Requests", { retryAfterMs: 40 });
+      },
+    });
+    await respondWith(fake.adapter, streamOf(["Hello"], 0));
+
+    expect(fake.attempts()).toBe(2);
+    expect(attemptTimes[1]! - attemptTimes[0]!).toBeGreaterThanOrEqual(35);
+    expect(fake.shown()).toEqual(["Hello"]);
+    expect(await store.outbox.due(Date.now() + 86_400_000, 10)).toEqual([]);
+  });
+});
+
+describe("a send that keeps failing", () => {
+  it("leaves the part pending in the outbox and does not throw", async () => {
+    const fake = recordingAdapter({
+      canEdit: false,
+      beforeSend: () => {
+        throw new BridgeError("upstream", "502 Bad Gateway");
+      },
+    });
+    const outcome = await respondWith(fake.adapter, streamOf(["Hello"], 0), "fake:7");
+
+    expect(outcome.text).toBe("Hello");
+    expect(fake.calls).toEqual([]);
+    expect(fake.attempts()).toBe(3);
+    const [row] = await store.outbox.due(Date.now() + 86_400_000, 10);
+    expect(row).toMatchObject({ key: "fake:7:0", status: "pending", attempts: 1, lastError: "502 Bad Gateway" });
+  });
+
+  it("marks the part failed when the error is not worth retrying", async () => {
+    const fake = recordingAdapter({
+      canEdit: false,
+      beforeSend: () => {
+        throw new BridgeError("unauthorized", "bot was blocked by the user");
+      },
+    });
+    await expect(respondWith(fake.adapter, streamOf(["Hello"], 0), "fake:8")).resolves.toMatchObject({ text: "Hello" });
+
+    expect(fake.attempts()).toBe(1);
+    const row = await store.outbox.put("fake:8:0", chat, { type: "markdown", text: "Hello" }, Date.now());
+    expect(row).toMatchObject({ status: "failed", lastError: "bot was blocked by the user" });
+  });
+
+  it("is sent later by the outbox flush with the whole answer, not the first streamed words", async () => {
+    let isDown = true;
+    const fake = recordingAdapter({
+      beforeSend: () => {
+        if (isDown) throw new BridgeError("upstream", "502 Bad Gateway");
+      },
+    });
+    const delivery = deliveryFor(fake.adapter, { retries: 0 });
+    vi.useFakeTimers();
+    await runToEnd(
+      respond({ adapter: fake.adapter, delivery, logger: silentLogger }, chat, "fake:9", streamOf(words(12), 30), new AbortController().signal),
+    );
+    vi.useRealTimers();
+    expect(fake.calls).toEqual([]);
+
+    isDown = false;
+    const flushing = createDelivery({
+      adapters: new Map([["fake", fake.adapter]]),
+      outbox: store.outbox,
+      logger: silentLogger,
+      metrics: createMetrics(async () => 0),
+      now: () => Date.now() + 86_400_000,
+    });
+    expect(await flushing.flushDue()).toBe(1);
+    expect(fake.shown()).toEqual([words(12).join("")]);
+  });
+});
+
+describe("a stopped run", () => {
+  it("keeps what was said so far, marked as cut off", async () => {
+    vi.useFakeTimers();
+    const fake = recordingAdapter();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const outcome = await runToEnd(respondWith(fake.adapter, streamOf(words(20), 30), "fake:1", controller.signal));
+
+    expect(outcome.isStopped).toBe(true);
+    expect(outcome.text).toBe("word0 word1 word2 …");
+    expect(fake.shown()).toEqual(["word0 word1 word2 …"]);
+  });
+});

@@ -16,8 +16,8 @@ export interface DeliveryOptions {
   /** Immediate retries of one send before it is left to the background flush. */
   retries?: number;
   minRetryDelayMs?: number;
-  /** Attempts in all (immediate and background) before a part is marked failed. */
-  maxAttempts?: number;
+  /** Rounds of sending (one immediate, then background flushes) before a part is marked failed. */
+  maxRounds?: number;
   now?: () => number;
 }
 
@@ -25,6 +25,8 @@ export interface DeliveryOptions {
 export interface Delivery {
   /** Sends the part unless the key was sent before; undefined when the send failed for now. */
   send(key: string, to: ConversationRef, part: ReplyPart): Promise<Delivered | undefined>;
+  /** Stores the part for the background flush without trying it now (it must wait for an earlier part). */
+  enqueue(key: string, to: ConversationRef, part: ReplyPart): Promise<void>;
   /** Edits a message sent under `key`; failures are logged, the next edit or the final one carries the text. */
   edit(key: string, sent: SentMessage, part: ReplyPart): Promise<void>;
   /** Retries parts whose earlier sends failed (after a crash or an outage). */
@@ -43,7 +45,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   const { adapters, outbox, logger, metrics } = options;
   const retries = options.retries ?? 3;
   const minRetryDelayMs = options.minRetryDelayMs ?? 500;
-  const maxAttempts = options.maxAttempts ?? 10;
+  const maxRounds = options.maxRounds ?? 8;
   const now = options.now ?? Date.now;
 
   const adapterFor = (to: ConversationRef): Adapter => {
@@ -71,8 +73,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       return sent;
     } catch (thrown) {
       const error = toBridgeError(thrown);
-      const attempts = row.attempts + retries + 1;
-      const isFinal = attempts >= maxAttempts || !retryableCodes.has(error.code);
+      const isFinal = row.attempts + 1 >= maxRounds || !retryableCodes.has(error.code);
       const backoffMs = Math.min(60_000 * 2 ** Math.min(row.attempts, 6), 3_600_000);
       await outbox.markFailedAttempt(row.key, error.message, now() + Math.max(backoffMs, error.retryAfterMs ?? 0), isFinal);
       metrics.errors.inc({ code: error.code });
@@ -90,6 +91,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       if (row.status === "failed") return undefined;
       const sent = await attempt({ ...row, part });
       return sent && { sent, wasSentBefore: false };
+    },
+    async enqueue(key, to, part) {
+      await outbox.put(key, to, part, now());
     },
     async edit(key, sent, part) {
       const adapter = adapterFor(sent.conversation);

@@ -60,7 +60,8 @@ export async function respond(
     options.onFirstReply?.();
   };
 
-  const sync = async () => {
+  /** Brings the platform up to `text`. The final sync leaves pieces it could not send to the outbox flush. */
+  const sync = async (isFinal = false) => {
     lastSyncAt = Date.now();
     syncedText = text;
     const pieces = text.trim() ? splitMarkdown(text, maxTextLength) : [];
@@ -69,7 +70,14 @@ export async function respond(
       const part = { type: "markdown" as const, text: piece };
       if (!existing) {
         const delivered = await delivery.send(`${keyBase}:${index}`, to, part);
-        if (!delivered) return;
+        if (!delivered) {
+          if (isFinal) {
+            for (const [later, rest] of pieces.slice(index + 1).entries()) {
+              await delivery.enqueue(`${keyBase}:${index + 1 + later}`, to, { type: "markdown", text: rest });
+            }
+          }
+          return;
+        }
         markReplied();
         chunks[index] = { sent: delivered.sent, text: piece };
         // A re-run after a crash finds the message already sent, with the text of the first run.
@@ -141,6 +149,6 @@ export async function respond(
   if (canStream && !isStopped && chunks.length > 0 && text !== syncedText && waitMs > 0) {
     await new Promise((resolve) => setTimeout(resolve, waitMs));
   }
-  await sync();
+  await sync(true);
   return { text, isStopped };
 }

@@ -47,6 +47,7 @@ export interface OutboxRow {
   part: ReplyPart;
   status: OutboxStatus;
   messageId: string | undefined;
+  /** Rounds tried so far (each round may retry a few times in place). */
   attempts: number;
   nextAttemptAt: number;
   lastError: string | undefined;

@@ -261,6 +261,37 @@ describe("a send that keeps failing", () => {
     expect(await flushing.flushDue()).toBe(1);
     expect(fake.shown()).toEqual([words(12).join("")]);
   });
+
+  it("keeps every piece of a long answer for the flush, in order, when the platform is down at the end", async () => {
+    let isDown = true;
+    const fake = recordingAdapter({
+      canEdit: false,
+      maxTextLength: 40,
+      beforeSend: () => {
+        if (isDown) throw new BridgeError("upstream", "502 Bad Gateway");
+      },
+    });
+    const paragraphs = ["First paragraph of the answer.", "Second paragraph of the answer.", "Third paragraph here."];
+    await respond(
+      { adapter: fake.adapter, delivery: deliveryFor(fake.adapter, { retries: 0 }), logger: silentLogger },
+      chat,
+      "fake:10",
+      streamOf([paragraphs.join("\n\n")], 0),
+      new AbortController().signal,
+    );
+    expect(fake.calls).toEqual([]);
+
+    isDown = false;
+    const flushing = createDelivery({
+      adapters: new Map([["fake", fake.adapter]]),
+      outbox: store.outbox,
+      logger: silentLogger,
+      metrics: createMetrics(async () => 0),
+      now: () => Date.now() + 86_400_000,
+    });
+    expect(await flushing.flushDue()).toBe(3);
+    expect(fake.shown()).toEqual(paragraphs);
+  });
 });
 
 describe("a stopped run", () => {

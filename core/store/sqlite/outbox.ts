@@ -39,7 +39,7 @@ export function createSqliteOutbox(database: DatabaseSync): OutboxStore {
     "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE key = ?",
   );
   const selectDue = database.prepare(
-    "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY created_at, key LIMIT ?",
+    "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY created_at, rowid LIMIT ?",
   );
 
   return {

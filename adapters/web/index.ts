@@ -41,13 +41,15 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
   };
 
   const watch = (request: IncomingMessage, response: ServerResponse) => {
-    const conversationId = new URL(request.url ?? "/", "http://localhost").searchParams.get("conversationId");
+    const query = new URL(request.url ?? "/", "http://localhost").searchParams;
+    const conversationId = query.get("conversationId");
     if (!conversationId || !/^[A-Za-z0-9_-]{1,64}$/.test(conversationId)) {
       return sendJson(response, 400, { error: "conversationId: expected 1-64 letters, digits, _ or -" });
     }
     response.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     response.write(": connected\n\n");
-    subscribers.add(conversationId, response);
+    const lastEventId = Number(request.headers["last-event-id"] ?? query.get("lastEventId") ?? Number.NaN);
+    subscribers.add(conversationId, response, Number.isSafeInteger(lastEventId) ? lastEventId : undefined);
   };
 
   return {

@@ -5,12 +5,35 @@ export type WebEvent =
   | { type: "edit"; messageId: string; part: unknown }
   | { type: "typing" };
 
-/** Open server-sent-event streams per conversation. */
+interface Frame {
+  id: number;
+  text: string;
+}
+
+const framesKept = 100;
+const conversationsKept = 1000;
+
+/**
+ * Open server-sent-event streams per conversation, with the last frames of each kept so that a
+ * reconnecting EventSource (which sends `Last-Event-ID`) misses nothing. Ids grow across restarts.
+ */
 export function createSubscribers() {
   const streams = new Map<string, Set<ServerResponse>>();
-  let eventId = 0;
+  const recent = new Map<string, Frame[]>();
+  let lastId = 0;
+
+  const remember = (conversationId: string, frame: Frame) => {
+    const frames = recent.get(conversationId) ?? [];
+    recent.delete(conversationId);
+    recent.set(conversationId, [...frames.slice(-(framesKept - 1)), frame]);
+    if (recent.size > conversationsKept) recent.delete(recent.keys().next().value!);
+  };
+
   return {
-    add(conversationId: string, response: ServerResponse) {
+    add(conversationId: string, response: ServerResponse, lastEventId?: number) {
+      if (lastEventId !== undefined) {
+        for (const frame of recent.get(conversationId) ?? []) if (frame.id > lastEventId) response.write(frame.text);
+      }
       const set = streams.get(conversationId) ?? new Set();
       set.add(response);
       streams.set(conversationId, set);
@@ -20,9 +43,10 @@ export function createSubscribers() {
       });
     },
     publish(conversationId: string, event: WebEvent) {
-      eventId += 1;
-      const frame = `id: ${eventId}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
-      for (const response of streams.get(conversationId) ?? []) response.write(frame);
+      lastId = Math.max(lastId + 1, Date.now());
+      const frame = { id: lastId, text: `id: ${lastId}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n` };
+      if (event.type !== "typing") remember(conversationId, frame);
+      for (const response of streams.get(conversationId) ?? []) response.write(frame.text);
     },
     /** A comment line on every stream, so proxies do not close an idle one. */
     ping() {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createBuiltinAgent } from "../../agents/builtin/index.ts";
 import type { Agent } from "../../core/types/agent.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
+import { openSse } from "../support/sse.ts";
 import { openWebChat, startTestGateway } from "../support/web-chat-client.ts";
 
 let gateway: Gateway | undefined;
@@ -109,6 +110,23 @@ describe("web chat, end to end", () => {
     await chat.waitFor(() => chat.texts().some((text) => text.includes("Messages in session: 0")));
     expect(chat.texts().find((text) => text.startsWith("Agent:"))).toContain("Model: none");
     await chat.close();
+  });
+
+  it("replays what a reconnecting page missed, from its Last-Event-ID", async () => {
+    ({ gateway } = await startTestGateway({}, { agent: createBuiltinAgent({ deltaDelayMs: 0 }) }));
+    const first = await openWebChat(gateway, "reconnecting");
+    await first.say("/echo before the drop");
+    await first.waitFor(() => first.texts().includes("before the drop"));
+    await gateway.pipeline.idle();
+    const lastSeen = first.events.at(-1)!.id!;
+    await first.close();
+
+    await first.say("/echo while away");
+    await gateway.pipeline.idle();
+    const again = await openSse(`${gateway.url}api/web/events?conversationId=reconnecting`, { "last-event-id": String(lastSeen) });
+    await again.waitFor((events) => events.some((event) => JSON.stringify(event.data).includes("while away")));
+    expect(again.events.some((event) => JSON.stringify(event.data).includes("before the drop"))).toBe(false);
+    await again.close();
   });
 
   it("refuses a malformed message with 400 and runs nothing", async () => {

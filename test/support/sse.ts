@@ -1,4 +1,5 @@
 export interface SseEvent {
+  id: number | undefined;
   event: string;
   data: unknown;
 }
@@ -21,7 +22,8 @@ export async function openSse(url: string, headers: Record<string, string> = {})
           buffer = buffer.slice(end + 2);
           const event = /^event: (.*)$/m.exec(frame)?.[1];
           const data = /^data: (.*)$/m.exec(frame)?.[1];
-          if (event && data) events.push({ event, data: JSON.parse(data) });
+          const id = /^id: (\d+)$/m.exec(frame)?.[1];
+          if (event && data) events.push({ id: id === undefined ? undefined : Number(id), event, data: JSON.parse(data) });
           for (const wake of waiters) wake();
         }
       }

@@ -1,0 +1,29 @@
+import type { z } from "zod";
+import type { RiskLevel } from "../../core/permissions.ts";
+import type { ReplyPart } from "../../core/types/reply.ts";
+
+export interface ToolContext {
+  signal: AbortSignal;
+  /** Absolute path; every path a tool touches must resolve inside it. */
+  workspaceDir: string;
+  /** A progress line for the chat (e.g. the last line of a running command). */
+  reportStatus(text: string): void;
+}
+
+export interface ToolResult {
+  /** What the model reads: trimmed, never unbounded. */
+  text: string;
+  /** What goes to the chat as well (a file, an image). */
+  artifacts: ReplyPart[];
+}
+
+export interface Tool<Args = any> {
+  name: string;
+  /** One or two sentences for the model: the fixed prompt prefix is paid on every call. */
+  description: string;
+  parameters: z.ZodType<Args>;
+  risk: RiskLevel;
+  /** Exactly what will happen, for the approval request: the command and cwd, the file path. */
+  describeCall(args: Args, workspaceDir: string): string;
+  run(args: Args, context: ToolContext): Promise<ToolResult>;
+}

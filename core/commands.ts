@@ -9,12 +9,12 @@ export const controlHelp: Record<ControlName, string> = {
   new: "start a fresh session (the agent forgets this conversation)",
   stop: "stop the running reply at once",
   status: "show the agent, model, session age and messages in the session",
-  usage: "show today's token usage (arrives with budgets)",
+  usage: "show today's and this month's tokens and cost, for this chat and for you",
   model: "show or switch the model (arrives with the LLM agent)",
   agent: "show or switch the agent (arrives with routing)",
 };
 
-export const implementedControls: readonly ControlName[] = ["help", "new", "stop", "status"];
+export const implementedControls: readonly ControlName[] = ["help", "new", "stop", "status", "usage"];
 
 function isControlName(name: string): name is ControlName {
   return (controlNames as readonly string[]).includes(name);

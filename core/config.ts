@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
+import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { BridgeError } from "./types/errors.ts";
 
@@ -17,22 +18,44 @@ const userRefList = z
 
 const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 
+const integer = (min: number, max: number, fallback: number) => {
+  const expectation = { error: `expected an integer from ${min} to ${max}` };
+  return z.coerce.number(expectation).int(expectation).min(min, expectation).max(max, expectation).default(fallback);
+};
+
+const amount = (fallback: number) =>
+  z.coerce.number({ error: "expected a number of at least 0" }).min(0, { error: "expected a number of at least 0" }).default(fallback);
+
+const flag = z.enum(["true", "false"], { error: 'expected "true" or "false"' }).default("false").transform((value) => value === "true");
+
+const url = z.url({ error: "expected an http(s) URL" }).optional();
+
 /** Every variable Pincer reads, with what it expects. The message names the variable on failure. */
 const envSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
-  PORT: z.coerce
-    .number({ error: "expected an integer from 0 to 65535" })
-    .int({ error: "expected an integer from 0 to 65535" })
-    .min(0, { error: "expected an integer from 0 to 65535" })
-    .max(65535, { error: "expected an integer from 0 to 65535" })
-    .default(8787),
+  PORT: integer(0, 65535, 8787),
   DATA_DIR: z.string().min(1).default("./data"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PINCER_ADMIN_TOKEN: z.preprocess(
     emptyAsUndefined,
     z.string().min(16, { error: "expected at least 16 characters" }).optional(),
   ),
-  PINCER_AGENT: z.enum(["builtin"], { error: 'expected "builtin" (the LLM and ACP agents are not built yet)' }).default("builtin"),
+  PINCER_CONFIG: z.string().optional(),
+  PINCER_AGENT: z.enum(["builtin", "llm"], { error: 'expected "builtin" or "llm" (ACP agents are not built yet)' }).optional(),
+  OPENAI_BASE_URL: url,
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_MODEL: z.string().optional(),
+  ANTHROPIC_BASE_URL: url,
+  ANTHROPIC_API_KEY: z.string().optional(),
+  ANTHROPIC_MODEL: z.string().optional(),
+  PINCER_MAX_STEPS: integer(1, 100, 12),
+  WORKSPACE_DIR: z.string().optional(),
+  PINCER_OWNER_AUTO_APPROVE: flag,
+  PINCER_CONTEXT_TOKENS: integer(1000, 2_000_000, 8000),
+  PINCER_DAILY_TOKENS_PER_USER: integer(0, Number.MAX_SAFE_INTEGER, 0),
+  PINCER_DAILY_TOKENS_PER_CHAT: integer(0, Number.MAX_SAFE_INTEGER, 0),
+  PINCER_DAILY_USD_PER_USER: amount(0),
+  PINCER_DAILY_USD_PER_CHAT: amount(0),
   PINCER_DM_POLICY: z.enum(["pairing", "allowlist", "open"]).default("pairing"),
   PINCER_GROUP_POLICY: z.enum(["mention", "open", "disabled"]).default("mention"),
   PINCER_ALLOW_FROM: userRefList,
@@ -40,7 +63,7 @@ const envSchema = z.object({
 });
 
 /** Variables whose values are never echoed in an error. */
-const secretNames = new Set(["PINCER_ADMIN_TOKEN"]);
+const secretNames = new Set(["PINCER_ADMIN_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"]);
 
 export interface Config {
   host: string;
@@ -48,7 +71,14 @@ export interface Config {
   dataDir: string;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   adminToken: string | undefined;
-  agent: z.infer<typeof envSchema>["PINCER_AGENT"];
+  agent: "builtin" | "llm";
+  /** Present when the agent is `llm`. */
+  llm: LlmConfig | undefined;
+  workspaceDir: string;
+  isOwnerAutoApproved: boolean;
+  budget: BudgetConfig;
+  /** USD per million tokens, by model name (from PINCER_CONFIG `prices`). */
+  prices: Record<string, ModelPrice>;
   policy: {
     dm: z.infer<typeof envSchema>["PINCER_DM_POLICY"];
     group: z.infer<typeof envSchema>["PINCER_GROUP_POLICY"];
@@ -57,9 +87,48 @@ export interface Config {
   };
   /** Values that must never reach a log line. */
   secrets: string[];
+  /** The environment of commands the agent runs (`shell`): ours without credentials. */
+  commandEnv: Record<string, string>;
 }
 
+export interface LlmConfig {
+  provider: "openai" | "anthropic";
+  baseUrl: string | undefined;
+  apiKey: string | undefined;
+  model: string;
+  maxSteps: number;
+}
+
+export interface BudgetConfig {
+  /** Prompt budget of one model call: system prompt, tool schemas and messages. */
+  contextTokens: number;
+  /** Daily caps; 0 means no cap. */
+  dailyTokensPerUser: number;
+  dailyTokensPerChat: number;
+  dailyUsdPerUser: number;
+  dailyUsdPerChat: number;
+}
+
+const priceSchema = z.object({
+  input: z.number().min(0),
+  output: z.number().min(0),
+  cachedInput: z.number().min(0).optional(),
+});
+export type ModelPrice = z.infer<typeof priceSchema>;
+
+/** The optional YAML file named by PINCER_CONFIG. */
+const fileSchema = z.object({ prices: z.record(z.string(), priceSchema).default({}) }).loose();
+
 export type Env = Record<string, string | undefined>;
+
+const secretName = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|PRIVATE|_KEY$/i;
+
+/** The environment minus anything that looks like a credential: commands the agent runs must not print a bot token. */
+export function scrubbedEnv(env: Env): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !secretName.test(entry[0])),
+  );
+}
 
 /** Reads `.env` from the working directory (if any) under the real environment, which wins. */
 export function readEnv(cwd = process.cwd()): Env {
@@ -72,6 +141,51 @@ export function isLoopbackHost(host: string): boolean {
   if (host === "localhost") return true;
   if (isIP(host) === 4) return host.startsWith("127.");
   return host === "::1";
+}
+
+function readConfigFile(path: string | undefined): z.infer<typeof fileSchema> {
+  if (!path) return { prices: {} };
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new BridgeError("config", `PINCER_CONFIG: cannot read ${path}: ${(error as Error).message}`);
+  }
+  const parsed = fileSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new BridgeError("config", `PINCER_CONFIG: ${path}: ${issue.path.join(".")}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+type EnvValues = z.infer<typeof envSchema>;
+
+function llmConfig(values: EnvValues): { agent: "builtin" | "llm"; llm: LlmConfig | undefined } {
+  const hasOpenAi = Boolean(values.OPENAI_BASE_URL || values.OPENAI_API_KEY);
+  const hasAnthropic = Boolean(values.ANTHROPIC_API_KEY);
+  const agent = values.PINCER_AGENT ?? (hasOpenAi || hasAnthropic ? "llm" : "builtin");
+  if (agent === "builtin") return { agent, llm: undefined };
+  const provider = hasAnthropic && !hasOpenAi ? "anthropic" : "openai";
+  if (provider === "openai" && !hasOpenAi) {
+    throw new BridgeError("config", "OPENAI_BASE_URL: required when PINCER_AGENT is llm (or set OPENAI_API_KEY, or ANTHROPIC_API_KEY)");
+  }
+  const model = provider === "openai" ? values.OPENAI_MODEL : values.ANTHROPIC_MODEL;
+  if (!model) {
+    const name = provider === "openai" ? "OPENAI_MODEL" : "ANTHROPIC_MODEL";
+    const example = provider === "openai" ? "gpt-4o-mini, qwen-plus or llama3.1" : "claude-sonnet-4-5";
+    throw new BridgeError("config", `${name}: required when the LLM agent is on; expected a model name such as ${example}`);
+  }
+  return {
+    agent,
+    llm: {
+      provider,
+      baseUrl: provider === "openai" ? values.OPENAI_BASE_URL : values.ANTHROPIC_BASE_URL,
+      apiKey: provider === "openai" ? values.OPENAI_API_KEY : values.ANTHROPIC_API_KEY,
+      model,
+      maxSteps: values.PINCER_MAX_STEPS,
+    },
+  };
 }
 
 export function loadConfig(env: Env = readEnv()): Config {
@@ -91,19 +205,33 @@ export function loadConfig(env: Env = readEnv()): Config {
       `PINCER_ADMIN_TOKEN: required when HOST is not a loopback address (HOST is "${values.HOST}"); expected a random string of at least 16 characters`,
     );
   }
+  const dataDir = resolve(values.DATA_DIR);
   return {
     host: values.HOST,
     port: values.PORT,
-    dataDir: resolve(values.DATA_DIR),
+    dataDir,
     logLevel: values.LOG_LEVEL,
     adminToken: values.PINCER_ADMIN_TOKEN,
-    agent: values.PINCER_AGENT,
+    ...llmConfig(values),
+    workspaceDir: resolve(values.WORKSPACE_DIR ?? `${dataDir}/workspace`),
+    isOwnerAutoApproved: values.PINCER_OWNER_AUTO_APPROVE,
+    budget: {
+      contextTokens: values.PINCER_CONTEXT_TOKENS,
+      dailyTokensPerUser: values.PINCER_DAILY_TOKENS_PER_USER,
+      dailyTokensPerChat: values.PINCER_DAILY_TOKENS_PER_CHAT,
+      dailyUsdPerUser: values.PINCER_DAILY_USD_PER_USER,
+      dailyUsdPerChat: values.PINCER_DAILY_USD_PER_CHAT,
+    },
+    prices: readConfigFile(values.PINCER_CONFIG).prices,
     policy: {
       dm: values.PINCER_DM_POLICY,
       group: values.PINCER_GROUP_POLICY,
       allowFrom: values.PINCER_ALLOW_FROM,
       admins: values.PINCER_ADMINS,
     },
-    secrets: [values.PINCER_ADMIN_TOKEN].filter((value): value is string => Boolean(value)),
+    secrets: [values.PINCER_ADMIN_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY].filter(
+      (value): value is string => Boolean(value),
+    ),
+    commandEnv: scrubbedEnv(env),
   };
 }

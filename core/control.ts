@@ -3,6 +3,7 @@ import type { Command } from "./types/command.ts";
 import { assertNever } from "./types/errors.ts";
 
 export interface ControlContext {
+  usageReport(): Promise<string>;
   agentId: string;
   model: string | undefined;
   isRunning: boolean;
@@ -46,6 +47,7 @@ export async function handleControl(command: Extract<Command, { type: "control" 
       ].join("\n");
     }
     case "usage":
+      return context.usageReport();
     case "model":
     case "agent":
       return `/${command.name} is not available in this version yet.`;

@@ -4,12 +4,16 @@ import { handleControl } from "./control.ts";
 import type { Delivery } from "./delivery.ts";
 import type { Metrics } from "./metrics.ts";
 import { pairingReply } from "./pairing.ts";
-import { decideAccess, type AccessDecision, type PolicySettings } from "./policy.ts";
+import type { Approvals } from "./approvals.ts";
+import { checkDailyCaps, costOf, usageReport } from "./budget.ts";
+import type { BudgetConfig, ModelPrice } from "./config.ts";
+import { decidePermission, type PermissionSettings } from "./permissions.ts";
+import { decideAccess, roleOf, userRef, type AccessDecision, type PolicySettings, type Role } from "./policy.ts";
 import { createLocalLocks, createRunningRuns, type ConversationLocks, type RunningRuns } from "./queue.ts";
 import { respond } from "./responder.ts";
 import { inboxKey, type InboxRow, type Store } from "./store/store.ts";
 import type { Adapter, InboundReceipt } from "./types/adapter.ts";
-import type { Agent, AgentInput, SessionInfo } from "./types/agent.ts";
+import type { Agent, AgentContext, AgentInput, ModelCallUsage, SessionInfo } from "./types/agent.ts";
 import type { Command } from "./types/command.ts";
 import { conversationKey, type ConversationRef } from "./types/conversation.ts";
 import { BridgeError, toBridgeError } from "./types/errors.ts";
@@ -21,12 +25,16 @@ export interface PipelineDeps {
   adapters: ReadonlyMap<string, Adapter>;
   agent: Agent;
   policy: PolicySettings;
+  approvals: Approvals;
+  permissions: PermissionSettings;
+  budget: BudgetConfig;
+  prices: Record<string, ModelPrice>;
   delivery: Delivery;
   metrics: Metrics;
   logger: Logger;
   locks?: ConversationLocks;
   runs?: RunningRuns;
-  /** Session messages handed to the agent. */
+  /** Most recent unsummarized session messages handed to the agent (the agent compacts older ones). */
   historyLimit?: number;
   now?: () => number;
 }
@@ -55,7 +63,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const locks = deps.locks ?? createLocalLocks();
   const runs = deps.runs ?? createRunningRuns();
   const now = deps.now ?? Date.now;
-  const historyLimit = deps.historyLimit ?? 20;
+  const historyLimit = deps.historyLimit ?? 200;
   const inFlight = new Set<Promise<void>>();
 
   const track = (work: Promise<void>) => {
@@ -80,9 +88,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return decideAccess(message, deps.policy, request?.approvedAt !== undefined);
   };
 
-  const controlContext = (conversation: ConversationRef) => {
-    const key = conversationKey(conversation);
+  const controlContext = (message: InboundMessage) => {
+    const key = conversationKey(message.conversation);
     return {
+      usageReport: () => usageReport(store.usage, { userRef: userRef(message), conversationKey: key }, now()),
       agentId: agent.id,
       model: agent.model,
       isRunning: runs.isRunning(key),
@@ -97,18 +106,25 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   };
 
   // Stage 3: control commands and approvals are answered at once, bypassing the queue; prompts queue.
-  const dispatch = async (key: string, message: InboundMessage, command: Command) => {
+  const dispatch = async (key: string, message: InboundMessage, role: Role, command: Command) => {
     switch (command.type) {
       case "control":
         metrics.messagesIn.inc({ platform: message.conversation.platform, outcome: "control" });
-        await reply(key, message.conversation, await handleControl(command, controlContext(message.conversation)));
+        await reply(key, message.conversation, await handleControl(command, controlContext(message)));
         await store.inbox.setStatus([key], "done");
         return;
-      case "approval":
+      case "approval": {
         metrics.messagesIn.inc({ platform: message.conversation.platform, outcome: "control" });
-        await reply(key, message.conversation, `No pending approval with id ${command.requestId}.`);
+        const answer = await deps.approvals.decide({
+          requestId: command.requestId,
+          isApproved: command.isApproved,
+          approverRef: userRef(message),
+          approverRole: role,
+        });
+        await reply(key, message.conversation, answer);
         await store.inbox.setStatus([key], "done");
         return;
+      }
       case "prompt":
         if (!command.text && command.attachments.length === 0) {
           await store.inbox.setStatus([key], "ignored");
@@ -137,7 +153,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         await store.inbox.setStatus([key], "ignored");
         return;
       }
-      await dispatch(key, message, parseCommand(promptText(message.segments), message.attachments));
+      if (message.conversation.kind === "direct") await store.contacts.remember(userRef(message), message.conversation, now());
+      await dispatch(key, message, access.role, parseCommand(promptText(message.segments), message.attachments));
     } catch (thrown) {
       const error = toBridgeError(thrown);
       const ref = newRef();
@@ -170,7 +187,42 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       attachments: messages.flatMap((message) => message.attachments),
       conversation: messages[0]!.conversation,
       sender: last.sender,
+      senderRole: roleOf(last, deps.policy),
     };
+  };
+
+  const agentContext = (input: AgentInput, runRef: string, session: SessionInfo, signal: AbortSignal, log: Logger): AgentContext => {
+    const requesterRef = `${input.conversation.platform}:${input.sender.id}`;
+    const key = conversationKey(input.conversation);
+    return {
+      signal,
+      session,
+      logger: log,
+      async requestApproval(request) {
+        if (decidePermission(input.senderRole, request.risk, deps.permissions) === "run") {
+          return { isApproved: true, decidedBy: `the policy (${input.senderRole})` };
+        }
+        return deps.approvals.request({ conversation: input.conversation, requesterRef, requesterRole: input.senderRole, request, signal });
+      },
+      checkBudget: () => checkDailyCaps(store.usage, deps.budget, { userRef: requesterRef, conversationKey: key }, now()),
+      saveSummary: (summary, throughSeq) => store.sessions.saveSummary(session.id, summary, throughSeq),
+      audit: (kind, detail) => store.audit.recordEvent(runRef, now(), kind, detail),
+    };
+  };
+
+  const recordUsage = async (input: AgentInput, usage: ModelCallUsage) => {
+    metrics.tokens.inc({ direction: "input", model: usage.model }, usage.inputTokens);
+    metrics.tokens.inc({ direction: "output", model: usage.model }, usage.outputTokens);
+    await store.usage.record({
+      at: now(),
+      userRef: `${input.conversation.platform}:${input.sender.id}`,
+      conversationKey: conversationKey(input.conversation),
+      model: usage.model,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cachedTokens: usage.cachedTokens,
+      costUsd: costOf(usage, deps.prices),
+    });
   };
 
   const runTurn = async (rows: readonly InboxRow[]) => {
@@ -192,22 +244,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     let outcome: "ok" | "stopped" | "error" = "ok";
     let detail: string | undefined;
     try {
-      const events = agent.run(input, {
-        signal: controller.signal,
-        session,
-        logger: log,
-        requestApproval: async () => ({ isApproved: false, decidedBy: "Pincer (approvals arrive with the LLM agent)" }),
-      });
+      const events = agent.run(input, agentContext(input, ref, session, controller.signal, log));
       const result = await respond(
         {
           adapter: adapterFor(input.conversation),
           delivery,
           logger: log,
           onFirstReply: () => metrics.firstReplySeconds.observe((now() - first.receivedAt) / 1000),
-          onUsage: (usage) => {
-            metrics.tokens.inc({ direction: "input", model: usage.model }, usage.inputTokens);
-            metrics.tokens.inc({ direction: "output", model: usage.model }, usage.outputTokens);
-          },
+          onUsage: (usage) => recordUsage(input, usage),
         },
         input.conversation,
         first.key,
@@ -222,11 +266,16 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       outcome = controller.signal.aborted ? "stopped" : "error";
       if (outcome === "error") {
         detail = error.message;
-        log.error({ err: error, ref }, "agent run failed");
         metrics.errors.inc({ code: error.code });
-        await delivery.send(`${first.key}:error`, input.conversation, {
-          type: "error", code: error.code, message: userMessage(error), ref,
-        });
+        if (error.code === "budget-exceeded") {
+          log.info({ ref }, error.message);
+          await delivery.send(`${first.key}:error`, input.conversation, { type: "markdown", text: error.message });
+        } else {
+          log.error({ err: error, ref }, "agent run failed");
+          await delivery.send(`${first.key}:error`, input.conversation, {
+            type: "error", code: error.code, message: userMessage(error), ref,
+          });
+        }
       }
     } finally {
       runs.end(first.conversationKey, controller);

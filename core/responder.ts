@@ -14,12 +14,18 @@ export interface ResponderOptions {
   /** How often the typing indicator is renewed while nothing is visible yet. */
   typingIntervalMs?: number;
   onFirstReply?: () => void;
-  onUsage?: (event: Extract<AgentEvent, { type: "usage" }>) => void;
+  /** Awaited before the agent resumes, so a budget check before its next call sees this one. */
+  onUsage?: (event: Extract<AgentEvent, { type: "usage" }>) => Promise<void>;
 }
 
 export interface ResponseOutcome {
   text: string;
   isStopped: boolean;
+}
+
+function oneLine(text: string, maxLength = 120): string {
+  const line = text.replace(/\s+/g, " ").replaceAll("_", "\\_").trim();
+  return line.length > maxLength ? `${line.slice(0, maxLength - 1)}…` : line;
 }
 
 interface ChunkState {
@@ -47,6 +53,9 @@ export async function respond(
   const canStream = adapter.edit !== undefined;
   const chunks: ChunkState[] = [];
   let text = "";
+  /** What the agent is doing right now (a tool running, its last output line), shown under the text while streaming. */
+  let statusLine = "";
+  const shown = () => (statusLine ? `${text}\n\n_${statusLine}_` : text);
   let artifactCount = 0;
   let lastSyncAt = 0;
   let syncedText = "";
@@ -63,8 +72,9 @@ export async function respond(
   /** Brings the platform up to `text`. The final sync leaves pieces it could not send to the outbox flush. */
   const sync = async (isFinal = false) => {
     lastSyncAt = Date.now();
-    syncedText = text;
-    const pieces = text.trim() ? splitMarkdown(text, maxTextLength) : [];
+    const current = shown();
+    syncedText = current;
+    const pieces = current.trim() ? splitMarkdown(current, maxTextLength) : [];
     for (const [index, piece] of pieces.entries()) {
       const existing = chunks[index];
       const part = { type: "markdown" as const, text: piece };
@@ -116,6 +126,7 @@ export async function respond(
       switch (event.type) {
         case "text-delta":
           text += event.text;
+          statusLine = "";
           scheduleSync();
           break;
         case "artifact":
@@ -123,11 +134,15 @@ export async function respond(
           if (await delivery.send(`${keyBase}:a${artifactCount}`, to, event.part)) markReplied();
           break;
         case "usage":
-          options.onUsage?.(event);
+          await options.onUsage?.(event);
           break;
         case "status":
+          statusLine = oneLine(event.text);
+          scheduleSync();
+          break;
         case "tool":
-          logger.debug({ event }, "agent progress");
+          statusLine = event.phase === "start" ? oneLine(`⚙️ ${event.name}: ${event.summary ?? ""}`) : "";
+          scheduleSync();
           break;
         case "done":
           break;
@@ -141,6 +156,7 @@ export async function respond(
     syncTimer = undefined;
     await pendingSync;
   }
+  statusLine = "";
   const isStopped = signal.aborted;
   if (isStopped && text.trim()) text = `${text.trimEnd()} …`;
   // The last edit keeps the interval too (platforms count every edit against their rate limit),

@@ -5,6 +5,7 @@ import { createBuiltinAgent } from "../agents/builtin/index.ts";
 import { createWebAdapter } from "../adapters/web/index.ts";
 import { webOwnerId } from "../adapters/web/inbound.ts";
 import type { Config } from "../core/config.ts";
+import { createApprovals } from "../core/approvals.ts";
 import { createDelivery } from "../core/delivery.ts";
 import { createLogger } from "../core/logger.ts";
 import { createMetrics } from "../core/metrics.ts";
@@ -20,6 +21,10 @@ import { createHttpApp } from "./http.ts";
 export interface GatewayOptions {
   /** Replaces the agent chosen by `PINCER_AGENT`. */
   agent?: Agent;
+  /** Channels beyond the configured ones (tests add fake platforms). */
+  extraAdapters?: Adapter[];
+  /** How long an approval request waits before it counts as denied. */
+  approvalTtlMs?: number;
   logDestination?: DestinationStream;
   /** How often unsent replies are retried. */
   outboxFlushMs?: number;
@@ -33,11 +38,12 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-function createAgent(config: Config): Agent {
-  switch (config.agent) {
-    case "builtin":
-      return createBuiltinAgent();
-  }
+async function createAgent(config: Config): Promise<Agent> {
+  if (config.agent === "builtin" || !config.llm) return createBuiltinAgent();
+  // Loaded only when configured: the model SDKs and the tokenizer cost memory and start-up time.
+  const { createLlmAgent } = await import("../agents/llm/index.ts");
+  const { createTools } = await import("../agents/tools/index.ts");
+  return createLlmAgent({ ...config.llm, contextTokens: config.budget.contextTokens, workspaceDir: config.workspaceDir, tools: createTools({ shell: { env: config.commandEnv } }) });
 }
 
 /** Wires store, adapters, agent and pipeline, and serves them on one HTTP server. */
@@ -49,10 +55,18 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
   const store = createSqliteStore(config.dataDir);
   const metrics = createMetrics(() => store.inbox.countQueued());
-  const adapterList: Adapter[] = [createWebAdapter({ logger: logger.child({ channel: "web" }) })];
+  const adapterList: Adapter[] = [createWebAdapter({ logger: logger.child({ channel: "web" }) }), ...(options.extraAdapters ?? [])];
   const adapters = new Map(adapterList.map((adapter) => [adapter.platform, adapter]));
   const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics });
-  const agent = options.agent ?? createAgent(config);
+  const agent = options.agent ?? (await createAgent(config));
+  const approvals = createApprovals({
+    approvals: store.approvals,
+    contacts: store.contacts,
+    delivery,
+    admins: config.policy.admins,
+    logger,
+    ...(options.approvalTtlMs ? { ttlMs: options.approvalTtlMs } : {}),
+  });
   const pipeline = createPipeline({
     store,
     adapters,
@@ -60,7 +74,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     delivery,
     metrics,
     logger,
+    approvals,
     policy: { ...config.policy, owners: [`web:${webOwnerId}`] },
+    permissions: { isOwnerAutoApproved: config.isOwnerAutoApproved },
+    budget: config.budget,
+    prices: config.prices,
   });
 
   const app = createHttpApp({

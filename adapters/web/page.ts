@@ -56,7 +56,7 @@ function partHtml(part) {
   switch (part.type) {
     case "markdown": return render(part.text);
     case "error": return escapeHtml(part.message) + " <small>(ref " + escapeHtml(part.ref) + ")</small>";
-    case "buttons": return render(part.text) + "<br>" + part.buttons.map((b) => "<code>" + escapeHtml(b.label) + "</code>").join(" ");
+    case "buttons": return render(part.text) + "<br>" + part.buttons.map((b) => '<button type="button" data-say="/' + escapeHtml(b.id) + '">' + escapeHtml(b.label) + "</button>").join(" ");
     default: return "<em>[" + escapeHtml(part.type) + "]</em>";
   }
 }
@@ -81,12 +81,7 @@ for (const type of ["message", "edit"]) {
 }
 events.addEventListener("typing", () => { typing.textContent = "Pincer is working…"; });
 
-document.getElementById("form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const input = document.getElementById("text");
-  const text = input.value.trim();
-  if (!text) return;
-  input.value = "";
+async function say(text) {
   show(null, "user", escapeHtml(text));
   const response = await fetch("/api/web/messages", {
     method: "POST",
@@ -94,6 +89,21 @@ document.getElementById("form").addEventListener("submit", async (event) => {
     body: JSON.stringify({ conversationId, messageId: crypto.randomUUID().replaceAll("-", ""), text }),
   });
   if (!response.ok) show(null, "error", escapeHtml("Not sent: " + (await response.text())));
+}
+document.getElementById("form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = document.getElementById("text");
+  const text = input.value.trim();
+  if (!text) return;
+  input.value = "";
+  void say(text);
+});
+// Buttons in replies (approvals) say their command, as typing it would.
+log.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-say]");
+  if (!button) return;
+  button.closest(".msg").querySelectorAll("button").forEach((each) => { each.disabled = true; });
+  void say(button.dataset.say);
 });
 document.getElementById("text").addEventListener("keydown", (event) => {
   if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); document.getElementById("form").requestSubmit(); }

@@ -13,6 +13,9 @@ export interface Store {
   sessions: SessionStore;
   audit: AuditStore;
   pairing: PairingStore;
+  usage: UsageStore;
+  approvals: ApprovalStore;
+  contacts: ContactStore;
   close(): void;
 }
 
@@ -70,6 +73,7 @@ export interface SessionStore {
   current(conversationKey: string, now: number, historyLimit: number): Promise<SessionInfo>;
   end(conversationKey: string, now: number): Promise<void>;
   append(sessionId: string, message: SessionMessage): Promise<void>;
+  saveSummary(sessionId: string, summary: string, throughSeq: number): Promise<void>;
   countMessages(sessionId: string): Promise<number>;
 }
 
@@ -88,6 +92,60 @@ export type RunOutcome = "ok" | "stopped" | "error";
 export interface AuditStore {
   startRun(run: RunRecord): Promise<void>;
   finishRun(ref: string, outcome: RunOutcome, endedAt: number, detail?: string): Promise<void>;
+  /** One step of a run: a tool call, a permission decision, a tool result. */
+  recordEvent(runRef: string, at: number, kind: string, detail: Record<string, unknown>): Promise<void>;
+  events(runRef: string): Promise<{ at: number; kind: string; detail: Record<string, unknown> }[]>;
+}
+
+export interface UsageEntry {
+  at: number;
+  userRef: string;
+  conversationKey: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  costUsd: number;
+}
+
+export interface UsageTotals {
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export interface UsageStore {
+  record(entry: UsageEntry): Promise<void>;
+  /** Totals since `since` (epoch ms) for one user or one conversation. */
+  totals(scope: { userRef: string } | { conversationKey: string }, since: number): Promise<UsageTotals>;
+}
+
+export type ApprovalStatus = "pending" | "approved" | "denied" | "expired" | "cancelled";
+
+export interface ApprovalRecord {
+  id: string;
+  conversation: ConversationRef;
+  requesterRef: string;
+  tool: string;
+  summary: string;
+  status: ApprovalStatus;
+  createdAt: number;
+  expiresAt: number;
+  decidedBy: string | undefined;
+}
+
+export interface ApprovalStore {
+  create(record: ApprovalRecord): Promise<void>;
+  get(id: string): Promise<ApprovalRecord | undefined>;
+  /** Moves a pending approval to `status`; false when it was no longer pending (decided twice, expired). */
+  settle(id: string, status: Exclude<ApprovalStatus, "pending">, decidedBy: string, at: number): Promise<boolean>;
+}
+
+/** Where each user can be reached directly (their DM with the bot), to bring them approval requests. */
+export interface ContactStore {
+  remember(userRef: string, conversation: ConversationRef, at: number): Promise<void>;
+  find(userRef: string): Promise<ConversationRef | undefined>;
 }
 
 export interface PairingRequest {

@@ -2,13 +2,15 @@ import type { ConversationRef } from "./conversation.ts";
 import type { Logger } from "./logger.ts";
 import type { Attachment, Sender } from "./message.ts";
 import type { ReplyPart } from "./reply.ts";
+import type { RiskLevel } from "../permissions.ts";
+import type { Role } from "../policy.ts";
 
 export type AgentEvent =
   | { type: "text-delta"; text: string }
   | { type: "status"; text: string }
   | { type: "tool"; phase: "start" | "end"; name: string; summary?: string }
   | { type: "artifact"; part: ReplyPart }
-  | { type: "usage"; inputTokens: number; outputTokens: number; model: string }
+  | ({ type: "usage" } & ModelCallUsage)
   | { type: "done" };
 
 export type SessionRole = "user" | "assistant";
@@ -19,11 +21,20 @@ export interface SessionMessage {
   createdAt: number;
 }
 
+export interface StoredSessionMessage extends SessionMessage {
+  /** Increases through the session; the summary covers every message up to `summarizedThrough`. */
+  seq: number;
+}
+
 export interface SessionInfo {
   id: string;
   conversationKey: string;
   createdAt: number;
-  history: SessionMessage[];
+  /** A running summary of the messages older than `history`. */
+  summary: string;
+  summarizedThrough: number;
+  /** The most recent messages not yet in the summary, oldest first. */
+  history: StoredSessionMessage[];
 }
 
 export interface AgentInput {
@@ -31,11 +42,15 @@ export interface AgentInput {
   attachments: Attachment[];
   conversation: ConversationRef;
   sender: Sender;
+  /** Decides what the sender's requests may do; a member's words in a group are untrusted. */
+  senderRole: Role;
 }
 
 export interface ApprovalRequest {
   toolName: string;
+  /** Exactly what will happen: the command and its directory, the file path. */
   summary: string;
+  risk: RiskLevel;
 }
 
 export interface ApprovalDecision {
@@ -43,11 +58,26 @@ export interface ApprovalDecision {
   decidedBy: string;
 }
 
+/** One model call; the `usage` event carries it to the ledger before the agent goes on. */
+export interface ModelCallUsage {
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+}
+
 export interface AgentContext {
   signal: AbortSignal;
   session: SessionInfo;
   logger: Logger;
+  /** Resolves once the tool may run or was refused; never throws for a denial. */
   requestApproval(request: ApprovalRequest): Promise<ApprovalDecision>;
+  /** Throws BridgeError("budget-exceeded") when a daily cap is reached: call before every model call. */
+  checkBudget(): Promise<void>;
+  /** Replaces the session summary, which now covers the messages up to `throughSeq`. */
+  saveSummary(summary: string, throughSeq: number): Promise<void>;
+  /** Writes to the run's audit trail (tool calls, decisions, results). */
+  audit(kind: string, detail: Record<string, unknown>): Promise<void>;
 }
 
 export interface Agent {

@@ -17,15 +17,19 @@ function input(text: string): AgentInput {
     attachments: [],
     conversation: { platform: "web", chatId: "owner", kind: "direct" },
     sender: { id: "owner", displayName: "Owner", isBot: false },
+    senderRole: "owner",
   };
 }
 
 function context(signal = new AbortController().signal): AgentContext {
   return {
     signal,
-    session: { id: "s1", conversationKey: "web:owner", createdAt: 0, history: [] },
+    session: { id: "s1", conversationKey: "web:owner", createdAt: 0, summary: "", summarizedThrough: 0, history: [] },
     logger: silentLogger,
     requestApproval: async () => ({ isApproved: false, decidedBy: "nobody" }),
+    checkBudget: async () => {},
+    saveSummary: async () => {},
+    audit: async () => {},
   };
 }
 

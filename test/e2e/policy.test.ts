@@ -2,13 +2,8 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { createBuiltinAgent } from "../../agents/builtin/index.ts";
-import { createDelivery } from "../../core/delivery.ts";
-import { createLogger } from "../../core/logger.ts";
-import { createMetrics } from "../../core/metrics.ts";
-import { createPipeline, type Pipeline } from "../../core/pipeline.ts";
-import type { PolicySettings } from "../../core/policy.ts";
-import { createSqliteStore } from "../../core/store/sqlite/index.ts";
-import type { Store } from "../../core/store/store.ts";
+import { loadConfig, type Env } from "../../core/config.ts";
+import { startGateway, type Gateway } from "../../gateway/gateway.ts";
 import { createChatPlatform } from "../fakes/chat-platform.ts";
 import { collectingLog, tempDataDir } from "../support/web-chat-client.ts";
 
@@ -16,37 +11,27 @@ const run = promisify(execFile);
 
 interface Harness {
   platform: ReturnType<typeof createChatPlatform>;
-  pipeline: Pipeline;
-  store: Store;
+  pipeline: Gateway["pipeline"];
+  store: Gateway["store"];
   dataDir: string;
 }
 
-let harness: Harness | undefined;
+let gateway: Gateway | undefined;
 afterEach(async () => {
-  await harness?.pipeline.stop();
-  harness?.store.close();
-  harness = undefined;
+  await gateway?.stop();
+  gateway = undefined;
 });
 
-async function startPipeline(policy: Partial<PolicySettings> = {}): Promise<Harness> {
+/** The real gateway with a stand-in chat platform beside the web chat. */
+async function startPipeline(env: Env = {}): Promise<Harness> {
   const dataDir = tempDataDir();
-  const store = createSqliteStore(dataDir);
   const platform = createChatPlatform();
-  const adapters = new Map([[platform.adapter.platform, platform.adapter]]);
-  const logger = createLogger({ level: "warn", secrets: [], destination: collectingLog().destination });
-  const metrics = createMetrics(() => store.inbox.countQueued());
-  const pipeline = createPipeline({
-    store,
-    adapters,
+  gateway = await startGateway(loadConfig({ DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn", ...env }), {
     agent: createBuiltinAgent({ deltaDelayMs: 0 }),
-    delivery: createDelivery({ adapters, outbox: store.outbox, logger, metrics }),
-    metrics,
-    logger,
-    policy: { dm: "pairing", group: "mention", allowFrom: [], admins: [], owners: [], ...policy },
+    extraAdapters: [platform.adapter],
+    logDestination: collectingLog().destination,
   });
-  await platform.adapter.start(pipeline, new AbortController().signal);
-  harness = { platform, pipeline, store, dataDir };
-  return harness;
+  return { platform, pipeline: gateway.pipeline, store: gateway.store, dataDir };
 }
 
 async function say(h: Harness, ...args: Parameters<Harness["platform"]["text"]>) {
@@ -95,7 +80,7 @@ describe("direct messages from unknown senders (pairing)", () => {
   });
 
   it("admits PINCER_ALLOW_FROM senders and drops the rest in allowlist mode", async () => {
-    const h = await startPipeline({ dm: "allowlist", allowFrom: ["chat:bob"] });
+    const h = await startPipeline({ PINCER_DM_POLICY: "allowlist", PINCER_ALLOW_FROM: "chat:bob" });
     await say(h, "mallory", "/echo hi");
     await say(h, "bob", "/echo hi bob");
     expect(h.platform.texts()).toEqual(["hi bob"]);

@@ -68,6 +68,52 @@ const migrations: readonly string[] = [
     PRIMARY KEY (platform, user_id)
   );
   `,
+  `
+  ALTER TABLE sessions ADD COLUMN summary TEXT NOT NULL DEFAULT '';
+  ALTER TABLE sessions ADD COLUMN summarized_through INTEGER NOT NULL DEFAULT 0;
+
+  CREATE TABLE usage (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    user_ref TEXT NOT NULL,
+    conversation_key TEXT NOT NULL,
+    model TEXT NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cached_tokens INTEGER NOT NULL,
+    cost_usd REAL NOT NULL
+  );
+  CREATE INDEX usage_by_user ON usage (user_ref, at);
+  CREATE INDEX usage_by_conversation ON usage (conversation_key, at);
+
+  CREATE TABLE approvals (
+    id TEXT PRIMARY KEY,
+    conversation TEXT NOT NULL,
+    requester_ref TEXT NOT NULL,
+    tool TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    decided_by TEXT,
+    decided_at INTEGER
+  );
+
+  CREATE TABLE run_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_ref TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL
+  );
+  CREATE INDEX run_events_by_run ON run_events (run_ref, seq);
+
+  CREATE TABLE contacts (
+    user_ref TEXT PRIMARY KEY,
+    conversation TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 export function migrate(database: DatabaseSync): void {

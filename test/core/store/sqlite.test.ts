@@ -134,8 +134,20 @@ describe("sessions", () => {
     }
     const { history } = await store.sessions.current(chatKey, t0 + 10, 3);
     expect(history.map((entry) => entry.text)).toEqual(["m3", "m4", "m5"]);
-    expect(history[0]).toEqual({ role: "user", text: "m3", createdAt: t0 + 3 });
+    expect(history[0]).toEqual({ seq: 3, role: "user", text: "m3", createdAt: t0 + 3 });
     expect(await store.sessions.countMessages(session.id)).toBe(5);
+  });
+
+  it("keeps the running summary and leaves the messages it covers out of the history", async () => {
+    const session = await store.sessions.current(chatKey, t0, 10);
+    for (let index = 1; index <= 4; index += 1) {
+      await store.sessions.append(session.id, { role: index % 2 ? "user" : "assistant", text: `m${index}`, createdAt: t0 + index });
+    }
+    const before = await store.sessions.current(chatKey, t0, 10);
+    await store.sessions.saveSummary(session.id, "talked about m1 and m2", before.history[1]!.seq);
+    const after = await store.sessions.current(chatKey, t0, 10);
+    expect(after.summary).toBe("talked about m1 and m2");
+    expect(after.history.map((entry) => entry.text)).toEqual(["m3", "m4"]);
   });
 });
 

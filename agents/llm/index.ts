@@ -1,0 +1,111 @@
+import { messageTokens, planContext, trimHeadTail, type CountTokens } from "../../core/context.ts";
+import type { Agent, AgentContext, AgentEvent, AgentInput, StoredSessionMessage } from "../../core/types/agent.ts";
+import { BridgeError } from "../../core/types/errors.ts";
+import type { Tool } from "../tools/tool.ts";
+import { createAnthropicProvider } from "./anthropic-provider.ts";
+import { compact } from "./compaction.ts";
+import type { LlmMessage, ModelProvider, ToolCall } from "./model.ts";
+import { createOpenAiProvider } from "./openai-provider.ts";
+import { systemPrompt, userTurnText } from "./prompt.ts";
+import { runTools } from "./run-tools.ts";
+import { loadTokenizer } from "./tokenizer.ts";
+import { toolSpec } from "../tools/index.ts";
+
+export interface LlmAgentOptions {
+  provider: "openai" | "anthropic";
+  baseUrl: string | undefined;
+  apiKey: string | undefined;
+  model: string;
+  maxSteps: number;
+  contextTokens: number;
+  workspaceDir: string;
+  tools: Tool[];
+  /** Replaces the provider built from the options above (tests, or another SDK). */
+  modelProvider?: ModelProvider;
+  maxOutputTokens?: number;
+}
+
+const summaryMessage = (summary: string): LlmMessage => ({ role: "user", text: `Summary of the conversation so far:\n${summary}` });
+
+function historyMessages(history: readonly StoredSessionMessage[]): LlmMessage[] {
+  return history.map((message) =>
+    message.role === "user" ? { role: "user", text: message.text } : { role: "assistant", text: message.text, toolCalls: [] },
+  );
+}
+
+function turnTokens(turn: readonly LlmMessage[], count: CountTokens): number {
+  return turn.reduce(
+    (sum, message) => sum + messageTokens(message, count) + (message.role === "assistant" ? count(JSON.stringify(message.toolCalls)) : 0),
+    0,
+  );
+}
+
+/** The LLM agent: any OpenAI-compatible endpoint or Anthropic, a tool loop, every call within the token budget. */
+export function createLlmAgent(options: LlmAgentOptions): Agent {
+  const provider =
+    options.modelProvider ??
+    (options.provider === "anthropic" ? createAnthropicProvider(options) : createOpenAiProvider(options));
+  const specs = options.tools.map(toolSpec);
+  const tools = new Map(options.tools.map((tool) => [tool.name, tool]));
+  const summaryTokens = Math.min(800, Math.floor(options.contextTokens * 0.15));
+  const maxResultTokens = Math.min(1500, Math.floor(options.contextTokens * 0.2));
+  const maxOutputTokens = options.maxOutputTokens ?? 2048;
+
+  async function* run(input: AgentInput, context: AgentContext): AsyncGenerator<AgentEvent> {
+    const count = await loadTokenizer();
+    const fixedTokens = messageTokens({ text: systemPrompt }, count) + count(JSON.stringify(specs));
+    const turn: LlmMessage[] = [
+      { role: "user", text: trimHeadTail(userTurnText(input), Math.floor(options.contextTokens * 0.3), count) },
+    ];
+    let summary = context.session.summary;
+    let history = context.session.history;
+
+    for (let step = 1; step <= options.maxSteps; step += 1) {
+      const budget = { totalTokens: options.contextTokens, fixedTokens, turnTokens: turnTokens(turn, count), summaryTokens };
+      if (fixedTokens + budget.turnTokens + summaryTokens > options.contextTokens) {
+        throw new BridgeError(
+          "budget-exceeded",
+          `This task no longer fits the ${options.contextTokens.toLocaleString("en-US")}-token budget per call (PINCER_CONTEXT_TOKENS). Split it into smaller requests.`,
+        );
+      }
+      const plan = planContext(history, budget, count);
+      if (plan.compact.length > 0) {
+        summary = yield* compact(summary, plan.compact, { provider, count, contextTokens: options.contextTokens, summaryTokens }, context);
+        history = plan.keep;
+      }
+      const prefix = [...(summary ? [summaryMessage(trimHeadTail(summary, summaryTokens, count))] : []), ...historyMessages(history)];
+
+      await context.checkBudget();
+      let text = "";
+      let calls: ToolCall[] = [];
+      for await (const event of provider.stream(
+        { system: systemPrompt, messages: [...prefix, ...turn], tools: specs, maxOutputTokens, stablePrefixLength: prefix.length },
+        context.signal,
+      )) {
+        switch (event.type) {
+          case "text":
+            text += event.text;
+            yield { type: "text-delta", text: event.text };
+            break;
+          case "tool-calls":
+            calls = event.calls;
+            break;
+          case "usage":
+            yield { type: "usage", model: provider.model, inputTokens: event.inputTokens, outputTokens: event.outputTokens, cachedTokens: event.cachedTokens };
+            break;
+        }
+      }
+      if (calls.length === 0) {
+        yield { type: "done" };
+        return;
+      }
+      if (text) yield { type: "text-delta", text: "\n\n" };
+      turn.push({ role: "assistant", text, toolCalls: calls });
+      turn.push(...(yield* runTools(calls, { tools, workspaceDir: options.workspaceDir, count, maxResultTokens }, context)));
+    }
+    yield { type: "text-delta", text: `\n\n(Stopped after ${options.maxSteps} steps, the limit set by PINCER_MAX_STEPS.)` };
+    yield { type: "done" };
+  }
+
+  return { id: "llm", model: provider.model, run };
+}

@@ -1,0 +1,39 @@
+import type { JSONSchema } from "zod/v4/core";
+
+/** The provider-neutral conversation the tool loop keeps; providers translate it to their wire format. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** JSON text, as the model wrote it. */
+  arguments: string;
+}
+
+export type LlmMessage =
+  | { role: "user"; text: string }
+  | { role: "assistant"; text: string; toolCalls: ToolCall[] }
+  | { role: "tool"; toolCallId: string; name: string; text: string };
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: JSONSchema.BaseSchema;
+}
+
+export interface ModelRequest {
+  system: string;
+  messages: LlmMessage[];
+  tools: ToolSpec[];
+  maxOutputTokens: number;
+  /** Messages before this index are the stable prefix (a cache breakpoint goes after them). */
+  stablePrefixLength: number;
+}
+
+export type ModelEvent =
+  | { type: "text"; text: string }
+  | { type: "tool-calls"; calls: ToolCall[] }
+  | { type: "usage"; inputTokens: number; outputTokens: number; cachedTokens: number };
+
+export interface ModelProvider {
+  model: string;
+  stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent>;
+}

@@ -1,0 +1,167 @@
+import { randomInt } from "node:crypto";
+import type { Delivery } from "./delivery.ts";
+import type { Role } from "./policy.ts";
+import type { ApprovalRecord, ApprovalStore, ContactStore } from "./store/store.ts";
+import type { ApprovalDecision, ApprovalRequest } from "./types/agent.ts";
+import type { ConversationRef } from "./types/conversation.ts";
+import type { Logger } from "./types/logger.ts";
+import { conversationKey } from "./types/conversation.ts";
+
+export interface ApprovalsDeps {
+  approvals: ApprovalStore;
+  contacts: ContactStore;
+  delivery: Delivery;
+  /** `platform:userId` of the admins, who are also asked in their DMs when a member's request needs them. */
+  admins: readonly string[];
+  logger: Logger;
+  ttlMs?: number;
+  /** How often a waiting run re-reads the store, for a decision taken by another gateway process. */
+  pollMs?: number;
+  now?: () => number;
+}
+
+export interface PendingRequest {
+  conversation: ConversationRef;
+  requesterRef: string;
+  requesterRole: Role;
+  request: ApprovalRequest;
+  signal: AbortSignal;
+}
+
+export interface Decision {
+  requestId: string;
+  isApproved: boolean;
+  approverRef: string;
+  approverRole: Role;
+}
+
+export interface Approvals {
+  /** Asks in the chat and waits for a decision, the expiry (a denial) or the run's stop (a denial). */
+  request(pending: PendingRequest): Promise<ApprovalDecision>;
+  /** `/approve <id>`, `/deny <id>` or a button: returns the answer for the person who decided. */
+  decide(decision: Decision): Promise<string>;
+}
+
+const idAlphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+
+function newApprovalId(): string {
+  return Array.from({ length: 5 }, () => idAlphabet[randomInt(idAlphabet.length)]).join("");
+}
+
+const canApprove = (role: Role) => role === "owner" || role === "admin";
+
+/**
+ * Approvals in the chat itself. The store holds the truth (a request is decided once, and expires);
+ * this process wakes its waiting runs at once and polls for decisions taken elsewhere.
+ */
+export function createApprovals(deps: ApprovalsDeps): Approvals {
+  const now = deps.now ?? Date.now;
+  const ttlMs = deps.ttlMs ?? 10 * 60 * 1000;
+  const pollMs = deps.pollMs ?? 1000;
+  const waiters = new Map<string, (decision: ApprovalDecision) => void>();
+
+  const decisionOf = (record: ApprovalRecord): ApprovalDecision | undefined => {
+    switch (record.status) {
+      case "pending":
+        return undefined;
+      case "approved":
+        return { isApproved: true, decidedBy: record.decidedBy ?? "unknown" };
+      default:
+        return { isApproved: false, decidedBy: record.decidedBy ?? record.status };
+    }
+  };
+
+  const announce = async (record: ApprovalRecord, pending: PendingRequest) => {
+    const minutes = Math.round(ttlMs / 60_000);
+    const who = canApprove(pending.requesterRole) ? "" : "\nAn admin must approve this.";
+    const part = {
+      type: "buttons" as const,
+      text: [
+        `🔐 Approval needed: **${pending.request.toolName}** wants to run`,
+        "```",
+        pending.request.summary,
+        "```",
+        `Reply \`/approve ${record.id}\` or \`/deny ${record.id}\` (expires in ${minutes} min).${who}`,
+      ].join("\n"),
+      buttons: [
+        { id: `approve ${record.id}`, label: "Approve", style: "primary" as const },
+        { id: `deny ${record.id}`, label: "Deny", style: "danger" as const },
+      ],
+    };
+    const destinations = [pending.conversation];
+    if (!canApprove(pending.requesterRole)) {
+      for (const admin of deps.admins) {
+        const direct = await deps.contacts.find(admin);
+        if (direct && conversationKey(direct) !== conversationKey(pending.conversation)) destinations.push(direct);
+      }
+    }
+    for (const [index, to] of destinations.entries()) await deps.delivery.send(`approval:${record.id}:${index}`, to, part);
+  };
+
+  return {
+    async request(pending) {
+      const record: ApprovalRecord = {
+        id: newApprovalId(),
+        conversation: pending.conversation,
+        requesterRef: pending.requesterRef,
+        tool: pending.request.toolName,
+        summary: pending.request.summary,
+        status: "pending",
+        createdAt: now(),
+        expiresAt: now() + ttlMs,
+        decidedBy: undefined,
+      };
+      await deps.approvals.create(record);
+      await announce(record, pending);
+      return new Promise<ApprovalDecision>((resolve) => {
+        let poll: NodeJS.Timeout | undefined;
+        let expiry: NodeJS.Timeout | undefined;
+        const finish = (decision: ApprovalDecision) => {
+          clearInterval(poll);
+          clearTimeout(expiry);
+          pending.signal.removeEventListener("abort", onAbort);
+          waiters.delete(record.id);
+          resolve(decision);
+        };
+        const settleAs = async (status: "expired" | "cancelled", by: string) => {
+          const isSettled = await deps.approvals.settle(record.id, status, by, now());
+          const stored = await deps.approvals.get(record.id);
+          finish((isSettled ? undefined : stored && decisionOf(stored)) ?? { isApproved: false, decidedBy: by });
+        };
+        const onAbort = () => void settleAs("cancelled", "the stop of this run");
+        waiters.set(record.id, finish);
+        pending.signal.addEventListener("abort", onAbort, { once: true });
+        expiry = setTimeout(() => void settleAs("expired", `nobody within ${Math.round(ttlMs / 60_000)} min (expired)`), ttlMs);
+        poll = setInterval(() => {
+          void deps.approvals.get(record.id).then((stored) => {
+            const decision = stored && decisionOf(stored);
+            if (decision) finish(decision);
+          });
+        }, pollMs);
+        if (pending.signal.aborted) onAbort();
+      });
+    },
+
+    async decide(decision) {
+      const record = await deps.approvals.get(decision.requestId);
+      if (!record) return `No approval request with id ${decision.requestId}.`;
+      if (record.status !== "pending") return `Approval ${record.id} was already ${record.status}; nothing changed.`;
+      if (now() >= record.expiresAt) {
+        await deps.approvals.settle(record.id, "expired", "expiry", now());
+        waiters.get(record.id)?.({ isApproved: false, decidedBy: "expiry" });
+        return `Approval ${record.id} has expired; the request was denied.`;
+      }
+      const isOwnDenial = !decision.isApproved && decision.approverRef === record.requesterRef;
+      if (!canApprove(decision.approverRole) && !isOwnDenial) {
+        deps.logger.warn({ approval: record.id, by: decision.approverRef }, "approval refused: not an admin");
+        return `Only an admin can ${decision.isApproved ? "approve" : "deny"} this request.`;
+      }
+      const status = decision.isApproved ? "approved" : "denied";
+      if (!(await deps.approvals.settle(record.id, status, decision.approverRef, now()))) {
+        return `Approval ${record.id} was already decided; nothing changed.`;
+      }
+      waiters.get(record.id)?.({ isApproved: decision.isApproved, decidedBy: decision.approverRef });
+      return decision.isApproved ? `Approved: ${record.tool} runs now.` : `Denied: ${record.tool} will not run.`;
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import type { DatabaseSync } from "node:sqlite";
+import type { ConversationRef } from "../../types/conversation.ts";
+import type { ApprovalRecord, ApprovalStatus, ApprovalStore } from "../store.ts";
+
+interface ApprovalRow {
+  id: string;
+  conversation: string;
+  requester_ref: string;
+  tool: string;
+  summary: string;
+  status: string;
+  created_at: number;
+  expires_at: number;
+  decided_by: string | null;
+}
+
+export function createSqliteApprovals(database: DatabaseSync): ApprovalStore {
+  const insert = database.prepare(
+    `INSERT INTO approvals (id, conversation, requester_ref, tool, summary, status, created_at, expires_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const select = database.prepare("SELECT * FROM approvals WHERE id = ?");
+  const settle = database.prepare(
+    "UPDATE approvals SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
+  );
+
+  return {
+    async create(record: ApprovalRecord) {
+      insert.run(
+        record.id, JSON.stringify(record.conversation), record.requesterRef, record.tool, record.summary,
+        record.status, record.createdAt, record.expiresAt,
+      );
+    },
+    async get(id: string) {
+      const row = select.get(id) as ApprovalRow | undefined;
+      if (!row) return undefined;
+      return {
+        id: row.id,
+        conversation: JSON.parse(row.conversation) as ConversationRef,
+        requesterRef: row.requester_ref,
+        tool: row.tool,
+        summary: row.summary,
+        status: row.status as ApprovalStatus,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+        decidedBy: row.decided_by ?? undefined,
+      };
+    },
+    async settle(id, status, decidedBy, at) {
+      return settle.run(status, decidedBy, at, id).changes === 1;
+    },
+  };
+}

@@ -1,0 +1,170 @@
+import type { ChatCompletionCreateParams } from "openai/resources/chat/completions";
+import { assertNever } from "../../core/types/errors.ts";
+import { parseJson, pause, sendEventStream, sendJson, sendScriptedError, startHttpFake, type Exchange, type RecordedBase } from "./http-fake.ts";
+import { estimateOutputTokens, estimateTokens, randomId, type ErrorScript, type ModelScript } from "./model-script.ts";
+import { chatCompletion, chatStreamFrames, chatUsage, errorBody, validateChatRequest, type AnswerContext } from "./openai-wire.ts";
+import { createAutomaticCache } from "./prompt-cache.ts";
+
+export type { ModelScript } from "./model-script.ts";
+
+export interface TranscriptionFields {
+  model: string | undefined;
+  file: { name: string; sizeBytes: number; type: string } | undefined;
+  /** Every other text field as sent: language, prompt, response_format, temperature… */
+  fields: Record<string, string>;
+}
+
+export type ChatRequest = RecordedBase & { endpoint: "chat-completions"; body: ChatCompletionCreateParams };
+
+export type OpenAIRecordedRequest =
+  | ChatRequest
+  | (RecordedBase & { endpoint: "transcriptions"; body: TranscriptionFields })
+  | (RecordedBase & { endpoint: "other"; body: string });
+
+export type TranscriptionScript = { type: "text"; text: string; responseDelayMs?: number } | ErrorScript;
+
+export interface FakeOpenAIOptions {
+  /** Answers a chat request when the script is empty (default: a text saying how many messages arrived). */
+  fallback?: (body: ChatCompletionCreateParams) => ModelScript;
+  /** Smallest common prefix reported as `cached_tokens` (default 0; real OpenAI: 1024). */
+  minCacheTokens?: number;
+}
+
+export interface FakeOpenAI {
+  /** Base URL ending in `/v1`, for `new OpenAI({ baseURL })`. */
+  url: string;
+  /** Every request received, in order, with its parsed body; refused ones too. */
+  requests: OpenAIRecordedRequest[];
+  /** Queues answers to the next chat completion requests, one entry per request. */
+  script(...responses: ModelScript[]): void;
+  /** Queues answers to the next transcription requests. */
+  scriptTranscriptions(...responses: TranscriptionScript[]): void;
+  /** The chat completion requests so far. */
+  chatRequests(): ChatRequest[];
+  waitFor(predicate: (requests: OpenAIRecordedRequest[]) => boolean, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A fake OpenAI-compatible server: `POST /v1/chat/completions` and `POST /v1/audio/transcriptions`. */
+export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
+  const answers: ModelScript[] = [];
+  const transcripts: TranscriptionScript[] = [];
+  const cache = createAutomaticCache(options.minCacheTokens);
+
+  async function answerChat(body: ChatCompletionCreateParams, exchange: Exchange) {
+    const invalid = validateChatRequest(body);
+    if (invalid) return sendJson(exchange, 400, invalid, requestIdHeader());
+    const script = answers.shift() ?? options.fallback?.(body) ?? defaultAnswer(body);
+    if (!(await pause(script.responseDelayMs ?? 0, exchange.signal))) return;
+    if (script.type === "error") return sendScriptedError(exchange, script, errorBody(script.status, script.message), requestIdHeader());
+    const units = [JSON.stringify(body.tools ?? []), ...body.messages.map((message) => JSON.stringify(message))];
+    const estimatedCachedTokens = cache.lookUp(units);
+    const context: AnswerContext = {
+      id: randomId("chatcmpl-"),
+      created: Math.floor(Date.now() / 1000),
+      model: body.model,
+      usage: chatUsage(
+        script.usage?.inputTokens ?? estimateTokens(units.join("")),
+        script.usage?.outputTokens ?? estimateOutputTokens(script),
+        script.usage?.cachedTokens ?? estimatedCachedTokens,
+      ),
+    };
+    if (body.stream) {
+      const frames = chatStreamFrames(script, context, body.stream_options?.include_usage === true);
+      return sendEventStream(exchange, frames, { chunkDelayMs: script.chunkDelayMs, headers: requestIdHeader() });
+    }
+    switch (script.type) {
+      case "stream-error":
+        return sendJson(exchange, 500, errorBody(500, script.message), requestIdHeader());
+      case "text":
+      case "tool-calls":
+        return sendJson(exchange, 200, chatCompletion(script, context), requestIdHeader());
+      default:
+        return assertNever(script);
+    }
+  }
+
+  async function answerTranscription(body: TranscriptionFields, exchange: Exchange) {
+    if (!body.model) return sendJson(exchange, 400, errorBody(400, "you must provide a model parameter", "model"));
+    if (!body.file) return sendJson(exchange, 400, errorBody(400, "you must provide a file", "file"));
+    const script = transcripts.shift() ?? {
+      type: "text",
+      text: `Fake transcript of ${body.file.name} (${body.file.sizeBytes} bytes).`,
+    };
+    if (!(await pause(script.responseDelayMs ?? 0, exchange.signal))) return;
+    if (script.type === "error") return sendScriptedError(exchange, script, errorBody(script.status, script.message), requestIdHeader());
+    const format = body.fields.response_format ?? "json";
+    if (format === "text" || format === "srt" || format === "vtt") {
+      exchange.response.writeHead(200, { "content-type": "text/plain; charset=utf-8", ...requestIdHeader() });
+      exchange.response.end(`${script.text}\n`);
+      return;
+    }
+    const verbose = { task: "transcribe", language: body.fields.language ?? "english", duration: 1, segments: [] };
+    return sendJson(exchange, 200, format === "verbose_json" ? { ...verbose, text: script.text } : { text: script.text }, requestIdHeader());
+  }
+
+  const fake = await startHttpFake<OpenAIRecordedRequest>({
+    async describe(base, rawBody) {
+      const path = base.path.split("?")[0];
+      if (base.method === "POST" && path === "/v1/chat/completions") {
+        return { ...base, endpoint: "chat-completions", body: parseJson(rawBody) as ChatCompletionCreateParams };
+      }
+      if (base.method === "POST" && path === "/v1/audio/transcriptions") {
+        return { ...base, endpoint: "transcriptions", body: await parseTranscription(base, rawBody) };
+      }
+      return { ...base, endpoint: "other", body: rawBody.toString("utf8") };
+    },
+    async respond(recorded, exchange) {
+      if (!/^Bearer \S+/.test(recorded.headers.authorization ?? "")) {
+        const message =
+          "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).";
+        return sendJson(exchange, 401, { error: { ...errorBody(401, message).error, code: null } }, requestIdHeader());
+      }
+      switch (recorded.endpoint) {
+        case "chat-completions":
+          return answerChat(recorded.body, exchange);
+        case "transcriptions":
+          return answerTranscription(recorded.body, exchange);
+        case "other":
+          return sendJson(exchange, 404, errorBody(404, `Invalid URL (${recorded.method} ${recorded.path})`), requestIdHeader());
+        default:
+          return assertNever(recorded);
+      }
+    },
+  });
+
+  return {
+    url: `${fake.origin}/v1`,
+    requests: fake.requests,
+    script: (...responses) => void answers.push(...responses),
+    scriptTranscriptions: (...responses) => void transcripts.push(...responses),
+    chatRequests: () => fake.requests.filter((request): request is ChatRequest => request.endpoint === "chat-completions"),
+    waitFor: fake.waitFor,
+    close: fake.close,
+  };
+}
+
+function defaultAnswer(body: ChatCompletionCreateParams): ModelScript {
+  const last = body.messages.at(-1)?.content;
+  const lastText = typeof last === "string" ? last : (last ?? []).map((part) => ("text" in part ? part.text : "")).join(" ");
+  return { type: "text", text: `Fake answer: received ${body.messages.length} messages; the last said "${lastText.slice(0, 80)}".` };
+}
+
+const requestIdHeader = () => ({ "x-request-id": randomId("req_") });
+
+
+async function parseTranscription(base: RecordedBase, rawBody: Buffer): Promise<TranscriptionFields> {
+  const parsed: TranscriptionFields = { model: undefined, file: undefined, fields: {} };
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(rawBody), { headers: { "content-type": base.headers["content-type"] ?? "" } }).formData();
+  } catch {
+    return parsed;
+  }
+  for (const [name, value] of form.entries()) {
+    if (name === "file" && typeof value !== "string") parsed.file = { name: value.name, sizeBytes: value.size, type: value.type };
+    else if (name === "model" && typeof value === "string") parsed.model = value;
+    else if (typeof value === "string") parsed.fields[name] = value;
+  }
+  return parsed;
+}

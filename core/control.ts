@@ -10,6 +10,8 @@ export interface ControlContext {
   stopRun(): boolean;
   endSession(): Promise<void>;
   session(): Promise<{ createdAt: number; messageCount: number }>;
+  /** Prompt tokens of the conversation's last model call, and the budget per call. */
+  contextFill(): Promise<{ usedTokens: number; budgetTokens: number } | undefined>;
   now: number;
 }
 
@@ -38,11 +40,15 @@ export async function handleControl(command: Extract<Command, { type: "control" 
       return "Started a new session: I have forgotten this conversation.";
     case "status": {
       const session = await context.session();
+      const fill = await context.contextFill();
       return [
         `Agent: ${context.agentId}`,
         `Model: ${context.model ?? "none (built-in, offline)"}`,
         `Session age: ${formatAge(context.now - session.createdAt)}`,
         `Messages in session: ${session.messageCount}`,
+        ...(fill
+          ? [`Context: ${fill.usedTokens.toLocaleString("en-US")} of ${fill.budgetTokens.toLocaleString("en-US")} tokens (${Math.round((100 * fill.usedTokens) / fill.budgetTokens)}%) in the last model call`]
+          : []),
         `Running: ${context.isRunning ? "yes" : "no"}`,
       ].join("\n");
     }

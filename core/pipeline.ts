@@ -101,6 +101,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         const session = await store.sessions.current(key, now(), 0);
         return { createdAt: session.createdAt, messageCount: await store.sessions.countMessages(session.id) };
       },
+      contextFill: async () => {
+        const last = await store.usage.lastCall(key);
+        return last && { usedTokens: last.inputTokens, budgetTokens: deps.budget.contextTokens };
+      },
       now: now(),
     };
   };

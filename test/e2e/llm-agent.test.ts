@@ -55,6 +55,9 @@ describe("the LLM agent over an OpenAI-compatible endpoint", () => {
     expect(metrics).toContain('pincer_tokens_total{direction="input",model="gpt-4o-mini"} 321');
     await chat.say("/usage");
     await chat.waitFor(() => chat.texts().some((text) => text.includes("Today, this chat: 330 tokens")));
+    await chat.say("/status");
+    await chat.waitFor(() => chat.texts().some((text) => text.includes("Context: 321 of 8,000 tokens (4%) in the last model call")));
+    expect(chat.texts().find((text) => text.startsWith("Agent:"))).toContain("Model: gpt-4o-mini");
     await chat.close();
   });
 

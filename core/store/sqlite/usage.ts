@@ -11,7 +11,25 @@ export function createSqliteUsage(database: DatabaseSync): UsageStore {
   const byUser = database.prepare(`SELECT ${totalsColumns} FROM usage WHERE user_ref = ? AND at >= ?`);
   const byConversation = database.prepare(`SELECT ${totalsColumns} FROM usage WHERE conversation_key = ? AND at >= ?`);
 
+  const last = database.prepare("SELECT * FROM usage WHERE conversation_key = ? ORDER BY seq DESC LIMIT 1");
+
   return {
+    async lastCall(conversationKey: string) {
+      const row = last.get(conversationKey) as
+        | { at: number; user_ref: string; conversation_key: string; model: string; input_tokens: number; output_tokens: number; cached_tokens: number; cost_usd: number }
+        | undefined;
+      if (!row) return undefined;
+      return {
+        at: row.at,
+        userRef: row.user_ref,
+        conversationKey: row.conversation_key,
+        model: row.model,
+        inputTokens: row.input_tokens,
+        outputTokens: row.output_tokens,
+        cachedTokens: row.cached_tokens,
+        costUsd: row.cost_usd,
+      };
+    },
     async record(entry: UsageEntry) {
       insert.run(
         entry.at, entry.userRef, entry.conversationKey, entry.model,

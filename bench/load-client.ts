@@ -26,7 +26,9 @@ export interface LoadResult {
   /** Per completed message: from the POST's start to its echo being read. */
   latenciesMs: number[];
   firstError: string | undefined;
-  /** CPU of the client process during the run. */
+  /** The first few messages that got no echo, as `conversationId:messageId` (the gateway's inbox id). */
+  failedIds: string[];
+  /** CPU of the client process from the first POST to the last answer. */
   clientCpuMs: number;
 }
 
@@ -84,9 +86,14 @@ function openEventStream(url: URL, onFrame: (event: string, data: string, at: nu
   });
 }
 
+/** The text of a reply part (`{ part: { text } }`); undefined for anything else, malformed JSON included. */
 function replyText(data: string): string | undefined {
-  const parsed = JSON.parse(data) as { part?: { text?: unknown } };
-  return typeof parsed.part?.text === "string" ? parsed.part.text : undefined;
+  try {
+    const parsed = JSON.parse(data) as { part?: { text?: unknown } };
+    return typeof parsed.part?.text === "string" ? parsed.part.text : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -94,12 +101,12 @@ function replyText(data: string): string | undefined {
  * Every loop is bounded by the plan's count and by `limits`.
  */
 export async function runLoad(target: Target, plan: LoadPlan, tag: string, limits: LoadLimits): Promise<LoadResult> {
-  const cpuBefore = process.cpuUsage();
   const pending = new Map<string, Pending>();
   const latenciesMs: number[] = [];
   let replyFrameCount = 0;
   let failedCount = 0;
   let firstError: string | undefined;
+  const failedIds: string[] = [];
   const conversationId = (index: number) => `${tag}c${index % plan.conversationCount}`;
 
   const streams: EventStream[] = [];
@@ -130,6 +137,7 @@ export async function runLoad(target: Target, plan: LoadPlan, tag: string, limit
         else {
           failedCount += 1;
           firstError ??= `${messageId}: ${error}`;
+          if (failedIds.length < 5) failedIds.push(`${conversationId(index)}:${messageId}`);
         }
         resolve();
       };
@@ -183,6 +191,7 @@ export async function runLoad(target: Target, plan: LoadPlan, tag: string, limit
         streams.push(await openEventStream(url, onFrame, limits.replyTimeoutMs));
       }
     }
+    const cpuBefore = process.cpuUsage();
     const startedAt = performance.now();
     const deadline = startedAt + limits.runTimeoutMs;
     let sentCount = 0;
@@ -221,6 +230,7 @@ export async function runLoad(target: Target, plan: LoadPlan, tag: string, limit
       durationMs: performance.now() - startedAt,
       latenciesMs,
       firstError,
+      failedIds,
       clientCpuMs: (cpu.user + cpu.system) / 1000,
     };
   } finally {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pRetry from "p-retry";
 import type { Metrics } from "./metrics.ts";
-import type { OutboxRow, OutboxStore } from "./store/store.ts";
+import type { OutboxPart, OutboxStore } from "./store/store.ts";
 import type { Adapter, SentMessage } from "./types/adapter.ts";
 import type { ConversationRef } from "./types/conversation.ts";
 import { BridgeError, toBridgeError } from "./types/errors.ts";
@@ -65,17 +65,17 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       },
     });
 
-  const attempt = async (row: OutboxRow): Promise<SentMessage | undefined> => {
+  const attempt = async (row: OutboxPart & { attempts: number }): Promise<SentMessage | undefined> => {
     try {
       const sent = await withRetry(() => adapterFor(row.conversation).send(row.conversation, row.part));
-      await outbox.markSent(row.key, sent.messageId, row.part);
+      await outbox.markSent(row, sent.messageId, now());
       metrics.messagesOut.inc({ platform: row.conversation.platform });
       return sent;
     } catch (thrown) {
       const error = toBridgeError(thrown);
       const isFinal = row.attempts + 1 >= maxRounds || !retryableCodes.has(error.code);
       const backoffMs = Math.min(60_000 * 2 ** Math.min(row.attempts, 6), 3_600_000);
-      await outbox.markFailedAttempt(row.key, error.message, now() + Math.max(backoffMs, error.retryAfterMs ?? 0), isFinal);
+      await outbox.markFailedAttempt(row, error.message, now() + Math.max(backoffMs, error.retryAfterMs ?? 0), isFinal, now());
       metrics.errors.inc({ code: error.code });
       logger.error({ err: error, key: row.key, isFinal }, "send failed");
       return undefined;
@@ -84,12 +84,12 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   return {
     async send(key, to, part) {
-      const row = await outbox.put(key, to, part, now());
-      if (row.status === "sent" && row.messageId !== undefined) {
+      const row = await outbox.get(key);
+      if (row?.status === "sent" && row.messageId !== undefined) {
         return { sent: { conversation: to, messageId: row.messageId }, wasSentBefore: true };
       }
-      if (row.status === "failed") return undefined;
-      const sent = await attempt({ ...row, part });
+      if (row?.status === "failed") return undefined;
+      const sent = await attempt({ key, conversation: to, part, attempts: row?.attempts ?? 0 });
       return sent && { sent, wasSentBefore: false };
     },
     async enqueue(key, to, part) {
@@ -100,7 +100,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       if (!adapter.edit) return;
       try {
         await withRetry(() => adapter.edit!(sent, part));
-        await outbox.markSent(key, sent.messageId, part);
+        await outbox.markSent({ key, conversation: sent.conversation, part }, sent.messageId, now());
       } catch (thrown) {
         logger.warn({ err: toBridgeError(thrown), key }, "edit failed");
       }

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { parseCommand } from "./commands.ts";
 import { handleControl } from "./control.ts";
 import type { Delivery } from "./delivery.ts";
@@ -66,9 +66,16 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const historyLimit = deps.historyLimit ?? 200;
   const inFlight = new Set<Promise<void>>();
 
+  /** Keeps background work awaitable (`idle`, `stop`); a failure is logged once here, never an unhandled rejection. */
   const track = (work: Promise<void>) => {
-    inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
+    const tracked = work
+      .catch((thrown: unknown) => {
+        const error = toBridgeError(thrown);
+        metrics.errors.inc({ code: error.code });
+        logger.error({ err: error }, "background work failed");
+      })
+      .finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
   };
 
   const adapterFor = (conversation: ConversationRef): Adapter => {
@@ -157,7 +164,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         await store.inbox.setStatus([key], "ignored");
         return;
       }
-      if (message.conversation.kind === "direct") await store.contacts.remember(userRef(message), message.conversation, now());
+      // Admins' DMs are where members' approval requests reach them.
+      if (message.conversation.kind === "direct" && access.role === "admin") {
+        await store.contacts.remember(userRef(message), message.conversation, now());
+      }
       await dispatch(key, message, access.role, parseCommand(promptText(message.segments), message.attachments));
     } catch (thrown) {
       const error = toBridgeError(thrown);
@@ -232,23 +242,27 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const runTurn = async (rows: readonly InboxRow[]) => {
     const first = rows[0]!;
     const keys = rows.map((row) => row.key);
+    // The run id is the audit key and must never collide; the short ref is what a user quotes.
+    const runId = randomUUID();
     const ref = newRef();
-    const log = logger.child({ run: ref, conversation: first.conversationKey });
+    const log = logger.child({ run: runId, ref, conversation: first.conversationKey });
     const startedAt = now();
+    const controller = runs.begin(first.conversationKey);
     // Stage 5 (enrich: voice → transcript, image → text) arrives with the media issue.
     const input = turnInput(rows);
-    // Stage 6: route the conversation to its agent and session.
-    const session: SessionInfo = await store.sessions.current(first.conversationKey, startedAt, historyLimit);
-    // Stage 7 (budget: fit the context, check daily caps) arrives with the LLM agent.
-    const controller = runs.begin(first.conversationKey);
-    await store.audit.startRun({
-      ref, conversationKey: first.conversationKey, sessionId: session.id, senderId: input.sender.id,
-      agentId: agent.id, inboxKeys: keys, startedAt,
-    });
     let outcome: "ok" | "stopped" | "error" = "ok";
     let detail: string | undefined;
+    let isStarted = false;
     try {
-      const events = agent.run(input, agentContext(input, ref, session, controller.signal, log));
+      // Stage 6: route the conversation to its agent and session.
+      const session: SessionInfo = await store.sessions.current(first.conversationKey, startedAt, historyLimit);
+      await store.audit.startRun({
+        ref: runId, conversationKey: first.conversationKey, sessionId: session.id, senderId: input.sender.id,
+        agentId: agent.id, inboxKeys: keys, startedAt,
+      });
+      isStarted = true;
+      // Stage 7 (budget): the agent fits each call to the context budget and checks the daily caps before it.
+      const events = agent.run(input, agentContext(input, runId, session, controller.signal, log));
       const result = await respond(
         {
           adapter: adapterFor(input.conversation),
@@ -263,19 +277,21 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         controller.signal,
       );
       if (result.isStopped) outcome = "stopped";
-      await store.sessions.append(session.id, { role: "user", text: input.text, createdAt: startedAt });
-      if (result.text) await store.sessions.append(session.id, { role: "assistant", text: result.text, createdAt: now() });
+      await store.sessions.append(session.id, [
+        { role: "user", text: input.text, createdAt: startedAt },
+        ...(result.text ? [{ role: "assistant" as const, text: result.text, createdAt: now() }] : []),
+      ]);
     } catch (thrown) {
       const error = toBridgeError(thrown);
       outcome = controller.signal.aborted ? "stopped" : "error";
       if (outcome === "error") {
-        detail = error.message;
+        detail = `ref ${ref}: ${error.message}`;
         metrics.errors.inc({ code: error.code });
         if (error.code === "budget-exceeded") {
-          log.info({ ref }, error.message);
+          log.info({}, error.message);
           await delivery.send(`${first.key}:error`, input.conversation, { type: "markdown", text: error.message });
         } else {
-          log.error({ err: error, ref }, "agent run failed");
+          log.error({ err: error }, "agent run failed");
           await delivery.send(`${first.key}:error`, input.conversation, {
             type: "error", code: error.code, message: userMessage(error), ref,
           });
@@ -284,7 +300,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     } finally {
       runs.end(first.conversationKey, controller);
       await store.inbox.setStatus(keys, "done");
-      await store.audit.finishRun(ref, outcome, now(), detail);
+      if (isStarted) await store.audit.finishRun(runId, outcome, now(), detail);
       metrics.runs.inc({ outcome });
       metrics.runSeconds.observe({ outcome }, (now() - startedAt) / 1000);
     }

@@ -11,7 +11,8 @@ export interface ResponderOptions {
   adapter: Adapter;
   delivery: Delivery;
   logger: Logger;
-  /** How often the typing indicator is renewed while nothing is visible yet. */
+  /** How long the agent may take before a typing indicator shows, and how often it is renewed after. */
+  typingDelayMs?: number;
   typingIntervalMs?: number;
   onFirstReply?: () => void;
   /** Awaited before the agent resumes, so a budget check before its next call sees this one. */
@@ -118,8 +119,11 @@ export async function respond(
     if (!adapter.showTyping || (canStream && hasReplied)) return;
     adapter.showTyping(to).catch((error: unknown) => logger.debug({ err: error }, "typing indicator failed"));
   };
-  showTyping();
-  const typingTimer = setInterval(showTyping, typingIntervalMs);
+  // An answer that comes at once needs no typing indicator (one API call saved per message).
+  let typingTimer = setTimeout(function firstTyping() {
+    showTyping();
+    typingTimer = setInterval(showTyping, typingIntervalMs);
+  }, options.typingDelayMs ?? 300);
 
   try {
     for await (const event of abortable(events, signal)) {
@@ -151,7 +155,7 @@ export async function respond(
       }
     }
   } finally {
-    clearInterval(typingTimer);
+    clearTimeout(typingTimer);
     clearTimeout(syncTimer);
     syncTimer = undefined;
     await pendingSync;

@@ -11,7 +11,8 @@ interface Frame {
 }
 
 const framesKept = 100;
-const conversationsKept = 1000;
+/** All kept frames together stay under this; the conversations quiet the longest go first. */
+const bytesKept = 8 * 1024 * 1024;
 
 /**
  * Open server-sent-event streams per conversation, with the last frames of each kept so that a
@@ -21,12 +22,20 @@ export function createSubscribers() {
   const streams = new Map<string, Set<ServerResponse>>();
   const recent = new Map<string, Frame[]>();
   let lastId = 0;
+  let keptBytes = 0;
+  const sizeOf = (frames: readonly Frame[]) => frames.reduce((sum, frame) => sum + frame.text.length, 0);
 
   const remember = (conversationId: string, frame: Frame) => {
     const frames = recent.get(conversationId) ?? [];
     recent.delete(conversationId);
-    recent.set(conversationId, [...frames.slice(-(framesKept - 1)), frame]);
-    if (recent.size > conversationsKept) recent.delete(recent.keys().next().value!);
+    const kept = [...frames.slice(-(framesKept - 1)), frame];
+    keptBytes += sizeOf(kept) - sizeOf(frames);
+    recent.set(conversationId, kept);
+    for (const [oldest, oldFrames] of recent) {
+      if (keptBytes <= bytesKept || oldest === conversationId) break;
+      recent.delete(oldest);
+      keptBytes -= sizeOf(oldFrames);
+    }
   };
 
   return {

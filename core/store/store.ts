@@ -56,15 +56,21 @@ export interface OutboxRow {
   lastError: string | undefined;
 }
 
+/** What a send is about: enough to write the outbox row in one statement, whatever came before. */
+export interface OutboxPart {
+  key: string;
+  conversation: ConversationRef;
+  part: ReplyPart;
+}
+
 export interface OutboxStore {
-  /**
-   * Inserts a pending row unless the key exists; returns the row as stored. A row still pending takes
-   * the newer part, so a later retry sends the latest text; a sent or failed row is left as it is.
-   */
+  get(key: string): Promise<OutboxRow | undefined>;
+  /** Stores a part for a later send; a row still pending takes the newer part, a sent or failed one is left alone. */
   put(key: string, conversation: ConversationRef, part: ReplyPart, now: number): Promise<OutboxRow>;
-  markSent(key: string, messageId: string, part: ReplyPart): Promise<void>;
-  markFailedAttempt(key: string, error: string, nextAttemptAt: number, isFinal: boolean): Promise<void>;
-  /** Pending rows whose next attempt is due. */
+  /** Records the part as sent (inserting the row if it was never stored): one write per successful send. */
+  markSent(item: OutboxPart, messageId: string, now: number): Promise<void>;
+  markFailedAttempt(item: OutboxPart, error: string, nextAttemptAt: number, isFinal: boolean, now: number): Promise<void>;
+  /** Pending rows whose next attempt is due, oldest first. */
   due(now: number, limit: number): Promise<OutboxRow[]>;
 }
 
@@ -72,7 +78,8 @@ export interface SessionStore {
   /** The conversation's open session, opened now if there is none. */
   current(conversationKey: string, now: number, historyLimit: number): Promise<SessionInfo>;
   end(conversationKey: string, now: number): Promise<void>;
-  append(sessionId: string, message: SessionMessage): Promise<void>;
+  /** Appends the messages of one turn together. */
+  append(sessionId: string, messages: readonly SessionMessage[]): Promise<void>;
   saveSummary(sessionId: string, summary: string, throughSeq: number): Promise<void>;
   countMessages(sessionId: string): Promise<number>;
 }

@@ -307,3 +307,45 @@ describe("a stopped run", () => {
     expect(fake.shown()).toEqual(["word0 word1 word2 …"]);
   });
 });
+
+describe("the typing indicator", () => {
+  async function* slowStart(firstAfterMs: number): AsyncGenerator<AgentEvent> {
+    await delay(firstAfterMs);
+    yield { type: "text-delta", text: "here it is" };
+    await delay(firstAfterMs);
+    yield { type: "text-delta", text: ", and more" };
+    yield { type: "done" };
+  }
+
+  function withTyping() {
+    const fake = recordingAdapter({ minEditIntervalMs: 0 });
+    const typingAt: number[] = [];
+    fake.adapter.showTyping = async () => {
+      typingAt.push(Date.now());
+    };
+    return { fake, typing: () => typingAt.length, typingAt };
+  }
+
+  it("is not shown for an answer that comes at once", async () => {
+    const { fake, typing } = withTyping();
+    await respond({ adapter: fake.adapter, delivery: deliveryFor(fake.adapter), logger: silentLogger, typingDelayMs: 100 }, chat, "fake:t1", streamOf(["quick"], 0), new AbortController().signal);
+    expect(typing()).toBe(0);
+    expect(fake.shown()).toEqual(["quick"]);
+  });
+
+  it("is shown while nothing is visible yet, and not once the answer streams", async () => {
+    const { fake, typing, typingAt } = withTyping();
+    await respond(
+      { adapter: fake.adapter, delivery: deliveryFor(fake.adapter), logger: silentLogger, typingDelayMs: 20, typingIntervalMs: 50 },
+      chat,
+      "fake:t2",
+      slowStart(300),
+      new AbortController().signal,
+    );
+    expect(typing()).toBeGreaterThanOrEqual(2);
+    expect(typing()).toBeLessThanOrEqual(8);
+    expect(fake.shown()).toEqual(["here it is, and more"]);
+    const firstSendAt = fake.sends()[0]!.at;
+    expect(typingAt.every((at) => at <= firstSendAt)).toBe(true);
+  });
+});

@@ -59,6 +59,8 @@ export function createSqliteInbox(database: DatabaseSync): InboxStore {
       });
     },
     async claimQueued(conversation: string) {
+      // Most claims after a turn find nothing: look before taking the write lock.
+      if (anyQueued.get(conversation) === undefined) return [];
       return inTransaction(database, () => {
         const rows = (selectQueued.all(conversation) as unknown as InboxRecord[]).map(toRow);
         markRunning.run(conversation);

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { ConversationRef } from "../../types/conversation.ts";
 import type { ReplyPart } from "../../types/reply.ts";
-import type { OutboxRow, OutboxStatus, OutboxStore } from "../store.ts";
+import type { OutboxPart, OutboxRow, OutboxStatus, OutboxStore } from "../store.ts";
 
 interface OutboxRecord {
   key: string;
@@ -33,10 +33,15 @@ export function createSqliteOutbox(database: DatabaseSync): OutboxStore {
   );
   const select = database.prepare("SELECT * FROM outbox WHERE key = ?");
   const markSent = database.prepare(
-    "UPDATE outbox SET status = 'sent', message_id = ?, part = ?, last_error = NULL WHERE key = ?",
+    `INSERT INTO outbox (key, conversation, part, status, message_id, attempts, next_attempt_at, created_at)
+     VALUES (?, ?, ?, 'sent', ?, 1, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET status = 'sent', message_id = excluded.message_id, part = excluded.part, last_error = NULL`,
   );
   const markFailed = database.prepare(
-    "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE key = ?",
+    `INSERT INTO outbox (key, conversation, part, status, attempts, last_error, next_attempt_at, created_at)
+     VALUES (?, ?, ?, ?, 1, ?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET status = excluded.status, part = excluded.part, attempts = attempts + 1,
+       last_error = excluded.last_error, next_attempt_at = excluded.next_attempt_at`,
   );
   const selectDue = database.prepare(
     "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY created_at, rowid LIMIT ?",
@@ -47,11 +52,18 @@ export function createSqliteOutbox(database: DatabaseSync): OutboxStore {
       insert.run(key, JSON.stringify(conversation), JSON.stringify(part), now, now);
       return toRow(select.get(key) as unknown as OutboxRecord);
     },
-    async markSent(key: string, messageId: string, part: ReplyPart) {
-      markSent.run(messageId, JSON.stringify(part), key);
+    async get(key: string) {
+      const record = select.get(key) as OutboxRecord | undefined;
+      return record && toRow(record);
     },
-    async markFailedAttempt(key: string, error: string, nextAttemptAt: number, isFinal: boolean) {
-      markFailed.run(isFinal ? "failed" : "pending", error, nextAttemptAt, key);
+    async markSent(item: OutboxPart, messageId: string, now: number) {
+      markSent.run(item.key, JSON.stringify(item.conversation), JSON.stringify(item.part), messageId, now, now);
+    },
+    async markFailedAttempt(item: OutboxPart, error: string, nextAttemptAt: number, isFinal: boolean, now: number) {
+      markFailed.run(
+        item.key, JSON.stringify(item.conversation), JSON.stringify(item.part), isFinal ? "failed" : "pending",
+        error, nextAttemptAt, now,
+      );
     },
     async due(now: number, limit: number) {
       return (selectDue.all(now, limit) as unknown as OutboxRecord[]).map(toRow);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { DatabaseSync } from "node:sqlite";
 import type { SessionMessage, SessionRole, StoredSessionMessage } from "../../types/agent.ts";
 import type { SessionStore } from "../store.ts";
+import { inTransaction } from "./database.ts";
 
 interface OpenSession {
   id: string;
@@ -57,8 +58,10 @@ export function createSqliteSessions(database: DatabaseSync): SessionStore {
     async end(conversationKey: string, now: number) {
       end.run(now, conversationKey);
     },
-    async append(sessionId: string, message: SessionMessage) {
-      append.run(sessionId, message.role, message.text, message.createdAt);
+    async append(sessionId: string, messages: readonly SessionMessage[]) {
+      inTransaction(database, () => {
+        for (const message of messages) append.run(sessionId, message.role, message.text, message.createdAt);
+      });
     },
     async saveSummary(sessionId: string, summary: string, throughSeq: number) {
       saveSummary.run(summary, throughSeq, sessionId);

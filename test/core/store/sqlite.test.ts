@@ -67,11 +67,12 @@ describe("inbox", () => {
 
 describe("outbox", () => {
   const part = { type: "markdown" as const, text: "hi" };
+  const item = { key: "run1:0", conversation: directChat, part };
 
   it("stores one row per key: a second put returns the same row", async () => {
     const first = await store.outbox.put("run1:0", directChat, part, t0);
     expect(first).toMatchObject({ key: "run1:0", status: "pending", attempts: 0, conversation: directChat, part });
-    await store.outbox.markFailedAttempt("run1:0", "502", t0 + 10, false);
+    await store.outbox.markFailedAttempt(item, "502", t0 + 10, false, t0);
     const again = await store.outbox.put("run1:0", directChat, part, t0 + 5);
     expect(again).toEqual({ ...first, attempts: 1, lastError: "502", nextAttemptAt: t0 + 10 });
     expect(await store.outbox.due(t0 + 10, 10)).toHaveLength(1);
@@ -84,26 +85,31 @@ describe("outbox", () => {
   });
 
   it("remembers that a key was sent, with its message id", async () => {
-    await store.outbox.put("run1:0", directChat, part, t0);
-    await store.outbox.markSent("run1:0", "msg-7", { type: "markdown", text: "hi there" });
+    await store.outbox.markSent({ ...item, part: { type: "markdown", text: "hi there" } }, "msg-7", t0);
     expect(await store.outbox.put("run1:0", directChat, part, t0 + 1)).toMatchObject({
       status: "sent",
       messageId: "msg-7",
       part: { type: "markdown", text: "hi there" },
     });
     expect(await store.outbox.due(t0 + 1, 10)).toEqual([]);
+    expect(await store.outbox.get("run1:0")).toMatchObject({ status: "sent", attempts: 1 });
+  });
+
+  it("records a first failed attempt without an earlier put", async () => {
+    await store.outbox.markFailedAttempt(item, "502", t0 + 10, false, t0);
+    expect(await store.outbox.get("run1:0")).toMatchObject({ status: "pending", attempts: 1, part, conversation: directChat });
   });
 
   it("lists a failed part as due only once its next attempt time has come", async () => {
     await store.outbox.put("run1:0", directChat, part, t0);
-    await store.outbox.markFailedAttempt("run1:0", "429", t0 + 60_000, false);
+    await store.outbox.markFailedAttempt(item, "429", t0 + 60_000, false, t0);
     expect(await store.outbox.due(t0 + 59_999, 10)).toEqual([]);
     expect(await store.outbox.due(t0 + 60_000, 10)).toMatchObject([{ key: "run1:0", attempts: 1, lastError: "429" }]);
   });
 
   it("never lists a part that failed for good", async () => {
     await store.outbox.put("run1:0", directChat, part, t0);
-    await store.outbox.markFailedAttempt("run1:0", "forbidden", t0, true);
+    await store.outbox.markFailedAttempt(item, "forbidden", t0, true, t0);
     expect(await store.outbox.due(t0 + 3_600_000, 10)).toEqual([]);
     expect((await store.outbox.put("run1:0", directChat, part, t0)).status).toBe("failed");
   });
@@ -130,7 +136,7 @@ describe("sessions", () => {
   it("returns the most recent messages, oldest first, up to the history limit", async () => {
     const session = await store.sessions.current(chatKey, t0, 10);
     for (let index = 1; index <= 5; index += 1) {
-      await store.sessions.append(session.id, { role: index % 2 ? "user" : "assistant", text: `m${index}`, createdAt: t0 + index });
+      await store.sessions.append(session.id, [{ role: index % 2 ? "user" : "assistant", text: `m${index}`, createdAt: t0 + index }]);
     }
     const { history } = await store.sessions.current(chatKey, t0 + 10, 3);
     expect(history.map((entry) => entry.text)).toEqual(["m3", "m4", "m5"]);
@@ -141,7 +147,7 @@ describe("sessions", () => {
   it("keeps the running summary and leaves the messages it covers out of the history", async () => {
     const session = await store.sessions.current(chatKey, t0, 10);
     for (let index = 1; index <= 4; index += 1) {
-      await store.sessions.append(session.id, { role: index % 2 ? "user" : "assistant", text: `m${index}`, createdAt: t0 + index });
+      await store.sessions.append(session.id, [{ role: index % 2 ? "user" : "assistant", text: `m${index}`, createdAt: t0 + index }]);
     }
     const before = await store.sessions.current(chatKey, t0, 10);
     await store.sessions.saveSummary(session.id, "talked about m1 and m2", before.history[1]!.seq);
@@ -162,7 +168,7 @@ describe("the database file", () => {
     const first = createSqliteStore(dataDir);
     await first.inbox.insert(message({ id: "1" }), t0);
     const session = await first.sessions.current(chatKey, t0, 10);
-    await first.sessions.append(session.id, { role: "user", text: "remember me", createdAt: t0 });
+    await first.sessions.append(session.id, [{ role: "user", text: "remember me", createdAt: t0 }]);
     first.close();
 
     const reopened = createSqliteStore(dataDir);

@@ -1,0 +1,163 @@
+/**
+ * `npm run bench [-- --messages N] [-- --markdown]`: the figures of design §7, measured against a
+ * bare node:http forwarder and a bare express app with the same load client in the same run.
+ * All traffic stays on 127.0.0.1; every loop is bounded in count and time.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { startBenchGateway } from "./bench-gateway.ts";
+import type { BenchServer } from "./listen.ts";
+import { spawnLoadClient, type LoadClient } from "./client-link.ts";
+import { measureColdStart } from "./cold-start.ts";
+import { measureInstallSize } from "./install-size.ts";
+import type { LoadLimits, LoadPlan, Target } from "./load-client.ts";
+import { settledMemory } from "./memory.ts";
+import { renderReport } from "./report.ts";
+import { measureRun, poolRuns, type ServerRun } from "./server-run.ts";
+import { countDoneMessages, describeMessages } from "./store-check.ts";
+
+const usage = `Usage: npm run bench -- [--messages N] [--rounds N] [--concurrency N] [--conversations N]
+                       [--warmup N] [--rate N] [--rate-seconds N] [--markdown]`;
+
+function integerOption(raw: string, name: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`--${name}: expected an integer from ${min} to ${max} (got "${raw}")\n${usage}`);
+  }
+  return value;
+}
+
+function readSettings() {
+  const { values } = parseArgs({
+    options: {
+      messages: { type: "string", default: "2000" },
+      rounds: { type: "string", default: "3" },
+      concurrency: { type: "string", default: "32" },
+      conversations: { type: "string", default: "50" },
+      warmup: { type: "string", default: "300" },
+      rate: { type: "string", default: "200" },
+      "rate-seconds": { type: "string", default: "5" },
+      markdown: { type: "boolean", default: false },
+    },
+  });
+  return {
+    messageCount: integerOption(values.messages, "messages", 1, 1_000_000),
+    roundCount: integerOption(values.rounds, "rounds", 1, 100),
+    concurrency: integerOption(values.concurrency, "concurrency", 1, 1_000),
+    conversationCount: integerOption(values.conversations, "conversations", 1, 1_000),
+    warmupCount: integerOption(values.warmup, "warmup", 0, 100_000),
+    ratePerSecond: integerOption(values.rate, "rate", 1, 10_000),
+    rateSeconds: integerOption(values["rate-seconds"], "rate-seconds", 1, 600),
+    isMarkdown: values.markdown,
+  };
+}
+
+const limits: LoadLimits = { replyTimeoutMs: 10_000, runTimeoutMs: 300_000 };
+
+type Settings = ReturnType<typeof readSettings>;
+type Targets = Record<"forwarder" | "express" | "gateway", Target>;
+
+/** Warm-up, closed-loop rounds alternating between the servers, then the fixed-rate runs. */
+async function runLoads(client: LoadClient, targets: Targets, settings: Settings, gatewayIdle: () => Promise<void>, log: (line: string) => void) {
+  const { messageCount, roundCount, concurrency, conversationCount, warmupCount, ratePerSecond, rateSeconds } = settings;
+  const closedPlan: LoadPlan = { type: "closed", messageCount, concurrency, conversationCount };
+  const warmupPlan: LoadPlan = { ...closedPlan, messageCount: warmupCount };
+  const ratePlan: LoadPlan = { type: "rate", perSecond: ratePerSecond, durationMs: rateSeconds * 1000, conversationCount };
+  const keys = ["forwarder", "express", "gateway"] as const;
+  const settleFor = (key: keyof Targets) => (key === "gateway" ? gatewayIdle : undefined);
+
+  for (const key of keys) {
+    log(`warm-up: ${targets[key].name}`);
+    if (warmupCount > 0) await client.run(targets[key], warmupPlan, `${key}-w`, limits);
+  }
+  // Alternating, a slow spell of a shared machine hits every server alike.
+  const rounds: Record<keyof Targets, ServerRun[]> = { forwarder: [], express: [], gateway: [] };
+  for (let round = 0; round < roundCount; round += 1) {
+    for (const key of keys) {
+      log(`closed loop, round ${round + 1}/${roundCount}: ${targets[key].name}`);
+      rounds[key].push(await measureRun(client, targets[key], closedPlan, `${key}-${round}`, limits, settleFor(key)));
+    }
+  }
+  const closed = { forwarder: poolRuns(rounds.forwarder), express: poolRuns(rounds.express), gateway: poolRuns(rounds.gateway) };
+  log("fixed rate: forwarder");
+  const rateForwarder = await measureRun(client, targets.forwarder, ratePlan, "forwarder-r", limits);
+  log("fixed rate: gateway");
+  const rate = { forwarder: rateForwarder, gateway: await measureRun(client, targets.gateway, ratePlan, "gateway-r", limits, gatewayIdle) };
+  for (const run of [closed.forwarder, closed.express, closed.gateway, rate.forwarder, rate.gateway]) {
+    if (run.load.failedCount > 0) log(`${run.name}: ${run.load.failedCount} got no echo; first: ${run.load.firstError}`);
+  }
+  return { closed, rate };
+}
+
+async function main(): Promise<void> {
+  const settings = readSettings();
+  const repoDir = fileURLToPath(new URL("..", import.meta.url));
+  const tempDir = mkdtempSync(join(tmpdir(), "pincer-bench-"));
+  const stoppers: (() => Promise<void>)[] = [];
+  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+  try {
+    const installSize = measureInstallSize(repoDir);
+
+    log("cold start of `pincer start`");
+    const coldDir = join(tempDir, "cold");
+    mkdirSync(coldDir);
+    const coldStart = await measureColdStart(join(repoDir, "bin", "pincer.ts"), coldDir, 1_000, 15_000);
+
+    log("gateway in-process");
+    const dataDir = join(tempDir, "gateway");
+    const { gateway, logTap, start } = await startBenchGateway(dataDir);
+    stoppers.push(() => gateway.stop());
+    const idleMemory = await settledMemory(1_000);
+
+    const [{ startBareForwarder }, { startBareExpress }] = await Promise.all([
+      import("./bare-forwarder.ts"),
+      import("./bare-express.ts"),
+    ]);
+    const servers: BenchServer[] = [await startBareForwarder(), await startBareExpress()];
+    for (const server of servers) stoppers.push(() => server.stop());
+    const client = spawnLoadClient();
+    stoppers.push(() => client.close());
+
+    const targets: Targets = {
+      forwarder: { name: "bare node:http forwarder", url: servers[0]!.url, replyIn: "events" },
+      express: { name: "bare express echo", url: servers[1]!.url, replyIn: "response" },
+      gateway: { name: "Pincer gateway (SQLite on)", url: gateway.url, replyIn: "events" },
+    };
+    const { closed, rate } = await runLoads(client, targets, settings, () => gateway.pipeline.idle(), log);
+    const afterLoadMemory = await settledMemory(500);
+    const databasePath = join(dataDir, "pincer.db");
+    const storedDoneCount = countDoneMessages(databasePath);
+    const lost = [closed.gateway, rate.gateway].flatMap((run) => run.load.failedIds);
+    for (const line of describeMessages(databasePath, lost)) log(`no echo for ${line}`);
+    for (const line of logTap.kept) log(`gateway logged: ${line}`);
+
+    const report = renderReport(
+      {
+        date: new Date().toISOString().slice(0, 10),
+        machine: `${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, Node ${process.version}, ${process.platform}`,
+        settings,
+        coldStart,
+        inProcess: { ...start, idleMemory, afterLoadMemory },
+        installSize,
+        closed,
+        rate,
+        storedDoneCount,
+        gatewayLogLineCount: logTap.lineCount(),
+      },
+      settings.isMarkdown ? "markdown" : "text",
+    );
+    process.stdout.write(report);
+  } finally {
+    for (const stop of stoppers.reverse()) await stop();
+    rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

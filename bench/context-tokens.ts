@@ -80,7 +80,34 @@ export async function measureContextTokens(budgetTokens = 8000): Promise<Context
   }
 }
 
+export function renderContextTokens(result: ContextTokensResult, format: "text" | "markdown"): string {
+  const rows = result.checkpoints.map((point) => [
+    String(point.turn),
+    point.pincerTokens.toLocaleString("en-US"),
+    point.naiveTokens.toLocaleString("en-US"),
+    `${(point.naiveTokens / point.pincerTokens).toFixed(1)}×`,
+  ]);
+  const lines = [
+    `Prompt tokens per call, ${turns}-turn conversation, PINCER_CONTEXT_TOKENS=${result.budgetTokens} (o200k tokenizer):`,
+    `fixed prompt (system + ${"tool schemas"}): ${result.fixedTokens} tokens; largest call: ${result.maxPincerTokens}; compaction calls: ${result.compactionCalls};`,
+    `all calls: ${result.totalPincerTokens.toLocaleString("en-US")} tokens against ${result.totalNaiveTokens.toLocaleString("en-US")} for the naive agent.`,
+  ];
+  if (format === "markdown") {
+    return [
+      "",
+      "### Prompt tokens per call over a 200-turn conversation",
+      "",
+      ...lines.map((line) => `${line}  `),
+      "",
+      "| turn | Pincer | naive (resends everything) | naive ÷ Pincer |",
+      "|---:|---:|---:|---:|",
+      ...rows.map((row) => `| ${row.join(" | ")} |`),
+      "",
+    ].join("\n");
+  }
+  return ["", ...lines, ...rows.map(([turn, pincer, naive, ratio]) => `  turn ${turn}: Pincer ${pincer}, naive ${naive} (${ratio})`), ""].join("\n");
+}
+
 if (import.meta.main) {
-  const result = await measureContextTokens();
-  console.log(JSON.stringify(result, null, 2));
+  process.stdout.write(renderContextTokens(await measureContextTokens(), "text"));
 }

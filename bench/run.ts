@@ -151,6 +151,10 @@ async function main(): Promise<void> {
       settings.isMarkdown ? "markdown" : "text",
     );
     process.stdout.write(report);
+    log("200-turn conversation against the fake model server");
+    // Loaded last: the tokenizer and the model SDKs would weigh on the memory figures above.
+    const { measureContextTokens, renderContextTokens } = await import("./context-tokens.ts");
+    process.stdout.write(renderContextTokens(await measureContextTokens(), settings.isMarkdown ? "markdown" : "text"));
   } finally {
     for (const stop of stoppers.reverse()) await stop();
     rmSync(tempDir, { recursive: true, force: true });

@@ -56,6 +56,14 @@ const envSchema = z.object({
   PINCER_DAILY_TOKENS_PER_CHAT: integer(0, Number.MAX_SAFE_INTEGER, 0),
   PINCER_DAILY_USD_PER_USER: amount(0),
   PINCER_DAILY_USD_PER_CHAT: amount(0),
+  STT_PROVIDER: z.enum(["auto", "openai", "pocketsphinx", "none"]).default("auto"),
+  STT_BASE_URL: url,
+  STT_API_KEY: z.string().optional(),
+  STT_MODEL: z.string().default("whisper-1"),
+  STT_GRAMMAR: z.string().optional(),
+  MEDIA_MAX_BYTES: integer(1, 2_000_000_000, 20 * 1024 * 1024),
+  MEDIA_MAX_AUDIO_SEC: integer(1, 86_400, 300),
+  MEDIA_MAX_IMAGE_PX: integer(64, 10_000, 1568),
   PINCER_DM_POLICY: z.enum(["pairing", "allowlist", "open"]).default("pairing"),
   PINCER_GROUP_POLICY: z.enum(["mention", "open", "disabled"]).default("mention"),
   PINCER_ALLOW_FROM: userRefList,
@@ -63,7 +71,7 @@ const envSchema = z.object({
 });
 
 /** Variables whose values are never echoed in an error. */
-const secretNames = new Set(["PINCER_ADMIN_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"]);
+const secretNames = new Set(["PINCER_ADMIN_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "STT_API_KEY"]);
 
 export interface Config {
   host: string;
@@ -77,6 +85,7 @@ export interface Config {
   workspaceDir: string;
   isOwnerAutoApproved: boolean;
   budget: BudgetConfig;
+  media: MediaConfig;
   /** USD per million tokens, by model name (from PINCER_CONFIG `prices`). */
   prices: Record<string, ModelPrice>;
   policy: {
@@ -97,6 +106,16 @@ export interface LlmConfig {
   apiKey: string | undefined;
   model: string;
   maxSteps: number;
+}
+
+export interface MediaConfig {
+  stt: {
+    provider: "auto" | "openai" | "pocketsphinx" | "none";
+    /** Present when STT_BASE_URL or STT_API_KEY is set. */
+    openai: { baseUrl: string | undefined; apiKey: string | undefined; model: string } | undefined;
+    grammarPath: string | undefined;
+  };
+  limits: { maxBytes: number; maxAudioSec: number; maxImagePx: number };
 }
 
 export interface BudgetConfig {
@@ -205,6 +224,9 @@ export function loadConfig(env: Env = readEnv()): Config {
       `PINCER_ADMIN_TOKEN: required when HOST is not a loopback address (HOST is "${values.HOST}"); expected a random string of at least 16 characters`,
     );
   }
+  if (values.STT_PROVIDER === "openai" && !values.STT_BASE_URL && !values.STT_API_KEY) {
+    throw new BridgeError("config", "STT_BASE_URL: required when STT_PROVIDER is openai (or set STT_API_KEY for OpenAI itself)");
+  }
   const dataDir = resolve(values.DATA_DIR);
   return {
     host: values.HOST,
@@ -223,13 +245,24 @@ export function loadConfig(env: Env = readEnv()): Config {
       dailyUsdPerChat: values.PINCER_DAILY_USD_PER_CHAT,
     },
     prices: readConfigFile(values.PINCER_CONFIG).prices,
+    media: {
+      stt: {
+        provider: values.STT_PROVIDER,
+        openai:
+          values.STT_BASE_URL || values.STT_API_KEY
+            ? { baseUrl: values.STT_BASE_URL, apiKey: values.STT_API_KEY, model: values.STT_MODEL }
+            : undefined,
+        grammarPath: values.STT_GRAMMAR,
+      },
+      limits: { maxBytes: values.MEDIA_MAX_BYTES, maxAudioSec: values.MEDIA_MAX_AUDIO_SEC, maxImagePx: values.MEDIA_MAX_IMAGE_PX },
+    },
     policy: {
       dm: values.PINCER_DM_POLICY,
       group: values.PINCER_GROUP_POLICY,
       allowFrom: values.PINCER_ALLOW_FROM,
       admins: values.PINCER_ADMINS,
     },
-    secrets: [values.PINCER_ADMIN_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY].filter(
+    secrets: [values.PINCER_ADMIN_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY].filter(
       (value): value is string => Boolean(value),
     ),
     commandEnv: scrubbedEnv(env),

@@ -6,6 +6,7 @@ export interface ControlContext {
   usageReport(): Promise<string>;
   agentId: string;
   model: string | undefined;
+  sttName: string;
   isRunning: boolean;
   stopRun(): boolean;
   endSession(): Promise<void>;
@@ -44,6 +45,7 @@ export async function handleControl(command: Extract<Command, { type: "control" 
       return [
         `Agent: ${context.agentId}`,
         `Model: ${context.model ?? "none (built-in, offline)"}`,
+        `Speech-to-text: ${context.sttName}`,
         `Session age: ${formatAge(context.now - session.createdAt)}`,
         `Messages in session: ${session.messageCount}`,
         ...(fill

@@ -7,6 +7,8 @@ import { pairingReply } from "./pairing.ts";
 import type { Approvals } from "./approvals.ts";
 import { checkDailyCaps, costOf, usageReport } from "./budget.ts";
 import type { BudgetConfig, ModelPrice } from "./config.ts";
+import { enrich, turnText, type MediaLimits } from "./enrich.ts";
+import type { MediaPort } from "./media.ts";
 import { decidePermission, type PermissionSettings } from "./permissions.ts";
 import { decideAccess, roleOf, userRef, type AccessDecision, type PolicySettings, type Role } from "./policy.ts";
 import { createLocalLocks, createRunningRuns, type ConversationLocks, type RunningRuns } from "./queue.ts";
@@ -27,6 +29,9 @@ export interface PipelineDeps {
   policy: PolicySettings;
   approvals: Approvals;
   permissions: PermissionSettings;
+  /** Voice and image handling; without it attachments are refused politely. */
+  media: MediaPort | undefined;
+  mediaLimits: MediaLimits;
   budget: BudgetConfig;
   prices: Record<string, ModelPrice>;
   delivery: Delivery;
@@ -101,6 +106,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       usageReport: () => usageReport(store.usage, { userRef: userRef(message), conversationKey: key }, now()),
       agentId: agent.id,
       model: agent.model,
+      sttName: deps.media?.sttName ?? "none",
       isRunning: runs.isRunning(key),
       stopRun: () => runs.stop(key),
       endSession: () => store.sessions.end(key, now()),
@@ -202,6 +208,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       conversation: messages[0]!.conversation,
       sender: last.sender,
       senderRole: roleOf(last, deps.policy),
+      images: [],
     };
   };
 
@@ -248,12 +255,24 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const log = logger.child({ run: runId, ref, conversation: first.conversationKey });
     const startedAt = now();
     const controller = runs.begin(first.conversationKey);
-    // Stage 5 (enrich: voice → transcript, image → text) arrives with the media issue.
-    const input = turnInput(rows);
+    let input = turnInput(rows);
     let outcome: "ok" | "stopped" | "error" = "ok";
     let detail: string | undefined;
     let isStarted = false;
     try {
+      // Stage 5: voice → transcript, image → picture or its text.
+      const enriched = await enrich(input, {
+        media: deps.media,
+        fetchMedia: (ref) => adapterFor(input.conversation).fetchMedia(ref),
+        limits: deps.mediaLimits,
+        acceptsImages: agent.acceptsImages,
+        signal: controller.signal,
+      });
+      input = enriched.input;
+      for (const [index, notice] of enriched.notices.entries()) {
+        await delivery.send(`${first.key}:notice${index}`, input.conversation, { type: "markdown", text: notice });
+      }
+      if (!turnText(input) && input.images.length === 0 && input.attachments.length === 0) return;
       // Stage 6: route the conversation to its agent and session.
       const session: SessionInfo = await store.sessions.current(first.conversationKey, startedAt, historyLimit);
       await store.audit.startRun({
@@ -278,7 +297,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       );
       if (result.isStopped) outcome = "stopped";
       await store.sessions.append(session.id, [
-        { role: "user", text: input.text, createdAt: startedAt },
+        { role: "user", text: turnText(input), createdAt: startedAt },
         ...(result.text ? [{ role: "assistant" as const, text: result.text, createdAt: now() }] : []),
       ]);
     } catch (thrown) {

@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { DestinationStream } from "pino";
 import { createBuiltinAgent } from "../agents/builtin/index.ts";
@@ -8,6 +9,7 @@ import type { Config } from "../core/config.ts";
 import { createApprovals } from "../core/approvals.ts";
 import { createDelivery } from "../core/delivery.ts";
 import { createLogger } from "../core/logger.ts";
+import type { MediaPort } from "../core/media.ts";
 import { createMetrics } from "../core/metrics.ts";
 import { createPipeline, type Pipeline } from "../core/pipeline.ts";
 import type { Store } from "../core/store/store.ts";
@@ -25,6 +27,8 @@ export interface GatewayOptions {
   extraAdapters?: Adapter[];
   /** How long an approval request waits before it counts as denied. */
   approvalTtlMs?: number;
+  /** Replaces the media handling built from the configuration (null: none). */
+  media?: MediaPort | null;
   logDestination?: DestinationStream;
   /** How often unsent replies are retried. */
   outboxFlushMs?: number;
@@ -36,6 +40,10 @@ export interface Gateway {
   pipeline: Pipeline;
   logger: Logger;
   stop(): Promise<void>;
+}
+
+async function createMedia(_config: Config): Promise<MediaPort | undefined> {
+  return undefined;
 }
 
 async function createAgent(config: Config): Promise<Agent> {
@@ -55,7 +63,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
   const store = createSqliteStore(config.dataDir);
   const metrics = createMetrics(() => store.inbox.countQueued());
-  const adapterList: Adapter[] = [createWebAdapter({ logger: logger.child({ channel: "web" }) }), ...(options.extraAdapters ?? [])];
+  const adapterList: Adapter[] = [createWebAdapter({
+      logger: logger.child({ channel: "web" }),
+      uploadDir: join(config.dataDir, "uploads"),
+      maxUploadBytes: config.media.limits.maxBytes,
+    }), ...(options.extraAdapters ?? [])];
   const adapters = new Map(adapterList.map((adapter) => [adapter.platform, adapter]));
   const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics });
   const agent = options.agent ?? (await createAgent(config));
@@ -79,6 +91,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     permissions: { isOwnerAutoApproved: config.isOwnerAutoApproved },
     budget: config.budget,
     prices: config.prices,
+    media: options.media === undefined ? await createMedia(config) : (options.media ?? undefined),
+    mediaLimits: config.media.limits,
   });
 
   const app = createHttpApp({

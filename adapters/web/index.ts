@@ -7,9 +7,14 @@ import type { Logger } from "../../core/types/logger.ts";
 import { toInboundMessage, webMessageSchema } from "./inbound.ts";
 import { chatPage } from "./page.ts";
 import { createSubscribers } from "./subscribers.ts";
+import { createUploads, type UploadMeta } from "./uploads.ts";
 
 export interface WebAdapterDeps {
   logger: Logger;
+  /** Where attached files wait for the run that uses them. */
+  uploadDir: string;
+  /** Larger uploads are refused with 413 (MEDIA_MAX_BYTES). */
+  maxUploadBytes: number;
   now?: () => number;
   /** Interval of SSE keep-alive comments, which keep proxies from closing an idle stream. */
   keepAliveMs?: number;
@@ -22,6 +27,20 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
   let sink: InboundSink | undefined;
   let health: ChannelHealth = { state: "starting" };
   let keepAlive: NodeJS.Timeout | undefined;
+  const uploads = createUploads(deps.uploadDir);
+
+  const upload = async (request: IncomingMessage, response: ServerResponse) => {
+    let bytes: Buffer;
+    try {
+      bytes = await readBody(request, deps.maxUploadBytes);
+    } catch (error) {
+      return sendJson(response, 413, { error: error instanceof BridgeError ? error.message : "upload failed" });
+    }
+    if (bytes.length === 0) return sendJson(response, 400, { error: "empty upload" });
+    const mimeType = (request.headers["content-type"] ?? "application/octet-stream").split(";")[0]!.trim();
+    const fileName = decodeURIComponent(String(request.headers["x-file-name"] ?? "file")).slice(0, 255);
+    sendJson(response, 201, await uploads.save(bytes, mimeType, fileName));
+  };
 
   const postMessage = async (request: IncomingMessage, response: ServerResponse) => {
     if (!sink) return sendJson(response, 503, { error: "web chat is not started" });
@@ -36,7 +55,9 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
       const issue = parsed.error.issues[0]!;
       return sendJson(response, 400, { error: `${issue.path.join(".") || "body"}: ${issue.message}` });
     }
-    const receipt = await sink.receive(toInboundMessage(parsed.data, now()));
+    const found = await Promise.all(parsed.data.attachments.map((id) => uploads.find(id)));
+    if (found.some((meta) => meta === undefined)) return sendJson(response, 400, { error: "attachments: unknown upload id" });
+    const receipt = await sink.receive(toInboundMessage(parsed.data, found as UploadMeta[], now()));
     sendJson(response, 202, receipt);
   };
 
@@ -66,6 +87,7 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
         },
       },
       { method: "POST", path: "/api/web/messages", isOwnerOnly: true, handle: postMessage },
+      { method: "POST", path: "/api/web/uploads", isOwnerOnly: true, handle: upload },
       { method: "GET", path: "/api/web/events", isOwnerOnly: true, handle: watch },
     ],
     async start(inboundSink) {
@@ -88,8 +110,10 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
     async edit(sent, part) {
       subscribers.publish(sent.conversation.chatId, { type: "edit", messageId: sent.messageId, part });
     },
-    async fetchMedia() {
-      throw new BridgeError("unsupported", "The web chat does not take attachments yet.");
+    async fetchMedia(ref) {
+      const meta = await uploads.find(ref.id);
+      if (!meta) throw new BridgeError("bad-input", "That attachment is no longer available.");
+      return { bytes: await uploads.read(ref.id), mimeType: meta.mimeType, fileName: meta.fileName };
     },
     async showTyping(to) {
       subscribers.publish(to.chatId, { type: "typing" });

@@ -23,13 +23,19 @@ export const chatPage = `<!doctype html>
   textarea { flex: 1; font: inherit; padding: .5rem; resize: none; }
   button { font: inherit; padding: .5rem 1rem; }
   #typing { opacity: .6; padding: 0 1rem; height: 1.2rem; }
+  #pending { padding: 0 1rem; font-size: .9em; opacity: .8; }
+  .icon { cursor: pointer; font-size: 1.3rem; align-self: center; background: none; border: none; padding: .2rem; }
+  #record.on { color: #d03020; }
 </style>
 </head>
 <body>
 <header><h1>Pincer</h1><small>web chat: /help lists the commands, /new starts over, /stop stops a reply</small></header>
 <main id="log" aria-live="polite"></main>
 <div id="typing"></div>
+<div id="pending"></div>
 <form id="form">
+  <label class="icon" title="Attach an image or audio file">📎<input id="file" type="file" accept="image/*,audio/*" multiple hidden></label>
+  <button type="button" id="record" class="icon" title="Record a voice message">🎤</button>
   <textarea id="text" rows="2" placeholder="Message (Enter to send, Shift+Enter for a new line)" autofocus></textarea>
   <button type="submit">Send</button>
 </form>
@@ -81,22 +87,72 @@ for (const type of ["message", "edit"]) {
 }
 events.addEventListener("typing", () => { typing.textContent = "Pincer is working…"; });
 
-async function say(text) {
-  show(null, "user", escapeHtml(text));
-  const response = await fetch("/api/web/messages", {
+const auth = token ? { authorization: "Bearer " + token } : {};
+let pending = [];
+function showPending() {
+  document.getElementById("pending").textContent = pending.length ? "Attached: " + pending.map((file) => file.name).join(", ") : "";
+}
+async function upload(file) {
+  const response = await fetch("/api/web/uploads", {
     method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: "Bearer " + token } : {}) },
-    body: JSON.stringify({ conversationId, messageId: crypto.randomUUID().replaceAll("-", ""), text }),
+    headers: { "content-type": file.type || "application/octet-stream", "x-file-name": encodeURIComponent(file.name), ...auth },
+    body: file,
   });
-  if (!response.ok) show(null, "error", escapeHtml("Not sent: " + (await response.text())));
+  if (!response.ok) throw new Error(file.name + ": " + (await response.text()));
+  return (await response.json()).id;
+}
+async function say(text, files = []) {
+  show(null, "user", escapeHtml(text) + files.map((file) => "<br><small>📎 " + escapeHtml(file.name) + "</small>").join(""));
+  try {
+    const attachments = await Promise.all(files.map(upload));
+    const response = await fetch("/api/web/messages", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...auth },
+      body: JSON.stringify({ conversationId, messageId: crypto.randomUUID().replaceAll("-", ""), text, attachments }),
+    });
+    if (!response.ok) throw new Error(await response.text());
+  } catch (error) {
+    show(null, "error", escapeHtml("Not sent: " + error.message));
+  }
 }
 document.getElementById("form").addEventListener("submit", (event) => {
   event.preventDefault();
   const input = document.getElementById("text");
   const text = input.value.trim();
-  if (!text) return;
+  if (!text && pending.length === 0) return;
+  const files = pending;
   input.value = "";
-  void say(text);
+  pending = [];
+  showPending();
+  void say(text, files);
+});
+document.getElementById("file").addEventListener("change", (event) => {
+  pending = [...pending, ...event.target.files].slice(0, 4);
+  event.target.value = "";
+  showPending();
+});
+// Voice messages: record with the microphone, send on the second press.
+let recorder;
+document.getElementById("record").addEventListener("click", async (event) => {
+  const button = event.currentTarget;
+  if (recorder) { recorder.stop(); return; }
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    const chunks = [];
+    recorder = new MediaRecorder(stream);
+    recorder.addEventListener("dataavailable", (e) => chunks.push(e.data));
+    recorder.addEventListener("stop", () => {
+      stream.getTracks().forEach((track) => track.stop());
+      const type = recorder.mimeType.split(";")[0] || "audio/webm";
+      recorder = undefined;
+      button.classList.remove("on");
+      void say("", [new File(chunks, "voice-note." + (type.split("/")[1] || "webm"), { type })]);
+    });
+    recorder.start();
+    button.classList.add("on");
+  } catch (error) {
+    show(null, "error", escapeHtml("Cannot record: " + error.message));
+  }
 });
 // Buttons in replies (approvals) say their command, as typing it would.
 log.addEventListener("click", (event) => {

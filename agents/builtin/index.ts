@@ -18,7 +18,7 @@ function describeAttachment(attachment: Attachment): string {
         ? `a voice note that says "${attachment.transcript}"`
         : `an audio clip${attachment.durationSec ? ` of ${attachment.durationSec} s` : ""}`;
     case "image":
-      return "an image";
+      return attachment.text ? `an image that reads "${attachment.text}"` : "an image";
     case "video":
       return "a video";
     case "file":
@@ -71,6 +71,7 @@ export function createBuiltinAgent(options: BuiltinAgentOptions = {}): Agent {
   const wordsPerDelta = options.wordsPerDelta ?? 8;
   return {
     id: "builtin",
+    acceptsImages: false,
     async *run(input, context): AsyncGenerator<AgentEvent> {
       for (const piece of streamPieces(builtinAnswer(input), wordsPerDelta)) {
         context.signal.throwIfAborted();

@@ -34,7 +34,13 @@ function toWire(messages: readonly LlmMessage[], stablePrefixLength: number): Me
     const cacheControl = index === stablePrefixLength - 1 ? { cache_control: cache } : {};
     switch (message.role) {
       case "user":
-        push("user", [{ type: "text", text: message.text, ...cacheControl }]);
+        push("user", [
+          ...(message.images ?? []).map((image) => ({
+            type: "image" as const,
+            source: { type: "base64" as const, media_type: image.mimeType, data: image.base64 },
+          })),
+          { type: "text", text: message.text, ...cacheControl },
+        ]);
         break;
       case "assistant":
         push("assistant", [

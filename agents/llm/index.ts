@@ -9,6 +9,7 @@ import { createOpenAiProvider } from "./openai-provider.ts";
 import { systemPrompt, userTurnText } from "./prompt.ts";
 import { runTools } from "./run-tools.ts";
 import { loadTokenizer } from "./tokenizer.ts";
+import { acceptsImages, imageTokens } from "./vision.ts";
 import { toolSpec } from "../tools/index.ts";
 
 export interface LlmAgentOptions {
@@ -34,10 +35,15 @@ function historyMessages(history: readonly StoredSessionMessage[]): LlmMessage[]
 }
 
 function turnTokens(turn: readonly LlmMessage[], count: CountTokens): number {
-  return turn.reduce(
-    (sum, message) => sum + messageTokens(message, count) + (message.role === "assistant" ? count(JSON.stringify(message.toolCalls)) : 0),
-    0,
-  );
+  return turn.reduce((sum, message) => {
+    const extra =
+      message.role === "assistant"
+        ? count(JSON.stringify(message.toolCalls))
+        : message.role === "user"
+          ? (message.images ?? []).reduce((total, image) => total + imageTokens(image), 0)
+          : 0;
+    return sum + messageTokens(message, count) + extra;
+  }, 0);
 }
 
 /** The LLM agent: any OpenAI-compatible endpoint or Anthropic, a tool loop, every call within the token budget. */
@@ -55,7 +61,11 @@ export function createLlmAgent(options: LlmAgentOptions): Agent {
     const count = await loadTokenizer();
     const fixedTokens = messageTokens({ text: systemPrompt }, count) + count(JSON.stringify(specs));
     const turn: LlmMessage[] = [
-      { role: "user", text: trimHeadTail(userTurnText(input), Math.floor(options.contextTokens * 0.3), count) },
+      {
+        role: "user",
+        text: trimHeadTail(userTurnText(input), Math.floor(options.contextTokens * 0.3), count),
+        ...(input.images.length > 0 ? { images: input.images } : {}),
+      },
     ];
     let summary = context.session.summary;
     let history = context.session.history;
@@ -107,5 +117,5 @@ export function createLlmAgent(options: LlmAgentOptions): Agent {
     yield { type: "done" };
   }
 
-  return { id: "llm", model: provider.model, run };
+  return { id: "llm", model: provider.model, acceptsImages: acceptsImages(provider.model), run };
 }

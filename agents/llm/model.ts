@@ -1,4 +1,5 @@
 import type { JSONSchema } from "zod/v4/core";
+import type { PreparedImage } from "../../core/media.ts";
 
 /** The provider-neutral conversation the tool loop keeps; providers translate it to their wire format. */
 export interface ToolCall {
@@ -9,7 +10,7 @@ export interface ToolCall {
 }
 
 export type LlmMessage =
-  | { role: "user"; text: string }
+  | { role: "user"; text: string; images?: PreparedImage[] }
   | { role: "assistant"; text: string; toolCalls: ToolCall[] }
   | { role: "tool"; toolCallId: string; name: string; text: string };
 

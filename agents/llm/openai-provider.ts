@@ -14,7 +14,14 @@ export interface OpenAiProviderOptions {
 function toWire(message: LlmMessage): ChatCompletionMessageParam {
   switch (message.role) {
     case "user":
-      return { role: "user", content: message.text };
+      if (!message.images?.length) return { role: "user", content: message.text };
+      return {
+        role: "user",
+        content: [
+          { type: "text", text: message.text },
+          ...message.images.map((image) => ({ type: "image_url" as const, image_url: { url: `data:${image.mimeType};base64,${image.base64}` } })),
+        ],
+      };
     case "assistant":
       return {
         role: "assistant",

@@ -1,3 +1,4 @@
+import { turnText } from "../../core/enrich.ts";
 import type { AgentInput } from "../../core/types/agent.ts";
 
 /** Kept short and byte-stable: it is paid, and cached, on every call. */
@@ -21,7 +22,7 @@ export function untrusted(source: string, text: string): string {
 
 /** The new message as the model sees it: a group member's words are marked untrusted. */
 export function userTurnText(input: AgentInput): string {
-  const text = input.text || "(no text)";
+  const text = turnText(input) || (input.images.length > 0 ? "(an image)" : "(no text)");
   if (input.conversation.kind === "group" && input.senderRole === "member") {
     return untrusted(`group member ${input.sender.displayName}`, text);
   }

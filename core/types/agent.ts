@@ -4,6 +4,7 @@ import type { Attachment, Sender } from "./message.ts";
 import type { ReplyPart } from "./reply.ts";
 import type { RiskLevel } from "../permissions.ts";
 import type { Role } from "../policy.ts";
+import type { PreparedImage } from "../media.ts";
 
 export type AgentEvent =
   | { type: "text-delta"; text: string }
@@ -44,6 +45,8 @@ export interface AgentInput {
   sender: Sender;
   /** Decides what the sender's requests may do; a member's words in a group are untrusted. */
   senderRole: Role;
+  /** Downscaled images, for agents that accept them (stage 5 fills this). */
+  images: PreparedImage[];
 }
 
 export interface ApprovalRequest {
@@ -82,6 +85,8 @@ export interface AgentContext {
 
 export interface Agent {
   id: string;
+  /** Images reach it as pictures; otherwise stage 5 reads their text by OCR. */
+  acceptsImages: boolean;
   /** The model behind the agent, for `/status`; none for the built-in agent. */
   model?: string;
   run(input: AgentInput, context: AgentContext): AsyncIterable<AgentEvent>;

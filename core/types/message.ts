@@ -17,7 +17,7 @@ export interface MediaRef {
 }
 
 export type Attachment =
-  | { type: "image"; media: MediaRef; width?: number; height?: number }
+  | { type: "image"; media: MediaRef; width?: number; height?: number; /** Read by OCR in stage 5. */ text?: string }
   | { type: "audio"; media: MediaRef; isVoiceNote: boolean; durationSec?: number; transcript?: string }
   | { type: "video"; media: MediaRef; durationSec?: number }
   | { type: "file"; media: MediaRef };

@@ -18,6 +18,7 @@ function input(text: string): AgentInput {
     conversation: { platform: "web", chatId: "owner", kind: "direct" },
     sender: { id: "owner", displayName: "Owner", isBot: false },
     senderRole: "owner",
+    images: [],
   };
 }
 

@@ -74,6 +74,7 @@ describe("web chat, end to end", () => {
   it("shows an agent failure as a short error with a reference id that is in the log, and stays up", async () => {
     const failing: Agent = {
       id: "failing",
+      acceptsImages: false,
       async *run() {
         throw new Error("model exploded: secret internals");
       },

@@ -1,0 +1,117 @@
+import type { MediaPort } from "./media.ts";
+import type { FetchedMedia } from "./types/adapter.ts";
+import type { AgentInput } from "./types/agent.ts";
+import { BridgeError, toBridgeError } from "./types/errors.ts";
+import type { Attachment, MediaRef } from "./types/message.ts";
+
+export interface MediaLimits {
+  maxBytes: number;
+  maxAudioSec: number;
+  maxImagePx: number;
+}
+
+export interface EnrichDeps {
+  media: MediaPort | undefined;
+  fetchMedia(ref: MediaRef): Promise<FetchedMedia>;
+  limits: MediaLimits;
+  acceptsImages: boolean;
+  signal: AbortSignal;
+  /** Transcription and OCR of one attachment give up after this. */
+  timeoutMs?: number;
+}
+
+export interface Enriched {
+  input: AgentInput;
+  /** Short explanations for the chat: what could not be used, and why. */
+  notices: string[];
+}
+
+const megabytes = (bytes: number) => (bytes >= 1e6 ? `${Math.round(bytes / 1e5) / 10} MB` : `${Math.ceil(bytes / 1000)} KB`);
+
+/** The turn's words for the agent and the session: what was typed, then what was said and what images read. */
+export function turnText(input: Pick<AgentInput, "text" | "attachments">): string {
+  const lines = input.text ? [input.text] : [];
+  for (const attachment of input.attachments) {
+    if (attachment.type === "audio" && attachment.transcript) lines.push(`[voice message, transcript] ${attachment.transcript}`);
+    if (attachment.type === "image" && attachment.text) lines.push(`[image, text read by OCR] ${attachment.text}`);
+  }
+  return lines.join("\n");
+}
+
+async function fetchWithinLimit(ref: MediaRef, deps: EnrichDeps): Promise<FetchedMedia> {
+  if (ref.sizeBytes !== undefined && ref.sizeBytes > deps.limits.maxBytes) {
+    throw new BridgeError("unsupported", `That file is too big (${megabytes(ref.sizeBytes)}; the limit is ${megabytes(deps.limits.maxBytes)}).`);
+  }
+  const fetched = await deps.fetchMedia(ref);
+  if (fetched.bytes.length > deps.limits.maxBytes) {
+    throw new BridgeError("unsupported", `That file is too big (${megabytes(fetched.bytes.length)}; the limit is ${megabytes(deps.limits.maxBytes)}).`);
+  }
+  return fetched;
+}
+
+async function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, deps: EnrichDeps, what: string): Promise<T> {
+  const signal = AbortSignal.any([deps.signal, AbortSignal.timeout(deps.timeoutMs ?? 60_000)]);
+  try {
+    return await work(signal);
+  } catch (thrown) {
+    if (signal.aborted && !deps.signal.aborted) throw new BridgeError("timeout", `${what} took too long; I gave up.`, { cause: thrown });
+    throw thrown;
+  }
+}
+
+async function enrichAudio(attachment: Extract<Attachment, { type: "audio" }>, deps: EnrichDeps): Promise<Attachment> {
+  const tooLong = (seconds: number) =>
+    new BridgeError("unsupported", `That voice message is ${Math.round(seconds)} s long; I take up to ${deps.limits.maxAudioSec} s.`);
+  if (attachment.durationSec !== undefined && attachment.durationSec > deps.limits.maxAudioSec) throw tooLong(attachment.durationSec);
+  if (attachment.transcript) return attachment;
+  if (!deps.media || deps.media.sttName === "none") {
+    throw new BridgeError("unsupported", "I can't listen to voice messages here: no speech-to-text is configured (STT_PROVIDER). Please type it.");
+  }
+  const media = deps.media;
+  const audio = await fetchWithinLimit(attachment.media, deps);
+  const transcript = await withTimeout((signal) => media.transcribe(audio, signal), deps, "Transcribing the voice message");
+  if (transcript.durationSec > deps.limits.maxAudioSec) throw tooLong(transcript.durationSec);
+  return { ...attachment, durationSec: transcript.durationSec, transcript: transcript.text || "(nothing audible)" };
+}
+
+/**
+ * Stage 5: voice becomes a transcript, an image becomes a picture for an agent that sees or its
+ * text (OCR) for one that does not. What cannot be used is dropped with a notice for the chat.
+ */
+export async function enrich(input: AgentInput, deps: EnrichDeps): Promise<Enriched> {
+  const notices: string[] = [];
+  const attachments: Attachment[] = [];
+  const images = [...input.images];
+  for (const attachment of input.attachments) {
+    try {
+      switch (attachment.type) {
+        case "audio":
+          attachments.push(await enrichAudio(attachment, deps));
+          break;
+        case "image": {
+          if (!deps.media) throw new BridgeError("unsupported", "I can't look at images here (the media packages are not installed).");
+          const media = deps.media;
+          const image = await fetchWithinLimit(attachment.media, deps);
+          if (deps.acceptsImages) {
+            images.push(await media.prepareImage(image, deps.limits.maxImagePx));
+            attachments.push(attachment);
+          } else {
+            const text = await withTimeout((signal) => media.readText(image, signal), deps, "Reading the image");
+            attachments.push({ ...attachment, text: text || "(no text found in the image)" });
+          }
+          break;
+        }
+        case "video":
+          throw new BridgeError("unsupported", "I can't watch videos yet: send a screenshot, or describe what matters.");
+        case "file":
+          attachments.push(attachment);
+          break;
+      }
+    } catch (thrown) {
+      const error = toBridgeError(thrown);
+      if (deps.signal.aborted) throw error;
+      notices.push(error.code === "internal" ? "I could not use one of the attachments." : error.message);
+    }
+  }
+  return { input: { ...input, attachments, images }, notices };
+}

@@ -64,13 +64,23 @@ export async function openWebChat(gateway: Gateway, conversationId = randomUUID(
     events: stream.events,
     botMessages,
     texts: () => botMessages().map((message) => ("text" in message.part ? message.part.text : message.part.type)),
-    async say(text: string, messageId = randomUUID().replaceAll("-", "")) {
+    async say(text: string, messageId = randomUUID().replaceAll("-", ""), attachments: string[] = []) {
       const response = await fetch(`${gateway.url}api/web/messages`, {
         method: "POST",
         headers: { "content-type": "application/json", ...auth },
-        body: JSON.stringify({ conversationId, messageId, text }),
+        body: JSON.stringify({ conversationId, messageId, text, attachments }),
       });
       return { status: response.status, body: (await response.json()) as { isDuplicate?: boolean; error?: string } };
+    },
+    /** Uploads a file as the page does; returns the status and, on success, the upload id. */
+    async attach(bytes: Uint8Array, mimeType: string, fileName: string) {
+      const response = await fetch(`${gateway.url}api/web/uploads`, {
+        method: "POST",
+        headers: { "content-type": mimeType, "x-file-name": encodeURIComponent(fileName), ...auth },
+        body: bytes,
+      });
+      const body = (await response.json()) as { id?: string; error?: string };
+      return { status: response.status, id: body.id, error: body.error };
     },
     waitFor: stream.waitFor,
     close: stream.close,

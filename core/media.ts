@@ -26,4 +26,6 @@ export interface MediaPort {
   readText(image: FetchedMedia, signal: AbortSignal): Promise<string>;
   /** Downscaled (longest side at most `maxPx`) and re-encoded for a vision model. */
   prepareImage(image: FetchedMedia, maxPx: number): Promise<PreparedImage>;
+  /** Ends background workers (OCR). */
+  close(): Promise<void>;
 }

@@ -42,8 +42,10 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-async function createMedia(_config: Config): Promise<MediaPort | undefined> {
-  return undefined;
+async function createMedia(config: Config): Promise<MediaPort> {
+  // Its code loads when the gateway starts, its heavy parts (ffmpeg, sharp, OCR) only on first use.
+  const { createMedia: create } = await import("../media/index.ts");
+  return create(config.media, config.dataDir);
 }
 
 async function createAgent(config: Config): Promise<Agent> {
@@ -71,6 +73,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const adapters = new Map(adapterList.map((adapter) => [adapter.platform, adapter]));
   const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics });
   const agent = options.agent ?? (await createAgent(config));
+  const media = options.media === undefined ? await createMedia(config) : (options.media ?? undefined);
   const approvals = createApprovals({
     approvals: store.approvals,
     contacts: store.contacts,
@@ -91,7 +94,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     permissions: { isOwnerAutoApproved: config.isOwnerAutoApproved },
     budget: config.budget,
     prices: config.prices,
-    media: options.media === undefined ? await createMedia(config) : (options.media ?? undefined),
+    media,
     mediaLimits: config.media.limits,
   });
 
@@ -127,6 +130,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       clearInterval(flushTimer);
       lifetime.abort();
       await pipeline.stop();
+      await media?.close();
       for (const adapter of adapterList) await adapter.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -35,6 +35,7 @@ function recordingMedia(overrides: Partial<MediaPort> = {}) {
       calls.push(`prepare ${maxPx}`);
       return { mimeType: "image/jpeg", base64: "AAAA", width: maxPx, height: 100 };
     },
+    close: async () => {},
     ...overrides,
   };
   return { media, calls };

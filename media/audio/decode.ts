@@ -1,0 +1,109 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FetchedMedia } from "../../core/types/adapter.ts";
+import { assertNever, BridgeError } from "../../core/types/errors.ts";
+import { findFfmpeg } from "./ffmpeg.ts";
+import { runProcess, type ProcessResult } from "./run-process.ts";
+import { decodeSilk, isSilk } from "./silk.ts";
+import { pcmDurationSec, pcmToWav } from "./wav.ts";
+
+/** What every speech-to-text provider gets: 16 kHz mono 16-bit PCM WAV. */
+export const speechSampleRateHz = 16_000;
+
+export interface DecodeOptions {
+  signal: AbortSignal;
+  /** From `findFfmpeg()`, looked up once; looked up on each call when absent. */
+  ffmpegPath?: string;
+  /** ffmpeg is killed past this (default 60 s). */
+  timeoutMs?: number;
+  /** Longer audio is refused, and decoding stops as soon as it is past (default: no limit). */
+  maxDurationSec?: number;
+}
+
+export interface DecodedAudio {
+  wav: Uint8Array;
+  durationSec: number;
+}
+
+const couldNotDecode = "I could not decode this voice message.";
+
+function undecodable(audio: FetchedMedia, detail: string, cause?: unknown): BridgeError {
+  const what = [audio.mimeType, audio.fileName].filter(Boolean).join(", ");
+  return new BridgeError("bad-input", couldNotDecode, { cause: new Error(`${what} (${audio.bytes.length} bytes): ${detail}`, { cause }) });
+}
+
+const stopped = () => new BridgeError("aborted", "Stopped.");
+
+function tooLong(maxDurationSec: number): BridgeError {
+  return new BridgeError("bad-input", `This voice message is too long for me: I take up to ${maxDurationSec} seconds.`);
+}
+
+/** MP4/M4A (ISO BMFF) often keeps its index after the audio, which ffmpeg cannot reach through a pipe. */
+function needsSeekableInput(bytes: Uint8Array): boolean {
+  return new TextDecoder("latin1").decode(bytes.subarray(4, 8)) === "ftyp";
+}
+
+const toPcmArgs = ["-vn", "-sn", "-dn", "-ac", "1", "-ar", String(speechSampleRateHz), "-c:a", "pcm_s16le", "-f", "s16le", "pipe:1"];
+
+async function ffmpegToPcm(audio: FetchedMedia, options: DecodeOptions, maxOutputBytes: number | undefined): Promise<ProcessResult> {
+  const ffmpegPath = options.ffmpegPath ?? (await findFfmpeg(options.signal));
+  const run = (inputArg: string, input?: Uint8Array) =>
+    runProcess(ffmpegPath, ["-hide_banner", "-nostats", "-loglevel", "error", "-i", inputArg, ...toPcmArgs], {
+      input,
+      signal: options.signal,
+      timeoutMs: options.timeoutMs ?? 60_000,
+      maxOutputBytes,
+    });
+  if (!needsSeekableInput(audio.bytes)) return run("pipe:0", audio.bytes);
+  const directory = await mkdtemp(join(tmpdir(), "pincer-audio-"));
+  try {
+    const path = join(directory, "input");
+    await writeFile(path, audio.bytes);
+    return await run(path);
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+async function toPcm(audio: FetchedMedia, options: DecodeOptions): Promise<Uint8Array> {
+  const maxOutputBytes = options.maxDurationSec === undefined ? undefined : Math.ceil(options.maxDurationSec * speechSampleRateHz) * 2;
+  if (isSilk(audio.bytes)) {
+    try {
+      return await decodeSilk(audio.bytes, speechSampleRateHz);
+    } catch (error) {
+      throw undecodable(audio, "SILK decoding failed", error);
+    }
+  }
+  const result = await ffmpegToPcm(audio, options, maxOutputBytes);
+  switch (result.stopReason) {
+    case "aborted":
+      throw stopped();
+    case "timeout":
+      throw new BridgeError("timeout", "Decoding this voice message took too long.", { cause: new Error(result.stderrTail) });
+    case "output-limit":
+      throw tooLong(options.maxDurationSec!);
+    case undefined:
+      break;
+    default:
+      assertNever(result.stopReason);
+  }
+  if (result.exitCode !== 0) throw undecodable(audio, `ffmpeg exited with code ${result.exitCode}: ${result.stderrTail}`);
+  if (result.stdout.length === 0) throw undecodable(audio, `ffmpeg found no audio: ${result.stderrTail}`);
+  return result.stdout;
+}
+
+/**
+ * Decodes a voice message to 16 kHz mono WAV: SILK (WeChat) with silk-wasm, anything else with
+ * ffmpeg (OGG/Opus from Telegram and Feishu, AMR from WeCom, M4A/MP4/WebM from Slack).
+ * An undecodable file is a BridgeError("bad-input") whose message can go to the chat as it is.
+ */
+export async function decodeToWav(audio: FetchedMedia, options: DecodeOptions): Promise<DecodedAudio> {
+  if (options.signal.aborted) throw stopped();
+  const pcm = await toPcm(audio, options);
+  if (options.signal.aborted) throw stopped();
+  const durationSec = pcmDurationSec(pcm.length, speechSampleRateHz);
+  if (durationSec === 0) throw undecodable(audio, "no audio in it");
+  if (options.maxDurationSec !== undefined && durationSec > options.maxDurationSec) throw tooLong(options.maxDurationSec);
+  return { wav: pcmToWav(pcm, speechSampleRateHz), durationSec };
+}

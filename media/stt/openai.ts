@@ -1,0 +1,68 @@
+import OpenAI, { toFile } from "openai";
+import { BridgeError } from "../../core/types/errors.ts";
+import type { SpeechToText } from "./speech-to-text.ts";
+
+export interface OpenAiSttOptions {
+  /** Any OpenAI-compatible API root (OpenAI, Groq, SiliconFlow, a whisper.cpp or faster-whisper server); the SDK's default when absent. */
+  baseUrl: string | undefined;
+  apiKey: string | undefined;
+  /** whisper-1, whisper-large-v3, FunAudioLLM/SenseVoiceSmall… */
+  model: string;
+  /** For the whole transcription, retries included (default 60 s). */
+  timeoutMs?: number;
+  maxRetries?: number;
+}
+
+interface HttpishError {
+  status?: number;
+}
+
+function serviceError(thrown: unknown): BridgeError {
+  const status = (thrown as HttpishError | undefined)?.status;
+  if (status === 401 || status === 403) {
+    return new BridgeError("unauthorized", `The speech-to-text service refused the credentials (HTTP ${status}): check STT_API_KEY.`, { cause: thrown });
+  }
+  if (status === 429) {
+    return new BridgeError("rate-limited", "The speech-to-text service is rate-limiting us (HTTP 429). Try again in a minute.", { cause: thrown });
+  }
+  if (status !== undefined) {
+    return new BridgeError("upstream", `The speech-to-text service failed (HTTP ${status}).`, { cause: thrown });
+  }
+  return new BridgeError("upstream", "The speech-to-text service could not be reached.", { cause: thrown });
+}
+
+/** POST /audio/transcriptions through the official SDK, the WAV sent as `voice.wav`. */
+export function createOpenAiStt(options: OpenAiSttOptions): SpeechToText {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const client = new OpenAI({
+    baseURL: options.baseUrl ?? null,
+    // Local whisper servers need no key; the SDK insists on one.
+    apiKey: options.apiKey ?? "no-key",
+    maxRetries: options.maxRetries ?? 2,
+    timeout: timeoutMs,
+  });
+  return {
+    name: `openai (${options.model})`,
+    async transcribe(wav, signal) {
+      if (signal.aborted) throw new BridgeError("aborted", "Stopped.");
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(), timeoutMs);
+      try {
+        const file = await toFile(wav, "voice.wav", { type: "audio/wav" });
+        const result = await client.audio.transcriptions.create(
+          { file, model: options.model },
+          { signal: AbortSignal.any([signal, deadline.signal]) },
+        );
+        return result.text.trim();
+      } catch (error) {
+        if (signal.aborted) throw new BridgeError("aborted", "Stopped.", { cause: error });
+        if (deadline.signal.aborted) {
+          throw new BridgeError("timeout", "Transcribing this voice message took too long.", { cause: error });
+        }
+        throw serviceError(error);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}

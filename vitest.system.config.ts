@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-/** System tests: the real gateway driven through a real headless Chromium (`apt-get install chromium`). */
+/** Tests that need Debian packages (README, "Test it"): Chromium, pocketsphinx and espeak-ng, fonts for OCR. */
 export default defineConfig({
   test: {
     include: ["test/system/**/*.test.ts"],

@@ -29,6 +29,8 @@ interface Engine {
   worker: TesseractWorker;
   /** Rejects when the worker thread dies under us (a WebAssembly crash, out of memory). */
   died: Promise<never>;
+  /** Resolves when the worker thread is gone. */
+  exited: Promise<unknown>;
 }
 
 const languages = ["eng", "chi_sim"] as const;
@@ -66,7 +68,12 @@ export function createOcr(options: OcrOptions): Ocr {
     const current = engine;
     engine = undefined;
     if (current) {
-      const ending = current.then((started) => started.worker.terminate(), () => undefined).catch(() => undefined);
+      const ending = current
+        .then(async (started) => {
+          await started.worker.terminate(); // resolves before the thread is gone
+          await started.exited;
+        })
+        .catch(() => undefined);
       stopped = Promise.all([stopped, ending]).then(() => undefined);
     }
     return stopped;
@@ -125,8 +132,9 @@ export function createOcr(options: OcrOptions): Ocr {
 async function createEngine(cacheDir: string): Promise<Engine> {
   const tesseract = await loadTesseract();
   const langPath = await gatherLanguageData(cacheDir);
+  let worker: TesseractWorker | undefined;
   try {
-    const worker = await tesseract.createWorker([...languages], lstmOnly, {
+    worker = await tesseract.createWorker([...languages], lstmOnly, {
       langPath,
       cachePath: langPath,
       cacheMethod: "none", // read the packaged data each start; write nothing next to it
@@ -138,14 +146,17 @@ async function createEngine(cacheDir: string): Promise<Engine> {
     await worker.setParameters({ user_defined_dpi: "300" });
     // tesseract.js keeps its worker thread as an untyped `worker` property.
     const thread = (worker as { worker?: unknown }).worker;
+    const isRunning = thread instanceof Thread && thread.threadId !== -1; // -1 once the thread has exited
+    const exited = isRunning ? new Promise<number>((resolve) => thread.once("exit", resolve)) : Promise.resolve(0);
     const died = new Promise<never>((_, reject) => {
-      if (!(thread instanceof Thread)) return;
+      if (!isRunning) return;
       thread.once("error", reject);
-      thread.once("exit", (code) => reject(new Error(`The OCR worker exited (code ${code}).`)));
+      void exited.then((code) => reject(new Error(`The OCR worker exited (code ${code}).`)));
     });
     died.catch(() => undefined);
-    return { worker, died };
+    return { worker, died, exited };
   } catch (thrown) {
+    await worker?.terminate();
     throw new BridgeError("internal", "I could not start the text reader (OCR).", { cause: thrown });
   }
 }

@@ -38,6 +38,6 @@ export interface ToolSpec {
  * without `$schema` and `additionalProperties`, which cost tokens on every call and tell it nothing.
  */
 export function toolSpec(tool: Tool): ToolSpec {
-  const { $schema: _schema, ...parameters } = z.toJSONSchema(tool.parameters, { io: "input" });
+  const { $schema: _schema, ...parameters } = tool.inputSchema ?? z.toJSONSchema(tool.parameters, { io: "input" });
   return { name: tool.name, description: tool.description, parameters };
 }

@@ -22,6 +22,8 @@ export interface Tool<Args = any> {
   /** One or two sentences for the model: the fixed prompt prefix is paid on every call. */
   description: string;
   parameters: z.ZodType<Args>;
+  /** The JSON Schema the model sees, when it does not come from `parameters` (tools of MCP servers). */
+  inputSchema?: Record<string, unknown>;
   risk: RiskLevel;
   /** Exactly what will happen, for the approval request: the command and cwd, the file path. */
   describeCall(args: Args, workspaceDir: string): string;

@@ -63,7 +63,7 @@ function doctor(): number {
       "Configuration is valid.",
       `  listen:   http://${config.host}:${config.port}/`,
       `  data:     ${config.dataDir}`,
-      `  agent:    ${config.agent}`,
+      `  agent:    ${config.defaultAgent} (of ${["builtin", ...(config.llm ? ["llm"] : []), ...Object.keys(config.acpAgents)].join(", ")})`,
       `  channels: web`,
       `  policy:   DMs ${config.policy.dm}, groups ${config.policy.group}`,
     ].join("\n") + "\n",

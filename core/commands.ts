@@ -10,11 +10,11 @@ export const controlHelp: Record<ControlName, string> = {
   stop: "stop the running reply at once",
   status: "show the agent, model, session age and messages in the session",
   usage: "show today's and this month's tokens and cost, for this chat and for you",
-  model: "show or switch the model (arrives with the LLM agent)",
-  agent: "show or switch the agent (arrives with routing)",
+  model: "show the model, or switch it for this conversation (admins)",
+  agent: "list the agents, or switch this conversation's agent (admins)",
 };
 
-export const implementedControls: readonly ControlName[] = ["help", "new", "stop", "status", "usage"];
+export const implementedControls: readonly ControlName[] = ["help", "new", "stop", "status", "usage", "agent", "model"];
 
 function isControlName(name: string): name is ControlName {
   return (controlNames as readonly string[]).includes(name);

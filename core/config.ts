@@ -2,8 +2,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
+import { parse as parseShell } from "shell-quote";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import type { RiskLevel } from "./permissions.ts";
+import type { Routing } from "./router.ts";
 import { BridgeError } from "./types/errors.ts";
 
 const userRef = z
@@ -41,7 +44,8 @@ const envSchema = z.object({
     z.string().min(16, { error: "expected at least 16 characters" }).optional(),
   ),
   PINCER_CONFIG: z.string().optional(),
-  PINCER_AGENT: z.enum(["builtin", "llm"], { error: 'expected "builtin" or "llm" (ACP agents are not built yet)' }).optional(),
+  PINCER_AGENT: z.string().regex(/^[a-z][a-z0-9_-]*$/, { error: "expected an agent name: builtin, llm, acp or one from PINCER_CONFIG" }).optional(),
+  ACP_AGENT_COMMAND: z.string().optional(),
   OPENAI_BASE_URL: url,
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_MODEL: z.string().optional(),
@@ -79,9 +83,15 @@ export interface Config {
   dataDir: string;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   adminToken: string | undefined;
-  agent: "builtin" | "llm";
-  /** Present when the agent is `llm`. */
+  /** The agent of conversations that no binding and no `/agent` choice sends elsewhere. */
+  defaultAgent: string;
+  /** Present when a model is configured (OPENAI_* or ANTHROPIC_*): the agent named `llm`. */
   llm: LlmConfig | undefined;
+  /** ACP coding agents by name: `acp` from ACP_AGENT_COMMAND, others from PINCER_CONFIG. */
+  acpAgents: Record<string, AcpAgentConfig>;
+  routing: Routing;
+  /** MCP servers whose tools join the LLM agent's (PINCER_CONFIG `mcpServers`). */
+  mcpServers: McpServerSettings[];
   workspaceDir: string;
   isOwnerAutoApproved: boolean;
   budget: BudgetConfig;
@@ -118,6 +128,14 @@ export interface MediaConfig {
   limits: { maxBytes: number; maxAudioSec: number; maxImagePx: number };
 }
 
+export interface McpServerSettings {
+  name: string;
+  command?: string[];
+  url?: string;
+  env?: Record<string, string>;
+  risk: RiskLevel;
+}
+
 export interface BudgetConfig {
   /** Prompt budget of one model call: system prompt, tool schemas and messages. */
   contextTokens: number;
@@ -135,8 +153,42 @@ const priceSchema = z.object({
 });
 export type ModelPrice = z.infer<typeof priceSchema>;
 
-/** The optional YAML file named by PINCER_CONFIG. */
-const fileSchema = z.object({ prices: z.record(z.string(), priceSchema).default({}) }).loose();
+const agentName = z.string().regex(/^[a-z][a-z0-9_-]*$/, { error: "expected a lowercase name" });
+const riskLevel = z.enum(["read", "write", "exec", "network"]);
+
+/** The optional YAML file named by PINCER_CONFIG. `${NAME}` is replaced by the environment variable NAME. */
+const fileSchema = z
+  .object({
+    prices: z.record(z.string(), priceSchema).default({}),
+    /** ACP coding agents by name: a command line (split like a shell would) and a working directory. */
+    agents: z.record(agentName, z.object({ command: z.string().min(1), cwd: z.string().optional() })).default({}),
+    mcpServers: z
+      .record(
+        agentName,
+        z
+          .object({
+            command: z.string().min(1).optional(),
+            url: z.url().optional(),
+            env: z.record(z.string(), z.string()).optional(),
+            risk: riskLevel.default("exec"),
+          })
+          .refine((server) => (server.command === undefined) !== (server.url === undefined), { error: "expected either command or url" }),
+      )
+      .default({}),
+    bindings: z
+      .array(
+        z.object({
+          match: z.object({ platform: z.string(), chatId: z.string(), threadId: z.string(), sender: z.string() }).partial(),
+          agent: agentName,
+          model: z.string().optional(),
+        }),
+      )
+      .default([]),
+    defaultAgent: agentName.optional(),
+  })
+  .loose();
+
+type ConfigFile = z.infer<typeof fileSchema>;
 
 export type Env = Record<string, string | undefined>;
 
@@ -162,12 +214,18 @@ export function isLoopbackHost(host: string): boolean {
   return host === "::1";
 }
 
-function readConfigFile(path: string | undefined): z.infer<typeof fileSchema> {
-  if (!path) return { prices: {} };
+function readConfigFile(path: string | undefined, env: Env): ConfigFile {
+  if (!path) return fileSchema.parse({});
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(path, "utf8"));
+    const text = readFileSync(path, "utf8").replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, name: string) => {
+      const value = env[name];
+      if (value === undefined) throw new BridgeError("config", `PINCER_CONFIG: ${path} uses \${${name}}, which is not set`);
+      return value;
+    });
+    raw = parseYaml(text);
   } catch (error) {
+    if (error instanceof BridgeError) throw error;
     throw new BridgeError("config", `PINCER_CONFIG: cannot read ${path}: ${(error as Error).message}`);
   }
   const parsed = fileSchema.safeParse(raw ?? {});
@@ -180,15 +238,11 @@ function readConfigFile(path: string | undefined): z.infer<typeof fileSchema> {
 
 type EnvValues = z.infer<typeof envSchema>;
 
-function llmConfig(values: EnvValues): { agent: "builtin" | "llm"; llm: LlmConfig | undefined } {
+function llmConfig(values: EnvValues): LlmConfig | undefined {
   const hasOpenAi = Boolean(values.OPENAI_BASE_URL || values.OPENAI_API_KEY);
   const hasAnthropic = Boolean(values.ANTHROPIC_API_KEY);
-  const agent = values.PINCER_AGENT ?? (hasOpenAi || hasAnthropic ? "llm" : "builtin");
-  if (agent === "builtin") return { agent, llm: undefined };
+  if (!hasOpenAi && !hasAnthropic) return undefined;
   const provider = hasAnthropic && !hasOpenAi ? "anthropic" : "openai";
-  if (provider === "openai" && !hasOpenAi) {
-    throw new BridgeError("config", "OPENAI_BASE_URL: required when PINCER_AGENT is llm (or set OPENAI_API_KEY, or ANTHROPIC_API_KEY)");
-  }
   const model = provider === "openai" ? values.OPENAI_MODEL : values.ANTHROPIC_MODEL;
   if (!model) {
     const name = provider === "openai" ? "OPENAI_MODEL" : "ANTHROPIC_MODEL";
@@ -196,15 +250,54 @@ function llmConfig(values: EnvValues): { agent: "builtin" | "llm"; llm: LlmConfi
     throw new BridgeError("config", `${name}: required when the LLM agent is on; expected a model name such as ${example}`);
   }
   return {
-    agent,
-    llm: {
-      provider,
-      baseUrl: provider === "openai" ? values.OPENAI_BASE_URL : values.ANTHROPIC_BASE_URL,
-      apiKey: provider === "openai" ? values.OPENAI_API_KEY : values.ANTHROPIC_API_KEY,
-      model,
-      maxSteps: values.PINCER_MAX_STEPS,
-    },
+    provider,
+    baseUrl: provider === "openai" ? values.OPENAI_BASE_URL : values.ANTHROPIC_BASE_URL,
+    apiKey: provider === "openai" ? values.OPENAI_API_KEY : values.ANTHROPIC_API_KEY,
+    model,
+    maxSteps: values.PINCER_MAX_STEPS,
   };
+}
+
+/** A command line split like a shell would (quotes allowed); operators such as `|` or `;` are refused. */
+export function splitCommand(line: string, variable: string): string[] {
+  const words = parseShell(line);
+  if (words.length === 0 || words.some((word) => typeof word !== "string")) {
+    throw new BridgeError("config", `${variable}: expected a command line (program and arguments, quotes allowed, no | ; & or redirects)`);
+  }
+  return words as string[];
+}
+
+export interface AcpAgentConfig {
+  command: string[];
+  cwd: string;
+}
+
+function agentsConfig(values: EnvValues, file: ConfigFile, llm: LlmConfig | undefined, workspaceDir: string) {
+  const acp: Record<string, AcpAgentConfig> = {};
+  if (values.ACP_AGENT_COMMAND) acp.acp = { command: splitCommand(values.ACP_AGENT_COMMAND, "ACP_AGENT_COMMAND"), cwd: workspaceDir };
+  for (const [name, agent] of Object.entries(file.agents)) {
+    acp[name] = { command: splitCommand(agent.command, `PINCER_CONFIG: agents.${name}.command`), cwd: resolve(agent.cwd ?? workspaceDir) };
+  }
+  const names = ["builtin", ...(llm ? ["llm"] : []), ...Object.keys(acp)];
+  const known = (name: string, where: string) => {
+    if (!names.includes(name)) throw new BridgeError("config", `${where}: there is no agent named ${name} (agents: ${names.join(", ")})`);
+    return name;
+  };
+  if (values.PINCER_AGENT === "llm" && !llm) {
+    throw new BridgeError("config", "OPENAI_BASE_URL: required when PINCER_AGENT is llm (or set OPENAI_API_KEY, or ANTHROPIC_API_KEY)");
+  }
+  if (values.PINCER_AGENT === "acp" && !acp.acp) throw new BridgeError("config", "ACP_AGENT_COMMAND: required when PINCER_AGENT is acp");
+  const defaultAgent = values.PINCER_AGENT
+    ? known(values.PINCER_AGENT, "PINCER_AGENT")
+    : file.defaultAgent
+      ? known(file.defaultAgent, "PINCER_CONFIG: defaultAgent")
+      : llm
+        ? "llm"
+        : acp.acp
+          ? "acp"
+          : "builtin";
+  file.bindings.forEach((binding, index) => known(binding.agent, `PINCER_CONFIG: bindings.${index}.agent`));
+  return { defaultAgent, acpAgents: acp, routing: { bindings: file.bindings, defaultAgent } };
 }
 
 export function loadConfig(env: Env = readEnv()): Config {
@@ -228,14 +321,26 @@ export function loadConfig(env: Env = readEnv()): Config {
     throw new BridgeError("config", "STT_BASE_URL: required when STT_PROVIDER is openai (or set STT_API_KEY for OpenAI itself)");
   }
   const dataDir = resolve(values.DATA_DIR);
+  const workspaceDir = resolve(values.WORKSPACE_DIR ?? `${dataDir}/workspace`);
+  const file = readConfigFile(values.PINCER_CONFIG, env);
+  const llm = llmConfig(values);
+  const agents = agentsConfig(values, file, llm, workspaceDir);
   return {
     host: values.HOST,
     port: values.PORT,
     dataDir,
     logLevel: values.LOG_LEVEL,
     adminToken: values.PINCER_ADMIN_TOKEN,
-    ...llmConfig(values),
-    workspaceDir: resolve(values.WORKSPACE_DIR ?? `${dataDir}/workspace`),
+    llm,
+    ...agents,
+    mcpServers: Object.entries(file.mcpServers).map(([name, server]) => ({
+      name,
+      risk: server.risk,
+      ...(server.command ? { command: splitCommand(server.command, `PINCER_CONFIG: mcpServers.${name}.command`) } : {}),
+      ...(server.url ? { url: server.url } : {}),
+      ...(server.env ? { env: server.env } : {}),
+    })),
+    workspaceDir,
     isOwnerAutoApproved: values.PINCER_OWNER_AUTO_APPROVE,
     budget: {
       contextTokens: values.PINCER_CONTEXT_TOKENS,
@@ -244,7 +349,7 @@ export function loadConfig(env: Env = readEnv()): Config {
       dailyUsdPerUser: values.PINCER_DAILY_USD_PER_USER,
       dailyUsdPerChat: values.PINCER_DAILY_USD_PER_CHAT,
     },
-    prices: readConfigFile(values.PINCER_CONFIG).prices,
+    prices: file.prices,
     media: {
       stt: {
         provider: values.STT_PROVIDER,

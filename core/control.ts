@@ -1,11 +1,16 @@
 import { controlHelp, implementedControls } from "./commands.ts";
 import type { Command } from "./types/command.ts";
+import type { ConversationChoice } from "./router.ts";
 import { assertNever } from "./types/errors.ts";
 
 export interface ControlContext {
   usageReport(): Promise<string>;
-  agentId: string;
+  agentName: string;
   model: string | undefined;
+  agentNames: readonly string[];
+  /** Owners and admins may switch the agent and the model. */
+  canChoose: boolean;
+  choose(choice: ConversationChoice): Promise<void>;
   sttName: string;
   isRunning: boolean;
   stopRun(): boolean;
@@ -29,6 +34,24 @@ export function helpText(): string {
   return ["Commands:", ...lines, "Anything else goes to the agent."].join("\n");
 }
 
+async function chooseAgent(name: string, context: ControlContext): Promise<string> {
+  const list = context.agentNames.map((each) => (each === context.agentName ? `${each} (current)` : each)).join(", ");
+  if (!name) return `Agents: ${list}.${context.canChoose ? " Switch with /agent <name>." : ""}`;
+  if (!context.canChoose) return "Only an admin can switch the agent.";
+  if (!context.agentNames.includes(name)) return `There is no agent named ${name}. Agents: ${list}.`;
+  await context.choose({ agent: name, model: undefined });
+  return `This conversation now talks to ${name}.`;
+}
+
+async function chooseModel(name: string, context: ControlContext): Promise<string> {
+  if (!name) {
+    return `Model: ${context.model ?? "none"} (agent ${context.agentName}).${context.canChoose ? " Switch with /model <name>." : ""}`;
+  }
+  if (!context.canChoose) return "Only an admin can switch the model.";
+  await context.choose({ model: name });
+  return `This conversation now uses ${name}.`;
+}
+
 /** The answer to a control command; these never reach the agent. */
 export async function handleControl(command: Extract<Command, { type: "control" }>, context: ControlContext): Promise<string> {
   switch (command.name) {
@@ -43,7 +66,7 @@ export async function handleControl(command: Extract<Command, { type: "control" 
       const session = await context.session();
       const fill = await context.contextFill();
       return [
-        `Agent: ${context.agentId}`,
+        `Agent: ${context.agentName}`,
         `Model: ${context.model ?? "none (built-in, offline)"}`,
         `Speech-to-text: ${context.sttName}`,
         `Session age: ${formatAge(context.now - session.createdAt)}`,
@@ -56,9 +79,10 @@ export async function handleControl(command: Extract<Command, { type: "control" 
     }
     case "usage":
       return context.usageReport();
-    case "model":
     case "agent":
-      return `/${command.name} is not available in this version yet.`;
+      return chooseAgent(command.args, context);
+    case "model":
+      return chooseModel(command.args, context);
     default:
       return assertNever(command.name);
   }

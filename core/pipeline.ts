@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { parseCommand } from "./commands.ts";
-import { handleControl } from "./control.ts";
+import { handleControl, type ControlContext } from "./control.ts";
 import type { Delivery } from "./delivery.ts";
 import type { Metrics } from "./metrics.ts";
 import { pairingReply } from "./pairing.ts";
@@ -13,6 +13,7 @@ import { decidePermission, type PermissionSettings } from "./permissions.ts";
 import { decideAccess, roleOf, userRef, type AccessDecision, type PolicySettings, type Role } from "./policy.ts";
 import { createLocalLocks, createRunningRuns, type ConversationLocks, type RunningRuns } from "./queue.ts";
 import { respond } from "./responder.ts";
+import { route, type Routing } from "./router.ts";
 import { inboxKey, type InboxRow, type Store } from "./store/store.ts";
 import type { Adapter, InboundReceipt } from "./types/adapter.ts";
 import type { Agent, AgentContext, AgentInput, ModelCallUsage, SessionInfo } from "./types/agent.ts";
@@ -25,7 +26,9 @@ import { promptText, type InboundMessage } from "./types/message.ts";
 export interface PipelineDeps {
   store: Store;
   adapters: ReadonlyMap<string, Adapter>;
-  agent: Agent;
+  /** Every agent a conversation can be routed to, by name. */
+  agents: ReadonlyMap<string, Agent>;
+  routing: Routing;
   policy: PolicySettings;
   approvals: Approvals;
   permissions: PermissionSettings;
@@ -64,7 +67,7 @@ export function userMessage(error: BridgeError): string {
 }
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
-  const { store, agent, delivery, metrics, logger } = deps;
+  const { store, delivery, metrics, logger } = deps;
   const locks = deps.locks ?? createLocalLocks();
   const runs = deps.runs ?? createRunningRuns();
   const now = deps.now ?? Date.now;
@@ -100,12 +103,25 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     return decideAccess(message, deps.policy, request?.approvedAt !== undefined);
   };
 
-  const controlContext = (message: InboundMessage) => {
+  // Stage 6: the conversation's agent (and model), by its own choice, a binding or the default.
+  const routeOf = async (conversation: ConversationRef, senderRef: string) => {
+    const chosen = route(deps.routing, conversation, senderRef, await store.choices.get(conversationKey(conversation)));
+    const agent = deps.agents.get(chosen.agent);
+    if (agent) return { name: chosen.agent, agent, model: chosen.model };
+    // A choice or binding naming an agent that is no longer configured falls back to the default.
+    return { name: deps.routing.defaultAgent, agent: deps.agents.get(deps.routing.defaultAgent)!, model: undefined };
+  };
+
+  const controlContext = async (message: InboundMessage, role: Role): Promise<ControlContext> => {
     const key = conversationKey(message.conversation);
+    const current = await routeOf(message.conversation, userRef(message));
     return {
       usageReport: () => usageReport(store.usage, { userRef: userRef(message), conversationKey: key }, now()),
-      agentId: agent.id,
-      model: agent.model,
+      agentName: current.name,
+      model: current.model ?? current.agent.model,
+      agentNames: [...deps.agents.keys()],
+      canChoose: role === "owner" || role === "admin",
+      choose: async (choice) => store.choices.set(key, { ...(await store.choices.get(key)), ...choice }, now()),
       sttName: deps.media?.sttName ?? "none",
       isRunning: runs.isRunning(key),
       stopRun: () => runs.stop(key),
@@ -127,7 +143,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     switch (command.type) {
       case "control":
         metrics.messagesIn.inc({ platform: message.conversation.platform, outcome: "control" });
-        await reply(key, message.conversation, await handleControl(command, controlContext(message)));
+        await reply(key, message.conversation, await handleControl(command, await controlContext(message, role)));
         await store.inbox.setStatus([key], "done");
         return;
       case "approval": {
@@ -212,11 +228,19 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     };
   };
 
-  const agentContext = (input: AgentInput, runRef: string, session: SessionInfo, signal: AbortSignal, log: Logger): AgentContext => {
+  const agentContext = (
+    input: AgentInput,
+    runRef: string,
+    session: SessionInfo,
+    model: string | undefined,
+    signal: AbortSignal,
+    log: Logger,
+  ): AgentContext => {
     const requesterRef = `${input.conversation.platform}:${input.sender.id}`;
     const key = conversationKey(input.conversation);
     return {
       signal,
+      ...(model ? { model } : {}),
       session,
       logger: log,
       async requestApproval(request) {
@@ -260,6 +284,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     let detail: string | undefined;
     let isStarted = false;
     try {
+      // Stage 6 comes first: stage 5 needs to know whether the agent sees images.
+      const { name: agentName, agent, model } = await routeOf(input.conversation, `${input.conversation.platform}:${input.sender.id}`);
       // Stage 5: voice → transcript, image → picture or its text.
       const enriched = await enrich(input, {
         media: deps.media,
@@ -273,15 +299,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         await delivery.send(`${first.key}:notice${index}`, input.conversation, { type: "markdown", text: notice });
       }
       if (!turnText(input) && input.images.length === 0 && input.attachments.length === 0) return;
-      // Stage 6: route the conversation to its agent and session.
       const session: SessionInfo = await store.sessions.current(first.conversationKey, startedAt, historyLimit);
       await store.audit.startRun({
         ref: runId, conversationKey: first.conversationKey, sessionId: session.id, senderId: input.sender.id,
-        agentId: agent.id, inboxKeys: keys, startedAt,
+        agentId: agentName, inboxKeys: keys, startedAt,
       });
       isStarted = true;
       // Stage 7 (budget): the agent fits each call to the context budget and checks the daily caps before it.
-      const events = agent.run(input, agentContext(input, runId, session, controller.signal, log));
+      const events = agent.run(input, agentContext(input, runId, session, model, controller.signal, log));
       const result = await respond(
         {
           adapter: adapterFor(input.conversation),

@@ -2,7 +2,6 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { DestinationStream } from "pino";
-import { createBuiltinAgent } from "../agents/builtin/index.ts";
 import { createWebAdapter } from "../adapters/web/index.ts";
 import { webOwnerId } from "../adapters/web/inbound.ts";
 import type { Config } from "../core/config.ts";
@@ -18,6 +17,7 @@ import type { Adapter } from "../core/types/adapter.ts";
 import type { Agent } from "../core/types/agent.ts";
 import type { Logger } from "../core/types/logger.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
+import { createAgents } from "./agents.ts";
 import { createHttpApp } from "./http.ts";
 
 export interface GatewayOptions {
@@ -48,14 +48,6 @@ async function createMedia(config: Config): Promise<MediaPort> {
   return create(config.media, config.dataDir);
 }
 
-async function createAgent(config: Config): Promise<Agent> {
-  if (config.agent === "builtin" || !config.llm) return createBuiltinAgent();
-  // Loaded only when configured: the model SDKs and the tokenizer cost memory and start-up time.
-  const { createLlmAgent } = await import("../agents/llm/index.ts");
-  const { createTools } = await import("../agents/tools/index.ts");
-  return createLlmAgent({ ...config.llm, contextTokens: config.budget.contextTokens, workspaceDir: config.workspaceDir, tools: createTools({ shell: { env: config.commandEnv } }) });
-}
-
 /** Wires store, adapters, agent and pipeline, and serves them on one HTTP server. */
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = createLogger({
@@ -72,7 +64,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     }), ...(options.extraAdapters ?? [])];
   const adapters = new Map(adapterList.map((adapter) => [adapter.platform, adapter]));
   const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics });
-  const agent = options.agent ?? (await createAgent(config));
+  const agentSet = await createAgents(config, { logger, store });
+  if (options.agent) agentSet.agents.set(options.agent.id, options.agent);
+  const routing = options.agent ? { ...config.routing, defaultAgent: options.agent.id } : config.routing;
   const media = options.media === undefined ? await createMedia(config) : (options.media ?? undefined);
   const approvals = createApprovals({
     approvals: store.approvals,
@@ -85,7 +79,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const pipeline = createPipeline({
     store,
     adapters,
-    agent,
+    agents: agentSet.agents,
+    routing,
     delivery,
     metrics,
     logger,
@@ -119,7 +114,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     delivery.flushDue().catch((error: unknown) => logger.error({ err: error }, "outbox flush failed"));
   }, options.outboxFlushMs ?? 10_000);
   flushTimer.unref();
-  logger.info({ url, agent: agent.id, dataDir: config.dataDir, channels: [...adapters.keys()] }, "Pincer is ready");
+  logger.info({ url, agent: routing.defaultAgent, agents: [...agentSet.agents.keys()], dataDir: config.dataDir, channels: [...adapters.keys()] }, "Pincer is ready");
 
   return {
     url,
@@ -131,6 +126,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       lifetime.abort();
       await pipeline.stop();
       await media?.close();
+      await agentSet.close();
       for (const adapter of adapterList) await adapter.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

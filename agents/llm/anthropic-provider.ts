@@ -81,7 +81,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
       try {
         const stream = client.messages.stream(
           {
-            model: options.model,
+            model: request.model ?? options.model,
             max_tokens: request.maxOutputTokens,
             system,
             messages: toWire(request.messages, request.stablePrefixLength),

@@ -5,6 +5,7 @@ import { summaryPrompt } from "./prompt.ts";
 
 export interface CompactionOptions {
   provider: ModelProvider;
+  model: string;
   count: CountTokens;
   /** The prompt budget of one call: compaction calls fit it too. */
   contextTokens: number;
@@ -53,12 +54,12 @@ export async function* compact(
     const prompt = `Previous summary:\n${current || "(none)"}\n\nNew messages:\n${transcript(batch)}`;
     let next = "";
     for await (const event of options.provider.stream(
-      { system: summaryPrompt, messages: [{ role: "user", text: prompt }], tools: [], maxOutputTokens: options.summaryTokens, stablePrefixLength: 0 },
+      { model: options.model, system: summaryPrompt, messages: [{ role: "user", text: prompt }], tools: [], maxOutputTokens: options.summaryTokens, stablePrefixLength: 0 },
       context.signal,
     )) {
       if (event.type === "text") next += event.text;
       if (event.type === "usage") {
-        yield { type: "usage", model: options.provider.model, inputTokens: event.inputTokens, outputTokens: event.outputTokens, cachedTokens: event.cachedTokens };
+        yield { type: "usage", model: options.model, inputTokens: event.inputTokens, outputTokens: event.outputTokens, cachedTokens: event.cachedTokens };
       }
     }
     current = next.trim() || current;

@@ -59,6 +59,7 @@ export function createLlmAgent(options: LlmAgentOptions): Agent {
 
   async function* run(input: AgentInput, context: AgentContext): AsyncGenerator<AgentEvent> {
     const count = await loadTokenizer();
+    const model = context.model ?? provider.model;
     const fixedTokens = messageTokens({ text: systemPrompt }, count) + count(JSON.stringify(specs));
     const turn: LlmMessage[] = [
       {
@@ -80,7 +81,7 @@ export function createLlmAgent(options: LlmAgentOptions): Agent {
       }
       const plan = planContext(history, budget, count);
       if (plan.compact.length > 0) {
-        summary = yield* compact(summary, plan.compact, { provider, count, contextTokens: options.contextTokens, summaryTokens }, context);
+        summary = yield* compact(summary, plan.compact, { provider, model, count, contextTokens: options.contextTokens, summaryTokens }, context);
         history = plan.keep;
       }
       const prefix = [...(summary ? [summaryMessage(trimHeadTail(summary, summaryTokens, count))] : []), ...historyMessages(history)];
@@ -89,7 +90,7 @@ export function createLlmAgent(options: LlmAgentOptions): Agent {
       let text = "";
       let calls: ToolCall[] = [];
       for await (const event of provider.stream(
-        { system: systemPrompt, messages: [...prefix, ...turn], tools: specs, maxOutputTokens, stablePrefixLength: prefix.length },
+        { model, system: systemPrompt, messages: [...prefix, ...turn], tools: specs, maxOutputTokens, stablePrefixLength: prefix.length },
         context.signal,
       )) {
         switch (event.type) {
@@ -101,7 +102,7 @@ export function createLlmAgent(options: LlmAgentOptions): Agent {
             calls = event.calls;
             break;
           case "usage":
-            yield { type: "usage", model: provider.model, inputTokens: event.inputTokens, outputTokens: event.outputTokens, cachedTokens: event.cachedTokens };
+            yield { type: "usage", model, inputTokens: event.inputTokens, outputTokens: event.outputTokens, cachedTokens: event.cachedTokens };
             break;
         }
       }

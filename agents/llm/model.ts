@@ -21,6 +21,8 @@ export interface ToolSpec {
 }
 
 export interface ModelRequest {
+  /** The provider's own model when absent. */
+  model?: string;
   system: string;
   messages: LlmMessage[];
   tools: ToolSpec[];

@@ -55,7 +55,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ModelProvi
       try {
         const stream = await client.chat.completions.create(
           {
-            model: options.model,
+            model: request.model ?? options.model,
             messages: [{ role: "system", content: request.system }, ...request.messages.map(toWire)],
             ...(tools.length > 0 ? { tools } : {}),
             max_tokens: request.maxOutputTokens,

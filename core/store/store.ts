@@ -2,6 +2,7 @@ import type { SessionInfo, SessionMessage } from "../types/agent.ts";
 import type { ConversationRef } from "../types/conversation.ts";
 import type { InboundMessage } from "../types/message.ts";
 import type { ReplyPart } from "../types/reply.ts";
+import type { ConversationChoice } from "../router.ts";
 
 /**
  * The store port: all state that must survive a crash or be shared by several gateway processes.
@@ -16,6 +17,8 @@ export interface Store {
   usage: UsageStore;
   approvals: ApprovalStore;
   contacts: ContactStore;
+  choices: ChoiceStore;
+  agentSessions: AgentSessionStore;
   close(): void;
 }
 
@@ -180,4 +183,16 @@ export interface PairingStore {
 
 export function inboxKey(platform: string, id: string): string {
   return `${platform}:${id}`;
+}
+
+/** What `/agent` and `/model` chose for a conversation. */
+export interface ChoiceStore {
+  get(conversationKey: string): Promise<ConversationChoice>;
+  set(conversationKey: string, choice: ConversationChoice, at: number): Promise<void>;
+}
+
+/** An external agent's own session id per conversation (an ACP session), so a chat resumes it after a restart. */
+export interface AgentSessionStore {
+  get(agent: string, conversationKey: string): Promise<string | undefined>;
+  set(agent: string, conversationKey: string, sessionId: string): Promise<void>;
 }

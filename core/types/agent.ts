@@ -71,6 +71,8 @@ export interface ModelCallUsage {
 
 export interface AgentContext {
   signal: AbortSignal;
+  /** The model this conversation is routed to (a binding or `/model`); the agent's own when absent. */
+  model?: string;
   session: SessionInfo;
   logger: Logger;
   /** Resolves once the tool may run or was refused; never throws for a denial. */

@@ -23,7 +23,7 @@ describe("with no configuration", () => {
       host: "127.0.0.1",
       port: 8787,
       dataDir: resolve("./data"),
-      agent: "builtin",
+      defaultAgent: "builtin",
       adminToken: undefined,
       policy: { dm: "pairing", group: "mention", allowFrom: [], admins: [] },
     });

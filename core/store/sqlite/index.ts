@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Store } from "../store.ts";
 import { createSqliteApprovals } from "./approvals.ts";
 import { createSqliteAudit } from "./audit.ts";
+import { createSqliteAgentSessions, createSqliteChoices } from "./choices.ts";
 import { createSqliteContacts } from "./contacts.ts";
 import { openDatabase } from "./database.ts";
 import { createSqliteInbox } from "./inbox.ts";
@@ -22,6 +23,8 @@ export function createSqliteStore(dataDir: string | ":memory:"): Store {
     usage: createSqliteUsage(database),
     approvals: createSqliteApprovals(database),
     contacts: createSqliteContacts(database),
+    choices: createSqliteChoices(database),
+    agentSessions: createSqliteAgentSessions(database),
     close: () => database.close(),
   };
 }

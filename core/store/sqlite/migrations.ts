@@ -114,6 +114,21 @@ const migrations: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  `
+  CREATE TABLE conversation_choices (
+    conversation_key TEXT PRIMARY KEY,
+    agent TEXT,
+    model TEXT,
+    updated_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE agent_sessions (
+    agent TEXT NOT NULL,
+    conversation_key TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    PRIMARY KEY (agent, conversation_key)
+  );
+  `,
 ];
 
 export function migrate(database: DatabaseSync): void {

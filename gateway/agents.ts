@@ -1,0 +1,33 @@
+import { createBuiltinAgent } from "../agents/builtin/index.ts";
+import type { Config } from "../core/config.ts";
+import type { Store } from "../core/store/store.ts";
+import type { Agent } from "../core/types/agent.ts";
+import type { Logger } from "../core/types/logger.ts";
+
+export interface AgentSet {
+  agents: Map<string, Agent>;
+  close(): Promise<void>;
+}
+
+/**
+ * Every agent a conversation can be routed to: `builtin`, `llm` when a model is configured (with the host
+ * tools and the MCP servers' tools), and each ACP coding agent. Model SDKs, the tokenizer and agent
+ * processes load only when configured.
+ */
+export async function createAgents(config: Config, deps: { logger: Logger; store: Store }): Promise<AgentSet> {
+  const agents = new Map<string, Agent>([["builtin", createBuiltinAgent()]]);
+  const closers: (() => Promise<void>)[] = [];
+  if (config.llm) {
+    const { createLlmAgent } = await import("../agents/llm/index.ts");
+    const { createTools } = await import("../agents/tools/index.ts");
+    const tools = createTools({ shell: { env: config.commandEnv } });
+    agents.set("llm", createLlmAgent({ ...config.llm, contextTokens: config.budget.contextTokens, workspaceDir: config.workspaceDir, tools }));
+  }
+  void deps;
+  return {
+    agents,
+    async close() {
+      for (const close of closers) await close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Gateway } from "../../gateway/gateway.ts";
+import { createChatPlatform } from "../fakes/chat-platform.ts";
+import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
+import { eventually } from "../support/eventually.ts";
+import { openWebChat, startTestGateway } from "../support/web-chat-client.ts";
+
+let gateway: Gateway | undefined;
+let model: FakeOpenAI | undefined;
+afterEach(async () => {
+  await gateway?.stop();
+  await model?.close();
+  gateway = undefined;
+  model = undefined;
+});
+
+describe("routing conversations to agents", () => {
+  it("sends each chat to its bound agent, and lets only admins switch with /agent", async () => {
+    model = await startFakeOpenAI({ fallback: () => ({ type: "text", text: "An answer from the model." }) });
+    const config = join(mkdtempSync(join(tmpdir(), "pincer-routing-")), "pincer.yaml");
+    writeFileSync(config, "bindings:\n  - match: { platform: chat, chatId: bob }\n    agent: llm\n    model: gpt-4o\ndefaultAgent: builtin\n");
+    const platform = createChatPlatform();
+    ({ gateway } = await startTestGateway(
+      { PINCER_CONFIG: config, PINCER_DM_POLICY: "open", OPENAI_BASE_URL: model.url, OPENAI_API_KEY: "sk-test-fake", OPENAI_MODEL: "gpt-4o-mini" },
+      { extraAdapters: [platform.adapter] },
+    ));
+    const say = async (from: string, text: string) => {
+      const before = platform.sent.filter((entry) => entry.to.chatId === from).length;
+      await platform.deliver(platform.text(from, text));
+      await eventually(() => platform.sent.filter((entry) => entry.to.chatId === from).length > before);
+      await gateway!.pipeline.idle();
+      const mine = platform.sent.filter((entry) => entry.to.chatId === from);
+      return platform.texts()[platform.sent.indexOf(mine.at(-1)!)]!;
+    };
+
+    expect(await say("bob", "hello")).toBe("An answer from the model.");
+    expect(model.chatRequests()[0]!.body.model).toBe("gpt-4o");
+    expect(await say("carol", "hello")).toContain("I'm Pincer's built-in agent");
+    expect(await say("carol", "/agent llm")).toBe("Only an admin can switch the agent.");
+    expect(await say("carol", "/agent")).toBe("Agents: builtin (current), llm.");
+
+    const chat = await openWebChat(gateway!);
+    await chat.say("/agent llm");
+    await chat.waitFor(() => chat.texts().includes("This conversation now talks to llm."));
+    await chat.say("/model gpt-4.1-mini");
+    await chat.waitFor(() => chat.texts().includes("This conversation now uses gpt-4.1-mini."));
+    await chat.say("and now?");
+    await chat.waitFor(() => chat.texts().includes("An answer from the model."));
+    expect(model.chatRequests().at(-1)!.body.model).toBe("gpt-4.1-mini");
+    expect(await say("carol", "still builtin?")).toContain("I'm Pincer's built-in agent");
+    await chat.close();
+  });
+});

@@ -14,8 +14,6 @@ export const controlHelp: Record<ControlName, string> = {
   agent: "list the agents, or switch this conversation's agent (admins)",
 };
 
-export const implementedControls: readonly ControlName[] = ["help", "new", "stop", "status", "usage", "agent", "model"];
-
 function isControlName(name: string): name is ControlName {
   return (controlNames as readonly string[]).includes(name);
 }

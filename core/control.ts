@@ -1,4 +1,5 @@
-import { controlHelp, implementedControls } from "./commands.ts";
+import { controlHelp } from "./commands.ts";
+import { controlNames } from "./types/command.ts";
 import type { Command } from "./types/command.ts";
 import type { ConversationChoice } from "./router.ts";
 import { assertNever } from "./types/errors.ts";
@@ -30,8 +31,8 @@ function formatAge(ms: number): string {
 }
 
 export function helpText(): string {
-  const lines = implementedControls.map((name) => `/${name}: ${controlHelp[name]}`);
-  return ["Commands:", ...lines, "Anything else goes to the agent."].join("\n");
+  const lines = controlNames.map((name) => `/${name}: ${controlHelp[name]}`);
+  return ["Commands:", ...lines, "/approve <id>, /deny <id>: decide a tool approval request (admins)", "Anything else goes to the agent."].join("\n");
 }
 
 async function chooseAgent(name: string, context: ControlContext): Promise<string> {

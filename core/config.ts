@@ -2,9 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
-import { parse as parseShell } from "shell-quote";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { readConfigFile, splitCommand, type ConfigFile, type ModelPrice } from "./config-file.ts";
 import type { RiskLevel } from "./permissions.ts";
 import type { Routing } from "./router.ts";
 import { BridgeError } from "./types/errors.ts";
@@ -146,50 +145,6 @@ export interface BudgetConfig {
   dailyUsdPerChat: number;
 }
 
-const priceSchema = z.object({
-  input: z.number().min(0),
-  output: z.number().min(0),
-  cachedInput: z.number().min(0).optional(),
-});
-export type ModelPrice = z.infer<typeof priceSchema>;
-
-const agentName = z.string().regex(/^[a-z][a-z0-9_-]*$/, { error: "expected a lowercase name" });
-const riskLevel = z.enum(["read", "write", "exec", "network"]);
-
-/** The optional YAML file named by PINCER_CONFIG. `${NAME}` is replaced by the environment variable NAME. */
-const fileSchema = z
-  .object({
-    prices: z.record(z.string(), priceSchema).default({}),
-    /** ACP coding agents by name: a command line (split like a shell would) and a working directory. */
-    agents: z.record(agentName, z.object({ command: z.string().min(1), cwd: z.string().optional() })).default({}),
-    mcpServers: z
-      .record(
-        agentName,
-        z
-          .object({
-            command: z.string().min(1).optional(),
-            url: z.url().optional(),
-            env: z.record(z.string(), z.string()).optional(),
-            risk: riskLevel.default("exec"),
-          })
-          .refine((server) => (server.command === undefined) !== (server.url === undefined), { error: "expected either command or url" }),
-      )
-      .default({}),
-    bindings: z
-      .array(
-        z.object({
-          match: z.object({ platform: z.string(), chatId: z.string(), threadId: z.string(), sender: z.string() }).partial(),
-          agent: agentName,
-          model: z.string().optional(),
-        }),
-      )
-      .default([]),
-    defaultAgent: agentName.optional(),
-  })
-  .loose();
-
-type ConfigFile = z.infer<typeof fileSchema>;
-
 export type Env = Record<string, string | undefined>;
 
 const secretName = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|PRIVATE|_KEY$/i;
@@ -214,28 +169,6 @@ export function isLoopbackHost(host: string): boolean {
   return host === "::1";
 }
 
-function readConfigFile(path: string | undefined, env: Env): ConfigFile {
-  if (!path) return fileSchema.parse({});
-  let raw: unknown;
-  try {
-    const text = readFileSync(path, "utf8").replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, name: string) => {
-      const value = env[name];
-      if (value === undefined) throw new BridgeError("config", `PINCER_CONFIG: ${path} uses \${${name}}, which is not set`);
-      return value;
-    });
-    raw = parseYaml(text);
-  } catch (error) {
-    if (error instanceof BridgeError) throw error;
-    throw new BridgeError("config", `PINCER_CONFIG: cannot read ${path}: ${(error as Error).message}`);
-  }
-  const parsed = fileSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new BridgeError("config", `PINCER_CONFIG: ${path}: ${issue.path.join(".")}: ${issue.message}`);
-  }
-  return parsed.data;
-}
-
 type EnvValues = z.infer<typeof envSchema>;
 
 function llmConfig(values: EnvValues): LlmConfig | undefined {
@@ -256,15 +189,6 @@ function llmConfig(values: EnvValues): LlmConfig | undefined {
     model,
     maxSteps: values.PINCER_MAX_STEPS,
   };
-}
-
-/** A command line split like a shell would (quotes allowed); operators such as `|` or `;` are refused. */
-export function splitCommand(line: string, variable: string): string[] {
-  const words = parseShell(line);
-  if (words.length === 0 || words.some((word) => typeof word !== "string")) {
-    throw new BridgeError("config", `${variable}: expected a command line (program and arguments, quotes allowed, no | ; & or redirects)`);
-  }
-  return words as string[];
 }
 
 export interface AcpAgentConfig {
@@ -373,3 +297,5 @@ export function loadConfig(env: Env = readEnv()): Config {
     commandEnv: scrubbedEnv(env),
   };
 }
+
+export type { ModelPrice } from "./config-file.ts";

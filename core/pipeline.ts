@@ -5,18 +5,19 @@ import type { Delivery } from "./delivery.ts";
 import type { Metrics } from "./metrics.ts";
 import { pairingReply } from "./pairing.ts";
 import type { Approvals } from "./approvals.ts";
-import { checkDailyCaps, costOf, usageReport } from "./budget.ts";
+import { usageReport } from "./budget.ts";
 import type { BudgetConfig, ModelPrice } from "./config.ts";
 import { enrich, turnText, type MediaLimits } from "./enrich.ts";
 import type { MediaPort } from "./media.ts";
-import { decidePermission, type PermissionSettings } from "./permissions.ts";
+import type { PermissionSettings } from "./permissions.ts";
 import { decideAccess, roleOf, userRef, type AccessDecision, type PolicySettings, type Role } from "./policy.ts";
 import { createLocalLocks, createRunningRuns, type ConversationLocks, type RunningRuns } from "./queue.ts";
 import { respond } from "./responder.ts";
+import { createAgentContext, recordUsage } from "./run-context.ts";
 import { route, type Routing } from "./router.ts";
 import { inboxKey, type InboxRow, type Store } from "./store/store.ts";
 import type { Adapter, InboundReceipt } from "./types/adapter.ts";
-import type { Agent, AgentContext, AgentInput, ModelCallUsage, SessionInfo } from "./types/agent.ts";
+import type { Agent, AgentInput, SessionInfo } from "./types/agent.ts";
 import type { Command } from "./types/command.ts";
 import { conversationKey, type ConversationRef } from "./types/conversation.ts";
 import { BridgeError, toBridgeError } from "./types/errors.ts";
@@ -228,48 +229,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     };
   };
 
-  const agentContext = (
-    input: AgentInput,
-    runRef: string,
-    session: SessionInfo,
-    model: string | undefined,
-    signal: AbortSignal,
-    log: Logger,
-  ): AgentContext => {
-    const requesterRef = `${input.conversation.platform}:${input.sender.id}`;
-    const key = conversationKey(input.conversation);
-    return {
-      signal,
-      ...(model ? { model } : {}),
-      session,
-      logger: log,
-      async requestApproval(request) {
-        if (decidePermission(input.senderRole, request.risk, deps.permissions) === "run") {
-          return { isApproved: true, decidedBy: `the policy (${input.senderRole})` };
-        }
-        return deps.approvals.request({ conversation: input.conversation, requesterRef, requesterRole: input.senderRole, request, signal });
-      },
-      checkBudget: () => checkDailyCaps(store.usage, deps.budget, { userRef: requesterRef, conversationKey: key }, now()),
-      saveSummary: (summary, throughSeq) => store.sessions.saveSummary(session.id, summary, throughSeq),
-      audit: (kind, detail) => store.audit.recordEvent(runRef, now(), kind, detail),
-    };
-  };
-
-  const recordUsage = async (input: AgentInput, usage: ModelCallUsage) => {
-    metrics.tokens.inc({ direction: "input", model: usage.model }, usage.inputTokens);
-    metrics.tokens.inc({ direction: "output", model: usage.model }, usage.outputTokens);
-    await store.usage.record({
-      at: now(),
-      userRef: `${input.conversation.platform}:${input.sender.id}`,
-      conversationKey: conversationKey(input.conversation),
-      model: usage.model,
-      inputTokens: usage.inputTokens,
-      outputTokens: usage.outputTokens,
-      cachedTokens: usage.cachedTokens,
-      costUsd: costOf(usage, deps.prices),
-    });
-  };
-
   const runTurn = async (rows: readonly InboxRow[]) => {
     const first = rows[0]!;
     const keys = rows.map((row) => row.key);
@@ -306,14 +265,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       });
       isStarted = true;
       // Stage 7 (budget): the agent fits each call to the context budget and checks the daily caps before it.
-      const events = agent.run(input, agentContext(input, runId, session, model, controller.signal, log));
+      const events = agent.run(input, createAgentContext(deps, { input, runRef: runId, session, model, signal: controller.signal, logger: log, now }));
       const result = await respond(
         {
           adapter: adapterFor(input.conversation),
           delivery,
           logger: log,
           onFirstReply: () => metrics.firstReplySeconds.observe((now() - first.receivedAt) / 1000),
-          onUsage: (usage) => recordUsage(input, usage),
+          onUsage: (usage) => recordUsage(deps, input, usage, now()),
         },
         input.conversation,
         first.key,

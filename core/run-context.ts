@@ -1,0 +1,68 @@
+import type { Approvals } from "./approvals.ts";
+import { checkDailyCaps, costOf } from "./budget.ts";
+import type { BudgetConfig, ModelPrice } from "./config.ts";
+import type { Metrics } from "./metrics.ts";
+import { decidePermission, type PermissionSettings } from "./permissions.ts";
+import type { Store } from "./store/store.ts";
+import type { AgentContext, AgentInput, ModelCallUsage, SessionInfo } from "./types/agent.ts";
+import { conversationKey } from "./types/conversation.ts";
+import type { Logger } from "./types/logger.ts";
+
+export interface RunContextDeps {
+  store: Store;
+  approvals: Approvals;
+  permissions: PermissionSettings;
+  budget: BudgetConfig;
+  prices: Record<string, ModelPrice>;
+  metrics: Metrics;
+}
+
+export interface RunScope {
+  input: AgentInput;
+  runRef: string;
+  session: SessionInfo;
+  model: string | undefined;
+  signal: AbortSignal;
+  logger: Logger;
+  now: () => number;
+}
+
+const senderRef = (input: AgentInput) => `${input.conversation.platform}:${input.sender.id}`;
+
+/** What an agent may ask of the core during a run: approvals, the budget, its session summary, the audit trail. */
+export function createAgentContext(deps: RunContextDeps, scope: RunScope): AgentContext {
+  const { input, session, signal, now } = scope;
+  const requesterRef = senderRef(input);
+  const key = conversationKey(input.conversation);
+  return {
+    signal,
+    ...(scope.model ? { model: scope.model } : {}),
+    session,
+    logger: scope.logger,
+    async requestApproval(request) {
+      if (decidePermission(input.senderRole, request.risk, deps.permissions) === "run") {
+        return { isApproved: true, decidedBy: `the policy (${input.senderRole})` };
+      }
+      return deps.approvals.request({ conversation: input.conversation, requesterRef, requesterRole: input.senderRole, request, signal });
+    },
+    checkBudget: () => checkDailyCaps(deps.store.usage, deps.budget, { userRef: requesterRef, conversationKey: key }, now()),
+    saveSummary: (summary, throughSeq) => deps.store.sessions.saveSummary(session.id, summary, throughSeq),
+    audit: (kind, detail) => deps.store.audit.recordEvent(scope.runRef, now(), kind, detail),
+  };
+}
+
+/** One model call into the ledger (with its estimated cost) and the metrics. */
+export async function recordUsage(deps: RunContextDeps, input: AgentInput, usage: ModelCallUsage, at: number): Promise<void> {
+  deps.metrics.tokens.inc({ direction: "input", model: usage.model }, usage.inputTokens);
+  deps.metrics.tokens.inc({ direction: "output", model: usage.model }, usage.outputTokens);
+  await deps.store.usage.record({
+    at,
+    userRef: senderRef(input),
+    conversationKey: conversationKey(input.conversation),
+    model: usage.model,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    cachedTokens: usage.cachedTokens,
+    costUsd: costOf(usage, deps.prices),
+  });
+}

@@ -1,8 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody, sendJson } from "../../core/http-body.ts";
 import type { Adapter, ChannelHealth, InboundSink } from "../../core/types/adapter.ts";
 import { BridgeError } from "../../core/types/errors.ts";
+import type { ReplyPart } from "../../core/types/reply.ts";
 import type { Logger } from "../../core/types/logger.ts";
 import { toInboundMessage, webMessageSchema } from "./inbound.ts";
 import { chatPage } from "./page.ts";
@@ -61,6 +64,29 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
     sendJson(response, 202, receipt);
   };
 
+  /** A file the agent sends from the host is copied among the uploads and shown with a link the page can open. */
+  const servable = async (part: ReplyPart): Promise<ReplyPart> => {
+    if (part.type !== "file" && part.type !== "image" && part.type !== "audio") return part;
+    if (part.media.platform !== "local") return part;
+    const bytes = await readFile(part.media.id);
+    const saved = await uploads.save(bytes, part.media.mimeType ?? "application/octet-stream", part.media.fileName ?? basename(part.media.id));
+    return { ...part, media: { platform: "web", id: saved.id, url: `/api/web/files/${saved.id}`, mimeType: saved.mimeType, sizeBytes: saved.sizeBytes, fileName: saved.fileName } };
+  };
+
+  const serveFile = async (request: IncomingMessage, response: ServerResponse) => {
+    const id = new URL(request.url ?? "/", "http://localhost").pathname.split("/").at(-1) ?? "";
+    const meta = await uploads.find(id);
+    if (!meta) return sendJson(response, 404, { error: "no such file" });
+    const bytes = await uploads.read(id);
+    response.writeHead(200, {
+      "content-type": meta.mimeType,
+      "content-length": bytes.length,
+      "content-disposition": `inline; filename*=UTF-8''${encodeURIComponent(meta.fileName)}`,
+      "x-content-type-options": "nosniff",
+    });
+    response.end(bytes);
+  };
+
   const watch = (request: IncomingMessage, response: ServerResponse) => {
     const query = new URL(request.url ?? "/", "http://localhost").searchParams;
     const conversationId = query.get("conversationId");
@@ -88,6 +114,7 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
       },
       { method: "POST", path: "/api/web/messages", isOwnerOnly: true, handle: postMessage },
       { method: "POST", path: "/api/web/uploads", isOwnerOnly: true, handle: upload },
+      { method: "GET", path: "/api/web/files/:id", isOwnerOnly: true, handle: serveFile },
       { method: "GET", path: "/api/web/events", isOwnerOnly: true, handle: watch },
     ],
     async start(inboundSink) {
@@ -104,7 +131,7 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
     health: () => health,
     async send(to, part) {
       const messageId = randomUUID();
-      subscribers.publish(to.chatId, { type: "message", messageId, part });
+      subscribers.publish(to.chatId, { type: "message", messageId, part: await servable(part) });
       return { conversation: to, messageId };
     },
     async edit(sent, part) {

@@ -58,11 +58,17 @@ function render(markdown) {
     .replace(/\`([^\`\\n]+)\`/g, "<code>$1</code>")
     .replace(/\\*\\*([^*\\n]+)\\*\\*/g, "<strong>$1</strong>");
 }
+function withToken(url) { return token ? url + "?token=" + encodeURIComponent(token) : url; }
 function partHtml(part) {
   switch (part.type) {
     case "markdown": return render(part.text);
     case "error": return escapeHtml(part.message) + " <small>(ref " + escapeHtml(part.ref) + ")</small>";
     case "buttons": return render(part.text) + "<br>" + part.buttons.map((b) => '<button type="button" data-say="/' + escapeHtml(b.id) + '">' + escapeHtml(b.label) + "</button>").join(" ");
+    case "image": return part.media.url ? '<img alt="" style="max-width:100%" src="' + withToken(part.media.url) + '">' : "<em>[image]</em>";
+    case "file":
+    case "audio": return part.media.url
+      ? '<a href="' + withToken(part.media.url) + '" download="' + escapeHtml(part.media.fileName ?? "file") + '">📄 ' + escapeHtml(part.media.fileName ?? "file") + "</a>" + (part.caption ? " " + escapeHtml(part.caption) : "")
+      : "<em>[" + escapeHtml(part.type) + "]</em>";
     default: return "<em>[" + escapeHtml(part.type) + "]</em>";
   }
 }

@@ -156,6 +156,24 @@ describe("the LLM agent over an OpenAI-compatible endpoint", () => {
     await chat.close();
   });
 
+  it("attaches long command output as a file the web chat can open, and trims what the model reads", async () => {
+    const { gateway, model } = await startWithModel({ PINCER_OWNER_AUTO_APPROVE: "true" });
+    model.script({ type: "tool-calls", calls: [{ name: "shell", arguments: { command: "seq 1 5000" } }] }, { type: "text", text: "Counted." });
+    const chat = await openWebChat(gateway);
+    await chat.say("count to 5000");
+    await chat.waitFor(() => chat.texts().some((text) => text.includes("Counted.")));
+    const file = chat.botMessages().find((message) => message.part.type === "file")!.part as { media: { url: string; fileName: string } };
+    const download = await fetch(new URL(file.media.url, gateway.url));
+    expect(download.status).toBe(200);
+    const lines = (await download.text()).trim().split("\n");
+    expect(lines).toHaveLength(5000);
+    expect(lines.at(-1)).toBe("5000");
+    const seen = toolMessages(model)[0]!;
+    expect(seen).toContain("\n5000");
+    expect(seen.length).toBeLessThan(6000);
+    await chat.close();
+  });
+
   it("shows a model failure as a short message with a reference id", async () => {
     const { gateway, model, log } = await startWithModel();
     model.script({ type: "error", status: 400, message: "model not found" });

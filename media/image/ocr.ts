@@ -211,7 +211,10 @@ async function gatherLanguageData(cacheDir: string): Promise<string> {
 
 /** `work`, or an "aborted" BridgeError as soon as `signal` aborts (the work goes on; its outcome is ignored). */
 async function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) throw abortedError(signal.reason);
+  if (signal.aborted) {
+    work.catch(() => undefined); // its own rejection is expected now, and must not go unhandled
+    throw abortedError(signal.reason);
+  }
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(abortedError(signal.reason));

@@ -291,9 +291,11 @@ export function loadConfig(env: Env = readEnv()): Config {
       allowFrom: values.PINCER_ALLOW_FROM,
       admins: values.PINCER_ADMINS,
     },
-    secrets: [values.PINCER_ADMIN_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY].filter(
-      (value): value is string => Boolean(value),
-    ),
+    // MCP servers' env may carry their credentials, and their stderr is logged.
+    secrets: [
+      values.PINCER_ADMIN_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY,
+      ...Object.values(file.mcpServers).flatMap((server) => Object.values(server.env ?? {})),
+    ].filter((value): value is string => Boolean(value)),
     commandEnv: scrubbedEnv(env),
   };
 }

@@ -21,9 +21,14 @@ export async function createAgents(config: Config, deps: { logger: Logger; store
     const { createLlmAgent } = await import("../agents/llm/index.ts");
     const { createTools } = await import("../agents/tools/index.ts");
     const tools = createTools({ shell: { env: config.commandEnv } });
+    if (config.mcpServers.length > 0) {
+      const { connectMcpServers } = await import("../agents/mcp/index.ts");
+      const mcp = await connectMcpServers(config.mcpServers, { logger: deps.logger.child({ part: "mcp" }) });
+      closers.push(() => mcp.close());
+      tools.push(...mcp.tools);
+    }
     agents.set("llm", createLlmAgent({ ...config.llm, contextTokens: config.budget.contextTokens, workspaceDir: config.workspaceDir, tools }));
   }
-  void deps;
   return {
     agents,
     async close() {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLlmAgent } from "../../agents/llm/index.ts";
@@ -6,7 +6,7 @@ import { connectMcpServers, type McpServerConfig, type McpServers } from "../../
 import { createTools } from "../../agents/tools/index.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
-import { notesServer, recordingLogger } from "../support/mcp.ts";
+import { notesServer, notesServerPath, recordingLogger } from "../support/mcp.ts";
 import { openWebChat, startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
 
 let gateway: Gateway | undefined;
@@ -106,4 +106,30 @@ describe("an MCP server's tools in the LLM agent", () => {
     );
     await chat.close();
   });
+});
+
+describe("MCP servers from PINCER_CONFIG", () => {
+  it("join the LLM agent's tools with the risk the config gives them", async () => {
+    const dir = tempDataDir();
+    const notes = join(dir, "notes.txt");
+    const config = join(dir, "pincer.yaml");
+    writeFileSync(config, `mcpServers:\n  notes:\n    command: '"${process.execPath}" "${notesServerPath}" "${notes}"'\n    risk: read\n`);
+    const model = await startFakeOpenAI();
+    model.script(
+      { type: "tool-calls", calls: [{ name: "notes__add_note", arguments: { text: "from the config" } }] },
+      { type: "text", text: "Noted." },
+    );
+    const { gateway } = await startTestGateway({ PINCER_CONFIG: config, OPENAI_BASE_URL: model.url, OPENAI_API_KEY: "sk-test-fake", OPENAI_MODEL: "gpt-4o-mini" });
+    try {
+      const chat = await openWebChat(gateway);
+      await chat.say("note this");
+      await chat.waitFor(() => chat.texts().includes("Noted."), 15_000);
+      expect(readFileSync(notes, "utf8")).toContain("from the config");
+      expect(chat.botMessages().some((message) => message.part.type === "buttons")).toBe(false);
+      await chat.close();
+    } finally {
+      await gateway.stop();
+      await model.close();
+    }
+  }, 30_000);
 });

@@ -107,6 +107,8 @@ export interface Config {
   secrets: string[];
   /** The environment of commands the agent runs (`shell`): ours without credentials. */
   commandEnv: Record<string, string>;
+  /** The environment of the user's own coding agents (ACP), credentials included: they need their API keys. */
+  agentEnv: Record<string, string>;
 }
 
 export interface LlmConfig {
@@ -297,6 +299,7 @@ export function loadConfig(env: Env = readEnv()): Config {
       ...Object.values(file.mcpServers).flatMap((server) => Object.values(server.env ?? {})),
     ].filter((value): value is string => Boolean(value)),
     commandEnv: scrubbedEnv(env),
+    agentEnv: Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined)),
   };
 }
 

@@ -126,7 +126,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       sttName: deps.media?.sttName ?? "none",
       isRunning: runs.isRunning(key),
       stopRun: () => runs.stop(key),
-      endSession: () => store.sessions.end(key, now()),
+      endSession: async () => {
+        await store.sessions.end(key, now());
+        await store.agentSessions.clear(key);
+      },
       session: async () => {
         const session = await store.sessions.current(key, now(), 0);
         return { createdAt: session.createdAt, messageCount: await store.sessions.countMessages(session.id) };

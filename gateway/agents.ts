@@ -29,6 +29,26 @@ export async function createAgents(config: Config, deps: { logger: Logger; store
     }
     agents.set("llm", createLlmAgent({ ...config.llm, contextTokens: config.budget.contextTokens, workspaceDir: config.workspaceDir, tools }));
   }
+  const acpNames = Object.keys(config.acpAgents);
+  if (acpNames.length > 0) {
+    const { createAcpAgent } = await import("../agents/acp/index.ts");
+    for (const name of acpNames) {
+      const { command, cwd } = config.acpAgents[name]!;
+      const agent = createAcpAgent({
+        command,
+        cwd,
+        // The user's own coding agent needs its own credentials (ANTHROPIC_API_KEY, GEMINI_API_KEY, …).
+        env: config.agentEnv,
+        logger: deps.logger.child({ agent: name }),
+        sessionIds: {
+          get: (conversationKey) => deps.store.agentSessions.get(name, conversationKey),
+          set: (conversationKey, sessionId) => deps.store.agentSessions.set(name, conversationKey, sessionId),
+        },
+      });
+      closers.push(() => agent.close());
+      agents.set(name, agent);
+    }
+  }
   return {
     agents,
     async close() {

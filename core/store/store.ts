@@ -195,4 +195,6 @@ export interface ChoiceStore {
 export interface AgentSessionStore {
   get(agent: string, conversationKey: string): Promise<string | undefined>;
   set(agent: string, conversationKey: string, sessionId: string): Promise<void>;
+  /** `/new`: every agent starts a fresh session for the conversation. */
+  clear(conversationKey: string): Promise<void>;
 }

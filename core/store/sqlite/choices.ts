@@ -24,9 +24,13 @@ export function createSqliteAgentSessions(database: DatabaseSync): AgentSessionS
     `INSERT INTO agent_sessions (agent, conversation_key, session_id) VALUES (?, ?, ?)
      ON CONFLICT (agent, conversation_key) DO UPDATE SET session_id = excluded.session_id`,
   );
+  const clear = database.prepare("DELETE FROM agent_sessions WHERE conversation_key = ?");
   return {
     async get(agent, conversationKey) {
       return (select.get(agent, conversationKey) as { session_id: string } | undefined)?.session_id;
+    },
+    async clear(conversationKey) {
+      clear.run(conversationKey);
     },
     async set(agent, conversationKey, sessionId) {
       upsert.run(agent, conversationKey, sessionId);

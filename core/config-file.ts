@@ -43,6 +43,8 @@ const fileSchema = z
           match: z.object({ platform: z.string(), chatId: z.string(), threadId: z.string(), sender: z.string() }).partial(),
           agent: agentName,
           model: z.string().optional(),
+          instructions: z.string().max(4000).optional(),
+          tools: z.enum(["all", "read", "none"]).optional(),
         }),
       )
       .default([]),

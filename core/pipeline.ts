@@ -108,9 +108,9 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const routeOf = async (conversation: ConversationRef, senderRef: string) => {
     const chosen = route(deps.routing, conversation, senderRef, await store.choices.get(conversationKey(conversation)));
     const agent = deps.agents.get(chosen.agent);
-    if (agent) return { name: chosen.agent, agent, model: chosen.model };
+    if (agent) return { agent, route: chosen };
     // A choice or binding naming an agent that is no longer configured falls back to the default.
-    return { name: deps.routing.defaultAgent, agent: deps.agents.get(deps.routing.defaultAgent)!, model: undefined };
+    return { agent: deps.agents.get(deps.routing.defaultAgent)!, route: { ...chosen, agent: deps.routing.defaultAgent, model: undefined } };
   };
 
   const controlContext = async (message: InboundMessage, role: Role): Promise<ControlContext> => {
@@ -118,8 +118,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const current = await routeOf(message.conversation, userRef(message));
     return {
       usageReport: () => usageReport(store.usage, { userRef: userRef(message), conversationKey: key }, now()),
-      agentName: current.name,
-      model: current.model ?? current.agent.model,
+      agentName: current.route.agent,
+      model: current.route.model ?? current.agent.model,
       agentNames: [...deps.agents.keys()],
       canChoose: role === "owner" || role === "admin",
       choose: async (choice) => store.choices.set(key, { ...(await store.choices.get(key)), ...choice }, now()),
@@ -247,7 +247,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     let isStarted = false;
     try {
       // Stage 6 comes first: stage 5 needs to know whether the agent sees images.
-      const { name: agentName, agent, model } = await routeOf(input.conversation, `${input.conversation.platform}:${input.sender.id}`);
+      const { agent, route: chosen } = await routeOf(input.conversation, `${input.conversation.platform}:${input.sender.id}`);
       // Stage 5: voice → transcript, image → picture or its text.
       const enriched = await enrich(input, {
         media: deps.media,
@@ -264,11 +264,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const session: SessionInfo = await store.sessions.current(first.conversationKey, startedAt, historyLimit);
       await store.audit.startRun({
         ref: runId, conversationKey: first.conversationKey, sessionId: session.id, senderId: input.sender.id,
-        agentId: agentName, inboxKeys: keys, startedAt,
+        agentId: chosen.agent, inboxKeys: keys, startedAt,
       });
       isStarted = true;
       // Stage 7 (budget): the agent fits each call to the context budget and checks the daily caps before it.
-      const events = agent.run(input, createAgentContext(deps, { input, runRef: runId, session, model, signal: controller.signal, logger: log, now }));
+      const events = agent.run(input, createAgentContext(deps, { input, runRef: runId, session, route: chosen, signal: controller.signal, logger: log, now }));
       const result = await respond(
         {
           adapter: adapterFor(input.conversation),

@@ -9,10 +9,16 @@ export interface BindingMatch {
   sender?: string;
 }
 
+/** What an agent's tools may do in a conversation: everything the permission model allows, only read, or nothing. */
+export type ToolPolicy = "all" | "read" | "none";
+
 export interface Binding {
   match: BindingMatch;
   agent: string;
   model?: string;
+  /** Extra instructions for the LLM agent in these conversations. */
+  instructions?: string;
+  tools?: ToolPolicy;
 }
 
 export interface Routing {
@@ -29,6 +35,8 @@ export interface ConversationChoice {
 export interface Route {
   agent: string;
   model: string | undefined;
+  instructions: string | undefined;
+  tools: ToolPolicy;
 }
 
 export function matches(match: BindingMatch, conversation: ConversationRef, senderRef: string): boolean {
@@ -44,6 +52,12 @@ export function matches(match: BindingMatch, conversation: ConversationRef, send
 export function route(routing: Routing, conversation: ConversationRef, senderRef: string, choice: ConversationChoice = {}): Route {
   const binding = routing.bindings.find((candidate) => matches(candidate.match, conversation, senderRef));
   const agent = choice.agent ?? binding?.agent ?? routing.defaultAgent;
-  const bindingModel = binding && binding.agent === agent ? binding.model : undefined;
-  return { agent, model: choice.model ?? bindingModel };
+  // A binding's settings apply while its agent is the one in use; its tool policy applies whatever the agent.
+  const isBound = binding !== undefined && binding.agent === agent;
+  return {
+    agent,
+    model: choice.model ?? (isBound ? binding.model : undefined),
+    instructions: isBound ? binding.instructions : undefined,
+    tools: binding?.tools ?? "all",
+  };
 }

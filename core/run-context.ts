@@ -2,7 +2,8 @@ import type { Approvals } from "./approvals.ts";
 import { checkDailyCaps, costOf } from "./budget.ts";
 import type { BudgetConfig, ModelPrice } from "./config.ts";
 import type { Metrics } from "./metrics.ts";
-import { decidePermission, type PermissionSettings } from "./permissions.ts";
+import { decidePermission, type PermissionSettings, type RiskLevel } from "./permissions.ts";
+import type { Route, ToolPolicy } from "./router.ts";
 import type { Store } from "./store/store.ts";
 import type { AgentContext, AgentInput, ModelCallUsage, SessionInfo } from "./types/agent.ts";
 import { conversationKey } from "./types/conversation.ts";
@@ -21,10 +22,14 @@ export interface RunScope {
   input: AgentInput;
   runRef: string;
   session: SessionInfo;
-  model: string | undefined;
+  route: Route;
   signal: AbortSignal;
   logger: Logger;
   now: () => number;
+}
+
+export function isAllowedHere(risk: RiskLevel, policy: ToolPolicy): boolean {
+  return policy === "all" || (policy === "read" && risk === "read");
 }
 
 const senderRef = (input: AgentInput) => `${input.conversation.platform}:${input.sender.id}`;
@@ -36,10 +41,15 @@ export function createAgentContext(deps: RunContextDeps, scope: RunScope): Agent
   const key = conversationKey(input.conversation);
   return {
     signal,
-    ...(scope.model ? { model: scope.model } : {}),
+    ...(scope.route.model ? { model: scope.route.model } : {}),
+    ...(scope.route.instructions ? { instructions: scope.route.instructions } : {}),
+    toolPolicy: scope.route.tools,
     session,
     logger: scope.logger,
     async requestApproval(request) {
+      if (!isAllowedHere(request.risk, scope.route.tools)) {
+        return { isApproved: false, decidedBy: `this chat's tool policy (${scope.route.tools})` };
+      }
       if (decidePermission(input.senderRole, request.risk, deps.permissions) === "run") {
         return { isApproved: true, decidedBy: `the policy (${input.senderRole})` };
       }

@@ -51,8 +51,10 @@ export function createLlmAgent(options: LlmAgentOptions): Agent {
   const provider =
     options.modelProvider ??
     (options.provider === "anthropic" ? createAnthropicProvider(options) : createOpenAiProvider(options));
-  const specs = options.tools.map(toolSpec);
-  const tools = new Map(options.tools.map((tool) => [tool.name, tool]));
+  // The tools offered follow the chat's policy: a tool the chat may not run is not even described (its schema costs tokens).
+  const toolsFor = (policy: AgentContext["toolPolicy"]) =>
+    options.tools.filter((tool) => policy === "all" || (policy === "read" && tool.risk === "read"));
+  const specsByPolicy = new Map((["all", "read", "none"] as const).map((policy) => [policy, toolsFor(policy).map(toolSpec)]));
   const summaryTokens = Math.min(800, Math.floor(options.contextTokens * 0.15));
   const maxResultTokens = Math.min(1500, Math.floor(options.contextTokens * 0.2));
   const maxOutputTokens = options.maxOutputTokens ?? 2048;
@@ -60,7 +62,10 @@ export function createLlmAgent(options: LlmAgentOptions): Agent {
   async function* run(input: AgentInput, context: AgentContext): AsyncGenerator<AgentEvent> {
     const count = await loadTokenizer();
     const model = context.model ?? provider.model;
-    const fixedTokens = messageTokens({ text: systemPrompt }, count) + count(JSON.stringify(specs));
+    const specs = specsByPolicy.get(context.toolPolicy)!;
+    const tools = new Map(toolsFor(context.toolPolicy).map((tool) => [tool.name, tool]));
+    const system = context.instructions ? `${systemPrompt}\n\nInstructions for this chat:\n${context.instructions}` : systemPrompt;
+    const fixedTokens = messageTokens({ text: system }, count) + count(JSON.stringify(specs));
     const turn: LlmMessage[] = [
       {
         role: "user",
@@ -90,7 +95,7 @@ export function createLlmAgent(options: LlmAgentOptions): Agent {
       let text = "";
       let calls: ToolCall[] = [];
       for await (const event of provider.stream(
-        { model, system: systemPrompt, messages: [...prefix, ...turn], tools: specs, maxOutputTokens, stablePrefixLength: prefix.length },
+        { model, system, messages: [...prefix, ...turn], tools: specs, maxOutputTokens, stablePrefixLength: prefix.length },
         context.signal,
       )) {
         switch (event.type) {

@@ -4,6 +4,7 @@ import type { Attachment, Sender } from "./message.ts";
 import type { ReplyPart } from "./reply.ts";
 import type { RiskLevel } from "../permissions.ts";
 import type { Role } from "../policy.ts";
+import type { ToolPolicy } from "../router.ts";
 import type { PreparedImage } from "../media.ts";
 
 export type AgentEvent =
@@ -73,6 +74,10 @@ export interface AgentContext {
   signal: AbortSignal;
   /** The model this conversation is routed to (a binding or `/model`); the agent's own when absent. */
   model?: string;
+  /** Extra instructions for this conversation (a binding's `instructions`). */
+  instructions?: string;
+  /** Which tools may run here at all; the agent should not even offer the others. */
+  toolPolicy: ToolPolicy;
   session: SessionInfo;
   logger: Logger;
   /** Resolves once the tool may run or was refused; never throws for a denial. */

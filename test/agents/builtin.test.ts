@@ -25,6 +25,7 @@ function input(text: string): AgentInput {
 function context(signal = new AbortController().signal): AgentContext {
   return {
     signal,
+    toolPolicy: "all",
     session: { id: "s1", conversationKey: "web:owner", createdAt: 0, summary: "", summarizedThrough: 0, history: [] },
     logger: silentLogger,
     requestApproval: async () => ({ isApproved: false, decidedBy: "nobody" }),

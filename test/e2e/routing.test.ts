@@ -54,3 +54,44 @@ describe("routing conversations to agents", () => {
     await chat.close();
   });
 });
+
+describe("a binding's tool policy and instructions", () => {
+  it("offers no tools where the policy is none, refuses risky ones where it is read, and adds the instructions", async () => {
+    model = await startFakeOpenAI({ fallback: () => ({ type: "text", text: "Done." }) });
+    const config = join(mkdtempSync(join(tmpdir(), "pincer-routing-")), "pincer.yaml");
+    writeFileSync(
+      config,
+      [
+        "bindings:",
+        "  - match: { platform: chat, chatId: quiet }",
+        "    agent: llm",
+        "    tools: none",
+        "    instructions: Answer in one word.",
+        "  - match: { platform: chat, chatId: reader }",
+        "    agent: llm",
+        "    tools: read",
+        "",
+      ].join("\n"),
+    );
+    const platform = createChatPlatform();
+    ({ gateway } = await startTestGateway(
+      { PINCER_CONFIG: config, PINCER_DM_POLICY: "open", PINCER_ADMINS: "chat:reader", OPENAI_BASE_URL: model.url, OPENAI_API_KEY: "sk-test-fake", OPENAI_MODEL: "gpt-4o-mini" },
+      { extraAdapters: [platform.adapter] },
+    ));
+    await platform.deliver(platform.text("quiet", "hello"));
+    await eventually(() => platform.texts().includes("Done."));
+    await gateway.pipeline.idle();
+    const quiet = model.chatRequests()[0]!.body;
+    expect(quiet.tools).toBeUndefined();
+    expect(String(quiet.messages[0]!.content)).toContain("Instructions for this chat:\nAnswer in one word.");
+
+    model.script({ type: "tool-calls", calls: [{ name: "shell", arguments: { command: "id" } }] }, { type: "text", text: "Not here." });
+    await platform.deliver(platform.text("reader", "run id"));
+    await eventually(() => platform.texts().includes("Not here."));
+    const offered = (model.chatRequests()[1]!.body.tools ?? []).map((tool) => (tool as { function: { name: string } }).function.name);
+    expect(offered).toEqual(["read_file", "list_files", "send_file"]);
+    const toolReply = model.chatRequests()[2]!.body.messages.find((message) => message.role === "tool");
+    expect(String(toolReply?.content)).toBe("Error: there is no tool named shell.");
+    expect(platform.sent.some((entry) => entry.part.type === "buttons")).toBe(false);
+  });
+});

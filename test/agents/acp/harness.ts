@@ -86,6 +86,7 @@ export function testContext(answer: (request: ApprovalRequest) => boolean | Prom
   const audits: { kind: string; detail: Record<string, unknown> }[] = [];
   const context: AgentContext = {
     signal: controller.signal,
+    toolPolicy: "all",
     session: { id: "session-1", conversationKey: "web:c1", createdAt: 0, summary: "", summarizedThrough: 0, history: [] },
     logger: recordingLogger(),
     async requestApproval(request) {

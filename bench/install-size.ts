@@ -6,10 +6,28 @@ export interface InstallSize {
   productionBytes: number;
   /** Everything installed except the pinned Node binary (the `node` package). */
   allButNodeBytes: number;
+  /** The same without our optional media packages (ffmpeg, sharp, OCR) and what only they pull in. */
+  requiredBytes: number;
 }
 
 interface LockPackage {
   dev?: boolean;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+/** Lockfile paths reachable from `roots` (hoisted layout: a dependency is looked up at the top of node_modules). */
+function closure(packages: Record<string, LockPackage>, roots: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const queue = roots.map((name) => `node_modules/${name}`);
+  for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+    if (seen.has(path) || !packages[path]) continue;
+    seen.add(path);
+    const info = packages[path]!;
+    for (const name of Object.keys({ ...info.dependencies, ...info.optionalDependencies })) queue.push(`node_modules/${name}`);
+  }
+  return seen;
 }
 
 /** Apparent size of a package folder, without its nested node_modules (the lockfile lists those apart). */
@@ -40,11 +58,16 @@ export function measureInstallSize(repoDir: string, maxFiles = 500_000): Install
   const budget = { files: maxFiles };
   let productionBytes = 0;
   let allButNodeBytes = 0;
+  let requiredBytes = 0;
+  const root = lock.packages[""] ?? {};
+  const required = closure(lock.packages, Object.keys({ ...root.dependencies, ...root.devDependencies }));
+  const optionalOnly = new Set([...closure(lock.packages, Object.keys(root.optionalDependencies ?? {}))].filter((path) => !required.has(path)));
   for (const [path, info] of Object.entries(lock.packages)) {
     if (!path.startsWith("node_modules/") || path === "node_modules/node") continue;
     const bytes = folderBytes(join(repoDir, path), budget);
     allButNodeBytes += bytes;
+    if (!optionalOnly.has(path)) requiredBytes += bytes;
     if (!info.dev) productionBytes += bytes;
   }
-  return { productionBytes, allButNodeBytes };
+  return { productionBytes, allButNodeBytes, requiredBytes };
 }

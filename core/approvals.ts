@@ -31,6 +31,8 @@ export interface PendingRequest {
 export interface Decision {
   requestId: string;
   isApproved: boolean;
+  /** `/approve <id> always`: taken only when the request offered a standing answer. */
+  isAlways: boolean;
   approverRef: string;
   approverRole: Role;
 }
@@ -65,15 +67,16 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
       case "pending":
         return undefined;
       case "approved":
-        return { isApproved: true, decidedBy: record.decidedBy ?? "unknown" };
+        return { isApproved: true, decidedBy: record.decidedBy ?? "unknown", isAlways: record.isAlways };
       default:
-        return { isApproved: false, decidedBy: record.decidedBy ?? record.status };
+        return { isApproved: false, decidedBy: record.decidedBy ?? record.status, isAlways: record.isAlways };
     }
   };
 
   const announce = async (record: ApprovalRecord, pending: PendingRequest) => {
     const minutes = Math.round(ttlMs / 60_000);
     const who = canApprove(pending.requesterRole) ? "" : "\nAn admin must approve this.";
+    const always = pending.request.canBeAlways ? ` (add \`always\` to answer once for all such calls)` : "";
     const part = {
       type: "buttons" as const,
       text: [
@@ -81,10 +84,11 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
         "```",
         pending.request.summary,
         "```",
-        `Reply \`/approve ${record.id}\` or \`/deny ${record.id}\` (expires in ${minutes} min).${who}`,
+        `Reply \`/approve ${record.id}\` or \`/deny ${record.id}\`${always} (expires in ${minutes} min).${who}`,
       ].join("\n"),
       buttons: [
         { id: `approve ${record.id}`, label: "Approve", style: "primary" as const },
+        ...(pending.request.canBeAlways ? [{ id: `approve ${record.id} always`, label: "Always allow" }] : []),
         { id: `deny ${record.id}`, label: "Deny", style: "danger" as const },
       ],
     };
@@ -110,6 +114,7 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
         createdAt: now(),
         expiresAt: now() + ttlMs,
         decidedBy: undefined,
+        isAlways: false,
       };
       await deps.approvals.create(record);
       await announce(record, pending);
@@ -157,11 +162,12 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
         return `Only an admin can ${decision.isApproved ? "approve" : "deny"} this request.`;
       }
       const status = decision.isApproved ? "approved" : "denied";
-      if (!(await deps.approvals.settle(record.id, status, decision.approverRef, now()))) {
+      if (!(await deps.approvals.settle(record.id, status, decision.approverRef, now(), decision.isAlways))) {
         return `Approval ${record.id} was already decided; nothing changed.`;
       }
-      waiters.get(record.id)?.({ isApproved: decision.isApproved, decidedBy: decision.approverRef });
-      return decision.isApproved ? `Approved: ${record.tool} runs now.` : `Denied: ${record.tool} will not run.`;
+      waiters.get(record.id)?.({ isApproved: decision.isApproved, decidedBy: decision.approverRef, isAlways: decision.isAlways });
+      const standing = decision.isAlways ? " (and from now on)" : "";
+      return decision.isApproved ? `Approved${standing}: ${record.tool} runs now.` : `Denied${standing}: ${record.tool} will not run.`;
     },
   };
 }

@@ -34,8 +34,9 @@ export function parseCommand(text: string, attachments: Attachment[]): Command {
     const name = match[1]!.toLowerCase();
     const args = (match[3] ?? "").trim();
     if (isControlName(name)) return { type: "control", name, args };
-    if ((name === "approve" || name === "deny") && /^[a-z0-9]{4,6}$/i.test(args)) {
-      return { type: "approval", requestId: args.toLowerCase(), isApproved: name === "approve" };
+    const approval = /^([a-z0-9]{4,6})(?:\s+(always))?$/i.exec(args);
+    if ((name === "approve" || name === "deny") && approval) {
+      return { type: "approval", requestId: approval[1]!.toLowerCase(), isApproved: name === "approve", isAlways: approval[2] !== undefined };
     }
   }
   return { type: "prompt", text: trimmed, attachments };

@@ -155,6 +155,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         const answer = await deps.approvals.decide({
           requestId: command.requestId,
           isApproved: command.isApproved,
+          isAlways: command.isAlways,
           approverRef: userRef(message),
           approverRole: role,
         });

@@ -30,14 +30,14 @@ export function createClientHandlers(cwd: string, terminals: Terminals, turns: R
       const turn = turns.get(params.sessionId);
       if (!turn) return cancelled;
       const { context } = turn;
-      const request = approvalRequestFor(turn.mapper.toolCall(params.toolCall), params.toolCall, cwd);
+      const request = approvalRequestFor(turn.mapper.toolCall(params.toolCall), params.toolCall, cwd, params.options);
       await context.audit("tool-call", { tool: request.toolName, summary: request.summary, risk: request.risk, via: "acp" });
       // A stop in the chat or a cancel from the agent answers "cancelled", as ACP asks.
       const stopped = AbortSignal.any([context.signal, signal]);
       const decision = await untilAborted(context.requestApproval(request), stopped);
       if (!decision || stopped.aborted) return cancelled;
       await context.audit("tool-decision", { tool: request.toolName, isApproved: decision.isApproved, decidedBy: decision.decidedBy });
-      return { outcome: outcomeFor(params.options, decision.isApproved) };
+      return { outcome: outcomeFor(params.options, decision) };
     },
 
     readTextFile: (params) => readTextFile(cwd, params),

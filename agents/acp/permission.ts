@@ -48,11 +48,12 @@ export function permissionSummary(state: ToolCallState, update: ToolCallUpdate, 
   return lines.join("\n");
 }
 
-export function approvalRequestFor(state: ToolCallState, update: ToolCallUpdate, cwd: string): ApprovalRequest {
+export function approvalRequestFor(state: ToolCallState, update: ToolCallUpdate, cwd: string, options: readonly PermissionOption[] = []): ApprovalRequest {
   return {
     toolName: state.title || state.kind || "tool",
     summary: permissionSummary(state, update, cwd),
     risk: riskOf(state.kind),
+    ...(options.some((option) => option.kind === "allow_always" || option.kind === "reject_always") ? { canBeAlways: true } : {}),
   };
 }
 
@@ -65,12 +66,11 @@ function firstOfKind(options: readonly PermissionOption[], kinds: readonly Permi
 }
 
 /**
- * The agent's own option for a yes (allow once rather than always: the next call asks again) or a no;
- * "cancelled" when it offered none of that kind.
+ * The agent's own option for the answer: once unless the person chose the standing answer (`always`), falling
+ * back to the other of the same yes or no; "cancelled" when it offered none of that kind.
  */
-export function outcomeFor(options: readonly PermissionOption[], isApproved: boolean): RequestPermissionOutcome {
-  const option = isApproved
-    ? firstOfKind(options, ["allow_once", "allow_always"])
-    : firstOfKind(options, ["reject_once", "reject_always"]);
+export function outcomeFor(options: readonly PermissionOption[], decision: { isApproved: boolean; isAlways?: boolean }): RequestPermissionOutcome {
+  const kinds: PermissionOption["kind"][] = decision.isApproved ? ["allow_once", "allow_always"] : ["reject_once", "reject_always"];
+  const option = firstOfKind(options, decision.isAlways ? [...kinds].reverse() : kinds);
   return option ? { outcome: "selected", optionId: option.optionId } : { outcome: "cancelled" };
 }

@@ -145,13 +145,14 @@ export interface ApprovalRecord {
   createdAt: number;
   expiresAt: number;
   decidedBy: string | undefined;
+  isAlways: boolean;
 }
 
 export interface ApprovalStore {
   create(record: ApprovalRecord): Promise<void>;
   get(id: string): Promise<ApprovalRecord | undefined>;
   /** Moves a pending approval to `status`; false when it was no longer pending (decided twice, expired). */
-  settle(id: string, status: Exclude<ApprovalStatus, "pending">, decidedBy: string, at: number): Promise<boolean>;
+  settle(id: string, status: Exclude<ApprovalStatus, "pending">, decidedBy: string, at: number, isAlways?: boolean): Promise<boolean>;
 }
 
 /** Where each user can be reached directly (their DM with the bot), to bring them approval requests. */

@@ -55,11 +55,15 @@ export interface ApprovalRequest {
   /** Exactly what will happen: the command and its directory, the file path. */
   summary: string;
   risk: RiskLevel;
+  /** The agent takes a standing answer ("allow always"), offered next to the one-time yes and no. */
+  canBeAlways?: boolean;
 }
 
 export interface ApprovalDecision {
   isApproved: boolean;
   decidedBy: string;
+  /** The person chose the standing answer (only when the request offered one). */
+  isAlways?: boolean;
 }
 
 /** One model call; the `usage` event carries it to the ledger before the agent goes on. */

@@ -6,4 +6,4 @@ export type ControlName = (typeof controlNames)[number];
 export type Command =
   | { type: "prompt"; text: string; attachments: Attachment[] }
   | { type: "control"; name: ControlName; args: string }
-  | { type: "approval"; requestId: string; isApproved: boolean };
+  | { type: "approval"; requestId: string; isApproved: boolean; isAlways: boolean };

@@ -19,11 +19,12 @@ describe("control commands", () => {
 
 describe("approvals", () => {
   it("/approve <id> approves the request", () => {
-    expect(parse("/approve 3f2a")).toEqual({ type: "approval", requestId: "3f2a", isApproved: true });
+    expect(parse("/approve 3f2a")).toEqual({ type: "approval", requestId: "3f2a", isApproved: true, isAlways: false });
+    expect(parse("/approve 3f2a always")).toEqual({ type: "approval", requestId: "3f2a", isApproved: true, isAlways: true });
   });
 
   it("/deny <id> denies the request", () => {
-    expect(parse("/deny ab12")).toEqual({ type: "approval", requestId: "ab12", isApproved: false });
+    expect(parse("/deny ab12")).toEqual({ type: "approval", requestId: "ab12", isApproved: false, isAlways: false });
   });
 
   it("/approve without a well-formed id is a prompt", () => {

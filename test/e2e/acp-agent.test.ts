@@ -36,7 +36,13 @@ async function startWithAcp() {
   gateway = started.gateway;
   const received = () =>
     existsSync(logPath) ? readFileSync(logPath, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as { method: string }) : [];
-  return { gateway, workspaceDir, logger, methods: () => received().map((entry) => entry.method) };
+  return {
+    gateway,
+    workspaceDir,
+    logger,
+    methods: () => received().map((entry) => entry.method),
+    outcomes: () => received().filter((entry) => entry.method === "permission-outcome").map((entry) => (entry as { params?: unknown }).params),
+  };
 }
 
 const approvalId = (text: string) => /\/approve ([a-z0-9]{5})/.exec(text)?.[1];
@@ -57,7 +63,7 @@ describe("an ACP coding agent through the web chat", () => {
     expect(request.text).toContain("**Edit notes.txt**");
     expect(request.text).toContain("edit: notes.txt");
     const id = approvalId(request.text)!;
-    expect(request.buttons.map((button) => button.id)).toEqual([`approve ${id}`, `deny ${id}`]);
+    expect(request.buttons.map((button) => button.id)).toEqual([`approve ${id}`, `approve ${id} always`, `deny ${id}`]);
     await chat.waitFor(() => everShown(chat).some((text) => text.startsWith("Sure, I will edit the file.") && text.includes("✏️ editing notes.txt")));
     expect(existsSync(join(workspaceDir, "notes.txt"))).toBe(false);
 
@@ -66,6 +72,19 @@ describe("an ACP coding agent through the web chat", () => {
     const reply = chat.botMessages().find((message) => message.part.type === "markdown" && message.part.text.startsWith("Sure, "));
     expect(reply!.edits).toBeGreaterThan(0);
     expect(readFileSync(join(workspaceDir, "notes.txt"), "utf8")).toBe(writtenContent);
+    await chat.close();
+  });
+
+  it("answers with the agent's own standing option when the person chooses always", async () => {
+    const { gateway, outcomes } = await startWithAcp();
+    const chat = await openWebChat(gateway);
+    await chat.say("tidy up the notes");
+    await chat.waitFor(() => approvalRequest(chat) !== undefined);
+    const id = approvalId(approvalRequest(chat)!.text)!;
+    await chat.say(`/approve ${id} always`);
+    await chat.waitFor(() => chat.texts().includes("Sure, I will edit the file. wrote it"));
+    expect(chat.texts()).toContain("Approved (and from now on): Edit notes.txt runs now.");
+    expect(outcomes()).toEqual([{ outcome: "selected", optionId: "allow-always" }]);
     await chat.close();
   });
 

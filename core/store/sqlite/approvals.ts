@@ -12,6 +12,7 @@ interface ApprovalRow {
   created_at: number;
   expires_at: number;
   decided_by: string | null;
+  is_always: number;
 }
 
 export function createSqliteApprovals(database: DatabaseSync): ApprovalStore {
@@ -21,7 +22,7 @@ export function createSqliteApprovals(database: DatabaseSync): ApprovalStore {
   );
   const select = database.prepare("SELECT * FROM approvals WHERE id = ?");
   const settle = database.prepare(
-    "UPDATE approvals SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
+    "UPDATE approvals SET status = ?, decided_by = ?, decided_at = ?, is_always = ? WHERE id = ? AND status = 'pending'",
   );
 
   return {
@@ -44,10 +45,11 @@ export function createSqliteApprovals(database: DatabaseSync): ApprovalStore {
         createdAt: row.created_at,
         expiresAt: row.expires_at,
         decidedBy: row.decided_by ?? undefined,
+        isAlways: row.is_always === 1,
       };
     },
-    async settle(id, status, decidedBy, at) {
-      return settle.run(status, decidedBy, at, id).changes === 1;
+    async settle(id, status, decidedBy, at, isAlways = false) {
+      return settle.run(status, decidedBy, at, isAlways ? 1 : 0, id).changes === 1;
     },
   };
 }

@@ -129,6 +129,9 @@ const migrations: readonly string[] = [
     PRIMARY KEY (agent, conversation_key)
   );
   `,
+  `
+  ALTER TABLE approvals ADD COLUMN is_always INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export function migrate(database: DatabaseSync): void {

@@ -40,7 +40,7 @@ describe("commands the agent runs in a Pincer terminal", () => {
     const fake = startFakeAcp();
     const { context, approvals } = testContext(() => true);
     const events = await collect(fake.agent.run(agentInput("run pwd && echo hi"), context));
-    expect(approvals[0]).toEqual({ toolName: "pwd && echo hi", risk: "exec", summary: `$ pwd && echo hi\n(in ${fake.cwd})` });
+    expect(approvals[0]).toEqual({ toolName: "pwd && echo hi", risk: "exec", canBeAlways: true, summary: `$ pwd && echo hi\n(in ${fake.cwd})` });
     expect(textOf(events)).toBe(`exit 0: ${fake.cwd}\nhi\n`);
   });
 

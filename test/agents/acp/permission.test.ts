@@ -8,14 +8,19 @@ describe("the answer to a permission request", () => {
   const all = [option("always", "allow_always"), option("once", "allow_once"), option("no", "reject_once"), option("never", "reject_always")];
 
   it("picks allow once over allow always for a yes, and reject once for a no", () => {
-    expect(outcomeFor(all, true)).toEqual({ outcome: "selected", optionId: "once" });
-    expect(outcomeFor(all, false)).toEqual({ outcome: "selected", optionId: "no" });
+    expect(outcomeFor(all, { isApproved: true })).toEqual({ outcome: "selected", optionId: "once" });
+    expect(outcomeFor(all, { isApproved: false })).toEqual({ outcome: "selected", optionId: "no" });
+  });
+
+  it("picks the standing option when the person chose always", () => {
+    expect(outcomeFor(all, { isApproved: true, isAlways: true })).toEqual({ outcome: "selected", optionId: "always" });
+    expect(outcomeFor(all, { isApproved: false, isAlways: true })).toEqual({ outcome: "selected", optionId: "never" });
   });
 
   it("falls back to the other option of the same sense, or cancels when there is none", () => {
-    expect(outcomeFor([option("always", "allow_always"), option("never", "reject_always")], true)).toEqual({ outcome: "selected", optionId: "always" });
-    expect(outcomeFor([option("always", "allow_always"), option("never", "reject_always")], false)).toEqual({ outcome: "selected", optionId: "never" });
-    expect(outcomeFor([option("no", "reject_once")], true)).toEqual({ outcome: "cancelled" });
+    expect(outcomeFor([option("always", "allow_always"), option("never", "reject_always")], { isApproved: true })).toEqual({ outcome: "selected", optionId: "always" });
+    expect(outcomeFor([option("always", "allow_always"), option("never", "reject_always")], { isApproved: false })).toEqual({ outcome: "selected", optionId: "never" });
+    expect(outcomeFor([option("no", "reject_once")], { isApproved: true })).toEqual({ outcome: "cancelled" });
   });
 });
 

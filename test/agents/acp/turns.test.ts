@@ -20,7 +20,7 @@ describe("a prompt turn with an ACP agent", () => {
     expect(statusesOf(events)).toEqual(["✏️ editing notes.txt"]);
     expect(events.at(-1)).toEqual({ type: "done" });
     expect(readFileSync(join(fake.cwd, "notes.txt"), "utf8")).toBe(writtenContent);
-    expect(approvals).toEqual([{ toolName: "Edit notes.txt", risk: "write", summary: expect.stringContaining("edit: notes.txt") }]);
+    expect(approvals).toEqual([{ toolName: "Edit notes.txt", risk: "write", canBeAlways: true, summary: expect.stringContaining("edit: notes.txt") }]);
     const outcome = fake.received().find((entry) => entry.method === "permission-outcome");
     expect(outcome?.params).toEqual({ outcome: "selected", optionId: "allow-once" });
   });

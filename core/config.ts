@@ -64,6 +64,11 @@ const envSchema = z.object({
   STT_API_KEY: z.string().optional(),
   STT_MODEL: z.string().default("whisper-1"),
   STT_GRAMMAR: z.string().optional(),
+  TTS_PROVIDER: z.enum(["none", "openai", "espeak-ng"]).default("none"),
+  TTS_BASE_URL: url,
+  TTS_API_KEY: z.string().optional(),
+  TTS_MODEL: z.string().default("tts-1"),
+  TTS_VOICE: z.string().optional(),
   MEDIA_MAX_BYTES: integer(1, 2_000_000_000, 20 * 1024 * 1024),
   MEDIA_MAX_AUDIO_SEC: integer(1, 86_400, 300),
   MEDIA_MAX_IMAGE_PX: integer(64, 10_000, 1568),
@@ -74,7 +79,7 @@ const envSchema = z.object({
 });
 
 /** Variables whose values are never echoed in an error. */
-const secretNames = new Set(["PINCER_ADMIN_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "STT_API_KEY"]);
+const secretNames = new Set(["PINCER_ADMIN_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "STT_API_KEY", "TTS_API_KEY"]);
 
 export interface Config {
   host: string;
@@ -125,6 +130,13 @@ export interface MediaConfig {
     /** Present when STT_BASE_URL or STT_API_KEY is set. */
     openai: { baseUrl: string | undefined; apiKey: string | undefined; model: string } | undefined;
     grammarPath: string | undefined;
+  };
+  /** Voice replies to voice messages; `none` by default. */
+  tts: {
+    provider: "none" | "openai" | "espeak-ng";
+    openai: { baseUrl: string | undefined; apiKey: string | undefined; model: string; voice: string } | undefined;
+    /** TTS_VOICE as given; each provider has its own default. */
+    voice: string | undefined;
   };
   limits: { maxBytes: number; maxAudioSec: number; maxImagePx: number };
 }
@@ -243,6 +255,9 @@ export function loadConfig(env: Env = readEnv()): Config {
       `PINCER_ADMIN_TOKEN: required when HOST is not a loopback address (HOST is "${values.HOST}"); expected a random string of at least 16 characters`,
     );
   }
+  if (values.TTS_PROVIDER === "openai" && !(values.TTS_BASE_URL ?? values.STT_BASE_URL) && !(values.TTS_API_KEY ?? values.STT_API_KEY)) {
+    throw new BridgeError("config", "TTS_BASE_URL: required when TTS_PROVIDER is openai (or set TTS_API_KEY for OpenAI itself; STT_* is used when TTS_* is unset)");
+  }
   if (values.STT_PROVIDER === "openai" && !values.STT_BASE_URL && !values.STT_API_KEY) {
     throw new BridgeError("config", "STT_BASE_URL: required when STT_PROVIDER is openai (or set STT_API_KEY for OpenAI itself)");
   }
@@ -285,6 +300,21 @@ export function loadConfig(env: Env = readEnv()): Config {
             : undefined,
         grammarPath: values.STT_GRAMMAR,
       },
+      tts: {
+        provider: values.TTS_PROVIDER,
+        // The speech endpoint is usually the transcription one: TTS_* falls back to STT_*.
+        openai:
+          values.TTS_PROVIDER === "openai"
+            ? {
+                baseUrl: values.TTS_BASE_URL ?? values.STT_BASE_URL,
+                apiKey: values.TTS_API_KEY ?? values.STT_API_KEY,
+                model: values.TTS_MODEL,
+                voice: values.TTS_VOICE ?? "alloy",
+              }
+            : undefined,
+        // Each engine has its own voices: OpenAI's alloy would crash espeak-ng, whose default is en-us.
+        voice: values.TTS_VOICE,
+      },
       limits: { maxBytes: values.MEDIA_MAX_BYTES, maxAudioSec: values.MEDIA_MAX_AUDIO_SEC, maxImagePx: values.MEDIA_MAX_IMAGE_PX },
     },
     policy: {
@@ -295,7 +325,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     },
     // MCP servers' env may carry their credentials, and their stderr is logged.
     secrets: [
-      values.PINCER_ADMIN_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY,
+      values.PINCER_ADMIN_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY, values.TTS_API_KEY,
       ...Object.values(file.mcpServers).flatMap((server) => Object.values(server.env ?? {})),
     ].filter((value): value is string => Boolean(value)),
     commandEnv: scrubbedEnv(env),

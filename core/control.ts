@@ -13,6 +13,7 @@ export interface ControlContext {
   canChoose: boolean;
   choose(choice: ConversationChoice): Promise<void>;
   sttName: string;
+  ttsName: string;
   isRunning: boolean;
   stopRun(): boolean;
   endSession(): Promise<void>;
@@ -69,7 +70,7 @@ export async function handleControl(command: Extract<Command, { type: "control" 
       return [
         `Agent: ${context.agentName}`,
         `Model: ${context.model ?? "none (built-in, offline)"}`,
-        `Speech-to-text: ${context.sttName}`,
+        `Speech-to-text: ${context.sttName}; voice replies: ${context.ttsName}`,
         `Session age: ${formatAge(context.now - session.createdAt)}`,
         `Messages in session: ${session.messageCount}`,
         ...(fill

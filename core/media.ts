@@ -1,7 +1,14 @@
 import type { FetchedMedia } from "./types/adapter.ts";
+import type { MediaRef } from "./types/message.ts";
 
 export interface Transcript {
   text: string;
+  durationSec: number;
+}
+
+export interface SpokenReply {
+  /** A `local` media reference: the adapter reads the file. */
+  media: MediaRef;
   durationSec: number;
 }
 
@@ -26,6 +33,10 @@ export interface MediaPort {
   readText(image: FetchedMedia, signal: AbortSignal): Promise<string>;
   /** Downscaled (longest side at most `maxPx`) and re-encoded for a vision model. */
   prepareImage(image: FetchedMedia, maxPx: number): Promise<PreparedImage>;
+  /** The text-to-speech for voice replies, for `/status`; "none" when voice replies are off. */
+  ttsName: string;
+  /** Speaks an answer (plain text) as a voice note: an OGG/Opus file in the data directory. */
+  speak(text: string, signal: AbortSignal): Promise<SpokenReply>;
   /** Ends background workers (OCR). */
   close(): Promise<void>;
 }

@@ -124,6 +124,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       canChoose: role === "owner" || role === "admin",
       choose: async (choice) => store.choices.set(key, { ...(await store.choices.get(key)), ...choice }, now()),
       sttName: deps.media?.sttName ?? "none",
+      ttsName: deps.media?.ttsName ?? "none",
       isRunning: runs.isRunning(key),
       stopRun: () => runs.stop(key),
       endSession: async () => {
@@ -233,6 +234,19 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     };
   };
 
+  /** The user spoke, so the answer goes back as a voice note too, where the platform takes one; the text stays. */
+  const replyByVoice = async (input: AgentInput, text: string, keyBase: string, signal: AbortSignal, log: Logger) => {
+    const media = deps.media;
+    const wasSpoken = input.attachments.some((attachment) => attachment.type === "audio" && attachment.isVoiceNote && attachment.transcript);
+    if (!media || media.ttsName === "none" || !wasSpoken || !text.trim() || !adapterFor(input.conversation).capabilities.hasVoiceOut) return;
+    try {
+      const spoken = await media.speak(text, signal);
+      await delivery.send(`${keyBase}:voice`, input.conversation, { type: "audio", media: spoken.media, isVoice: true });
+    } catch (thrown) {
+      log.warn({ err: toBridgeError(thrown) }, "voice reply failed; the text was sent");
+    }
+  };
+
   const runTurn = async (rows: readonly InboxRow[]) => {
     const first = rows[0]!;
     const keys = rows.map((row) => row.key);
@@ -284,6 +298,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         controller.signal,
       );
       if (result.isStopped) outcome = "stopped";
+      else await replyByVoice(input, result.text, first.key, controller.signal, log);
       await store.sessions.append(session.id, [
         { role: "user", text: turnText(input), createdAt: startedAt },
         ...(result.text ? [{ role: "assistant" as const, text: result.text, createdAt: now() }] : []),

@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { MediaConfig } from "../core/config.ts";
 import type { MediaPort } from "../core/media.ts";
@@ -7,6 +9,8 @@ import { findFfmpeg } from "./audio/ffmpeg.ts";
 import { prepareImage } from "./image/downscale.ts";
 import { createOcr } from "./image/ocr.ts";
 import { chooseStt } from "./stt/choose.ts";
+import { chooseTts } from "./tts/choose.ts";
+import { speakableText } from "./tts/speakable.ts";
 
 /**
  * Voice and images for pipeline stage 5. The speech-to-text is chosen at start (so `/status` can name it);
@@ -27,6 +31,13 @@ export async function createMedia(config: MediaConfig, dataDir: string): Promise
     },
     () => undefined,
   );
+  // Voice replies are asked for by name: a provider that cannot work stops start-up.
+  const tts = await chooseTts({
+    provider: config.tts.provider,
+    ...(config.tts.openai ? { openai: config.tts.openai } : {}),
+    ...(config.tts.voice ? { espeak: { voice: config.tts.voice } } : {}),
+  });
+  const voiceDir = join(dataDir, "voice");
   const ocr = createOcr({ cacheDir: join(dataDir, "ocr") });
   let ffmpegPath: Promise<string> | undefined;
 
@@ -43,6 +54,18 @@ export async function createMedia(config: MediaConfig, dataDir: string): Promise
       });
       const decoded = await decodeToWav(audio, { signal, ffmpegPath: await ffmpegPath, maxDurationSec: config.limits.maxAudioSec });
       return { text: await stt.transcribe(decoded.wav, signal), durationSec: decoded.durationSec };
+    },
+    ttsName: tts?.name ?? "none",
+    async speak(text, signal) {
+      if (!tts) throw new BridgeError("unsupported", "Voice replies are off (TTS_PROVIDER).");
+      const note = await tts.speak(speakableText(text), signal);
+      await mkdir(voiceDir, { recursive: true });
+      const path = join(voiceDir, `${randomUUID()}.ogg`);
+      await writeFile(path, note.bytes, { mode: 0o600 });
+      return {
+        media: { platform: "local", id: path, mimeType: note.mimeType, sizeBytes: note.bytes.length, fileName: "voice-reply.ogg" },
+        durationSec: note.durationSec,
+      };
     },
     readText: (image, signal) => ocr.readText(image, signal),
     prepareImage: (image, maxPx) => prepareImage(image, maxPx),

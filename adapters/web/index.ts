@@ -101,7 +101,7 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
 
   return {
     platform: "web",
-    capabilities: { maxTextLength: 20_000, minEditIntervalMs: 100, hasButtons: false, hasThreads: false, hasVoiceOut: false },
+    capabilities: { maxTextLength: 20_000, minEditIntervalMs: 100, hasButtons: false, hasThreads: false, hasVoiceOut: true },
     routes: [
       {
         method: "GET",

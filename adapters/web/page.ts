@@ -65,8 +65,8 @@ function partHtml(part) {
     case "error": return escapeHtml(part.message) + " <small>(ref " + escapeHtml(part.ref) + ")</small>";
     case "buttons": return render(part.text) + "<br>" + part.buttons.map((b) => '<button type="button" data-say="/' + escapeHtml(b.id) + '">' + escapeHtml(b.label) + "</button>").join(" ");
     case "image": return part.media.url ? '<img alt="" style="max-width:100%" src="' + withToken(part.media.url) + '">' : "<em>[image]</em>";
-    case "file":
-    case "audio": return part.media.url
+    case "audio": if (part.media.url) return '<audio controls preload="none" src="' + withToken(part.media.url) + '"></audio>';
+    case "file": return part.media.url
       ? '<a href="' + withToken(part.media.url) + '" download="' + escapeHtml(part.media.fileName ?? "file") + '">📄 ' + escapeHtml(part.media.fileName ?? "file") + "</a>" + (part.caption ? " " + escapeHtml(part.caption) : "")
       : "<em>[" + escapeHtml(part.type) + "]</em>";
     default: return "<em>[" + escapeHtml(part.type) + "]</em>";

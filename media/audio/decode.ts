@@ -40,7 +40,7 @@ function tooLong(maxDurationSec: number): BridgeError {
 }
 
 /** MP4/M4A (ISO BMFF) often keeps its index after the audio, which ffmpeg cannot reach through a pipe. */
-function needsSeekableInput(bytes: Uint8Array): boolean {
+export function needsSeekableInput(bytes: Uint8Array): boolean {
   return new TextDecoder("latin1").decode(bytes.subarray(4, 8)) === "ftyp";
 }
 

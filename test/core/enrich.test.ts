@@ -35,6 +35,10 @@ function recordingMedia(overrides: Partial<MediaPort> = {}) {
       calls.push(`prepare ${maxPx}`);
       return { mimeType: "image/jpeg", base64: "AAAA", width: maxPx, height: 100 };
     },
+    ttsName: "none",
+    speak: async () => {
+      throw new Error("not in these tests");
+    },
     close: async () => {},
     ...overrides,
   };

@@ -103,6 +103,17 @@ function deliveryFor(adapter: Adapter, overrides: { retries?: number } = {}): De
   });
 }
 
+/** The background flush a day later, when every failed part is due again. */
+function dayLaterDelivery(adapter: Adapter): Delivery {
+  return createDelivery({
+    adapters: new Map([[adapter.platform, adapter]]),
+    outbox: store.outbox,
+    logger: silentLogger,
+    metrics: createMetrics(async () => 0),
+    now: () => Date.now() + 86_400_000,
+  });
+}
+
 function respondWith(adapter: Adapter, events: AsyncIterable<AgentEvent>, keyBase = "fake:1", signal = new AbortController().signal) {
   return respond({ adapter, delivery: deliveryFor(adapter), logger: silentLogger }, chat, keyBase, events, signal);
 }
@@ -251,13 +262,7 @@ describe("a send that keeps failing", () => {
     expect(fake.calls).toEqual([]);
 
     isDown = false;
-    const flushing = createDelivery({
-      adapters: new Map([["fake", fake.adapter]]),
-      outbox: store.outbox,
-      logger: silentLogger,
-      metrics: createMetrics(async () => 0),
-      now: () => Date.now() + 86_400_000,
-    });
+    const flushing = dayLaterDelivery(fake.adapter);
     expect(await flushing.flushDue()).toBe(1);
     expect(fake.shown()).toEqual([words(12).join("")]);
   });
@@ -282,13 +287,7 @@ describe("a send that keeps failing", () => {
     expect(fake.calls).toEqual([]);
 
     isDown = false;
-    const flushing = createDelivery({
-      adapters: new Map([["fake", fake.adapter]]),
-      outbox: store.outbox,
-      logger: silentLogger,
-      metrics: createMetrics(async () => 0),
-      now: () => Date.now() + 86_400_000,
-    });
+    const flushing = dayLaterDelivery(fake.adapter);
     expect(await flushing.flushDue()).toBe(3);
     expect(fake.shown()).toEqual(paragraphs);
   });

@@ -36,6 +36,30 @@ describe("voice and images through the web chat, end to end", () => {
     await chat.close();
   }, 30_000);
 
+  it("answers a voice note with a voice note too when TTS_PROVIDER is set, and keeps the text", async () => {
+    fake = await startFakeOpenAI();
+    fake.scriptTranscriptions({ type: "text", text: "what time is it" });
+    ({ gateway } = await startTestGateway(
+      { STT_BASE_URL: fake.url, STT_API_KEY: "sk-test-fake-stt", TTS_PROVIDER: "openai", TTS_VOICE: "nova" },
+      { agent: createBuiltinAgent({ deltaDelayMs: 0 }) },
+    ));
+    const chat = await openWebChat(gateway);
+    const ogg = await encodeWithFfmpeg(await findFfmpeg(), toneWav(1, 48_000), "voice.ogg", ["-c:a", "libopus"]);
+    await chat.say("", undefined, [(await chat.attach(ogg, "audio/ogg", "voice-note.ogg")).id!]);
+    await chat.waitFor(() => chat.botMessages().some((message) => message.part.type === "audio"), 15_000);
+    expect(chat.texts().some((text) => text.includes('a voice note that says "what time is it"'))).toBe(true);
+    const speech = fake.speechRequests()[0]!.body!;
+    expect(speech).toMatchObject({ model: "tts-1", voice: "nova", response_format: "opus" });
+    expect(speech.input).toContain("what time is it");
+    expect(speech.input).not.toContain("`");
+    const audio = chat.botMessages().find((message) => message.part.type === "audio")!.part as { media: { url: string } };
+    const bytes = new Uint8Array(await (await fetch(new URL(audio.media.url, gateway.url))).arrayBuffer());
+    expect(new TextDecoder().decode(bytes.slice(0, 4))).toBe("OggS");
+    await chat.say("/status");
+    await chat.waitFor(() => chat.texts().some((text) => text.includes("voice replies: openai (tts-1, nova)")));
+    await chat.close();
+  }, 30_000);
+
   it("answers a photo with the text it contains, read by OCR, for an agent that cannot see", async () => {
     ({ gateway } = await startTestGateway({}, { agent: createBuiltinAgent({ deltaDelayMs: 0 }) }));
     const chat = await openWebChat(gateway);

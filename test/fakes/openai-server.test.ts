@@ -275,3 +275,39 @@ describe("transcriptions", () => {
     expect(result.text).toContain("note.ogg");
   });
 });
+
+describe("speech", () => {
+  it("records the JSON body and answers the scripted audio bytes", async () => {
+    const audio = new TextEncoder().encode("OggS pretend audio");
+    fake.scriptSpeech({ type: "audio", bytes: audio });
+    const response = await client.audio.speech.create({ model: "tts-1", voice: "alloy", input: "Hello there.", response_format: "opus" });
+    expect(response.headers.get("content-type")).toBe("audio/ogg");
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(audio);
+    const [request] = fake.speechRequests();
+    expect(request?.path).toBe("/v1/audio/speech");
+    expect(request?.body).toEqual({ model: "tts-1", voice: "alloy", input: "Hello there.", response_format: "opus" });
+  });
+
+  it("answers a one-second WAV tone when nothing is scripted", async () => {
+    const response = await client.audio.speech.create({ model: "tts-1", voice: "alloy", input: "Hi." });
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    expect(response.headers.get("content-type")).toBe("audio/wav");
+    expect(new TextDecoder().decode(bytes.subarray(0, 4))).toBe("RIFF");
+    expect(bytes.length).toBe(44 + 24_000 * 2);
+  });
+
+  it("refuses a request without a voice or with an empty input, as the real API does", async () => {
+    const noVoice = client.audio.speech.create({ model: "tts-1", input: "Hi." } as never);
+    await expect(noVoice).rejects.toMatchObject({ status: 400, error: { param: "voice" } });
+    const empty = client.audio.speech.create({ model: "tts-1", voice: "alloy", input: "" });
+    await expect(empty).rejects.toMatchObject({ status: 400, error: { param: "input" } });
+    expect(fake.speechRequests()).toHaveLength(2);
+  });
+
+  it("answers a scripted error", async () => {
+    fake.scriptSpeech({ type: "error", status: 429, retryAfterSec: 7 });
+    const error = await client.audio.speech.create({ model: "tts-1", voice: "alloy", input: "Hi." }).catch((thrown) => thrown);
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(error.headers.get("retry-after")).toBe("7");
+  });
+});

@@ -1,8 +1,19 @@
+import type { SpeechCreateParams } from "openai/resources/audio/speech";
 import type { ChatCompletionCreateParams } from "openai/resources/chat/completions";
 import { assertNever } from "../../core/types/errors.ts";
 import { parseJson, pause, sendEventStream, sendJson, sendScriptedError, startHttpFake, type Exchange, type RecordedBase } from "./http-fake.ts";
 import { estimateOutputTokens, estimateTokens, randomId, type ErrorScript, type ModelScript } from "./model-script.ts";
-import { chatCompletion, chatStreamFrames, chatUsage, errorBody, validateChatRequest, type AnswerContext } from "./openai-wire.ts";
+import {
+  chatCompletion,
+  chatStreamFrames,
+  chatUsage,
+  errorBody,
+  speechContentType,
+  toneWav,
+  validateChatRequest,
+  validateSpeechRequest,
+  type AnswerContext,
+} from "./openai-wire.ts";
 import { createAutomaticCache } from "./prompt-cache.ts";
 
 export type { ModelScript } from "./model-script.ts";
@@ -16,12 +27,19 @@ export interface TranscriptionFields {
 
 export type ChatRequest = RecordedBase & { endpoint: "chat-completions"; body: ChatCompletionCreateParams };
 
+/** The JSON body as sent (model, voice, input, response_format…); null when it was not JSON. */
+export type SpeechRequest = RecordedBase & { endpoint: "speech"; body: SpeechCreateParams | null };
+
 export type OpenAIRecordedRequest =
   | ChatRequest
   | (RecordedBase & { endpoint: "transcriptions"; body: TranscriptionFields })
+  | SpeechRequest
   | (RecordedBase & { endpoint: "other"; body: string });
 
 export type TranscriptionScript = { type: "text"; text: string; responseDelayMs?: number } | ErrorScript;
+
+/** Audio bytes to answer a speech request with; `contentType` defaults to the one of the format asked for. */
+export type SpeechScript = { type: "audio"; bytes: Uint8Array; contentType?: string; responseDelayMs?: number } | ErrorScript;
 
 export interface FakeOpenAIOptions {
   /** Answers a chat request when the script is empty (default: a text saying how many messages arrived). */
@@ -39,16 +57,24 @@ export interface FakeOpenAI {
   script(...responses: ModelScript[]): void;
   /** Queues answers to the next transcription requests. */
   scriptTranscriptions(...responses: TranscriptionScript[]): void;
+  /**
+   * Queues answers to the next speech requests. Unscripted, the fake answers a one-second 440 Hz
+   * WAV tone (24 kHz mono, as OpenAI's wav) whatever format was asked for: it cannot encode.
+   */
+  scriptSpeech(...responses: SpeechScript[]): void;
+  /** The speech requests so far. */
+  speechRequests(): SpeechRequest[];
   /** The chat completion requests so far. */
   chatRequests(): ChatRequest[];
   waitFor(predicate: (requests: OpenAIRecordedRequest[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
-/** A fake OpenAI-compatible server: `POST /v1/chat/completions` and `POST /v1/audio/transcriptions`. */
+/** A fake OpenAI-compatible server: `POST /v1/chat/completions`, `/v1/audio/transcriptions` and `/v1/audio/speech`. */
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   const answers: ModelScript[] = [];
   const transcripts: TranscriptionScript[] = [];
+  const speeches: SpeechScript[] = [];
   const cache = createAutomaticCache(options.minCacheTokens);
 
   async function answerChat(body: ChatCompletionCreateParams, exchange: Exchange) {
@@ -103,6 +129,17 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     return sendJson(exchange, 200, format === "verbose_json" ? { ...verbose, text: script.text } : { text: script.text }, requestIdHeader());
   }
 
+  async function answerSpeech(body: SpeechCreateParams | null, exchange: Exchange) {
+    const invalid = validateSpeechRequest(body);
+    if (invalid || !body) return sendJson(exchange, 400, invalid, requestIdHeader());
+    const script = speeches.shift() ?? { type: "audio", bytes: toneWav(1), contentType: "audio/wav" };
+    if (!(await pause(script.responseDelayMs ?? 0, exchange.signal))) return;
+    if (script.type === "error") return sendScriptedError(exchange, script, errorBody(script.status, script.message), requestIdHeader());
+    const contentType = script.contentType ?? speechContentType(body.response_format);
+    exchange.response.writeHead(200, { "content-type": contentType, ...requestIdHeader() });
+    exchange.response.end(script.bytes);
+  }
+
   const fake = await startHttpFake<OpenAIRecordedRequest>({
     async describe(base, rawBody) {
       const path = base.path.split("?")[0];
@@ -111,6 +148,9 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       }
       if (base.method === "POST" && path === "/v1/audio/transcriptions") {
         return { ...base, endpoint: "transcriptions", body: await parseTranscription(base, rawBody) };
+      }
+      if (base.method === "POST" && path === "/v1/audio/speech") {
+        return { ...base, endpoint: "speech", body: parseJson(rawBody) as SpeechCreateParams | null };
       }
       return { ...base, endpoint: "other", body: rawBody.toString("utf8") };
     },
@@ -125,6 +165,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
           return answerChat(recorded.body, exchange);
         case "transcriptions":
           return answerTranscription(recorded.body, exchange);
+        case "speech":
+          return answerSpeech(recorded.body, exchange);
         case "other":
           return sendJson(exchange, 404, errorBody(404, `Invalid URL (${recorded.method} ${recorded.path})`), requestIdHeader());
         default:
@@ -138,6 +180,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     requests: fake.requests,
     script: (...responses) => void answers.push(...responses),
     scriptTranscriptions: (...responses) => void transcripts.push(...responses),
+    scriptSpeech: (...responses) => void speeches.push(...responses),
+    speechRequests: () => fake.requests.filter((request): request is SpeechRequest => request.endpoint === "speech"),
     chatRequests: () => fake.requests.filter((request): request is ChatRequest => request.endpoint === "chat-completions"),
     waitFor: fake.waitFor,
     close: fake.close,

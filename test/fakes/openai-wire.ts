@@ -1,7 +1,7 @@
 import { assertNever } from "../../core/types/errors.ts";
 import { argumentsText, randomId, splitPieces, type ModelScript, type ScriptedToolCall } from "./model-script.ts";
 
-/** Shapes of the OpenAI Chat Completions wire format, as the fake OpenAI server sends them. */
+/** Shapes of the OpenAI Chat Completions and speech wire formats, as the fake OpenAI server sends them. */
 
 export interface ChatUsage {
   prompt_tokens: number;
@@ -192,3 +192,54 @@ export function validateChatRequest(body: unknown): ReturnType<typeof errorBody>
 
 const missingToolAnswers = (ids: string[]) =>
   errorBody(400, `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${ids.join(", ")}`, "messages");
+
+/** Speech (`POST /v1/audio/speech`): the formats the real endpoint offers, with their content types. */
+const SPEECH_FORMATS: Record<string, string> = {
+  mp3: "audio/mpeg",
+  opus: "audio/ogg",
+  aac: "audio/aac",
+  flac: "audio/flac",
+  wav: "audio/wav",
+  pcm: "audio/pcm",
+};
+
+export const speechContentType = (format: string | undefined): string => SPEECH_FORMATS[format ?? "mp3"] ?? "application/octet-stream";
+
+/** The request checks of the real speech endpoint: model, voice and a non-empty input of at most 4096 characters, a known format. */
+export function validateSpeechRequest(body: unknown): ReturnType<typeof errorBody> | undefined {
+  if (typeof body !== "object" || body === null) {
+    return errorBody(400, "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)");
+  }
+  const { model, voice, input, response_format: format } = body as Record<string, unknown>;
+  if (typeof model !== "string" || model === "") return errorBody(400, "you must provide a model parameter");
+  if (typeof input !== "string" || input === "") return errorBody(400, "Missing required parameter: 'input'.", "input");
+  if (input.length > 4096) {
+    return errorBody(400, `string too long. Expected a string with maximum length 4096, but got a string with length ${input.length} instead.`, "input");
+  }
+  if (voice === undefined || voice === "") return errorBody(400, "Missing required parameter: 'voice'.", "voice");
+  if (format !== undefined && (typeof format !== "string" || !(format in SPEECH_FORMATS))) {
+    return errorBody(400, `Invalid value: '${String(format)}'. Supported values are: 'mp3', 'opus', 'aac', 'flac', 'wav', and 'pcm'.`, "response_format");
+  }
+  return undefined;
+}
+
+/** A 440 Hz tone as a 16-bit mono WAV at 24 kHz, the rate of OpenAI's own wav and pcm. */
+export function toneWav(durationSec: number, sampleRateHz = 24_000): Uint8Array {
+  const samples = Math.round(durationSec * sampleRateHz);
+  const wav = new Uint8Array(44 + samples * 2);
+  const view = new DataView(wav.buffer);
+  new TextEncoder().encodeInto("RIFF", wav.subarray(0, 4));
+  view.setUint32(4, 36 + samples * 2, true);
+  new TextEncoder().encodeInto("WAVEfmt ", wav.subarray(8, 16));
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true); // PCM
+  view.setUint16(22, 1, true); // mono
+  view.setUint32(24, sampleRateHz, true);
+  view.setUint32(28, sampleRateHz * 2, true);
+  view.setUint16(32, 2, true);
+  view.setUint16(34, 16, true);
+  new TextEncoder().encodeInto("data", wav.subarray(36, 40));
+  view.setUint32(40, samples * 2, true);
+  for (let i = 0; i < samples; i++) view.setInt16(44 + i * 2, Math.round(12_000 * Math.sin((2 * Math.PI * 440 * i) / sampleRateHz)), true);
+  return wav;
+}

@@ -59,7 +59,7 @@ async function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, deps: E
   }
 }
 
-async function enrichAudio(attachment: Extract<Attachment, { type: "audio" }>, deps: EnrichDeps): Promise<Attachment> {
+export async function enrichAudio(attachment: Extract<Attachment, { type: "audio" }>, deps: EnrichDeps): Promise<Attachment> {
   const tooLong = (seconds: number) =>
     new BridgeError("unsupported", `That voice message is ${Math.round(seconds)} s long; I take up to ${deps.limits.maxAudioSec} s.`);
   if (attachment.durationSec !== undefined && attachment.durationSec > deps.limits.maxAudioSec) throw tooLong(attachment.durationSec);
@@ -72,6 +72,18 @@ async function enrichAudio(attachment: Extract<Attachment, { type: "audio" }>, d
   const transcript = await withTimeout((signal) => media.transcribe(audio, signal), deps, "Transcribing the voice message");
   if (transcript.durationSec > deps.limits.maxAudioSec) throw tooLong(transcript.durationSec);
   return { ...attachment, durationSec: transcript.durationSec, transcript: transcript.text || "(nothing audible)" };
+}
+
+/** Whether a transcript says one of the bot's names ("@pincer_bot" is heard as "pincer bot"); CJK names match anywhere. */
+export function saysName(transcript: string, names: readonly string[]): boolean {
+  const text = transcript.toLowerCase();
+  return names.some((name) => {
+    const words = name.toLowerCase().replace(/^@/, "").split(/[\s_-]+/).filter(Boolean);
+    if (words.length === 0) return false;
+    const phrase = words.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[\\s_-]*");
+    if (/\p{Script=Han}/u.test(phrase)) return new RegExp(phrase, "u").test(text);
+    return new RegExp(`(^|[^\\p{L}\\p{N}])${phrase}($|[^\\p{L}\\p{N}])`, "u").test(text);
+  });
 }
 
 /**

@@ -15,6 +15,8 @@ export interface PolicySettings {
 
 export type AccessDecision =
   | { type: "admit"; role: Role }
+  /** An unaddressed voice note in a group: admitted only if its transcript says the bot's name. */
+  | { type: "listen"; role: Role }
   | { type: "pair" }
   | { type: "drop"; reason: string };
 
@@ -43,7 +45,10 @@ export function decideAccess(message: InboundMessage, settings: PolicySettings, 
   const role = roleOf(message, settings);
   if (message.conversation.kind === "group") {
     if (settings.group === "disabled") return { type: "drop", reason: "groups are disabled" };
-    if (settings.group === "mention" && !isAddressed(message)) return { type: "drop", reason: "not addressed" };
+    if (settings.group === "mention" && !isAddressed(message)) {
+      const hasVoiceNote = message.attachments.some((attachment) => attachment.type === "audio" && attachment.isVoiceNote);
+      return hasVoiceNote ? { type: "listen", role } : { type: "drop", reason: "not addressed" };
+    }
     return { type: "admit", role };
   }
   const isKnown = role !== "member" || settings.allowFrom.includes(userRef(message)) || isPaired;

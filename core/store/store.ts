@@ -37,6 +37,8 @@ export interface InboxStore {
   /** Records the message unless (platform, id) is already there; false for a duplicate. */
   insert(message: InboundMessage, receivedAt: number): Promise<boolean>;
   setStatus(keys: readonly string[], status: InboxStatus): Promise<void>;
+  /** Stores what was learned about a message since it arrived (a transcript), so a re-run does not redo it. */
+  updateMessage(key: string, message: InboundMessage): Promise<void>;
   /** Moves every queued row of the conversation to running and returns them in arrival order. */
   claimQueued(conversationKey: string): Promise<InboxRow[]>;
   hasQueued(conversationKey: string): Promise<boolean>;

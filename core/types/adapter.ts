@@ -60,5 +60,7 @@ export interface Adapter {
   /** Present when the platform can edit a sent message; streaming needs it. */
   edit?(sent: SentMessage, part: ReplyPart): Promise<void>;
   fetchMedia(ref: MediaRef): Promise<FetchedMedia>;
+  /** The names people call the bot by (its display name, its username), for voice notes that address it by name. */
+  selfNames?(): readonly string[];
   showTyping?(to: ConversationRef): Promise<void>;
 }

@@ -134,3 +134,14 @@ describe("other media", () => {
     expect(notices).toEqual(["I can't watch videos yet: send a screenshot, or describe what matters."]);
   });
 });
+
+describe("hearing the bot's name in a transcript", () => {
+  it("matches whole words, usernames said aloud, and Chinese names anywhere", async () => {
+    const { saysName } = await import("../../core/enrich.ts");
+    expect(saysName("hey pincer, what time is it", ["Pincer"])).toBe(true);
+    expect(saysName("ask the pincer bot", ["@pincer_bot"])).toBe(true);
+    expect(saysName("pincers are claws", ["Pincer"])).toBe(false);
+    expect(saysName("小龙虾帮我查一下", ["小龙虾"])).toBe(true);
+    expect(saysName("lunch at noon", ["Pincer", "@pincer_bot"])).toBe(false);
+  });
+});

@@ -112,6 +112,12 @@ describe("groups under the mention policy", () => {
     });
     expect(decision.type).toBe("drop");
   });
+
+  it("listen to an unaddressed voice note (it runs only if its transcript says the bot's name)", () => {
+    const voice = { type: "audio" as const, media: { platform: "telegram", id: "v1" }, isVoiceNote: true };
+    expect(decide({ segments: [], attachments: [voice] })).toEqual({ type: "listen", role: "member" });
+    expect(decide({ segments: [], attachments: [{ ...voice, isVoiceNote: false }] }).type).toBe("drop");
+  });
 });
 
 describe("groups under other policies", () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createBuiltinAgent } from "../../agents/builtin/index.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { findFfmpeg } from "../../media/audio/ffmpeg.ts";
+import { createChatPlatform } from "../fakes/chat-platform.ts";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
 import { encodeWithFfmpeg, toneWav } from "../media/audio/samples.ts";
 import { renderStrokeText } from "../support/stroke-text.ts";
@@ -89,5 +90,26 @@ describe("voice and images through the web chat, end to end", () => {
     const sent = await sharp(Buffer.from(dataUrl.split(",")[1]!, "base64")).metadata();
     expect([sent.width, sent.height]).toEqual([800, 600]);
     await chat.close();
+  }, 30_000);
+});
+
+describe("voice notes in groups", () => {
+  it("answer an unaddressed voice note only when it says the bot's name", async () => {
+    fake = await startFakeOpenAI();
+    fake.scriptTranscriptions({ type: "text", text: "lunch at noon anyone" }, { type: "text", text: "Hey Pincer bot, what is the time" });
+    const platform = createChatPlatform();
+    ({ gateway } = await startTestGateway(
+      { STT_BASE_URL: fake.url, STT_API_KEY: "sk-test-fake-stt" },
+      { agent: createBuiltinAgent({ deltaDelayMs: 0 }), extraAdapters: [platform.adapter] },
+    ));
+    const ogg = await encodeWithFfmpeg(await findFfmpeg(), toneWav(1, 48_000), "voice.ogg", ["-c:a", "libopus"]);
+    await platform.deliver(platform.voice("carol", ogg, { chat: "team", kind: "group" }));
+    await gateway.pipeline.idle();
+    expect(platform.sent).toEqual([]);
+    await platform.deliver(platform.voice("carol", ogg, { chat: "team", kind: "group" }));
+    await gateway.pipeline.idle();
+    expect(platform.texts()).toHaveLength(1);
+    expect(platform.texts()[0]).toContain('a voice note that says "Hey Pincer bot, what is the time"');
+    expect(fake.requests.filter((request) => request.endpoint === "transcriptions")).toHaveLength(2);
   }, 30_000);
 });

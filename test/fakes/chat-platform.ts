@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Adapter, InboundSink, SentMessage } from "../../core/types/adapter.ts";
+import type { Adapter, FetchedMedia, InboundSink, SentMessage } from "../../core/types/adapter.ts";
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import type { InboundMessage, Segment } from "../../core/types/message.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
@@ -18,6 +18,7 @@ export function createChatPlatform(platform = "chat") {
   const sent: Delivered[] = [];
   let sink: InboundSink | undefined;
   let sequence = 0;
+  const media = new Map<string, FetchedMedia>();
   const adapter: Adapter = {
     platform,
     capabilities: { maxTextLength: 4000, minEditIntervalMs: 0, hasButtons: false, hasThreads: false, hasVoiceOut: false },
@@ -31,9 +32,12 @@ export function createChatPlatform(platform = "chat") {
       sent.push({ to, messageId, part });
       return { conversation: to, messageId };
     },
-    async fetchMedia() {
-      throw new Error("no media here");
+    async fetchMedia(ref) {
+      const stored = media.get(ref.id);
+      if (!stored) throw new Error(`no media ${ref.id}`);
+      return stored;
     },
+    selfNames: () => ["Pincer", "@pincer_bot"],
   };
   const message = (options: {
     from: string;
@@ -56,6 +60,13 @@ export function createChatPlatform(platform = "chat") {
   return {
     adapter,
     sent,
+    /** A voice note, its bytes kept for `fetchMedia`. */
+    voice(from: string, bytes: Uint8Array, extra: { chat?: string; kind?: "direct" | "group" } = {}): InboundMessage {
+      const inbound = message({ from, segments: [], ...extra });
+      const id = `voice-${inbound.id}`;
+      media.set(id, { bytes, mimeType: "audio/ogg", fileName: "voice.ogg" });
+      return { ...inbound, attachments: [{ type: "audio", media: { platform, id, sizeBytes: bytes.length, mimeType: "audio/ogg" }, isVoiceNote: true }] };
+    },
     texts: () => sent.map((entry) => ("text" in entry.part ? entry.part.text : entry.part.type)),
     message,
     text: (from: string, text: string, extra: { chat?: string; kind?: "direct" | "group"; replyToBot?: boolean } = {}) =>

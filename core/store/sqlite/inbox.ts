@@ -27,6 +27,7 @@ export function createSqliteInbox(database: DatabaseSync): InboxStore {
     "INSERT INTO inbox (key, conversation_key, message, status, received_at) VALUES (?, ?, ?, 'received', ?) ON CONFLICT (key) DO NOTHING",
   );
   const setStatus = database.prepare("UPDATE inbox SET status = ? WHERE key = ?");
+  const setMessage = database.prepare("UPDATE inbox SET message = ? WHERE key = ?");
   const selectQueued = database.prepare(
     "SELECT * FROM inbox WHERE status = 'queued' AND conversation_key = ? ORDER BY seq",
   );
@@ -52,6 +53,10 @@ export function createSqliteInbox(database: DatabaseSync): InboxStore {
         receivedAt,
       );
       return result.changes === 1;
+    },
+    async updateMessage(key: string, message: InboundMessage) {
+      const { raw: _raw, ...kept } = message;
+      setMessage.run(JSON.stringify(kept), key);
     },
     async setStatus(keys: readonly string[], status: InboxStatus) {
       inTransaction(database, () => {

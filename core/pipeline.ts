@@ -7,7 +7,7 @@ import { pairingReply } from "./pairing.ts";
 import type { Approvals } from "./approvals.ts";
 import { usageReport } from "./budget.ts";
 import type { BudgetConfig, ModelPrice } from "./config.ts";
-import { enrich, enrichAudio, saysName, turnText, type MediaLimits } from "./enrich.ts";
+import { enrich, turnText, type MediaLimits } from "./enrich.ts";
 import type { MediaPort } from "./media.ts";
 import type { PermissionSettings } from "./permissions.ts";
 import { decideAccess, roleOf, userRef, type AccessDecision, type PolicySettings, type Role } from "./policy.ts";
@@ -22,7 +22,8 @@ import type { Command } from "./types/command.ts";
 import { conversationKey, type ConversationRef } from "./types/conversation.ts";
 import { BridgeError, toBridgeError } from "./types/errors.ts";
 import type { Logger } from "./types/logger.ts";
-import { promptText, type InboundMessage, type MediaRef } from "./types/message.ts";
+import { promptText, type InboundMessage } from "./types/message.ts";
+import { heardByName } from "./voice-addressing.ts";
 
 export interface PipelineDeps {
   store: Store;
@@ -143,36 +144,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     };
   };
 
-  /**
-   * An unaddressed voice note in a group: transcribed now, kept (with its transcript, so stage 5 does not redo it)
-   * only if it says the bot's name. Undefined when it does not, or cannot be heard.
-   */
-  const listen = async (key: string, message: InboundMessage): Promise<InboundMessage | undefined> => {
-    const adapter = adapterFor(message.conversation);
-    const names = adapter.selfNames?.() ?? [];
-    if (!deps.media || deps.media.sttName === "none" || names.length === 0) return undefined;
-    const enrichDeps = {
-      media: deps.media,
-      fetchMedia: (ref: MediaRef) => adapter.fetchMedia(ref),
-      limits: deps.mediaLimits,
-      acceptsImages: false,
-      signal: AbortSignal.timeout(120_000),
-    };
-    try {
-      const attachments = await Promise.all(
-        message.attachments.map((attachment) => (attachment.type === "audio" ? enrichAudio(attachment, enrichDeps) : attachment)),
-      );
-      const transcripts = attachments.flatMap((attachment) => (attachment.type === "audio" && attachment.transcript ? [attachment.transcript] : []));
-      if (!transcripts.some((transcript) => saysName(transcript, names))) return undefined;
-      const heard = { ...message, attachments };
-      await store.inbox.updateMessage(key, heard);
-      return heard;
-    } catch (thrown) {
-      logger.debug({ err: toBridgeError(thrown), inbox: key }, "an unaddressed voice note could not be heard");
-      return undefined;
-    }
-  };
-
   // Stage 3: control commands and approvals are answered at once, bypassing the queue; prompts queue.
   const dispatch = async (key: string, message: InboundMessage, role: Role, command: Command) => {
     switch (command.type) {
@@ -213,12 +184,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const access = await checkAccess(message);
       let admitted = message;
       if (access.type === "listen") {
-        const heard = await listen(key, message);
+        const heard = deps.media && (await heardByName(message, adapterFor(message.conversation), deps.media, deps.mediaLimits, log));
         if (!heard) {
           metrics.messagesIn.inc({ platform: message.conversation.platform, outcome: "dropped" });
           await store.inbox.setStatus([key], "ignored");
           return;
         }
+        await store.inbox.updateMessage(key, heard);
         admitted = heard;
       } else if (access.type !== "admit") {
         metrics.messagesIn.inc({ platform: message.conversation.platform, outcome: access.type === "pair" ? "pairing" : "dropped" });

@@ -1,18 +1,19 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { usageSummary } from "../core/budget.ts";
 import { loadConfig } from "../core/config.ts";
 import { createSqliteStore } from "../core/store/sqlite/index.ts";
 import { BridgeError } from "../core/types/errors.ts";
 import { startGateway } from "../gateway/gateway.ts";
 
-const usage = `Usage: pincer <command>
+const help = `Usage: pincer <command>
 
 Commands:
   start                              run the gateway (default)
   doctor                             check the configuration
   pairing list                       list pending pairing requests
   pairing approve <platform> <code>  admit the sender who got <code>
-  usage                              token usage (not available yet)`;
+  usage                              model tokens and estimated cost, today and this month, per user`;
 
 async function start(): Promise<void> {
   const gateway = await startGateway(loadConfig());
@@ -49,8 +50,18 @@ async function pairing(action: string | undefined, args: string[]): Promise<numb
       process.stdout.write(`Approved ${approved.platform}:${approved.userId} (${approved.displayName}).\n`);
       return 0;
     }
-    process.stderr.write(`${usage}\n`);
+    process.stderr.write(`${help}\n`);
     return 2;
+  } finally {
+    store.close();
+  }
+}
+
+async function usage(): Promise<number> {
+  const store = createSqliteStore(loadConfig().dataDir);
+  try {
+    process.stdout.write(`${await usageSummary(store.usage, Date.now())}\n`);
+    return 0;
   } finally {
     store.close();
   }
@@ -75,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
   const [command = "start", action, ...rest] = positionals;
   if (values.help || command === "help") {
-    process.stdout.write(`${usage}\n`);
+    process.stdout.write(`${help}\n`);
     return 0;
   }
   switch (command) {
@@ -87,10 +98,9 @@ async function main(argv: string[]): Promise<number> {
     case "doctor":
       return doctor();
     case "usage":
-      process.stdout.write("Token usage arrives with budgets: nothing is recorded yet.\n");
-      return 0;
+      return usage();
     default:
-      process.stderr.write(`Unknown command: ${command}\n${usage}\n`);
+      process.stderr.write(`Unknown command: ${command}\n${help}\n`);
       return 2;
   }
 }

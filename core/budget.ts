@@ -91,3 +91,23 @@ export async function usageReport(usage: UsageStore, scope: { userRef: string; c
   }
   return lines.join("\n");
 }
+
+/** `pincer usage`: today and this month, in all and per user. */
+export async function usageSummary(usage: UsageStore, now: number): Promise<string> {
+  const lines: string[] = [];
+  for (const [label, since] of [["Today (UTC)", startOfDay(now)], ["This month (UTC)", startOfMonth(now)]] as const) {
+    const users = await usage.byUser(since, 20);
+    const all = users.reduce(
+      (sum, user) => ({
+        calls: sum.calls + user.calls,
+        inputTokens: sum.inputTokens + user.inputTokens,
+        outputTokens: sum.outputTokens + user.outputTokens,
+        costUsd: sum.costUsd + user.costUsd,
+      }),
+      { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 },
+    );
+    lines.push(`${label}: ${formatTotals(all)}${users.length === 20 ? " (top 20 users)" : ""}`);
+    for (const user of users) lines.push(`  ${user.userRef}: ${formatTotals(user)}`);
+  }
+  return lines.join("\n");
+}

@@ -131,6 +131,8 @@ export interface UsageStore {
   record(entry: UsageEntry): Promise<void>;
   /** The conversation's most recent model call, for the context fill in `/status`. */
   lastCall(conversationKey: string): Promise<UsageEntry | undefined>;
+  /** Totals since `since` per user, largest first (for `pincer usage`). */
+  byUser(since: number, limit: number): Promise<(UsageTotals & { userRef: string })[]>;
   /** Totals since `since` (epoch ms) for one user or one conversation. */
   totals(scope: { userRef: string } | { conversationKey: string }, since: number): Promise<UsageTotals>;
 }

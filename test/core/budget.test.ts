@@ -57,3 +57,17 @@ describe("/usage", () => {
     expect(report).toContain("This month, you: 1,234 tokens");
   });
 });
+
+describe("pincer usage", () => {
+  it("sums today and this month, per user, largest first", async () => {
+    const { usageSummary } = await import("../../core/budget.ts");
+    const store = await storeWith(1000);
+    await store.usage.record({ at: noon, userRef: "slack:U1", conversationKey: "slack:C1", model: "gpt-4o", inputTokens: 5000, outputTokens: 100, cachedTokens: 0, costUsd: 0.02 });
+    const summary = await usageSummary(store.usage, noon);
+    expect(summary.split("\n").slice(0, 3)).toEqual([
+      "Today (UTC): 6,100 tokens (6,000 in, 100 out) in 2 calls, about $0.0300",
+      "  slack:U1: 5,100 tokens (5,000 in, 100 out) in 1 calls, about $0.0200",
+      "  telegram:42: 1,000 tokens (1,000 in, 0 out) in 1 calls, about $0.0100",
+    ]);
+  });
+});

@@ -8,12 +8,24 @@ export function createSqliteUsage(database: DatabaseSync): UsageStore {
   );
   const totalsColumns =
     "count(*) AS calls, coalesce(sum(input_tokens), 0) AS input, coalesce(sum(output_tokens), 0) AS output, coalesce(sum(cost_usd), 0) AS usd";
-  const byUser = database.prepare(`SELECT ${totalsColumns} FROM usage WHERE user_ref = ? AND at >= ?`);
-  const byConversation = database.prepare(`SELECT ${totalsColumns} FROM usage WHERE conversation_key = ? AND at >= ?`);
+  const forUser = database.prepare(`SELECT ${totalsColumns} FROM usage WHERE user_ref = ? AND at >= ?`);
+  const forConversation = database.prepare(`SELECT ${totalsColumns} FROM usage WHERE conversation_key = ? AND at >= ?`);
 
+  const byUser = database.prepare(
+    `SELECT user_ref, ${totalsColumns} FROM usage WHERE at >= ? GROUP BY user_ref ORDER BY sum(input_tokens + output_tokens) DESC LIMIT ?`,
+  );
   const last = database.prepare("SELECT * FROM usage WHERE conversation_key = ? ORDER BY seq DESC LIMIT 1");
 
   return {
+    async byUser(since: number, limit: number) {
+      return (byUser.all(since, limit) as { user_ref: string; calls: number; input: number; output: number; usd: number }[]).map((row) => ({
+        userRef: row.user_ref,
+        calls: row.calls,
+        inputTokens: row.input,
+        outputTokens: row.output,
+        costUsd: row.usd,
+      }));
+    },
     async lastCall(conversationKey: string) {
       const row = last.get(conversationKey) as
         | { at: number; user_ref: string; conversation_key: string; model: string; input_tokens: number; output_tokens: number; cached_tokens: number; cost_usd: number }
@@ -37,7 +49,7 @@ export function createSqliteUsage(database: DatabaseSync): UsageStore {
       );
     },
     async totals(scope, since) {
-      const row = ("userRef" in scope ? byUser.get(scope.userRef, since) : byConversation.get(scope.conversationKey, since)) as {
+      const row = ("userRef" in scope ? forUser.get(scope.userRef, since) : forConversation.get(scope.conversationKey, since)) as {
         calls: number;
         input: number;
         output: number;

@@ -4,6 +4,7 @@ import { usageSummary } from "../core/budget.ts";
 import { loadConfig } from "../core/config.ts";
 import { createSqliteStore } from "../core/store/sqlite/index.ts";
 import { BridgeError } from "../core/types/errors.ts";
+import { runDoctor } from "../gateway/doctor.ts";
 import { startGateway } from "../gateway/gateway.ts";
 
 const help = `Usage: pincer <command>
@@ -67,19 +68,21 @@ async function usage(): Promise<number> {
   }
 }
 
-function doctor(): number {
+async function doctor(): Promise<number> {
   const config = loadConfig();
+  const agents = ["builtin", ...(config.llm ? ["llm"] : []), ...Object.keys(config.acpAgents)];
   process.stdout.write(
     [
       "Configuration is valid.",
       `  listen:   http://${config.host}:${config.port}/`,
-      `  data:     ${config.dataDir}`,
-      `  agent:    ${config.defaultAgent} (of ${["builtin", ...(config.llm ? ["llm"] : []), ...Object.keys(config.acpAgents)].join(", ")})`,
+      `  agent:    ${config.defaultAgent} (of ${agents.join(", ")})`,
       `  channels: web`,
       `  policy:   DMs ${config.policy.dm}, groups ${config.policy.group}`,
     ].join("\n") + "\n",
   );
-  return 0;
+  const checks = await runDoctor(config);
+  for (const check of checks) process.stdout.write(`${check.isOk ? "ok  " : "FAIL"} ${check.name}: ${check.detail}\n`);
+  return checks.every((check) => check.isOk) ? 0 : 1;
 }
 
 async function main(argv: string[]): Promise<number> {

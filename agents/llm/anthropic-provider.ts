@@ -66,6 +66,15 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
   });
   return {
     model: options.model,
+    async listModels(signal) {
+      try {
+        const ids: string[] = [];
+        for await (const model of client.models.list({}, { signal })) ids.push(model.id);
+        return ids;
+      } catch (thrown) {
+        throw modelError(thrown, "ANTHROPIC_API_KEY");
+      }
+    },
     async *stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
       const tools: Tool[] = request.tools.map((tool, index) => ({
         name: tool.name,

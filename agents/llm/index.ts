@@ -46,11 +46,13 @@ function turnTokens(turn: readonly LlmMessage[], count: CountTokens): number {
   }, 0);
 }
 
+export function createModelProvider(options: Pick<LlmAgentOptions, "provider" | "baseUrl" | "apiKey" | "model">): ModelProvider {
+  return options.provider === "anthropic" ? createAnthropicProvider(options) : createOpenAiProvider(options);
+}
+
 /** The LLM agent: any OpenAI-compatible endpoint or Anthropic, a tool loop, every call within the token budget. */
 export function createLlmAgent(options: LlmAgentOptions): Agent {
-  const provider =
-    options.modelProvider ??
-    (options.provider === "anthropic" ? createAnthropicProvider(options) : createOpenAiProvider(options));
+  const provider = options.modelProvider ?? createModelProvider(options);
   // The tools offered follow the chat's policy: a tool the chat may not run is not even described (its schema costs tokens).
   const toolsFor = (policy: AgentContext["toolPolicy"]) =>
     options.tools.filter((tool) => policy === "all" || (policy === "read" && tool.risk === "read"));

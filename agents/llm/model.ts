@@ -38,5 +38,7 @@ export type ModelEvent =
 
 export interface ModelProvider {
   model: string;
+  /** The models the endpoint offers (`pincer doctor`): proves the URL and the key without spending a token. */
+  listModels(signal: AbortSignal): Promise<string[]>;
   stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent>;
 }

@@ -46,6 +46,15 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ModelProvi
   });
   return {
     model: options.model,
+    async listModels(signal) {
+      try {
+        const ids: string[] = [];
+        for await (const model of client.models.list({ signal })) ids.push(model.id);
+        return ids;
+      } catch (thrown) {
+        throw modelError(thrown, "OPENAI_API_KEY");
+      }
+    },
     async *stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
       const tools: ChatCompletionTool[] = request.tools.map((tool) => ({
         type: "function",

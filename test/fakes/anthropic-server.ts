@@ -9,7 +9,10 @@ export type { ModelScript } from "./model-script.ts";
 
 export type MessagesRequest = RecordedBase & { endpoint: "messages"; body: MessageCreateParams };
 
-export type AnthropicRecordedRequest = MessagesRequest | (RecordedBase & { endpoint: "other"; body: string });
+export type AnthropicRecordedRequest =
+  | MessagesRequest
+  | (RecordedBase & { endpoint: "models"; body: string })
+  | (RecordedBase & { endpoint: "other"; body: string });
 
 export interface FakeAnthropicOptions {
   /** Answers a messages request when the script is empty (default: a text saying how many messages arrived). */
@@ -79,6 +82,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       if (base.method === "POST" && base.path.split("?")[0] === "/v1/messages") {
         return { ...base, endpoint: "messages", body: parseJson(rawBody) as MessageCreateParams };
       }
+      if (base.method === "GET" && base.path.split("?")[0] === "/v1/models") return { ...base, endpoint: "models", body: "" };
       return { ...base, endpoint: "other", body: rawBody.toString("utf8") };
     },
     async respond(recorded, exchange) {
@@ -92,6 +96,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       switch (recorded.endpoint) {
         case "messages":
           return answerMessages(recorded.body, exchange);
+        case "models": {
+          const data = ["claude-sonnet-4-5", "claude-haiku-4-5"].map((id) => ({ type: "model", id, display_name: id, created_at: "2025-09-29T00:00:00Z" }));
+          return sendJson(exchange, 200, { data, has_more: false, first_id: data[0]!.id, last_id: data.at(-1)!.id });
+        }
         case "other":
           return sendJson(exchange, 404, errorBody(404, `${recorded.method} ${recorded.path}: not found`), requestIdHeader());
         default:

@@ -34,6 +34,7 @@ export type OpenAIRecordedRequest =
   | ChatRequest
   | (RecordedBase & { endpoint: "transcriptions"; body: TranscriptionFields })
   | SpeechRequest
+  | (RecordedBase & { endpoint: "models"; body: string })
   | (RecordedBase & { endpoint: "other"; body: string });
 
 export type TranscriptionScript = { type: "text"; text: string; responseDelayMs?: number } | ErrorScript;
@@ -152,6 +153,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       if (base.method === "POST" && path === "/v1/audio/speech") {
         return { ...base, endpoint: "speech", body: parseJson(rawBody) as SpeechCreateParams | null };
       }
+      if (base.method === "GET" && path === "/v1/models") return { ...base, endpoint: "models", body: "" };
       return { ...base, endpoint: "other", body: rawBody.toString("utf8") };
     },
     async respond(recorded, exchange) {
@@ -167,6 +169,11 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
           return answerTranscription(recorded.body, exchange);
         case "speech":
           return answerSpeech(recorded.body, exchange);
+        case "models":
+          return sendJson(exchange, 200, {
+            object: "list",
+            data: ["gpt-4o-mini", "gpt-4o", "whisper-1", "tts-1"].map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "fake" })),
+          });
         case "other":
           return sendJson(exchange, 404, errorBody(404, `Invalid URL (${recorded.method} ${recorded.path})`), requestIdHeader());
         default:

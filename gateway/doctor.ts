@@ -1,0 +1,89 @@
+import { accessSync, constants } from "node:fs";
+import { delimiter, isAbsolute, join } from "node:path";
+import type { Config } from "../core/config.ts";
+import { createSqliteStore } from "../core/store/sqlite/index.ts";
+import { toBridgeError } from "../core/types/errors.ts";
+import { createLogger } from "../core/logger.ts";
+
+export interface Check {
+  name: string;
+  isOk: boolean;
+  detail: string;
+}
+
+async function check(name: string, work: () => Promise<string>): Promise<Check> {
+  try {
+    return { name, isOk: true, detail: await work() };
+  } catch (thrown) {
+    return { name, isOk: false, detail: toBridgeError(thrown).message };
+  }
+}
+
+function isExecutable(command: string, path: string): boolean {
+  const candidates = isAbsolute(command) || command.includes("/") ? [command] : path.split(delimiter).map((dir) => join(dir, command));
+  return candidates.some((candidate) => {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * `pincer doctor`: the configuration is valid (or it would not have loaded), then each configured part is reached:
+ * the store, the model endpoint (listing its models costs no token), speech, MCP servers, coding agents' commands.
+ */
+export async function runDoctor(config: Config): Promise<Check[]> {
+  const checks: Check[] = [];
+  checks.push(
+    await check("store", async () => {
+      const store = createSqliteStore(config.dataDir);
+      store.close();
+      return `${config.dataDir}/pincer.db`;
+    }),
+  );
+  if (config.llm) {
+    const llm = config.llm;
+    checks.push(
+      await check(`model (${llm.provider})`, async () => {
+        const { createModelProvider } = await import("../agents/llm/index.ts");
+        const models = await createModelProvider(llm).listModels(AbortSignal.timeout(15_000));
+        const isListed = models.length === 0 || models.includes(llm.model);
+        return `reached ${llm.baseUrl ?? "the default endpoint"}; ${llm.model} ${isListed ? "is offered" : `is not in its list (${models.slice(0, 5).join(", ")}…)`}`;
+      }),
+    );
+  }
+  checks.push(
+    await check("voice and images", async () => {
+      const { createMedia } = await import("../media/index.ts");
+      const media = await createMedia(config.media, config.dataDir);
+      await media.close();
+      return `speech-to-text: ${config.media.stt.provider}; voice replies: ${media.ttsName}`;
+    }),
+  );
+  if (config.mcpServers.length > 0) {
+    const { connectMcpServers } = await import("../agents/mcp/index.ts");
+    const logger = createLogger({ level: "silent", secrets: config.secrets });
+    for (const server of config.mcpServers) {
+      checks.push(
+        await check(`MCP server ${server.name}`, async () => {
+          const connected = await connectMcpServers([server], { logger });
+          await connected.close();
+          if (connected.tools.length === 0) throw new Error("could not connect, or it offers no tools");
+          return `${connected.tools.length} tools`;
+        }),
+      );
+    }
+  }
+  for (const [name, agent] of Object.entries(config.acpAgents)) {
+    checks.push(
+      await check(`coding agent ${name}`, async () => {
+        if (!isExecutable(agent.command[0]!, config.agentEnv.PATH ?? "")) throw new Error(`${agent.command[0]} is not an executable on PATH`);
+        return `${agent.command.join(" ")} (in ${agent.cwd})`;
+      }),
+    );
+  }
+  return checks;
+}

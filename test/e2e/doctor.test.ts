@@ -1,0 +1,47 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
+import { tempDataDir } from "../support/web-chat-client.ts";
+
+const run = promisify(execFile);
+let model: FakeOpenAI | undefined;
+afterEach(async () => {
+  await model?.close();
+  model = undefined;
+});
+
+async function doctor(env: Record<string, string>) {
+  try {
+    const { stdout } = await run(process.execPath, ["bin/pincer.ts", "doctor"], {
+      env: { PATH: process.env.PATH ?? "", DATA_DIR: tempDataDir(), ...env },
+      timeout: 30_000,
+    });
+    return { code: 0, stdout };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string };
+    return { code: failure.code, stdout: failure.stdout };
+  }
+}
+
+describe("pincer doctor", () => {
+  it("reaches the model endpoint without spending a token and says whether the model is offered", async () => {
+    model = await startFakeOpenAI();
+    const result = await doctor({ OPENAI_BASE_URL: model.url, OPENAI_API_KEY: "sk-test-fake", OPENAI_MODEL: "gpt-4o-mini" });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`ok   model (openai): reached ${model.url}; gpt-4o-mini is offered`);
+    expect(model.chatRequests()).toHaveLength(0);
+  });
+
+  it("fails, naming what, when the model endpoint cannot be reached or a coding agent's command is missing", async () => {
+    const result = await doctor({
+      OPENAI_BASE_URL: "http://127.0.0.1:9/v1",
+      OPENAI_API_KEY: "sk-test-fake",
+      OPENAI_MODEL: "gpt-4o-mini",
+      ACP_AGENT_COMMAND: "no-such-coding-agent --acp",
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("FAIL model (openai): The model service could not be reached.");
+    expect(result.stdout).toContain("FAIL coding agent acp: no-such-coding-agent is not an executable on PATH");
+  });
+});

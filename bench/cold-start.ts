@@ -5,7 +5,7 @@ import { waitFor200 } from "./http-get.ts";
 import { processRssBytes } from "./memory.ts";
 
 export interface ColdStart {
-  /** From spawning `node bin/pincer.ts start` to its first /readyz 200. */
+  /** From spawning `node dist/bin/pincer.js start` (what `npm start` runs after its build) to its first /readyz 200. */
   readyMs: number;
   /** The process's RSS after `idleMs` without traffic; undefined off Linux. */
   idleRssBytes: number | undefined;
@@ -17,7 +17,7 @@ export interface ColdStart {
  */
 export async function measureColdStart(entry: string, dataDir: string, idleMs: number, timeoutMs: number): Promise<ColdStart> {
   const startedAt = performance.now();
-  const child = spawn(process.execPath, [entry, "start"], {
+  const child = spawn(process.execPath, ["--enable-source-maps", entry, "start"], {
     cwd: dataDir,
     env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -83,7 +83,7 @@ function startTable(results: BenchResults): Table {
     headers: ["Figure", "Value"],
     numericColumns: [1],
     rows: [
-      ["Start to ready: `node bin/pincer.ts start` spawned, to first /readyz 200", `${ms(coldStart.readyMs)} ms`],
+      ["Start to ready: `node dist/bin/pincer.js start` (what `npm start` runs) spawned, to first /readyz 200", `${ms(coldStart.readyMs)} ms`],
       ["Start to ready in-process: module import", `${ms(inProcess.importMs)} ms`],
       ["Start to ready in-process: startGateway resolved", `${ms(inProcess.startGatewayMs)} ms`],
       ["Start to ready in-process: startGateway + /readyz 200", `${ms(inProcess.readyMs)} ms`],

@@ -3,6 +3,7 @@
  * bare node:http forwarder and a bare express app with the same load client in the same run.
  * All traffic stays on 127.0.0.1; every loop is bounded in count and time.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -105,7 +106,8 @@ async function main(): Promise<void> {
     log("cold start of `pincer start`");
     const coldDir = join(tempDir, "cold");
     mkdirSync(coldDir);
-    const coldStart = await measureColdStart(join(repoDir, "bin", "pincer.ts"), coldDir, 1_000, 15_000);
+    execFileSync(process.execPath, [join(repoDir, "node_modules", "typescript", "bin", "tsc"), "-p", join(repoDir, "tsconfig.build.json")], { stdio: "inherit" });
+    const coldStart = await measureColdStart(join(repoDir, "dist", "bin", "pincer.js"), coldDir, 1_000, 15_000);
 
     log("gateway in-process");
     const dataDir = join(tempDir, "gateway");

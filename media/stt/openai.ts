@@ -1,4 +1,5 @@
 import OpenAI, { toFile } from "openai";
+import { serviceError } from "../../core/service-error.ts";
 import { BridgeError } from "../../core/types/errors.ts";
 import type { SpeechToText } from "./speech-to-text.ts";
 
@@ -13,23 +14,7 @@ export interface OpenAiSttOptions {
   maxRetries?: number;
 }
 
-interface HttpishError {
-  status?: number;
-}
-
-function serviceError(thrown: unknown): BridgeError {
-  const status = (thrown as HttpishError | undefined)?.status;
-  if (status === 401 || status === 403) {
-    return new BridgeError("unauthorized", `The speech-to-text service refused the credentials (HTTP ${status}): check STT_API_KEY.`, { cause: thrown });
-  }
-  if (status === 429) {
-    return new BridgeError("rate-limited", "The speech-to-text service is rate-limiting us (HTTP 429). Try again in a minute.", { cause: thrown });
-  }
-  if (status !== undefined) {
-    return new BridgeError("upstream", `The speech-to-text service failed (HTTP ${status}).`, { cause: thrown });
-  }
-  return new BridgeError("upstream", "The speech-to-text service could not be reached.", { cause: thrown });
-}
+const wording = { service: "The speech-to-text service", keyVariable: "STT_API_KEY" };
 
 /** POST /audio/transcriptions through the official SDK, the WAV sent as `voice.wav`. */
 export function createOpenAiStt(options: OpenAiSttOptions): SpeechToText {
@@ -59,7 +44,7 @@ export function createOpenAiStt(options: OpenAiSttOptions): SpeechToText {
         if (deadline.signal.aborted) {
           throw new BridgeError("timeout", "Transcribing this voice message took too long.", { cause: error });
         }
-        throw serviceError(error);
+        throw serviceError(error, wording);
       } finally {
         clearTimeout(timer);
       }

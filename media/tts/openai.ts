@@ -1,4 +1,5 @@
 import OpenAI from "openai";
+import { serviceError } from "../../core/service-error.ts";
 import { BridgeError } from "../../core/types/errors.ts";
 import type { TextToSpeech } from "./text-to-speech.ts";
 import { toVoiceNote } from "./voice-note.ts";
@@ -18,35 +19,7 @@ export interface OpenAiTtsOptions {
   ffmpegPath?: string;
 }
 
-interface HttpishError {
-  status?: number;
-  headers?: { get(name: string): string | null };
-}
-
-function retryAfterMs(thrown: unknown): number | undefined {
-  const seconds = Number((thrown as HttpishError | undefined)?.headers?.get?.("retry-after") ?? Number.NaN);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
-}
-
-function serviceError(thrown: unknown): BridgeError {
-  const status = (thrown as HttpishError | undefined)?.status;
-  if (status === 401 || status === 403) {
-    return new BridgeError("unauthorized", `The text-to-speech service refused the credentials (HTTP ${status}): check TTS_API_KEY.`, { cause: thrown });
-  }
-  if (status === 429) {
-    return new BridgeError("rate-limited", "The text-to-speech service is rate-limiting us (HTTP 429). Try again in a minute.", {
-      cause: thrown,
-      retryAfterMs: retryAfterMs(thrown),
-    });
-  }
-  if (status === 400 || status === 404 || status === 422) {
-    return new BridgeError("upstream", `The text-to-speech service refused the request (HTTP ${status}): check TTS_MODEL and TTS_VOICE.`, { cause: thrown });
-  }
-  if (status !== undefined) {
-    return new BridgeError("upstream", `The text-to-speech service failed (HTTP ${status}).`, { cause: thrown });
-  }
-  return new BridgeError("upstream", "The text-to-speech service could not be reached.", { cause: thrown });
-}
+const wording = { service: "The text-to-speech service", keyVariable: "TTS_API_KEY", rejectedHint: "check TTS_MODEL and TTS_VOICE" };
 
 async function requestSpeech(
   client: OpenAI,
@@ -57,7 +30,7 @@ async function requestSpeech(
     const response = await client.audio.speech.create({ ...request, response_format: "opus" }, { signal });
     return new Uint8Array(await response.arrayBuffer());
   } catch (error) {
-    throw serviceError(error);
+    throw serviceError(error, wording);
   }
 }
 

@@ -99,7 +99,7 @@ describe("the openai text-to-speech when it fails", () => {
     fake.scriptSpeech({ type: "error", status: 400, message: "Invalid value: 'robot'." });
     const error = await rejection(tts({ voice: "robot", maxRetries: 0 }).speak("Hi.", signal));
     expect(error.code).toBe("upstream");
-    expect(error.message).toBe("The text-to-speech service refused the request (HTTP 400): check TTS_MODEL and TTS_VOICE.");
+    expect(error.message).toBe("The text-to-speech service rejected the request (HTTP 400): check TTS_MODEL and TTS_VOICE.");
   });
 
   it("retries a server error, then reports it", async () => {

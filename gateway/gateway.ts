@@ -14,6 +14,7 @@ import { createPipeline, type Pipeline } from "../core/pipeline.ts";
 import type { Store } from "../core/store/store.ts";
 import { createSqliteStore } from "../core/store/sqlite/index.ts";
 import type { Adapter } from "../core/types/adapter.ts";
+import { conversationKey } from "../core/types/conversation.ts";
 import type { Agent } from "../core/types/agent.ts";
 import type { Logger } from "../core/types/logger.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
@@ -61,6 +62,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       logger: logger.child({ channel: "web" }),
       uploadDir: join(config.dataDir, "uploads"),
       maxUploadBytes: config.media.limits.maxBytes,
+      history: async (conversation) => (await store.sessions.current(conversationKey(conversation), Date.now(), 50)).history,
     }), ...(options.extraAdapters ?? [])];
   const adapters = new Map(adapterList.map((adapter) => [adapter.platform, adapter]));
   const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics });

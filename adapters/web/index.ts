@@ -6,6 +6,8 @@ import { readBody, sendJson } from "../../core/http-body.ts";
 import type { Adapter, ChannelHealth, InboundSink } from "../../core/types/adapter.ts";
 import { BridgeError } from "../../core/types/errors.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
+import type { SessionMessage } from "../../core/types/agent.ts";
+import type { ConversationRef } from "../../core/types/conversation.ts";
 import type { Logger } from "../../core/types/logger.ts";
 import { toInboundMessage, webMessageSchema } from "./inbound.ts";
 import { chatPage } from "./page.ts";
@@ -18,6 +20,8 @@ export interface WebAdapterDeps {
   uploadDir: string;
   /** Larger uploads are refused with 413 (MEDIA_MAX_BYTES). */
   maxUploadBytes: number;
+  /** The conversation's session so far, so a reloaded page shows it (the store's, wired by the gateway). */
+  history?: (conversation: ConversationRef) => Promise<SessionMessage[]>;
   now?: () => number;
   /** Interval of SSE keep-alive comments, which keep proxies from closing an idle stream. */
   keepAliveMs?: number;
@@ -87,6 +91,15 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
     response.end(bytes);
   };
 
+  const showHistory = async (request: IncomingMessage, response: ServerResponse) => {
+    const conversationId = new URL(request.url ?? "/", "http://localhost").searchParams.get("conversationId");
+    if (!conversationId || !/^[A-Za-z0-9_-]{1,64}$/.test(conversationId)) {
+      return sendJson(response, 400, { error: "conversationId: expected 1-64 letters, digits, _ or -" });
+    }
+    const messages = (await deps.history?.({ platform: "web", chatId: conversationId, kind: "direct" })) ?? [];
+    sendJson(response, 200, { messages: messages.map(({ role, text }) => ({ role, text })) });
+  };
+
   const watch = (request: IncomingMessage, response: ServerResponse) => {
     const query = new URL(request.url ?? "/", "http://localhost").searchParams;
     const conversationId = query.get("conversationId");
@@ -116,6 +129,7 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
       { method: "POST", path: "/api/web/uploads", isOwnerOnly: true, handle: upload },
       { method: "GET", path: "/api/web/files/:id", isOwnerOnly: true, handle: serveFile },
       { method: "GET", path: "/api/web/events", isOwnerOnly: true, handle: watch },
+      { method: "GET", path: "/api/web/history", isOwnerOnly: true, handle: showHistory },
     ],
     async start(inboundSink) {
       sink = inboundSink;

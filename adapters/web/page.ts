@@ -83,6 +83,20 @@ function show(id, kind, html) {
   bubble.innerHTML = html;
   log.scrollTop = log.scrollHeight;
 }
+// What was said before a reload (the session's text; live replies follow on the event stream).
+fetch("/api/web/history?conversationId=" + conversationId, { headers: token ? { authorization: "Bearer " + token } : {} })
+  .then((response) => (response.ok ? response.json() : { messages: [] }))
+  .then(({ messages }) => {
+    const earlier = document.createDocumentFragment();
+    for (const message of messages) {
+      const bubble = document.createElement("div");
+      bubble.className = "msg " + (message.role === "user" ? "user" : "bot");
+      bubble.innerHTML = message.role === "user" ? escapeHtml(message.text) : render(message.text);
+      earlier.append(bubble);
+    }
+    log.prepend(earlier);
+    log.scrollTop = log.scrollHeight;
+  });
 const events = new EventSource("/api/web/events?conversationId=" + conversationId + (token ? "&token=" + encodeURIComponent(token) : ""));
 for (const type of ["message", "edit"]) {
   events.addEventListener(type, (event) => {

@@ -129,6 +129,22 @@ describe("web chat, end to end", () => {
     await again.close();
   });
 
+  it("gives a reloaded page what was said in the session", async () => {
+    ({ gateway } = await startTestGateway({}, { agent: createBuiltinAgent({ deltaDelayMs: 0 }) }));
+    const chat = await openWebChat(gateway, "remembered");
+    await chat.say("/echo still here after a reload");
+    await chat.waitFor(() => chat.texts().includes("still here after a reload"));
+    await gateway.pipeline.idle();
+    const response = await fetch(`${gateway.url}api/web/history?conversationId=remembered`);
+    expect(await response.json()).toEqual({
+      messages: [
+        { role: "user", text: "/echo still here after a reload" },
+        { role: "assistant", text: "still here after a reload" },
+      ],
+    });
+    await chat.close();
+  });
+
   it("refuses a malformed message with 400 and runs nothing", async () => {
     ({ gateway } = await startTestGateway());
     const response = await fetch(`${gateway.url}api/web/messages`, {

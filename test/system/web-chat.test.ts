@@ -159,6 +159,14 @@ describe("web chat in a real browser", () => {
     await page.setViewportSize({ width: 1000, height: 700 });
   });
 
+  it("shows what was said in the session again after a reload", async () => {
+    await page.reload();
+    const users = page.locator("#log .msg.user");
+    await expect.poll(() => users.allInnerTexts(), { timeout: answerTimeoutMs }).toContain("/echo hello from the browser");
+    expect(await users.allInnerTexts()).toContain("What can you do?");
+    expect(await page.locator("#log .msg.bot").allInnerTexts()).toContain("hello from the browser");
+  });
+
   it("leaves no errors in the browser console", () => {
     expect(pageErrors).toEqual([]);
   });

@@ -2,12 +2,29 @@ import { z } from "zod";
 import { readBody, sendJson } from "../core/http-body.ts";
 import type { Store } from "../core/store/store.ts";
 import type { HttpRoute } from "../core/types/adapter.ts";
+import { usageSummary } from "../core/budget.ts";
+import { adminPage } from "./admin-page.ts";
 
 const approveSchema = z.object({ platform: z.string().min(1), code: z.string().min(1) });
 
-/** `/api/admin/*`: what the CLI does, over HTTP, for the owner. */
+/** `/admin` and `/api/admin/*`: what the CLI does, over HTTP, for the owner. */
 export function createAdminRoutes(store: Store, now: () => number = Date.now): HttpRoute[] {
   return [
+    {
+      method: "GET",
+      path: "/admin",
+      isOwnerOnly: false,
+      handle: (_request, response) => {
+        response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        response.end(adminPage);
+      },
+    },
+    {
+      method: "GET",
+      path: "/api/admin/usage",
+      isOwnerOnly: true,
+      handle: async (_request, response) => sendJson(response, 200, { summary: await usageSummary(store.usage, now()) }),
+    },
     {
       method: "GET",
       path: "/api/admin/pairing",

@@ -61,5 +61,11 @@ describe("the admin token", () => {
       body: JSON.stringify({ platform: "telegram", code: "ABCDEFGH" }),
     });
     expect(approve.status).toBe(404);
+    expect((await fetch(`${gateway.url}api/admin/usage`)).status).toBe(401);
+    const usage = await fetch(`${gateway.url}api/admin/usage`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await usage.json()) as { summary: string }).summary).toContain("Today (UTC): 0 tokens");
+    const page = await fetch(`${gateway.url}admin`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("<title>Pincer admin</title>");
   });
 });

@@ -1,0 +1,70 @@
+/** `/admin`: pending pairing requests with an Approve button, and usage. The token (if any) comes from `#token=`. */
+export const adminPage = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>Pincer admin</title>
+<style>
+  :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
+  body { max-width: 52rem; margin: 0 auto; padding: 1rem; }
+  table { border-collapse: collapse; width: 100%; }
+  td, th { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #8884; }
+  pre { background: #8881; padding: .6rem; white-space: pre-wrap; }
+  .error { color: #c03020; }
+</style>
+</head>
+<body>
+<h1>Pincer admin</h1>
+<p id="error" class="error"></p>
+<h2>Waiting to pair</h2>
+<table><thead><tr><th>Platform</th><th>User</th><th>Name</th><th>Code</th><th>Expires</th><th></th></tr></thead><tbody id="pending"></tbody></table>
+<h2>Usage</h2>
+<pre id="usage"></pre>
+<script type="module">
+const hashToken = new URLSearchParams(location.hash.slice(1)).get("token");
+if (hashToken) { localStorage.setItem("pincer.token", hashToken); history.replaceState(null, "", location.pathname); }
+const token = localStorage.getItem("pincer.token");
+const headers = { "content-type": "application/json", ...(token ? { authorization: "Bearer " + token } : {}) };
+const text = (value) => document.createTextNode(String(value));
+async function api(path, body) {
+  const response = await fetch(path, body ? { method: "POST", headers, body: JSON.stringify(body) } : { headers });
+  if (!response.ok) throw new Error(path + ": " + (await response.text()));
+  return response.json();
+}
+async function refresh() {
+  try {
+    const { pending } = await api("/api/admin/pairing");
+    const rows = document.getElementById("pending");
+    rows.replaceChildren(...pending.map((request) => {
+      const row = document.createElement("tr");
+      for (const value of [request.platform, request.userId, request.displayName, request.code, new Date(request.expiresAt).toLocaleTimeString()]) {
+        const cell = document.createElement("td");
+        cell.append(text(value));
+        row.append(cell);
+      }
+      const button = document.createElement("button");
+      button.textContent = "Approve";
+      button.addEventListener("click", async () => {
+        await api("/api/admin/pairing/approve", { platform: request.platform, code: request.code }).catch(show);
+        await refresh();
+      });
+      const cell = document.createElement("td");
+      cell.append(button);
+      row.append(cell);
+      return row;
+    }));
+    if (pending.length === 0) rows.innerHTML = "<tr><td colspan=6>Nobody is waiting.</td></tr>";
+    document.getElementById("usage").textContent = (await api("/api/admin/usage")).summary;
+  } catch (error) {
+    show(error);
+  }
+}
+function show(error) { document.getElementById("error").textContent = error.message; }
+await refresh();
+setInterval(refresh, 10_000);
+</script>
+</body>
+</html>
+`;

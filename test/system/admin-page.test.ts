@@ -1,0 +1,48 @@
+import { existsSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Browser } from "playwright-core";
+import { loadConfig } from "../../core/config.ts";
+import { startGateway, type Gateway } from "../../gateway/gateway.ts";
+import { createChatPlatform } from "../fakes/chat-platform.ts";
+import { eventually } from "../support/eventually.ts";
+import { collectingLog, tempDataDir } from "../support/web-chat-client.ts";
+
+const chromiumPath = "/usr/bin/chromium";
+
+describe("the admin page in a real browser", () => {
+  let gateway: Gateway | undefined;
+  let browser: Browser | undefined;
+  const platform = createChatPlatform();
+
+  beforeAll(async () => {
+    if (!existsSync(chromiumPath)) throw new Error(`Chromium is not installed at ${chromiumPath}: apt-get update && apt-get install -y chromium`);
+    gateway = await startGateway(loadConfig({ DATA_DIR: tempDataDir(), PORT: "0", LOG_LEVEL: "silent" }), {
+      extraAdapters: [platform.adapter],
+      logDestination: collectingLog().destination,
+    });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.stop();
+  });
+
+  it("lists a stranger waiting to pair, and one click admits them", async () => {
+    await platform.deliver(platform.text("dave", "/echo hello?"));
+    await gateway!.pipeline.idle();
+    const page = await browser!.newPage();
+    await page.goto(`${gateway!.url}admin`);
+    const row = page.locator("#pending tr", { hasText: "dave" });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.innerText()).toContain("User dave");
+    await row.getByRole("button", { name: "Approve" }).click();
+    await expect.poll(() => page.locator("#pending").innerText()).toContain("Nobody is waiting.");
+    await platform.deliver(platform.text("dave", "/echo now I am in"));
+    await eventually(() => platform.texts().includes("now I am in"));
+    expect(await page.locator("#usage").innerText()).toContain("Today (UTC)");
+  });
+});

@@ -1,5 +1,6 @@
-import OpenAI, { toFile } from "openai";
+import { toFile } from "openai";
 import { serviceError } from "../../core/service-error.ts";
+import { createOpenAiClient } from "../openai-client.ts";
 import { BridgeError } from "../../core/types/errors.ts";
 import type { SpeechToText } from "./speech-to-text.ts";
 
@@ -19,13 +20,7 @@ const wording = { service: "The speech-to-text service", keyVariable: "STT_API_K
 /** POST /audio/transcriptions through the official SDK, the WAV sent as `voice.wav`. */
 export function createOpenAiStt(options: OpenAiSttOptions): SpeechToText {
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const client = new OpenAI({
-    baseURL: options.baseUrl ?? null,
-    // Local whisper servers need no key; the SDK insists on one.
-    apiKey: options.apiKey ?? "no-key",
-    maxRetries: options.maxRetries ?? 2,
-    timeout: timeoutMs,
-  });
+  const client = createOpenAiClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, timeoutMs, maxRetries: options.maxRetries });
   return {
     name: `openai (${options.model})`,
     async transcribe(wav, signal) {

@@ -1,5 +1,6 @@
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { serviceError } from "../../core/service-error.ts";
+import { createOpenAiClient } from "../openai-client.ts";
 import { BridgeError } from "../../core/types/errors.ts";
 import type { TextToSpeech } from "./text-to-speech.ts";
 import { toVoiceNote } from "./voice-note.ts";
@@ -40,13 +41,7 @@ async function requestSpeech(
  */
 export function createOpenAiTts(options: OpenAiTtsOptions): TextToSpeech {
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const client = new OpenAI({
-    baseURL: options.baseUrl ?? null,
-    // Local speech servers need no key; the SDK insists on one.
-    apiKey: options.apiKey ?? "no-key",
-    maxRetries: options.maxRetries ?? 2,
-    timeout: timeoutMs,
-  });
+  const client = createOpenAiClient({ baseUrl: options.baseUrl, apiKey: options.apiKey, timeoutMs, maxRetries: options.maxRetries });
   return {
     name: `openai (${options.model}, ${options.voice})`,
     async speak(text, signal) {

@@ -1,10 +1,7 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { FetchedMedia } from "../../core/types/adapter.ts";
-import { assertNever, BridgeError } from "../../core/types/errors.ts";
-import { findFfmpeg } from "./ffmpeg.ts";
-import { runProcess, type ProcessResult } from "./run-process.ts";
+import { BridgeError } from "../../core/types/errors.ts";
+import { runFfmpeg } from "./ffmpeg.ts";
+import { throwIfStopped } from "./run-process.ts";
 import { decodeSilk, isSilk } from "./silk.ts";
 import { pcmDurationSec, pcmToWav } from "./wav.ts";
 
@@ -39,32 +36,7 @@ function tooLong(maxDurationSec: number): BridgeError {
   return new BridgeError("bad-input", `This voice message is too long for me: I take up to ${maxDurationSec} seconds.`);
 }
 
-/** MP4/M4A (ISO BMFF) often keeps its index after the audio, which ffmpeg cannot reach through a pipe. */
-export function needsSeekableInput(bytes: Uint8Array): boolean {
-  return new TextDecoder("latin1").decode(bytes.subarray(4, 8)) === "ftyp";
-}
-
 const toPcmArgs = ["-vn", "-sn", "-dn", "-ac", "1", "-ar", String(speechSampleRateHz), "-c:a", "pcm_s16le", "-f", "s16le", "pipe:1"];
-
-async function ffmpegToPcm(audio: FetchedMedia, options: DecodeOptions, maxOutputBytes: number | undefined): Promise<ProcessResult> {
-  const ffmpegPath = options.ffmpegPath ?? (await findFfmpeg(options.signal));
-  const run = (inputArg: string, input?: Uint8Array) =>
-    runProcess(ffmpegPath, ["-hide_banner", "-nostats", "-loglevel", "error", "-i", inputArg, ...toPcmArgs], {
-      input,
-      signal: options.signal,
-      timeoutMs: options.timeoutMs ?? 60_000,
-      maxOutputBytes,
-    });
-  if (!needsSeekableInput(audio.bytes)) return run("pipe:0", audio.bytes);
-  const directory = await mkdtemp(join(tmpdir(), "pincer-audio-"));
-  try {
-    const path = join(directory, "input");
-    await writeFile(path, audio.bytes);
-    return await run(path);
-  } finally {
-    await rm(directory, { recursive: true, force: true });
-  }
-}
 
 async function toPcm(audio: FetchedMedia, options: DecodeOptions): Promise<Uint8Array> {
   const maxOutputBytes = options.maxDurationSec === undefined ? undefined : Math.ceil(options.maxDurationSec * speechSampleRateHz) * 2;
@@ -75,19 +47,13 @@ async function toPcm(audio: FetchedMedia, options: DecodeOptions): Promise<Uint8
       throw undecodable(audio, "SILK decoding failed", error);
     }
   }
-  const result = await ffmpegToPcm(audio, options, maxOutputBytes);
-  switch (result.stopReason) {
-    case "aborted":
-      throw stopped();
-    case "timeout":
-      throw new BridgeError("timeout", "Decoding this voice message took too long.", { cause: new Error(result.stderrTail) });
-    case "output-limit":
-      throw tooLong(options.maxDurationSec!);
-    case undefined:
-      break;
-    default:
-      assertNever(result.stopReason);
-  }
+  const result = await runFfmpeg(audio.bytes, toPcmArgs, {
+    signal: options.signal,
+    ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
+    timeoutMs: options.timeoutMs ?? 60_000,
+    ...(maxOutputBytes === undefined ? {} : { maxOutputBytes }),
+  });
+  throwIfStopped(result, "Decoding this voice message took too long.", () => tooLong(options.maxDurationSec!));
   if (result.exitCode !== 0) throw undecodable(audio, `ffmpeg exited with code ${result.exitCode}: ${result.stderrTail}`);
   if (result.stdout.length === 0) throw undecodable(audio, `ffmpeg found no audio: ${result.stderrTail}`);
   return result.stdout;

@@ -1,5 +1,8 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { BridgeError } from "../../core/types/errors.ts";
-import { runProcess } from "./run-process.ts";
+import { withTempDir } from "../temp-dir.ts";
+import { runProcess, type ProcessResult } from "./run-process.ts";
 
 /** Optional dependency: named through a variable so that type checking works without it. */
 const installerPackage = "@ffmpeg-installer/ffmpeg";
@@ -37,4 +40,36 @@ export async function findFfmpeg(signal: AbortSignal = new AbortController().sig
     "unsupported",
     "Voice messages need ffmpeg: install it (apt-get install ffmpeg) or run npm ci without --omit=optional.",
   );
+}
+
+/** MP4/M4A (ISO BMFF) often keeps its index after the audio, which ffmpeg cannot reach through a pipe. */
+function needsSeekableInput(bytes: Uint8Array): boolean {
+  return new TextDecoder("latin1").decode(bytes.subarray(4, 8)) === "ftyp";
+}
+
+export interface FfmpegOptions {
+  signal: AbortSignal;
+  /** From `findFfmpeg()`, looked up once; looked up on each call when absent. */
+  ffmpegPath?: string;
+  /** ffmpeg is killed past this (default 60 s). */
+  timeoutMs?: number;
+  maxOutputBytes?: number;
+}
+
+/** Runs ffmpeg on audio held in memory, writing to stdout per `outputArgs`; MP4 goes through a temp file. */
+export async function runFfmpeg(audio: Uint8Array, outputArgs: readonly string[], options: FfmpegOptions): Promise<ProcessResult> {
+  const ffmpegPath = options.ffmpegPath ?? (await findFfmpeg(options.signal));
+  const run = (inputArg: string, input?: Uint8Array) =>
+    runProcess(ffmpegPath, ["-hide_banner", "-nostats", "-loglevel", "error", "-i", inputArg, ...outputArgs], {
+      ...(input ? { input } : {}),
+      signal: options.signal,
+      timeoutMs: options.timeoutMs ?? 60_000,
+      ...(options.maxOutputBytes === undefined ? {} : { maxOutputBytes: options.maxOutputBytes }),
+    });
+  if (!needsSeekableInput(audio)) return run("pipe:0", audio);
+  return withTempDir(async (directory) => {
+    const path = join(directory, "input");
+    await writeFile(path, audio);
+    return run(path);
+  });
 }

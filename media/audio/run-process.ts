@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { BridgeError } from "../../core/types/errors.ts";
+import { assertNever, BridgeError } from "../../core/types/errors.ts";
 
 export interface RunProcessOptions {
   /** Written to the process's stdin, which is then closed; without it stdin is empty. */
@@ -71,4 +71,24 @@ export function runProcess(command: string, args: readonly string[], options: Ru
     else options.signal.addEventListener("abort", onAbort, { once: true });
     child.stdin.end(options.input ?? new Uint8Array(0));
   });
+}
+
+/**
+ * A process we had to kill, as the error for the chat: a stop is "Stopped.", a timeout (or too much output,
+ * unless the caller names its own error for that) says what took too long.
+ */
+export function throwIfStopped(result: ProcessResult, tooSlow: string, tooMuchOutput?: () => BridgeError): void {
+  switch (result.stopReason) {
+    case "aborted":
+      throw new BridgeError("aborted", "Stopped.");
+    case "output-limit":
+      if (tooMuchOutput) throw tooMuchOutput();
+      throw new BridgeError("timeout", tooSlow, { cause: new Error(result.stderrTail) });
+    case "timeout":
+      throw new BridgeError("timeout", tooSlow, { cause: new Error(result.stderrTail) });
+    case undefined:
+      return;
+    default:
+      assertNever(result.stopReason);
+  }
 }

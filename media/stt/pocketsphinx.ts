@@ -1,8 +1,8 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { assertNever, BridgeError } from "../../core/types/errors.ts";
-import { runProcess } from "../audio/run-process.ts";
+import { BridgeError } from "../../core/types/errors.ts";
+import { runProcess, throwIfStopped } from "../audio/run-process.ts";
+import { withTempDir } from "../temp-dir.ts";
 import type { SpeechToText } from "./speech-to-text.ts";
 
 /** Debian's `pocketsphinx` package (0.8+5prealpha); its US English model is `pocketsphinx-en-us`. */
@@ -41,25 +41,14 @@ export function createPocketsphinxStt(options: PocketsphinxSttOptions = {}): Spe
     async transcribe(wav, signal) {
       if (signal.aborted) throw new BridgeError("aborted", "Stopped.");
       // It reads only files, and knows a WAV by its name.
-      const directory = await mkdtemp(join(tmpdir(), "pincer-stt-"));
-      try {
+      return withTempDir(async (directory) => {
         const path = join(directory, "voice.wav");
         await writeFile(path, wav);
         const result = await runProcess(command, ["-infile", path, "-logfn", "/dev/null", ...grammarArgs], {
           signal,
           timeoutMs: options.timeoutMs ?? 60_000,
         });
-        switch (result.stopReason) {
-          case "aborted":
-            throw new BridgeError("aborted", "Stopped.");
-          case "timeout":
-          case "output-limit":
-            throw new BridgeError("timeout", "Transcribing this voice message took too long.");
-          case undefined:
-            break;
-          default:
-            assertNever(result.stopReason);
-        }
+        throwIfStopped(result, "Transcribing this voice message took too long.");
         if (result.exitCode !== 0) {
           const detail = `${command} exited with code ${result.exitCode}: ${result.stderrTail || "(no output; its log goes to /dev/null)"}`;
           throw new BridgeError("internal", "Offline speech recognition failed.", { cause: new Error(detail) });
@@ -71,9 +60,7 @@ export function createPocketsphinxStt(options: PocketsphinxSttOptions = {}): Spe
           .map((line) => line.trim())
           .filter(Boolean)
           .join(" ");
-      } finally {
-        await rm(directory, { recursive: true, force: true });
-      }
+      });
     },
   };
 }

@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { assertNever, BridgeError } from "../../core/types/errors.ts";
-import { runProcess } from "../audio/run-process.ts";
+import { BridgeError } from "../../core/types/errors.ts";
+import { runProcess, throwIfStopped } from "../audio/run-process.ts";
+import { withTempDir } from "../temp-dir.ts";
 import type { TextToSpeech } from "./text-to-speech.ts";
 import { toVoiceNote } from "./voice-note.ts";
 
@@ -51,35 +51,22 @@ export function createEspeakTts(options: EspeakTtsOptions = {}): TextToSpeech {
       if (signal.aborted) throw new BridgeError("aborted", "Stopped.");
       if (text.trim() === "") throw new BridgeError("bad-input", "There is nothing to say.");
       const startedAt = Date.now();
-      const directory = await mkdtemp(join(tmpdir(), "pincer-tts-"));
-      try {
+      return withTempDir(async (directory) => {
         const path = join(directory, "speech.wav");
         const result = await runProcess(command, ["-v", voice, "-w", path, "--stdin"], {
           input: new TextEncoder().encode(text),
           signal,
           timeoutMs,
         });
-        switch (result.stopReason) {
-          case "aborted":
-            throw new BridgeError("aborted", "Stopped.");
-          case "timeout":
-          case "output-limit":
-            throw new BridgeError("timeout", "Making the voice reply took too long.");
-          case undefined:
-            break;
-          default:
-            assertNever(result.stopReason);
-        }
+        throwIfStopped(result, "Making the voice reply took too long.");
         if (result.exitCode !== 0) throw synthesisFailed(`${command} exited with code ${result.exitCode}: ${result.stderrTail}`);
         // It exits with 0 even when it could not write the file.
         const wav = await readFile(path).catch((error: unknown) => {
           throw synthesisFailed(`${command} wrote no ${path}: ${result.stderrTail || String(error)}`);
         });
         const remainingMs = Math.max(1, timeoutMs - (Date.now() - startedAt));
-        return await toVoiceNote(new Uint8Array(wav), { signal, timeoutMs: remainingMs, ffmpegPath: options.ffmpegPath });
-      } finally {
-        await rm(directory, { recursive: true, force: true });
-      }
+        return toVoiceNote(new Uint8Array(wav), { signal, timeoutMs: remainingMs, ffmpegPath: options.ffmpegPath });
+      });
     },
   };
 }

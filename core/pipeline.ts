@@ -273,7 +273,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     let isStarted = false;
     try {
       // Stage 6 comes first: stage 5 needs to know whether the agent sees images.
-      const { agent, route: chosen } = await routeOf(input.conversation, `${input.conversation.platform}:${input.sender.id}`);
+      const { agent, route: chosen } = await routeOf(input.conversation, userRef(input));
       // Stage 5: voice → transcript, image → picture or its text.
       const enriched = await enrich(input, {
         media: deps.media,

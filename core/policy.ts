@@ -20,7 +20,8 @@ export type AccessDecision =
   | { type: "pair" }
   | { type: "drop"; reason: string };
 
-export function userRef(message: InboundMessage): string {
+/** `platform:userId`: how config, roles, pairing and the usage ledger name a person. */
+export function userRef(message: Pick<InboundMessage, "conversation" | "sender">): string {
   return `${message.conversation.platform}:${message.sender.id}`;
 }
 

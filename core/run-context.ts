@@ -2,6 +2,7 @@ import type { Approvals } from "./approvals.ts";
 import { checkDailyCaps, costOf } from "./budget.ts";
 import type { BudgetConfig, ModelPrice } from "./config.ts";
 import type { Metrics } from "./metrics.ts";
+import { userRef } from "./policy.ts";
 import { decidePermission, type PermissionSettings, type RiskLevel } from "./permissions.ts";
 import type { Route, ToolPolicy } from "./router.ts";
 import type { Store } from "./store/store.ts";
@@ -32,12 +33,10 @@ export function isAllowedHere(risk: RiskLevel, policy: ToolPolicy): boolean {
   return policy === "all" || (policy === "read" && risk === "read");
 }
 
-const senderRef = (input: AgentInput) => `${input.conversation.platform}:${input.sender.id}`;
-
 /** What an agent may ask of the core during a run: approvals, the budget, its session summary, the audit trail. */
 export function createAgentContext(deps: RunContextDeps, scope: RunScope): AgentContext {
   const { input, session, signal, now } = scope;
-  const requesterRef = senderRef(input);
+  const requesterRef = userRef(input);
   const key = conversationKey(input.conversation);
   return {
     signal,
@@ -67,7 +66,7 @@ export async function recordUsage(deps: RunContextDeps, input: AgentInput, usage
   deps.metrics.tokens.inc({ direction: "output", model: usage.model }, usage.outputTokens);
   await deps.store.usage.record({
     at,
-    userRef: senderRef(input),
+    userRef: userRef(input),
     conversationKey: conversationKey(input.conversation),
     model: usage.model,
     inputTokens: usage.inputTokens,

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { readBody, sendJson } from "../core/http-body.ts";
+import { readJsonBody, sendJson } from "../core/http-body.ts";
+import { toBridgeError } from "../core/types/errors.ts";
 import type { Store } from "../core/store/store.ts";
 import type { HttpRoute } from "../core/types/adapter.ts";
 import { usageSummary } from "../core/budget.ts";
@@ -36,15 +37,13 @@ export function createAdminRoutes(store: Store, now: () => number = Date.now): H
       path: "/api/admin/pairing/approve",
       isOwnerOnly: true,
       handle: async (request, response) => {
-        let body: unknown;
+        let body: z.infer<typeof approveSchema>;
         try {
-          body = JSON.parse((await readBody(request, 10_000)).toString("utf8"));
-        } catch {
-          return sendJson(response, 400, { error: "body is not JSON" });
+          body = await readJsonBody(request, approveSchema, 10_000);
+        } catch (error) {
+          return sendJson(response, 400, { error: toBridgeError(error).message });
         }
-        const parsed = approveSchema.safeParse(body);
-        if (!parsed.success) return sendJson(response, 400, { error: "expected {platform, code}" });
-        const approved = await store.pairing.approve(parsed.data.platform, parsed.data.code, now());
+        const approved = await store.pairing.approve(body.platform, body.code, now());
         if (!approved) return sendJson(response, 404, { error: "no pending request with that code" });
         sendJson(response, 200, { approved });
       },

@@ -2,14 +2,14 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { readBody, sendJson } from "../../core/http-body.ts";
+import { readBody, readJsonBody, sendJson } from "../../core/http-body.ts";
 import type { Adapter, ChannelHealth, InboundSink } from "../../core/types/adapter.ts";
-import { BridgeError } from "../../core/types/errors.ts";
+import { BridgeError, toBridgeError } from "../../core/types/errors.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
 import type { SessionMessage } from "../../core/types/agent.ts";
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import type { Logger } from "../../core/types/logger.ts";
-import { toInboundMessage, webMessageSchema } from "./inbound.ts";
+import { toInboundMessage, webMessageSchema, type WebMessage } from "./inbound.ts";
 import { chatPage } from "./page.ts";
 import { createSubscribers } from "./subscribers.ts";
 import { createUploads, type UploadMeta } from "./uploads.ts";
@@ -51,20 +51,15 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
 
   const postMessage = async (request: IncomingMessage, response: ServerResponse) => {
     if (!sink) return sendJson(response, 503, { error: "web chat is not started" });
-    let body: unknown;
+    let body: WebMessage;
     try {
-      body = JSON.parse((await readBody(request, 100_000)).toString("utf8"));
+      body = await readJsonBody(request, webMessageSchema, 100_000);
     } catch (error) {
-      return sendJson(response, 400, { error: error instanceof BridgeError ? error.message : "body is not JSON" });
+      return sendJson(response, 400, { error: toBridgeError(error).message });
     }
-    const parsed = webMessageSchema.safeParse(body);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      return sendJson(response, 400, { error: `${issue.path.join(".") || "body"}: ${issue.message}` });
-    }
-    const found = await Promise.all(parsed.data.attachments.map((id) => uploads.find(id)));
+    const found = await Promise.all(body.attachments.map((id) => uploads.find(id)));
     if (found.some((meta) => meta === undefined)) return sendJson(response, 400, { error: "attachments: unknown upload id" });
-    const receipt = await sink.receive(toInboundMessage(parsed.data, found as UploadMeta[], now()));
+    const receipt = await sink.receive(toInboundMessage(body, found as UploadMeta[], now()));
     sendJson(response, 202, receipt);
   };
 

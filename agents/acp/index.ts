@@ -12,7 +12,8 @@ import { createSessionTable, type SessionIdStore, type SessionTable } from "./se
 import { createTerminals, type Terminals } from "./terminals.ts";
 import { createTurn, type Turn } from "./turn.ts";
 import { createUpdateMapper } from "./updates.ts";
-import { abortableWait, afterQueuedMessages, settleWithin } from "./wait.ts";
+import { abortableWait } from "../../core/abortable.ts";
+import { afterQueuedMessages, settleWithin } from "./wait.ts";
 
 export type { SessionIdStore } from "./sessions.ts";
 

@@ -1,22 +1,4 @@
-import { BridgeError } from "../../core/types/errors.ts";
-
-/** `promise`, unless `signal` aborts first: then a BridgeError("aborted"); the promise is left to settle alone. */
-export async function abortableWait<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  promise.catch(() => undefined);
-  if (signal.aborted) throw new BridgeError("aborted", "Stopped.");
-  let onAbort: (() => void) | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        onAbort = () => reject(new BridgeError("aborted", "Stopped."));
-        signal.addEventListener("abort", onAbort, { once: true });
-      }),
-    ]);
-  } finally {
-    if (onAbort) signal.removeEventListener("abort", onAbort);
-  }
-}
+import { abortableWait } from "../../core/abortable.ts";
 
 /** Waits for `promise` to settle, at most `ms`; never throws. */
 export async function settleWithin(promise: Promise<unknown> | undefined, ms: number): Promise<void> {

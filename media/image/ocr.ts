@@ -4,6 +4,7 @@ import { basename, dirname, join } from "node:path";
 import { Worker as Thread } from "node:worker_threads";
 import type { Worker as TesseractWorker } from "tesseract.js";
 import type { FetchedMedia } from "../../core/types/adapter.ts";
+import { abortableWait } from "../../core/abortable.ts";
 import { BridgeError } from "../../core/types/errors.ts";
 import { loadSharp } from "./load-sharp.ts";
 import { toOcrInput } from "./ocr-input.ts";
@@ -84,8 +85,8 @@ export function createOcr(options: OcrOptions): Ocr {
     const timeout = setTimeout(() => timer.abort(), timeoutMs);
     const deadline = AbortSignal.any([signal, timer.signal]);
     try {
-      const { worker, died } = await untilAborted(startEngine(), deadline);
-      const result = await untilAborted(Promise.race([worker.recognize(input), died]), deadline);
+      const { worker, died } = await abortableWait(startEngine(), deadline);
+      const result = await abortableWait(Promise.race([worker.recognize(input), died]), deadline);
       return result.data.text;
     } catch (thrown) {
       if (!deadline.aborted && thrown instanceof BridgeError) throw thrown;
@@ -119,7 +120,7 @@ export function createOcr(options: OcrOptions): Ocr {
   return {
     async readText(image, signal) {
       if (isClosed) throw closedError();
-      return tidyOcrText(await untilAborted(read(image.bytes, signal), signal));
+      return tidyOcrText(await abortableWait(read(image.bytes, signal), signal));
     },
     async close() {
       isClosed = true;
@@ -210,23 +211,6 @@ async function gatherLanguageData(cacheDir: string): Promise<string> {
 }
 
 /** `work`, or an "aborted" BridgeError as soon as `signal` aborts (the work goes on; its outcome is ignored). */
-async function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    work.catch(() => undefined); // its own rejection is expected now, and must not go unhandled
-    throw abortedError(signal.reason);
-  }
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(abortedError(signal.reason));
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([work, aborted]);
-  } finally {
-    signal.removeEventListener("abort", onAbort!);
-  }
-}
-
 function closedError(): BridgeError {
   return new BridgeError("internal", "The text reader has been closed.");
 }

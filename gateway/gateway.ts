@@ -17,6 +17,7 @@ import type { Adapter } from "../core/types/adapter.ts";
 import { conversationKey } from "../core/types/conversation.ts";
 import type { Agent } from "../core/types/agent.ts";
 import type { Logger } from "../core/types/logger.ts";
+import { createMedia } from "../media/index.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
 import { createAgents } from "./agents.ts";
 import { createHttpApp } from "./http.ts";
@@ -43,12 +44,6 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-async function createMedia(config: Config): Promise<MediaPort> {
-  // Its code loads when the gateway starts, its heavy parts (ffmpeg, sharp, OCR) only on first use.
-  const { createMedia: create } = await import("../media/index.ts");
-  return create(config.media, config.dataDir);
-}
-
 /** Wires store, adapters, agent and pipeline, and serves them on one HTTP server. */
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const logger = createLogger({
@@ -58,18 +53,20 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
   const store = createSqliteStore(config.dataDir);
   const metrics = createMetrics(() => store.inbox.countQueued());
-  const adapterList: Adapter[] = [createWebAdapter({
-      logger: logger.child({ channel: "web" }),
-      uploadDir: join(config.dataDir, "uploads"),
-      maxUploadBytes: config.media.limits.maxBytes,
-      history: async (conversation) => (await store.sessions.current(conversationKey(conversation), Date.now(), 50)).history,
-    }), ...(options.extraAdapters ?? [])];
+  const web = createWebAdapter({
+    logger: logger.child({ channel: "web" }),
+    uploadDir: join(config.dataDir, "uploads"),
+    maxUploadBytes: config.media.limits.maxBytes,
+    history: async (conversation) => (await store.sessions.current(conversationKey(conversation), Date.now(), 50)).history,
+  });
+  const adapterList: Adapter[] = [web, ...(options.extraAdapters ?? [])];
   const adapters = new Map(adapterList.map((adapter) => [adapter.platform, adapter]));
   const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics });
   const agentSet = await createAgents(config, { logger, store });
   if (options.agent) agentSet.agents.set(options.agent.id, options.agent);
   const routing = options.agent ? { ...config.routing, defaultAgent: options.agent.id } : config.routing;
-  const media = options.media === undefined ? await createMedia(config) : (options.media ?? undefined);
+  // media/ loads its heavy parts (ffmpeg, sharp, the OCR worker, the SDKs) only on first use.
+  const media = options.media === undefined ? await createMedia(config.media, config.dataDir) : (options.media ?? undefined);
   const approvals = createApprovals({
     approvals: store.approvals,
     contacts: store.contacts,

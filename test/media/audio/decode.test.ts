@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { decodeToWav } from "../../../media/audio/decode.ts";
 import { findFfmpeg } from "../../../media/audio/ffmpeg.ts";
 import { runProcess } from "../../../media/audio/run-process.ts";
-import { BridgeError } from "../../../core/types/errors.ts";
 import { encodeWithFfmpeg, estimateFrequencyHz, readWav, tonePcm, toneWav } from "./samples.ts";
+import { rejection } from "../../support/rejection.ts";
 
 const durationSec = 2.5;
 const signal = new AbortController().signal;
@@ -23,15 +23,6 @@ function expectSpeechWav(wav: Uint8Array, expectedSec: number) {
   // Still the 440 Hz tone, not noise or silence.
   expect(estimateFrequencyHz(format.samples, 16_000)).toBeGreaterThan(400);
   expect(estimateFrequencyHz(format.samples, 16_000)).toBeLessThan(480);
-}
-
-async function expectRejection(promise: Promise<unknown>): Promise<BridgeError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(BridgeError);
-  return error as BridgeError;
 }
 
 describe("findFfmpeg", () => {
@@ -94,26 +85,26 @@ describe("decodeToWav on a file it cannot decode", () => {
 
   it("says so in words fit for the chat, keeping ffmpeg's complaint for the log", async () => {
     const garbage = new Uint8Array(4000).map((_, index) => (index * 7919) % 251);
-    const error = await expectRejection(corrupt(garbage));
+    const error = await rejection(corrupt(garbage));
     expect(error.code).toBe("bad-input");
     expect(error.message).toBe("I could not decode this voice message.");
     expect(String((error.cause as Error).message)).toMatch(/ffmpeg exited with code 1: .*Invalid data/s);
   });
 
   it("treats a file whose header promises audio but holds none the same way", async () => {
-    const error = await expectRejection(corrupt(new TextEncoder().encode("OggS\0\0 not really an ogg page")));
+    const error = await rejection(corrupt(new TextEncoder().encode("OggS\0\0 not really an ogg page")));
     expect(error.message).toBe("I could not decode this voice message.");
   });
 
   it("treats a broken SILK file the same way", async () => {
     const bytes = new Uint8Array([0x02, ...new TextEncoder().encode("#!SILK_V3"), 0xff, 0xff, 1, 2, 3, 4, 5]);
-    const error = await expectRejection(corrupt(bytes));
+    const error = await rejection(corrupt(bytes));
     expect(error.code).toBe("bad-input");
     expect(error.message).toBe("I could not decode this voice message.");
   });
 
   it("treats an empty file the same way", async () => {
-    const error = await expectRejection(corrupt(new Uint8Array(0)));
+    const error = await rejection(corrupt(new Uint8Array(0)));
     expect(error.message).toBe("I could not decode this voice message.");
   });
 });
@@ -121,14 +112,14 @@ describe("decodeToWav on a file it cannot decode", () => {
 describe("decodeToWav limits", () => {
   it("refuses audio longer than maxDurationSec", async () => {
     const bytes = await encodeWithFfmpeg(ffmpegPath, source, "voice.ogg", ["-c:a", "libopus"]);
-    const error = await expectRejection(decodeToWav({ bytes, mimeType: "audio/ogg" }, { signal, ffmpegPath, maxDurationSec: 1 }));
+    const error = await rejection(decodeToWav({ bytes, mimeType: "audio/ogg" }, { signal, ffmpegPath, maxDurationSec: 1 }));
     expect(error.code).toBe("bad-input");
     expect(error.message).toMatch(/too long.*1 seconds/);
   });
 
   it("refuses long SILK too", async () => {
     const { data: bytes } = await encodeSilk(tonePcm(durationSec, 24_000), 24_000);
-    const error = await expectRejection(decodeToWav({ bytes, mimeType: "audio/silk" }, { signal, ffmpegPath, maxDurationSec: 2 }));
+    const error = await rejection(decodeToWav({ bytes, mimeType: "audio/silk" }, { signal, ffmpegPath, maxDurationSec: 2 }));
     expect(error.message).toMatch(/too long/);
   });
 
@@ -136,13 +127,13 @@ describe("decodeToWav limits", () => {
     const bytes = await encodeWithFfmpeg(ffmpegPath, source, "voice.ogg", ["-c:a", "libopus"]);
     const controller = new AbortController();
     controller.abort();
-    const error = await expectRejection(decodeToWav({ bytes, mimeType: "audio/ogg" }, { signal: controller.signal, ffmpegPath }));
+    const error = await rejection(decodeToWav({ bytes, mimeType: "audio/ogg" }, { signal: controller.signal, ffmpegPath }));
     expect(error.code).toBe("aborted");
   });
 
   it("kills ffmpeg when it takes too long", async () => {
     const bytes = await encodeWithFfmpeg(ffmpegPath, toneWav(30, 48_000), "voice.ogg", ["-c:a", "libopus"]);
-    const error = await expectRejection(decodeToWav({ bytes, mimeType: "audio/ogg" }, { signal, ffmpegPath, timeoutMs: 5 }));
+    const error = await rejection(decodeToWav({ bytes, mimeType: "audio/ogg" }, { signal, ffmpegPath, timeoutMs: 5 }));
     expect(error.code).toBe("timeout");
     expect(error.message).toBe("Decoding this voice message took too long.");
   });

@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BridgeError } from "../../../core/types/errors.ts";
 import { chooseStt } from "../../../media/stt/choose.ts";
+import { rejection } from "../../support/rejection.ts";
 
 const openai = { baseUrl: "http://127.0.0.1:9/v1", apiKey: undefined, model: "whisper-1" };
 const installed = async () => true;
@@ -19,13 +19,9 @@ beforeAll(async () => {
 afterAll(() => rm(directory, { recursive: true, force: true }));
 
 async function configError(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(BridgeError);
-  expect((error as BridgeError).code).toBe("config");
-  return (error as BridgeError).message;
+  const error = await rejection(promise);
+  expect(error.code).toBe("config");
+  return error.message;
 }
 
 describe("chooseStt", () => {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BridgeError } from "../../../core/types/errors.ts";
 import { createOpenAiStt } from "../../../media/stt/openai.ts";
 import { startFakeOpenAI, type FakeOpenAI } from "../../fakes/openai-server.ts";
 import { toneWav } from "../audio/samples.ts";
+import { rejection } from "../../support/rejection.ts";
 
 let fake: FakeOpenAI;
 const wav = toneWav(1, 16_000);
@@ -12,15 +12,6 @@ beforeEach(async () => {
   fake = await startFakeOpenAI();
 });
 afterEach(() => fake.close());
-
-async function rejection(promise: Promise<unknown>): Promise<BridgeError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(BridgeError);
-  return error as BridgeError;
-}
 
 describe("the openai speech-to-text", () => {
   it("sends the WAV as voice.wav with the model and returns the text", async () => {

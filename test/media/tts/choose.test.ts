@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BridgeError } from "../../../core/types/errors.ts";
 import { chooseTts } from "../../../media/tts/choose.ts";
+import { rejection } from "../../support/rejection.ts";
 
 const openai = { baseUrl: "http://127.0.0.1:9/v1", apiKey: undefined, model: "tts-1", voice: "alloy" };
 const installed = async () => true;
@@ -11,13 +12,9 @@ const noFfmpeg = async () => {
 };
 
 async function configError(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(BridgeError);
-  expect((error as BridgeError).code).toBe("config");
-  return (error as BridgeError).message;
+  const error = await rejection(promise);
+  expect(error.code).toBe("config");
+  return error.message;
 }
 
 describe("chooseTts", () => {

@@ -2,10 +2,10 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BridgeError } from "../../../core/types/errors.ts";
 import { findFfmpeg } from "../../../media/audio/ffmpeg.ts";
 import { createEspeakTts, isEspeakAvailable } from "../../../media/tts/espeak.ts";
 import { toneWav } from "../audio/samples.ts";
+import { rejection } from "../../support/rejection.ts";
 
 // A stand-in for espeak-ng (the real one runs in test/system): it records its arguments and the
 // text it read on stdin, then "speaks" by copying a 1.5-second tone to the file after -w.
@@ -29,15 +29,6 @@ async function script(name: string, body: string): Promise<string> {
   await writeFile(path, body);
   await chmod(path, 0o755);
   return path;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<BridgeError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(BridgeError);
-  return error as BridgeError;
 }
 
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { BridgeError } from "../../../core/types/errors.ts";
 import { findFfmpeg } from "../../../media/audio/ffmpeg.ts";
 import { readOggOpus } from "../../../media/audio/ogg-opus.ts";
 import { createOpenAiTts, type OpenAiTtsOptions } from "../../../media/tts/openai.ts";
 import { startFakeOpenAI, type FakeOpenAI } from "../../fakes/openai-server.ts";
 import { encodeWithFfmpeg, toneWav } from "../audio/samples.ts";
+import { rejection } from "../../support/rejection.ts";
 
 let fake: FakeOpenAI;
 let ffmpegPath: string;
@@ -20,15 +20,6 @@ afterEach(() => fake.close());
 
 const tts = (options: Partial<OpenAiTtsOptions> = {}) =>
   createOpenAiTts({ baseUrl: fake.url, apiKey: "sk-test", model: "tts-1", voice: "alloy", ffmpegPath, ...options });
-
-async function rejection(promise: Promise<unknown>): Promise<BridgeError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(BridgeError);
-  return error as BridgeError;
-}
 
 const isOggMagic = (bytes: Uint8Array) => new TextDecoder().decode(bytes.subarray(0, 4)) === "OggS";
 

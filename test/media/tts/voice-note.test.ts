@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { BridgeError } from "../../../core/types/errors.ts";
 import { decodeToWav } from "../../../media/audio/decode.ts";
 import { findFfmpeg } from "../../../media/audio/ffmpeg.ts";
 import { readOggOpus } from "../../../media/audio/ogg-opus.ts";
 import { toVoiceNote } from "../../../media/tts/voice-note.ts";
 import { encodeWithFfmpeg, estimateFrequencyHz, readWav, toneWav } from "../audio/samples.ts";
+import { rejection } from "../../support/rejection.ts";
 
 const signal = new AbortController().signal;
 let ffmpegPath: string;
@@ -12,15 +12,6 @@ let ffmpegPath: string;
 beforeAll(async () => {
   ffmpegPath = await findFfmpeg();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<BridgeError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(BridgeError);
-  return error as BridgeError;
-}
 
 describe("toVoiceNote turns what a synthesizer made into an OGG/Opus mono voice note", () => {
   const sources = [

@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { z } from "zod";
 import { readConfigFile, splitCommand, type ConfigFile, type ModelPrice } from "./config-file.ts";
+import { platformEnvShape, platformSecretNames, platformsConfig, type PlatformsConfig } from "./config-platforms.ts";
 import type { RiskLevel } from "./permissions.ts";
 import type { Routing } from "./router.ts";
 import { BridgeError } from "./types/errors.ts";
@@ -76,10 +77,11 @@ const envSchema = z.object({
   PINCER_GROUP_POLICY: z.enum(["mention", "open", "disabled"]).default("mention"),
   PINCER_ALLOW_FROM: userRefList,
   PINCER_ADMINS: userRefList,
+  ...platformEnvShape,
 });
 
 /** Variables whose values are never echoed in an error. */
-const secretNames = new Set(["PINCER_ADMIN_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "STT_API_KEY", "TTS_API_KEY"]);
+const secretNames = new Set<string>(["PINCER_ADMIN_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "STT_API_KEY", "TTS_API_KEY", ...platformSecretNames]);
 
 export interface Config {
   host: string;
@@ -100,6 +102,8 @@ export interface Config {
   isOwnerAutoApproved: boolean;
   budget: BudgetConfig;
   media: MediaConfig;
+  /** Each chat platform that is configured (its credentials are present). */
+  platforms: PlatformsConfig;
   /** USD per million tokens, by model name (from PINCER_CONFIG `prices`). */
   prices: Record<string, ModelPrice>;
   policy: {
@@ -291,6 +295,7 @@ export function loadConfig(env: Env = readEnv()): Config {
       dailyUsdPerChat: values.PINCER_DAILY_USD_PER_CHAT,
     },
     prices: file.prices,
+    platforms: platformsConfig(values),
     media: {
       stt: {
         provider: values.STT_PROVIDER,
@@ -326,6 +331,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     // MCP servers' env may carry their credentials, and their stderr is logged.
     secrets: [
       values.PINCER_ADMIN_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY, values.TTS_API_KEY,
+      ...platformSecretNames.map((name) => values[name]),
       ...Object.values(file.mcpServers).flatMap((server) => Object.values(server.env ?? {})),
     ].filter((value): value is string => Boolean(value)),
     commandEnv: scrubbedEnv(env),

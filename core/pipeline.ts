@@ -22,7 +22,7 @@ import type { Command } from "./types/command.ts";
 import { conversationKey, type ConversationRef } from "./types/conversation.ts";
 import { BridgeError, toBridgeError } from "./types/errors.ts";
 import type { Logger } from "./types/logger.ts";
-import { promptText, type InboundMessage } from "./types/message.ts";
+import { answerTo, promptText, type InboundMessage } from "./types/message.ts";
 import { heardByName } from "./voice-addressing.ts";
 
 export interface PipelineDeps {
@@ -149,7 +149,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     switch (command.type) {
       case "control":
         metrics.messagesIn.inc({ platform: message.conversation.platform, outcome: "control" });
-        await reply(key, message.conversation, await handleControl(command, await controlContext(message, role)));
+        await reply(key, answerTo(message), await handleControl(command, await controlContext(message, role)));
         await store.inbox.setStatus([key], "done");
         return;
       case "approval": {
@@ -161,7 +161,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           approverRef: userRef(message),
           approverRole: role,
         });
-        await reply(key, message.conversation, answer);
+        await reply(key, answerTo(message), answer);
         await store.inbox.setStatus([key], "done");
         return;
       }
@@ -196,7 +196,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         metrics.messagesIn.inc({ platform: message.conversation.platform, outcome: access.type === "pair" ? "pairing" : "dropped" });
         if (access.type === "pair") {
           const text = await pairingReply(store.pairing, message, now());
-          if (text) await reply(key, message.conversation, text);
+          if (text) await reply(key, answerTo(message), text);
         } else {
           log.debug({ reason: access.reason }, "message dropped by policy");
         }
@@ -214,7 +214,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       log.error({ err: error, ref }, "message processing failed");
       metrics.errors.inc({ code: error.code });
       await store.inbox.setStatus([key], "ignored");
-      await delivery.send(`${key}:error`, message.conversation, { type: "error", code: error.code, message: userMessage(error), ref });
+      await delivery.send(`${key}:error`, answerTo(message), { type: "error", code: error.code, message: userMessage(error), ref });
     }
   };
 
@@ -246,13 +246,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   };
 
   /** The user spoke, so the answer goes back as a voice note too, where the platform takes one; the text stays. */
-  const replyByVoice = async (input: AgentInput, text: string, keyBase: string, signal: AbortSignal, log: Logger) => {
+  const replyByVoice = async (input: AgentInput, to: ConversationRef, text: string, keyBase: string, signal: AbortSignal, log: Logger) => {
     const media = deps.media;
     const wasSpoken = input.attachments.some((attachment) => attachment.type === "audio" && attachment.isVoiceNote && attachment.transcript);
     if (!media || media.ttsName === "none" || !wasSpoken || !text.trim() || !adapterFor(input.conversation).capabilities.hasVoiceOut) return;
     try {
       const spoken = await media.speak(text, signal);
-      await delivery.send(`${keyBase}:voice`, input.conversation, { type: "audio", media: spoken.media, isVoice: true });
+      await delivery.send(`${keyBase}:voice`, to, { type: "audio", media: spoken.media, isVoice: true });
     } catch (thrown) {
       log.warn({ err: toBridgeError(thrown) }, "voice reply failed; the text was sent");
     }
@@ -268,6 +268,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const startedAt = now();
     const controller = runs.begin(first.conversationKey);
     let input = turnInput(rows);
+    const to = answerTo(rows.at(-1)!.message);
     let outcome: "ok" | "stopped" | "error" = "ok";
     let detail: string | undefined;
     let isStarted = false;
@@ -284,7 +285,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       });
       input = enriched.input;
       for (const [index, notice] of enriched.notices.entries()) {
-        await delivery.send(`${first.key}:notice${index}`, input.conversation, { type: "markdown", text: notice });
+        await delivery.send(`${first.key}:notice${index}`, to, { type: "markdown", text: notice });
       }
       if (!turnText(input) && input.images.length === 0 && input.attachments.length === 0) return;
       const session: SessionInfo = await store.sessions.current(first.conversationKey, startedAt, historyLimit);
@@ -303,13 +304,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           onFirstReply: () => metrics.firstReplySeconds.observe((now() - first.receivedAt) / 1000),
           onUsage: (usage) => recordUsage(deps, input, usage, now()),
         },
-        input.conversation,
+        to,
         first.key,
         events,
         controller.signal,
       );
       if (result.isStopped) outcome = "stopped";
-      else await replyByVoice(input, result.text, first.key, controller.signal, log);
+      else await replyByVoice(input, to, result.text, first.key, controller.signal, log);
       await store.sessions.append(session.id, [
         { role: "user", text: turnText(input), createdAt: startedAt },
         ...(result.text ? [{ role: "assistant" as const, text: result.text, createdAt: now() }] : []),
@@ -322,10 +323,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         metrics.errors.inc({ code: error.code });
         if (error.code === "budget-exceeded") {
           log.info({}, error.message);
-          await delivery.send(`${first.key}:error`, input.conversation, { type: "markdown", text: error.message });
+          await delivery.send(`${first.key}:error`, to, { type: "markdown", text: error.message });
         } else {
           log.error({ err: error }, "agent run failed");
-          await delivery.send(`${first.key}:error`, input.conversation, {
+          await delivery.send(`${first.key}:error`, to, {
             type: "error", code: error.code, message: userMessage(error), ref,
           });
         }

@@ -124,6 +124,16 @@ export async function respond(
     showTyping();
     typingTimer = setInterval(showTyping, typingIntervalMs);
   }, options.typingDelayMs ?? 300);
+  // A platform that cannot stream says once that a slow answer is coming.
+  let workingNotice: Promise<unknown> | undefined;
+  const workingNoticeAfterMs = canStream ? undefined : adapter.capabilities.workingNoticeAfterMs;
+  const workingTimer =
+    workingNoticeAfterMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          if (hasReplied) return;
+          workingNotice = delivery.send(`${keyBase}:working`, to, { type: "markdown", text: "⏳ Working on it…" });
+        }, workingNoticeAfterMs);
 
   try {
     for await (const event of abortable(events, signal)) {
@@ -156,6 +166,8 @@ export async function respond(
     }
   } finally {
     clearTimeout(typingTimer);
+    clearTimeout(workingTimer);
+    await workingNotice;
     clearTimeout(syncTimer);
     syncTimer = undefined;
     await pendingSync;

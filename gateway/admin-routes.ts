@@ -2,14 +2,18 @@ import { z } from "zod";
 import { readJsonBody, sendJson } from "../core/http-body.ts";
 import { toBridgeError } from "../core/types/errors.ts";
 import type { Store } from "../core/store/store.ts";
-import type { HttpRoute } from "../core/types/adapter.ts";
+import type { ChannelHealth, HttpRoute } from "../core/types/adapter.ts";
 import { usageSummary } from "../core/budget.ts";
 import { adminPage } from "./admin-page.ts";
 
 const approveSchema = z.object({ platform: z.string().min(1), code: z.string().min(1) });
 
 /** `/admin` and `/api/admin/*`: what the CLI does, over HTTP, for the owner. */
-export function createAdminRoutes(store: Store, now: () => number = Date.now): HttpRoute[] {
+export function createAdminRoutes(
+  store: Store,
+  channels: () => Record<string, ChannelHealth>,
+  now: () => number = Date.now,
+): HttpRoute[] {
   return [
     {
       method: "GET",
@@ -25,6 +29,13 @@ export function createAdminRoutes(store: Store, now: () => number = Date.now): H
       path: "/api/admin/usage",
       isOwnerOnly: true,
       handle: async (_request, response) => sendJson(response, 200, { summary: await usageSummary(store.usage, now()) }),
+    },
+    {
+      // Each channel's state, with the QR code to scan while a login waits for one.
+      method: "GET",
+      path: "/api/admin/channels",
+      isOwnerOnly: true,
+      handle: (_request, response) => sendJson(response, 200, { channels: channels() }),
     },
     {
       method: "GET",

@@ -20,6 +20,7 @@ import type { Logger } from "../core/types/logger.ts";
 import { createMedia } from "../media/index.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
 import { createAgents } from "./agents.ts";
+import { createChannels } from "./channels.ts";
 import { createHttpApp } from "./http.ts";
 
 export interface GatewayOptions {
@@ -59,7 +60,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     maxUploadBytes: config.media.limits.maxBytes,
     history: async (conversation) => (await store.sessions.current(conversationKey(conversation), Date.now(), 50)).history,
   });
-  const adapterList: Adapter[] = [web, ...(options.extraAdapters ?? [])];
+  const channels = await createChannels(config, { logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes });
+  const adapterList: Adapter[] = [web, ...channels, ...(options.extraAdapters ?? [])];
   const adapters = new Map(adapterList.map((adapter) => [adapter.platform, adapter]));
   const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics });
   const agentSet = await createAgents(config, { logger, store });
@@ -94,7 +96,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
   const app = createHttpApp({
     adapters: adapterList,
-    routes: createAdminRoutes(store),
+    routes: createAdminRoutes(store, () => Object.fromEntries(adapterList.map((adapter) => [adapter.platform, adapter.health()]))),
     metrics,
     adminToken: config.adminToken,
     logger,

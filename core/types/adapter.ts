@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ConversationRef } from "./conversation.ts";
 import type { InboundMessage, MediaRef } from "./message.ts";
+import type { Logger } from "./logger.ts";
 import type { ReplyPart } from "./reply.ts";
 
 /** What a platform can do, as data: core reads this instead of asking which platform it is. */
@@ -11,6 +12,11 @@ export interface Capabilities {
   hasButtons: boolean;
   hasThreads: boolean;
   hasVoiceOut: boolean;
+  /**
+   * Platforms that cannot edit (so cannot stream) send a short "working on it" message when the
+   * answer takes longer than this; unset: none.
+   */
+  workingNoticeAfterMs?: number;
 }
 
 export interface SentMessage {
@@ -32,6 +38,8 @@ export type ChannelState = "starting" | "ready" | "error" | "stopped";
 export interface ChannelHealth {
   state: ChannelState;
   detail?: string;
+  /** While a login waits for a scan (wechaty, ClawBot): the text the QR code encodes. */
+  loginQr?: string;
 }
 
 export interface HttpRoute {
@@ -63,4 +71,13 @@ export interface Adapter {
   /** The names people call the bot by (its display name, its username), for voice notes that address it by name. */
   selfNames?(): readonly string[];
   showTyping?(to: ConversationRef): Promise<void>;
+}
+
+/** What every platform adapter gets from the gateway besides its own settings. */
+export interface AdapterDeps {
+  logger: Logger;
+  /** DATA_DIR: where an adapter keeps its login or session files. */
+  dataDir: string;
+  /** MEDIA_MAX_BYTES: larger files are refused, before download where the platform tells the size. */
+  maxMediaBytes: number;
 }

@@ -65,3 +65,11 @@ export function promptText(segments: readonly Segment[]): string {
 export function mentionsBot(message: InboundMessage): boolean {
   return message.segments.some((segment) => segment.type === "mention" && segment.isSelf);
 }
+
+/** Where the answer to `message` goes: its conversation, marked with the message it answers. */
+export function answerTo(message: InboundMessage): ConversationRef {
+  return {
+    ...message.conversation,
+    inReplyTo: { messageId: message.id, senderId: message.sender.id, senderName: message.sender.displayName },
+  };
+}

@@ -1,0 +1,36 @@
+import type { Config } from "../core/config.ts";
+import type { Adapter, AdapterDeps } from "../core/types/adapter.ts";
+
+/**
+ * The chat platforms that are configured, each behind the same `Adapter`. Their SDKs are imported
+ * only when the platform is on, so an unconfigured gateway loads none and reaches no platform.
+ */
+export async function createChannels(config: Config, deps: AdapterDeps): Promise<Adapter[]> {
+  const { platforms } = config;
+  const forChannel = (channel: string): AdapterDeps => ({ ...deps, logger: deps.logger.child({ channel }) });
+  const channels: Adapter[] = [];
+  if (platforms.telegram) {
+    const { createTelegramAdapter } = await import("../adapters/telegram/index.ts");
+    channels.push(createTelegramAdapter(platforms.telegram, forChannel("telegram")));
+  }
+  if (platforms.slack) {
+    const { createSlackAdapter } = await import("../adapters/slack/index.ts");
+    channels.push(createSlackAdapter(platforms.slack, forChannel("slack")));
+  }
+  if (platforms.feishu) {
+    const { createFeishuAdapter } = await import("../adapters/feishu/index.ts");
+    channels.push(createFeishuAdapter(platforms.feishu, forChannel("feishu")));
+  }
+  if (platforms.wechaty) {
+    const { createWechatAdapter } = await import("../adapters/wechat/index.ts");
+    channels.push(await createWechatAdapter(platforms.wechaty, forChannel("wechat")));
+  }
+  if (platforms.wecom) {
+    const { createWecomAdapter } = await import("../adapters/wecom/index.ts");
+    channels.push(createWecomAdapter(platforms.wecom, forChannel("wecom")));
+  }
+  const { createWeixinAdapter } = await import("../adapters/weixin/index.ts");
+  const weixin = await createWeixinAdapter(platforms.weixin, forChannel("weixin"));
+  if (weixin) channels.push(weixin);
+  return channels;
+}

@@ -177,6 +177,33 @@ describe("a platform that cannot edit", () => {
   });
 });
 
+describe("a slow answer on a platform that cannot edit", () => {
+  const slowAnswer = async function* (delayMs: number): AsyncGenerator<AgentEvent> {
+    await delay(delayMs);
+    yield { type: "text-delta", text: "the answer" };
+    yield { type: "done" };
+  };
+
+  it("says once that it is working on it, then sends the answer", async () => {
+    vi.useFakeTimers();
+    const fake = recordingAdapter({ canEdit: false });
+    fake.adapter.capabilities.workingNoticeAfterMs = 1000;
+    await runToEnd(respondWith(fake.adapter, slowAnswer(3000)));
+
+    expect(fake.calls.map((call) => call.text)).toEqual(["⏳ Working on it…", "the answer"]);
+    expect(fake.calls[0]!.at).toBeLessThan(fake.calls[1]!.at);
+  });
+
+  it("says nothing extra when the answer comes before the delay", async () => {
+    vi.useFakeTimers();
+    const fake = recordingAdapter({ canEdit: false });
+    fake.adapter.capabilities.workingNoticeAfterMs = 1000;
+    await runToEnd(respondWith(fake.adapter, slowAnswer(500)));
+
+    expect(fake.calls.map((call) => call.text)).toEqual(["the answer"]);
+  });
+});
+
 describe("a re-run after a crash", () => {
   it("edits the message sent before instead of sending it again", async () => {
     const fake = recordingAdapter();

@@ -118,4 +118,14 @@ describe("groups (mention policy)", () => {
     await h.pipeline.idle();
     expect(h.platform.texts()).toEqual(["via mention", "via reply", "via command"]);
   });
+
+  it("addresses each answer to the message it answers, so the platform can reply in place or @mention the asker", async () => {
+    const h = await startPipeline();
+    const question = h.platform.text("carol", "/echo who asked?", group);
+    await h.platform.deliver(question);
+    await h.pipeline.idle();
+    expect(h.platform.sent.map((delivered) => delivered.to)).toEqual([
+      { platform: "chat", chatId: "team", kind: "group", inReplyTo: { messageId: question.id, senderId: "carol", senderName: "User carol" } },
+    ]);
+  });
 });

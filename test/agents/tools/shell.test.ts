@@ -140,7 +140,7 @@ describe("shell", () => {
   });
 
   it("leaves the gateway's secrets out of the commands' environment", async () => {
-    const env = loadConfig({ PATH: "/bin", TELEGRAM_BOT_TOKEN: "t", OPENAI_API_KEY: "k", OPENAI_MODEL: "m", FEISHU_ENCRYPT_KEY: "e", HOME: "/h" }).commandEnv;
+    const env = loadConfig({ PATH: "/bin", TELEGRAM_BOT_TOKEN: "123456:TEST-fake", OPENAI_API_KEY: "k", OPENAI_MODEL: "m", FEISHU_ENCRYPT_KEY: "e", HOME: "/h" }).commandEnv;
     expect(env).toEqual({ PATH: "/bin", OPENAI_MODEL: "m", HOME: "/h" });
     const { shell, workspaceDir } = await setup({ env: env });
     const result = await shell.run({ command: "env" }, toolContext(workspaceDir));

@@ -95,7 +95,8 @@ export interface WechatyConfig {
   puppetToken: string | undefined;
   sendIntervalMs: number;
   sendsPerMinute: number;
-  workingNoticeAfterMs: number;
+  /** Undefined: no notice (WECHAT_WORKING_NOTICE_SEC=0). */
+  workingNoticeAfterMs: number | undefined;
 }
 
 export interface WecomConfig {
@@ -178,7 +179,7 @@ export function platformsConfig(values: PlatformEnv): PlatformsConfig {
           puppetToken: values.WECHATY_PUPPET_TOKEN,
           sendIntervalMs: values.WECHAT_SEND_INTERVAL_MS,
           sendsPerMinute: values.WECHAT_SENDS_PER_MINUTE,
-          workingNoticeAfterMs: values.WECHAT_WORKING_NOTICE_SEC * 1000,
+          workingNoticeAfterMs: values.WECHAT_WORKING_NOTICE_SEC > 0 ? values.WECHAT_WORKING_NOTICE_SEC * 1000 : undefined,
         }
       : undefined,
     wecom:

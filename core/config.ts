@@ -80,6 +80,9 @@ const envSchema = z.object({
   ...platformEnvShape,
 });
 
+/** Every variable Pincer reads (`.env.example` documents each). */
+export const variableNames: readonly string[] = Object.keys(envSchema.shape);
+
 /** Variables whose values are never echoed in an error. */
 const secretNames = new Set<string>(["PINCER_ADMIN_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "STT_API_KEY", "TTS_API_KEY", ...platformSecretNames]);
 

@@ -14,7 +14,8 @@ Commands:
   doctor                             check the configuration
   pairing list                       list pending pairing requests
   pairing approve <platform> <code>  admit the sender who got <code>
-  usage                              model tokens and estimated cost, today and this month, per user`;
+  usage                              model tokens and estimated cost, today and this month, per user
+  weixin login                       log in to WeChat ClawBot with a QR code (stored in DATA_DIR)`;
 
 async function start(): Promise<void> {
   const gateway = await startGateway(loadConfig());
@@ -102,6 +103,14 @@ async function main(argv: string[]): Promise<number> {
       return doctor();
     case "usage":
       return usage();
+    case "weixin": {
+      if (action !== "login") {
+        process.stderr.write(`${help}\n`);
+        return 2;
+      }
+      const { weixinLoginCommand } = await import("../adapters/weixin/login-cli.ts");
+      return weixinLoginCommand(loadConfig());
+    }
     default:
       process.stderr.write(`Unknown command: ${command}\n${help}\n`);
       return 2;

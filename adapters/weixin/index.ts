@@ -1,7 +1,144 @@
 import type { WeixinConfig } from "../../core/config-platforms.ts";
-import type { Adapter, AdapterDeps } from "../../core/types/adapter.ts";
+import { readReplyMedia } from "../../core/local-media.ts";
+import type { Adapter, AdapterDeps, ChannelHealth, FetchedMedia } from "../../core/types/adapter.ts";
+import { BridgeError } from "../../core/types/errors.ts";
+import type { MediaRef } from "../../core/types/message.ts";
+import { createCdn } from "./cdn.ts";
+import { createIlinkClient, type IlinkClient } from "./client.ts";
+import { platform, unpackMediaRef } from "./inbound.ts";
+import { readLogin, type StoredLogin } from "./login-store.ts";
+import { createMailbox } from "./mailbox.ts";
+import { expiredDetail, runPoller } from "./poller.ts";
+import { typingStatus } from "./protocol.ts";
+import { openWindowStore } from "./window-store.ts";
 
-// STUB: replaced by the adapter's real implementation. Undefined while no login is stored in DATA_DIR.
-export async function createWeixinAdapter(_settings: WeixinConfig, _deps: AdapterDeps): Promise<Adapter | undefined> {
+const defaultApiBase = "https://ilinkai.weixin.qq.com";
+/** A typing ticket is asked for again after this. */
+const typingTicketTtlMs = 10 * 60_000;
+
+function sniffImageType(bytes: Uint8Array): string | undefined {
+  if (bytes[0] === 0x89 && bytes[1] === 0x50) return "image/png";
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return "image/jpeg";
+  if (bytes[0] === 0x47 && bytes[1] === 0x49) return "image/gif";
+  if (bytes[8] === 0x57 && bytes[9] === 0x45) return "image/webp";
   return undefined;
+}
+
+/**
+ * WeChat ClawBot (the iLink bot API): the owner's direct chat with their own bot in personal
+ * WeChat. Undefined while no login is stored in DATA_DIR (`npm run pincer -- weixin login`).
+ */
+export async function createWeixinAdapter(settings: WeixinConfig, deps: AdapterDeps): Promise<Adapter | undefined> {
+  let login = await readLogin(deps.dataDir);
+  if (!login) return undefined;
+  const { logger } = deps;
+  const now = Date.now;
+  // An explicit WEIXIN_API_BASE wins; else the host the login was confirmed on.
+  const apiBaseOf = (stored: StoredLogin) => (settings.apiBase.replace(/\/+$/, "") !== defaultApiBase ? settings.apiBase : stored.baseUrl || settings.apiBase);
+  const clientFor = (stored: StoredLogin) => createIlinkClient({ baseUrl: apiBaseOf(stored), token: stored.botToken });
+  let client: IlinkClient = clientFor(login);
+  const cdn = createCdn({ cdnBase: settings.cdnBase });
+  let health: ChannelHealth = { state: "starting" };
+  let controller: AbortController | undefined;
+  let polling: Promise<void> | undefined;
+  const store = openWindowStore(deps.dataDir);
+  const typingTickets = new Map<string, { ticket: string; at: number; token: string | undefined }>();
+
+  const fetchMedia = async (ref: MediaRef): Promise<FetchedMedia> => {
+    const cdnRef = unpackMediaRef(ref);
+    if (!cdnRef) throw new BridgeError("bad-input", "That WeChat attachment cannot be downloaded.");
+    if (ref.sizeBytes !== undefined && ref.sizeBytes > deps.maxMediaBytes) {
+      throw new BridgeError("unsupported", `This file is too large for me (over ${Math.round(deps.maxMediaBytes / 1_000_000)} MB).`);
+    }
+    const bytes = await cdn.download(cdnRef, deps.maxMediaBytes);
+    if (bytes.length > deps.maxMediaBytes) throw new BridgeError("unsupported", `This file is too large for me (over ${Math.round(deps.maxMediaBytes / 1_000_000)} MB).`);
+    const sniffed = ref.mimeType?.startsWith("image/") ? sniffImageType(bytes) : undefined;
+    return { bytes, mimeType: sniffed ?? ref.mimeType ?? "application/octet-stream", ...(ref.fileName ? { fileName: ref.fileName } : {}) };
+  };
+
+  const markExpired = () => {
+    health = { state: "error", detail: expiredDetail };
+  };
+
+  const mailbox = createMailbox({
+    store,
+    sender: () => ({ client, cdn, readMedia: (ref) => readReplyMedia(ref, fetchMedia) }),
+    limits: { contextTokenTtlMs: settings.contextTokenTtlMs, sendsPerMessage: settings.sendsPerMessage },
+    logger,
+    now,
+    onSessionExpired: markExpired,
+  });
+
+  const hasNewLogin = async () => {
+    const latest = await readLogin(deps.dataDir);
+    if (!latest || latest.botToken === login?.botToken) return false;
+    login = latest;
+    client = clientFor(latest);
+    logger.info({ botId: latest.botId }, "found a new WeChat login; resuming");
+    return true;
+  };
+
+  return {
+    platform,
+    capabilities: {
+      // Few, large parts: every part spends one of the ~10 sends an inbound message allows.
+      maxTextLength: 4000,
+      minEditIntervalMs: 0,
+      hasButtons: false,
+      hasThreads: false,
+      hasVoiceOut: false,
+    },
+    async start(sink, signal) {
+      controller = new AbortController();
+      const stopSignal = AbortSignal.any([controller.signal, signal]);
+      polling = runPoller(
+        {
+          client: () => client,
+          store,
+          mailbox,
+          sink,
+          logger,
+          setHealth: (next) => {
+            health = next;
+          },
+          ownerId: () => login?.userId,
+          hasNewLogin,
+          sessionRetryMs: 5 * 60_000,
+          loginCheckMs: 5_000,
+          initialLongPollMs: 35_000,
+          now,
+        },
+        stopSignal,
+      ).catch((error: unknown) => {
+        health = { state: "error", detail: error instanceof Error ? error.message : String(error) };
+        logger.error({ err: error }, "the WeChat poll loop ended");
+      });
+    },
+    async stop() {
+      controller?.abort();
+      await polling;
+      await mailbox.idle();
+      store.close();
+      health = { state: "stopped" };
+    },
+    health: () => health,
+    async send(to, part) {
+      const messageId = await mailbox.send(to.chatId, part);
+      return { conversation: to, messageId };
+    },
+    fetchMedia,
+    /** getconfig gives a typing ticket (kept a while per user), sendtyping shows "typing…" in WeChat. */
+    async showTyping(to) {
+      const userId = to.chatId;
+      const token = store.window(userId)?.contextToken;
+      let cached = typingTickets.get(userId);
+      if (!cached || cached.token !== token || now() - cached.at > typingTicketTtlMs) {
+        const config = await client.getConfig(userId, token);
+        if (!config.typing_ticket) return;
+        cached = { ticket: config.typing_ticket, at: now(), token };
+        typingTickets.set(userId, cached);
+      }
+      await client.sendTyping(userId, cached.ticket, typingStatus.typing);
+    },
+  };
 }

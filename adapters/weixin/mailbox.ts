@@ -1,0 +1,120 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "../../core/types/logger.ts";
+import type { ReplyPart } from "../../core/types/reply.ts";
+import { IlinkError } from "./client.ts";
+import { sendStep, toSteps, type Step, type StepSender } from "./outbound.ts";
+import { windowClosedCode } from "./protocol.ts";
+import { checkWindow, closeWindow, openWindow, partsToDeliver, useSend, withWaitingCue, type WindowLimits } from "./reply-window.ts";
+import type { WindowStore } from "./window-store.ts";
+
+export interface MailboxDeps {
+  store: WindowStore;
+  sender: () => StepSender;
+  limits: WindowLimits;
+  logger: Logger;
+  now: () => number;
+  onSessionExpired: () => void;
+}
+
+type Outcome = { sent: string } | { parked: true } | { failed: unknown };
+
+/**
+ * Sends reply steps inside each user's reply window and parks what does not fit, durably, to
+ * deliver first (oldest first) when the user writes again. Work for one user runs one at a time,
+ * so parked steps always go before the answer to the new message.
+ */
+export function createMailbox(deps: MailboxDeps) {
+  const { store, limits, logger, now } = deps;
+  const chains = new Map<string, Promise<unknown>>();
+
+  const serially = <T>(userId: string, work: () => Promise<T>): Promise<T> => {
+    const previous = chains.get(userId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    chains.set(userId, settled);
+    void settled.then(() => {
+      if (chains.get(userId) === settled) chains.delete(userId);
+    });
+    return next;
+  };
+
+  /** One sendmessage inside the window; the window's count is saved after the send (a crash between errs towards a refused send, which parks). */
+  const trySend = async (userId: string, step: Step, clientId: string): Promise<Outcome> => {
+    const window = store.window(userId);
+    if (!window || !checkWindow(window, now(), limits).isOpen) return { parked: true };
+    try {
+      const sent = await sendStep(deps.sender(), userId, window.contextToken, clientId, step);
+      store.saveWindow(userId, useSend(store.window(userId) ?? window));
+      return { sent };
+    } catch (error) {
+      if (error instanceof IlinkError && (error.code === windowClosedCode || error.isSessionExpired)) {
+        store.saveWindow(userId, closeWindow(store.window(userId) ?? window, limits));
+        if (error.isSessionExpired) deps.onSessionExpired();
+        logger.warn({ userId, code: error.code }, "WeChat refused the reply; parking it for the next message");
+        return { parked: true };
+      }
+      return { failed: error };
+    }
+  };
+
+  /** Delivers parked steps, oldest first, while the window allows; each is marked delivered right after its send. */
+  const flushParked = async (userId: string): Promise<void> => {
+    const parked = store.parked(userId);
+    if (parked.length === 0) return;
+    const count = partsToDeliver(parked.length, checkWindow(store.window(userId), now(), limits));
+    let isFirst = true;
+    for (const entry of parked.slice(0, count)) {
+      const step: Step = isFirst && entry.step.kind === "text" ? { kind: "text", text: withWaitingCue(entry.step.text) } : entry.step;
+      // The same client_id on a retry after a crash, in case the server dedupes on it.
+      const outcome = await trySend(userId, step, `pincer-parked-${entry.id}`);
+      if (!("sent" in outcome)) {
+        if ("failed" in outcome) logger.warn({ err: outcome.failed, userId }, "delivering a parked reply failed; it waits for the next message");
+        return;
+      }
+      store.markDelivered(entry.id, now());
+      isFirst = false;
+    }
+    if (count > 0) logger.info({ userId, delivered: count, left: parked.length - count }, "delivered parked replies");
+  };
+
+  return {
+    /** A message from `userId` brought `contextToken`: open the window and deliver what was parked. */
+    noteInbound(userId: string, contextToken: string): Promise<void> {
+      store.saveWindow(userId, openWindow(store.window(userId), contextToken, now()));
+      return serially(userId, () => flushParked(userId));
+    },
+
+    /**
+     * Sends the part now if the window allows, else parks it (resolving either way, with a
+     * `parked:` id). Throws only when nothing of the part went out and the failure is worth a retry.
+     */
+    send(userId: string, part: ReplyPart): Promise<string> {
+      return serially(userId, async () => {
+        await flushParked(userId);
+        const steps = toSteps(part);
+        let firstId: string | undefined;
+        for (const [index, step] of steps.entries()) {
+          const outcome: Outcome = store.hasParked(userId) ? { parked: true } : await trySend(userId, step, `pincer-${randomUUID()}`);
+          if ("failed" in outcome) {
+            if (index === 0) throw outcome.failed;
+            logger.warn({ err: outcome.failed, userId }, "send failed midway through a part; parking the rest");
+          }
+          if (!("sent" in outcome)) {
+            const id = store.park(userId, step, now());
+            firstId ??= `parked:${id}`;
+            continue;
+          }
+          firstId ??= outcome.sent;
+        }
+        return firstId ?? `empty:${randomUUID()}`;
+      });
+    },
+
+    /** Resolves when every queued send and flush has settled (for stop()). */
+    async idle(): Promise<void> {
+      while (chains.size > 0) await Promise.all([...chains.values()]);
+    },
+  };
+}
+
+export type Mailbox = ReturnType<typeof createMailbox>;

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pRetry from "p-retry";
 import type { Metrics } from "./metrics.ts";
 import type { OutboxPart, OutboxStore } from "./store/store.ts";
-import type { Adapter, SentMessage } from "./types/adapter.ts";
+import type { Adapter, EditOptions, SendOptions, SentMessage } from "./types/adapter.ts";
 import type { ConversationRef } from "./types/conversation.ts";
 import { BridgeError, toBridgeError } from "./types/errors.ts";
 import type { Logger } from "./types/logger.ts";
@@ -24,11 +24,11 @@ export interface DeliveryOptions {
 /** Sends reply parts through the outbox: at most once per idempotency key, retried with backoff. */
 export interface Delivery {
   /** Sends the part unless the key was sent before; undefined when the send failed for now. */
-  send(key: string, to: ConversationRef, part: ReplyPart): Promise<Delivered | undefined>;
+  send(key: string, to: ConversationRef, part: ReplyPart, options?: SendOptions): Promise<Delivered | undefined>;
   /** Stores the part for the background flush without trying it now (it must wait for an earlier part). */
   enqueue(key: string, to: ConversationRef, part: ReplyPart): Promise<void>;
   /** Edits a message sent under `key`; failures are logged, the next edit or the final one carries the text. */
-  edit(key: string, sent: SentMessage, part: ReplyPart): Promise<void>;
+  edit(key: string, sent: SentMessage, part: ReplyPart, options?: EditOptions): Promise<void>;
   /** Retries parts whose earlier sends failed (after a crash or an outage). */
   flushDue(): Promise<number>;
 }
@@ -65,9 +65,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
       },
     });
 
-  const attempt = async (row: OutboxPart & { attempts: number }): Promise<SentMessage | undefined> => {
+  /** `options` apply to the immediate send only: a part retried later from the outbox is sent whole. */
+  const attempt = async (row: OutboxPart & { attempts: number }, options?: SendOptions): Promise<SentMessage | undefined> => {
     try {
-      const sent = await withRetry(() => adapterFor(row.conversation).send(row.conversation, row.part));
+      const sent = await withRetry(() => adapterFor(row.conversation).send(row.conversation, row.part, options));
       await outbox.markSent(row, sent.messageId, now());
       metrics.messagesOut.inc({ platform: row.conversation.platform });
       return sent;
@@ -83,23 +84,23 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   };
 
   return {
-    async send(key, to, part) {
+    async send(key, to, part, options) {
       const row = await outbox.get(key);
       if (row?.status === "sent" && row.messageId !== undefined) {
         return { sent: { conversation: to, messageId: row.messageId }, wasSentBefore: true };
       }
       if (row?.status === "failed") return undefined;
-      const sent = await attempt({ key, conversation: to, part, attempts: row?.attempts ?? 0 });
+      const sent = await attempt({ key, conversation: to, part, attempts: row?.attempts ?? 0 }, options);
       return sent && { sent, wasSentBefore: false };
     },
     async enqueue(key, to, part) {
       await outbox.put(key, to, part, now());
     },
-    async edit(key, sent, part) {
+    async edit(key, sent, part, options) {
       const adapter = adapterFor(sent.conversation);
       if (!adapter.edit) return;
       try {
-        await withRetry(() => adapter.edit!(sent, part));
+        await withRetry(() => adapter.edit!(sent, part, options));
         await outbox.markSent({ key, conversation: sent.conversation, part }, sent.messageId, now());
       } catch (thrown) {
         logger.warn({ err: toBridgeError(thrown), key }, "edit failed");

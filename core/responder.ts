@@ -52,6 +52,7 @@ export async function respond(
   const { adapter, delivery, logger } = options;
   const { maxTextLength, minEditIntervalMs } = adapter.capabilities;
   const canStream = adapter.edit !== undefined;
+  const needsFinalEdit = adapter.capabilities.needsFinalEdit === true;
   const chunks: ChunkState[] = [];
   let text = "";
   /** What the agent is doing right now (a tool running, its last output line), shown under the text while streaming. */
@@ -80,7 +81,7 @@ export async function respond(
       const existing = chunks[index];
       const part = { type: "markdown" as const, text: piece };
       if (!existing) {
-        const delivered = await delivery.send(`${keyBase}:${index}`, to, part);
+        const delivered = await delivery.send(`${keyBase}:${index}`, to, part, { isPartial: canStream && !isFinal });
         if (!delivered) {
           if (isFinal) {
             for (const [later, rest] of pieces.slice(index + 1).entries()) {
@@ -92,9 +93,9 @@ export async function respond(
         markReplied();
         chunks[index] = { sent: delivered.sent, text: piece };
         // A re-run after a crash finds the message already sent, with the text of the first run.
-        if (delivered.wasSentBefore && canStream) await delivery.edit(`${keyBase}:${index}`, delivered.sent, part);
-      } else if (existing.text !== piece && canStream) {
-        await delivery.edit(`${keyBase}:${index}`, existing.sent, part);
+        if (delivered.wasSentBefore && canStream) await delivery.edit(`${keyBase}:${index}`, delivered.sent, part, { isFinal });
+      } else if (canStream && (existing.text !== piece || (isFinal && needsFinalEdit))) {
+        await delivery.edit(`${keyBase}:${index}`, existing.sent, part, { isFinal });
         existing.text = piece;
       }
     }

@@ -17,6 +17,22 @@ export interface Capabilities {
    * answer takes longer than this; unset: none.
    */
   workingNoticeAfterMs?: number;
+  /**
+   * The platform keeps a streamed message open until it is told the text is complete (WeCom AI bot
+   * streams): the responder then ends every streamed message with an edit marked `isFinal`, even when
+   * its text did not change since the last edit.
+   */
+  needsFinalEdit?: boolean;
+}
+
+export interface SendOptions {
+  /** More text follows by `edit` (streaming); the last edit is marked `isFinal` where `needsFinalEdit` is set. */
+  isPartial?: boolean;
+}
+
+export interface EditOptions {
+  /** The text is complete: no edit follows. */
+  isFinal?: boolean;
 }
 
 export interface SentMessage {
@@ -64,9 +80,9 @@ export interface Adapter {
   start(sink: InboundSink, signal: AbortSignal): Promise<void>;
   stop(): Promise<void>;
   health(): ChannelHealth;
-  send(to: ConversationRef, part: ReplyPart): Promise<SentMessage>;
+  send(to: ConversationRef, part: ReplyPart, options?: SendOptions): Promise<SentMessage>;
   /** Present when the platform can edit a sent message; streaming needs it. */
-  edit?(sent: SentMessage, part: ReplyPart): Promise<void>;
+  edit?(sent: SentMessage, part: ReplyPart, options?: EditOptions): Promise<void>;
   fetchMedia(ref: MediaRef): Promise<FetchedMedia>;
   /** The names people call the bot by (its display name, its username), for voice notes that address it by name. */
   selfNames?(): readonly string[];

@@ -375,3 +375,63 @@ describe("the typing indicator", () => {
     expect(typingAt.every((at) => at <= firstSendAt)).toBe(true);
   });
 });
+
+describe("a platform whose streams stay open until the final edit (needsFinalEdit)", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+
+  /** Records the send and edit options the responder passes. */
+  function openStreamAdapter(needsFinalEdit: boolean) {
+    const fake = recordingAdapter({ minEditIntervalMs: 100 });
+    const options: { kind: "send" | "edit"; isPartial?: boolean; isFinal?: boolean }[] = [];
+    const send = fake.adapter.send.bind(fake.adapter);
+    const edit = fake.adapter.edit!.bind(fake.adapter);
+    fake.adapter.capabilities.needsFinalEdit = needsFinalEdit;
+    fake.adapter.send = async (to, part, sendOptions) => {
+      options.push({ kind: "send", isPartial: sendOptions?.isPartial });
+      return send(to, part);
+    };
+    fake.adapter.edit = async (sent, part, editOptions) => {
+      options.push({ kind: "edit", isFinal: editOptions?.isFinal });
+      return edit(sent, part);
+    };
+    return { ...fake, options };
+  }
+
+  it("sends the first part as partial and ends with one edit marked final, even when the text did not change", async () => {
+    const fake = openStreamAdapter(true);
+    // The last piece arrives long after the previous sync: the final sync has nothing new to show.
+    await runToEnd(respondWith(fake.adapter, streamOf(words(3), 150)));
+    expect(fake.options[0]).toEqual({ kind: "send", isPartial: true });
+    expect(fake.options.at(-1)).toEqual({ kind: "edit", isFinal: true });
+    expect(fake.options.filter((option) => option.isFinal)).toHaveLength(1);
+    expect(fake.shown()).toEqual([words(3).join("")]);
+  });
+
+  it("an answer that comes at once is one whole send, not a partial one", async () => {
+    const fake = openStreamAdapter(true);
+    await runToEnd(respondWith(fake.adapter, streamOf(["all at once"], 0)));
+    expect(fake.options).toEqual([{ kind: "send", isPartial: false }]);
+  });
+
+  it("the final edit comes even when the last sync already showed the whole text", async () => {
+    const fake = openStreamAdapter(true);
+    await runToEnd(respondWith(fake.adapter, (async function* () {
+      yield { type: "text-delta" as const, text: "done" };
+      await delay(300);
+      yield { type: "done" as const };
+    })()));
+    expect(fake.options).toEqual([{ kind: "send", isPartial: true }, { kind: "edit", isFinal: true }]);
+  });
+
+  it("other platforms get no edit when the final text is unchanged", async () => {
+    const fake = openStreamAdapter(false);
+    await runToEnd(respondWith(fake.adapter, (async function* () {
+      yield { type: "text-delta" as const, text: "done" };
+      await delay(300);
+      yield { type: "done" as const };
+    })()));
+    expect(fake.options).toEqual([{ kind: "send", isPartial: true }]);
+  });
+});

@@ -35,6 +35,28 @@ function isExecutable(command: string, path: string): boolean {
  * `pincer doctor`: the configuration is valid (or it would not have loaded), then each configured part is reached:
  * the store, the model endpoint (listing its models costs no token), speech, MCP servers, coding agents' commands.
  */
+/**
+ * Each configured chat platform, reached with its credentials by calls that only read, so the check
+ * can run beside a running gateway without taking its messages or its connection.
+ */
+async function platformChecks(config: Config): Promise<Check[]> {
+  const { platforms } = config;
+  const checks: Check[] = [];
+  if (platforms.telegram) {
+    const settings = platforms.telegram;
+    checks.push(await check("Telegram", async () => (await import("../adapters/telegram/probe.ts")).probeTelegram(settings)));
+  }
+  if (platforms.wecom) {
+    // WeCom allows one long connection per bot: a probe would take it over from a running gateway.
+    const { botId, wsUrl } = platforms.wecom;
+    checks.push(await check("WeCom", async () => `bot ${botId} at ${wsUrl} (not connected: WeCom allows one connection per bot; /readyz shows the gateway's)`));
+  }
+  const { probeWeixin } = await import("../adapters/weixin/probe.ts");
+  const weixin = await probeWeixin(platforms.weixin, config.dataDir);
+  if (weixin) checks.push({ name: "WeChat ClawBot", isOk: true, detail: weixin });
+  return checks;
+}
+
 export async function runDoctor(config: Config): Promise<Check[]> {
   const checks: Check[] = [];
   checks.push(
@@ -77,6 +99,7 @@ export async function runDoctor(config: Config): Promise<Check[]> {
       );
     }
   }
+  checks.push(...(await platformChecks(config)));
   for (const [name, agent] of Object.entries(config.acpAgents)) {
     checks.push(
       await check(`coding agent ${name}`, async () => {

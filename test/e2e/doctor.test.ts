@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
+import { startFakeBotApi } from "../fakes/telegram-bot-api.ts";
 import { tempDataDir } from "../support/web-chat-client.ts";
 
 const run = promisify(execFile);
@@ -43,5 +44,22 @@ describe("pincer doctor", () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("FAIL model (openai): The model service could not be reached.");
     expect(result.stdout).toContain("FAIL coding agent acp: no-such-coding-agent is not an executable on PATH");
+  });
+
+  it("reaches each configured chat platform with calls that only read, and fails on a refused token", async () => {
+    const telegram = await startFakeBotApi();
+    try {
+      const result = await doctor({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.url, WECOM_BOT_ID: "bot-fake", WECOM_BOT_SECRET: "secret-fake" });
+      expect(result.stdout).toContain(`ok   Telegram: @${telegram.bot.username}, long polling`);
+      expect(result.stdout).toContain("ok   WeCom: bot bot-fake");
+      expect(telegram.calls.map((call) => call.path.split("/").at(-1))).toEqual(["getMe", "getWebhookInfo"]);
+
+      telegram.failNext("getMe", { error_code: 401, description: "Unauthorized" });
+      const refused = await doctor({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.url });
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toContain("FAIL Telegram: Telegram getMe: 401 Unauthorized (is TELEGRAM_BOT_TOKEN right?)");
+    } finally {
+      await telegram.close();
+    }
   });
 });

@@ -1,8 +1,236 @@
+import { EventDispatcher, LoggerLevel, WSClient } from "@larksuiteoapi/node-sdk";
 import type { FeishuConfig } from "../../core/config-platforms.ts";
-import type { Adapter, AdapterDeps } from "../../core/types/adapter.ts";
+import type { Adapter, AdapterDeps, ChannelHealth, HttpRoute, InboundSink } from "../../core/types/adapter.ts";
+import type { ConversationRef } from "../../core/types/conversation.ts";
 import { BridgeError } from "../../core/types/errors.ts";
+import type { MediaRef } from "../../core/types/message.ts";
+import { createCall, createClient, createTokenCache, sdkDomain, sdkLogger } from "./api.ts";
+import { downloadResource } from "./media.ts";
+import {
+  cardActionSchema,
+  cardActionToInbound,
+  fromLegacyCardAction,
+  legacyCardActionSchema,
+  messageEventSchema,
+  platform,
+  toInboundMessage,
+  type CardAction,
+} from "./inbound.ts";
+import { createOutbound } from "./outbound.ts";
+import { createRecent } from "./recent.ts";
+import { createWebhookHandler, type Outcome } from "./webhook.ts";
 
-// STUB: replaced by the adapter's real implementation.
-export function createFeishuAdapter(_settings: FeishuConfig, _deps: AdapterDeps): Adapter {
-  throw new BridgeError("unsupported", "feishu adapter not built yet");
+export interface FeishuAdapterOptions {
+  /** First wait before asking for the bot's identity again after a failure (doubles up to a minute). */
+  retryBotInfoMs?: number;
+}
+
+type Received = "accepted" | "ignored" | "malformed";
+
+const botInfoSchema = (body: unknown) => {
+  const bot = (body as { bot?: { open_id?: unknown; app_name?: unknown } } | null)?.bot;
+  return typeof bot?.open_id === "string" ? { openId: bot.open_id, name: typeof bot.app_name === "string" ? bot.app_name : "" } : undefined;
+};
+
+/**
+ * Feishu / Lark. The long connection (`WSClient`) by default; with `FEISHU_CONNECTION=webhook`,
+ * events and card callbacks at `POST /webhooks/feishu/events` and `/webhooks/feishu/cards`.
+ */
+export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, options: FeishuAdapterOptions = {}): Adapter {
+  const logger = deps.logger;
+  const cache = createTokenCache();
+  const client = createClient(settings, cache, logger);
+  const call = createCall(cache, logger);
+  /** Message ids the bot sent (replying to one addresses the bot) and the kind of each chat seen (for card clicks). */
+  const sentIds = createRecent<true>(5000);
+  const chatKinds = createRecent<ConversationRef["kind"]>(5000);
+  let bot: { openId: string; name: string } | undefined;
+  let sink: InboundSink | undefined;
+  let wsClient: WSClient | undefined;
+  let health: ChannelHealth = { state: "starting" };
+  let botInfoTimer: NodeJS.Timeout | undefined;
+  let isStopped = false;
+
+  const fetchOwn = (ref: MediaRef) => downloadResource(client, call, ref, deps.maxMediaBytes);
+  const outbound = createOutbound({ client, call, logger, fetchOwn, rememberSent: (id) => sentIds.set(id, true) });
+
+  /** Whether the bot wrote `messageId`: remembered when sent here, else asked of Feishu (another process may have sent it). */
+  const isBotMessage = async (messageId: string): Promise<boolean> => {
+    if (sentIds.has(messageId)) return true;
+    try {
+      const response = await call("im.message.get", () => client.im.message.get({ path: { message_id: messageId } }));
+      const sender = response?.data?.items?.[0]?.sender;
+      return sender?.sender_type === "app" && sender.id === settings.appId;
+    } catch (error) {
+      logger.debug({ err: error, messageId }, "could not look up the replied-to message");
+      return false;
+    }
+  };
+
+  const receive = async (message: Parameters<InboundSink["receive"]>[0]): Promise<void> => {
+    if (!sink) throw new BridgeError("upstream", "Feishu channel is not started");
+    await sink.receive(message);
+  };
+
+  const handleMessageEvent = async (data: unknown): Promise<Received> => {
+    const parsed = messageEventSchema.safeParse(data);
+    if (!parsed.success) return "malformed";
+    const event = parsed.data;
+    const parentId = event.message.parent_id;
+    const isParentOwn = parentId && event.message.chat_type !== "p2p" ? await isBotMessage(parentId) : false;
+    const message = toInboundMessage(event, {
+      botOpenId: bot?.openId,
+      isOwnMessage: (id) => (id === parentId ? isParentOwn : sentIds.has(id)),
+    });
+    if (!message) return "ignored";
+    chatKinds.set(message.conversation.chatId, message.conversation.kind);
+    await receive(message);
+    return "accepted";
+  };
+
+  /** A click is answered with a toast; the agent's answer follows as a message. */
+  const handleCardAction = async (action: CardAction): Promise<Received> => {
+    // Card clicks do not say whether the chat is p2p: the kind seen on its messages, else "group" (stricter).
+    const kind = chatKinds.get(action.context.open_chat_id) ?? "group";
+    const message = cardActionToInbound(action, kind, Date.now());
+    if (!message) return "ignored";
+    await receive(message);
+    return "accepted";
+  };
+
+  const toast = { toast: { type: "info", content: "Received" } };
+
+  const onEvent = async (body: Record<string, unknown>): Promise<Outcome> => {
+    const head = body.header as { event_type?: unknown } | undefined;
+    const event = body.event as { type?: unknown } | undefined;
+    const eventType = body.schema !== undefined ? head?.event_type : event?.type;
+    if (eventType === "im.message.receive_v1") {
+      const received = await handleMessageEvent(event);
+      return received === "malformed" ? { status: 400, body: { error: "event: not an im.message.receive_v1 event" } } : { status: 200, body: {} };
+    }
+    if (eventType === "card.action.trigger") {
+      const parsed = cardActionSchema.safeParse(event);
+      if (!parsed.success) return { status: 400, body: { error: "event: not a card.action.trigger event" } };
+      await handleCardAction(parsed.data);
+      return { status: 200, body: toast };
+    }
+    logger.debug({ eventType }, "Feishu event ignored");
+    return { status: 200, body: {} };
+  };
+
+  const onLegacyCard = async (body: Record<string, unknown>): Promise<Outcome> => {
+    const parsed = legacyCardActionSchema.safeParse(body);
+    if (!parsed.success) return { status: 400, body: { error: "not a card callback" } };
+    await handleCardAction(fromLegacyCardAction(parsed.data));
+    return { status: 200, body: {} };
+  };
+
+  const webhook = createWebhookHandler(settings, { onEvent, onLegacyCard }, logger);
+  const route = (path: string): HttpRoute => ({
+    method: "POST",
+    path,
+    isOwnerOnly: false,
+    handle: async (request, response) => {
+      try {
+        await webhook(request, response);
+      } catch (error) {
+        // Not started yet, or the inbox failed: Feishu retries a non-2xx.
+        logger.error({ err: error }, "Feishu webhook failed");
+        if (!response.headersSent) {
+          response.writeHead(503, { "content-type": "application/json" });
+          response.end(JSON.stringify({ error: "not ready" }));
+        }
+      }
+    },
+  });
+
+  const loadBotInfo = async (waitMs: number): Promise<void> => {
+    try {
+      const body = await call("bot/v3/info", () => client.request({ method: "GET", url: "/open-apis/bot/v3/info" }));
+      bot = botInfoSchema(body);
+      if (!bot) throw new BridgeError("upstream", "bot/v3/info returned no open_id (is the bot capability enabled?)");
+      logger.info({ botOpenId: bot.openId, name: bot.name }, "Feishu bot identified");
+      if (settings.connection === "webhook") health = { state: "ready" };
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      logger.error({ err: error }, "Feishu: could not fetch the bot's identity; retrying");
+      health = { state: "error", detail };
+      if (!isStopped) {
+        botInfoTimer = setTimeout(() => void loadBotInfo(Math.min(waitMs * 2, 60_000)), waitMs);
+      }
+    }
+  };
+
+  const startLongConnection = () => {
+    if (!/^cli_[0-9a-fA-F]{16}$/.test(settings.appId)) {
+      health = { state: "error", detail: "FEISHU_APP_ID must look like cli_ followed by 16 hex digits for the long connection" };
+      return;
+    }
+    const dispatcher = new EventDispatcher({ logger: sdkLogger(logger), loggerLevel: LoggerLevel.warn }).register({
+      "im.message.receive_v1": async (data: unknown) => {
+        if ((await handleMessageEvent(data)) === "malformed") logger.warn({}, "Feishu: malformed im.message.receive_v1 ignored");
+      },
+      "card.action.trigger": async (data: unknown) => {
+        const parsed = cardActionSchema.safeParse(data);
+        if (!parsed.success) return undefined;
+        await handleCardAction(parsed.data);
+        return toast;
+      },
+    } as Record<string, (data: unknown) => Promise<unknown>>);
+    wsClient = new WSClient({
+      appId: settings.appId,
+      appSecret: settings.appSecret,
+      domain: sdkDomain(settings.domain),
+      logger: sdkLogger(logger),
+      loggerLevel: LoggerLevel.warn,
+      onReady: () => logger.info({}, "Feishu long connection up"),
+      onReconnecting: () => logger.warn({}, "Feishu long connection lost; reconnecting"),
+      onReconnected: () => logger.info({}, "Feishu long connection back"),
+      onError: (error: Error) => logger.error({ err: error }, "Feishu long connection failed"),
+    });
+    void wsClient.start({ eventDispatcher: dispatcher }).catch((error: unknown) => logger.error({ err: error }, "Feishu long connection failed to start"));
+  };
+
+  const connectionHealth = (): ChannelHealth => {
+    if (health.state === "stopped" || !wsClient) return health;
+    if (!bot) return health.state === "error" ? health : { state: "starting", detail: "identifying the bot" };
+    const { state, reconnectAttempts } = wsClient.getConnectionStatus();
+    switch (state) {
+      case "connected":
+        return { state: "ready" };
+      case "failed":
+        return { state: "error", detail: "the long connection failed (check FEISHU_APP_ID / FEISHU_APP_SECRET)" };
+      case "reconnecting":
+        return { state: "starting", detail: `reconnecting (attempt ${reconnectAttempts})` };
+      default:
+        return { state: "starting", detail: "connecting" };
+    }
+  };
+
+  return {
+    platform,
+    // Cards take up to 30 KB of JSON: 8,000 characters of CJK text (3 bytes each in UTF-8) plus escaping fit.
+    // Feishu allows about 5 updates per second per message; one a second leaves room for the rest.
+    capabilities: { maxTextLength: 8000, minEditIntervalMs: 1000, hasButtons: true, hasThreads: true, hasVoiceOut: true },
+    routes: settings.connection === "webhook" ? [route("/webhooks/feishu/events"), route("/webhooks/feishu/cards")] : [],
+    async start(inboundSink) {
+      sink = inboundSink;
+      isStopped = false;
+      await loadBotInfo(options.retryBotInfoMs ?? 5000);
+      if (settings.connection === "websocket") startLongConnection();
+    },
+    async stop() {
+      isStopped = true;
+      clearTimeout(botInfoTimer);
+      wsClient?.close({ force: true });
+      wsClient = undefined;
+      sink = undefined;
+      health = { state: "stopped" };
+    },
+    health: () => (settings.connection === "websocket" ? connectionHealth() : health),
+    send: (to, part) => outbound.send(to, part),
+    edit: (sent, part) => outbound.edit(sent, part),
+    fetchMedia: fetchOwn,
+    selfNames: () => (bot?.name ? [bot.name] : []),
+  };
 }

@@ -1,0 +1,150 @@
+import { Client, Domain, LoggerLevel } from "@larksuiteoapi/node-sdk";
+import type { FeishuConfig } from "../../core/config-platforms.ts";
+import { BridgeError, type BridgeErrorCode } from "../../core/types/errors.ts";
+import type { Logger } from "../../core/types/logger.ts";
+
+/** Feishu's answers for a tenant token it no longer accepts (expired, revoked, malformed). */
+export const invalidTokenCodes: ReadonlySet<number> = new Set([99991661, 99991663, 99991668]);
+/** "Too many requests" (with HTTP 429 or 400). */
+export const rateLimitCode = 99991400;
+
+/** `feishu` → open.feishu.cn, `lark` → open.larksuite.com, anything else is a base URL (tests: a fake). */
+export function sdkDomain(domain: string): Domain | string {
+  if (domain === "feishu") return Domain.Feishu;
+  if (domain === "lark") return Domain.Lark;
+  return domain.replace(/\/+$/, "");
+}
+
+/**
+ * A token cache of this client alone. The SDK's default cache is one per process, keyed by app id,
+ * so two clients of the same app would share a token. The SDK stores the tenant token until three
+ * minutes before the `expire` Feishu gave, then asks for a new one: that is the refresh. `clear()`
+ * drops it when Feishu refuses a token early.
+ */
+export function createTokenCache() {
+  const values = new Map<string, { value: unknown; expiresAt: number | undefined }>();
+  const keyOf = (key: { toString(): string }, namespace?: string) => `${namespace ?? ""}/${key.toString()}`;
+  return {
+    async set(key: { toString(): string }, value: unknown, expiresAt?: number, options?: { namespace?: string }) {
+      values.set(keyOf(key, options?.namespace), { value, expiresAt });
+      return true;
+    },
+    async get(key: { toString(): string }, options?: { namespace?: string }) {
+      const entry = values.get(keyOf(key, options?.namespace));
+      if (!entry) return undefined;
+      if (entry.expiresAt !== undefined && entry.expiresAt <= Date.now()) return undefined;
+      return entry.value;
+    },
+    clear() {
+      values.clear();
+    },
+  };
+}
+export type TokenCache = ReturnType<typeof createTokenCache>;
+
+/** The SDK's log lines, through our logger: only strings and error messages (its objects can hold request headers). */
+export function sdkLogger(logger: Logger) {
+  const line = (parts: unknown[]) =>
+    parts.map((part) => (typeof part === "string" ? part : part instanceof Error ? part.message : Array.isArray(part) ? "[details]" : typeof part === "object" ? "[details]" : String(part))).join(" ");
+  return {
+    error: (...parts: unknown[]) => logger.warn({ sdk: "lark" }, line(parts)),
+    warn: (...parts: unknown[]) => logger.warn({ sdk: "lark" }, line(parts)),
+    info: (...parts: unknown[]) => logger.debug({ sdk: "lark" }, line(parts)),
+    debug: (...parts: unknown[]) => logger.debug({ sdk: "lark" }, line(parts)),
+    trace: () => {},
+  };
+}
+
+export function createClient(settings: FeishuConfig, cache: TokenCache, logger: Logger): Client {
+  return new Client({
+    appId: settings.appId,
+    appSecret: settings.appSecret,
+    domain: sdkDomain(settings.domain),
+    cache,
+    logger: sdkLogger(logger),
+    loggerLevel: LoggerLevel.warn,
+  });
+}
+
+interface FeishuFailure {
+  httpStatus: number | undefined;
+  feishuCode: number | undefined;
+  message: string;
+  retryAfterMs: number | undefined;
+}
+
+function headerNumber(headers: unknown, name: string): number | undefined {
+  if (!headers || typeof headers !== "object") return undefined;
+  const raw = (headers as Record<string, unknown>)[name];
+  const value = Number(Array.isArray(raw) ? raw[0] : raw);
+  return Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** What went wrong in a call, read from an axios error or from a `{code, msg}` body. */
+export function describeFailure(thrown: unknown): FeishuFailure {
+  const error = thrown as { response?: { status?: number; data?: unknown; headers?: unknown }; message?: string };
+  const data = error?.response?.data as { code?: unknown; msg?: unknown } | undefined;
+  const headers = error?.response?.headers;
+  const resetSec = headerNumber(headers, "x-ogw-ratelimit-reset") ?? headerNumber(headers, "retry-after");
+  return {
+    httpStatus: error?.response?.status,
+    feishuCode: typeof data?.code === "number" ? data.code : undefined,
+    message: typeof data?.msg === "string" ? data.msg : (error?.message ?? String(thrown)),
+    retryAfterMs: resetSec === undefined ? undefined : resetSec * 1000,
+  };
+}
+
+/** A Feishu failure as our one error type; the Feishu code stays readable in the cause. */
+export function toFeishuError(what: string, failure: FeishuFailure): BridgeError {
+  const { httpStatus, feishuCode } = failure;
+  const detail = `${what} failed${feishuCode !== undefined ? ` (code ${feishuCode})` : ""}${httpStatus ? ` [HTTP ${httpStatus}]` : ""}: ${failure.message}`;
+  if (httpStatus === 429 || feishuCode === rateLimitCode) {
+    return new BridgeError("rate-limited", detail, { cause: failure, retryAfterMs: failure.retryAfterMs ?? 1000 });
+  }
+  let code: BridgeErrorCode = "upstream";
+  if (feishuCode !== undefined && invalidTokenCodes.has(feishuCode)) code = "unauthorized";
+  else if (httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500) code = "bad-input";
+  else if (httpStatus === undefined && feishuCode !== undefined) code = "bad-input";
+  return new BridgeError(code, detail, { cause: failure });
+}
+
+/** The Feishu code of an error thrown by `call`, if Feishu gave one. */
+export function feishuCodeOf(error: unknown): number | undefined {
+  const cause = (error as { cause?: unknown })?.cause as Partial<FeishuFailure> | undefined;
+  return typeof cause?.feishuCode === "number" ? cause.feishuCode : undefined;
+}
+
+export interface FeishuCall {
+  /**
+   * Runs one API call. A `{code != 0}` body or an HTTP error becomes a BridgeError; a refused tenant
+   * token drops the cached one and the call is tried once more with a fresh token.
+   */
+  <T>(what: string, work: () => Promise<T>): Promise<T>;
+}
+
+export function createCall(cache: TokenCache, logger: Logger): FeishuCall {
+  const once = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
+    let result: T;
+    try {
+      result = await work();
+    } catch (thrown) {
+      throw toFeishuError(what, describeFailure(thrown));
+    }
+    const body = result as { code?: unknown; msg?: unknown } | null;
+    if (body && typeof body === "object" && typeof body.code === "number" && body.code !== 0) {
+      throw toFeishuError(what, { httpStatus: undefined, feishuCode: body.code, message: String(body.msg ?? ""), retryAfterMs: undefined });
+    }
+    return result;
+  };
+  return async <T>(what: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await once(what, work);
+    } catch (error) {
+      const code = feishuCodeOf(error);
+      if (code === undefined || !invalidTokenCodes.has(code)) throw error;
+      logger.info({ feishuCode: code }, "Feishu refused the tenant token; fetching a new one");
+      cache.clear();
+      return once(what, work);
+    }
+  };
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { toFeishuMarkdown } from "../../../adapters/feishu/markdown.ts";
+
+describe("CommonMark → Feishu card Markdown", () => {
+  it("keeps bold, italic, strike, code and links", () => {
+    expect(toFeishuMarkdown("**bold** _it_ ~~gone~~ `x<y` [site](https://a.example/p)")).toBe("**bold** *it* ~~gone~~ `x<y` [site](https://a.example/p)");
+  });
+
+  it("escapes what the card would read as its own tags or marks", () => {
+    expect(toFeishuMarkdown("a < b & <at id=all></at> 2\\*3")).toBe("a &lt; b &amp; &lt;at id=all&gt;&lt;/at&gt; 2\\*3");
+  });
+
+  it("turns headings into bold lines and images into links, and keeps code blocks whole", () => {
+    expect(toFeishuMarkdown("# Title\n\n![chart](https://a.example/c.png)")).toBe("**Title**\n\n[chart](https://a.example/c.png)");
+    expect(toFeishuMarkdown("```ts\nconst a = 1 < 2;\n```")).toBe("```ts\nconst a = 1 < 2;\n```");
+  });
+
+  it("keeps lists and quotes", () => {
+    expect(toFeishuMarkdown("- one\n- two\n  1. deep")).toBe("- one\n- two\n  1. deep");
+    expect(toFeishuMarkdown("> quoted")).toBe("> quoted");
+  });
+});

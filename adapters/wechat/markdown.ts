@@ -1,0 +1,121 @@
+import { Lexer, type Token, type Tokens } from "marked";
+
+/**
+ * CommonMark → the plain text WeChat shows: WeChat renders no Markdown, so no `**`, backticks or
+ * `#` may be left. Emphasis keeps its words, links read "label (url)", list items start with
+ * "• " (or their number), code blocks keep their lines as they are, quotes start with "> ".
+ */
+export function toWechatText(markdown: string): string {
+  return blocks(Lexer.lex(markdown), "")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+function blocks(tokens: readonly Token[], indent: string): string {
+  const out: string[] = [];
+  for (const token of tokens) {
+    const text = block(token, indent);
+    if (text !== undefined) out.push(text);
+  }
+  return out.join("\n\n");
+}
+
+function block(token: Token, indent: string): string | undefined {
+  switch (token.type) {
+    case "space":
+      return undefined;
+    case "heading":
+    case "paragraph":
+      return prefixLines(inline((token as Tokens.Heading | Tokens.Paragraph).tokens), indent);
+    case "text": {
+      const text = token as Tokens.Text;
+      return prefixLines(text.tokens ? inline(text.tokens) : text.text, indent);
+    }
+    case "code":
+      return prefixLines((token as Tokens.Code).text, indent);
+    case "blockquote":
+      return prefixLines(blocks((token as Tokens.Blockquote).tokens, ""), `${indent}> `);
+    case "list":
+      return list(token as Tokens.List, indent);
+    case "table":
+      return table(token as Tokens.Table, indent);
+    case "hr":
+      return `${indent}————`;
+    case "html":
+      return prefixLines(stripTags((token as Tokens.HTML).text).trim(), indent) || undefined;
+    case "def":
+      return undefined;
+    default:
+      return "raw" in token && typeof token.raw === "string" ? prefixLines(token.raw.trim(), indent) : undefined;
+  }
+}
+
+function list(token: Tokens.List, indent: string): string {
+  const start = typeof token.start === "number" ? token.start : 1;
+  return token.items
+    .map((item, index) => {
+      const marker = token.ordered ? `${start + index}. ` : "• ";
+      const checkbox = item.task ? (item.checked ? "☑ " : "☐ ") : "";
+      const body = blocks(item.tokens.filter((child) => child.type !== "checkbox"), `${indent}  `).replace(/\n\n/g, "\n");
+      return `${indent}${marker}${checkbox}${body.slice(indent.length + 2)}`;
+    })
+    .join(token.loose ? "\n\n" : "\n");
+}
+
+function table(token: Tokens.Table, indent: string): string {
+  const row = (cells: Tokens.TableCell[]) => `${indent}${cells.map((cell) => inline(cell.tokens).trim()).join(" | ")}`;
+  return [row(token.header), ...token.rows.map(row)].join("\n");
+}
+
+function inline(tokens: readonly Token[]): string {
+  return tokens.map(inlineToken).join("");
+}
+
+function inlineToken(token: Token): string {
+  switch (token.type) {
+    case "text":
+    case "strong":
+    case "em":
+    case "del": {
+      const text = token as Tokens.Text | Tokens.Strong | Tokens.Em | Tokens.Del;
+      return "tokens" in text && text.tokens ? inline(text.tokens) : decodeEntities(text.text);
+    }
+    case "codespan":
+      return decodeEntities((token as Tokens.Codespan).text);
+    case "escape":
+      return (token as Tokens.Escape).text;
+    case "br":
+      return "\n";
+    case "link": {
+      const link = token as Tokens.Link;
+      const label = inline(link.tokens).trim();
+      return !label || label === link.href || `mailto:${label}` === link.href ? link.href : `${label} (${link.href})`;
+    }
+    case "image": {
+      const image = token as Tokens.Image;
+      return image.text ? `${image.text} (${image.href})` : image.href;
+    }
+    case "html":
+      return stripTags((token as Tokens.Tag).text);
+    default:
+      return "raw" in token && typeof token.raw === "string" ? token.raw : "";
+  }
+}
+
+function prefixLines(text: string, prefix: string): string {
+  if (!prefix) return text;
+  return text
+    .split("\n")
+    .map((line) => (line ? `${prefix}${line}` : prefix.trimEnd()))
+    .join("\n");
+}
+
+function stripTags(html: string): string {
+  return decodeEntities(html.replace(/<br\s*\/?>/gi, "\n").replace(/<[^>]*>/g, ""));
+}
+
+const entities: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", nbsp: " " };
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_match, name: string) => entities[name] ?? _match);
+}

@@ -1,0 +1,99 @@
+import { BridgeError } from "../../core/types/errors.ts";
+
+export interface PacerOptions {
+  /** At least this long between two sends to the same chat. */
+  chatIntervalMs: number;
+  /** At least this long between two sends of the account, whatever the chat. */
+  accountIntervalMs: number;
+  /** At most this many sends of the account in any 60 s. */
+  sendsPerMinute: number;
+  now?: () => number;
+}
+
+export interface Pacer {
+  /** Runs `work` when its turn comes: in the order asked, never faster than the limits. */
+  run<T>(chatKey: string, work: () => Promise<T>): Promise<T>;
+  /** Queued sends fail (retryably: the outbox sends them after a restart); nothing stays scheduled. */
+  stop(): void;
+}
+
+interface Job {
+  chatKey: string;
+  work: () => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+const minuteMs = 60_000;
+
+/**
+ * The outbound pace of one WeChat account. Bursts from a bot are what WeChat's risk control
+ * flags, so every send waits for its turn: one queue per account, in order, each send starting
+ * only after the previous one settled and the intervals and the rolling per-minute cap allow.
+ */
+export function createPacer(options: PacerOptions): Pacer {
+  const now = options.now ?? Date.now;
+  const queue: Job[] = [];
+  const lastSendAtByChat = new Map<string, number>();
+  const recentSendTimes: number[] = [];
+  let lastSendAt = Number.NEGATIVE_INFINITY;
+  let timer: NodeJS.Timeout | undefined;
+  let isBusy = false;
+  let isStopped = false;
+
+  const forget = (at: number) => {
+    while (recentSendTimes.length > 0 && recentSendTimes[0]! <= at - minuteMs) recentSendTimes.shift();
+    for (const [chatKey, sentAt] of lastSendAtByChat) if (sentAt <= at - options.chatIntervalMs) lastSendAtByChat.delete(chatKey);
+  };
+
+  const waitMsFor = (job: Job, at: number): number => {
+    forget(at);
+    const waits = [lastSendAt + options.accountIntervalMs - at, (lastSendAtByChat.get(job.chatKey) ?? Number.NEGATIVE_INFINITY) + options.chatIntervalMs - at];
+    if (recentSendTimes.length >= options.sendsPerMinute) waits.push(recentSendTimes[recentSendTimes.length - options.sendsPerMinute]! + minuteMs - at);
+    return Math.max(0, ...waits);
+  };
+
+  const pump = async () => {
+    timer = undefined;
+    if (isBusy || isStopped) return;
+    const job = queue[0];
+    if (!job) return;
+    const waitMs = waitMsFor(job, now());
+    if (waitMs > 0) {
+      timer = setTimeout(() => void pump(), waitMs);
+      return;
+    }
+    queue.shift();
+    isBusy = true;
+    const startedAt = now();
+    lastSendAt = startedAt;
+    lastSendAtByChat.set(job.chatKey, startedAt);
+    recentSendTimes.push(startedAt);
+    try {
+      job.resolve(await job.work());
+    } catch (error) {
+      job.reject(error);
+    } finally {
+      isBusy = false;
+    }
+    await pump();
+  };
+
+  return {
+    run<T>(chatKey: string, work: () => Promise<T>): Promise<T> {
+      if (isStopped) return Promise.reject(stoppedError());
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ chatKey, work, resolve: resolve as (value: unknown) => void, reject });
+        if (!timer) void pump();
+      });
+    },
+    stop() {
+      isStopped = true;
+      clearTimeout(timer);
+      timer = undefined;
+      for (const job of queue.splice(0)) job.reject(stoppedError());
+    },
+  };
+}
+
+const stoppedError = () => new BridgeError("upstream", "The WeChat channel stopped before this message was sent.");

@@ -77,7 +77,7 @@ async function doctor(): Promise<number> {
       "Configuration is valid.",
       `  listen:   http://${config.host}:${config.port}/`,
       `  agent:    ${config.defaultAgent} (of ${agents.join(", ")})`,
-      `  channels: web`,
+      `  channels: ${["web", ...Object.entries(config.platforms).filter(([name, settings]) => settings && name !== "weixin").map(([name]) => name)].join(", ")}`,
       `  policy:   DMs ${config.policy.dm}, groups ${config.policy.group}`,
     ].join("\n") + "\n",
   );

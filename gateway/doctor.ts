@@ -46,6 +46,19 @@ async function platformChecks(config: Config): Promise<Check[]> {
     const settings = platforms.telegram;
     checks.push(await check("Telegram", async () => (await import("../adapters/telegram/probe.ts")).probeTelegram(settings)));
   }
+  if (platforms.slack) {
+    const settings = platforms.slack;
+    checks.push(await check("Slack", async () => (await import("../adapters/slack/probe.ts")).probeSlack(settings)));
+  }
+  if (platforms.feishu) {
+    const settings = platforms.feishu;
+    const logger = createLogger({ level: "silent", secrets: config.secrets });
+    checks.push(await check("Feishu/Lark", async () => (await import("../adapters/feishu/probe.ts")).probeFeishu(settings, logger)));
+  }
+  if (platforms.wechaty) {
+    const settings = platforms.wechaty;
+    checks.push(await check("WeChat (wechaty)", async () => (await import("../adapters/wechat/probe.ts")).probeWechat(settings, config.dataDir)));
+  }
   if (platforms.wecom) {
     // WeCom allows one long connection per bot: a probe would take it over from a running gateway.
     const { botId, wsUrl } = platforms.wecom;

@@ -148,3 +148,11 @@ export function createCall(cache: TokenCache, logger: Logger): FeishuCall {
     }
   };
 }
+
+/** The bot's own open_id and name (bot/v3/info): mentions of this open_id address the bot. */
+export async function fetchBotInfo(client: Client, call: FeishuCall): Promise<{ openId: string; name: string }> {
+  const body = await call("bot/v3/info", () => client.request({ method: "GET", url: "/open-apis/bot/v3/info" }));
+  const bot = (body as { bot?: { open_id?: unknown; app_name?: unknown } } | null)?.bot;
+  if (typeof bot?.open_id !== "string") throw new BridgeError("upstream", "bot/v3/info returned no open_id (is the bot capability enabled?)");
+  return { openId: bot.open_id, name: typeof bot.app_name === "string" ? bot.app_name : "" };
+}

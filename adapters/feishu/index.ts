@@ -4,7 +4,7 @@ import type { Adapter, AdapterDeps, ChannelHealth, HttpRoute, InboundSink } from
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import { BridgeError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
-import { createCall, createClient, createTokenCache, sdkDomain, sdkLogger } from "./api.ts";
+import { createCall, createClient, createTokenCache, fetchBotInfo, sdkDomain, sdkLogger } from "./api.ts";
 import { downloadResource } from "./media.ts";
 import {
   cardActionSchema,
@@ -26,11 +26,6 @@ export interface FeishuAdapterOptions {
 }
 
 type Received = "accepted" | "ignored" | "malformed";
-
-const botInfoSchema = (body: unknown) => {
-  const bot = (body as { bot?: { open_id?: unknown; app_name?: unknown } } | null)?.bot;
-  return typeof bot?.open_id === "string" ? { openId: bot.open_id, name: typeof bot.app_name === "string" ? bot.app_name : "" } : undefined;
-};
 
 /**
  * Feishu / Lark. The long connection (`WSClient`) by default; with `FEISHU_CONNECTION=webhook`,
@@ -146,9 +141,7 @@ export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, o
 
   const loadBotInfo = async (waitMs: number): Promise<void> => {
     try {
-      const body = await call("bot/v3/info", () => client.request({ method: "GET", url: "/open-apis/bot/v3/info" }));
-      bot = botInfoSchema(body);
-      if (!bot) throw new BridgeError("upstream", "bot/v3/info returned no open_id (is the bot capability enabled?)");
+      bot = await fetchBotInfo(client, call);
       logger.info({ botOpenId: bot.openId, name: bot.name }, "Feishu bot identified");
       if (settings.connection === "webhook") health = { state: "ready" };
     } catch (error) {

@@ -40,7 +40,7 @@ export function memoryCardName(dataDir: string): string {
   return resolve(dataDir, "wechat", "pincer");
 }
 
-async function loadSdk() {
+export async function loadSdk() {
   try {
     const [{ WechatyBuilder }, { FileBox }] = await Promise.all([import("wechaty"), import("file-box")]);
     return { WechatyBuilder, FileBox };
@@ -49,7 +49,7 @@ async function loadSdk() {
   }
 }
 
-function checkPuppetInstalled(name: string): void {
+export function checkPuppetInstalled(name: string): void {
   try {
     import.meta.resolve(name);
   } catch (error) {

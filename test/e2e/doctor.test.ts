@@ -3,6 +3,8 @@ import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
 import { startFakeBotApi } from "../fakes/telegram-bot-api.ts";
+import { startFakeSlack } from "../fakes/slack-api.ts";
+import { fakeAppId, fakeAppSecret, fakeBotOpenId, startFakeOpenPlatform } from "../fakes/feishu-open-platform.ts";
 import { tempDataDir } from "../support/web-chat-client.ts";
 
 const run = promisify(execFile);
@@ -52,6 +54,7 @@ describe("pincer doctor", () => {
       const result = await doctor({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.url, WECOM_BOT_ID: "bot-fake", WECOM_BOT_SECRET: "secret-fake" });
       expect(result.stdout).toContain(`ok   Telegram: @${telegram.bot.username}, long polling`);
       expect(result.stdout).toContain("ok   WeCom: bot bot-fake");
+      expect(result.stdout).not.toContain("WeChat ClawBot");
       expect(telegram.calls.map((call) => call.path.split("/").at(-1))).toEqual(["getMe", "getWebhookInfo"]);
 
       telegram.failNext("getMe", { error_code: 401, description: "Unauthorized" });
@@ -60,6 +63,34 @@ describe("pincer doctor", () => {
       expect(refused.stdout).toContain("FAIL Telegram: Telegram getMe: 401 Unauthorized (is TELEGRAM_BOT_TOKEN right?)");
     } finally {
       await telegram.close();
+    }
+  });
+
+  it("gets a Feishu tenant token and the bot's identity", async () => {
+    const feishu = await startFakeOpenPlatform();
+    try {
+      const result = await doctor({ FEISHU_APP_ID: fakeAppId, FEISHU_APP_SECRET: fakeAppSecret, FEISHU_DOMAIN: feishu.origin });
+      expect(result.stdout).toMatch(new RegExp(`ok {3}Feishu/Lark: .*\\(${fakeBotOpenId}\\) on ${feishu.origin}, long connection`));
+      const wrong = await doctor({ FEISHU_APP_ID: fakeAppId, FEISHU_APP_SECRET: "wrong-secret", FEISHU_DOMAIN: feishu.origin });
+      expect(wrong.code).toBe(1);
+      expect(wrong.stdout).toContain("FAIL Feishu/Lark");
+    } finally {
+      await feishu.close();
+    }
+  });
+
+  it("checks the Slack bot token with auth.test and lists the channels that are on", async () => {
+    const slack = await startFakeSlack();
+    try {
+      const env = { SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: "xapp-test-fake", SLACK_API_URL: slack.apiUrl };
+      const result = await doctor(env);
+      expect(result.stdout).toContain("  channels: web, slack");
+      expect(result.stdout).toMatch(/ok {3}Slack: .*, Socket Mode/);
+      const refused = await doctor({ ...env, SLACK_BOT_TOKEN: "xoxb-wrong-token" });
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toContain("FAIL Slack");
+    } finally {
+      await slack.close();
     }
   });
 });

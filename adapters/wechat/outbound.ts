@@ -1,7 +1,7 @@
 import { assertNever } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
-import type { Button, ReplyPart } from "../../core/types/reply.ts";
-import { toWechatText } from "./markdown.ts";
+import { buttonsAsPlainText, markdownToPlainText } from "../../core/plain-text.ts";
+import type { ReplyPart } from "../../core/types/reply.ts";
 
 /** One WeChat message to send: WeChat cannot mix text and media in one message. */
 export type OutgoingMessage = { type: "text"; text: string } | { type: "file"; media: MediaRef };
@@ -15,17 +15,14 @@ export type OutgoingMessage = { type: "text"; text: string } | { type: "file"; m
 export function toOutgoingMessages(part: ReplyPart): OutgoingMessage[] {
   switch (part.type) {
     case "markdown":
-      return text(toWechatText(part.text));
+      return text(markdownToPlainText(part.text));
     case "image":
     case "file":
-      return [{ type: "file", media: part.media }, ...text(part.caption ? toWechatText(part.caption) : "")];
+      return [{ type: "file", media: part.media }, ...text(part.caption ? markdownToPlainText(part.caption) : "")];
     case "audio":
       return [{ type: "file", media: part.media }];
-    case "buttons": {
-      const body = toWechatText(part.text);
-      const instruction = typedInstruction(body, part.buttons);
-      return text(instruction ? `${body}\n\n${instruction}` : body);
-    }
+    case "buttons":
+      return text(buttonsAsPlainText(part.text, part.buttons));
     case "error":
       return text(`⚠️ ${part.message} (ref ${part.ref})`);
     default:
@@ -34,15 +31,3 @@ export function toOutgoingMessages(part: ReplyPart): OutgoingMessage[] {
 }
 
 const text = (value: string): OutgoingMessage[] => (value.trim() ? [{ type: "text", text: value }] : []);
-
-/** "Reply /approve 3f2a or /deny 3f2a.": the button ids are the commands; nothing when the text already names each one. */
-export function typedInstruction(body: string, buttons: readonly Button[]): string {
-  const commands = buttons.map((button) => `/${button.id}`);
-  if (commands.length === 0) return "";
-  const missing = commands.filter((command) => !new RegExp(`${escapeRegExp(command)}(?![\\p{L}\\p{N}])`, "u").test(body));
-  if (missing.length === 0) return "";
-  const listed = commands.length === 1 ? commands[0]! : `${commands.slice(0, -1).join(", ")} or ${commands.at(-1)!}`;
-  return `Reply ${listed}.`;
-}
-
-const escapeRegExp = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

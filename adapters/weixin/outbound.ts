@@ -4,20 +4,15 @@ import type { MediaRef } from "../../core/types/message.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
 import type { Cdn } from "./cdn.ts";
 import type { IlinkClient } from "./client.ts";
-import { toPlainText } from "./markdown.ts";
+import { buttonsAsPlainText, markdownToPlainText } from "../../core/plain-text.ts";
 import { itemType, uploadMediaType, type OutboundItem } from "./protocol.ts";
 
 /** One sendmessage call: the unit the send budget counts and the unit that is parked. */
 export type Step = { kind: "text"; text: string } | { kind: "media"; as: "image" | "file"; media: MediaRef };
 
 /** Buttons become typed commands: "Reply /approve 3f2a or /deny 3f2a" (only the ones the text does not already name). */
-function typedInstruction(text: string, buttonIds: readonly string[]): string {
-  const missing = buttonIds.map((id) => `/${id}`).filter((command) => !text.includes(command));
-  return missing.length === 0 ? text : `${text}\n\nReply ${missing.join(" or ")}`.trim();
-}
-
 function caption(text: string | undefined): Step[] {
-  const plain = text ? toPlainText(text) : "";
+  const plain = text ? markdownToPlainText(text) : "";
   return plain ? [{ kind: "text", text: plain }] : [];
 }
 
@@ -27,7 +22,7 @@ export function toSteps(part: ReplyPart): Step[] {
     case "markdown":
       return caption(part.text);
     case "buttons":
-      return [{ kind: "text", text: typedInstruction(toPlainText(part.text), part.buttons.map((button) => button.id)) }];
+      return [{ kind: "text", text: buttonsAsPlainText(part.text, part.buttons) }];
     case "error":
       return [{ kind: "text", text: `⚠️ ${part.message} (ref ${part.ref})` }];
     case "image":

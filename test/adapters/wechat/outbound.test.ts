@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fileNameFor } from "../../../adapters/wechat/file-name.ts";
 import { memoryCardName } from "../../../adapters/wechat/index.ts";
-import { toOutgoingMessages, typedInstruction } from "../../../adapters/wechat/outbound.ts";
+import { toOutgoingMessages } from "../../../adapters/wechat/outbound.ts";
+import { buttonsAsPlainText } from "../../../core/plain-text.ts";
 
 const media = { platform: "local", id: "/tmp/chart.png", mimeType: "image/png" };
 
@@ -24,9 +25,9 @@ describe("WeChat outbound messages", () => {
     expect(toOutgoingMessages({ type: "buttons", text: "Run **rm -rf build**?", buttons })).toEqual([
       { type: "text", text: "Run rm -rf build?\n\nReply /approve 3f2a or /deny 3f2a." },
     ]);
-    expect(typedInstruction("Reply /approve 3f2a or /deny 3f2a (expires in 10 min).", buttons)).toBe("");
-    expect(typedInstruction("Reply /approve 3f2a or /deny 3f2a.", [...buttons, { id: "approve 3f2a always", label: "Always" }])).toBe(
-      "Reply /approve 3f2a, /deny 3f2a or /approve 3f2a always.",
+    expect(buttonsAsPlainText("Reply /approve 3f2a or /deny 3f2a (expires in 10 min).", buttons)).toBe("Reply /approve 3f2a or /deny 3f2a (expires in 10 min).");
+    expect(buttonsAsPlainText("Reply /approve 3f2a or /deny 3f2a.", [...buttons, { id: "approve 3f2a always", label: "Always" }])).toBe(
+      "Reply /approve 3f2a or /deny 3f2a.\n\nReply /approve 3f2a, /deny 3f2a or /approve 3f2a always.",
     );
   });
 

@@ -3,20 +3,20 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { decryptAesEcb, encodeAesKeyForMessage, encryptAesEcb, paddedSizeBytes, parseAesKey } from "../../../adapters/weixin/crypto.ts";
 import { clientVersionHeader } from "../../../adapters/weixin/client.ts";
-import { toPlainText } from "../../../adapters/weixin/markdown.ts";
+import { markdownToPlainText } from "../../../core/plain-text.ts";
 import { toSteps } from "../../../adapters/weixin/outbound.ts";
 
 describe("WeChat ClawBot outbound", () => {
   it("reduces markdown to plain text WeChat can show", () => {
-    expect(toPlainText("# Title\n\n**bold** and `code` and [a link](https://example.com)\n\n- one\n- two\n\n1. first\n\n```js\nconst x = 1;\n```\n\n> quoted")).toBe(
+    expect(markdownToPlainText("# Title\n\n**bold** and `code` and [a link](https://example.com)\n\n- one\n- two\n\n1. first\n\n```js\nconst x = 1;\n```\n\n> quoted")).toBe(
       "Title\n\nbold and code and a link (https://example.com)\n\n• one\n• two\n\n1. first\n\nconst x = 1;\n\n> quoted",
     );
-    expect(toPlainText("a &amp; b")).toBe("a & b");
+    expect(markdownToPlainText("a &amp; b")).toBe("a & b");
   });
 
   it("turns buttons into typed commands and errors into a line with the reference", () => {
     expect(toSteps({ type: "buttons", text: "Run `ls`?", buttons: [{ id: "approve 3f2a", label: "Approve" }, { id: "deny 3f2a", label: "Deny" }] })).toEqual([
-      { kind: "text", text: "Run ls?\n\nReply /approve 3f2a or /deny 3f2a" },
+      { kind: "text", text: "Run ls?\n\nReply /approve 3f2a or /deny 3f2a." },
     ]);
     expect(toSteps({ type: "buttons", text: "Reply `/approve 3f2a` or `/deny 3f2a`", buttons: [{ id: "approve 3f2a", label: "Approve" }, { id: "deny 3f2a", label: "Deny" }] })).toEqual([
       { kind: "text", text: "Reply /approve 3f2a or /deny 3f2a" },

@@ -1,11 +1,14 @@
 import { Lexer, type Token, type Tokens } from "marked";
+import type { Button } from "./types/reply.ts";
 
 /**
- * CommonMark → the plain text WeChat shows: WeChat renders no Markdown, so no `**`, backticks or
- * `#` may be left. Emphasis keeps its words, links read "label (url)", list items start with
- * "• " (or their number), code blocks keep their lines as they are, quotes start with "> ".
+ * Replies for platforms that show plain text only (WeChat, ClawBot).
+ *
+ * CommonMark → plain text: no `**`, backticks or `#` may be left. Emphasis keeps its words, links
+ * read "label (url)", list items start with "• " (or their number), code blocks keep their lines
+ * as they are, quotes start with "> ".
  */
-export function toWechatText(markdown: string): string {
+export function markdownToPlainText(markdown: string): string {
   return blocks(Lexer.lex(markdown), "")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
@@ -119,3 +122,18 @@ const entities: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"'
 function decodeEntities(text: string): string {
   return text.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_match, name: string) => entities[name] ?? _match);
 }
+
+/**
+ * Buttons on a platform without buttons: their text plus "Reply /approve 3f2a or /deny 3f2a." (the
+ * button ids are the commands), without the instruction when the text already names each command.
+ */
+export function buttonsAsPlainText(markdown: string, buttons: readonly Button[]): string {
+  const body = markdownToPlainText(markdown);
+  const commands = buttons.map((button) => `/${button.id}`);
+  const missing = commands.filter((command) => !new RegExp(`${escapeRegExp(command)}(?![\\p{L}\\p{N}])`, "u").test(body));
+  if (missing.length === 0) return body;
+  const listed = commands.length === 1 ? commands[0]! : `${commands.slice(0, -1).join(", ")} or ${commands.at(-1)!}`;
+  return `${body}\n\nReply ${listed}.`.trim();
+}
+
+const escapeRegExp = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -1,4 +1,7 @@
-/** `/admin`: pending pairing requests with an Approve button, and usage. The token (if any) comes from `#token=`. */
+/**
+ * `/admin`: each channel's state (with the QR code while a WeChat login waits for a scan, and the ClawBot login),
+ * pending pairing requests with an Approve button, and usage. The token (if any) comes from `#token=`.
+ */
 export const adminPage = `<!doctype html>
 <html lang="en">
 <head>
@@ -13,11 +16,20 @@ export const adminPage = `<!doctype html>
   td, th { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #8884; }
   pre { background: #8881; padding: .6rem; white-space: pre-wrap; }
   .error { color: #c03020; }
+  .qr svg { width: 14rem; height: 14rem; background: #fff; }
 </style>
 </head>
 <body>
 <h1>Pincer admin</h1>
 <p id="error" class="error"></p>
+<h2>Channels</h2>
+<table><thead><tr><th>Channel</th><th>State</th><th>Detail</th></tr></thead><tbody id="channels"></tbody></table>
+<div id="channel-qr" class="qr"></div>
+<h3>WeChat ClawBot</h3>
+<p><button id="weixin-login">Log in with a QR code</button> <span id="weixin-state"></span></p>
+<div id="weixin-qr" class="qr"></div>
+<form id="weixin-code" hidden><input name="code" placeholder="the number WeChat shows" autocomplete="off"> <button>Send</button></form>
+<pre id="weixin-messages" hidden></pre>
 <h2>Waiting to pair</h2>
 <table><thead><tr><th>Platform</th><th>User</th><th>Name</th><th>Code</th><th>Expires</th><th></th></tr></thead><tbody id="pending"></tbody></table>
 <h2>Usage</h2>
@@ -57,10 +69,47 @@ async function refresh() {
     }));
     if (pending.length === 0) rows.innerHTML = "<tr><td colspan=6>Nobody is waiting.</td></tr>";
     document.getElementById("usage").textContent = (await api("/api/admin/usage")).summary;
+    await refreshChannels();
   } catch (error) {
     show(error);
   }
 }
+async function refreshChannels() {
+  const { channels } = await api("/api/admin/channels");
+  const rows = document.getElementById("channels");
+  rows.replaceChildren(...Object.entries(channels).map(([name, health]) => {
+    const row = document.createElement("tr");
+    for (const value of [name, health.state, health.detail ?? ""]) {
+      const cell = document.createElement("td");
+      cell.append(text(value));
+      row.append(cell);
+    }
+    return row;
+  }));
+  // The SVG is drawn by the gateway (the qrcode package) from the puppet's QR text.
+  const waiting = Object.values(channels).find((health) => health.loginQrSvg);
+  document.getElementById("channel-qr").innerHTML = waiting ? waiting.loginQrSvg : "";
+}
+function showWeixin(status) {
+  document.getElementById("weixin-state").textContent = status.state === "idle" ? "" : status.state + (status.error ? ": " + status.error : "");
+  document.getElementById("weixin-qr").innerHTML = status.state === "waiting-for-scan" && status.qrSvg ? status.qrSvg : "";
+  document.getElementById("weixin-code").hidden = status.state !== "waiting-for-code";
+  const messages = document.getElementById("weixin-messages");
+  messages.hidden = status.messages.length === 0;
+  messages.textContent = status.messages.join("\\n");
+}
+document.getElementById("weixin-login").addEventListener("click", async () => {
+  showWeixin(await api("/api/admin/weixin/login", {}).catch((error) => (show(error), { state: "failed", messages: [] })));
+});
+document.getElementById("weixin-code").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const code = new FormData(event.target).get("code");
+  showWeixin(await api("/api/admin/weixin/login/code", { code }).catch((error) => (show(error), { state: "failed", messages: [] })));
+});
+setInterval(async () => {
+  const status = await api("/api/admin/weixin/login").catch(() => undefined);
+  if (status && status.state !== "idle") showWeixin(status);
+}, 2000);
 function show(error) { document.getElementById("error").textContent = error.message; }
 await refresh();
 setInterval(refresh, 10_000);

@@ -1,3 +1,4 @@
+import QRCode from "qrcode";
 import { z } from "zod";
 import { readJsonBody, sendJson } from "../core/http-body.ts";
 import { toBridgeError } from "../core/types/errors.ts";
@@ -35,7 +36,15 @@ export function createAdminRoutes(
       method: "GET",
       path: "/api/admin/channels",
       isOwnerOnly: true,
-      handle: (_request, response) => sendJson(response, 200, { channels: channels() }),
+      handle: async (_request, response) => {
+        const withQr = await Promise.all(
+          Object.entries(channels()).map(async ([platform, health]) => [
+            platform,
+            health.loginQr ? { ...health, loginQrSvg: await QRCode.toString(health.loginQr, { type: "svg", margin: 2 }) } : health,
+          ]),
+        );
+        sendJson(response, 200, { channels: Object.fromEntries(withQr) });
+      },
     },
     {
       method: "GET",

@@ -29,8 +29,13 @@ export async function createChannels(config: Config, deps: AdapterDeps): Promise
     const { createWecomAdapter } = await import("../adapters/wecom/index.ts");
     channels.push(createWecomAdapter(platforms.wecom, forChannel("wecom")));
   }
-  const { createWeixinAdapter } = await import("../adapters/weixin/index.ts");
-  const weixin = await createWeixinAdapter(platforms.weixin, forChannel("weixin"));
+  const weixin = await createWeixinChannel(config, deps);
   if (weixin) channels.push(weixin);
   return channels;
+}
+
+/** ClawBot, when a login is stored (`pincer weixin login`, or the admin API's login, which calls this once it succeeds). */
+export async function createWeixinChannel(config: Config, deps: AdapterDeps): Promise<Adapter | undefined> {
+  const { createWeixinAdapter } = await import("../adapters/weixin/index.ts");
+  return createWeixinAdapter(config.platforms.weixin, { ...deps, logger: deps.logger.child({ channel: "weixin" }) });
 }

@@ -20,7 +20,9 @@ import type { Logger } from "../core/types/logger.ts";
 import { createMedia } from "../media/index.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
 import { createAgents } from "./agents.ts";
-import { createChannels } from "./channels.ts";
+import { createChannels, createWeixinChannel } from "./channels.ts";
+import { createWeixinLoginFlow } from "./weixin-login.ts";
+import { weixinLoginRoutes } from "./weixin-login-routes.ts";
 import { createHttpApp } from "./http.ts";
 
 export interface GatewayOptions {
@@ -60,7 +62,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     maxUploadBytes: config.media.limits.maxBytes,
     history: async (conversation) => (await store.sessions.current(conversationKey(conversation), Date.now(), 50)).history,
   });
-  const channels = await createChannels(config, { logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes });
+  const channelDeps = { logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes };
+  const channels = await createChannels(config, channelDeps);
   const adapterList: Adapter[] = [web, ...channels, ...(options.extraAdapters ?? [])];
   const adapters = new Map(adapterList.map((adapter) => [adapter.platform, adapter]));
   const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics });
@@ -94,9 +97,27 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     mediaLimits: config.media.limits,
   });
 
+  const lifetime = new AbortController();
+  const weixinLogin = createWeixinLoginFlow({
+    settings: config.platforms.weixin,
+    dataDir: config.dataDir,
+    logger: logger.child({ channel: "weixin" }),
+    // A running ClawBot channel picks a new login up by itself; without one, it connects now, no restart needed.
+    onLoggedIn: async () => {
+      if (adapters.has("weixin") || lifetime.signal.aborted) return;
+      const weixin = await createWeixinChannel(config, channelDeps);
+      if (!weixin) return;
+      adapterList.push(weixin);
+      adapters.set(weixin.platform, weixin);
+      await weixin.start(pipeline, lifetime.signal);
+    },
+  });
   const app = createHttpApp({
     adapters: adapterList,
-    routes: createAdminRoutes(store, () => Object.fromEntries(adapterList.map((adapter) => [adapter.platform, adapter.health()]))),
+    routes: [
+      ...createAdminRoutes(store, () => Object.fromEntries(adapterList.map((adapter) => [adapter.platform, adapter.health()]))),
+      ...weixinLoginRoutes(weixinLogin),
+    ],
     metrics,
     adminToken: config.adminToken,
     logger,
@@ -108,7 +129,6 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}/`;
 
-  const lifetime = new AbortController();
   for (const adapter of adapterList) await adapter.start(pipeline, lifetime.signal);
   await pipeline.recover();
   const flushTimer = setInterval(() => {
@@ -125,6 +145,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     async stop() {
       clearInterval(flushTimer);
       lifetime.abort();
+      await weixinLogin.close();
       await pipeline.stop();
       await media?.close();
       await agentSet.close();

@@ -23,6 +23,8 @@ export interface LoginOptions {
   maxRefreshes?: number;
   now?: () => number;
   fetch?: typeof fetch;
+  /** Ends the login between two polls (the gateway stops). */
+  signal?: AbortSignal;
 }
 
 /** scaned_but_redirect names a host; it is polled with the scheme of the configured API base (https in production). */
@@ -68,6 +70,7 @@ export async function runWeixinLogin(options: LoginOptions): Promise<StoredLogin
   };
 
   while (now() < deadline) {
+    options.signal?.throwIfAborted();
     const status = await pollClient.getQrcodeStatus(qrcode, verifyCode, Math.min(options.statusPollMs ?? 35_000, Math.max(1, deadline - now())));
     switch (status.status) {
       case "wait":
@@ -90,8 +93,10 @@ export async function runWeixinLogin(options: LoginOptions): Promise<StoredLogin
       case "scaned_but_redirect":
         if (status.redirect_host) {
           pollClient = createIlinkClient({ baseUrl: redirectBase(options.apiBase, status.redirect_host), ...(options.fetch ? { fetch: options.fetch } : {}) });
+          continue;
         }
-        continue;
+        // No host named: keep polling where we are, at the usual pace (never a tight loop).
+        break;
       case "binded_redirect":
         throw new BridgeError("bad-input", "This WeChat account is already bound to this bot; the stored login is kept. To start over, unbind ClawBot in WeChat first.");
       case "confirmed": {
@@ -109,7 +114,7 @@ export async function runWeixinLogin(options: LoginOptions): Promise<StoredLogin
       default:
         options.say(`(status ${status.status})`);
     }
-    await sleep(options.pollIntervalMs ?? 1000);
+    await sleep(options.pollIntervalMs ?? 1000, undefined, options.signal ? { signal: options.signal } : {});
   }
   throw new BridgeError("timeout", "The login timed out before the QR code was confirmed. Run it again.");
 }

@@ -4,6 +4,7 @@ import { chromium, type Browser } from "playwright-core";
 import { loadConfig } from "../../core/config.ts";
 import { startGateway, type Gateway } from "../../gateway/gateway.ts";
 import { createChatPlatform } from "../fakes/chat-platform.ts";
+import { startFakeIlink } from "../fakes/weixin-ilink.ts";
 import { eventually } from "../support/eventually.ts";
 import { collectingLog, tempDataDir } from "../support/web-chat-client.ts";
 
@@ -44,5 +45,26 @@ describe("the admin page in a real browser", () => {
     await platform.deliver(platform.text("dave", "/echo now I am in"));
     await eventually(() => platform.texts().includes("now I am in"));
     expect(await page.locator("#usage").innerText()).toContain("Today (UTC)");
+  });
+
+  it("shows each channel's state, and the ClawBot QR code to scan after one click", async () => {
+    const ilink = await startFakeIlink({ qrScript: ["wait", "wait", "wait", "confirmed"] });
+    const own = await startGateway(
+      loadConfig({ DATA_DIR: tempDataDir(), PORT: "0", LOG_LEVEL: "silent", WEIXIN_API_BASE: ilink.origin, WEIXIN_CDN_BASE: ilink.cdnBase }),
+      { logDestination: collectingLog().destination },
+    );
+    try {
+      const page = await browser!.newPage();
+      await page.goto(`${own.url}admin`);
+      await expect.poll(() => page.locator("#channels").innerText()).toContain("web\tready");
+      await page.getByRole("button", { name: "Log in with a QR code" }).click();
+      await expect.poll(() => page.locator("#weixin-qr svg").count(), { timeout: 5000 }).toBe(1);
+      if (process.env.PINCER_SCREENSHOT) await page.screenshot({ path: process.env.PINCER_SCREENSHOT, fullPage: true });
+      await expect.poll(() => page.locator("#weixin-state").innerText(), { timeout: 10_000 }).toBe("logged-in");
+      await expect.poll(() => page.locator("#channels").innerText(), { timeout: 15_000 }).toContain("weixin\tready");
+    } finally {
+      await own.stop();
+      await ilink.close();
+    }
   });
 });

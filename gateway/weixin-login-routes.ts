@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { readJsonBody, sendJson } from "../core/http-body.ts";
+import type { HttpRoute } from "../core/types/adapter.ts";
+import { toBridgeError } from "../core/types/errors.ts";
+import type { WeixinLoginFlow } from "./weixin-login.ts";
+
+const codeSchema = z.object({ code: z.string().trim().min(1).max(20) });
+
+/** The ClawBot QR login over the admin API: start it, watch it (with the QR code as SVG), answer a code. */
+export function weixinLoginRoutes(flow: WeixinLoginFlow): HttpRoute[] {
+  return [
+    {
+      method: "POST",
+      path: "/api/admin/weixin/login",
+      isOwnerOnly: true,
+      handle: (_request, response) => sendJson(response, 202, flow.start()),
+    },
+    {
+      method: "GET",
+      path: "/api/admin/weixin/login",
+      isOwnerOnly: true,
+      handle: (_request, response) => sendJson(response, 200, flow.status()),
+    },
+    {
+      method: "POST",
+      path: "/api/admin/weixin/login/code",
+      isOwnerOnly: true,
+      handle: async (request, response) => {
+        let body: z.infer<typeof codeSchema>;
+        try {
+          body = await readJsonBody(request, codeSchema, 1000);
+        } catch (error) {
+          return sendJson(response, 400, { error: toBridgeError(error).message });
+        }
+        if (!flow.submitCode(body.code)) return sendJson(response, 409, { error: "WeChat is not asking for a code" });
+        sendJson(response, 202, flow.status());
+      },
+    },
+  ];
+}

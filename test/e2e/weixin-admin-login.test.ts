@@ -42,7 +42,7 @@ describe("the ClawBot login on the admin API", () => {
       { agent: createBuiltinAgent({ deltaDelayMs: 0 }) },
     ));
     const url = gateway.url;
-    expect(await (await fetch(`${url}readyz`)).json()).toMatchObject({ channels: { web: { state: "ready" } } });
+    expect(Object.keys(((await (await fetch(`${url}readyz`)).json()) as { channels: object }).channels)).toEqual(["web"]);
     expect((await fetch(`${url}api/admin/weixin/login`, { method: "POST" })).status).toBe(401);
 
     const started = await fetch(`${url}api/admin/weixin/login`, { method: "POST", headers: auth, body: "{}" });
@@ -55,7 +55,8 @@ describe("the ClawBot login on the admin API", () => {
 
     await until(async () => (await loginStatus(url)).state === "logged-in", 8000);
     expect(statSync(loginPath(dataDir)).mode & 0o777).toBe(0o600);
-    await until(async () => (await (await fetch(`${url}readyz`)).json()).channels?.weixin?.state === "ready", 4000);
+    const readiness = async () => (await (await fetch(`${url}readyz`)).json()) as { channels: Record<string, { state: string }> };
+    await until(async () => (await readiness()).channels["weixin"]?.state === "ready", 4000);
 
     fake.push({ items: [{ type: 1, text_item: { text: "/echo hello from WeChat" } }] });
     await eventually(() => fake!.sent.length === 1, 4000);

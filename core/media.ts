@@ -1,4 +1,4 @@
-import type { FetchedMedia } from "./types/adapter.ts";
+import type { FetchedMedia, VoiceFormat } from "./types/adapter.ts";
 import type { MediaRef } from "./types/message.ts";
 
 export interface Transcript {
@@ -35,8 +35,8 @@ export interface MediaPort {
   prepareImage(image: FetchedMedia, maxPx: number): Promise<PreparedImage>;
   /** The text-to-speech for voice replies, for `/status`; "none" when voice replies are off. */
   ttsName: string;
-  /** Speaks an answer (plain text) as a voice note: an OGG/Opus file in the data directory. */
-  speak(text: string, signal: AbortSignal): Promise<SpokenReply>;
+  /** Speaks an answer (plain text) as a voice note in the platform's format (default OGG/Opus): a file in the data directory. */
+  speak(text: string, signal: AbortSignal, format?: VoiceFormat): Promise<SpokenReply>;
   /** Ends background workers (OCR). */
   close(): Promise<void>;
 }

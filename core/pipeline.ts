@@ -249,9 +249,10 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const replyByVoice = async (input: AgentInput, to: ConversationRef, text: string, keyBase: string, signal: AbortSignal, log: Logger) => {
     const media = deps.media;
     const wasSpoken = input.attachments.some((attachment) => attachment.type === "audio" && attachment.isVoiceNote && attachment.transcript);
-    if (!media || media.ttsName === "none" || !wasSpoken || !text.trim() || !adapterFor(input.conversation).capabilities.hasVoiceOut) return;
+    const { hasVoiceOut, voiceFormat } = adapterFor(input.conversation).capabilities;
+    if (!media || media.ttsName === "none" || !wasSpoken || !text.trim() || !hasVoiceOut) return;
     try {
-      const spoken = await media.speak(text, signal);
+      const spoken = await media.speak(text, signal, voiceFormat);
       await delivery.send(`${keyBase}:voice`, to, { type: "audio", media: spoken.media, isVoice: true });
     } catch (thrown) {
       log.warn({ err: toBridgeError(thrown) }, "voice reply failed; the text was sent");

@@ -6,6 +6,7 @@ import type { MediaPort } from "../core/media.ts";
 import { BridgeError } from "../core/types/errors.ts";
 import { decodeToWav } from "./audio/decode.ts";
 import { findFfmpeg } from "./audio/ffmpeg.ts";
+import { encodeSilk } from "./audio/silk.ts";
 import { prepareImage } from "./image/downscale.ts";
 import { createOcr } from "./image/ocr.ts";
 import { chooseStt } from "./stt/choose.ts";
@@ -40,6 +41,12 @@ export async function createMedia(config: MediaConfig, dataDir: string): Promise
   const voiceDir = join(dataDir, "voice");
   const ocr = createOcr({ cacheDir: join(dataDir, "ocr") });
   let ffmpegPath: Promise<string> | undefined;
+  /** Looked up once, on first use; a failed look-up is tried again next time. */
+  const ffmpeg = (signal: AbortSignal) =>
+    (ffmpegPath ??= findFfmpeg(signal).catch((thrown: unknown) => {
+      ffmpegPath = undefined;
+      throw thrown;
+    }));
 
   return {
     get sttName() {
@@ -48,23 +55,24 @@ export async function createMedia(config: MediaConfig, dataDir: string): Promise
     async transcribe(audio, signal) {
       const stt = await choosing;
       if (!stt) throw new BridgeError("unsupported", "I can't listen to voice messages here: no speech-to-text is configured (STT_PROVIDER).");
-      ffmpegPath ??= findFfmpeg(signal).catch((thrown: unknown) => {
-        ffmpegPath = undefined;
-        throw thrown;
-      });
-      const decoded = await decodeToWav(audio, { signal, ffmpegPath: await ffmpegPath, maxDurationSec: config.limits.maxAudioSec });
+      const decoded = await decodeToWav(audio, { signal, ffmpegPath: await ffmpeg(signal), maxDurationSec: config.limits.maxAudioSec });
       return { text: await stt.transcribe(decoded.wav, signal), durationSec: decoded.durationSec };
     },
     ttsName: tts?.name ?? "none",
-    async speak(text, signal) {
+    async speak(text, signal, format = "ogg-opus") {
       if (!tts) throw new BridgeError("unsupported", "Voice replies are off (TTS_PROVIDER).");
       const note = await tts.speak(speakableText(text), signal);
+      // WeChat plays SILK voice only: the OGG/Opus note is decoded and encoded again.
+      const voice =
+        format === "silk"
+          ? { ...(await encodeSilk((await decodeToWav(note, { signal, ffmpegPath: await ffmpeg(signal) })).wav)), mimeType: "audio/silk", extension: "sil" }
+          : { ...note, extension: "ogg" };
       await mkdir(voiceDir, { recursive: true });
-      const path = join(voiceDir, `${randomUUID()}.ogg`);
-      await writeFile(path, note.bytes, { mode: 0o600 });
+      const path = join(voiceDir, `${randomUUID()}.${voice.extension}`);
+      await writeFile(path, voice.bytes, { mode: 0o600 });
       return {
-        media: { platform: "local", id: path, mimeType: note.mimeType, sizeBytes: note.bytes.length, fileName: "voice-reply.ogg" },
-        durationSec: note.durationSec,
+        media: { platform: "local", id: path, mimeType: voice.mimeType, sizeBytes: voice.bytes.length, fileName: `voice-reply.${voice.extension}` },
+        durationSec: voice.durationSec,
       };
     },
     readText: (image, signal) => ocr.readText(image, signal),

@@ -4,6 +4,8 @@ import type { InboundMessage, MediaRef } from "./message.ts";
 import type { Logger } from "./logger.ts";
 import type { ReplyPart } from "./reply.ts";
 
+export type VoiceFormat = "ogg-opus" | "silk";
+
 /** What a platform can do, as data: core reads this instead of asking which platform it is. */
 export interface Capabilities {
   maxTextLength: number;
@@ -12,6 +14,8 @@ export interface Capabilities {
   hasButtons: boolean;
   hasThreads: boolean;
   hasVoiceOut: boolean;
+  /** The voice-note format the platform plays: OGG/Opus (the default: Telegram, Feishu) or SILK (WeChat). */
+  voiceFormat?: VoiceFormat;
   /**
    * Platforms that cannot edit (so cannot stream) send a short "working on it" message when the
    * answer takes longer than this; unset: none.

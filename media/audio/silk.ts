@@ -30,3 +30,16 @@ function withPrefix(bytes: Uint8Array): Uint8Array {
   prefixed.set(bytes, 1);
   return prefixed;
 }
+
+export interface SilkVoice {
+  /** WeChat's SILK: the 0x02 byte, then "#!SILK_V3". */
+  bytes: Uint8Array;
+  durationSec: number;
+}
+
+/** Encodes a mono 16-bit WAV (what `decodeToWav` makes) as WeChat voice (SILK). */
+export async function encodeSilk(wav: Uint8Array): Promise<SilkVoice> {
+  const { encode } = await import("silk-wasm");
+  const { data, duration } = await encode(wav, 0);
+  return { bytes: hasMagicAt(data, 0) ? withPrefix(data) : data, durationSec: duration / 1000 };
+}

@@ -28,6 +28,9 @@ export function escapeText(text: string): string {
     .replace(/([\\*_~`[\]])/g, "\\$1");
 }
 
+/** A link target the card reads to its end: `)` and spaces would cut it short. */
+const linkTarget = (href: string) => href.replaceAll(")", "%29").replaceAll(" ", "%20");
+
 function inline(tokens: Token[] | undefined): string {
   return (tokens ?? []).map(inlineToken).join("");
 }
@@ -48,10 +51,10 @@ function inlineToken(any: Token): string {
     case "codespan":
       return `\`${decodeEntities(token.text).replaceAll("`", "'")}\``;
     case "link":
-      return `[${inline(token.tokens) || escapeText(token.href)}](${token.href.replaceAll(")", "%29")})`;
+      return `[${inline(token.tokens) || escapeText(token.href)}](${linkTarget(token.href)})`;
     case "image":
       // No image by URL in a card: the picture becomes a link to it.
-      return `[${escapeText(token.text || "image")}](${token.href.replaceAll(")", "%29")})`;
+      return `[${escapeText(token.text || "image")}](${linkTarget(token.href)})`;
     case "br":
       return "\n";
     case "html":
@@ -81,7 +84,10 @@ function listBlock(list: Tokens.List, depth: number): string {
           const text = typed.tokens ? inline(typed.tokens) : escapeText(typed.text);
           if (first === "" && lines.length === 0) first = text;
           else lines.push(`${indent}  ${text}`);
-        } else if (typed.type !== "space" && typed.type !== "checkbox") lines.push(...block(child).map((line) => `${indent}  ${line}`));
+        } else if (typed.type !== "space" && typed.type !== "checkbox") {
+          // Every line of a nested block (a code block's too) stays inside the item.
+          lines.push(...block(child).flatMap((text) => text.split("\n")).map((line) => `${indent}  ${line}`));
+        }
       }
       const check = item.task ? (item.checked ? "☑ " : "☐ ") : "";
       return [`${indent}${marker} ${check}${first}`, ...lines].join("\n");

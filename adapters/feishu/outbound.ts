@@ -8,6 +8,7 @@ import type { MediaRef } from "../../core/types/message.ts";
 import type { Button, ReplyPart } from "../../core/types/reply.ts";
 import type { FeishuCall } from "./api.ts";
 import { toFeishuMarkdown } from "./markdown.ts";
+import { createRecent } from "./recent.ts";
 
 /** Feishu refuses images over 10 MB for `im/v1/images`; larger pictures go out as files (30 MB). */
 const maxImageBytes = 10 * 1024 * 1024;
@@ -67,8 +68,8 @@ export interface OutboundDeps {
  */
 export function createOutbound(deps: OutboundDeps) {
   const { client, call } = deps;
-  /** Messages sent as plain text after a card was refused: their edits replace text, not a card. */
-  const plainTextIds = new Set<string>();
+  /** Messages sent as plain text after a card was refused: their edits replace text, not a card. Bounded: only recent ones stream. */
+  const plainTextIds = createRecent<true>(1000);
 
   const post = async (to: ConversationRef, msgType: MessageType, content: string): Promise<string> => {
     const parentId = to.inReplyTo?.messageId;
@@ -94,7 +95,7 @@ export function createOutbound(deps: OutboundDeps) {
       if (!(error instanceof BridgeError) || error.code !== "bad-input") throw error;
       deps.logger.warn({ err: error }, "Feishu refused the card; sending plain text");
       const messageId = await post(to, "text", JSON.stringify({ text: fallbackText }));
-      plainTextIds.add(messageId);
+      plainTextIds.set(messageId, true);
       return messageId;
     }
   };

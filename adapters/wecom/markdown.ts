@@ -39,6 +39,8 @@ function collectInline(tokens: readonly Token[]): Replacement[] {
       switch (token.type) {
         case "codespan":
         case "code":
+          // Kept as written, but recorded so the cursor passes it: a rewrite must not match text inside code.
+          found.push({ from: token.raw, to: token.raw });
           break;
         case "image": {
           const image = token as Tokens.Image;
@@ -68,12 +70,14 @@ function taskBoxes(item: Tokens.ListItem): Replacement[] {
   return box ? [{ from: box[0], to: item.checked ? "☑ " : "☐ " }] : [];
 }
 
-/** Applies the replacements to `raw` in order, each after the previous one, so equal snippets elsewhere stay. */
+/**
+ * Applies the replacements to `raw` in order, each after the previous one, so equal snippets elsewhere stay.
+ * Identity replacements (code) only move the cursor past the code they stand for.
+ */
 function rewriteInline(raw: string, replacements: readonly Replacement[]): string {
   let out = "";
   let cursor = 0;
   for (const replacement of replacements) {
-    if (replacement.from === replacement.to) continue;
     const at = raw.indexOf(replacement.from, cursor);
     if (at < 0) continue;
     out += raw.slice(cursor, at) + replacement.to;

@@ -15,6 +15,14 @@ describe("CommonMark → Feishu card Markdown", () => {
     expect(toFeishuMarkdown("```ts\nconst a = 1 < 2;\n```")).toBe("```ts\nconst a = 1 < 2;\n```");
   });
 
+  it("keeps a code block inside a list item whole, every line indented with the item", () => {
+    expect(toFeishuMarkdown("1. one\n\n   ```\n   a\n   b\n   ```\n2. two")).toBe("1. one\n  ```\n  a\n  b\n  ```\n2. two");
+  });
+
+  it("keeps a link whose target has a space or a parenthesis whole", () => {
+    expect(toFeishuMarkdown("[doc](<https://a.example/my file.pdf>) [w](https://a.example/x_(y))")).toBe("[doc](https://a.example/my%20file.pdf) [w](https://a.example/x_(y%29)");
+  });
+
   it("keeps lists and quotes", () => {
     expect(toFeishuMarkdown("- one\n- two\n  1. deep")).toBe("- one\n- two\n  1. deep");
     expect(toFeishuMarkdown("> quoted")).toBe("> quoted");

@@ -1,5 +1,7 @@
+import type { Client } from "@larksuiteoapi/node-sdk";
 import { describe, expect, it } from "vitest";
-import { buttonsCard, fileTypeOf, markdownCard } from "../../../adapters/feishu/outbound.ts";
+import { createCall, createTokenCache } from "../../../adapters/feishu/api.ts";
+import { buttonsCard, createOutbound, fileTypeOf, markdownCard } from "../../../adapters/feishu/outbound.ts";
 import { buttonIdOf } from "../../../adapters/feishu/inbound.ts";
 
 describe("Feishu outbound cards", () => {
@@ -19,5 +21,44 @@ describe("Feishu outbound cards", () => {
     expect(fileTypeOf({ mimeType: "audio/ogg", fileName: "reply.ogg" })).toBe("opus");
     expect(fileTypeOf({ fileName: "report.pdf" })).toBe("pdf");
     expect(fileTypeOf({ fileName: "data.bin" })).toBe("stream");
+  });
+});
+
+describe("Feishu outbound plain-text fallback", () => {
+  const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+  /** A client that refuses every card (as Feishu does for a card it cannot read) and records edits. */
+  function refusingClient() {
+    let sequence = 0;
+    const edits: { via: "patch" | "update"; messageId: string }[] = [];
+    const client = {
+      im: {
+        message: {
+          create: async ({ data }: { data: { msg_type: string } }) => {
+            if (data.msg_type === "interactive") throw Object.assign(new Error("refused"), { response: { status: 400, data: { code: 230099, msg: "card invalid" } } });
+            return { code: 0, data: { message_id: `om_text_${(sequence += 1)}` } };
+          },
+          update: async ({ path }: { path: { message_id: string } }) => (edits.push({ via: "update", messageId: path.message_id }), { code: 0 }),
+          patch: async ({ path }: { path: { message_id: string } }) => (edits.push({ via: "patch", messageId: path.message_id }), { code: 0 }),
+        },
+      },
+    } as unknown as Client;
+    const outbound = createOutbound({ client, call: createCall(createTokenCache(), silent), logger: silent, fetchOwn: async () => { throw new Error("unused"); }, rememberSent: () => {} });
+    return { outbound, edits };
+  }
+  const to = { platform: "feishu", chatId: "oc_1", kind: "direct" as const };
+
+  it("streams a refused card's text fallback by replacing the text", async () => {
+    const { outbound, edits } = refusingClient();
+    const sent = await outbound.send(to, { type: "markdown", text: "part" });
+    await outbound.edit(sent, { type: "markdown", text: "part and more" });
+    expect(edits).toEqual([{ via: "update", messageId: sent.messageId }]);
+  });
+
+  it("remembers only recent fallbacks, so the memory of them does not grow without end", async () => {
+    const { outbound, edits } = refusingClient();
+    const first = await outbound.send(to, { type: "markdown", text: "old" });
+    for (let index = 0; index < 1000; index += 1) await outbound.send(to, { type: "markdown", text: `n${index}` });
+    await outbound.edit(first, { type: "markdown", text: "old, edited" });
+    expect(edits).toEqual([{ via: "patch", messageId: first.messageId }]);
   });
 });

@@ -25,6 +25,13 @@ describe("WeCom markdown", () => {
     expect(toWecomMarkdown(text)).toBe(text);
   });
 
+  it("leaves code as written when the same snippet follows it outside code", () => {
+    expect(toWecomMarkdown("`~~a~~` and ~~a~~")).toBe("`~~a~~` and a");
+    expect(toWecomMarkdown("`<b>` vs <b>x</b>")).toBe("`<b>` vs x");
+    expect(toWecomMarkdown("- `~~a~~` then ~~a~~")).toBe("- `~~a~~` then a");
+    expect(toWecomMarkdown("> `![i](u)` is ![i](u)")).toBe("> `![i](u)` is [i](u)");
+  });
+
   it("cuts at a UTF-8 byte limit without breaking a character", () => {
     expect(truncateUtf8("你好世界", 12)).toBe("你好世界");
     const cut = truncateUtf8("你好世界", 8);

@@ -84,7 +84,8 @@ function inlineToken(token: Token): string {
       return "tokens" in text && text.tokens ? inline(text.tokens) : decodeEntities(text.text);
     }
     case "codespan":
-      return decodeEntities((token as Tokens.Codespan).text);
+      // Entities in a code span are literal (CommonMark): "`&lt;`" shows "&lt;".
+      return (token as Tokens.Codespan).text;
     case "escape":
       return (token as Tokens.Escape).text;
     case "br":
@@ -113,8 +114,23 @@ function prefixLines(text: string, prefix: string): string {
     .join("\n");
 }
 
+/**
+ * HTML elements whose tags are markup, not words. Anything else that merely looks like a tag is
+ * text the author meant to show: `Vec<String>`, `Option<T>`, `<name>` placeholders.
+ */
+const htmlElements = new Set(
+  ("a abbr address article aside audio b bdi bdo big blockquote body br button caption center cite code col colgroup dd del details dfn div dl dt em " +
+    "figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr html i iframe img input ins kbd label li main mark nav ol p picture pre q " +
+    "s samp script section small source span strike strong style sub summary sup svg table tbody td tfoot th thead tr tt u ul var video wbr").split(" "),
+);
+
+const tagPattern = /<!--[\s\S]*?-->|<\/?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?\/?>/g;
+
 function stripTags(html: string): string {
-  return decodeEntities(html.replace(/<br\s*\/?>/gi, "\n").replace(/<[^>]*>/g, ""));
+  const text = html
+    .replace(/<br\s*\/?>/gi, "\n")
+    .replace(tagPattern, (tag: string, name: string | undefined) => (name === undefined || htmlElements.has(name.toLowerCase()) ? "" : tag));
+  return decodeEntities(text);
 }
 
 const entities: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", nbsp: " " };

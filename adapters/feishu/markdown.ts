@@ -134,7 +134,13 @@ function fenceFor(code: string): string {
   return "`".repeat(longest + 1);
 }
 
+/**
+ * Code is sent as written, and a card may read tags even there: an `<at …>` (an @mention, `id=all`
+ * pings everyone) is broken with a zero-width space, so an answer that quotes one mentions nobody.
+ */
+const defuseMentions = (text: string) => text.replace(/<(\/?at)\b/gi, "<\u200b$1");
+
 export function toFeishuMarkdown(markdown: string): string {
-  return new Lexer({ gfm: true }).lex(markdown).flatMap(block).join("\n\n").trim();
+  return defuseMentions(new Lexer({ gfm: true }).lex(markdown).flatMap(block).join("\n\n").trim());
 }
 

@@ -165,7 +165,10 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
     health = { state: "starting", detail: "connecting to Slack (Socket Mode)" };
     // Not awaited: the gateway starts while the socket connects (and keeps reconnecting).
     void app.start().then(
-      () => undefined,
+      async () => {
+        // stop() came while apps.connections.open was on its way: the client had no socket to close then.
+        if (health.state === "stopped") await app.stop().catch((error: unknown) => logger.warn({ err: error }, "slack Socket Mode did not close cleanly"));
+      },
       (error: unknown) => {
         setHealth({ state: "error", detail: `Socket Mode: ${error instanceof Error ? error.message : String(error)}` });
         logger.error({ err: error }, "slack Socket Mode could not connect");

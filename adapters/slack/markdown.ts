@@ -10,8 +10,9 @@ export function toMrkdwn(markdown: string): string {
   return blocks(new Lexer().lex(markdown)).trim();
 }
 
-function inline(tokens: readonly Token[] | undefined): string {
-  return (tokens ?? []).map(inlineToken).join("");
+/** `isBold`: already inside `*…*` (a heading, a table header): a nested `*` would end it, so inner bold adds none. */
+function inline(tokens: readonly Token[] | undefined, isBold = false): string {
+  return (tokens ?? []).map((token) => inlineToken(token, isBold)).join("");
 }
 
 function linkLabel(label: string): string {
@@ -19,33 +20,38 @@ function linkLabel(label: string): string {
   return label.replaceAll("|", "¦");
 }
 
-function inlineToken(token: Token): string {
+/** A URL inside `<url|label>`: a `|` in it would end the URL early, so it is percent-encoded. */
+function linkUrl(href: string): string {
+  return escapeSlack(href).replaceAll("|", "%7C");
+}
+
+function inlineToken(token: Token, isBold = false): string {
   switch (token.type) {
     case "text": {
       const text = token as Tokens.Text;
-      return text.tokens ? inline(text.tokens) : escapeSlack(text.text);
+      return text.tokens ? inline(text.tokens, isBold) : escapeSlack(text.text);
     }
     case "escape":
       return escapeSlack((token as Tokens.Escape).text);
     case "strong":
-      return `*${inline((token as Tokens.Strong).tokens)}*`;
+      return isBold ? inline((token as Tokens.Strong).tokens, true) : `*${inline((token as Tokens.Strong).tokens, true)}*`;
     case "em":
-      return `_${inline((token as Tokens.Em).tokens)}_`;
+      return `_${inline((token as Tokens.Em).tokens, isBold)}_`;
     case "del":
-      return `~${inline((token as Tokens.Del).tokens)}~`;
+      return `~${inline((token as Tokens.Del).tokens, isBold)}~`;
     case "codespan":
       return `\`${escapeSlack((token as Tokens.Codespan).text)}\``;
     case "br":
       return "\n";
     case "link": {
       const link = token as Tokens.Link;
-      const label = inline(link.tokens);
-      const url = escapeSlack(link.href);
+      const label = inline(link.tokens, isBold);
+      const url = linkUrl(link.href);
       return label && label !== url ? `<${url}|${linkLabel(label)}>` : `<${url}>`;
     }
     case "image": {
       const image = token as Tokens.Image;
-      return `<${escapeSlack(image.href)}|${linkLabel(escapeSlack(image.text || image.href))}>`;
+      return `<${linkUrl(image.href)}|${linkLabel(escapeSlack(image.text || image.href))}>`;
     }
     case "html":
       return escapeSlack((token as Tokens.HTML).text);
@@ -78,7 +84,7 @@ function block(token: Token, depth = 0): string {
     case "hr":
       return token.type === "hr" ? "──────────" : "";
     case "heading":
-      return `*${inline((token as Tokens.Heading).tokens)}*`;
+      return `*${inline((token as Tokens.Heading).tokens, true)}*`;
     case "paragraph":
       return inline((token as Tokens.Paragraph).tokens);
     case "text": {
@@ -98,8 +104,8 @@ function block(token: Token, depth = 0): string {
       return list(token as Tokens.List, depth);
     case "table": {
       const table = token as Tokens.Table;
-      const row = (cells: readonly Tokens.TableCell[]) => cells.map((cell) => inline(cell.tokens)).join(" | ");
-      return [`*${row(table.header)}*`, ...table.rows.map(row)].join("\n");
+      const row = (cells: readonly Tokens.TableCell[], isBold = false) => cells.map((cell) => inline(cell.tokens, isBold)).join(" | ");
+      return [`*${row(table.header, true)}*`, ...table.rows.map((cells) => row(cells))].join("\n");
     }
     case "html":
       return escapeSlack((token as Tokens.HTML).text);

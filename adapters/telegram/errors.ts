@@ -18,6 +18,21 @@ export const isNotModified = (thrown: unknown) => {
   return api?.code === 400 && /message is not modified/i.test(api.description);
 };
 
+/** Bot API URLs carry the token (`/bot<token>/getMe`, `/file/bot<token>/…`); node-fetch puts them in some messages. */
+const tokenInUrl = /\/(file\/)?bot\d+:[A-Za-z0-9_-]+/g;
+
+/**
+ * Takes the token out of an error's message and stack, in place (as telegraf does for network errors, but
+ * not for a body that is not JSON, e.g. a proxy's HTML page): those end up in the log and on /readyz.
+ */
+export function redactBotToken<T>(thrown: T): T {
+  if (thrown instanceof Error) {
+    thrown.message = thrown.message.replace(tokenInUrl, "/$1bot[redacted]");
+    if (thrown.stack) thrown.stack = thrown.stack.replace(tokenInUrl, "/$1bot[redacted]");
+  }
+  return thrown;
+}
+
 /**
  * A failed Bot API call → BridgeError, so the outbox knows what to retry: 429 waits `retry_after`,
  * 5xx and network errors are retried, 400 (bad request) and 403 (blocked, kicked) are not.
@@ -26,7 +41,7 @@ export function toTelegramBridgeError(thrown: unknown, method: string): BridgeEr
   if (thrown instanceof BridgeError) return thrown;
   const api = apiErrorOf(thrown);
   if (!api) {
-    const error = toBridgeError(thrown, "upstream");
+    const error = toBridgeError(redactBotToken(thrown), "upstream");
     return error.code === "aborted" ? error : new BridgeError("upstream", `Telegram ${method} failed: ${error.message}`, { cause: thrown });
   }
   const detail = `Telegram ${method}: ${api.code} ${api.description}`;

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Telegram } from "telegraf";
 import type { ChannelHealth } from "../../core/types/adapter.ts";
 import type { Logger } from "../../core/types/logger.ts";
-import { apiErrorOf } from "./errors.ts";
+import { apiErrorOf, redactBotToken } from "./errors.ts";
 import { updateSchema, type TelegramUpdate } from "./update-schema.ts";
 
 export const allowedUpdates = ["message", "callback_query"] as const;
@@ -57,7 +57,7 @@ export async function pollUpdates(options: PollingOptions): Promise<void> {
       } else if (api?.code === 429) {
         await waitAfterFailure("Telegram rate-limited getUpdates", Math.max(1, api.retryAfterSec ?? 1) * 1000);
       } else {
-        await waitAfterFailure(`getUpdates failed: ${api ? `${api.code} ${api.description}` : (thrown as Error).message}`, backoffMs);
+        await waitAfterFailure(`getUpdates failed: ${api ? `${api.code} ${api.description}` : (redactBotToken(thrown) as Error).message}`, backoffMs);
       }
       backoffMs = Math.min(backoffMs * 2, options.maxBackoffMs);
       continue;

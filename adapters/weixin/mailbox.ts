@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { BridgeError } from "../../core/types/errors.ts";
 import type { Logger } from "../../core/types/logger.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
 import { IlinkError } from "./client.ts";
@@ -17,6 +18,13 @@ export interface MailboxDeps {
 }
 
 type Outcome = { sent: string } | { parked: true } | { failed: unknown };
+
+/**
+ * A failure that no later attempt can fix (the reply's file is gone, WeChat refuses the media):
+ * such a step is dropped, never parked, or it would hold back every later reply to that user.
+ */
+const isPermanent = (error: unknown): boolean =>
+  error instanceof BridgeError && (error.code === "bad-input" || error.code === "unsupported" || error.code === "internal");
 
 /**
  * Sends reply steps inside each user's reply window and parks what does not fit, durably, to
@@ -67,6 +75,11 @@ export function createMailbox(deps: MailboxDeps) {
       const step: Step = isFirst && entry.step.kind === "text" ? { kind: "text", text: withWaitingCue(entry.step.text) } : entry.step;
       // The same client_id on a retry after a crash, in case the server dedupes on it.
       const outcome = await trySend(userId, step, `pincer-parked-${entry.id}`);
+      if ("failed" in outcome && isPermanent(outcome.failed)) {
+        logger.error({ err: outcome.failed, userId }, "a parked reply cannot be delivered; dropping it");
+        store.markDelivered(entry.id, now());
+        continue;
+      }
       if (!("sent" in outcome)) {
         if ("failed" in outcome) logger.warn({ err: outcome.failed, userId }, "delivering a parked reply failed; it waits for the next message");
         return;
@@ -97,6 +110,10 @@ export function createMailbox(deps: MailboxDeps) {
           const outcome: Outcome = store.hasParked(userId) ? { parked: true } : await trySend(userId, step, `pincer-${randomUUID()}`);
           if ("failed" in outcome) {
             if (index === 0) throw outcome.failed;
+            if (isPermanent(outcome.failed)) {
+              logger.error({ err: outcome.failed, userId }, "a step of a reply cannot be sent; skipping it");
+              continue;
+            }
             logger.warn({ err: outcome.failed, userId }, "send failed midway through a part; parking the rest");
           }
           if (!("sent" in outcome)) {

@@ -38,4 +38,15 @@ describe("Markdown for WeChat (plain text)", () => {
   it("strips inline HTML tags and decodes entities", () => {
     expect(markdownToPlainText("a <b>bold</b> &amp; line<br>next")).toBe("a bold & line\nnext");
   });
+
+  it("keeps text that only looks like a tag (generic types, placeholders), dropping real HTML tags", () => {
+    expect(markdownToPlainText("Use Vec<String> or Option<T>, not <b>raw</b> HTML.")).toBe("Use Vec<String> or Option<T>, not raw HTML.");
+    expect(markdownToPlainText("Run `npm i <package>` then pass <name>.")).toBe("Run npm i <package> then pass <name>.");
+    expect(markdownToPlainText("<Foo>\ntext")).toBe("<Foo>\ntext");
+    expect(markdownToPlainText("a <!-- note --> b <span class=\"x\">c</span>")).toBe("a  b c");
+  });
+
+  it("keeps entities inside code spans literal, as CommonMark renders them", () => {
+    expect(markdownToPlainText("Escape it as `&lt;` and `&amp;`; 5 &lt; 6.")).toBe("Escape it as &lt; and &amp;; 5 < 6.");
+  });
 });

@@ -54,6 +54,21 @@ describe("pincer weixin login", () => {
     expect(fake.statusPolls.some((poll) => poll.verifyCode === "4821")).toBe(true);
   });
 
+  it("keeps its polling pace when a redirect names no host", async () => {
+    let statusPolls = 0;
+    const answer = (body: unknown) => new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
+    const fetchStub: typeof fetch = async (input) => {
+      const url = String(input);
+      if (url.includes("get_bot_qrcode")) return answer({ qrcode: "qr-1", qrcode_img_content: "https://liteapp.weixin.qq.com/q/qr-1" });
+      statusPolls += 1;
+      return answer({ status: "scaned_but_redirect" });
+    };
+    await expect(
+      runWeixinLogin({ apiBase: "http://127.0.0.1:9", dataDir: tempDataDir(), showQr: () => undefined, say: () => undefined, askCode: async () => "", fetch: fetchStub, pollIntervalMs: 100, statusPollMs: 1000, timeoutMs: 450 }),
+    ).rejects.toThrow(/timed out/);
+    expect(statusPolls).toBeLessThanOrEqual(6);
+  });
+
   it("gives up after the total timeout", async () => {
     fake = await startFakeIlink({ qrScript: ["wait"] });
     await expect(runWeixinLogin({ apiBase: fake.origin, dataDir: tempDataDir(), showQr: () => undefined, say: () => undefined, askCode: async () => "", ...quick, timeoutMs: 300 })).rejects.toThrow(/timed out/);

@@ -79,6 +79,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
   const files = new Map<string, StoredFile>();
   const rateLimits = new Map<string, number[]>();
   const failures = new Map<string, number[]>();
+  const delays = new Map<string, number[]>();
   let tsCounter = 0;
   let origin = "";
 
@@ -189,6 +190,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
         exchange.response.writeHead(200, { "content-type": file.mimetype, "content-length": file.bytes.length }).end(file.bytes);
         return;
       }
+      const delayMs = delays.get(call.method)?.shift();
+      if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
       const answer = api(call);
       return sendJson(exchange, answer.status ?? 200, answer.body, answer.headers);
     },
@@ -224,6 +227,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
     /** The next calls of `method` fail with these HTTP statuses (e.g. 503), one per call. */
     failNext(method: string, ...statuses: number[]) {
       failures.set(method, [...(failures.get(method) ?? []), ...statuses]);
+    },
+    /** The next calls of `method` are answered after these delays (ms), one per call. */
+    delayNext(method: string, ...delayMs: number[]) {
+      delays.set(method, [...(delays.get(method) ?? []), ...delayMs]);
     },
     waitFor: http.waitFor,
     async close() {

@@ -27,4 +27,10 @@ describe("CommonMark → Feishu card Markdown", () => {
     expect(toFeishuMarkdown("- one\n- two\n  1. deep")).toBe("- one\n- two\n  1. deep");
     expect(toFeishuMarkdown("> quoted")).toBe("> quoted");
   });
+
+  it("mentions nobody when an answer quotes a card @mention tag, in text or in code", () => {
+    const rendered = toFeishuMarkdown("ping <at id=all></at> and `<at id=all></at>`\n\n```\n<at user_id=\"ou_1\">x</at>\n```");
+    expect(rendered).not.toMatch(/<\/?at\b/i);
+    expect(rendered).toContain("<\u200bat user_id=");
+  });
 });

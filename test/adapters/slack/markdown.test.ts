@@ -17,12 +17,19 @@ describe("Markdown as Slack mrkdwn", () => {
       "see <https://example.com/a?b=1&amp;c=2|the docs> or <https://x.org>",
     );
     expect(toMrkdwn("[a|b](https://e.com)")).toBe("<https://e.com|a¦b>");
+    // Slack ends the URL at the first `|`: one inside the URL is percent-encoded.
+    expect(toMrkdwn("[chart](https://e.com/q?cols=a|b)")).toBe("<https://e.com/q?cols=a%7Cb|chart>");
   });
 
   it("renders headings as bold lines and lists as bullets, nested ones indented", () => {
     expect(toMrkdwn("# Plan\n\n- one\n- two\n  1. sub\n  2. sub2\n\n3. three\n4. four")).toBe(
       "*Plan*\n\n• one\n• two\n    1. sub\n    2. sub2\n\n3. three\n4. four",
     );
+  });
+
+  it("does not nest bold in a heading or table header (a second * would end the bold)", () => {
+    expect(toMrkdwn("## **Summary** of *this* & that")).toBe("*Summary of _this_ &amp; that*");
+    expect(toMrkdwn("| **a** | b |\n|---|---|\n| **1** | 2 |")).toBe("*a | b*\n*1* | 2");
   });
 
   it("keeps quotes, rules and tables readable", () => {

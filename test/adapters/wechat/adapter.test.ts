@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createWechatAdapter } from "../../../adapters/wechat/index.ts";
 import { showQrInTerminal } from "../../../adapters/wechat/terminal-qr.ts";
@@ -76,6 +79,26 @@ describe("the WeChat adapter's login and health (PuppetMock)", () => {
     world.dm(world.alice, world.file(new Uint8Array(200), "big.png"));
     await eventually(() => received.length === 1);
     await expect(adapter.fetchMedia(received[0]!.attachments[0]!.media)).rejects.toMatchObject({ code: "unsupported" });
+  });
+});
+
+describe("the WeChat adapter's media replies (PuppetMock)", () => {
+  it("sends an image as a FileBox named by its type, then the caption as text", async () => {
+    const { world, adapter } = await startAdapter();
+    world.login();
+    await eventually(() => adapter.health().state === "ready");
+    const dir = mkdtempSync(join(tmpdir(), "wechat-out-"));
+    const path = join(dir, "chart");
+    writeFileSync(path, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
+    await adapter.send(
+      { platform: "wechat", chatId: world.alice.id, kind: "direct" },
+      { type: "image", media: { platform: "local", id: path, mimeType: "image/png" }, caption: "The **chart**" },
+    );
+    await eventually(() => world.sent.length === 2);
+    expect(world.sent.map(({ type, text, fileName }) => ({ type, text, fileName }))).toEqual([
+      { type: 6, text: "", fileName: "chart.png" },
+      { type: 7, text: "The chart", fileName: undefined },
+    ]);
   });
 });
 

@@ -1,0 +1,37 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { createSlackAdapter } from "../../../adapters/slack/index.ts";
+import type { Adapter } from "../../../core/types/adapter.ts";
+import type { Logger } from "../../../core/types/logger.ts";
+import { startFakeSlack, type FakeSlack } from "../../fakes/slack-api.ts";
+import { eventually } from "../../support/eventually.ts";
+import { tempDataDir } from "../../support/web-chat-client.ts";
+
+const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quietLogger };
+
+let slack: FakeSlack | undefined;
+let adapter: Adapter | undefined;
+afterEach(async () => {
+  await adapter?.stop();
+  await slack?.close();
+  adapter = slack = undefined;
+});
+
+describe("Slack Socket Mode stop", () => {
+  it("leaves no socket open when stopped while apps.connections.open is still on its way", async () => {
+    slack = await startFakeSlack();
+    const fake = slack;
+    fake.delayNext("apps.connections.open", 300);
+    adapter = createSlackAdapter(
+      { botToken: fake.botToken, appToken: fake.appToken, signingSecret: undefined, apiUrl: fake.apiUrl },
+      { logger: quietLogger, dataDir: tempDataDir(), maxMediaBytes: 1_000_000 },
+      { apiRetries: 0, clientPingTimeoutMs: 300 },
+    );
+    await adapter.start({ receive: async () => ({ isDuplicate: false }) }, new AbortController().signal);
+    await eventually(() => fake.calls("apps.connections.open").length === 1);
+    await adapter.stop();
+    await sleep(600);
+    expect(fake.socket.openSockets()).toBe(0);
+    expect(adapter.health().state).toBe("stopped");
+  });
+});

@@ -23,7 +23,7 @@ import { createAgents } from "./agents.ts";
 import { createChannels, createWeixinChannel } from "./channels.ts";
 import { createWeixinLoginFlow } from "./weixin-login.ts";
 import { weixinLoginRoutes } from "./weixin-login-routes.ts";
-import { createHttpApp } from "./http.ts";
+import { channelStates, createHttpApp } from "./http.ts";
 
 export interface GatewayOptions {
   /** Replaces the agent chosen by `PINCER_AGENT`. */
@@ -115,12 +115,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const app = createHttpApp({
     adapters: adapterList,
     routes: [
-      ...createAdminRoutes(store, () => Object.fromEntries(adapterList.map((adapter) => [adapter.platform, adapter.health()]))),
+      ...createAdminRoutes(store, () => channelStates(adapterList, config.secrets)),
       ...weixinLoginRoutes(weixinLogin),
     ],
     metrics,
     adminToken: config.adminToken,
     logger,
+    secrets: config.secrets,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));

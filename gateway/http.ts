@@ -1,7 +1,8 @@
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { sendJson } from "../core/http-body.ts";
 import type { Metrics } from "../core/metrics.ts";
-import type { Adapter, HttpRoute } from "../core/types/adapter.ts";
+import { maskSecrets } from "../core/logger.ts";
+import type { Adapter, ChannelHealth, HttpRoute } from "../core/types/adapter.ts";
 import type { Logger } from "../core/types/logger.ts";
 import { isOwnerRequest } from "./owner-auth.ts";
 
@@ -12,6 +13,18 @@ export interface HttpDeps {
   metrics: Metrics;
   adminToken: string | undefined;
   logger: Logger;
+  /** Masked in the channels' details, which /readyz shows to anyone who can reach it. */
+  secrets: readonly string[];
+}
+
+/** Each channel's health by platform, with any secret an error message carried masked. */
+export function channelStates(adapters: readonly Adapter[], secrets: readonly string[]): Record<string, ChannelHealth> {
+  return Object.fromEntries(
+    adapters.map((adapter) => {
+      const health = adapter.health();
+      return [adapter.platform, health.detail === undefined ? health : { ...health, detail: maskSecrets(health.detail, secrets) }];
+    }),
+  );
 }
 
 /** The one HTTP server: health, metrics, webhooks and the web chat, admin API. No global body parser: webhooks need raw bodies. */
@@ -24,7 +37,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   });
 
   app.get("/readyz", function readyz(_request, response) {
-    const channels = Object.fromEntries(deps.adapters.map((adapter) => [adapter.platform, adapter.health()]));
+    const channels = channelStates(deps.adapters, deps.secrets);
     const isReady = Object.values(channels).every((health) => health.state === "ready");
     sendJson(response, isReady ? 200 : 503, { status: isReady ? "ready" : "not ready", channels });
   });

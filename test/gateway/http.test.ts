@@ -7,14 +7,19 @@ import { createChatPlatform } from "../fakes/chat-platform.ts";
 import { collectingLog } from "../support/web-chat-client.ts";
 
 describe("GET /readyz", () => {
-  it("answers 503 naming each channel's state when one is not connected", async () => {
+  it("answers 503 naming each channel's state when one is not connected, with secrets masked", async () => {
     const connected = createChatPlatform("web").adapter;
-    const down = { ...createChatPlatform("telegram").adapter, health: () => ({ state: "error" as const, detail: "409 Conflict: another poller" }) };
+    const token = "123456:TEST-secret-bot-token";
+    const down = {
+      ...createChatPlatform("telegram").adapter,
+      health: () => ({ state: "error" as const, detail: `409 Conflict: another poller (https://api.example/bot${token}/getUpdates)` }),
+    };
     const app = createHttpApp({
       adapters: [connected, down],
       routes: [],
       metrics: createMetrics(async () => 0),
       adminToken: undefined,
+      secrets: [token],
       logger: createLogger({ level: "silent", secrets: [], destination: collectingLog().destination }),
     });
     const server = app.listen(0, "127.0.0.1");
@@ -24,7 +29,7 @@ describe("GET /readyz", () => {
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({
         status: "not ready",
-        channels: { web: { state: "ready" }, telegram: { state: "error", detail: "409 Conflict: another poller" } },
+        channels: { web: { state: "ready" }, telegram: { state: "error", detail: "409 Conflict: another poller (https://api.example/bot[redacted]/getUpdates)" } },
       });
     } finally {
       server.close();

@@ -145,7 +145,13 @@ export async function createWechatAdapter(settings: WechatyConfig, deps: Adapter
   const toFileBox = async (media: MediaRef): Promise<FileBoxClass> => {
     const fetched = await readReplyMedia(media, fetchMedia);
     // Base64 boxes work with every puppet (PuppetMock refuses buffer and file boxes).
-    return FileBox.fromBase64(Buffer.from(fetched.bytes).toString("base64"), fileNameFor(fetched.fileName ?? media.fileName, fetched.mimeType));
+    const box = FileBox.fromBase64(Buffer.from(fetched.bytes).toString("base64"), fileNameFor(fetched.fileName ?? media.fileName, fetched.mimeType));
+    // A SILK file with its length is what puppets send as a voice message rather than a file.
+    if (fetched.mimeType === "audio/silk") {
+      const { getDuration } = await import("silk-wasm");
+      box.metadata = { voiceLength: getDuration(fetched.bytes) };
+    }
+    return box;
   };
 
   return {
@@ -155,7 +161,8 @@ export async function createWechatAdapter(settings: WechatyConfig, deps: Adapter
       minEditIntervalMs: 0,
       hasButtons: false,
       hasThreads: false,
-      hasVoiceOut: false,
+      hasVoiceOut: true,
+      voiceFormat: "silk",
       ...(settings.workingNoticeAfterMs ? { workingNoticeAfterMs: settings.workingNoticeAfterMs } : {}),
     },
     async start(inboundSink) {

@@ -10,7 +10,7 @@ export type OutgoingMessage = { type: "text"; text: string } | { type: "file"; m
  * A reply part as the WeChat messages that carry it, in order. Markdown becomes plain text;
  * media goes as a file (images show inline, other files as attachments) with its caption after
  * it; WeChat has no buttons, so they become a typed instruction (`/approve 3f2a`); a voice reply
- * is sent as an audio file, since WeChat voice needs SILK.
+ * comes as SILK (capabilities.voiceFormat) and goes as a voice message.
  */
 export function toOutgoingMessages(part: ReplyPart): OutgoingMessage[] {
   switch (part.type) {

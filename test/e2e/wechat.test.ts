@@ -141,6 +141,22 @@ describe("WeChat through wechaty (PuppetMock), end to end", () => {
     expect(fake.requests.find((request) => request.endpoint === "transcriptions")?.body).toMatchObject({ file: { name: "voice.wav" } });
   }, 15_000);
 
+  it("answers a voice note with a SILK voice note too, when voice replies are on", async () => {
+    fake = await startFakeOpenAI();
+    fake.scriptTranscriptions({ type: "text", text: "turn on the lights" });
+    const { agent } = scriptedAgent(() => "Lights on.");
+    const { world } = await start(agent, {
+      env: { STT_PROVIDER: "openai", STT_BASE_URL: fake.url, STT_API_KEY: "sk-test-fake-stt", TTS_PROVIDER: "openai" },
+    });
+    const silk = await encode(tonePcm(1, 24_000), 24_000);
+    world.dm(world.alice, world.file(silk.data, "voice.sil"));
+    await eventually(() => world.sent.filter((message) => message.chatId === world.alice.id).length >= 2, 10_000);
+    expect(world.textsTo(world.alice.id)).toEqual(["Lights on."]);
+    const voice = world.sent.find((message) => message.chatId === world.alice.id && message.type !== 7);
+    expect(voice?.fileName).toBe("voice-reply.sil");
+    expect(fake.speechRequests().map((request) => request.body?.input)).toEqual(["Lights on."]);
+  }, 15_000);
+
   it("takes an image as an image attachment", async () => {
     const { agent, inputs } = scriptedAgent(() => "A red square.");
     const { world, adapter } = await start(agent);

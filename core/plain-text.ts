@@ -1,5 +1,5 @@
 import { Lexer, type Token, type Tokens } from "marked";
-import type { Button } from "./types/reply.ts";
+import { buttonCommand, type Button } from "./types/reply.ts";
 
 /**
  * Replies for platforms that show plain text only (WeChat, ClawBot).
@@ -145,7 +145,7 @@ function decodeEntities(text: string): string {
  */
 export function buttonsAsPlainText(markdown: string, buttons: readonly Button[]): string {
   const body = markdownToPlainText(markdown);
-  const commands = buttons.map((button) => `/${button.id}`);
+  const commands = buttons.map((button) => buttonCommand(button.id));
   const missing = commands.filter((command) => !new RegExp(`${escapeRegExp(command)}(?![\\p{L}\\p{N}])`, "u").test(body));
   if (missing.length === 0) return body;
   const listed = commands.length === 1 ? commands[0]! : `${commands.slice(0, -1).join(", ")} or ${commands.at(-1)!}`;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import type { Attachment, InboundMessage, MediaRef, Segment } from "../../core/types/message.ts";
+import { buttonCommand } from "../../core/types/reply.ts";
 
 export const platform = "feishu";
 
@@ -255,7 +256,7 @@ export function buttonIdOf(value: unknown): string | undefined {
 export function cardActionToInbound(action: CardAction, kind: ConversationRef["kind"], now: number): InboundMessage | undefined {
   const buttonId = buttonIdOf(action.action.value);
   if (!buttonId) return undefined;
-  const text = buttonId.startsWith("/") ? buttonId : `/${buttonId}`;
+  const text = buttonCommand(buttonId);
   const operator = action.operator.open_id;
   return {
     id: `card:${action.context.open_message_id}:${buttonId}:${operator}`,

@@ -5,7 +5,7 @@ import type { ConversationRef } from "../../core/types/conversation.ts";
 import { assertNever, BridgeError } from "../../core/types/errors.ts";
 import type { Logger } from "../../core/types/logger.ts";
 import type { MediaRef } from "../../core/types/message.ts";
-import type { Button, ReplyPart } from "../../core/types/reply.ts";
+import { buttonCommand, type Button, type ReplyPart } from "../../core/types/reply.ts";
 import type { FeishuCall } from "./api.ts";
 import { toFeishuMarkdown } from "./markdown.ts";
 import { createRecent } from "./recent.ts";
@@ -123,7 +123,7 @@ export function createOutbound(deps: OutboundDeps) {
         case "markdown":
           return { conversation: to, messageId: await postCard(to, markdownCard(part.text), part.text) };
         case "buttons": {
-          const typed = part.buttons.map((button) => `/${button.id}`).join(", ");
+          const typed = part.buttons.map((button) => buttonCommand(button.id)).join(", ");
           return { conversation: to, messageId: await postCard(to, buttonsCard(part.text, part.buttons), `${part.text}\n\n${typed}`) };
         }
         case "error": {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { ConversationKind } from "../../core/types/conversation.ts";
 import type { Attachment, InboundMessage, MediaRef, Segment } from "../../core/types/message.ts";
 import { parseSlackText } from "./text.ts";
+import { buttonCommand } from "../../core/types/reply.ts";
 
 /** Who the app is, from `auth.test` (or the event's `authorizations` before that answered). */
 export interface SlackSelf {
@@ -151,10 +152,6 @@ export function toInboundMessage(body: SlackEventCallback, self: SlackSelf): Inb
   };
 }
 
-/** A button's command as typed: approval buttons carry `approve <id>`, which the chat reads as `/approve <id>`. */
-export function buttonCommand(value: string): string {
-  return value.startsWith("/") ? value : `/${value}`;
-}
 
 /** A button click (interactivity `block_actions`) as the message its command would be. */
 export function actionToInboundMessage(payload: SlackBlockActions): InboundMessage | undefined {

@@ -1,6 +1,7 @@
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import type { Attachment, InboundMessage, MediaRef, ReplyTo, Segment } from "../../core/types/message.ts";
 import type { TelegramCallbackQuery, TelegramEntity, TelegramMessage, TelegramUpdate, TelegramUser } from "./update-schema.ts";
+import { buttonCommand } from "../../core/types/reply.ts";
 
 export const platform = "telegram";
 
@@ -170,7 +171,7 @@ export function messageToInbound(message: TelegramMessage, bot: BotIdentity, raw
  */
 export function callbackToInbound(query: TelegramCallbackQuery, receivedAt: number): InboundMessage | undefined {
   if (!query.message || !query.data || query.from.is_bot) return undefined;
-  const command = query.data.startsWith("/") ? query.data : `/${query.data}`;
+  const command = buttonCommand(query.data);
   return {
     id: `cb:${query.id}`,
     conversation: conversationOf(query.message),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import type { Attachment, InboundMessage, MediaRef, ReplyTo, Segment } from "../../core/types/message.ts";
+import { buttonCommand } from "../../core/types/reply.ts";
 
 /** WeCom's media URLs are AES-encrypted per message; the key rides in the ref's URL fragment (never sent over HTTP). */
 export const aesKeyFragment = "#aeskey=";
@@ -150,7 +151,7 @@ function eventInbound(body: CallbackBody, base: Pick<InboundMessage, "conversati
       const click = body.event?.template_card_event;
       if (!click) return { type: "ignored", reason: "template_card_event without its data" };
       // A button's key is the command it stands for (`approve 3f2a`), typed as the person would type it.
-      const text = `/${click.event_key}`;
+      const text = buttonCommand(click.event_key);
       return {
         type: "message",
         // An event's req_id cannot carry a message reply (only a card update): answers are pushed.

@@ -13,3 +13,8 @@ export type ReplyPart =
   | { type: "audio"; media: MediaRef; isVoice: boolean }
   | { type: "buttons"; text: string; buttons: Button[] }
   | { type: "error"; code: string; message: string; ref: string };
+
+/** What pressing a button says: a button's id is a command without its slash (`approve 3f2a` → `/approve 3f2a`). */
+export function buttonCommand(buttonId: string): string {
+  return buttonId.startsWith("/") ? buttonId : `/${buttonId}`;
+}

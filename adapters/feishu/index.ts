@@ -17,7 +17,7 @@ import {
   type CardAction,
 } from "./inbound.ts";
 import { createOutbound } from "./outbound.ts";
-import { createRecent } from "./recent.ts";
+import { createBoundedMap } from "../../core/bounded-map.ts";
 import { createWebhookHandler, type Outcome } from "./webhook.ts";
 
 export interface FeishuAdapterOptions {
@@ -37,8 +37,8 @@ export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, o
   const client = createClient(settings, cache, logger);
   const call = createCall(cache, logger);
   /** Message ids the bot sent (replying to one addresses the bot) and the kind of each chat seen (for card clicks). */
-  const sentIds = createRecent<true>(5000);
-  const chatKinds = createRecent<ConversationRef["kind"]>(5000);
+  const sentIds = createBoundedMap<true>(5000);
+  const chatKinds = createBoundedMap<ConversationRef["kind"]>(5000);
   let bot: { openId: string; name: string } | undefined;
   let sink: InboundSink | undefined;
   let wsClient: WSClient | undefined;

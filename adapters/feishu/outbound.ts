@@ -8,7 +8,7 @@ import type { MediaRef } from "../../core/types/message.ts";
 import { buttonCommand, type Button, type ReplyPart } from "../../core/types/reply.ts";
 import type { FeishuCall } from "./api.ts";
 import { toFeishuMarkdown } from "./markdown.ts";
-import { createRecent } from "./recent.ts";
+import { createBoundedMap } from "../../core/bounded-map.ts";
 
 /** Feishu refuses images over 10 MB for `im/v1/images`; larger pictures go out as files (30 MB). */
 const maxImageBytes = 10 * 1024 * 1024;
@@ -69,7 +69,7 @@ export interface OutboundDeps {
 export function createOutbound(deps: OutboundDeps) {
   const { client, call } = deps;
   /** Messages sent as plain text after a card was refused: their edits replace text, not a card. Bounded: only recent ones stream. */
-  const plainTextIds = createRecent<true>(1000);
+  const plainTextIds = createBoundedMap<true>(1000);
 
   const post = async (to: ConversationRef, msgType: MessageType, content: string): Promise<string> => {
     const parentId = to.inReplyTo?.messageId;

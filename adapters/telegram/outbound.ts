@@ -8,6 +8,7 @@ import type { MediaRef } from "../../core/types/message.ts";
 import type { Button, ReplyPart } from "../../core/types/reply.ts";
 import { isNotModified, isParseError, toTelegramBridgeError } from "./errors.ts";
 import { htmlToPlainText, markdownToTelegramHtml } from "./markdown.ts";
+import { createBoundedMap } from "../../core/bounded-map.ts";
 
 /** Telegram counts these after entity parsing (tags do not count). */
 export const maxMessageChars = 4096;
@@ -58,7 +59,7 @@ function caption(markdown: string | undefined): Extra {
 export function createOutbound(deps: OutboundDeps): Outbound {
   const { telegram, logger } = deps;
   /** Chats where the bot was blocked or removed: logged once (a log, not state anyone relies on). */
-  const blockedChats = new Set<string>();
+  const blockedChats = createBoundedMap<true>(10_000);
 
   const call = async <T>(method: string, chatId: string, work: () => Promise<T>): Promise<T> => {
     try {
@@ -66,7 +67,7 @@ export function createOutbound(deps: OutboundDeps): Outbound {
     } catch (thrown) {
       const error = toTelegramBridgeError(thrown, method);
       if (error.code === "unauthorized" && !blockedChats.has(chatId)) {
-        blockedChats.add(chatId);
+        blockedChats.set(chatId, true);
         logger.warn({ chatId, err: error }, "Telegram refused to deliver to this chat (the bot was blocked or removed); not retrying");
       }
       throw error;

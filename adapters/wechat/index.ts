@@ -14,7 +14,7 @@ import { toInboundMessage, wechatPlatform } from "./inbound.ts";
 import { fileNameFor } from "./file-name.ts";
 import { toOutgoingMessages } from "./outbound.ts";
 import { createPacer } from "./pacer.ts";
-import { createRecentMessages } from "./recent-messages.ts";
+import { createBoundedMap } from "../../core/bounded-map.ts";
 import { showQrInTerminal } from "./terminal-qr.ts";
 import { snapshotOf } from "./snapshot.ts";
 
@@ -86,7 +86,7 @@ export async function createWechatAdapter(settings: WechatyConfig, deps: Adapter
     accountIntervalMs: settings.sendIntervalMs,
     sendsPerMinute: settings.sendsPerMinute,
   });
-  const recent = createRecentMessages<Message>(500);
+  const recent = createBoundedMap<Message>(500);
   let sink: InboundSink | undefined;
 
   const onMessage = async (message: Message) => {
@@ -98,7 +98,7 @@ export async function createWechatAdapter(settings: WechatyConfig, deps: Adapter
       logger.debug({ messageId: message.id, reason: result.reason }, "wechat: message ignored");
       return;
     }
-    if (result.message.attachments.length > 0) recent.add(message.id, message);
+    if (result.message.attachments.length > 0) recent.set(message.id, message);
     await sink.receive(result.message);
   };
   bot.on("message", (message: Message) => {

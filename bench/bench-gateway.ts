@@ -12,9 +12,9 @@ export interface GatewayStart {
 
 /**
  * The real gateway, in this process, with the built-in agent answering at once, the SQLite store
- * in `dataDir`, and logs at warn or above counted rather than printed.
+ * in `dataDir`, and logs at warn or above counted rather than printed; `env` adds settings (a channel).
  */
-export async function startBenchGateway(dataDir: string) {
+export async function startBenchGateway(dataDir: string, env: Record<string, string> = {}) {
   const importStartedAt = performance.now();
   const [{ loadConfig }, { startGateway }, { createBuiltinAgent }] = await Promise.all([
     import("../core/config.ts"),
@@ -24,7 +24,7 @@ export async function startBenchGateway(dataDir: string) {
   const startedAt = performance.now();
   const logTap = createLogTap();
   const gateway = await startGateway(
-    loadConfig({ DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn" }),
+    loadConfig({ ...env, DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn" }),
     { agent: createBuiltinAgent({ deltaDelayMs: 0 }), logDestination: logTap.destination },
   );
   const startGatewayMs = performance.now() - startedAt;

@@ -1,14 +1,13 @@
-import { Agent, request, type IncomingMessage } from "node:http";
+import { Agent, request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Channel } from "./channel.ts";
 
-/** A server that speaks the web channel's API: POST a message, get the echo back. */
-export interface Target {
-  name: string;
-  /** Base URL, ending in `/`. */
-  url: string;
-  /** Where the echo comes back: on the conversation's SSE stream (as in the web chat) or in the POST response. */
-  replyIn: "events" | "response";
-}
+/** A server under load, and the API it speaks. */
+export type Target =
+  /** The web channel's API: POST a message, the echo comes on the conversation's SSE stream or in the POST's answer. */
+  | { type: "web"; name: string; url: string; replyIn: "events" | "response" }
+  /** Telegram's webhook: POST an update, the echo arrives at the client's fake Bot API as sendMessage or an edit. */
+  | { type: "telegram"; name: string; url: string; secretToken: string };
 
 /** Closed loop: a fixed number in flight. Rate: a fixed number sent per second, whatever the answers do. */
 export type LoadPlan =
@@ -19,14 +18,14 @@ export interface LoadResult {
   sentCount: number;
   completedCount: number;
   failedCount: number;
-  /** `message` and `edit` frames seen: fewer than messages when a conversation's queue was answered in one turn. */
+  /** Reply frames (web: `message` and `edit` events; Telegram: sendMessage and edits): fewer than messages when a queue was answered in one turn. */
   replyFrameCount: number;
   /** From the first POST to the last answer. */
   durationMs: number;
   /** Per completed message: from the POST's start to its echo being read. */
   latenciesMs: number[];
   firstError: string | undefined;
-  /** The first few messages that got no echo, as `conversationId:messageId` (the gateway's inbox id). */
+  /** The gateway's inbox keys (`platform:id`) of the first few messages that got no echo. */
   failedIds: string[];
   /** CPU of the client process from the first POST to the last answer. */
   clientCpuMs: number;
@@ -37,89 +36,19 @@ export interface LoadLimits {
   runTimeoutMs: number;
 }
 
-interface Pending {
-  onReply(at: number): void;
-}
-
-interface EventStream {
-  close(): void;
-}
-
-/** One SSE stream; resolves once the server's first comment arrived, so no reply can be missed. */
-function openEventStream(url: URL, onFrame: (event: string, data: string, at: number) => void, timeoutMs: number) {
-  return new Promise<EventStream>((resolve, reject) => {
-    let buffer = "";
-    let isOpen = false;
-    const timer = setTimeout(() => fail(new Error(`SSE ${url.pathname}: not open after ${timeoutMs} ms`)), timeoutMs);
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      req.destroy();
-      if (!isOpen) reject(error);
-    };
-    const req = request(url, { agent: false, headers: { accept: "text/event-stream" } }, (response: IncomingMessage) => {
-      if (response.statusCode !== 200) return fail(new Error(`SSE ${url.pathname}: status ${response.statusCode}`));
-      response.setEncoding("utf8");
-      response.on("data", (chunk: string) => {
-        const at = performance.now();
-        if (!isOpen) {
-          isOpen = true;
-          clearTimeout(timer);
-          resolve({ close: () => req.destroy() });
-        }
-        buffer += chunk;
-        for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          let event = "message";
-          let data = "";
-          for (const line of frame.split("\n")) {
-            if (line.startsWith("event: ")) event = line.slice(7);
-            else if (line.startsWith("data: ")) data += line.slice(6);
-          }
-          if (data) onFrame(event, data, at);
-        }
-      });
-      response.on("error", () => undefined);
-    });
-    req.on("error", (error) => fail(error));
-    req.end();
-  });
-}
-
-/** The text of a reply part (`{ part: { text } }`); undefined for anything else, malformed JSON included. */
-function replyText(data: string): string | undefined {
-  try {
-    const parsed = JSON.parse(data) as { part?: { text?: unknown } };
-    return typeof parsed.part?.text === "string" ? parsed.part.text : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * Sends `/echo <messageId>` messages to `target` as `plan` says and times each until its echo is read.
- * Every loop is bounded by the plan's count and by `limits`.
+ * Sends `/echo <messageId>` messages through `channel` as `plan` says and times each until its echo is read
+ * and its POST answered. Message ids are `${tag}m${index}`. Every loop is bounded by the plan's count and by `limits`.
  */
-export async function runLoad(target: Target, plan: LoadPlan, tag: string, limits: LoadLimits): Promise<LoadResult> {
-  const pending = new Map<string, Pending>();
+export async function runLoad(channel: Channel, plan: LoadPlan, tag: string, limits: LoadLimits): Promise<LoadResult> {
+  const pending = new Map<string, (at: number) => void>();
   const latenciesMs: number[] = [];
-  let replyFrameCount = 0;
   let failedCount = 0;
   let firstError: string | undefined;
   const failedIds: string[] = [];
-  const conversationId = (index: number) => `${tag}c${index % plan.conversationCount}`;
-
-  const streams: EventStream[] = [];
-  const onFrame = (event: string, data: string, at: number) => {
-    if (event !== "message" && event !== "edit") return;
-    replyFrameCount += 1;
-    // A turn that answered several queued messages echoes each on its own line.
-    for (const line of (replyText(data) ?? "").split("\n")) pending.get(line.trim())?.onReply(at);
-  };
 
   const maxSockets = plan.type === "closed" ? plan.concurrency : 64;
   const agent = new Agent({ keepAlive: true, maxSockets });
-  const postUrl = new URL("api/web/messages", target.url);
 
   const sendOne = (index: number) =>
     new Promise<void>((resolve) => {
@@ -137,29 +66,24 @@ export async function runLoad(target: Target, plan: LoadPlan, tag: string, limit
         else {
           failedCount += 1;
           firstError ??= `${messageId}: ${error}`;
-          if (failedIds.length < 5) failedIds.push(`${conversationId(index)}:${messageId}`);
+          if (failedIds.length < 5) failedIds.push(channel.inboxKey(index, messageId));
         }
         resolve();
       };
       const settleIfDone = () => {
         if (isPosted && repliedAt !== undefined) settle();
       };
+      const onEcho = (at: number) => {
+        repliedAt ??= at;
+        settleIfDone();
+      };
       const timer = setTimeout(() => settle(`no echo within ${limits.replyTimeoutMs} ms`), limits.replyTimeoutMs);
-      pending.set(messageId, {
-        onReply(at) {
-          repliedAt ??= at;
-          settleIfDone();
-        },
-      });
+      pending.set(messageId, onEcho);
 
-      const body = JSON.stringify({ conversationId: conversationId(index), messageId, text: `/echo ${messageId}` });
+      const post = channel.post(index, messageId);
       const req = request(
-        postUrl,
-        {
-          method: "POST",
-          agent,
-          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-        },
+        post.url,
+        { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(post.body), ...post.headers } },
         (response) => {
           let answer = "";
           response.setEncoding("utf8");
@@ -167,30 +91,20 @@ export async function runLoad(target: Target, plan: LoadPlan, tag: string, limit
           response.on("error", (error) => settle(error.message));
           response.on("end", () => {
             const at = performance.now();
-            if (target.replyIn === "events") {
-              if (response.statusCode !== 202) return settle(`POST answered ${response.statusCode} ${answer}`);
-              isPosted = true;
-              return settleIfDone();
-            }
-            if (response.statusCode !== 200 || replyText(answer) !== messageId) {
-              return settle(`POST answered ${response.statusCode} ${answer}`);
-            }
+            const verdict = channel.answer(response.statusCode ?? 0, answer, messageId);
+            if (verdict === "refused") return settle(`POST answered ${response.statusCode} ${answer}`);
             isPosted = true;
-            pending.get(messageId)?.onReply(at);
+            if (verdict === "echoed") onEcho(at);
+            else settleIfDone();
           });
         },
       );
       req.on("error", (error) => settle(error.message));
-      req.end(body);
+      req.end(post.body);
     });
 
   try {
-    if (target.replyIn === "events") {
-      for (let index = 0; index < plan.conversationCount; index += 1) {
-        const url = new URL(`api/web/events?conversationId=${conversationId(index)}`, target.url);
-        streams.push(await openEventStream(url, onFrame, limits.replyTimeoutMs));
-      }
-    }
+    await channel.open((messageId, at) => pending.get(messageId)?.(at), limits.replyTimeoutMs);
     const cpuBefore = process.cpuUsage();
     const startedAt = performance.now();
     const deadline = startedAt + limits.runTimeoutMs;
@@ -226,7 +140,7 @@ export async function runLoad(target: Target, plan: LoadPlan, tag: string, limit
       sentCount,
       completedCount: latenciesMs.length,
       failedCount,
-      replyFrameCount,
+      replyFrameCount: channel.replyFrameCount(),
       durationMs: performance.now() - startedAt,
       latenciesMs,
       firstError,
@@ -234,7 +148,7 @@ export async function runLoad(target: Target, plan: LoadPlan, tag: string, limit
       clientCpuMs: (cpu.user + cpu.system) / 1000,
     };
   } finally {
-    for (const stream of streams) stream.close();
+    channel.close();
     agent.destroy();
   }
 }

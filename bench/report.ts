@@ -4,6 +4,7 @@ import type { SettledMemory } from "./memory.ts";
 import { messagesPerSecond, type ServerRun } from "./server-run.ts";
 import { summarize } from "./stats.ts";
 import { renderTable, type Table, type TableFormat } from "./table.ts";
+import type { TelegramResults } from "./telegram-scenario.ts";
 
 export interface BenchResults {
   date: string;
@@ -25,6 +26,7 @@ export interface BenchResults {
   storedDoneCount: number;
   /** Lines the gateway logged at warn or above during the whole bench. */
   gatewayLogLineCount: number;
+  telegram: TelegramResults;
 }
 
 const ms = (value: number) => (Number.isNaN(value) ? "n/a" : value < 10 ? value.toFixed(2) : value.toFixed(1));
@@ -76,6 +78,36 @@ function rateTable(results: BenchResults): Table {
   };
 }
 
+function telegramTable(results: BenchResults): Table {
+  const { messageCount, roundCount, concurrency, conversationCount } = results.settings;
+  const { closed, echoes } = results.telegram;
+  const base = perSecond(closed.telegramForwarder);
+  const rounds = roundCount > 1 ? `${roundCount} rounds of ${messageCount}` : `${messageCount}`;
+  return {
+    title: `Telegram webhook → inbox → agent → sendMessage: ${rounds} messages, ${concurrency} in flight, ${conversationCount} chats`,
+    headers: ["Server", "messages/s", "per round", "vs Telegram forwarder", "p50 ms", "p99 ms", "server CPU ms/msg", "client busy", "failed", "exactly one echo", "Bot API sends"],
+    numericColumns: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    rows: (["telegramForwarder", "telegramGateway"] as const).map((key) => {
+      const run = closed[key];
+      const latency = summarize(run.load.latenciesMs);
+      const check = echoes[key];
+      return [
+        run.name,
+        perSecond(run).toFixed(0),
+        rateRange(run),
+        (perSecond(run) / base).toFixed(2),
+        ms(latency.p50Ms),
+        ms(latency.p99Ms),
+        ms(cpuPerMessage(run)),
+        clientBusy(run),
+        String(run.load.failedCount),
+        `${check.exactlyOnceCount}/${check.expectedCount}`,
+        String(run.load.replyFrameCount),
+      ];
+    }),
+  };
+}
+
 function startTable(results: BenchResults): Table {
   const { coldStart, inProcess, installSize } = results;
   return {
@@ -89,12 +121,14 @@ function startTable(results: BenchResults): Table {
       ["Start to ready in-process: startGateway + /readyz 200", `${ms(inProcess.readyMs)} ms`],
       ["Idle RSS: spawned `pincer start`, 1 s after ready", mb(coldStart.idleRssBytes)],
       ["Idle, bench process with gateway, after GC: RSS / JS heap used", memory(inProcess.idleMemory)],
-      ["After all load runs, bench process, after GC: RSS / JS heap used", memory(inProcess.afterLoadMemory)],
+      ["After the web chat load runs, bench process, after GC: RSS / JS heap used", memory(inProcess.afterLoadMemory)],
       ["node_modules, production dependencies", mb(installSize.productionBytes)],
       ["node_modules, all but the pinned node binary", mb(installSize.allButNodeBytes)],
       ["node_modules, all but the node binary and the optional media packages", mb(installSize.requiredBytes)],
       ["Inbox rows done in the gateway's SQLite file", String(results.storedDoneCount)],
       ["Gateway log lines at warn or above", String(results.gatewayLogLineCount)],
+      ["Inbox rows done in the Telegram gateway's SQLite file", String(results.telegram.storedDoneCount)],
+      ["Telegram gateway log lines at warn or above", String(results.telegram.gatewayLogLineCount)],
     ],
   };
 }
@@ -107,6 +141,10 @@ function targetTable(results: BenchResults, format: TableFormat): Table {
   const addedP99Ms = summarize(rate.gateway.load.latenciesMs).p99Ms - summarize(rate.forwarder.load.latenciesMs).p99Ms;
   const cpuMs = cpuPerMessage(closed.gateway);
   const idleRss = coldStart.idleRssBytes;
+  const telegram = results.telegram.closed;
+  const telegramRate = perSecond(telegram.telegramGateway);
+  const telegramRatio = telegramRate / perSecond(telegram.telegramForwarder);
+  const telegramCpuMs = cpuPerMessage(telegram.telegramGateway);
   return {
     title: "Against design §7",
     headers: ["Target", "Measured", "Met"],
@@ -119,12 +157,15 @@ function targetTable(results: BenchResults, format: TableFormat): Table {
       ["At least half the bare forwarder's rate", ratio.toFixed(2), verdict(ratio >= 0.5)],
       [`p99 added latency under 10 ms at ${results.settings.ratePerSecond}/s`, `${ms(addedP99Ms)} ms`, verdict(addedP99Ms < 10)],
       ["Under 5 ms of CPU per message", `${ms(cpuMs)} ms`, verdict(cpuMs < 5)],
+      ["Telegram webhook → sendMessage: at least 300 messages/s, durable store on", telegramRate.toFixed(0), verdict(telegramRate >= 300)],
+      ["Telegram webhook → sendMessage: at least half the Telegram forwarder's rate", telegramRatio.toFixed(2), verdict(telegramRatio >= 0.5)],
+      ["Telegram webhook → sendMessage: under 5 ms of CPU per message", `${ms(telegramCpuMs)} ms`, verdict(telegramCpuMs < 5)],
     ],
   };
 }
 
 export function renderReport(results: BenchResults, format: TableFormat): string {
-  const tables = [targetTable(results, format), closedTable(results), rateTable(results), startTable(results)];
+  const tables = [targetTable(results, format), closedTable(results), rateTable(results), telegramTable(results), startTable(results)];
   const heading = `Pincer bench, ${results.date}, ${results.machine}`;
   return `${heading}\n\n${tables.map((table) => renderTable(table, format)).join("\n\n")}\n`;
 }

@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --messages N] [-- --markdown]`: the figures of design §7, measured against a
- * bare node:http forwarder and a bare express app with the same load client in the same run.
+ * bare node:http forwarder and a bare express app with the same load client in the same run, through
+ * the web chat's API and then through Telegram's webhook (`telegram-scenario.ts`).
  * All traffic stays on 127.0.0.1; every loop is bounded in count and time.
  */
 import { execFileSync } from "node:child_process";
@@ -17,8 +18,10 @@ import { measureInstallSize } from "./install-size.ts";
 import type { LoadLimits, LoadPlan, Target } from "./load-client.ts";
 import { settledMemory } from "./memory.ts";
 import { renderReport } from "./report.ts";
-import { measureRun, poolRuns, type ServerRun } from "./server-run.ts";
+import { runRounds, type RoundsPlan } from "./rounds.ts";
+import { measureRun } from "./server-run.ts";
 import { countDoneMessages, describeMessages } from "./store-check.ts";
+import { runTelegramScenario } from "./telegram-scenario.ts";
 
 const usage = `Usage: npm run bench -- [--messages N] [--rounds N] [--concurrency N] [--conversations N]
                        [--warmup N] [--rate N] [--rate-seconds N] [--markdown]`;
@@ -61,28 +64,16 @@ const limits: LoadLimits = { replyTimeoutMs: 10_000, runTimeoutMs: 300_000 };
 type Settings = ReturnType<typeof readSettings>;
 type Targets = Record<"forwarder" | "express" | "gateway", Target>;
 
+function roundsPlan(settings: Settings): RoundsPlan {
+  const { messageCount, roundCount, concurrency, conversationCount, warmupCount } = settings;
+  return { closed: { type: "closed", messageCount, concurrency, conversationCount }, warmupCount, roundCount, limits };
+}
+
 /** Warm-up, closed-loop rounds alternating between the servers, then the fixed-rate runs. */
 async function runLoads(client: LoadClient, targets: Targets, settings: Settings, gatewayIdle: () => Promise<void>, log: (line: string) => void) {
-  const { messageCount, roundCount, concurrency, conversationCount, warmupCount, ratePerSecond, rateSeconds } = settings;
-  const closedPlan: LoadPlan = { type: "closed", messageCount, concurrency, conversationCount };
-  const warmupPlan: LoadPlan = { ...closedPlan, messageCount: warmupCount };
+  const { ratePerSecond, rateSeconds, conversationCount } = settings;
   const ratePlan: LoadPlan = { type: "rate", perSecond: ratePerSecond, durationMs: rateSeconds * 1000, conversationCount };
-  const keys = ["forwarder", "express", "gateway"] as const;
-  const settleFor = (key: keyof Targets) => (key === "gateway" ? gatewayIdle : undefined);
-
-  for (const key of keys) {
-    log(`warm-up: ${targets[key].name}`);
-    if (warmupCount > 0) await client.run(targets[key], warmupPlan, `${key}-w`, limits);
-  }
-  // Alternating, a slow spell of a shared machine hits every server alike.
-  const rounds: Record<keyof Targets, ServerRun[]> = { forwarder: [], express: [], gateway: [] };
-  for (let round = 0; round < roundCount; round += 1) {
-    for (const key of keys) {
-      log(`closed loop, round ${round + 1}/${roundCount}: ${targets[key].name}`);
-      rounds[key].push(await measureRun(client, targets[key], closedPlan, `${key}-${round}`, limits, settleFor(key)));
-    }
-  }
-  const closed = { forwarder: poolRuns(rounds.forwarder), express: poolRuns(rounds.express), gateway: poolRuns(rounds.gateway) };
+  const closed = await runRounds(client, targets, roundsPlan(settings), { gateway: gatewayIdle }, log);
   log("fixed rate: forwarder");
   const rateForwarder = await measureRun(client, targets.forwarder, ratePlan, "forwarder-r", limits);
   log("fixed rate: gateway");
@@ -125,9 +116,9 @@ async function main(): Promise<void> {
     stoppers.push(() => client.close());
 
     const targets: Targets = {
-      forwarder: { name: "bare node:http forwarder", url: servers[0]!.url, replyIn: "events" },
-      express: { name: "bare express echo", url: servers[1]!.url, replyIn: "response" },
-      gateway: { name: "Pincer gateway (SQLite on)", url: gateway.url, replyIn: "events" },
+      forwarder: { type: "web", name: "bare node:http forwarder", url: servers[0]!.url, replyIn: "events" },
+      express: { type: "web", name: "bare express echo", url: servers[1]!.url, replyIn: "response" },
+      gateway: { type: "web", name: "Pincer gateway (SQLite on)", url: gateway.url, replyIn: "events" },
     };
     const { closed, rate } = await runLoads(client, targets, settings, () => gateway.pipeline.idle(), log);
     const afterLoadMemory = await settledMemory(500);
@@ -136,6 +127,7 @@ async function main(): Promise<void> {
     const lost = [closed.gateway, rate.gateway].flatMap((run) => run.load.failedIds);
     for (const line of describeMessages(databasePath, lost)) log(`no echo for ${line}`);
     for (const line of logTap.kept) log(`gateway logged: ${line}`);
+    const telegram = await runTelegramScenario(client, roundsPlan(settings), join(tempDir, "telegram"), stoppers, log);
 
     const report = renderReport(
       {
@@ -149,6 +141,7 @@ async function main(): Promise<void> {
         rate,
         storedDoneCount,
         gatewayLogLineCount: logTap.lineCount(),
+        telegram,
       },
       settings.isMarkdown ? "markdown" : "text",
     );

@@ -16,14 +16,13 @@ export function countDoneMessages(path: string): number {
   );
 }
 
-/** Where the store left messages that got no echo: their inbox status and their reply's outbox rows. */
-export function describeMessages(path: string, inboxIds: readonly string[]): string[] {
+/** Where the store left messages that got no echo (by inbox key, `platform:id`): their inbox status and their reply's outbox rows. */
+export function describeMessages(path: string, inboxKeys: readonly string[]): string[] {
   return withDatabase(path, (database) => {
     const inbox = database.prepare("SELECT status FROM inbox WHERE key = ?");
     const outbox = database.prepare("SELECT key, status, attempts, last_error FROM outbox WHERE key LIKE ?");
     const runs = database.prepare("SELECT ref, inbox_keys, outcome, detail FROM runs WHERE inbox_keys LIKE ?");
-    return inboxIds.map((id) => {
-      const key = `web:${id}`;
+    return inboxKeys.map((key) => {
       const row = inbox.get(key) as { status: string } | undefined;
       return `${key}: inbox ${row?.status ?? "missing"}; outbox ${JSON.stringify(outbox.all(`${key}:%`))}; runs ${JSON.stringify(runs.all(`%${key}%`))}`;
     });

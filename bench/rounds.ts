@@ -1,0 +1,38 @@
+import type { LoadClient } from "./client-link.ts";
+import type { LoadLimits, LoadPlan, Target } from "./load-client.ts";
+import { measureRun, poolRuns, type ServerRun } from "./server-run.ts";
+
+export interface RoundsPlan {
+  closed: Extract<LoadPlan, { type: "closed" }>;
+  warmupCount: number;
+  roundCount: number;
+  limits: LoadLimits;
+}
+
+/**
+ * A warm-up per server, then closed-loop rounds alternating between the servers (a slow spell of a
+ * shared machine then hits every server alike), pooled per server. Runs are tagged `${key}-w` and
+ * `${key}-${round}`. `settle[key]` waits for a server's work left after the last reply.
+ */
+export async function runRounds<Key extends string>(
+  client: LoadClient,
+  targets: Record<Key, Target>,
+  plan: RoundsPlan,
+  settle: Partial<Record<Key, () => Promise<void>>>,
+  log: (line: string) => void,
+): Promise<Record<Key, ServerRun>> {
+  const keys = Object.keys(targets) as Key[];
+  const warmupPlan: LoadPlan = { ...plan.closed, messageCount: plan.warmupCount };
+  for (const key of keys) {
+    log(`warm-up: ${targets[key].name}`);
+    if (plan.warmupCount > 0) await client.run(targets[key], warmupPlan, `${key}-w`, plan.limits);
+  }
+  const rounds = new Map<Key, ServerRun[]>(keys.map((key) => [key, []]));
+  for (let round = 0; round < plan.roundCount; round += 1) {
+    for (const key of keys) {
+      log(`closed loop, round ${round + 1}/${plan.roundCount}: ${targets[key].name}`);
+      rounds.get(key)!.push(await measureRun(client, targets[key], plan.closed, `${key}-${round}`, plan.limits, settle[key]));
+    }
+  }
+  return Object.fromEntries(keys.map((key) => [key, poolRuns(rounds.get(key)!)])) as Record<Key, ServerRun>;
+}

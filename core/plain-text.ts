@@ -1,5 +1,6 @@
 import { Lexer, type Token, type Tokens } from "marked";
 import { buttonCommand, type Button } from "./types/reply.ts";
+import { decodeEntities } from "./html-entities.ts";
 
 /**
  * Replies for platforms that show plain text only (WeChat, ClawBot).
@@ -131,12 +132,6 @@ function stripTags(html: string): string {
     .replace(/<br\s*\/?>/gi, "\n")
     .replace(tagPattern, (tag: string, name: string | undefined) => (name === undefined || htmlElements.has(name.toLowerCase()) ? "" : tag));
   return decodeEntities(text);
-}
-
-const entities: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", nbsp: " " };
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_match, name: string) => entities[name] ?? _match);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Lexer, type MarkedToken, type Token, type Tokens } from "marked";
+import { decodeEntities } from "../../core/html-entities.ts";
 
 /**
  * CommonMark → the Markdown of a Feishu card's `markdown` element (card JSON 2.0). It renders
@@ -6,18 +7,6 @@ import { Lexer, type MarkedToken, type Token, type Tokens } from "marked";
  * no images by URL (an image needs an uploaded image_key) and treats `<…>` as its own tags
  * (`<at>`, `<font>`), so text is entity-escaped and headings become bold lines.
  */
-
-const entities: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (entity, name: string) => {
-    if (name.startsWith("#")) {
-      const codePoint = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      return codePoint > 0 && codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : entity;
-    }
-    return entities[name.toLowerCase()] ?? entity;
-  });
-}
 
 /** Plain text for the card: `&`, `<`, `>` as entities, and Markdown marks kept literal with a backslash. */
 export function escapeText(text: string): string {

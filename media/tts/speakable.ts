@@ -1,4 +1,5 @@
 import { Lexer, type MarkedToken, type Token, type Tokens } from "marked";
+import { decodeEntities } from "../../core/html-entities.ts";
 
 /**
  * Markdown answers turned into text worth hearing: code is not read out, links are read by their
@@ -9,18 +10,6 @@ export const codeOmitted = "(code omitted)";
 
 /** Inline code longer than this is omitted too: a long command line is noise when spoken. */
 const maxSpokenCodeChars = 40;
-
-const entities: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (entity, name: string) => {
-    if (name.startsWith("#")) {
-      const codePoint = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      return codePoint > 0 && codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : entity;
-    }
-    return entities[name.toLowerCase()] ?? entity;
-  });
-}
 
 /** A bare URL is read as its host ("github.com"); an e-mail address as itself. */
 function spokenUrl(href: string, label: string): string {

@@ -19,6 +19,7 @@ import { fetchSlackFile } from "./media.ts";
 import { createSlackOutbound } from "./outbound.ts";
 import { createSlackSocketReceiver } from "./socket.ts";
 import { createSlackWebhookRoutes, type Handled } from "./webhook.ts";
+import { createUserNames } from "./user-names.ts";
 
 /** Knobs that tests turn down; production keeps the defaults. */
 export interface SlackAdapterOptions {
@@ -65,6 +66,8 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
   const receive = async (message: InboundMessage | undefined): Promise<Handled> => {
     if (!sink) return "not-ready";
     if (message) {
+      // Most events carry only the user id; pairing requests and the agent read better with a name.
+      if (message.sender.displayName === message.sender.id) message.sender.displayName = await userName(message.sender.id);
       const receipt = await sink.receive(message);
       logger.debug({ id: message.id, isDuplicate: receipt.isDuplicate }, "slack message received");
     }
@@ -129,6 +132,7 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
     clientOptions: { slackApiUrl: settings.apiUrl, retryConfig, rejectRateLimitedCalls: true },
   });
   const client = app.client;
+  const userName = createUserNames((user) => client.users.info({ user }), logger);
 
   const fetchMedia = (ref: Parameters<Adapter["fetchMedia"]>[0]) =>
     fetchSlackFile(ref, { client, botToken: settings.botToken, apiUrl: settings.apiUrl, maxBytes: deps.maxMediaBytes });

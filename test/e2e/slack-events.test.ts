@@ -71,6 +71,27 @@ describe("Slack over the Events API, through the gateway", () => {
     expect(slack.calls("chat.postMessage")[0]!.token).toBe(slack.botToken);
   });
 
+  it("knows people by their Slack display name (users.info once per person), not their user id", async () => {
+    const senders: string[] = [];
+    const agent: Agent = {
+      id: "names",
+      acceptsImages: false,
+      async *run(input) {
+        senders.push(input.sender.displayName);
+        yield { type: "text-delta", text: "ok" };
+        yield { type: "done" };
+      },
+    };
+    const { gateway, slack, post } = await startSlackGateway({}, { agent });
+    await post(slackEvents.im("first"));
+    await eventually(() => senders.length === 1, 4000);
+    await gateway.pipeline.idle();
+    await post(slackEvents.im("second"));
+    await eventually(() => senders.length === 2, 4000);
+    expect(senders).toEqual(["Person U00FAKEUSER1", "Person U00FAKEUSER1"]);
+    expect(slack.calls("users.info")).toHaveLength(1);
+  });
+
   it("answers a channel app_mention in the thread of the mention", async () => {
     const { gateway, slack, post } = await startSlackGateway();
     const ts = nextTs();

@@ -137,6 +137,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
         message.edits += 1;
         return { body: { ok: true, channel: message.channel, ts: message.ts, text: message.text } };
       }
+      case "users.info": {
+        const user = String(p.user ?? "");
+        if (!/^[UW]/.test(user)) return { body: { ok: false, error: "user_not_found" } };
+        return { body: { ok: true, user: { id: user, name: user.toLowerCase(), real_name: `Real ${user}`, profile: { display_name: `Person ${user}`, real_name: `Real ${user}` } } } };
+      }
       case "files.info": {
         const file = files.get(String(p.file));
         return file ? { body: { ok: true, file: fileObject(file) } } : { body: { ok: false, error: "file_not_found" } };

@@ -19,6 +19,7 @@ import {
 import { createOutbound } from "./outbound.ts";
 import { createBoundedMap } from "../../core/bounded-map.ts";
 import { createWebhookHandler, type Outcome } from "./webhook.ts";
+import { createNameCache } from "../../core/name-cache.ts";
 
 export interface FeishuAdapterOptions {
   /** First wait before asking for the bot's identity again after a failure (doubles up to a minute). */
@@ -62,8 +63,17 @@ export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, o
     }
   };
 
+  // Events carry open_ids only; pairing requests and the agent read better with a name (contact:user.base:readonly).
+  const userName = createNameCache(async (openId) => {
+    const body = await call("contact/v3/users", () =>
+      client.request({ method: "GET", url: `/open-apis/contact/v3/users/${encodeURIComponent(openId)}`, params: { user_id_type: "open_id" } }),
+    );
+    return (body as { data?: { user?: { name?: string } } } | null)?.data?.user?.name;
+  }, logger);
+
   const receive = async (message: Parameters<InboundSink["receive"]>[0]): Promise<void> => {
     if (!sink) throw new BridgeError("upstream", "Feishu channel is not started");
+    if (message.sender.displayName === message.sender.id) message.sender.displayName = await userName(message.sender.id);
     await sink.receive(message);
   };
 

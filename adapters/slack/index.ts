@@ -19,7 +19,7 @@ import { fetchSlackFile } from "./media.ts";
 import { createSlackOutbound } from "./outbound.ts";
 import { createSlackSocketReceiver } from "./socket.ts";
 import { createSlackWebhookRoutes, type Handled } from "./webhook.ts";
-import { createUserNames } from "./user-names.ts";
+import { createNameCache } from "../../core/name-cache.ts";
 
 /** Knobs that tests turn down; production keeps the defaults. */
 export interface SlackAdapterOptions {
@@ -132,7 +132,10 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
     clientOptions: { slackApiUrl: settings.apiUrl, retryConfig, rejectRateLimitedCalls: true },
   });
   const client = app.client;
-  const userName = createUserNames((user) => client.users.info({ user }), logger);
+  const userName = createNameCache(async (user) => {
+    const { user: found } = await client.users.info({ user });
+    return found?.profile?.display_name || found?.profile?.real_name || found?.real_name || found?.name;
+  }, logger);
 
   const fetchMedia = (ref: Parameters<Adapter["fetchMedia"]>[0]) =>
     fetchSlackFile(ref, { client, botToken: settings.botToken, apiUrl: settings.apiUrl, maxBytes: deps.maxMediaBytes });

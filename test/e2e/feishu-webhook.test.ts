@@ -117,6 +117,8 @@ describe("Feishu webhook mode, end to end", () => {
     await h.fake.waitFor(() => h.fake.sent.length > 0);
     await h.gateway.pipeline.idle();
     expect(h.inputs.map((input) => input.text)).toEqual(["what is up?"]);
+    // Events carry the open_id only: the name comes from the contact API.
+    expect(h.inputs[0]!.sender).toMatchObject({ id: "ou_fakealice000000000000000000001", displayName: "Person 0001" });
     expect(h.fake.sent[0]).toMatchObject({ via: "reply", parentId: asked.event.message.message_id, isReplyInThread: false });
   });
 

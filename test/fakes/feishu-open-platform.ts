@@ -121,6 +121,13 @@ export async function startFakeOpenPlatform(options: FakeOpenPlatformOptions = {
       if (method === "GET" && route === "/open-apis/bot/v3/info") {
         return answer(200, { code: 0, msg: "ok", bot: { activate_status: 2, app_name: "Pincer Bot", avatar_url: "", ip_white_list: [], open_id: fakeBotOpenId } });
       }
+      const contact = /^\/open-apis\/contact\/v3\/users\/([^/]+)$/.exec(route);
+      if (method === "GET" && contact) {
+        // Contact API: a name for each user's open_id (the app needs contact:user.base:readonly).
+        const openId = decodeURIComponent(contact[1]!);
+        if (request.query.get("user_id_type") !== "open_id" || !openId.startsWith("ou_")) return answer(400, { code: 40001, msg: "invalid user id" });
+        return answer(200, { code: 0, msg: "success", data: { user: { open_id: openId, name: `Person ${openId.slice(-4)}` } } });
+      }
       const body = (request.body ?? {}) as Record<string, unknown>;
       const record = (via: "create" | "reply", chatId: string, parentId?: string): SentRecord => {
         sequence += 1;

@@ -1,0 +1,41 @@
+import { createBoundedMap } from "./bounded-map.ts";
+import { BridgeError } from "./types/errors.ts";
+import type { Logger } from "./types/logger.ts";
+
+/**
+ * People's names for platforms whose events carry only a user id (Slack, Feishu): one lookup per
+ * person, cached and bounded. A lookup that fails, finds nothing or is slow leaves the id as the
+ * name: it never holds a message back for long (platforms want their acknowledgement within 3 s).
+ */
+export function createNameCache(
+  lookUp: (userId: string) => Promise<string | undefined>,
+  logger: Logger,
+  options: { timeoutMs?: number; maxEntries?: number } = {},
+) {
+  const names = createBoundedMap<string>(options.maxEntries ?? 5000);
+  return async (userId: string): Promise<string> => {
+    const known = names.get(userId);
+    if (known) return known;
+    try {
+      const name = (await withTimeout(lookUp(userId), options.timeoutMs ?? 1500)) || userId;
+      names.set(userId, name);
+      return name;
+    } catch (error) {
+      logger.debug({ err: error, userId }, "could not look up a user's name; the id stands for it");
+      return userId;
+    }
+  };
+}
+
+/** SDK clients take no AbortSignal here: the answer is simply not waited for past `timeoutMs`. */
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new BridgeError("timeout", `the name lookup took over ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { createNameCache } from "../../core/name-cache.ts";
+import type { Logger } from "../../core/types/logger.ts";
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+
+describe("a name cache", () => {
+  it("looks each person up once, and keeps the id when the lookup fails, finds nothing or is slow", async () => {
+    const asked: string[] = [];
+    const names = createNameCache(
+      async (userId) => {
+        asked.push(userId);
+        if (userId === "UBROKEN") throw new Error("user_not_found");
+        if (userId === "USLOW") return new Promise<string>(() => undefined);
+        return userId === "UANN" ? "Ann Lee" : undefined;
+      },
+      silent,
+      { timeoutMs: 50 },
+    );
+    expect(await names("UANN")).toBe("Ann Lee");
+    expect(await names("UANN")).toBe("Ann Lee");
+    expect(await names("UNOBODY")).toBe("UNOBODY");
+    expect(await names("UBROKEN")).toBe("UBROKEN");
+    expect(await names("USLOW")).toBe("USLOW");
+    expect(asked).toEqual(["UANN", "UNOBODY", "UBROKEN", "USLOW"]);
+  });
+});

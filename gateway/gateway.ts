@@ -60,7 +60,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     logger: logger.child({ channel: "web" }),
     uploadDir: join(config.dataDir, "uploads"),
     maxUploadBytes: config.media.limits.maxBytes,
-    history: async (conversation) => (await store.sessions.current(conversationKey(conversation), Date.now(), 50)).history,
+    history: (conversation) => store.sessions.history(conversationKey(conversation), 50),
   });
   const channelDeps = { logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes };
   const channels = await createChannels(config, channelDeps);

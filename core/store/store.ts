@@ -1,4 +1,4 @@
-import type { SessionInfo, SessionMessage } from "../types/agent.ts";
+import type { SessionInfo, SessionMessage, StoredSessionMessage } from "../types/agent.ts";
 import type { ConversationRef } from "../types/conversation.ts";
 import type { InboundMessage } from "../types/message.ts";
 import type { ReplyPart } from "../types/reply.ts";
@@ -82,6 +82,8 @@ export interface OutboxStore {
 export interface SessionStore {
   /** The conversation's open session, opened now if there is none. */
   current(conversationKey: string, now: number, historyLimit: number): Promise<SessionInfo>;
+  /** The open session's latest messages, oldest first; none (and no session opened) when there is no open session. */
+  history(conversationKey: string, limit: number): Promise<StoredSessionMessage[]>;
   end(conversationKey: string, now: number): Promise<void>;
   /** Appends the messages of one turn together. */
   append(sessionId: string, messages: readonly SessionMessage[]): Promise<void>;

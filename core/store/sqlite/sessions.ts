@@ -30,6 +30,11 @@ export function createSqliteSessions(database: DatabaseSync): SessionStore {
   const count = database.prepare("SELECT count(*) AS n FROM session_messages WHERE session_id = ?");
   const saveSummary = database.prepare("UPDATE sessions SET summary = ?, summarized_through = ? WHERE id = ?");
 
+  const latest = (open: OpenSession, limit: number): StoredSessionMessage[] => {
+    const rows = recent.all(open.id, open.summarized_through, limit) as { seq: number; role: string; text: string; created_at: number }[];
+    return rows.reverse().map((row) => ({ seq: row.seq, role: row.role as SessionRole, text: row.text, createdAt: row.created_at }));
+  };
+
   return {
     async current(conversationKey: string, now: number, historyLimit: number) {
       let open = selectOpen.get(conversationKey) as OpenSession | undefined;
@@ -37,15 +42,7 @@ export function createSqliteSessions(database: DatabaseSync): SessionStore {
         insert.run(randomUUID(), conversationKey, now);
         open = selectOpen.get(conversationKey) as unknown as OpenSession;
       }
-      const rows = recent.all(open.id, open.summarized_through, historyLimit) as {
-        seq: number;
-        role: string;
-        text: string;
-        created_at: number;
-      }[];
-      const history: StoredSessionMessage[] = rows
-        .reverse()
-        .map((row) => ({ seq: row.seq, role: row.role as SessionRole, text: row.text, createdAt: row.created_at }));
+      const history = latest(open, historyLimit);
       return {
         id: open.id,
         conversationKey,
@@ -54,6 +51,10 @@ export function createSqliteSessions(database: DatabaseSync): SessionStore {
         summarizedThrough: open.summarized_through,
         history,
       };
+    },
+    async history(conversationKey: string, limit: number) {
+      const open = selectOpen.get(conversationKey) as OpenSession | undefined;
+      return open ? latest(open, limit) : [];
     },
     async end(conversationKey: string, now: number) {
       end.run(now, conversationKey);

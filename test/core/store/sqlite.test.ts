@@ -127,6 +127,17 @@ describe("sessions", () => {
     expect(next).toMatchObject({ createdAt: t0 + 3000, history: [] });
   });
 
+  it("history() reads the open session's latest messages without opening one", async () => {
+    expect(await store.sessions.history(chatKey, 10)).toEqual([]);
+    expect((await store.sessions.current(chatKey, t0 + 5, 10)).createdAt).toBe(t0 + 5);
+    const session = await store.sessions.current(chatKey, t0 + 6, 10);
+    await store.sessions.append(session.id, [
+      { role: "user", text: "hi", createdAt: t0 + 7 },
+      { role: "assistant", text: "hello", createdAt: t0 + 8 },
+    ]);
+    expect((await store.sessions.history(chatKey, 1)).map((message) => message.text)).toEqual(["hello"]);
+  });
+
   it("keeps sessions of different conversations apart", async () => {
     const direct = await store.sessions.current(chatKey, t0, 10);
     const group = await store.sessions.current(conversationKey(groupChat), t0, 10);

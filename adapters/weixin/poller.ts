@@ -29,6 +29,9 @@ export interface PollerDeps {
   now: () => number;
 }
 
+/** How long WeChat must hold a poll before the channel counts as connected. */
+const heldPollMs = 1000;
+
 const quietly = async (ms: number, signal: AbortSignal) => {
   await sleep(ms, undefined, { signal }).catch(() => undefined);
 };
@@ -44,7 +47,9 @@ export async function runPoller(deps: PollerDeps, signal: AbortSignal): Promise<
   while (!signal.aborted) {
     try {
       const cursor = store.cursor();
-      const batch = await deps.client().getUpdates(cursor, longPollMs, signal);
+      // WeChat refuses a bad session at once; a poll it holds for a second means the login works.
+      const heldTimer = setTimeout(() => deps.setHealth({ state: "ready" }), heldPollMs);
+      const batch = await deps.client().getUpdates(cursor, longPollMs, signal).finally(() => clearTimeout(heldTimer));
       if (signal.aborted) return;
       if (batch.longpolling_timeout_ms && batch.longpolling_timeout_ms > 0) longPollMs = batch.longpolling_timeout_ms;
       for (const raw of batch.msgs ?? []) {

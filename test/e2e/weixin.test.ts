@@ -96,6 +96,16 @@ describe("WeChat ClawBot through the real gateway", () => {
     expect(fake.problems).toEqual([]);
   });
 
+  it("counts as connected once WeChat holds its first long poll, without waiting for it to end", async () => {
+    fake = await startFakeIlink({ longPollMs: 20_000 });
+    ({ gateway } = await startWeixinGateway(fake, {}, { agent: scriptedAgent(() => "ok").agent }));
+    const state = async () => ((await (await fetch(`${gateway!.url}readyz`)).json()) as { channels: Record<string, { state: string }> }).channels["weixin"]?.state;
+    expect(await state()).toBe("starting");
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    expect(await state()).toBe("ready");
+    expect(fake.getUpdatesCalls()).toBe(1);
+  });
+
   it("reports an expired session (errcode -14) on /readyz and does not retry in a tight loop", async () => {
     fake = await startFakeIlink();
     fake.settings.sessionExpired = true;

@@ -39,29 +39,37 @@ const rateRange = (run: ServerRun) =>
   run.roundRates.length < 2 ? "" : `${Math.min(...run.roundRates).toFixed(0)}–${Math.max(...run.roundRates).toFixed(0)}`;
 const cpuPerMessage = (run: ServerRun) => run.serverCpuMs / Math.max(1, run.load.completedCount);
 
+const roundsLabel = ({ messageCount, roundCount }: BenchResults["settings"]) =>
+  roundCount > 1 ? `${roundCount} rounds of ${messageCount}` : `${messageCount}`;
+
+/** The closed-loop cells every scenario shows, the ratio against its own baseline's rate included. */
+function closedCells(run: ServerRun, baseline: ServerRun): string[] {
+  const latency = summarize(run.load.latenciesMs);
+  return [
+    run.name,
+    perSecond(run).toFixed(0),
+    rateRange(run),
+    (perSecond(run) / perSecond(baseline)).toFixed(2),
+    ms(latency.p50Ms),
+    ms(latency.p99Ms),
+    ms(cpuPerMessage(run)),
+    clientBusy(run),
+    String(run.load.failedCount),
+  ];
+}
+const closedHeaders = ["Server", "messages/s", "per round", "p50 ms", "p99 ms", "server CPU ms/msg", "client busy", "failed"];
+const withRatio = (ratioHeader: string) => [...closedHeaders.slice(0, 3), ratioHeader, ...closedHeaders.slice(3)];
+
 function closedTable(results: BenchResults): Table {
-  const { messageCount, roundCount, concurrency, conversationCount } = results.settings;
-  const base = perSecond(results.closed.forwarder);
-  const rounds = roundCount > 1 ? `${roundCount} rounds of ${messageCount}` : `${messageCount}`;
+  const { concurrency, conversationCount } = results.settings;
   return {
-    title: `Closed loop: ${rounds} messages, ${concurrency} in flight, ${conversationCount} conversations`,
-    headers: ["Server", "messages/s", "per round", "vs forwarder", "p50 ms", "p99 ms", "server CPU ms/msg", "client busy", "failed", "reply frames"],
+    title: `Closed loop: ${roundsLabel(results.settings)} messages, ${concurrency} in flight, ${conversationCount} conversations`,
+    headers: [...withRatio("vs forwarder"), "reply frames"],
     numericColumns: [1, 2, 3, 4, 5, 6, 7, 8, 9],
-    rows: [results.closed.forwarder, results.closed.express, results.closed.gateway].map((run) => {
-      const latency = summarize(run.load.latenciesMs);
-      return [
-        run.name,
-        perSecond(run).toFixed(0),
-        rateRange(run),
-        (perSecond(run) / base).toFixed(2),
-        ms(latency.p50Ms),
-        ms(latency.p99Ms),
-        ms(cpuPerMessage(run)),
-        clientBusy(run),
-        String(run.load.failedCount),
-        run.load.replyFrameCount > 0 ? String(run.load.replyFrameCount) : "n/a",
-      ];
-    }),
+    rows: [results.closed.forwarder, results.closed.express, results.closed.gateway].map((run) => [
+      ...closedCells(run, results.closed.forwarder),
+      run.load.replyFrameCount > 0 ? String(run.load.replyFrameCount) : "n/a",
+    ]),
   };
 }
 
@@ -79,32 +87,17 @@ function rateTable(results: BenchResults): Table {
 }
 
 function telegramTable(results: BenchResults): Table {
-  const { messageCount, roundCount, concurrency, conversationCount } = results.settings;
+  const { concurrency, conversationCount } = results.settings;
   const { closed, echoes } = results.telegram;
-  const base = perSecond(closed.telegramForwarder);
-  const rounds = roundCount > 1 ? `${roundCount} rounds of ${messageCount}` : `${messageCount}`;
   return {
-    title: `Telegram webhook → inbox → agent → sendMessage: ${rounds} messages, ${concurrency} in flight, ${conversationCount} chats`,
-    headers: ["Server", "messages/s", "per round", "vs Telegram forwarder", "p50 ms", "p99 ms", "server CPU ms/msg", "client busy", "failed", "exactly one echo", "Bot API sends"],
+    title: `Telegram webhook → inbox → agent → sendMessage: ${roundsLabel(results.settings)} messages, ${concurrency} in flight, ${conversationCount} chats`,
+    headers: [...withRatio("vs Telegram forwarder"), "exactly one echo", "Bot API sends"],
     numericColumns: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
-    rows: (["telegramForwarder", "telegramGateway"] as const).map((key) => {
-      const run = closed[key];
-      const latency = summarize(run.load.latenciesMs);
-      const check = echoes[key];
-      return [
-        run.name,
-        perSecond(run).toFixed(0),
-        rateRange(run),
-        (perSecond(run) / base).toFixed(2),
-        ms(latency.p50Ms),
-        ms(latency.p99Ms),
-        ms(cpuPerMessage(run)),
-        clientBusy(run),
-        String(run.load.failedCount),
-        `${check.exactlyOnceCount}/${check.expectedCount}`,
-        String(run.load.replyFrameCount),
-      ];
-    }),
+    rows: (["telegramForwarder", "telegramGateway"] as const).map((key) => [
+      ...closedCells(closed[key], closed.telegramForwarder),
+      `${echoes[key].exactlyOnceCount}/${echoes[key].expectedCount}`,
+      String(closed[key].load.replyFrameCount),
+    ]),
   };
 }
 

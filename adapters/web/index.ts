@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { basename } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody, readJsonBody, sendJson } from "../../core/http-body.ts";
-import type { Adapter, ChannelHealth, InboundSink } from "../../core/types/adapter.ts";
+import { readReplyMedia } from "../../core/local-media.ts";
+import type { Adapter, ChannelHealth, FetchedMedia, InboundSink } from "../../core/types/adapter.ts";
+import type { MediaRef } from "../../core/types/message.ts";
 import { BridgeError, toBridgeError } from "../../core/types/errors.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
 import type { SessionMessage } from "../../core/types/agent.ts";
@@ -63,12 +63,18 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
     sendJson(response, 202, receipt);
   };
 
+  const fetchMedia = async (ref: MediaRef): Promise<FetchedMedia> => {
+    const meta = await uploads.find(ref.id);
+    if (!meta) throw new BridgeError("bad-input", "That attachment is no longer available.");
+    return { bytes: await uploads.read(ref.id), mimeType: meta.mimeType, fileName: meta.fileName };
+  };
+
   /** A file the agent sends from the host is copied among the uploads and shown with a link the page can open. */
   const servable = async (part: ReplyPart): Promise<ReplyPart> => {
     if (part.type !== "file" && part.type !== "image" && part.type !== "audio") return part;
     if (part.media.platform !== "local") return part;
-    const bytes = await readFile(part.media.id);
-    const saved = await uploads.save(bytes, part.media.mimeType ?? "application/octet-stream", part.media.fileName ?? basename(part.media.id));
+    const file = await readReplyMedia(part.media, fetchMedia);
+    const saved = await uploads.save(file.bytes, file.mimeType, file.fileName ?? "file");
     return { ...part, media: { platform: "web", id: saved.id, url: `/api/web/files/${saved.id}`, mimeType: saved.mimeType, sizeBytes: saved.sizeBytes, fileName: saved.fileName } };
   };
 
@@ -146,11 +152,7 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
     async edit(sent, part) {
       subscribers.publish(sent.conversation.chatId, { type: "edit", messageId: sent.messageId, part });
     },
-    async fetchMedia(ref) {
-      const meta = await uploads.find(ref.id);
-      if (!meta) throw new BridgeError("bad-input", "That attachment is no longer available.");
-      return { bytes: await uploads.read(ref.id), mimeType: meta.mimeType, fileName: meta.fileName };
-    },
+    fetchMedia,
     async showTyping(to) {
       subscribers.publish(to.chatId, { type: "typing" });
     },

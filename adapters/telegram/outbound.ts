@@ -10,8 +10,7 @@ import { isNotModified, isParseError, toTelegramBridgeError } from "./errors.ts"
 import { htmlToPlainText, markdownToTelegramHtml } from "./markdown.ts";
 import { createBoundedMap } from "../../core/bounded-map.ts";
 
-/** Telegram counts these after entity parsing (tags do not count). */
-export const maxMessageChars = 4096;
+/** Telegram counts this after entity parsing (tags do not count). */
 export const maxCaptionChars = 1024;
 
 export interface OutboundDeps {

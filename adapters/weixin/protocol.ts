@@ -114,7 +114,6 @@ export const weixinMessageSchema = z.object({
 export type WeixinMessage = z.infer<typeof weixinMessageSchema>;
 
 const resultShape = { ret: z.number().optional(), errcode: z.number().optional(), errmsg: z.string().optional() };
-export const resultSchema = z.object(resultShape);
 
 export const getUpdatesResponseSchema = z.object({
   ...resultShape,

@@ -80,6 +80,15 @@ describe("a web page the owner visits", () => {
     }
   });
 
+  it("answers under a name from PINCER_ALLOWED_HOSTS, and leaves webhooks to their signatures under any Host", async () => {
+    ({ gateway } = await startTestGateway({ PINCER_ALLOWED_HOSTS: "pincer.lan" }));
+    const port = new URL(gateway.url).port;
+    expect((await rawRequest(gateway.url, { headers: { host: `pincer.lan:${port}` } })).status).toBe(200);
+    expect((await rawRequest(gateway.url, { headers: { host: `other.lan:${port}` } })).status).toBe(403);
+    const webhook = await rawRequest(`${gateway.url}webhooks/telegram`, { method: "POST", headers: { host: "bot.example.com", origin: "https://evil.example" }, body: "{}" });
+    expect(webhook.status).toBe(404); // no Telegram channel here: routed, not refused by the browser checks
+  });
+
   it("cannot frame the chat or the console", async () => {
     ({ gateway } = await startTestGateway());
     for (const path of ["", "admin"]) {

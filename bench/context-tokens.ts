@@ -51,7 +51,7 @@ export async function measureContextTokens(budgetTokens = 8000): Promise<Context
       const before = model.chatRequests().length;
       await fetch(`${gateway.url}api/web/messages`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", authorization: `Bearer ${gateway.adminToken}` },
         body: JSON.stringify({ conversationId: "bench", messageId: `m${turn}`, text: question(turn) }),
       });
       await gateway.pipeline.idle();

@@ -5,7 +5,7 @@ import type { Channel } from "./channel.ts";
 /** A server under load, and the API it speaks. */
 export type Target =
   /** The web channel's API: POST a message, the echo comes on the conversation's SSE stream or in the POST's answer. */
-  | { type: "web"; name: string; url: string; replyIn: "events" | "response" }
+  | { type: "web"; name: string; url: string; replyIn: "events" | "response"; /** Pincer's admin token (bare servers need none). */ token?: string }
   /** Telegram's webhook: POST an update, the echo arrives at the client's fake Bot API as sendMessage or an edit. */
   | { type: "telegram"; name: string; url: string; secretToken: string };
 

@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     const targets: Targets = {
       forwarder: { type: "web", name: "bare node:http forwarder", url: servers[0]!.url, replyIn: "events" },
       express: { type: "web", name: "bare express echo", url: servers[1]!.url, replyIn: "response" },
-      gateway: { type: "web", name: "Pincer gateway (SQLite on)", url: gateway.url, replyIn: "events" },
+      gateway: { type: "web", name: "Pincer gateway (SQLite on)", url: gateway.url, replyIn: "events", token: gateway.adminToken },
     };
     const { closed, rate } = await runLoads(client, targets, settings, () => gateway.pipeline.idle(), log);
     const afterLoadMemory = await settledMemory(500);

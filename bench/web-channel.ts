@@ -7,7 +7,7 @@ interface EventStream {
 }
 
 /** One SSE stream; resolves once the server's first comment arrived, so no reply can be missed. */
-function openEventStream(url: URL, onFrame: (event: string, data: string, at: number) => void, timeoutMs: number) {
+function openEventStream(url: URL, headers: Record<string, string>, onFrame: (event: string, data: string, at: number) => void, timeoutMs: number) {
   return new Promise<EventStream>((resolve, reject) => {
     let buffer = "";
     let isOpen = false;
@@ -17,7 +17,7 @@ function openEventStream(url: URL, onFrame: (event: string, data: string, at: nu
       req.destroy();
       if (!isOpen) reject(error);
     };
-    const req = request(url, { agent: false, headers: { accept: "text/event-stream" } }, (response: IncomingMessage) => {
+    const req = request(url, { agent: false, headers: { accept: "text/event-stream", ...headers } }, (response: IncomingMessage) => {
       if (response.statusCode !== 200) return fail(new Error(`SSE ${url.pathname}: status ${response.statusCode}`));
       response.setEncoding("utf8");
       response.on("data", (chunk: string) => {
@@ -61,6 +61,7 @@ function replyText(data: string): string | undefined {
 export function createWebChannel(target: Extract<Target, { type: "web" }>, plan: LoadPlan, tag: string): Channel {
   const conversationId = (index: number) => `${tag}c${index % plan.conversationCount}`;
   const postUrl = new URL("api/web/messages", target.url);
+  const auth: Record<string, string> = target.token ? { authorization: `Bearer ${target.token}` } : {};
   const streams: EventStream[] = [];
   let frameCount = 0;
 
@@ -75,14 +76,14 @@ export function createWebChannel(target: Extract<Target, { type: "web" }>, plan:
       };
       for (let index = 0; index < plan.conversationCount; index += 1) {
         const url = new URL(`api/web/events?conversationId=${conversationId(index)}`, target.url);
-        streams.push(await openEventStream(url, onFrame, timeoutMs));
+        streams.push(await openEventStream(url, auth, onFrame, timeoutMs));
       }
     },
     close() {
       for (const stream of streams) stream.close();
     },
     post(index, messageId) {
-      return { url: postUrl, headers: {}, body: JSON.stringify({ conversationId: conversationId(index), messageId, text: `/echo ${messageId}` }) };
+      return { url: postUrl, headers: auth, body: JSON.stringify({ conversationId: conversationId(index), messageId, text: `/echo ${messageId}` }) };
     },
     answer(status, body, messageId) {
       if (target.replyIn === "events") return status === 202 ? "accepted" : "refused";

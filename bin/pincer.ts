@@ -4,6 +4,7 @@ import { usageSummary } from "../core/budget.ts";
 import { loadConfig } from "../core/config.ts";
 import { createSqliteStore } from "../core/store/sqlite/index.ts";
 import { BridgeError } from "../core/types/errors.ts";
+import type { AdminToken } from "../gateway/admin-token.ts";
 import { runDoctor } from "../gateway/doctor.ts";
 import { startGateway } from "../gateway/gateway.ts";
 
@@ -17,9 +18,18 @@ Commands:
   usage                              model tokens and estimated cost, today and this month, per user
   weixin login                       log in to WeChat ClawBot with a QR code (stored in DATA_DIR)`;
 
+/** The first line is always "Pincer is running at <url>"; the link carries the token only on the start that made it. */
+function startBanner(url: string, token: AdminToken): string {
+  if (token.source === "env") return `Pincer is running at ${url}\nOpen ${url}#token=<PINCER_ADMIN_TOKEN> once; the page keeps the token.\n`;
+  if (token.isCreated) {
+    return `Pincer is running at ${url}#token=${token.value}\nOpen that link once; the page keeps the token (saved in ${token.path}, shown only now).\n`;
+  }
+  return `Pincer is running at ${url}\nThe web chat's token is in ${token.path}: open ${url}#token=<its contents> once.\n`;
+}
+
 async function start(): Promise<void> {
   const gateway = await startGateway(loadConfig());
-  process.stdout.write(`Pincer is running at ${gateway.url}\n`);
+  process.stdout.write(startBanner(gateway.url, gateway.adminTokenSource));
   const shutdown = async (signal: string) => {
     gateway.logger.info({ signal }, "stopping");
     await gateway.stop();

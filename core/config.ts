@@ -33,6 +33,12 @@ const flag = z.enum(["true", "false"], { error: 'expected "true" or "false"' }).
 
 const url = z.url({ error: "expected an http(s) URL" }).optional();
 
+const hostNameList = z
+  .string()
+  .default("")
+  .transform((raw) => raw.split(",").map((part) => part.trim().toLowerCase()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$/, { error: "expected host names without ports, comma-separated" })));
+
 /** Every variable Pincer reads, with what it expects. The message names the variable on failure. */
 const envSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -43,6 +49,8 @@ const envSchema = z.object({
     emptyAsUndefined,
     z.string().min(16, { error: "expected at least 16 characters" }).optional(),
   ),
+  PINCER_ALLOWED_HOSTS: hostNameList,
+  PINCER_METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, { error: "expected at least 16 characters" }).optional()),
   PINCER_CONFIG: z.string().optional(),
   PINCER_AGENT: z.string().regex(/^[a-z][a-z0-9_-]*$/, { error: "expected an agent name: builtin, llm, acp or one from PINCER_CONFIG" }).optional(),
   ACP_AGENT_COMMAND: z.string().optional(),
@@ -84,14 +92,19 @@ const envSchema = z.object({
 export const variableNames: readonly string[] = Object.keys(envSchema.shape);
 
 /** Variables whose values are never echoed in an error. */
-const secretNames = new Set<string>(["PINCER_ADMIN_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "STT_API_KEY", "TTS_API_KEY", ...platformSecretNames]);
+const secretNames = new Set<string>(["PINCER_ADMIN_TOKEN", "PINCER_METRICS_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "STT_API_KEY", "TTS_API_KEY", ...platformSecretNames]);
 
 export interface Config {
   host: string;
   port: number;
   dataDir: string;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  /** PINCER_ADMIN_TOKEN; unset, the gateway keeps a generated one in DATA_DIR/admin-token. */
   adminToken: string | undefined;
+  /** Names besides loopback and HOST under which the web chat may be reached (the `Host` check). */
+  allowedHosts: string[];
+  /** Set: /metrics needs it as a Bearer token. */
+  metricsToken: string | undefined;
   /** The agent of conversations that no binding and no `/agent` choice sends elsewhere. */
   defaultAgent: string;
   /** Present when a model is configured (OPENAI_* or ANTHROPIC_*): the agent named `llm`. */
@@ -279,6 +292,8 @@ export function loadConfig(env: Env = readEnv()): Config {
     dataDir,
     logLevel: values.LOG_LEVEL,
     adminToken: values.PINCER_ADMIN_TOKEN,
+    allowedHosts: values.PINCER_ALLOWED_HOSTS,
+    metricsToken: values.PINCER_METRICS_TOKEN,
     llm,
     ...agents,
     mcpServers: Object.entries(file.mcpServers).map(([name, server]) => ({
@@ -333,7 +348,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     },
     // MCP servers' env may carry their credentials, and their stderr is logged.
     secrets: [
-      values.PINCER_ADMIN_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY, values.TTS_API_KEY,
+      values.PINCER_ADMIN_TOKEN, values.PINCER_METRICS_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY, values.TTS_API_KEY,
       ...platformSecretNames.map((name) => values[name]),
       ...Object.values(file.mcpServers).flatMap((server) => Object.values(server.env ?? {})),
     ].filter((value): value is string => Boolean(value)),

@@ -1,8 +1,11 @@
+import { htmlPage } from "../core/html-page.ts";
+
 /**
  * `/admin`: each channel's state (with the QR code while a WeChat login waits for a scan, and the ClawBot login),
- * pending pairing requests with an Approve button, and usage. The token (if any) comes from `#token=`.
+ * pending pairing requests with an Approve button, and usage. The admin token comes from `#token=` (kept in
+ * localStorage, shared with the web chat) and is sent as `Authorization: Bearer`.
  */
-export const adminPage = `<!doctype html>
+export const adminPage = htmlPage(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -116,4 +119,4 @@ setInterval(refresh, 10_000);
 </script>
 </body>
 </html>
-`;
+`);

@@ -1,5 +1,6 @@
 import QRCode from "qrcode";
 import { z } from "zod";
+import { sendPage } from "../core/html-page.ts";
 import { readJsonBody, sendJson } from "../core/http-body.ts";
 import { toBridgeError } from "../core/types/errors.ts";
 import type { Store } from "../core/store/store.ts";
@@ -20,10 +21,7 @@ export function createAdminRoutes(
       method: "GET",
       path: "/admin",
       isOwnerOnly: false,
-      handle: (_request, response) => {
-        response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        response.end(adminPage);
-      },
+      handle: (_request, response) => sendPage(response, adminPage),
     },
     {
       method: "GET",

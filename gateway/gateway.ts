@@ -19,6 +19,7 @@ import type { Agent } from "../core/types/agent.ts";
 import type { Logger } from "../core/types/logger.ts";
 import { createMedia } from "../media/index.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
+import { resolveAdminToken, type AdminToken } from "./admin-token.ts";
 import { createAgents } from "./agents.ts";
 import { createChannels, createWeixinChannel } from "./channels.ts";
 import { createWeixinLoginFlow } from "./weixin-login.ts";
@@ -41,6 +42,10 @@ export interface GatewayOptions {
 
 export interface Gateway {
   url: string;
+  /** The owner's token (PINCER_ADMIN_TOKEN or DATA_DIR/admin-token): every `/api/*` route needs it. */
+  adminToken: string;
+  /** Where it came from; a token this start generated is shown once, in the URL `bin/pincer.ts` prints. */
+  adminTokenSource: AdminToken;
   store: Store;
   pipeline: Pipeline;
   logger: Logger;
@@ -49,9 +54,11 @@ export interface Gateway {
 
 /** Wires store, adapters, agent and pipeline, and serves them on one HTTP server. */
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+  const adminToken = resolveAdminToken(config.dataDir, config.adminToken);
+  const secrets = [...config.secrets, adminToken.value];
   const logger = createLogger({
     level: config.logLevel,
-    secrets: config.secrets,
+    secrets,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
   const store = createSqliteStore(config.dataDir);
@@ -115,19 +122,24 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const app = createHttpApp({
     adapters: adapterList,
     routes: [
-      ...createAdminRoutes(store, () => channelStates(adapterList, config.secrets)),
+      ...createAdminRoutes(store, () => channelStates(adapterList, secrets)),
       ...weixinLoginRoutes(weixinLogin),
     ],
     metrics,
-    adminToken: config.adminToken,
+    adminToken: adminToken.value,
+    metricsToken: config.metricsToken,
+    configuredHost: config.host,
+    allowedHosts: config.allowedHosts,
     logger,
-    secrets: config.secrets,
+    secrets,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
   const { port } = server.address() as AddressInfo;
-  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  // A wildcard address is not one a browser may use (the Host check refuses it): the link names loopback.
+  const listenHost = config.host === "0.0.0.0" ? "127.0.0.1" : config.host === "::" ? "::1" : config.host;
+  const host = listenHost.includes(":") ? `[${listenHost}]` : listenHost;
   const url = `http://${host}:${port}/`;
 
   for (const adapter of adapterList) await adapter.start(pipeline, lifetime.signal);
@@ -140,6 +152,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
   return {
     url,
+    adminToken: adminToken.value,
+    adminTokenSource: adminToken,
     store,
     pipeline,
     logger,

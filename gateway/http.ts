@@ -4,17 +4,29 @@ import type { Metrics } from "../core/metrics.ts";
 import { maskSecrets } from "../core/logger.ts";
 import type { Adapter, ChannelHealth, HttpRoute } from "../core/types/adapter.ts";
 import type { Logger } from "../core/types/logger.ts";
-import { isOwnerRequest } from "./owner-auth.ts";
+import { createBrowserGuard } from "./browser-guard.ts";
+import { holdsToken } from "./owner-auth.ts";
 
 export interface HttpDeps {
   adapters: readonly Adapter[];
   /** Routes of the gateway itself (the admin API). */
   routes: readonly HttpRoute[];
   metrics: Metrics;
-  adminToken: string | undefined;
+  /** The owner's token: every `/api/*` route needs it. */
+  adminToken: string;
+  /** Set: /metrics needs it; unset: /metrics is public (counts only). */
+  metricsToken?: string | undefined;
+  /** HOST and PINCER_ALLOWED_HOSTS: the names the browser-facing routes answer under, with loopback. */
+  configuredHost: string;
+  allowedHosts: readonly string[];
   logger: Logger;
-  /** Masked in the channels' details, which /readyz shows to anyone who can reach it. */
+  /** Masked in the channels' details, which /readyz shows to the admin token's holder. */
   secrets: readonly string[];
+}
+
+function isJson(request: Request): boolean {
+  const type = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  return type === "application/json";
 }
 
 /** Each channel's health by platform, with any secret an error message carried masked. */
@@ -27,31 +39,51 @@ export function channelStates(adapters: readonly Adapter[], secrets: readonly st
   );
 }
 
-/** The one HTTP server: health, metrics, webhooks and the web chat, admin API. No global body parser: webhooks need raw bodies. */
+/**
+ * The one HTTP server: health, metrics, webhooks and the web chat, admin API. No global body parser: webhooks need
+ * raw bodies. Webhooks are checked by their platform's signature; the browser-facing routes by `Host`, `Origin`,
+ * the admin token and (JSON routes) the content type.
+ */
 export function createHttpApp(deps: HttpDeps): Express {
   const app = express();
   app.disable("x-powered-by");
+  app.use(createBrowserGuard({ configuredHost: deps.configuredHost, allowedHosts: deps.allowedHosts, logger: deps.logger }));
 
   app.get("/healthz", function healthz(_request, response) {
     sendJson(response, 200, { status: "ok" });
   });
 
-  app.get("/readyz", function readyz(_request, response) {
+  // Anyone may see whether each channel is up; what went wrong (and a login QR code) only the owner.
+  app.get("/readyz", function readyz(request, response) {
     const channels = channelStates(deps.adapters, deps.secrets);
     const isReady = Object.values(channels).every((health) => health.state === "ready");
-    sendJson(response, isReady ? 200 : 503, { status: isReady ? "ready" : "not ready", channels });
+    const shown = holdsToken(request, deps.adminToken)
+      ? channels
+      : Object.fromEntries(Object.entries(channels).map(([platform, health]) => [platform, { state: health.state }]));
+    sendJson(response, isReady ? 200 : 503, { status: isReady ? "ready" : "not ready", channels: shown });
   });
 
-  app.get("/metrics", async function metrics(_request, response) {
+  app.get("/metrics", async function metrics(request, response) {
+    if (deps.metricsToken && !holdsToken(request, deps.metricsToken)) {
+      deps.logger.warn({ path: request.path }, "request without a valid metrics token");
+      return sendJson(response, 401, { error: "Authorization: Bearer <PINCER_METRICS_TOKEN> required" });
+    }
     response.setHeader("content-type", deps.metrics.registry.contentType);
     response.end(await deps.metrics.registry.metrics());
   });
 
   const mount = (route: HttpRoute) => {
+    const isApi = route.path.startsWith("/api/");
+    const isOwnerOnly = route.isOwnerOnly || isApi;
+    const isJsonRequired = isApi && route.method === "POST" && route.body !== "file";
     const handler = async function routeHandler(request: Request, response: Response) {
-      if (route.isOwnerOnly && !isOwnerRequest(request, deps.adminToken)) {
+      if (isOwnerOnly && !holdsToken(request, deps.adminToken, route.method === "GET" && route.isQueryTokenAccepted === true)) {
         deps.logger.warn({ path: route.path }, "request without a valid admin token");
-        return sendJson(response, 401, { error: "Authorization: Bearer <PINCER_ADMIN_TOKEN> required" });
+        return sendJson(response, 401, { error: "Authorization: Bearer <admin token> required (PINCER_ADMIN_TOKEN, or DATA_DIR/admin-token)" });
+      }
+      if (isJsonRequired && !isJson(request)) {
+        deps.logger.warn({ path: route.path, contentType: request.headers["content-type"] }, "refused a request that is not JSON");
+        return sendJson(response, 415, { error: "Content-Type: application/json required" });
       }
       await route.handle(request, response);
     };

@@ -2,16 +2,16 @@ import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 
 /**
- * The owner's check for the web chat and the admin API. With no token configured (possible only
- * on a loopback HOST, see config) the local user is trusted. EventSource cannot send headers,
- * so `?token=` is accepted too.
+ * Whether the request carries `token` as `Authorization: Bearer`, or, where `isQueryTokenAccepted` (the GET routes
+ * a browser reads without headers: EventSource, media elements, downloads), as `?token=`.
  */
-export function isOwnerRequest(request: IncomingMessage, adminToken: string | undefined): boolean {
-  if (!adminToken) return true;
+export function holdsToken(request: IncomingMessage, token: string, isQueryTokenAccepted = false): boolean {
   const header = request.headers.authorization ?? "";
   const fromHeader = header.startsWith("Bearer ") ? header.slice(7) : undefined;
-  const fromQuery = new URL(request.url ?? "/", "http://localhost").searchParams.get("token") ?? undefined;
+  const fromQuery = isQueryTokenAccepted
+    ? (new URL(request.url ?? "/", "http://localhost").searchParams.get("token") ?? undefined)
+    : undefined;
   const given = Buffer.from(fromHeader ?? fromQuery ?? "");
-  const expected = Buffer.from(adminToken);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  const expected = Buffer.from(token);
+  return token.length > 0 && given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { sendPage } from "../../core/html-page.ts";
 import { readBody, readJsonBody, sendJson } from "../../core/http-body.ts";
 import { readReplyMedia } from "../../core/local-media.ts";
 import type { Adapter, ChannelHealth, FetchedMedia, InboundSink } from "../../core/types/adapter.ts";
@@ -45,7 +46,12 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
     }
     if (bytes.length === 0) return sendJson(response, 400, { error: "empty upload" });
     const mimeType = (request.headers["content-type"] ?? "application/octet-stream").split(";")[0]!.trim();
-    const fileName = decodeURIComponent(String(request.headers["x-file-name"] ?? "file")).slice(0, 255);
+    let fileName: string;
+    try {
+      fileName = decodeURIComponent(String(request.headers["x-file-name"] ?? "file")).slice(0, 255);
+    } catch {
+      return sendJson(response, 400, { error: "X-File-Name: expected a percent-encoded file name" });
+    }
     sendJson(response, 201, await uploads.save(bytes, mimeType, fileName));
   };
 
@@ -83,10 +89,13 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
     const meta = await uploads.find(id);
     if (!meta) return sendJson(response, 404, { error: "no such file" });
     const bytes = await uploads.read(id);
+    // Whatever the file claims to be, it never runs as a page of this origin: a download, sandboxed.
+    const isShownInline = /^image\/(png|jpeg|gif|webp|avif|bmp)$|^audio\//.test(meta.mimeType);
     response.writeHead(200, {
       "content-type": meta.mimeType,
       "content-length": bytes.length,
-      "content-disposition": `inline; filename*=UTF-8''${encodeURIComponent(meta.fileName)}`,
+      "content-disposition": `${isShownInline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(meta.fileName)}`,
+      "content-security-policy": "sandbox",
       "x-content-type-options": "nosniff",
     });
     response.end(bytes);
@@ -121,15 +130,12 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
         method: "GET",
         path: "/",
         isOwnerOnly: false,
-        handle: (_request, response) => {
-          response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-          response.end(chatPage);
-        },
+        handle: (_request, response) => sendPage(response, chatPage),
       },
       { method: "POST", path: "/api/web/messages", isOwnerOnly: true, handle: postMessage },
-      { method: "POST", path: "/api/web/uploads", isOwnerOnly: true, handle: upload },
-      { method: "GET", path: "/api/web/files/:id", isOwnerOnly: true, handle: serveFile },
-      { method: "GET", path: "/api/web/events", isOwnerOnly: true, handle: watch },
+      { method: "POST", path: "/api/web/uploads", isOwnerOnly: true, body: "file", handle: upload },
+      { method: "GET", path: "/api/web/files/:id", isOwnerOnly: true, isQueryTokenAccepted: true, handle: serveFile },
+      { method: "GET", path: "/api/web/events", isOwnerOnly: true, isQueryTokenAccepted: true, handle: watch },
       { method: "GET", path: "/api/web/history", isOwnerOnly: true, handle: showHistory },
     ],
     async start(inboundSink) {

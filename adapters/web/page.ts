@@ -1,5 +1,10 @@
-/** The web chat: one page, no build step. The API token (when the server needs one) comes from `#token=`. */
-export const chatPage = `<!doctype html>
+import { htmlPage } from "../../core/html-page.ts";
+
+/**
+ * The web chat: one page, no build step. The admin token comes once from `#token=` (the link Pincer prints), is kept
+ * in localStorage and sent as `Authorization: Bearer`; only the event stream and media links carry it as `?token=`.
+ */
+export const chatPage = htmlPage(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -26,10 +31,12 @@ export const chatPage = `<!doctype html>
   #pending { padding: 0 1rem; font-size: .9em; opacity: .8; }
   .icon { cursor: pointer; font-size: 1.3rem; align-self: center; background: none; border: none; padding: .2rem; }
   #record.on { color: #d03020; }
+  #hint { margin: 0; padding: .5rem 1rem; background: #d0302022; }
 </style>
 </head>
 <body>
 <header><h1>Pincer</h1><small>web chat: /help lists the commands, /new starts over, /stop stops a reply</small></header>
+<p id="hint" hidden>This page needs its access link: open the <code>#token=</code> link Pincer printed when it first started, or add <code>#token=</code> and the token (PINCER_ADMIN_TOKEN, or the file <code>admin-token</code> in the data directory) to this address.</p>
 <main id="log" aria-live="polite"></main>
 <div id="typing"></div>
 <div id="pending"></div>
@@ -43,6 +50,8 @@ export const chatPage = `<!doctype html>
 const hashToken = new URLSearchParams(location.hash.slice(1)).get("token");
 if (hashToken) { localStorage.setItem("pincer.token", hashToken); history.replaceState(null, "", location.pathname); }
 const token = localStorage.getItem("pincer.token");
+const showHint = () => { document.getElementById("hint").hidden = false; };
+if (!token) showHint();
 const conversationId = localStorage.getItem("pincer.conversation") ?? crypto.randomUUID().replaceAll("-", "");
 localStorage.setItem("pincer.conversation", conversationId);
 const log = document.getElementById("log");
@@ -85,7 +94,10 @@ function show(id, kind, html) {
 }
 // What was said before a reload (the session's text; live replies follow on the event stream).
 fetch("/api/web/history?conversationId=" + conversationId, { headers: token ? { authorization: "Bearer " + token } : {} })
-  .then((response) => (response.ok ? response.json() : { messages: [] }))
+  .then((response) => {
+    if (response.status === 401) showHint();
+    return response.ok ? response.json() : { messages: [] };
+  })
   .then(({ messages }) => {
     const earlier = document.createDocumentFragment();
     for (const message of messages) {
@@ -130,6 +142,7 @@ async function say(text, files = []) {
       headers: { "content-type": "application/json", ...auth },
       body: JSON.stringify({ conversationId, messageId: crypto.randomUUID().replaceAll("-", ""), text, attachments }),
     });
+    if (response.status === 401) showHint();
     if (!response.ok) throw new Error(await response.text());
   } catch (error) {
     show(null, "error", escapeHtml("Not sent: " + error.message));
@@ -187,4 +200,4 @@ document.getElementById("text").addEventListener("keydown", (event) => {
 </script>
 </body>
 </html>
-`;
+`);

@@ -65,8 +65,12 @@ export interface ChannelHealth {
 export interface HttpRoute {
   method: "GET" | "POST";
   path: string;
-  /** When true, the route needs `Authorization: Bearer $PINCER_ADMIN_TOKEN` if the server is not on loopback. */
+  /** When true, the route needs the admin token as `Authorization: Bearer` (every `/api/*` route does, whatever this says). */
   isOwnerOnly: boolean;
+  /** GET routes a browser reads without headers (EventSource, media elements, downloads) take the token as `?token=` too. */
+  isQueryTokenAccepted?: boolean;
+  /** What a POST under `/api/` carries: JSON (the default; another content type gets 415) or a file's own bytes. */
+  body?: "json" | "file";
   handle(request: IncomingMessage, response: ServerResponse): Promise<void> | void;
 }
 

@@ -38,6 +38,22 @@ describe("with no configuration", () => {
   });
 });
 
+describe("PINCER_ALLOWED_HOSTS and PINCER_METRICS_TOKEN", () => {
+  it("reads extra host names for the web chat, lower-cased, and keeps the metrics token secret", () => {
+    const config = loadConfig({ PINCER_ALLOWED_HOSTS: "Pincer.lan, 192.168.1.5,[fd00::1]", PINCER_METRICS_TOKEN: adminToken });
+    expect(config.allowedHosts).toEqual(["pincer.lan", "192.168.1.5", "[fd00::1]"]);
+    expect(config.metricsToken).toBe(adminToken);
+    expect(config.secrets).toContain(adminToken);
+  });
+
+  it("refuses a host name with a port or a scheme, and a short metrics token without echoing it", () => {
+    expect(configError({ PINCER_ALLOWED_HOSTS: "pincer.lan:8787" }).message).toMatch(/^PINCER_ALLOWED_HOSTS: expected host names without ports/);
+    expect(configError({ PINCER_ALLOWED_HOSTS: "http://pincer.lan" }).message).toMatch(/^PINCER_ALLOWED_HOSTS/);
+    const error = configError({ PINCER_METRICS_TOKEN: "short-secret" });
+    expect(error.message).toBe("PINCER_METRICS_TOKEN: expected at least 16 characters");
+  });
+});
+
 describe("PORT", () => {
   it("accepts a port number", () => {
     expect(loadConfig({ PORT: "9000" }).port).toBe(9000);

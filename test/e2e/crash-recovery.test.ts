@@ -9,8 +9,8 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill("SIGKILL");
 });
 
-/** Runs `pincer start` as its own process and resolves with its URL. */
-async function startProcess(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+/** Runs `pincer start` as its own process and resolves with its URL (and the admin token, printed on the first start). */
+async function startProcess(dataDir: string): Promise<{ child: ChildProcess; url: string; token: string | undefined }> {
   const child = spawn(process.execPath, ["bin/pincer.ts", "start"], {
     env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "inherit"],
@@ -19,16 +19,19 @@ async function startProcess(dataDir: string): Promise<{ child: ChildProcess; url
   let output = "";
   for await (const chunk of child.stdout!) {
     output += String(chunk);
-    const url = /Pincer is running at (\S+)/.exec(output)?.[1];
-    if (url) return { child, url };
+    const link = /Pincer is running at (\S+)\n/.exec(output)?.[1];
+    if (link) {
+      const [url, token] = link.split("#token=") as [string, string | undefined];
+      return { child, url, token };
+    }
   }
   throw new Error(`gateway exited before it was ready: ${output}`);
 }
 
-async function post(url: string, messageId: string, text: string) {
+async function post(url: string, token: string, messageId: string, text: string) {
   await fetch(`${url}api/web/messages`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
     body: JSON.stringify({ conversationId: "c1", messageId, text }),
   });
 }
@@ -39,8 +42,10 @@ describe("a crash in the middle of a reply", () => {
     const words = Array.from({ length: 600 }, (_, index) => `w${index}`).join(" ");
 
     const first = await startProcess(dataDir);
-    const before = await openSse(`${first.url}api/web/events?conversationId=c1`);
-    await post(first.url, "m1", `/echo ${words}`);
+    const token = first.token!;
+    const auth = { authorization: `Bearer ${token}` };
+    const before = await openSse(`${first.url}api/web/events?conversationId=c1`, auth);
+    await post(first.url, token, "m1", `/echo ${words}`);
     await before.waitFor((events) => events.some((event) => event.event === "message"));
     const firstMessageId = (before.events.find((event) => event.event === "message")!.data as { messageId: string }).messageId;
     first.child.kill("SIGKILL");
@@ -48,13 +53,13 @@ describe("a crash in the middle of a reply", () => {
     await before.close();
 
     const second = await startProcess(dataDir);
-    const after = await openSse(`${second.url}api/web/events?conversationId=c1`);
-    await post(second.url, "m1", `/echo ${words}`); // the platform retries the same message: a duplicate
+    const after = await openSse(`${second.url}api/web/events?conversationId=c1`, auth);
+    await post(second.url, token, "m1", `/echo ${words}`); // the platform retries the same message: a duplicate
     await after.waitFor(
       (events) => events.some((event) => event.event === "edit" && (event.data as { part: { text: string } }).part.text === words),
       20_000,
     );
-    await post(second.url, "m2", "/echo marker");
+    await post(second.url, token, "m2", "/echo marker");
     await after.waitFor((events) => events.some((event) => event.event === "message" && JSON.stringify(event.data).includes("marker")));
     const newMessages = after.events.filter((event) => event.event === "message");
     expect(newMessages).toHaveLength(1); // only the marker's reply: the long answer was not sent again

@@ -5,7 +5,7 @@ import { startFakeOpenPlatform, textOf, type FakeOpenPlatform } from "../fakes/f
 import { startFeishuWs, type FeishuWs } from "../fakes/feishu-ws.ts";
 import { eventually } from "../support/eventually.ts";
 import { feishuEnv, scriptedAgent } from "../support/feishu.ts";
-import { startTestGateway } from "../support/web-chat-client.ts";
+import { ownerAuth, startTestGateway } from "../support/web-chat-client.ts";
 
 let gateway: Gateway | undefined;
 let fake: FakeOpenPlatform | undefined;
@@ -65,7 +65,7 @@ describe("Feishu long connection, end to end", () => {
     h.ws.drop();
     await h.ws.waitFor(() => !h.ws.isConnected());
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const down = await fetch(`${h.gateway.url}readyz`);
+    const down = await fetch(`${h.gateway.url}readyz`, { headers: ownerAuth(h.gateway) });
     expect(down.status).toBe(503);
     expect(JSON.stringify(await down.json())).toContain("reconnecting");
     h.ws.refuseConnections(false);

@@ -8,7 +8,7 @@ import { createChatPlatform } from "../fakes/chat-platform.ts";
 import { startFakeAnthropic } from "../fakes/anthropic-server.ts";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
 import { eventually } from "../support/eventually.ts";
-import { openWebChat, startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
+import { openWebChat, ownerAuth, startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
 
 let gateway: Gateway | undefined;
 let model: FakeOpenAI | undefined;
@@ -163,7 +163,7 @@ describe("the LLM agent over an OpenAI-compatible endpoint", () => {
     await chat.say("count to 5000");
     await chat.waitFor(() => chat.texts().some((text) => text.includes("Counted.")));
     const file = chat.botMessages().find((message) => message.part.type === "file")!.part as { media: { url: string; fileName: string } };
-    const download = await fetch(new URL(file.media.url, gateway.url));
+    const download = await fetch(new URL(file.media.url, gateway.url), { headers: ownerAuth(gateway) });
     expect(download.status).toBe(200);
     const lines = (await download.text()).trim().split("\n");
     expect(lines).toHaveLength(5000);

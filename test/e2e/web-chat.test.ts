@@ -3,7 +3,7 @@ import { createBuiltinAgent } from "../../agents/builtin/index.ts";
 import type { Agent } from "../../core/types/agent.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { openSse } from "../support/sse.ts";
-import { openWebChat, startTestGateway } from "../support/web-chat-client.ts";
+import { openWebChat, ownerAuth, startTestGateway } from "../support/web-chat-client.ts";
 
 let gateway: Gateway | undefined;
 afterEach(async () => {
@@ -123,7 +123,7 @@ describe("web chat, end to end", () => {
 
     await first.say("/echo while away");
     await gateway.pipeline.idle();
-    const again = await openSse(`${gateway.url}api/web/events?conversationId=reconnecting`, { "last-event-id": String(lastSeen) });
+    const again = await openSse(`${gateway.url}api/web/events?conversationId=reconnecting`, { ...ownerAuth(gateway), "last-event-id": String(lastSeen) });
     await again.waitFor((events) => events.some((event) => JSON.stringify(event.data).includes("while away")));
     expect(again.events.some((event) => JSON.stringify(event.data).includes("before the drop"))).toBe(false);
     await again.close();
@@ -135,7 +135,7 @@ describe("web chat, end to end", () => {
     await chat.say("/echo still here after a reload");
     await chat.waitFor(() => chat.texts().includes("still here after a reload"));
     await gateway.pipeline.idle();
-    const response = await fetch(`${gateway.url}api/web/history?conversationId=remembered`);
+    const response = await fetch(`${gateway.url}api/web/history?conversationId=remembered`, { headers: ownerAuth(gateway) });
     expect(await response.json()).toEqual({
       messages: [
         { role: "user", text: "/echo still here after a reload" },
@@ -149,12 +149,12 @@ describe("web chat, end to end", () => {
     ({ gateway } = await startTestGateway());
     const response = await fetch(`${gateway.url}api/web/messages`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...ownerAuth(gateway) },
       body: JSON.stringify({ conversationId: "../etc", messageId: "m", text: "hi" }),
     });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: string }).error).toContain("conversationId");
-    const notJson = await fetch(`${gateway.url}api/web/messages`, { method: "POST", body: "{nope" });
+    const notJson = await fetch(`${gateway.url}api/web/messages`, { method: "POST", headers: { "content-type": "application/json", ...ownerAuth(gateway) }, body: "{nope" });
     expect(notJson.status).toBe(400);
     const metrics = await (await fetch(`${gateway.url}metrics`)).text();
     expect(metrics).not.toMatch(/pincer_runs_total\{[^}]*\} [1-9]/);

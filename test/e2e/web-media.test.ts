@@ -6,7 +6,7 @@ import { createChatPlatform } from "../fakes/chat-platform.ts";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
 import { encodeWithFfmpeg, toneWav } from "../media/audio/samples.ts";
 import { renderStrokeText } from "../support/stroke-text.ts";
-import { openWebChat, startTestGateway } from "../support/web-chat-client.ts";
+import { openWebChat, ownerAuth, startTestGateway } from "../support/web-chat-client.ts";
 
 let gateway: Gateway | undefined;
 let fake: FakeOpenAI | undefined;
@@ -54,7 +54,7 @@ describe("voice and images through the web chat, end to end", () => {
     expect(speech.input).toContain("what time is it");
     expect(speech.input).not.toContain("`");
     const audio = chat.botMessages().find((message) => message.part.type === "audio")!.part as { media: { url: string } };
-    const bytes = new Uint8Array(await (await fetch(new URL(audio.media.url, gateway.url))).arrayBuffer());
+    const bytes = new Uint8Array(await (await fetch(new URL(audio.media.url, gateway.url), { headers: ownerAuth(gateway) })).arrayBuffer());
     expect(new TextDecoder().decode(bytes.slice(0, 4))).toBe("OggS");
     await chat.say("/status");
     await chat.waitFor(() => chat.texts().some((text) => text.includes("voice replies: openai (tts-1, nova)")));

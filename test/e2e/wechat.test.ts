@@ -13,7 +13,7 @@ import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
 import { createWechatWorld, type WechatWorld } from "../fakes/wechat-mocker.ts";
 import { tonePcm } from "../media/audio/samples.ts";
 import { eventually } from "../support/eventually.ts";
-import { collectingLog, startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
+import { collectingLog, ownerAuth, startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
 
 /** An agent that answers at once with `answer(input)` and keeps what it was given. */
 function scriptedAgent(answer: (input: AgentInput) => string, delayMs = 0) {
@@ -74,11 +74,13 @@ describe("WeChat through wechaty (PuppetMock), end to end", () => {
   it("shows 'waiting for scan' with the QR code on /readyz and the admin API until the account logs in", async () => {
     const { world, gateway } = await start(scriptedAgent(() => "").agent, { isLoggedIn: false });
     world.puppet.emit("scan", { qrcode: "https://login.weixin.qq.com/l/fake-qr==", status: 2 });
-    const waiting = await fetch(`${gateway.url}readyz`);
+    const waiting = await fetch(`${gateway.url}readyz`, { headers: ownerAuth(gateway) });
     expect(waiting.status).toBe(503);
     const body = (await waiting.json()) as { channels: Record<string, unknown> };
     expect(body.channels.wechat).toEqual({ state: "starting", detail: "waiting for scan", loginQr: "https://login.weixin.qq.com/l/fake-qr==" });
-    const admin = (await (await fetch(`${gateway.url}api/admin/channels`)).json()) as { channels: Record<string, unknown> };
+    const anonymous = (await (await fetch(`${gateway.url}readyz`)).json()) as { channels: Record<string, unknown> };
+    expect(anonymous.channels.wechat).toEqual({ state: "starting" });
+    const admin = (await (await fetch(`${gateway.url}api/admin/channels`, { headers: ownerAuth(gateway) })).json()) as { channels: Record<string, unknown> };
     expect(admin.channels.wechat).toMatchObject({ detail: "waiting for scan" });
     world.login();
     const ready = async () => ((await (await fetch(`${gateway.url}readyz`)).json()) as { channels: Record<string, { state: string }> }).channels.wechat?.state;

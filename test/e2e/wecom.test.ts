@@ -6,7 +6,7 @@ import type { Agent, AgentEvent, AgentInput } from "../../core/types/agent.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { startWecomAibotFake, type WecomAibotFake } from "../fakes/wecom-aibot.ts";
 import { eventually } from "../support/eventually.ts";
-import { startTestGateway } from "../support/web-chat-client.ts";
+import { ownerAuth, startTestGateway } from "../support/web-chat-client.ts";
 
 const credentials = { botId: "fake-bot-id", secret: "fake-bot-secret-not-real" };
 
@@ -60,7 +60,7 @@ async function start(agent: Agent, env: Record<string, string> = {}, secret = cr
 }
 
 async function readyz() {
-  const response = await fetch(`${gateway!.url}readyz`);
+  const response = await fetch(`${gateway!.url}readyz`, { headers: ownerAuth(gateway!) });
   return { status: response.status, body: (await response.json()) as { channels: Record<string, { state: string; detail?: string }> } };
 }
 

@@ -5,6 +5,7 @@ import type { Gateway } from "../../gateway/gateway.ts";
 import { eventually } from "../support/eventually.ts";
 import { startFakeIlink, type FakeIlink } from "../fakes/weixin-ilink.ts";
 import { scriptedAgent, startWeixinGateway } from "../support/weixin-gateway.ts";
+import { ownerAuth } from "../support/web-chat-client.ts";
 
 let gateway: Gateway | undefined;
 let fake: FakeIlink | undefined;
@@ -111,7 +112,7 @@ describe("WeChat ClawBot through the real gateway", () => {
     fake.settings.sessionExpired = true;
     ({ gateway } = await startWeixinGateway(fake, {}, { agent: scriptedAgent(() => "ok").agent }));
     await eventually(() => fake!.getUpdatesCalls() >= 1, 3000);
-    const response = await fetch(`${gateway.url}readyz`);
+    const response = await fetch(`${gateway.url}readyz`, { headers: ownerAuth(gateway) });
     const body = (await response.json()) as { channels: Record<string, { state: string; detail?: string }> };
     expect(response.status).toBe(503);
     expect(body?.channels["weixin"]).toEqual({ state: "error", detail: "WeChat login expired: run npm run pincer -- weixin login" });

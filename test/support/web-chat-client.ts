@@ -41,9 +41,14 @@ export async function startTestGateway(env: Env = {}, options: GatewayOptions = 
   return { gateway, log };
 }
 
-/** A person in the web chat: says things and reads what the bot shows, as the page would. */
-export async function openWebChat(gateway: Gateway, conversationId = randomUUID().replaceAll("-", ""), token?: string) {
-  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+/** The owner's credentials, as the web page sends them on every `/api/*` request. */
+export function ownerAuth(gateway: Pick<Gateway, "adminToken">): Record<string, string> {
+  return { authorization: `Bearer ${gateway.adminToken}` };
+}
+
+/** A person in the web chat: says things and reads what the bot shows, as the page would (with the gateway's token). */
+export async function openWebChat(gateway: Gateway, conversationId = randomUUID().replaceAll("-", ""), token = gateway.adminToken) {
+  const auth: Record<string, string> = { authorization: `Bearer ${token}` };
   const stream = await openSse(`${gateway.url}api/web/events?conversationId=${conversationId}`, auth);
 
   const botMessages = (events: readonly SseEvent[] = stream.events): BotMessage[] => {

@@ -36,7 +36,7 @@ describe("the admin page in a real browser", () => {
     await platform.deliver(platform.text("dave", "/echo hello?"));
     await gateway!.pipeline.idle();
     const page = await browser!.newPage();
-    await page.goto(`${gateway!.url}admin`);
+    await page.goto(`${gateway!.url}admin#token=${gateway!.adminToken}`);
     const row = page.locator("#pending tr", { hasText: "dave" });
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.innerText()).toContain("User dave");
@@ -55,7 +55,7 @@ describe("the admin page in a real browser", () => {
     );
     try {
       const page = await browser!.newPage();
-      await page.goto(`${own.url}admin`);
+      await page.goto(`${own.url}admin#token=${own.adminToken}`);
       await expect.poll(() => page.locator("#channels").innerText()).toContain("web\tready");
       await page.getByRole("button", { name: "Log in with a QR code" }).click();
       await expect.poll(() => page.locator("#weixin-qr svg").count(), { timeout: 5000 }).toBe(1);

@@ -71,7 +71,7 @@ describe("web chat in a real browser", () => {
     page.on("console", (message) => {
       if (message.type() === "error") pageErrors.push(message.text());
     });
-    await page.goto(gateway.url);
+    await page.goto(`${gateway.url}#token=${gateway.adminToken}`);
     await page.evaluate(recordBotBubbles);
   });
 
@@ -82,9 +82,22 @@ describe("web chat in a real browser", () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it("shows the chat page with an empty conversation", async () => {
+  it("shows the chat page with an empty conversation, and takes the token out of the address bar", async () => {
     await expect(page.title()).resolves.toBe("Pincer");
     expect(await page.locator("#log .msg").count()).toBe(0);
+    expect(page.url()).toBe(gateway!.url);
+    expect(await page.locator("#hint").isVisible()).toBe(false);
+  });
+
+  it("tells a browser that has no token how to get the link", async () => {
+    const stranger = await browser!.newPage();
+    try {
+      await stranger.goto(gateway!.url);
+      await expect.poll(() => stranger.locator("#hint").isVisible()).toBe(true);
+      expect(await stranger.locator("#hint").innerText()).toContain("#token=");
+    } finally {
+      await stranger.close();
+    }
   });
 
   it("echoes /echo in a bot bubble, below the user's own bubble", async () => {

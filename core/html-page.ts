@@ -1,0 +1,43 @@
+import { createHash } from "node:crypto";
+import type { ServerResponse } from "node:http";
+
+export interface HtmlPage {
+  html: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * A page with its own inline scripts only (allowed by hash), that no other site may frame, which talks to this
+ * origin alone.
+ */
+export function htmlPage(html: string): HtmlPage {
+  const hashes = [...html.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/g)].map(
+    ([, script]) => `'sha256-${createHash("sha256").update(script!, "utf8").digest("base64")}'`,
+  );
+  const policy = [
+    "default-src 'none'",
+    `script-src ${hashes.join(" ")}`,
+    "style-src 'unsafe-inline'",
+    "img-src 'self' data:",
+    "media-src 'self'",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+  return {
+    html,
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "content-security-policy": policy,
+      "x-frame-options": "DENY",
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "no-referrer",
+    },
+  };
+}
+
+export function sendPage(response: ServerResponse, page: HtmlPage): void {
+  response.writeHead(200, page.headers);
+  response.end(page.html);
+}

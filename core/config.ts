@@ -46,6 +46,11 @@ const envSchema = z.object({
   PINCER_CONFIG: z.string().optional(),
   PINCER_AGENT: z.string().regex(/^[a-z][a-z0-9_-]*$/, { error: "expected an agent name: builtin, llm, acp or one from PINCER_CONFIG" }).optional(),
   ACP_AGENT_COMMAND: z.string().optional(),
+  ACP_AGENT_ENV: z
+    .string()
+    .default("")
+    .transform((raw) => raw.split(",").map((part) => part.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected variable names, comma-separated" }))),
   OPENAI_BASE_URL: url,
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_MODEL: z.string().optional(),
@@ -117,10 +122,10 @@ export interface Config {
   };
   /** Values that must never reach a log line. */
   secrets: string[];
-  /** The environment of commands the agent runs (`shell`): ours without credentials. */
+  /** The environment of commands the agent runs (`shell`): the allowlist plus PINCER_CONFIG `shellEnv`. */
   commandEnv: Record<string, string>;
-  /** The environment of the user's own coding agents (ACP), credentials included: they need their API keys. */
-  agentEnv: Record<string, string>;
+  /** The environment of MCP stdio servers, before each server's own `env`: the allowlist only. */
+  mcpEnv: Record<string, string>;
 }
 
 export interface LlmConfig {
@@ -168,12 +173,20 @@ export interface BudgetConfig {
 
 export type Env = Record<string, string | undefined>;
 
-const secretName = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|PRIVATE|_KEY$/i;
+/** What every child process may see of ours: never a token, secret, key or database URL. */
+const inheritedNames = new Set(["PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TERM", "USER", "LOGNAME", "SHELL", "TMPDIR"]);
 
-/** The environment minus anything that looks like a credential: commands the agent runs must not print a bot token. */
-export function scrubbedEnv(env: Env): Record<string, string> {
+/**
+ * The environment of a child process (coding agent, its terminals, `shell`, MCP stdio servers): an allowlist
+ * (PATH, HOME, LANG, LC_*, TZ, TERM, …) plus the variables the configuration names for it.
+ */
+export function childEnv(env: Env, namedByConfig: readonly string[] = []): Record<string, string> {
+  const named = new Set(namedByConfig);
   return Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !secretName.test(entry[0])),
+    Object.entries(env).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && (inheritedNames.has(entry[0]) || entry[0].startsWith("LC_") || named.has(entry[0])),
+    ),
   );
 }
 
@@ -215,13 +228,21 @@ function llmConfig(values: EnvValues): LlmConfig | undefined {
 export interface AcpAgentConfig {
   command: string[];
   cwd: string;
+  /** The agent's environment (and its terminals'): the allowlist plus ACP_AGENT_ENV or the agent's `env` names. */
+  env: Record<string, string>;
 }
 
-function agentsConfig(values: EnvValues, file: ConfigFile, llm: LlmConfig | undefined, workspaceDir: string) {
+function agentsConfig(values: EnvValues, file: ConfigFile, llm: LlmConfig | undefined, workspaceDir: string, env: Env) {
   const acp: Record<string, AcpAgentConfig> = {};
-  if (values.ACP_AGENT_COMMAND) acp.acp = { command: splitCommand(values.ACP_AGENT_COMMAND, "ACP_AGENT_COMMAND"), cwd: workspaceDir };
+  if (values.ACP_AGENT_COMMAND) {
+    acp.acp = { command: splitCommand(values.ACP_AGENT_COMMAND, "ACP_AGENT_COMMAND"), cwd: workspaceDir, env: childEnv(env, values.ACP_AGENT_ENV) };
+  }
   for (const [name, agent] of Object.entries(file.agents)) {
-    acp[name] = { command: splitCommand(agent.command, `PINCER_CONFIG: agents.${name}.command`), cwd: resolve(agent.cwd ?? workspaceDir) };
+    acp[name] = {
+      command: splitCommand(agent.command, `PINCER_CONFIG: agents.${name}.command`),
+      cwd: resolve(agent.cwd ?? workspaceDir),
+      env: childEnv(env, agent.env),
+    };
   }
   const names = ["builtin", ...(llm ? ["llm"] : []), ...Object.keys(acp)];
   const known = (name: string, where: string) => {
@@ -272,7 +293,7 @@ export function loadConfig(env: Env = readEnv()): Config {
   const workspaceDir = resolve(values.WORKSPACE_DIR ?? `${dataDir}/workspace`);
   const file = readConfigFile(values.PINCER_CONFIG, env);
   const llm = llmConfig(values);
-  const agents = agentsConfig(values, file, llm, workspaceDir);
+  const agents = agentsConfig(values, file, llm, workspaceDir, env);
   return {
     host: values.HOST,
     port: values.PORT,
@@ -337,8 +358,8 @@ export function loadConfig(env: Env = readEnv()): Config {
       ...platformSecretNames.map((name) => values[name]),
       ...Object.values(file.mcpServers).flatMap((server) => Object.values(server.env ?? {})),
     ].filter((value): value is string => Boolean(value)),
-    commandEnv: scrubbedEnv(env),
-    agentEnv: Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+    commandEnv: childEnv(env, file.shellEnv),
+    mcpEnv: childEnv(env),
   };
 }
 

@@ -19,6 +19,15 @@ const userRefList = z
   .transform((raw) => raw.split(",").map((part) => part.trim()).filter(Boolean))
   .pipe(z.array(userRef));
 
+/** A PINCER_FETCH_ALLOW entry: a host name, an IP, or a CIDR. */
+function isFetchAllowEntry(entry: string): boolean {
+  const [network = "", prefix, extra] = entry.split("/");
+  if (extra !== undefined) return false;
+  if (prefix === undefined) return isIP(network) !== 0 || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(network);
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && isIP(network) !== 0 && bits <= (isIP(network) === 4 ? 32 : 128);
+}
+
 const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 
 const integer = (min: number, max: number, fallback: number) => {
@@ -82,6 +91,11 @@ const envSchema = z.object({
   PINCER_GROUP_POLICY: z.enum(["mention", "open", "disabled"]).default("mention"),
   PINCER_ALLOW_FROM: userRefList,
   PINCER_ADMINS: userRefList,
+  PINCER_FETCH_ALLOW: z
+    .string()
+    .default("")
+    .transform((raw) => raw.split(",").map((part) => part.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine(isFetchAllowEntry, { error: "expected host names, IPs or CIDRs (10.0.0.0/8), comma-separated" }))),
   ...platformEnvShape,
 });
 
@@ -120,6 +134,8 @@ export interface Config {
     allowFrom: string[];
     admins: string[];
   };
+  /** PINCER_FETCH_ALLOW: hosts, IPs or CIDRs `http_fetch` may reach although they are private. */
+  fetchAllow: string[];
   /** Values that must never reach a log line. */
   secrets: string[];
   /** The environment of commands the agent runs (`shell`): the allowlist plus PINCER_CONFIG `shellEnv`. */
@@ -352,6 +368,7 @@ export function loadConfig(env: Env = readEnv()): Config {
       allowFrom: values.PINCER_ALLOW_FROM,
       admins: values.PINCER_ADMINS,
     },
+    fetchAllow: values.PINCER_FETCH_ALLOW,
     // MCP servers' env may carry their credentials, and their stderr is logged.
     secrets: [
       values.PINCER_ADMIN_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY, values.TTS_API_KEY,

@@ -20,7 +20,9 @@ export async function createAgents(config: Config, deps: { logger: Logger; store
   if (config.llm) {
     const { createLlmAgent } = await import("../agents/llm/index.ts");
     const { createTools } = await import("../agents/tools/index.ts");
-    const tools = createTools({ shell: { env: config.commandEnv }, httpFetch: { allow: config.fetchAllow } });
+    const tools = createTools({ shell: { env: config.commandEnv }, httpFetch: { allow: config.fetchAllow },
+      sendFile: { maxBytes: config.media.limits.maxBytes },
+    });
     if (config.mcpServers.length > 0) {
       const { connectMcpServers } = await import("../agents/mcp/index.ts");
       const mcp = await connectMcpServers(config.mcpServers, { logger: deps.logger.child({ part: "mcp" }), env: config.mcpEnv });

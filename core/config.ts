@@ -47,6 +47,7 @@ const envSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: integer(0, 65535, 8787),
   DATA_DIR: z.string().min(1).default("./data"),
+  PINCER_RETENTION_DAYS: integer(0, 36_500, 90),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PINCER_ADMIN_TOKEN: z.preprocess(
     emptyAsUndefined,
@@ -109,6 +110,8 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  /** PINCER_RETENTION_DAYS: messages, run events and files older than this are pruned daily; 0 keeps everything. */
+  retentionDays: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   adminToken: string | undefined;
   /** The agent of conversations that no binding and no `/agent` choice sends elsewhere. */
@@ -314,6 +317,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     host: values.HOST,
     port: values.PORT,
     dataDir,
+    retentionDays: values.PINCER_RETENTION_DAYS,
     logLevel: values.LOG_LEVEL,
     adminToken: values.PINCER_ADMIN_TOKEN,
     llm,

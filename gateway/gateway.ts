@@ -11,6 +11,7 @@ import { createLogger } from "../core/logger.ts";
 import type { MediaPort } from "../core/media.ts";
 import { createMetrics } from "../core/metrics.ts";
 import { createPipeline, type Pipeline } from "../core/pipeline.ts";
+import { createRetention } from "../core/retention.ts";
 import type { Store } from "../core/store/store.ts";
 import { createSqliteStore } from "../core/store/sqlite/index.ts";
 import type { Adapter } from "../core/types/adapter.ts";
@@ -136,6 +137,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     delivery.flushDue().catch((error: unknown) => logger.error({ err: error }, "outbox flush failed"));
   }, options.outboxFlushMs ?? 10_000);
   flushTimer.unref();
+  const retention = createRetention({
+    retentionDays: config.retentionDays,
+    store: store.retention,
+    fileDirs: [join(config.dataDir, "uploads"), join(config.dataDir, "voice")],
+    logger,
+  });
+  retention.start();
   logger.info({ url, agent: routing.defaultAgent, agents: [...agentSet.agents.keys()], dataDir: config.dataDir, channels: [...adapters.keys()] }, "Pincer is ready");
 
   return {
@@ -145,6 +153,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     logger,
     async stop() {
       clearInterval(flushTimer);
+      await retention.stop();
       lifetime.abort();
       await weixinLogin.close();
       await pipeline.stop();

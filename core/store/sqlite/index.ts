@@ -9,6 +9,7 @@ import { openDatabase, type DatabaseOptions } from "./database.ts";
 import { createSqliteInbox } from "./inbox.ts";
 import { createSqliteOutbox } from "./outbox.ts";
 import { createSqlitePairing } from "./pairing.ts";
+import { createSqliteRetention } from "./retention.ts";
 import { createSqliteSessions } from "./sessions.ts";
 import { createSqliteUsage } from "./usage.ts";
 
@@ -27,6 +28,7 @@ export function createSqliteStore(dataDir: string | ":memory:", options: Databas
     contacts: createSqliteContacts(database),
     choices: createSqliteChoices(database),
     agentSessions: createSqliteAgentSessions(database),
+    retention: createSqliteRetention(database),
   };
   const retrying = Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, retryingWhenBusy(part)])) as typeof parts;
   return { ...retrying, close: () => database.close() };

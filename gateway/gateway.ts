@@ -13,6 +13,7 @@ import { createMetrics } from "../core/metrics.ts";
 import { createPipeline, type Pipeline } from "../core/pipeline.ts";
 import { createRetention } from "../core/retention.ts";
 import type { Store } from "../core/store/store.ts";
+import type { DatabaseOptions } from "../core/store/sqlite/database.ts";
 import { createSqliteStore } from "../core/store/sqlite/index.ts";
 import type { Adapter } from "../core/types/adapter.ts";
 import { conversationKey } from "../core/types/conversation.ts";
@@ -38,6 +39,8 @@ export interface GatewayOptions {
   logDestination?: DestinationStream;
   /** How often unsent replies are retried. */
   outboxFlushMs?: number;
+  /** The SQLite connection's settings (the bench compares synchronous FULL with NORMAL). */
+  storeOptions?: DatabaseOptions;
 }
 
 export interface Gateway {
@@ -55,7 +58,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     secrets: config.secrets,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
-  const store = createSqliteStore(config.dataDir);
+  const store = createSqliteStore(config.dataDir, options.storeOptions);
   const metrics = createMetrics(() => store.inbox.countQueued());
   const web = createWebAdapter({
     logger: logger.child({ channel: "web" }),

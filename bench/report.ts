@@ -27,6 +27,8 @@ export interface BenchResults {
   /** Lines the gateway logged at warn or above during the whole bench. */
   gatewayLogLineCount: number;
   telegram: TelegramResults;
+  /** The web-chat closed loop against the same gateway committing with synchronous=FULL (the default) and NORMAL. */
+  durability: { full: ServerRun; normal: ServerRun };
 }
 
 const ms = (value: number) => (Number.isNaN(value) ? "n/a" : value < 10 ? value.toFixed(2) : value.toFixed(1));
@@ -101,6 +103,17 @@ function telegramTable(results: BenchResults): Table {
   };
 }
 
+function durabilityTable(results: BenchResults): Table {
+  const { full, normal } = results.durability;
+  const cost = 1 - perSecond(full) / perSecond(normal);
+  return {
+    title: `Durable commits, web chat closed loop (${roundsLabel(results.settings)} messages): synchronous=FULL costs ${(cost * 100).toFixed(0)} % of NORMAL's rate, ${ms(cpuPerMessage(full) - cpuPerMessage(normal))} ms CPU/msg`,
+    headers: withRatio("vs NORMAL"),
+    numericColumns: [1, 2, 3, 4, 5, 6, 7, 8],
+    rows: [full, normal].map((run) => closedCells(run, normal)),
+  };
+}
+
 function startTable(results: BenchResults): Table {
   const { coldStart, inProcess, installSize } = results;
   return {
@@ -158,7 +171,7 @@ function targetTable(results: BenchResults, format: TableFormat): Table {
 }
 
 export function renderReport(results: BenchResults, format: TableFormat): string {
-  const tables = [targetTable(results, format), closedTable(results), rateTable(results), telegramTable(results), startTable(results)];
+  const tables = [targetTable(results, format), closedTable(results), rateTable(results), telegramTable(results), durabilityTable(results), startTable(results)];
   const heading = `Pincer bench, ${results.date}, ${results.machine}`;
   return `${heading}\n\n${tables.map((table) => renderTable(table, format)).join("\n\n")}\n`;
 }

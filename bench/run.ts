@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startBenchGateway } from "./bench-gateway.ts";
+import type { Gateway } from "../gateway/gateway.ts";
 import type { BenchServer } from "./listen.ts";
 import { spawnLoadClient, type LoadClient } from "./client-link.ts";
 import { measureColdStart } from "./cold-start.ts";
@@ -84,6 +85,27 @@ async function runLoads(client: LoadClient, targets: Targets, settings: Settings
   return { closed, rate };
 }
 
+/**
+ * The cost of `synchronous=FULL` (an fsync of the WAL per commit, so an acknowledged inbox row survives a power cut):
+ * the same closed-loop rounds, alternating, against the gateway above and one whose store commits with NORMAL.
+ */
+async function measureDurableCommits(
+  client: LoadClient,
+  full: Gateway,
+  normalDataDir: string,
+  settings: Settings,
+  stoppers: (() => Promise<void>)[],
+  log: (line: string) => void,
+) {
+  const normal = await startBenchGateway(normalDataDir, {}, "NORMAL");
+  stoppers.push(() => normal.gateway.stop());
+  const targets = {
+    full: { type: "web", name: "Pincer gateway, synchronous=FULL", url: full.url, replyIn: "events" },
+    normal: { type: "web", name: "Pincer gateway, synchronous=NORMAL", url: normal.gateway.url, replyIn: "events" },
+  } satisfies Record<string, Target>;
+  return runRounds(client, targets, roundsPlan(settings), { full: () => full.pipeline.idle(), normal: () => normal.gateway.pipeline.idle() }, log);
+}
+
 async function main(): Promise<void> {
   const settings = readSettings();
   const repoDir = fileURLToPath(new URL("..", import.meta.url));
@@ -127,6 +149,7 @@ async function main(): Promise<void> {
     const lost = [closed.gateway, rate.gateway].flatMap((run) => run.load.failedIds);
     for (const line of describeMessages(databasePath, lost)) log(`no echo for ${line}`);
     for (const line of logTap.kept) log(`gateway logged: ${line}`);
+    const durability = await measureDurableCommits(client, gateway, join(tempDir, "gateway-normal"), settings, stoppers, log);
     const telegram = await runTelegramScenario(client, roundsPlan(settings), join(tempDir, "telegram"), stoppers, log);
 
     const report = renderReport(
@@ -142,6 +165,7 @@ async function main(): Promise<void> {
         storedDoneCount,
         gatewayLogLineCount: logTap.lineCount(),
         telegram,
+        durability,
       },
       settings.isMarkdown ? "markdown" : "text",
     );

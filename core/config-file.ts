@@ -16,14 +16,19 @@ const priceSchema = z.object({
 export type ModelPrice = z.infer<typeof priceSchema>;
 
 const agentName = z.string().regex(/^[a-z][a-z0-9_-]*$/, { error: "expected a lowercase name" });
+const variableName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected an environment variable name" });
 const riskLevel = z.enum(["read", "write", "exec", "network"]);
 
 /** The optional YAML file named by PINCER_CONFIG. `${NAME}` is replaced by the environment variable NAME. */
 const fileSchema = z
   .object({
     prices: z.record(z.string(), priceSchema).default({}),
-    /** ACP coding agents by name: a command line (split like a shell would) and a working directory. */
-    agents: z.record(agentName, z.object({ command: z.string().min(1), cwd: z.string().optional() })).default({}),
+    /** ACP coding agents by name: a command line (split like a shell would), a working directory, the variables it may see. */
+    agents: z
+      .record(agentName, z.object({ command: z.string().min(1), cwd: z.string().optional(), env: z.array(variableName).default([]) }))
+      .default({}),
+    /** Variables of ours that `shell` commands may see beyond the allowlist. */
+    shellEnv: z.array(variableName).default([]),
     mcpServers: z
       .record(
         agentName,

@@ -19,6 +19,15 @@ const userRefList = z
   .transform((raw) => raw.split(",").map((part) => part.trim()).filter(Boolean))
   .pipe(z.array(userRef));
 
+/** A PINCER_FETCH_ALLOW entry: a host name, an IP, or a CIDR. */
+function isFetchAllowEntry(entry: string): boolean {
+  const [network = "", prefix, extra] = entry.split("/");
+  if (extra !== undefined) return false;
+  if (prefix === undefined) return isIP(network) !== 0 || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(network);
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && isIP(network) !== 0 && bits <= (isIP(network) === 4 ? 32 : 128);
+}
+
 const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 
 const integer = (min: number, max: number, fallback: number) => {
@@ -44,6 +53,7 @@ const envSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: integer(0, 65535, 8787),
   DATA_DIR: z.string().min(1).default("./data"),
+  PINCER_RETENTION_DAYS: integer(0, 36_500, 90),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PINCER_ADMIN_TOKEN: z.preprocess(
     emptyAsUndefined,
@@ -54,6 +64,11 @@ const envSchema = z.object({
   PINCER_CONFIG: z.string().optional(),
   PINCER_AGENT: z.string().regex(/^[a-z][a-z0-9_-]*$/, { error: "expected an agent name: builtin, llm, acp or one from PINCER_CONFIG" }).optional(),
   ACP_AGENT_COMMAND: z.string().optional(),
+  ACP_AGENT_ENV: z
+    .string()
+    .default("")
+    .transform((raw) => raw.split(",").map((part) => part.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected variable names, comma-separated" }))),
   OPENAI_BASE_URL: url,
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_MODEL: z.string().optional(),
@@ -85,6 +100,11 @@ const envSchema = z.object({
   PINCER_GROUP_POLICY: z.enum(["mention", "open", "disabled"]).default("mention"),
   PINCER_ALLOW_FROM: userRefList,
   PINCER_ADMINS: userRefList,
+  PINCER_FETCH_ALLOW: z
+    .string()
+    .default("")
+    .transform((raw) => raw.split(",").map((part) => part.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine(isFetchAllowEntry, { error: "expected host names, IPs or CIDRs (10.0.0.0/8), comma-separated" }))),
   ...platformEnvShape,
 });
 
@@ -98,6 +118,8 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  /** PINCER_RETENTION_DAYS: messages, run events and files older than this are pruned daily; 0 keeps everything. */
+  retentionDays: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   /** PINCER_ADMIN_TOKEN; unset, the gateway keeps a generated one in DATA_DIR/admin-token. */
   adminToken: string | undefined;
@@ -128,12 +150,14 @@ export interface Config {
     allowFrom: string[];
     admins: string[];
   };
+  /** PINCER_FETCH_ALLOW: hosts, IPs or CIDRs `http_fetch` may reach although they are private. */
+  fetchAllow: string[];
   /** Values that must never reach a log line. */
   secrets: string[];
-  /** The environment of commands the agent runs (`shell`): ours without credentials. */
+  /** The environment of commands the agent runs (`shell`): the allowlist plus PINCER_CONFIG `shellEnv`. */
   commandEnv: Record<string, string>;
-  /** The environment of the user's own coding agents (ACP), credentials included: they need their API keys. */
-  agentEnv: Record<string, string>;
+  /** The environment of MCP stdio servers, before each server's own `env`: the allowlist only. */
+  mcpEnv: Record<string, string>;
 }
 
 export interface LlmConfig {
@@ -181,12 +205,20 @@ export interface BudgetConfig {
 
 export type Env = Record<string, string | undefined>;
 
-const secretName = /TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY|PRIVATE|_KEY$/i;
+/** What every child process may see of ours: never a token, secret, key or database URL. */
+const inheritedNames = new Set(["PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TERM", "USER", "LOGNAME", "SHELL", "TMPDIR"]);
 
-/** The environment minus anything that looks like a credential: commands the agent runs must not print a bot token. */
-export function scrubbedEnv(env: Env): Record<string, string> {
+/**
+ * The environment of a child process (coding agent, its terminals, `shell`, MCP stdio servers): an allowlist
+ * (PATH, HOME, LANG, LC_*, TZ, TERM, …) plus the variables the configuration names for it.
+ */
+export function childEnv(env: Env, namedByConfig: readonly string[] = []): Record<string, string> {
+  const named = new Set(namedByConfig);
   return Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && !secretName.test(entry[0])),
+    Object.entries(env).filter(
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && (inheritedNames.has(entry[0]) || entry[0].startsWith("LC_") || named.has(entry[0])),
+    ),
   );
 }
 
@@ -228,13 +260,21 @@ function llmConfig(values: EnvValues): LlmConfig | undefined {
 export interface AcpAgentConfig {
   command: string[];
   cwd: string;
+  /** The agent's environment (and its terminals'): the allowlist plus ACP_AGENT_ENV or the agent's `env` names. */
+  env: Record<string, string>;
 }
 
-function agentsConfig(values: EnvValues, file: ConfigFile, llm: LlmConfig | undefined, workspaceDir: string) {
+function agentsConfig(values: EnvValues, file: ConfigFile, llm: LlmConfig | undefined, workspaceDir: string, env: Env) {
   const acp: Record<string, AcpAgentConfig> = {};
-  if (values.ACP_AGENT_COMMAND) acp.acp = { command: splitCommand(values.ACP_AGENT_COMMAND, "ACP_AGENT_COMMAND"), cwd: workspaceDir };
+  if (values.ACP_AGENT_COMMAND) {
+    acp.acp = { command: splitCommand(values.ACP_AGENT_COMMAND, "ACP_AGENT_COMMAND"), cwd: workspaceDir, env: childEnv(env, values.ACP_AGENT_ENV) };
+  }
   for (const [name, agent] of Object.entries(file.agents)) {
-    acp[name] = { command: splitCommand(agent.command, `PINCER_CONFIG: agents.${name}.command`), cwd: resolve(agent.cwd ?? workspaceDir) };
+    acp[name] = {
+      command: splitCommand(agent.command, `PINCER_CONFIG: agents.${name}.command`),
+      cwd: resolve(agent.cwd ?? workspaceDir),
+      env: childEnv(env, agent.env),
+    };
   }
   const names = ["builtin", ...(llm ? ["llm"] : []), ...Object.keys(acp)];
   const known = (name: string, where: string) => {
@@ -285,11 +325,12 @@ export function loadConfig(env: Env = readEnv()): Config {
   const workspaceDir = resolve(values.WORKSPACE_DIR ?? `${dataDir}/workspace`);
   const file = readConfigFile(values.PINCER_CONFIG, env);
   const llm = llmConfig(values);
-  const agents = agentsConfig(values, file, llm, workspaceDir);
+  const agents = agentsConfig(values, file, llm, workspaceDir, env);
   return {
     host: values.HOST,
     port: values.PORT,
     dataDir,
+    retentionDays: values.PINCER_RETENTION_DAYS,
     logLevel: values.LOG_LEVEL,
     adminToken: values.PINCER_ADMIN_TOKEN,
     allowedHosts: values.PINCER_ALLOWED_HOSTS,
@@ -346,14 +387,15 @@ export function loadConfig(env: Env = readEnv()): Config {
       allowFrom: values.PINCER_ALLOW_FROM,
       admins: values.PINCER_ADMINS,
     },
+    fetchAllow: values.PINCER_FETCH_ALLOW,
     // MCP servers' env may carry their credentials, and their stderr is logged.
     secrets: [
       values.PINCER_ADMIN_TOKEN, values.PINCER_METRICS_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY, values.TTS_API_KEY,
       ...platformSecretNames.map((name) => values[name]),
       ...Object.values(file.mcpServers).flatMap((server) => Object.values(server.env ?? {})),
     ].filter((value): value is string => Boolean(value)),
-    commandEnv: scrubbedEnv(env),
-    agentEnv: Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+    commandEnv: childEnv(env, file.shellEnv),
+    mcpEnv: childEnv(env),
   };
 }
 

@@ -1,19 +1,65 @@
-import { readFile } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import type { FetchedMedia } from "./types/adapter.ts";
 import { BridgeError } from "./types/errors.ts";
 import type { MediaRef } from "./types/message.ts";
 
+const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+
+function tooLarge(ref: MediaRef, sizeBytes: number, maxBytes: number): BridgeError {
+  const name = ref.fileName ?? basename(ref.id);
+  return new BridgeError("unsupported", `${name} is too large to send here (${megabytes(sizeBytes)}; the limit is ${megabytes(maxBytes)}).`);
+}
+
 /**
- * The bytes of media an answer carries. Agents and media/ hand out files on this host
- * (`platform: "local"`, the path as `id`); anything else is the adapter's own and fetched by it.
+ * A host file an answer carries, checked before anything is read: a regular file of at most `maxBytes`
+ * (MEDIA_MAX_BYTES or the platform's own limit, whichever is lower). Adapters that can stream use the path.
  */
-export async function readReplyMedia(ref: MediaRef, fetchOwn: (ref: MediaRef) => Promise<FetchedMedia>): Promise<FetchedMedia> {
-  if (ref.platform !== "local") return fetchOwn(ref);
+export async function checkReplyFile(ref: MediaRef, maxBytes: number): Promise<{ path: string; sizeBytes: number }> {
+  const handle = await openOrThrow(ref);
   try {
-    const bytes = await readFile(ref.id);
-    return { bytes, mimeType: ref.mimeType ?? "application/octet-stream", fileName: ref.fileName ?? basename(ref.id) };
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new BridgeError("bad-input", `${basename(ref.id)} is not a file.`);
+    if (stats.size > maxBytes) throw tooLarge(ref, stats.size, maxBytes);
+    return { path: ref.id, sizeBytes: stats.size };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function openOrThrow(ref: MediaRef) {
+  try {
+    return await open(ref.id, "r");
   } catch (error) {
     throw new BridgeError("internal", `Could not read ${basename(ref.id)} to send it`, { cause: error });
+  }
+}
+
+/**
+ * The bytes of media an answer carries. Agents and media/ hand out files on this host
+ * (`platform: "local"`, the path as `id`); anything else is the adapter's own and fetched by it (bounded there).
+ * A local file is sized before it is read and never read past `maxBytes`, even if it grows meanwhile.
+ */
+export async function readReplyMedia(ref: MediaRef, fetchOwn: (ref: MediaRef) => Promise<FetchedMedia>, maxBytes: number): Promise<FetchedMedia> {
+  if (ref.platform !== "local") return fetchOwn(ref);
+  const handle = await openOrThrow(ref);
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new BridgeError("bad-input", `${basename(ref.id)} is not a file.`);
+    if (stats.size > maxBytes) throw tooLarge(ref, stats.size, maxBytes);
+    const buffer = Buffer.alloc(stats.size);
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    const bytes = buffer.subarray(0, filled);
+    return { bytes, mimeType: ref.mimeType ?? "application/octet-stream", fileName: ref.fileName ?? basename(ref.id) };
+  } catch (error) {
+    if (error instanceof BridgeError) throw error;
+    throw new BridgeError("internal", `Could not read ${basename(ref.id)} to send it`, { cause: error });
+  } finally {
+    await handle.close();
   }
 }

@@ -20,10 +20,12 @@ export async function createAgents(config: Config, deps: { logger: Logger; store
   if (config.llm) {
     const { createLlmAgent } = await import("../agents/llm/index.ts");
     const { createTools } = await import("../agents/tools/index.ts");
-    const tools = createTools({ shell: { env: config.commandEnv } });
+    const tools = createTools({ shell: { env: config.commandEnv }, httpFetch: { allow: config.fetchAllow },
+      sendFile: { maxBytes: config.media.limits.maxBytes },
+    });
     if (config.mcpServers.length > 0) {
       const { connectMcpServers } = await import("../agents/mcp/index.ts");
-      const mcp = await connectMcpServers(config.mcpServers, { logger: deps.logger.child({ part: "mcp" }) });
+      const mcp = await connectMcpServers(config.mcpServers, { logger: deps.logger.child({ part: "mcp" }), env: config.mcpEnv });
       closers.push(() => mcp.close());
       tools.push(...mcp.tools);
     }
@@ -33,12 +35,12 @@ export async function createAgents(config: Config, deps: { logger: Logger; store
   if (acpNames.length > 0) {
     const { createAcpAgent } = await import("../agents/acp/index.ts");
     for (const name of acpNames) {
-      const { command, cwd } = config.acpAgents[name]!;
+      const { command, cwd, env } = config.acpAgents[name]!;
       const agent = createAcpAgent({
         command,
         cwd,
-        // The user's own coding agent needs its own credentials (ANTHROPIC_API_KEY, GEMINI_API_KEY, …).
-        env: config.agentEnv,
+        // The allowlist plus the variables its configuration names (its own API key), never our secrets.
+        env,
         logger: deps.logger.child({ agent: name }),
         sessionIds: {
           get: (conversationKey) => deps.store.agentSessions.get(name, conversationKey),

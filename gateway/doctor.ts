@@ -104,7 +104,7 @@ export async function runDoctor(config: Config): Promise<Check[]> {
     for (const server of config.mcpServers) {
       checks.push(
         await check(`MCP server ${server.name}`, async () => {
-          const connected = await connectMcpServers([server], { logger });
+          const connected = await connectMcpServers([server], { logger, env: config.mcpEnv });
           await connected.close();
           if (connected.tools.length === 0) throw new Error("could not connect, or it offers no tools");
           return `${connected.tools.length} tools`;
@@ -116,7 +116,7 @@ export async function runDoctor(config: Config): Promise<Check[]> {
   for (const [name, agent] of Object.entries(config.acpAgents)) {
     checks.push(
       await check(`coding agent ${name}`, async () => {
-        if (!isExecutable(agent.command[0]!, config.agentEnv.PATH ?? "")) throw new Error(`${agent.command[0]} is not an executable on PATH`);
+        if (!isExecutable(agent.command[0]!, agent.env.PATH ?? "")) throw new Error(`${agent.command[0]} is not an executable on PATH`);
         return `${agent.command.join(" ")} (in ${agent.cwd})`;
       }),
     );

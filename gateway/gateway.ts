@@ -11,7 +11,9 @@ import { createLogger } from "../core/logger.ts";
 import type { MediaPort } from "../core/media.ts";
 import { createMetrics } from "../core/metrics.ts";
 import { createPipeline, type Pipeline } from "../core/pipeline.ts";
+import { createRetention } from "../core/retention.ts";
 import type { Store } from "../core/store/store.ts";
+import type { DatabaseOptions } from "../core/store/sqlite/database.ts";
 import { createSqliteStore } from "../core/store/sqlite/index.ts";
 import type { Adapter } from "../core/types/adapter.ts";
 import { conversationKey } from "../core/types/conversation.ts";
@@ -38,6 +40,8 @@ export interface GatewayOptions {
   logDestination?: DestinationStream;
   /** How often unsent replies are retried. */
   outboxFlushMs?: number;
+  /** The SQLite connection's settings (the bench compares synchronous FULL with NORMAL). */
+  storeOptions?: DatabaseOptions;
 }
 
 export interface Gateway {
@@ -61,7 +65,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     secrets,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
-  const store = createSqliteStore(config.dataDir);
+  const store = createSqliteStore(config.dataDir, options.storeOptions);
   const metrics = createMetrics(() => store.inbox.countQueued());
   const web = createWebAdapter({
     logger: logger.child({ channel: "web" }),
@@ -148,6 +152,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     delivery.flushDue().catch((error: unknown) => logger.error({ err: error }, "outbox flush failed"));
   }, options.outboxFlushMs ?? 10_000);
   flushTimer.unref();
+  const retention = createRetention({
+    retentionDays: config.retentionDays,
+    store: store.retention,
+    fileDirs: [join(config.dataDir, "uploads"), join(config.dataDir, "voice")],
+    logger,
+  });
+  retention.start();
   logger.info({ url, agent: routing.defaultAgent, agents: [...agentSet.agents.keys()], dataDir: config.dataDir, channels: [...adapters.keys()] }, "Pincer is ready");
 
   return {
@@ -159,6 +170,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     logger,
     async stop() {
       clearInterval(flushTimer);
+      await retention.stop();
       lifetime.abort();
       await weixinLogin.close();
       await pipeline.stop();

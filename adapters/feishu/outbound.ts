@@ -12,6 +12,8 @@ import { createBoundedMap } from "../../core/bounded-map.ts";
 
 /** Feishu refuses images over 10 MB for `im/v1/images`; larger pictures go out as files (30 MB). */
 const maxImageBytes = 10 * 1024 * 1024;
+/** Feishu takes files of at most 30 MB (im.file.create). */
+const maxFileBytes = 30 * 1024 * 1024;
 
 type MessageType = "interactive" | "text" | "image" | "file" | "audio";
 
@@ -57,6 +59,8 @@ export interface OutboundDeps {
   logger: Logger;
   /** Downloads media of Feishu's own (a part that forwards an inbound attachment). */
   fetchOwn(ref: MediaRef): Promise<FetchedMedia>;
+  /** MEDIA_MAX_BYTES; Feishu's own file limit (30 MB) applies too. */
+  maxMediaBytes: number;
   /** Called with every message id the bot sent, so replies to them count as addressing it. */
   rememberSent(messageId: string): void;
 }
@@ -101,7 +105,7 @@ export function createOutbound(deps: OutboundDeps) {
   };
 
   const upload = async (part: Extract<ReplyPart, { type: "image" | "file" | "audio" }>) => {
-    const media = await readReplyMedia(part.media, deps.fetchOwn);
+    const media = await readReplyMedia(part.media, deps.fetchOwn, Math.min(deps.maxMediaBytes, maxFileBytes));
     const bytes = Buffer.from(media.bytes);
     const fileName = media.fileName ?? part.media.fileName ?? "file";
     if (part.type === "image" && bytes.length <= maxImageBytes) {

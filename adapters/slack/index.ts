@@ -139,7 +139,7 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
 
   const fetchMedia = (ref: Parameters<Adapter["fetchMedia"]>[0]) =>
     fetchSlackFile(ref, { client, botToken: settings.botToken, apiUrl: settings.apiUrl, maxBytes: deps.maxMediaBytes });
-  const outbound = createSlackOutbound({ client, fetchMedia });
+  const outbound = createSlackOutbound({ client, fetchMedia, maxMediaBytes: deps.maxMediaBytes });
 
   /** auth.test, then open for events (Events API) or connect (Socket Mode); a network failure is tried again later. */
   const goLive = async (): Promise<void> => {

@@ -59,6 +59,8 @@ export interface SlackOutboundDeps {
   client: SlackClient;
   /** The adapter's own download (for media that came from Slack). */
   fetchMedia(ref: MediaRef): Promise<FetchedMedia>;
+  /** MEDIA_MAX_BYTES (Slack's own limit, 1 GB, is higher). */
+  maxMediaBytes: number;
 }
 
 /** Sends and edits replies: text with `chat.postMessage`/`chat.update`, media with the external upload flow. */
@@ -66,7 +68,7 @@ export function createSlackOutbound(deps: SlackOutboundDeps) {
   const { client } = deps;
 
   const upload = async (to: ConversationRef, media: MediaRef, caption: string | undefined): Promise<SentMessage> => {
-    const file: FetchedMedia = await readReplyMedia(media, deps.fetchMedia);
+    const file: FetchedMedia = await readReplyMedia(media, deps.fetchMedia, deps.maxMediaBytes);
     const fileName = file.fileName ?? media.fileName ?? "file";
     try {
       // files.getUploadURLExternal, POST to the upload URL, files.completeUploadExternal (into the thread).

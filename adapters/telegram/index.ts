@@ -112,7 +112,7 @@ export function createTelegramAdapter(settings: TelegramConfig, deps: AdapterDep
     });
   };
 
-  const outbound = createOutbound({ telegram, logger, fetchMedia: (ref) => fetchMedia(ref) });
+  const outbound = createOutbound({ telegram, logger, fetchMedia: (ref) => fetchMedia(ref), maxMediaBytes: deps.maxMediaBytes });
 
   const fetchMedia = async (ref: MediaRef): Promise<FetchedMedia> => {
     const refuse = (sizeBytes: number) =>

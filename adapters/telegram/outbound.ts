@@ -1,5 +1,6 @@
+import { basename } from "node:path";
 import { Input, type Telegram } from "telegraf";
-import { readReplyMedia } from "../../core/local-media.ts";
+import { checkReplyFile, readReplyMedia } from "../../core/local-media.ts";
 import type { FetchedMedia, SentMessage } from "../../core/types/adapter.ts";
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import { assertNever } from "../../core/types/errors.ts";
@@ -12,12 +13,16 @@ import { createBoundedMap } from "../../core/bounded-map.ts";
 
 /** Telegram counts this after entity parsing (tags do not count). */
 export const maxCaptionChars = 1024;
+/** The Bot API takes uploads of at most 50 MB. */
+const botApiUploadLimitBytes = 50 * 1024 * 1024;
 
 export interface OutboundDeps {
   telegram: Telegram;
   logger: Logger;
   /** Downloads media this platform holds (used when a reply forwards a Telegram file). */
   fetchMedia(ref: MediaRef): Promise<FetchedMedia>;
+  /** MEDIA_MAX_BYTES; the Bot API's own upload limit (50 MB) applies too. */
+  maxMediaBytes: number;
 }
 
 export interface Outbound {
@@ -95,7 +100,13 @@ export function createOutbound(deps: OutboundDeps): Outbound {
 
   const mediaInput = async (ref: MediaRef) => {
     if (ref.platform === "telegram") return ref.id;
-    const fetched = await readReplyMedia(ref, deps.fetchMedia);
+    const maxBytes = Math.min(deps.maxMediaBytes, botApiUploadLimitBytes);
+    if (ref.platform === "local") {
+      // Checked first, then streamed from disk by telegraf (each attempt opens the file again).
+      const { path } = await checkReplyFile(ref, maxBytes);
+      return Input.fromLocalFile(path, ref.fileName ?? basename(path));
+    }
+    const fetched = await readReplyMedia(ref, deps.fetchMedia, maxBytes);
     return Input.fromBuffer(Buffer.from(fetched.bytes), fetched.fileName ?? "file");
   };
 

@@ -79,7 +79,7 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
   const servable = async (part: ReplyPart): Promise<ReplyPart> => {
     if (part.type !== "file" && part.type !== "image" && part.type !== "audio") return part;
     if (part.media.platform !== "local") return part;
-    const file = await readReplyMedia(part.media, fetchMedia);
+    const file = await readReplyMedia(part.media, fetchMedia, deps.maxUploadBytes);
     const saved = await uploads.save(file.bytes, file.mimeType, file.fileName ?? "file");
     return { ...part, media: { platform: "web", id: saved.id, url: `/api/web/files/${saved.id}`, mimeType: saved.mimeType, sizeBytes: saved.sizeBytes, fileName: saved.fileName } };
   };

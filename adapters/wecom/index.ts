@@ -55,7 +55,7 @@ export function createWecomAdapter(settings: WecomConfig, deps: AdapterDeps, opt
     logger: sdkLogger(logger),
   });
   const fetchMedia = (ref: Parameters<Adapter["fetchMedia"]>[0]) => downloadMedia(ref, deps.maxMediaBytes);
-  const outbound = createOutbound({ client, contexts, logger, now, fetchOwn: fetchMedia });
+  const outbound = createOutbound({ client, contexts, logger, now, fetchOwn: fetchMedia, maxMediaBytes: deps.maxMediaBytes });
 
   const handle = async (sink: InboundSink, frame: WsFrame) => {
     const inbound = toInbound(frame.body, settings.botId, now());

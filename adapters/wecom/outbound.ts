@@ -29,6 +29,8 @@ export interface OutboundDeps {
   logger: Logger;
   now: () => number;
   fetchOwn: (ref: MediaRef) => Promise<FetchedMedia>;
+  /** MEDIA_MAX_BYTES; WeCom's own limit (50 MB) applies too. */
+  maxMediaBytes: number;
   /** A held push that never got its final edit is sent after this. */
   holdMs?: number;
 }
@@ -141,7 +143,7 @@ export function createOutbound(deps: OutboundDeps) {
 
   const sendMedia = async (to: ConversationRef, ref: MediaRef, type: WeComMediaType): Promise<SentMessage> => {
     if (ref.sizeBytes !== undefined && ref.sizeBytes > maxUploadBytes) throw new BridgeError("unsupported", "That file is too big to send on WeCom (50 MB at most).");
-    const media = await readReplyMedia(ref, deps.fetchOwn);
+    const media = await readReplyMedia(ref, deps.fetchOwn, Math.min(deps.maxMediaBytes, maxUploadBytes));
     if (media.bytes.length > maxUploadBytes) throw new BridgeError("unsupported", "That file is too big to send on WeCom (50 MB at most).");
     const fileName = media.fileName ?? ref.fileName ?? `${type}`;
     const uploaded = await call("media upload", () => client.uploadMedia(Buffer.from(media.bytes), { type, filename: fileName }));

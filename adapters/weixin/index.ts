@@ -62,7 +62,7 @@ export async function createWeixinAdapter(settings: WeixinConfig, deps: AdapterD
 
   const mailbox = createMailbox({
     store,
-    sender: () => ({ client, cdn, readMedia: (ref) => readReplyMedia(ref, fetchMedia) }),
+    sender: () => ({ client, cdn, readMedia: (ref) => readReplyMedia(ref, fetchMedia, deps.maxMediaBytes) }),
     limits: { contextTokenTtlMs: settings.contextTokenTtlMs, sendsPerMessage: settings.sendsPerMessage },
     logger,
     now,

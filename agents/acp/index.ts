@@ -24,7 +24,7 @@ export interface AcpAgentOptions {
   cwd: string;
   logger: Logger;
   sessionIds: SessionIdStore;
-  /** The environment of the agent process and of its terminal commands (config's `agentEnv`). */
+  /** The environment of the agent process and of its terminal commands (the agent's `env` in config: an allowlist). */
   env: NodeJS.ProcessEnv;
   /** After a stop, how long the next prompt on that session waits for the agent to end the cancelled one. */
   cancelWaitMs?: number;

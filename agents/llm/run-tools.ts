@@ -45,6 +45,12 @@ async function runOne(call: ToolCall, options: RunToolsOptions, context: AgentCo
       signal: context.signal,
       workspaceDir: options.workspaceDir,
       reportStatus: (text) => emit({ type: "status", text: `${call.name}: ${text}` }),
+      async requestApproval(more) {
+        await context.audit("tool-call", { tool: call.name, summary: more, risk: tool.risk });
+        const again = await context.requestApproval({ toolName: call.name, summary: more, risk: tool.risk });
+        await context.audit("tool-decision", { tool: call.name, isApproved: again.isApproved, decidedBy: again.decidedBy });
+        return again;
+      },
     });
     for (const part of result.artifacts) emit({ type: "artifact", part });
     await context.audit("tool-result", { tool: call.name, chars: result.text.length, preview: result.text.slice(0, 200) });

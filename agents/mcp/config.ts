@@ -6,7 +6,7 @@ export interface McpServerConfig {
   name: string;
   /** Executable and arguments, not a shell line. */
   command?: string[];
-  /** Added to HOME, LOGNAME, PATH, SHELL, TERM and USER, the only variables a stdio server inherits. */
+  /** Added to the allowlisted variables (PATH, HOME, LANG, …), the only ones a stdio server inherits. */
   env?: Record<string, string>;
   url?: string;
   /** Applies to every tool of the server; "exec" (the default in config) asks unless an owner auto-approves. */

@@ -15,6 +15,8 @@ const maxToolPages = 50;
 export interface McpConnectionOptions {
   logger: Logger;
   connectTimeoutMs: number;
+  /** What a stdio server sees of our environment, before its own `env`. */
+  env: Record<string, string>;
 }
 
 /** One MCP server: connected on first use, and again on the next use after the server went away. */
@@ -40,12 +42,12 @@ function createStderrTail() {
   };
 }
 
-function createTransport(config: McpServerConfig, stderr: ReturnType<typeof createStderrTail>): Transport {
+function createTransport(config: McpServerConfig, env: Record<string, string>, stderr: ReturnType<typeof createStderrTail>): Transport {
   if (config.url !== undefined) return new StreamableHTTPClientTransport(new URL(config.url));
   const [command, ...args] = config.command ?? [];
   if (!command) throw new BridgeError("config", `MCP server "${config.name}" has an empty command.`);
-  // The SDK passes only HOME, LOGNAME, PATH, SHELL, TERM and USER from our environment, plus `env`.
-  const transport = new StdioClientTransport({ command, args, ...(config.env ? { env: config.env } : {}), stderr: "pipe" });
+  // The SDK adds HOME, LOGNAME, PATH, SHELL, TERM and USER from process.env; the rest is our allowlist and the server's `env`.
+  const transport = new StdioClientTransport({ command, args, env: { ...env, ...config.env }, stderr: "pipe" });
   transport.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
   return closingOnce(transport);
 }
@@ -77,7 +79,7 @@ export function createMcpConnection(config: McpServerConfig, options: McpConnect
       if (isReady && !isClosed) logger.warn({ stderr: stderr.text() }, "MCP server went away; the next call reconnects");
     };
     try {
-      await client.connect(createTransport(config, stderr), { timeout: options.connectTimeoutMs, ...(signal ? { signal } : {}) });
+      await client.connect(createTransport(config, options.env, stderr), { timeout: options.connectTimeoutMs, ...(signal ? { signal } : {}) });
     } catch (thrown) {
       await client.close().catch(() => undefined);
       throw thrown;

@@ -9,6 +9,8 @@ export { mcpToolName } from "./tool.ts";
 
 export interface McpServersOptions {
   logger: Logger;
+  /** What a stdio server sees of our environment before its own `env` (config's `mcpEnv`: no secret of ours). */
+  env?: Record<string, string>;
   /** Abandons connecting (shutdown during start-up). */
   signal?: AbortSignal;
   /** Spawn or reach a server and finish the MCP handshake (default 30 s). */
@@ -30,7 +32,7 @@ async function connectOne(config: McpServerConfig, options: McpServersOptions): 
     logger.warn({}, `MCP server "${config.name}" ${problem}; its tools are left out`);
     return undefined;
   }
-  return createMcpConnection(config, { logger: options.logger, connectTimeoutMs: options.connectTimeoutMs ?? 30_000 });
+  return createMcpConnection(config, { logger: options.logger, env: options.env ?? {}, connectTimeoutMs: options.connectTimeoutMs ?? 30_000 });
 }
 
 /**

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { createHttpFetchTool, type HttpFetchToolOptions } from "./http-fetch.ts";
 import { createListFilesTool } from "./list-files.ts";
 import { createReadFileTool } from "./read-file.ts";
-import { createSendFileTool } from "./send-file.ts";
+import { createSendFileTool, type SendFileToolOptions } from "./send-file.ts";
 import { createShellTool, type ShellToolOptions } from "./shell.ts";
 import type { Tool } from "./tool.ts";
 import { createWriteFileTool } from "./write-file.ts";
@@ -13,6 +13,7 @@ export { resolveInWorkspace } from "./workspace.ts";
 export interface ToolsOptions {
   shell: ShellToolOptions;
   httpFetch?: HttpFetchToolOptions;
+  sendFile?: SendFileToolOptions;
 }
 
 /** The six host tools, in a fixed order so the tool part of the prompt stays byte-stable between calls. */
@@ -23,7 +24,7 @@ export function createTools(options: ToolsOptions): Tool[] {
     createWriteFileTool(),
     createListFilesTool(),
     createHttpFetchTool(options.httpFetch),
-    createSendFileTool(),
+    createSendFileTool(options.sendFile),
   ];
 }
 

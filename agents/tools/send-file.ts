@@ -14,13 +14,23 @@ const parameters = z.object({
 
 export type SendFileArgs = z.infer<typeof parameters>;
 
+export interface SendFileToolOptions {
+  /** MEDIA_MAX_BYTES: a larger file is refused from its size alone, never read. */
+  maxBytes?: number;
+}
+
 /** `send_file`: a workspace file goes to the chat, as an image when its extension says it is one. */
-export function createSendFileTool(): Tool<SendFileArgs> {
+export function createSendFileTool(options: SendFileToolOptions = {}): Tool<SendFileArgs> {
+  const maxBytes = options.maxBytes ?? 20 * 1024 * 1024;
+
   async function run(args: SendFileArgs, context: ToolContext): Promise<ToolResult> {
     const path = await resolveInWorkspace(context.workspaceDir, args.path);
     const shown = displayPath(await workspaceRoot(context.workspaceDir), path);
     const stats = await statOrRefuse(path, shown);
     if (!stats.isFile()) throw new BridgeError("bad-input", `${shown} is not a file.`);
+    if (stats.size > maxBytes) {
+      throw new BridgeError("bad-input", `${shown} is too large to send (${formatBytes(stats.size)}; the limit is ${formatBytes(maxBytes)}).`);
+    }
     const fileName = basename(path);
     const mimeType = mimeTypeOf(fileName);
     const media = { platform: "local", id: path, fileName, mimeType, sizeBytes: stats.size };

@@ -19,7 +19,7 @@ const parameters = z.object({
 export type ShellArgs = z.infer<typeof parameters>;
 
 export interface ShellToolOptions {
-  /** The commands' environment: config's `commandEnv`, the gateway's own minus anything that looks like a secret. */
+  /** The commands' environment: config's `commandEnv`, an allowlist (PATH, HOME, LANG, …) without any secret of ours. */
   env: NodeJS.ProcessEnv;
   /** Output the model reads in full; longer output is trimmed head and tail and attached as a file. */
   outputLimitChars?: number;

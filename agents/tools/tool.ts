@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { RiskLevel } from "../../core/permissions.ts";
+import type { ApprovalDecision } from "../../core/types/agent.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
 
 export interface ToolContext {
@@ -8,6 +9,8 @@ export interface ToolContext {
   workspaceDir: string;
   /** A progress line for the chat (e.g. the last line of a running command). */
   reportStatus(text: string): void;
+  /** Asks again, mid-run, for something the approved call did not cover (`http_fetch` redirected to another site). */
+  requestApproval(summary: string): Promise<ApprovalDecision>;
 }
 
 export interface ToolResult {

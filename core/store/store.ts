@@ -19,6 +19,7 @@ export interface Store {
   contacts: ContactStore;
   choices: ChoiceStore;
   agentSessions: AgentSessionStore;
+  retention: RetentionStore;
   close(): void;
 }
 
@@ -204,4 +205,19 @@ export interface AgentSessionStore {
   set(agent: string, conversationKey: string, sessionId: string): Promise<void>;
   /** `/new`: every agent starts a fresh session for the conversation. */
   clear(conversationKey: string): Promise<void>;
+}
+
+/** What `PINCER_RETENTION_DAYS` prunes (core/retention.ts), by age. */
+export interface PruneCutoffs {
+  /** Older finished messages, runs, run events, session messages, sent replies and decided approvals go. */
+  before: number;
+  /** Finished inbox rows, kept body-less past `before` so a platform's late redelivery is still a duplicate, go. */
+  inboxKeysBefore: number;
+}
+
+/** Rows removed (or emptied) per kind. */
+export type PruneCounts = Record<"inboxBodies" | "inboxKeys" | "runs" | "runEvents" | "sessionMessages" | "sessions" | "outbox" | "approvals", number>;
+
+export interface RetentionStore {
+  prune(cutoffs: PruneCutoffs): Promise<PruneCounts>;
 }

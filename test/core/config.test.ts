@@ -128,3 +128,11 @@ describe("policies", () => {
     expect(configError({ PINCER_GROUP_POLICY: "always" }).message).toMatch(/^PINCER_GROUP_POLICY/);
   });
 });
+
+describe("PINCER_FETCH_ALLOW", () => {
+  it("takes host names, IPs and CIDRs, and names itself for anything else", () => {
+    expect(loadConfig({ PINCER_FETCH_ALLOW: "wiki.internal, 10.1.0.0/16,::1" }).fetchAllow).toEqual(["wiki.internal", "10.1.0.0/16", "::1"]);
+    expect(configError({ PINCER_FETCH_ALLOW: "10.0.0.0/33" }).message).toMatch(/^PINCER_FETCH_ALLOW: expected host names, IPs or CIDRs/);
+    expect(configError({ PINCER_FETCH_ALLOW: "http://x/" }).message).toMatch(/^PINCER_FETCH_ALLOW/);
+  });
+});

@@ -31,7 +31,7 @@ bindings:
 defaultAgent: builtin
 `);
     const config = loadConfig({ ...model, PINCER_CONFIG: path, CODER_SCRIPT: "/opt/coder agent.js" });
-    expect(config.acpAgents.coder).toEqual({ command: ["node", "/opt/coder agent.js", "--acp"], cwd: "/tmp" });
+    expect(config.acpAgents.coder).toEqual({ command: ["node", "/opt/coder agent.js", "--acp"], cwd: "/tmp", env: {} });
     const chat = (chatId: string, platform = "telegram") => ({ platform, chatId, kind: "direct" as const });
     const plain = { instructions: undefined, tools: "all" };
     expect(route(config.routing, chat("42"), "telegram:42")).toEqual({ agent: "coder", model: undefined, ...plain });

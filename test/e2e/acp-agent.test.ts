@@ -4,7 +4,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createAcpAgent, type AcpAgent } from "../../agents/acp/index.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
-import { recordingLogger } from "../agents/acp/harness.ts";
+import { loadConfig } from "../../core/config.ts";
+import { createSqliteStore } from "../../core/store/sqlite/index.ts";
+import { createAgents } from "../../gateway/agents.ts";
+import { agentInput, collect, recordingLogger, testContext, textOf } from "../agents/acp/harness.ts";
 import { fakeAcpAgentPath, writtenContent } from "../fakes/acp-agent.ts";
 import { eventually } from "../support/eventually.ts";
 import { openWebChat, startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
@@ -157,4 +160,64 @@ describe("a coding agent from ACP_AGENT_COMMAND", () => {
     expect(methods()).toContain("session/load");
     await chat.close();
   }, 40_000);
+});
+
+describe("the environment of a coding agent", () => {
+  /** Every secret the gateway may hold, with obviously fake values. */
+  const secrets = {
+    PINCER_ADMIN_TOKEN: "fake-admin-token-0123456789",
+    TELEGRAM_BOT_TOKEN: "123456:TEST-fake-telegram",
+    TELEGRAM_WEBHOOK_SECRET: "fake-webhook-secret",
+    SLACK_BOT_TOKEN: "xoxb-fake-slack",
+    SLACK_SIGNING_SECRET: "fake-signing-secret",
+    SLACK_APP_TOKEN: "xapp-fake-app",
+    FEISHU_APP_ID: "cli_fake",
+    FEISHU_APP_SECRET: "fake-feishu-secret",
+    FEISHU_ENCRYPT_KEY: "fake-encrypt-key",
+    FEISHU_VERIFICATION_TOKEN: "fake-verification-token",
+    WECOM_BOT_ID: "fake-bot-id",
+    WECOM_BOT_SECRET: "fake-wecom-secret",
+    OPENAI_API_KEY: "sk-fake-openai",
+    OPENAI_MODEL: "fake-model",
+    STT_API_KEY: "fake-stt-key",
+    DATABASE_URL: "postgres://fake:fake-db-password@127.0.0.1/pincer",
+    PINCER_METRICS_TOKEN: "fake-metrics-token",
+    AWS_ACCESS_KEY_ID: "AKIAFAKEFAKEFAKEFAKE",
+    AWS_SECRET_ACCESS_KEY: "fake-aws-secret",
+    GOOGLE_APPLICATION_CREDENTIALS: "/fake/credentials.json",
+  };
+
+  it("holds no secret of ours, in the agent or its terminals; only what ACP_AGENT_ENV names joins the allowlist", async () => {
+    const dataDir = tempDataDir();
+    const config = loadConfig({
+      ...secrets,
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: "/home/fake",
+      LANG: "C.UTF-8",
+      TZ: "UTC",
+      DATA_DIR: dataDir,
+      WORKSPACE_DIR: join(dataDir, "work"),
+      PINCER_AGENT: "acp",
+      ACP_AGENT_COMMAND: `"${process.execPath}" "${fakeAcpAgentPath}"`,
+      ACP_AGENT_ENV: "ANTHROPIC_API_KEY",
+      ANTHROPIC_API_KEY: "sk-ant-fake-for-the-agent",
+    });
+    const set = await createAgents(config, { logger: recordingLogger(), store: createSqliteStore(":memory:") });
+    try {
+      const acp = set.agents.get("acp")!;
+      const said = textOf(await collect(acp.run(agentInput("env"), testContext().context)));
+      const agentEnv = JSON.parse(said.replace(/^env: /, "")) as Record<string, string>;
+      expect(Object.keys(agentEnv).sort()).toEqual(["ANTHROPIC_API_KEY", "HOME", "LANG", "PATH", "TZ"]);
+      expect(agentEnv.ANTHROPIC_API_KEY).toBe("sk-ant-fake-for-the-agent");
+
+      const ran = textOf(await collect(acp.run(agentInput("run env"), testContext().context)));
+      expect(ran).toMatch(/^exit 0: /);
+      for (const [name, value] of Object.entries(secrets)) {
+        expect(said).not.toContain(value);
+        expect(ran).not.toContain(`${name}=`);
+      }
+    } finally {
+      await set.close();
+    }
+  }, 20_000);
 });

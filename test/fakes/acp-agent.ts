@@ -9,6 +9,7 @@
  * - `read <path>`: reads the file through `fs/read_text_file` and says "content: …" or "error: …".
  * - `run <command>`: runs it through `terminal/create` (asking permission first), says "exit N: <output>".
  * - `plan`: reports a three-step plan, then says "planned".
+ * - `env`: says "env: " and its environment as JSON.
  * - anything else (`edit <path>` picks the file, default notes.txt): two message chunks, a tool call of
  *   kind edit, a permission request; allowed → writes the file through `fs/write_text_file` and says
  *   "wrote it"; rejected → "you rejected it". Images in the prompt are counted first ("I see N image(s).").
@@ -176,6 +177,10 @@ function main(): void {
           return { stopReason: "end_turn" };
         }
         if (text.startsWith("run ")) return await runCommand(client, params.sessionId, session, text.slice(4).trim());
+        if (text === "env") {
+          await say(client, params.sessionId, `env: ${JSON.stringify(process.env)}`);
+          return { stopReason: "end_turn" };
+        }
         if (text === "plan") {
           await send(client, params.sessionId, {
             sessionUpdate: "plan",

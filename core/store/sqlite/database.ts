@@ -1,14 +1,38 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { migrate } from "./migrations.ts";
 
-export function openDatabase(path: string): DatabaseSync {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+/** The longest a statement blocks the event loop waiting for another connection's lock; then busy.ts retries. */
+export const lockWaitMs = 10;
+
+export interface DatabaseOptions {
+  /** `FULL` by default; the bench compares it with `NORMAL`. */
+  synchronous?: "FULL" | "NORMAL";
+}
+
+/**
+ * The data directory readable by its owner only (0700) and the database file 0600, created so before SQLite
+ * opens it (its -wal and -shm files take the database's mode). An existing directory loses its group and other bits.
+ */
+function makePrivate(path: string): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, statSync(dir).mode & 0o700);
+  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+  chmodSync(path, 0o600);
+  for (const suffix of ["-wal", "-shm"]) if (existsSync(path + suffix)) chmodSync(path + suffix, 0o600);
+}
+
+export function openDatabase(path: string, options: DatabaseOptions = {}): DatabaseSync {
+  if (path !== ":memory:") makePrivate(path);
   const database = new DatabaseSync(path);
-  // WAL lets the CLI (`pincer pairing approve`) write while the gateway runs; the busy timeout covers the overlap.
-  database.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;");
+  // WAL lets the CLI (`pincer pairing approve`) write while the gateway runs. synchronous = FULL: an inbox row
+  // acknowledged to a platform survives a power cut, not only a crash (see bench: "durable commits").
+  // Start-up may wait for a lock; afterwards a lock wait is a few ms here and retried asynchronously (busy.ts).
+  database.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? "FULL"}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;`);
   migrate(database);
+  database.exec(`PRAGMA busy_timeout = ${lockWaitMs}`);
   return database;
 }
 

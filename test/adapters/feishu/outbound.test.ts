@@ -42,7 +42,7 @@ describe("Feishu outbound plain-text fallback", () => {
         },
       },
     } as unknown as Client;
-    const outbound = createOutbound({ client, call: createCall(createTokenCache(), silent), logger: silent, fetchOwn: async () => { throw new Error("unused"); }, rememberSent: () => {} });
+    const outbound = createOutbound({ client, call: createCall(createTokenCache(), silent), logger: silent, fetchOwn: async () => { throw new Error("unused"); }, maxMediaBytes: 20 * 1024 * 1024, rememberSent: () => {} });
     return { outbound, edits };
   }
   const to = { platform: "feishu", chatId: "oc_1", kind: "direct" as const };

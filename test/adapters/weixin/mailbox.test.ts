@@ -37,9 +37,13 @@ function recordingSender() {
     client,
     cdn,
     readMedia: (ref) =>
-      readReplyMedia(ref, async () => {
-        throw new Error("not used");
-      }),
+      readReplyMedia(
+        ref,
+        async () => {
+          throw new Error("not used");
+        },
+        20 * 1024 * 1024,
+      ),
   };
   return { sender, texts, mediaCount: () => media };
 }

@@ -6,6 +6,7 @@ import type { ToolContext } from "../../../agents/tools/tool.ts";
 
 export interface TestContext extends ToolContext {
   statuses: string[];
+  approvals: string[];
 }
 
 const made: string[] = [];
@@ -21,7 +22,19 @@ export async function scratchDir(): Promise<string> {
   return dir;
 }
 
-export function toolContext(workspaceDir: string, signal = new AbortController().signal): TestContext {
+/** A tool's context; a further approval (a redirect to another site) is answered by `isApproved`, and recorded. */
+export function toolContext(workspaceDir: string, signal = new AbortController().signal, isApproved = false): TestContext {
   const statuses: string[] = [];
-  return { signal, workspaceDir, statuses, reportStatus: (text) => statuses.push(text) };
+  const approvals: string[] = [];
+  return {
+    signal,
+    workspaceDir,
+    statuses,
+    approvals,
+    reportStatus: (text) => statuses.push(text),
+    requestApproval: async (summary) => {
+      approvals.push(summary);
+      return { isApproved, decidedBy: "web:tester" };
+    },
+  };
 }

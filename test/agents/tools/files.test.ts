@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createListFilesTool } from "../../../agents/tools/list-files.ts";
@@ -141,6 +141,20 @@ describe("send_file", () => {
 
     const file = await sendFileTool.run({ path: "out/report.pdf" }, context);
     expect(file.artifacts[0]).toMatchObject({ type: "file", media: { mimeType: "application/pdf", fileName: "report.pdf" } });
+  });
+
+  it("refuses a file above the limit from its size, without reading it", async () => {
+    const { workspaceDir, context } = await workspace();
+    await mkdir(workspaceDir, { recursive: true });
+    // Sparse: 3 GB on paper, nothing on disk; reading it would take seconds and fail past Node's 2 GB buffer limit.
+    await writeFile(join(workspaceDir, "huge.bin"), "");
+    await truncate(join(workspaceDir, "huge.bin"), 3 * 1024 ** 3);
+    await expect(sendFileTool.run({ path: "huge.bin" }, context)).rejects.toThrow("huge.bin is too large to send (3.0 GB; the limit is 20 MB).");
+    const small = createSendFileTool({ maxBytes: 4 });
+    await writeFile(join(workspaceDir, "four.txt"), "1234");
+    await writeFile(join(workspaceDir, "five.txt"), "12345");
+    expect((await small.run({ path: "four.txt" }, context)).artifacts).toHaveLength(1);
+    await expect(small.run({ path: "five.txt" }, context)).rejects.toThrow("five.txt is too large to send (5 B; the limit is 4 B).");
   });
 
   it("refuses folders and missing files", async () => {

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { htmlToText } from "../../../agents/tools/html-text.ts";
+import type { ResolveHost } from "../../../agents/tools/address-guard.ts";
 import { createHttpFetchTool } from "../../../agents/tools/http-fetch.ts";
 import { BridgeError } from "../../../core/types/errors.ts";
 import { toolContext } from "./context.ts";
@@ -52,6 +53,14 @@ beforeAll(async () => {
         response.writeHead(302, { location: "/page" });
         response.end();
         return;
+      case "/to-loopback":
+        response.writeHead(302, { location: `${base}/page` });
+        response.end();
+        return;
+      case "/loop":
+        response.writeHead(302, { location: "/loop" });
+        response.end();
+        return;
       case "/huge": {
         response.writeHead(200, { "content-type": "text/plain" });
         const chunk = Buffer.alloc(64 * 1024, "a");
@@ -81,7 +90,25 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const fetchTool = createHttpFetchTool({ maxBytes: 256 * 1024, maxChars: 1000, timeoutMs: 500 });
+// The fake server is on 127.0.0.1, which http_fetch refuses unless PINCER_FETCH_ALLOW lists it.
+const fetchTool = createHttpFetchTool({ maxBytes: 256 * 1024, maxChars: 1000, timeoutMs: 500, allow: ["127.0.0.1"] });
+/** Names only the tests resolve: "site.test" is our fake server, seen as an allowed public site. */
+const fakeDns: ResolveHost = async (hostname) => {
+  const table: Record<string, string[]> = {
+    "site.test": ["127.0.0.1"],
+    "metadata.test": ["169.254.169.254"],
+    "mixed.test": ["93.184.216.34", "10.0.0.7"],
+  };
+  const addresses = table[hostname];
+  if (!addresses) throw new Error(`ENOTFOUND ${hostname}`);
+  return addresses.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }));
+};
+const siteUrl = (path: string) => `${base.replace("127.0.0.1", "site.test")}${path}`;
+const refusal = async (promise: Promise<unknown>) => {
+  const error = await promise.catch((thrown: unknown) => thrown);
+  expect(error).toBeInstanceOf(BridgeError);
+  return (error as BridgeError).message;
+};
 const context = () => toolContext("/nonexistent-workspace-not-used");
 
 describe("http_fetch", () => {
@@ -147,7 +174,7 @@ describe("http_fetch", () => {
 
   it("stops when the run is aborted", async () => {
     const controller = new AbortController();
-    const running = createHttpFetchTool({ timeoutMs: 10_000 }).run({ url: `${base}/hang` }, toolContext("/x", controller.signal));
+    const running = createHttpFetchTool({ timeoutMs: 10_000, allow: ["127.0.0.1"] }).run({ url: `${base}/hang` }, toolContext("/x", controller.signal));
     setTimeout(() => controller.abort(), 50);
     const error = await running.catch((thrown: unknown) => thrown);
     expect((error as BridgeError).code).toBe("aborted");
@@ -155,6 +182,65 @@ describe("http_fetch", () => {
 
   it("describes the call as the GET it will make", () => {
     expect(fetchTool.describeCall({ url: "https://example.com/a" }, "/ws")).toBe("GET https://example.com/a");
+  });
+});
+
+describe("http_fetch's destinations", () => {
+  const strict = createHttpFetchTool({ timeoutMs: 500, resolve: fakeDns, allow: ["site.test"] });
+
+  it.each([
+    "http://127.0.0.1:1/",
+    "http://[::1]:1/",
+    "http://[::ffff:127.0.0.1]:1/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://[fd00:ec2::254]/",
+    "http://100.100.100.200/",
+    "http://10.1.2.3/",
+    "http://192.168.1.1/",
+    "http://100.64.0.1/",
+    "http://0.0.0.0:1/",
+    "http://[fe80::1]/",
+    "http://[fc00::1]/",
+  ])("refuses %s", async (url) => {
+    expect(await refusal(strict.run({ url }, context()))).toMatch(/^Refused: .* is a loopback, private, link-local or metadata address/);
+  });
+
+  it("refuses a name whose address (any of them) is private, after resolving it", async () => {
+    expect(await refusal(strict.run({ url: "http://metadata.test/" }, context()))).toContain("metadata.test (169.254.169.254)");
+    expect(await refusal(strict.run({ url: "http://mixed.test/" }, context()))).toContain("mixed.test (10.0.0.7)");
+  });
+
+  it("connects to the address it checked, not to a second resolution of the name", async () => {
+    // The system resolver does not know site.test: only the checked, pinned address can reach the fake server.
+    const result = await strict.run({ url: siteUrl("/page") }, context());
+    expect(result.text).toContain("HTTP 200, text/html.");
+  });
+
+  it("refuses a redirect to 127.0.0.1 even once the new site is approved", async () => {
+    const approved = context();
+    approved.requestApproval = async (summary) => (approved.approvals.push(summary), { isApproved: true, decidedBy: "web:tester" });
+    const message = await refusal(strict.run({ url: siteUrl("/to-loopback") }, approved));
+    expect(message).toMatch(/^Refused: 127\.0\.0\.1 is a loopback/);
+    expect(approved.approvals).toEqual([`GET ${base}/page (${siteUrl("/to-loopback")} redirects there)`]);
+  });
+
+  it("does not follow a redirect to another origin that is not approved again", async () => {
+    const open = createHttpFetchTool({ timeoutMs: 500, resolve: fakeDns, allow: ["site.test", "127.0.0.1"] });
+    const denied = context();
+    const result = await open.run({ url: siteUrl("/to-loopback") }, denied);
+    expect(result.text).toBe(`${siteUrl("/to-loopback")} redirects to ${base}/page, another site; the redirect was not followed (denied by web:tester).`);
+    expect(denied.approvals).toHaveLength(1);
+    const allowed = toolContext("/x", new AbortController().signal, true);
+    expect((await open.run({ url: siteUrl("/to-loopback") }, allowed)).text).toContain(`HTTP 200, text/html, redirected to ${base}/page.`);
+  });
+
+  it("follows at most five redirects", async () => {
+    expect(await refusal(fetchTool.run({ url: `${base}/loop` }, context()))).toContain("more than 5 redirects");
+  });
+
+  it("lets PINCER_FETCH_ALLOW open a CIDR", async () => {
+    const cidr = createHttpFetchTool({ timeoutMs: 500, allow: ["127.0.0.0/8"] });
+    expect((await cidr.run({ url: `${base}/json` }, context())).text).toContain("HTTP 404");
   });
 });
 

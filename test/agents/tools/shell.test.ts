@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -141,11 +141,29 @@ describe("shell", () => {
 
   it("leaves the gateway's secrets out of the commands' environment", async () => {
     const env = loadConfig({ PATH: "/bin", TELEGRAM_BOT_TOKEN: "123456:TEST-fake", OPENAI_API_KEY: "k", OPENAI_MODEL: "m", FEISHU_ENCRYPT_KEY: "e", HOME: "/h" }).commandEnv;
-    expect(env).toEqual({ PATH: "/bin", OPENAI_MODEL: "m", HOME: "/h" });
+    expect(env).toEqual({ PATH: "/bin", HOME: "/h" });
     const { shell, workspaceDir } = await setup({ env: env });
     const result = await shell.run({ command: "env" }, toolContext(workspaceDir));
     expect(result.text).not.toContain("TELEGRAM_BOT_TOKEN");
     expect(result.text).toContain("TERM=dumb");
+  });
+
+  it("passes only allowlisted variables and those PINCER_CONFIG names: no database URL or cloud key", async () => {
+    const file = join(await scratchDir(), "pincer.yaml");
+    writeFileSync(file, "shellEnv: [GIT_AUTHOR_NAME]\n");
+    const env = loadConfig({
+      PATH: "/bin",
+      LANG: "C.UTF-8",
+      LC_ALL: "C.UTF-8",
+      TZ: "UTC",
+      PINCER_CONFIG: file,
+      GIT_AUTHOR_NAME: "Fake Person",
+      DATABASE_URL: "postgres://fake:fake-password@127.0.0.1/pincer",
+      AWS_ACCESS_KEY_ID: "AKIAFAKEFAKEFAKE",
+      GOOGLE_APPLICATION_CREDENTIALS: "/fake/creds.json",
+      PINCER_METRICS_TOKEN: "fake-metrics-token",
+    }).commandEnv;
+    expect(env).toEqual({ PATH: "/bin", LANG: "C.UTF-8", LC_ALL: "C.UTF-8", TZ: "UTC", GIT_AUTHOR_NAME: "Fake Person" });
   });
 
   it("returns when the command exits even if a background process keeps its output open", async () => {

@@ -1,0 +1,42 @@
+import { mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { checkReplyFile, readReplyMedia } from "../../core/local-media.ts";
+import { BridgeError } from "../../core/types/errors.ts";
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+async function scratch() {
+  const dir = await mkdtemp(join(tmpdir(), "pincer-local-media-"));
+  dirs.push(dir);
+  return dir;
+}
+const notOwn = async () => {
+  throw new Error("not the adapter's media");
+};
+const local = (path: string) => ({ platform: "local", id: path, fileName: "huge.bin" });
+
+describe("reply media from this host", () => {
+  it("refuses a file above the limit before reading it", async () => {
+    const path = join(await scratch(), "huge.bin");
+    // Sparse: 3 GB on paper. Reading it whole would fail past Node's 2 GB buffer limit with another message.
+    await writeFile(path, "");
+    await truncate(path, 3 * 1024 ** 3);
+    const error = await readReplyMedia(local(path), notOwn, 20 * 1024 * 1024).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(BridgeError);
+    expect((error as BridgeError).message).toBe("huge.bin is too large to send here (3072 MB; the limit is 20 MB).");
+    await expect(checkReplyFile(local(path), 20 * 1024 * 1024)).rejects.toThrow("too large to send here");
+  });
+
+  it("reads a file within the limit, and checks one for streaming", async () => {
+    const path = join(await scratch(), "note.txt");
+    await writeFile(path, "hello");
+    const read = await readReplyMedia({ platform: "local", id: path, mimeType: "text/plain" }, notOwn, 5);
+    expect([Buffer.from(read.bytes).toString(), read.fileName, read.mimeType]).toEqual(["hello", "note.txt", "text/plain"]);
+    expect(await checkReplyFile({ platform: "local", id: path }, 5)).toEqual({ path, sizeBytes: 5 });
+    await expect(readReplyMedia({ platform: "local", id: path }, notOwn, 4)).rejects.toThrow("note.txt is too large to send here");
+  });
+});

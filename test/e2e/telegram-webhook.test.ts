@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createBuiltinAgent } from "../../agents/builtin/index.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
@@ -23,7 +25,7 @@ afterEach(async () => {
   openai = undefined;
 });
 
-const secret = "test-webhook-secret_123";
+const secret = "test-webhook-secret_0123456789abcdef";
 const publicUrl = "https://bot.example.test/webhooks/telegram";
 
 async function post(gateway: Gateway, body: unknown, secretToken?: string) {
@@ -57,6 +59,24 @@ describe("Telegram by webhook", () => {
     expect(inputs.map((input) => input.text)).toEqual(["hello by webhook"]);
     expect(fake.callsOf("sendMessage")).toHaveLength(1);
     expect(fake.callsOf("getUpdates")).toHaveLength(0);
+  }, 15_000);
+
+  it("generates a strong secret when only the URL is set, keeps it in DATA_DIR (mode 600) and registers it", async () => {
+    fake = await startFakeBotApi();
+    const dataDir = tempDataDir();
+    ({ gateway } = await startTelegramGateway(fake, { DATA_DIR: dataDir, TELEGRAM_WEBHOOK_URL: publicUrl }, { agent: createBuiltinAgent({ deltaDelayMs: 0 }) }));
+    const registered = fake.webhook()?.secretToken ?? "";
+    expect(registered).toMatch(/^[0-9a-f]{64}$/);
+    const file = join(dataDir, "telegram-webhook-secret");
+    expect((await readFile(file, "utf8")).trim()).toBe(registered);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await post(gateway, { update_id: 11, ...textUpdate("/echo generated") }, "wrong-secret")).toBe(401);
+    expect(await post(gateway, { update_id: 12, ...textUpdate("/echo generated") }, registered)).toBe(200);
+    await eventually(() => fake!.textsIn(alice.id).includes("generated"));
+
+    await gateway.stop();
+    ({ gateway } = await startTelegramGateway(fake, { DATA_DIR: dataDir, TELEGRAM_WEBHOOK_URL: publicUrl }, { agent: createBuiltinAgent({ deltaDelayMs: 0 }) }));
+    expect(fake.webhook()?.secretToken).toBe(registered);
   }, 15_000);
 
   it("acknowledges updates only after they are stored, and the builtin agent answers", async () => {

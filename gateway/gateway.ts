@@ -24,6 +24,7 @@ import { createChannels, createWeixinChannel } from "./channels.ts";
 import { createWeixinLoginFlow } from "./weixin-login.ts";
 import { weixinLoginRoutes } from "./weixin-login-routes.ts";
 import { channelStates, createHttpApp } from "./http.ts";
+import type { WebhookGuardLimits } from "./webhook-guard.ts";
 
 export interface GatewayOptions {
   /** Replaces the agent chosen by `PINCER_AGENT`. */
@@ -37,6 +38,8 @@ export interface GatewayOptions {
   logDestination?: DestinationStream;
   /** How often unsent replies are retried. */
   outboxFlushMs?: number;
+  /** Failed webhook authentications allowed per peer before 429 (default: 10 a minute). */
+  webhookGuard?: WebhookGuardLimits;
 }
 
 export interface Gateway {
@@ -122,6 +125,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     adminToken: config.adminToken,
     logger,
     secrets: config.secrets,
+    ...(options.webhookGuard ? { webhookGuard: options.webhookGuard } : {}),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));

@@ -5,6 +5,7 @@ import { maskSecrets } from "../core/logger.ts";
 import type { Adapter, ChannelHealth, HttpRoute } from "../core/types/adapter.ts";
 import type { Logger } from "../core/types/logger.ts";
 import { isOwnerRequest } from "./owner-auth.ts";
+import { createWebhookGuard, defaultWebhookGuardLimits, type WebhookGuardLimits } from "./webhook-guard.ts";
 
 export interface HttpDeps {
   adapters: readonly Adapter[];
@@ -15,6 +16,8 @@ export interface HttpDeps {
   logger: Logger;
   /** Masked in the channels' details, which /readyz shows to anyone who can reach it. */
   secrets: readonly string[];
+  /** Failed webhook authentications allowed per peer (tests lower or raise them). */
+  webhookGuard?: WebhookGuardLimits;
 }
 
 /** Each channel's health by platform, with any secret an error message carried masked. */
@@ -58,7 +61,8 @@ export function createHttpApp(deps: HttpDeps): Express {
     if (route.method === "GET") app.get(route.path, handler);
     else app.post(route.path, handler);
   };
-  for (const adapter of deps.adapters) for (const route of adapter.routes ?? []) mount(route);
+  const guardWebhook = createWebhookGuard(deps.webhookGuard ?? defaultWebhookGuardLimits, { logger: deps.logger });
+  for (const adapter of deps.adapters) for (const route of adapter.routes ?? []) mount(guardWebhook(route));
   for (const route of deps.routes) mount(route);
 
   app.use(function notFound(_request, response) {

@@ -79,6 +79,20 @@ describe("Telegram by webhook", () => {
     expect(fake.webhook()?.secretToken).toBe(registered);
   }, 15_000);
 
+  it("answers 429 to a peer that guessed the secret wrong 10 times within a minute, even once it has the right one", async () => {
+    fake = await startFakeBotApi();
+    const { agent, inputs } = recordingAgent((input) => [{ type: "text-delta", text: `re: ${input.text}` }]);
+    ({ gateway } = await startTelegramGateway(fake, { TELEGRAM_WEBHOOK_SECRET: secret }, { agent }));
+    for (let guess = 0; guess < 10; guess += 1) expect(await post(gateway, { update_id: 20 + guess, ...textUpdate("guess") }, `guess-${guess}`)).toBe(401);
+    const blocked = await fetch(`${gateway.url}webhooks/telegram`, { method: "POST", headers: { "x-telegram-bot-api-secret-token": `guess-10` }, body: "{}" });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(blocked.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+    expect(await post(gateway, { update_id: 40, ...textUpdate("right secret, too late") }, secret)).toBe(429);
+    await gateway.pipeline.idle();
+    expect(inputs).toHaveLength(0);
+  }, 15_000);
+
   it("acknowledges updates only after they are stored, and the builtin agent answers", async () => {
     fake = await startFakeBotApi();
     ({ gateway } = await startTelegramGateway(fake, { TELEGRAM_WEBHOOK_SECRET: secret }, { agent: createBuiltinAgent({ deltaDelayMs: 0 }) }));

@@ -10,7 +10,7 @@ import { startTelegramForwarder } from "./telegram-forwarder.ts";
 
 /** Obviously fake: the Bot API that sees it is the load client's. */
 const botToken = "123456:BENCH-fake";
-const secretToken = "bench-webhook-secret";
+const secretToken = "bench-webhook-secret-0123456789abcdef";
 
 export interface TelegramResults {
   closed: { telegramForwarder: ServerRun; telegramGateway: ServerRun };

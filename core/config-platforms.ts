@@ -16,7 +16,7 @@ export const platformEnvShape = {
   TELEGRAM_API_ROOT: urlWithDefault("https://api.telegram.org"),
   TELEGRAM_WEBHOOK_SECRET: z
     .string()
-    .regex(/^[\w-]{1,256}$/, { error: "expected 1 to 256 characters from A-Z, a-z, 0-9, _ and -" })
+    .regex(/^[\w-]{32,256}$/, { error: "expected 32 to 256 characters from A-Z, a-z, 0-9, _ and - (for example: openssl rand -hex 32)" })
     .optional(),
   TELEGRAM_WEBHOOK_URL: optionalUrl,
 
@@ -66,7 +66,7 @@ type PlatformEnv = z.infer<typeof platformEnvSchema>;
 export interface TelegramConfig {
   botToken: string;
   apiRoot: string;
-  /** Set: webhook mode at POST /webhooks/telegram; unset: long polling. */
+  /** Set (or generated in DATA_DIR when only webhookUrl is set): webhook mode at POST /webhooks/telegram; unset: long polling. */
   webhookSecret: string | undefined;
   /** The public URL of /webhooks/telegram; when set, `setWebhook` is called at start. */
   webhookUrl: string | undefined;
@@ -146,9 +146,6 @@ export function platformsConfig(values: PlatformEnv): PlatformsConfig {
   }
   if (values.WECHATY_PUPPET_TOKEN && !values.WECHATY_PUPPET) {
     fail("WECHATY_PUPPET: required when WECHATY_PUPPET_TOKEN is set; expected a puppet package name such as wechaty-puppet-service");
-  }
-  if (values.TELEGRAM_WEBHOOK_URL && !values.TELEGRAM_WEBHOOK_SECRET) {
-    fail("TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set (Telegram sends it back on every update)");
   }
   return {
     telegram: values.TELEGRAM_BOT_TOKEN

@@ -11,7 +11,8 @@ export async function createChannels(config: Config, deps: AdapterDeps): Promise
   const channels: Adapter[] = [];
   if (platforms.telegram) {
     const { createTelegramAdapter } = await import("../adapters/telegram/index.ts");
-    channels.push(createTelegramAdapter(platforms.telegram, forChannel("telegram")));
+    const { withWebhookSecret } = await import("../adapters/telegram/webhook-secret.ts");
+    channels.push(createTelegramAdapter(await withWebhookSecret(platforms.telegram, deps.dataDir), forChannel("telegram")));
   }
   if (platforms.slack) {
     const { createSlackAdapter } = await import("../adapters/slack/index.ts");

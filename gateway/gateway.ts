@@ -27,6 +27,7 @@ import { createChannels, createWeixinChannel } from "./channels.ts";
 import { createWeixinLoginFlow } from "./weixin-login.ts";
 import { weixinLoginRoutes } from "./weixin-login-routes.ts";
 import { channelStates, createHttpApp } from "./http.ts";
+import type { WebhookGuardLimits } from "./webhook-guard.ts";
 
 export interface GatewayOptions {
   /** Replaces the agent chosen by `PINCER_AGENT`. */
@@ -42,6 +43,8 @@ export interface GatewayOptions {
   outboxFlushMs?: number;
   /** The SQLite connection's settings (the bench compares synchronous FULL with NORMAL). */
   storeOptions?: DatabaseOptions;
+  /** Failed webhook authentications allowed per peer before 429 (default: 10 a minute). */
+  webhookGuard?: WebhookGuardLimits;
 }
 
 export interface Gateway {
@@ -136,6 +139,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     allowedHosts: config.allowedHosts,
     logger,
     secrets,
+    ...(options.webhookGuard ? { webhookGuard: options.webhookGuard } : {}),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));

@@ -6,6 +6,7 @@ import type { Adapter, ChannelHealth, HttpRoute } from "../core/types/adapter.ts
 import type { Logger } from "../core/types/logger.ts";
 import { createBrowserGuard } from "./browser-guard.ts";
 import { holdsToken } from "./owner-auth.ts";
+import { createWebhookGuard, defaultWebhookGuardLimits, type WebhookGuardLimits } from "./webhook-guard.ts";
 
 export interface HttpDeps {
   adapters: readonly Adapter[];
@@ -22,6 +23,8 @@ export interface HttpDeps {
   logger: Logger;
   /** Masked in the channels' details, which /readyz shows to the admin token's holder. */
   secrets: readonly string[];
+  /** Failed webhook authentications allowed per peer (tests lower or raise them). */
+  webhookGuard?: WebhookGuardLimits;
 }
 
 function isJson(request: Request): boolean {
@@ -90,7 +93,8 @@ export function createHttpApp(deps: HttpDeps): Express {
     if (route.method === "GET") app.get(route.path, handler);
     else app.post(route.path, handler);
   };
-  for (const adapter of deps.adapters) for (const route of adapter.routes ?? []) mount(route);
+  const guardWebhook = createWebhookGuard(deps.webhookGuard ?? defaultWebhookGuardLimits, { logger: deps.logger });
+  for (const adapter of deps.adapters) for (const route of adapter.routes ?? []) mount(guardWebhook(route));
   for (const route of deps.routes) mount(route);
 
   app.use(function notFound(_request, response) {

@@ -60,23 +60,45 @@ function tokenOf(body: Record<string, unknown>): unknown {
   return body.schema !== undefined ? head?.token : body.token;
 }
 
+/** Feishu's timestamps older or newer than this are refused (replay protection), as Slack's are. */
+export const signatureWindowMs = 5 * 60 * 1000;
+const maxBodyBytes = 1_000_000;
+/** With an encrypt key, only the URL verification comes unsigned, and it is small. */
+const maxUnsignedBytes = 16_384;
+
 /**
- * One handler for `/webhooks/feishu/events` and `/webhooks/feishu/cards`. Rejections: 401 for a bad
- * signature, token or undecryptable body; 400 for a body that is not JSON or fails its schema.
+ * One handler for `/webhooks/feishu/events` and `/webhooks/feishu/cards`. A signed request's timestamp is checked
+ * before its body is read, and an encrypted body's signature before it is decrypted. Rejections: 401 for a stale
+ * timestamp, a bad signature, token or undecryptable body; 413 past the size cap; 400 for a body that is not JSON or
+ * fails its schema.
  */
-export function createWebhookHandler(settings: WebhookSettings, handlers: WebhookHandlers, logger: Logger) {
-  const reject = (response: ServerResponse, status: 400 | 401, reason: string) => {
+export function createWebhookHandler(settings: WebhookSettings, handlers: WebhookHandlers, logger: Logger, now: () => number = Date.now) {
+  const reject = (response: ServerResponse, status: 400 | 401 | 413, reason: string) => {
     logger.warn({ status, reason }, "Feishu webhook rejected");
     sendJson(response, status, { error: reason });
   };
 
   return async function feishuWebhook(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const timestamp = header(request, "x-lark-request-timestamp");
+    const nonce = header(request, "x-lark-request-nonce");
+    const signature = header(request, "x-lark-signature");
+    const isSigned = signature !== "";
+    if (isSigned && !(/^\d{1,12}$/.test(timestamp) && Math.abs(now() - Number(timestamp) * 1000) <= signatureWindowMs)) {
+      return reject(response, 401, "missing or stale X-Lark-Request-Timestamp");
+    }
+    // With an encrypt key every event is signed: an unsigned request can only be the (small) URL verification.
+    const isUnsignedWithKey = Boolean(settings.encryptKey) && !isSigned;
+    const maxBytes = isUnsignedWithKey ? maxUnsignedBytes : maxBodyBytes;
+    const tooLarge = () => (isUnsignedWithKey ? reject(response, 401, "unsigned request") : reject(response, 413, "body too large"));
+    if (Number(header(request, "content-length") || 0) > maxBytes) return tooLarge();
     let raw: Buffer;
     try {
-      raw = await readBody(request, 1_000_000);
+      raw = await readBody(request, maxBytes);
     } catch {
-      return reject(response, 400, "body too large");
+      return tooLarge();
     }
+    const isEventSignatureValid = () =>
+      isSigned && settings.encryptKey !== undefined && safeEqual(signature, eventSignature(timestamp, nonce, settings.encryptKey, raw));
     let outer: unknown;
     try {
       outer = JSON.parse(raw.toString("utf8"));
@@ -88,6 +110,7 @@ export function createWebhookHandler(settings: WebhookSettings, handlers: Webhoo
     const isEncrypted = typeof body.encrypt === "string";
     if (isEncrypted) {
       if (!settings.encryptKey) return reject(response, 400, "encrypted body, but FEISHU_ENCRYPT_KEY is not set");
+      if (isSigned && !isEventSignatureValid()) return reject(response, 401, "bad signature");
       try {
         const inner: unknown = JSON.parse(decrypt(body.encrypt as string, settings.encryptKey));
         if (!inner || typeof inner !== "object") throw new Error("not an object");
@@ -104,9 +127,6 @@ export function createWebhookHandler(settings: WebhookSettings, handlers: Webhoo
       return sendJson(response, 200, { challenge: body.challenge });
     }
 
-    const timestamp = header(request, "x-lark-request-timestamp");
-    const nonce = header(request, "x-lark-request-nonce");
-    const signature = header(request, "x-lark-signature");
     const isLegacyCard = body.schema === undefined && body.open_message_id !== undefined && !isEncrypted;
     if (isLegacyCard) {
       if (!settings.verificationToken) return reject(response, 401, "card callbacks need FEISHU_VERIFICATION_TOKEN");
@@ -115,9 +135,7 @@ export function createWebhookHandler(settings: WebhookSettings, handlers: Webhoo
       return sendJson(response, outcome.status, outcome.body);
     }
 
-    if (settings.encryptKey) {
-      if (!signature || !safeEqual(signature, eventSignature(timestamp, nonce, settings.encryptKey, raw))) return reject(response, 401, "bad signature");
-    }
+    if (settings.encryptKey && !isEventSignatureValid()) return reject(response, 401, "bad signature");
     if (!settings.verificationToken || !safeEqual(tokenOf(body), settings.verificationToken)) return reject(response, 401, "wrong verification token");
     const outcome = await handlers.onEvent(body);
     sendJson(response, outcome.status, outcome.body);

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { readBody, sendJson } from "../../core/http-body.ts";
 import type { HttpRoute } from "../../core/types/adapter.ts";
 import type { Logger } from "../../core/types/logger.ts";
-import { verifySlackSignature } from "./signature.ts";
+import { checkSlackHeaders, verifySlackSignature } from "./signature.ts";
 
 /** Slack's event bodies are small; 1 MB leaves room for rich blocks. */
 const maxBodyBytes = 1_000_000;
@@ -25,8 +25,23 @@ export interface SlackWebhookDeps {
 
 type Verified = { rawBody: Buffer } | undefined;
 
-/** Reads the raw body and checks its v0 signature; answers 401 (or 413) itself and returns undefined when it fails. */
+/**
+ * Checks the signature headers (401 before the body is read when they are missing or stale), then reads the raw
+ * body (413 past 1 MB) and checks its v0 signature (401); answers itself and returns undefined when one fails.
+ */
 async function verified(request: IncomingMessage, response: ServerResponse, deps: SlackWebhookDeps): Promise<Verified> {
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const headers = { timestamp: header("x-slack-request-timestamp"), signature: header("x-slack-signature") };
+  const refuse = (reason: string) => {
+    deps.logger.warn({ path: request.url, reason }, "slack request refused");
+    sendJson(response, 401, { error: "invalid signature" });
+    return undefined;
+  };
+  const headerCheck = checkSlackHeaders(headers, deps.now());
+  if (!headerCheck.isValid) return refuse(headerCheck.reason);
   let rawBody: Buffer;
   try {
     rawBody = await readBody(request, maxBodyBytes);
@@ -34,21 +49,8 @@ async function verified(request: IncomingMessage, response: ServerResponse, deps
     sendJson(response, 413, { error: "body too large" });
     return undefined;
   }
-  const header = (name: string) => {
-    const value = request.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  const check = verifySlackSignature(
-    deps.signingSecret,
-    { timestamp: header("x-slack-request-timestamp"), signature: header("x-slack-signature") },
-    rawBody,
-    deps.now(),
-  );
-  if (!check.isValid) {
-    deps.logger.warn({ path: request.url, reason: check.reason }, "slack request refused");
-    sendJson(response, 401, { error: "invalid signature" });
-    return undefined;
-  }
+  const check = verifySlackSignature(deps.signingSecret, headers, rawBody, deps.now());
+  if (!check.isValid) return refuse(check.reason);
   return { rawBody };
 }
 

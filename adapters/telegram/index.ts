@@ -27,7 +27,7 @@ export interface TelegramAdapterOptions {
 /** In binary megabytes, as Telegram counts its 20 MB. */
 const megabytes = (bytes: number) => `${Math.round((bytes / 2 ** 20) * 10) / 10} MB`;
 
-/** Telegram through telegraf's Bot API client: long polling, or a webhook when TELEGRAM_WEBHOOK_SECRET is set. */
+/** Telegram through telegraf's Bot API client: long polling, or a webhook when a secret is set (see webhook-secret.ts). */
 export function createTelegramAdapter(settings: TelegramConfig, deps: AdapterDeps, options: TelegramAdapterOptions = {}): Adapter {
   const { logger } = deps;
   const now = options.now ?? Date.now;

@@ -40,9 +40,12 @@ export function memoryCardName(dataDir: string): string {
   return resolve(dataDir, "wechat", "pincer");
 }
 
-export async function loadSdk() {
+const importSdk = () => Promise.all([import("wechaty"), import("file-box")]);
+
+/** wechaty is opt-in (`npm install wechaty`, docs/wechat.md): without it the start stops naming the variable. */
+export async function loadSdk(load: typeof importSdk = importSdk) {
   try {
-    const [{ WechatyBuilder }, { FileBox }] = await Promise.all([import("wechaty"), import("file-box")]);
+    const [{ WechatyBuilder }, { FileBox }] = await load();
     return { WechatyBuilder, FileBox };
   } catch (error) {
     throw new BridgeError("config", "WECHATY_PUPPET: wechaty is not installed; run npm install wechaty", { cause: error });

@@ -10,7 +10,9 @@ import {
   protocolVersion,
   qrCodeResponseSchema,
   qrStatusSchema,
+  resultSchema,
   sendMessageResponseSchema,
+  sessionNoticePaths,
   sessionExpiredCode,
   type OutboundItem,
   type QrStatus,
@@ -146,6 +148,14 @@ export function createIlinkClient(options: IlinkClientOptions) {
     },
     async sendTyping(userId: string, typingTicket: string, status: number) {
       await post("sendtyping", "ilink/bot/sendtyping", getConfigResponseSchema, { ilink_user_id: userId, typing_ticket: typingTicket, status }, { timeoutMs: 10_000 });
+    },
+    /** Tells WeChat the bot is listening: after a login, at start, and to revive a session that answered -14. */
+    async notifyStart(signal?: AbortSignal) {
+      await post("notifystart", sessionNoticePaths.start, resultSchema, {}, { timeoutMs: 10_000, ...(signal ? { signal } : {}) });
+    },
+    /** Tells WeChat the bot stops listening (shutdown). */
+    async notifyStop() {
+      await post("notifystop", sessionNoticePaths.stop, resultSchema, {}, { timeoutMs: 5_000 });
     },
     async getUploadUrl(body: { filekey: string; media_type: number; to_user_id: string; rawsize: number; rawfilemd5: string; filesize: number; aeskey: string }) {
       return post("getuploadurl", "ilink/bot/getuploadurl", getUploadUrlResponseSchema, { ...body, no_need_thumb: true });

@@ -69,12 +69,25 @@ export async function createWeixinAdapter(settings: WeixinConfig, deps: AdapterD
     onSessionExpired: markExpired,
   });
 
+  let stopSignal: AbortSignal | undefined;
+  /** notifystart (protocol.ts): after a login, at start, and once when a poll answers -14. A failure is logged, not thrown. */
+  const notifyStart = async (): Promise<boolean> => {
+    try {
+      await client.notifyStart(stopSignal);
+      return true;
+    } catch (error) {
+      if (!stopSignal?.aborted) logger.warn({ err: error }, "notifystart failed");
+      return false;
+    }
+  };
+
   const hasNewLogin = async () => {
     const latest = await readLogin(deps.dataDir);
     if (!latest || latest.botToken === login?.botToken) return false;
     login = latest;
     client = clientFor(latest);
     logger.info({ botId: latest.botId }, "found a new WeChat login; resuming");
+    await notifyStart();
     return true;
   };
 
@@ -90,8 +103,9 @@ export async function createWeixinAdapter(settings: WeixinConfig, deps: AdapterD
     },
     async start(sink, signal) {
       controller = new AbortController();
-      const stopSignal = AbortSignal.any([controller.signal, signal]);
-      polling = runPoller(
+      stopSignal = AbortSignal.any([controller.signal, signal]);
+      const pollSignal = stopSignal;
+      polling = notifyStart().then(() => runPoller(
         {
           client: () => client,
           store,
@@ -103,13 +117,14 @@ export async function createWeixinAdapter(settings: WeixinConfig, deps: AdapterD
           },
           ownerId: () => login?.userId,
           hasNewLogin,
+          resumeSession: notifyStart,
           sessionRetryMs: 5 * 60_000,
           loginCheckMs: 5_000,
           initialLongPollMs: 35_000,
           now,
         },
-        stopSignal,
-      ).catch((error: unknown) => {
+        pollSignal,
+      )).catch((error: unknown) => {
         health = { state: "error", detail: error instanceof Error ? error.message : String(error) };
         logger.error({ err: error }, "the WeChat poll loop ended");
       });
@@ -117,6 +132,7 @@ export async function createWeixinAdapter(settings: WeixinConfig, deps: AdapterD
     async stop() {
       controller?.abort();
       await polling;
+      if (polling) await client.notifyStop().catch((error: unknown) => logger.warn({ err: error }, "notifystop failed"));
       await mailbox.idle();
       store.close();
       health = { state: "stopped" };

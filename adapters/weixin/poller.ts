@@ -23,6 +23,8 @@ export interface PollerDeps {
    * `hasNewLogin` says the login file changed (checked every `loginCheckMs`).
    */
   hasNewLogin: () => Promise<boolean>;
+  /** Tries to revive the session (notifystart) before asking for a new login; true when that worked. */
+  resumeSession: () => Promise<boolean>;
   sessionRetryMs: number;
   loginCheckMs: number;
   initialLongPollMs: number;
@@ -44,6 +46,7 @@ export async function runPoller(deps: PollerDeps, signal: AbortSignal): Promise<
   const { store, logger } = deps;
   let longPollMs = deps.initialLongPollMs;
   let failures = 0;
+  let hasTriedResume = false;
   while (!signal.aborted) {
     try {
       const cursor = store.cursor();
@@ -71,13 +74,20 @@ export async function runPoller(deps: PollerDeps, signal: AbortSignal): Promise<
       }
       if (batch.get_updates_buf) store.saveCursor(batch.get_updates_buf);
       failures = 0;
+      hasTriedResume = false;
       deps.setHealth({ state: "ready" });
     } catch (error) {
       if (signal.aborted) return;
       if (error instanceof IlinkError && error.isSessionExpired) {
+        // Once per expiry: a session WeChat paused may come back with notifystart; a real expiry needs a new login.
+        if (!hasTriedResume) {
+          hasTriedResume = true;
+          if (await deps.resumeSession()) continue;
+        }
         deps.setHealth({ state: "error", detail: expiredDetail });
         logger.error({ code: error.code }, `${expiredDetail}; polling paused`);
         await waitForLogin(deps, signal);
+        hasTriedResume = false;
         continue;
       }
       failures += 1;

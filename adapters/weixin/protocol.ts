@@ -123,6 +123,16 @@ export const getUpdatesResponseSchema = z.object({
   longpolling_timeout_ms: z.number().optional(),
 });
 
+/** The answer of calls that carry nothing but a result (notifystart, notifystop). */
+export const resultSchema = z.object(resultShape);
+
+/**
+ * The session notices: `notifystart` tells WeChat the bot is listening (after a login, at each start, and to
+ * revive a session that answered -14), `notifystop` that it stops. UNVERIFIED paths: chosen by analogy with the
+ * other `ilink/bot/…` operations; see README "Where each wire detail comes from".
+ */
+export const sessionNoticePaths = { start: "ilink/bot/msg/notifystart", stop: "ilink/bot/msg/notifystop" } as const;
+
 export const sendMessageResponseSchema = z.object({ ...resultShape, message_id: idString.optional() });
 export const getConfigResponseSchema = z.object({ ...resultShape, typing_ticket: z.string().optional() });
 export const getUploadUrlResponseSchema = z.object({

@@ -1,5 +1,6 @@
 import type { FetchedMedia } from "../../core/types/adapter.ts";
 import { BridgeError } from "../../core/types/errors.ts";
+import { audioContainer } from "./container.ts";
 import { runFfmpeg } from "./ffmpeg.ts";
 import { throwIfStopped } from "./run-process.ts";
 import { decodeSilk, isSilk } from "./silk.ts";
@@ -47,8 +48,11 @@ async function toPcm(audio: FetchedMedia, options: DecodeOptions): Promise<Uint8
       throw undecodable(audio, "SILK decoding failed", error);
     }
   }
+  const inputFormat = audioContainer(audio);
+  if (!inputFormat) throw undecodable(audio, "not an audio container Pincer expects (OGG, AMR, MP4/M4A, WebM, WAV, MP3, AAC)");
   const result = await runFfmpeg(audio.bytes, toPcmArgs, {
     signal: options.signal,
+    inputFormat,
     ...(options.ffmpegPath ? { ffmpegPath: options.ffmpegPath } : {}),
     timeoutMs: options.timeoutMs ?? 60_000,
     ...(maxOutputBytes === undefined ? {} : { maxOutputBytes }),

@@ -43,9 +43,21 @@ describe("chat platforms", () => {
     expect(configError({ FEISHU_APP_ID: "cli_a1b2c3d4e5f60718" })).toMatch(/^FEISHU_APP_SECRET: required/);
     expect(configError({ FEISHU_APP_ID: "cli_a", FEISHU_APP_SECRET: "s", FEISHU_CONNECTION: "webhook" })).toMatch(/^FEISHU_VERIFICATION_TOKEN: required/);
     expect(configError({ WECOM_BOT_SECRET: "s" })).toMatch(/^WECOM_BOT_ID: required/);
-    expect(configError({ TELEGRAM_BOT_TOKEN: "123456:TEST-fake", TELEGRAM_WEBHOOK_URL: "https://bot.example.org/webhooks/telegram" })).toMatch(
-      /^TELEGRAM_WEBHOOK_SECRET: required/,
-    );
+  });
+
+  it("refuses a Telegram webhook secret that is short enough to guess or that Telegram would refuse", () => {
+    const telegram = { TELEGRAM_BOT_TOKEN: "123456:TEST-fake" };
+    for (const secret of ["q", "a".repeat(31), `${"a".repeat(32)}!`, "a".repeat(257)]) {
+      const message = configError({ ...telegram, TELEGRAM_WEBHOOK_SECRET: secret });
+      expect(message).toMatch(/^TELEGRAM_WEBHOOK_SECRET: expected 32 to 256 characters/);
+      expect(message).not.toContain(secret);
+    }
+    expect(loadConfig({ ...telegram, TELEGRAM_WEBHOOK_SECRET: "a".repeat(32) }).platforms.telegram?.webhookSecret).toBe("a".repeat(32));
+  });
+
+  it("accepts a Telegram webhook URL without a secret (the gateway generates one)", () => {
+    const { platforms } = loadConfig({ TELEGRAM_BOT_TOKEN: "123456:TEST-fake", TELEGRAM_WEBHOOK_URL: "https://bot.example.org/webhooks/telegram" });
+    expect(platforms.telegram).toMatchObject({ webhookSecret: undefined, webhookUrl: "https://bot.example.org/webhooks/telegram" });
   });
 
   it("says what a malformed value should look like, without echoing a secret", () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Gateway } from "../../gateway/gateway.ts";
-import { botMention, cardActionEvent, fakeEncryptKey, messageEvent, postEvent } from "../fakes/feishu-events.ts";
+import { eventSignature } from "../../adapters/feishu/webhook.ts";
+import { botMention, cardActionEvent, encryptBody, fakeEncryptKey, messageEvent, postEvent, signHeaders } from "../fakes/feishu-events.ts";
 import { startFakeOpenPlatform, textOf, type FakeOpenPlatform } from "../fakes/feishu-open-platform.ts";
 import { eventually } from "../support/eventually.ts";
 import { scriptedAgent, webhookEnv } from "../support/feishu.ts";
@@ -18,10 +19,11 @@ afterEach(async () => {
 async function start(agentPieces: (text: string) => string[] = (text) => [`echo: ${text}`], delayMs = 0) {
   fake = await startFakeOpenPlatform();
   const scripted = scriptedAgent((input) => agentPieces(input.text), { delayMs });
-  ({ gateway } = await startTestGateway(webhookEnv(fake.origin), { agent: scripted.agent }));
+  let log: { lines: string[] };
+  ({ gateway, log } = await startTestGateway(webhookEnv(fake.origin), { agent: scripted.agent }));
   const events = `${gateway.url}webhooks/feishu/events`;
   const cards = `${gateway.url}webhooks/feishu/cards`;
-  return { fake, gateway, events, cards, inputs: scripted.inputs };
+  return { fake, gateway, events, cards, inputs: scripted.inputs, log };
 }
 
 describe("Feishu webhook mode, end to end", () => {
@@ -62,6 +64,34 @@ describe("Feishu webhook mode, end to end", () => {
     await h.gateway.pipeline.idle();
     expect(h.inputs).toHaveLength(0);
     expect(h.fake.sent).toHaveLength(0);
+  });
+
+  it("refuses a correctly signed event whose timestamp is 6 minutes off, and runs nothing", async () => {
+    const h = await start();
+    const raw = JSON.stringify(encryptBody(messageEvent({ text: "replayed" }), fakeEncryptKey));
+    const timestamp = String(Math.floor(Date.now() / 1000) - 6 * 60);
+    const signature = eventSignature(timestamp, "nonce-1", fakeEncryptKey, Buffer.from(raw));
+    const headers = { "x-lark-request-timestamp": timestamp, "x-lark-request-nonce": "nonce-1", "x-lark-signature": signature };
+    expect((await fetch(h.events, { method: "POST", headers, body: raw })).status).toBe(401);
+    await h.gateway.pipeline.idle();
+    expect(h.inputs).toHaveLength(0);
+  });
+
+  it("refuses a 2 MB body that is unsigned or stale with 401 from its headers, before reading it", async () => {
+    const h = await start();
+    const large = JSON.stringify({ encrypt: "A".repeat(2_000_000) });
+    const stale = { "x-lark-request-timestamp": String(Math.floor(Date.now() / 1000) - 600), "x-lark-request-nonce": "n", "x-lark-signature": "0".repeat(64) };
+    expect((await fetch(h.events, { method: "POST", body: large })).status).toBe(401);
+    expect((await fetch(h.events, { method: "POST", headers: stale, body: large })).status).toBe(401);
+  });
+
+  it("checks the signature of an encrypted body before decrypting it", async () => {
+    const h = await start();
+    const raw = JSON.stringify({ encrypt: Buffer.alloc(48, 7).toString("base64") });
+    const headers = { ...signHeaders(raw, fakeEncryptKey), "x-lark-signature": "0".repeat(64) };
+    expect((await fetch(h.events, { method: "POST", headers, body: raw })).status).toBe(401);
+    const reasons = h.log.lines.map((line) => JSON.parse(line) as { reason?: string }).flatMap((entry) => (entry.reason ? [entry.reason] : []));
+    expect(reasons).toEqual(["bad signature"]);
   });
 
   it("answers 400 to an authenticated body that is not a message event, 200 to events it does not handle", async () => {

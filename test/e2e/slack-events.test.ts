@@ -147,6 +147,19 @@ describe("Slack over the Events API, through the gateway", () => {
     expect(slack.messages).toHaveLength(0);
   });
 
+  it("refuses an unsigned or stale 2 MB body with 401 from its headers, before reading it", async () => {
+    const { gateway } = await startSlackGateway();
+    const large = JSON.stringify({ type: "event_callback", padding: "x".repeat(2_000_000) });
+    const unsigned = await fetch(`${gateway.url}webhooks/slack/events`, { method: "POST", body: large });
+    const staleSec = String(Math.floor(Date.now() / 1000) - 6 * 60);
+    const stale = await fetch(`${gateway.url}webhooks/slack/interactions`, {
+      method: "POST",
+      headers: { "x-slack-request-timestamp": staleSec, "x-slack-signature": `v0=${"0".repeat(64)}` },
+      body: large,
+    });
+    expect([unsigned.status, stale.status]).toEqual([401, 401]);
+  });
+
   it("answers 400 to a signed body that is not JSON or not an event, and 200 to event kinds it ignores", async () => {
     const { post } = await startSlackGateway();
     expect((await post({ type: "event_callback", event: "not an object" })).status).toBe(400);

@@ -36,4 +36,10 @@ describe("start-up with a wrong configuration", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/PINCER_DM_POLICY: .*"pairing".*\(got "everyone"\)/);
   });
+
+  it("refuses a 1-character Telegram webhook secret, naming TELEGRAM_WEBHOOK_SECRET", async () => {
+    const result = await startWith({ PORT: "0", TELEGRAM_BOT_TOKEN: "123456:TEST-fake", TELEGRAM_WEBHOOK_SECRET: "q" });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toMatch(/^pincer: configuration error: TELEGRAM_WEBHOOK_SECRET: expected 32 to 256 characters/);
+  });
 });

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createBuiltinAgent } from "../../agents/builtin/index.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
@@ -23,7 +25,7 @@ afterEach(async () => {
   openai = undefined;
 });
 
-const secret = "test-webhook-secret_123";
+const secret = "test-webhook-secret_0123456789abcdef";
 const publicUrl = "https://bot.example.test/webhooks/telegram";
 
 async function post(gateway: Gateway, body: unknown, secretToken?: string) {
@@ -57,6 +59,38 @@ describe("Telegram by webhook", () => {
     expect(inputs.map((input) => input.text)).toEqual(["hello by webhook"]);
     expect(fake.callsOf("sendMessage")).toHaveLength(1);
     expect(fake.callsOf("getUpdates")).toHaveLength(0);
+  }, 15_000);
+
+  it("generates a strong secret when only the URL is set, keeps it in DATA_DIR (mode 600) and registers it", async () => {
+    fake = await startFakeBotApi();
+    const dataDir = tempDataDir();
+    ({ gateway } = await startTelegramGateway(fake, { DATA_DIR: dataDir, TELEGRAM_WEBHOOK_URL: publicUrl }, { agent: createBuiltinAgent({ deltaDelayMs: 0 }) }));
+    const registered = fake.webhook()?.secretToken ?? "";
+    expect(registered).toMatch(/^[0-9a-f]{64}$/);
+    const file = join(dataDir, "telegram-webhook-secret");
+    expect((await readFile(file, "utf8")).trim()).toBe(registered);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await post(gateway, { update_id: 11, ...textUpdate("/echo generated") }, "wrong-secret")).toBe(401);
+    expect(await post(gateway, { update_id: 12, ...textUpdate("/echo generated") }, registered)).toBe(200);
+    await eventually(() => fake!.textsIn(alice.id).includes("generated"));
+
+    await gateway.stop();
+    ({ gateway } = await startTelegramGateway(fake, { DATA_DIR: dataDir, TELEGRAM_WEBHOOK_URL: publicUrl }, { agent: createBuiltinAgent({ deltaDelayMs: 0 }) }));
+    expect(fake.webhook()?.secretToken).toBe(registered);
+  }, 15_000);
+
+  it("answers 429 to a peer that guessed the secret wrong 10 times within a minute, even once it has the right one", async () => {
+    fake = await startFakeBotApi();
+    const { agent, inputs } = recordingAgent((input) => [{ type: "text-delta", text: `re: ${input.text}` }]);
+    ({ gateway } = await startTelegramGateway(fake, { TELEGRAM_WEBHOOK_SECRET: secret }, { agent }));
+    for (let guess = 0; guess < 10; guess += 1) expect(await post(gateway, { update_id: 20 + guess, ...textUpdate("guess") }, `guess-${guess}`)).toBe(401);
+    const blocked = await fetch(`${gateway.url}webhooks/telegram`, { method: "POST", headers: { "x-telegram-bot-api-secret-token": `guess-10` }, body: "{}" });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(blocked.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+    expect(await post(gateway, { update_id: 40, ...textUpdate("right secret, too late") }, secret)).toBe(429);
+    await gateway.pipeline.idle();
+    expect(inputs).toHaveLength(0);
   }, 15_000);
 
   it("acknowledges updates only after they are stored, and the builtin agent answers", async () => {

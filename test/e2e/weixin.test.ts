@@ -107,6 +107,32 @@ describe("WeChat ClawBot through the real gateway", () => {
     expect(fake.getUpdatesCalls()).toBe(1);
   });
 
+  it("sends notifystart before its first poll and notifystop when it shuts down", async () => {
+    fake = await startFakeIlink();
+    ({ gateway } = await startWeixinGateway(fake, {}, { agent: scriptedAgent(() => "ok").agent }));
+    await eventually(() => fake!.getUpdatesCalls() >= 1, 3000);
+    expect(fake.sessionCalls().slice(0, 2)).toEqual(["notifystart", "poll"]);
+    await gateway.stop();
+    gateway = undefined;
+    expect(fake.sessionCalls().filter((call) => call !== "poll")).toEqual(["notifystart", "notifystop"]);
+    expect(fake.sessionCalls().at(-1)).toBe("notifystop");
+    expect(fake.problems).toEqual([]);
+  });
+
+  it("revives a session that answered -14 with notifystart instead of asking for a new login", async () => {
+    fake = await startFakeIlink();
+    const { agent, inputs } = scriptedAgent((input) => `got ${input.text}`);
+    ({ gateway } = await startWeixinGateway(fake, {}, { agent }));
+    await eventually(() => fake!.getUpdatesCalls() >= 1, 3000);
+    fake.settings.isSessionPaused = true;
+    await eventually(() => fake!.sessionCalls().filter((call) => call === "notifystart").length === 2, 3000);
+    fake.push({ items: [text("still there?")] });
+    await eventually(() => fake!.sent.length === 1, 4000);
+    expect(inputs.map((input) => input.text)).toEqual(["still there?"]);
+    const body = (await (await fetch(`${gateway.url}readyz`)).json()) as { channels: Record<string, { state: string }> };
+    expect(body.channels["weixin"]).toEqual({ state: "ready" });
+  });
+
   it("reports an expired session (errcode -14) on /readyz and does not retry in a tight loop", async () => {
     fake = await startFakeIlink();
     fake.settings.sessionExpired = true;

@@ -63,6 +63,8 @@ export async function startFakeIlink(options: FakeIlinkOptions = {}) {
     longPollMs: options.longPollMs ?? 400,
     qrScript: [...(options.qrScript ?? ["wait", "scaned", "confirmed"])],
     sessionExpired: false,
+    /** getupdates answers -14 until the bot calls notifystart (a session WeChat paused, not a lost login). */
+    isSessionPaused: false,
   };
   let seq = 0;
   let counter = 0;
@@ -161,8 +163,14 @@ export async function startFakeIlink(options: FakeIlinkOptions = {}) {
       }
       const body = request.body ?? {};
       switch (path) {
-        case "/ilink/bot/getupdates": {
+        case "/ilink/bot/msg/notifystart":
           if (settings.sessionExpired) return json(response, { ret: -14, errcode: -14, errmsg: "session timeout" });
+          settings.isSessionPaused = false;
+          return json(response, { ret: 0 });
+        case "/ilink/bot/msg/notifystop":
+          return json(response, { ret: 0 });
+        case "/ilink/bot/getupdates": {
+          if (settings.sessionExpired || settings.isSessionPaused) return json(response, { ret: -14, errcode: -14, errmsg: "session timeout" });
           const cursor = String(body["get_updates_buf"] ?? "");
           if (pending(cursor).length === 0) {
             await new Promise<void>((resolve) => {
@@ -178,7 +186,7 @@ export async function startFakeIlink(options: FakeIlinkOptions = {}) {
             });
           }
           if (signal.aborted) return;
-          if (settings.sessionExpired) return json(response, { ret: -14, errcode: -14, errmsg: "session timeout" });
+          if (settings.sessionExpired || settings.isSessionPaused) return json(response, { ret: -14, errcode: -14, errmsg: "session timeout" });
           const msgs = pending(cursor);
           const next = msgs.length > 0 ? `cursor-${msgs.at(-1)!["seq"]}` : cursor || "cursor-0";
           return json(response, { ret: 0, msgs, get_updates_buf: next, longpolling_timeout_ms: settings.longPollMs });
@@ -281,6 +289,11 @@ export async function startFakeIlink(options: FakeIlinkOptions = {}) {
       return file && decrypt(file, keyFromMessage(media.aes_key));
     },
     texts: () => sent.map((record) => record.item["text_item"]?.text as string | undefined),
+    /** The session notices in the order they came: "notifystart" / "notifystop", and getupdates as "poll". */
+    sessionCalls: () =>
+      fake.requests
+        .map((request) => request.path.replace(/^\/ilink\/bot\/(msg\/)?/, ""))
+        .flatMap((name) => (name === "notifystart" || name === "notifystop" ? [name] : name === "getupdates" ? ["poll"] : [])),
     getUpdatesCalls: () => fake.requests.filter((request) => request.path.startsWith("/ilink/bot/getupdates")).length,
     close: fake.close,
   };

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createWechatAdapter } from "../../../adapters/wechat/index.ts";
+import { createWechatAdapter, loadSdk } from "../../../adapters/wechat/index.ts";
 import { showQrInTerminal } from "../../../adapters/wechat/terminal-qr.ts";
 import { createLogger } from "../../../core/logger.ts";
 import type { Adapter, InboundSink } from "../../../core/types/adapter.ts";
@@ -103,6 +103,14 @@ describe("the WeChat adapter's media replies (PuppetMock)", () => {
 });
 
 describe("choosing the puppet", () => {
+  it("stops the start with the variable to fix when wechaty itself is not installed (it is opt-in)", async () => {
+    const missing = () => Promise.reject(Object.assign(new Error("Cannot find package 'wechaty'"), { code: "ERR_MODULE_NOT_FOUND" }));
+    await expect(loadSdk(missing)).rejects.toMatchObject({
+      code: "config",
+      message: "WECHATY_PUPPET: wechaty is not installed; run npm install wechaty",
+    });
+  });
+
   it("stops the start with the variable to fix when the puppet package is not installed", async () => {
     const deps = { logger, dataDir: tempDataDir(), maxMediaBytes: 1000 };
     await expect(createWechatAdapter({ ...settings, puppet: "wechaty-puppet-not-installed" }, deps)).rejects.toMatchObject({

@@ -10,9 +10,14 @@ export interface BrowserGuardOptions {
   logger: Logger;
 }
 
-/** The routes a browser uses: the chat page, the console and the API behind them. Webhooks and health are not. */
+/**
+ * Everything but the webhooks (checked by their platform's signature, reached through proxies under any `Host`) and
+ * health and metrics is treated as the browser's: the chat page, the console and the API behind them. Express matches
+ * routes case-insensitively and with a trailing slash, so the path is compared the same way.
+ */
 export function isBrowserFacing(path: string): boolean {
-  return path === "/" || path === "/admin" || path.startsWith("/api/");
+  const lower = path.toLowerCase().replace(/\/+$/, "");
+  return !(lower.startsWith("/webhooks/") || lower === "/healthz" || lower === "/readyz" || lower === "/metrics");
 }
 
 /** Host names (as in a `Host` header, without the port) under which the browser-facing routes answer. */

@@ -57,6 +57,12 @@ describe("a web page the owner visits", () => {
       body: message("/echo pwned"),
     });
     expect(foreign.status).toBe(403);
+    const foreignOtherCase = await fetch(`${gateway.url}API/Web/Messages/`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json", origin: "http://evil.example" },
+      body: message("/echo pwned"),
+    });
+    expect(foreignOtherCase.status).toBe(403);
     const plain = await fetch(`${gateway.url}api/web/messages`, { method: "POST", headers: { ...auth, "content-type": "text/plain" }, body: message("/echo pwned") });
     expect(plain.status).toBe(415);
     const sameOrigin = await fetch(`${gateway.url}api/web/messages`, {
@@ -75,6 +81,9 @@ describe("a web page the owner visits", () => {
     expect(page.status).toBe(403);
     const history = await rawRequest(`${gateway.url}api/web/history?conversationId=victim`, { headers: { ...auth, host: `evil.example:${port}` } });
     expect(history.status).toBe(403);
+    for (const path of ["ADMIN/", "API/web/history?conversationId=victim", "Api/Admin/Usage"]) {
+      expect((await rawRequest(`${gateway.url}${path}`, { headers: { ...auth, host: `evil.example:${port}` } })).status).toBe(403);
+    }
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) {
       expect((await rawRequest(gateway.url, { headers: { host } })).status).toBe(200);
     }

@@ -3,6 +3,7 @@ import { createBuiltinAgent } from "../../agents/builtin/index.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { startFakeBotApi, type FakeBotApi } from "../fakes/telegram-bot-api.ts";
 import { eventually } from "../support/eventually.ts";
+import { ownerAuth } from "../support/web-chat-client.ts";
 import { alice, groupChat, mentionEntities, recordingAgent, startTelegramGateway, textUpdate } from "../support/telegram.ts";
 
 let gateway: Gateway | undefined;
@@ -132,7 +133,7 @@ describe("Telegram by long polling, through telegraf and the real gateway", () =
     ({ gateway, log } = await startTelegramGateway(fake, {}, { agent: builtin() }));
     await fake.waitFor(() => fake!.callsOf("getUpdates").length >= 1);
     await eventually(() => log.lines.some((line) => line.includes("409 Conflict")));
-    const notReady = await fetch(`${gateway.url}readyz`);
+    const notReady = await fetch(`${gateway.url}readyz`, { headers: ownerAuth(gateway) });
     expect(notReady.status).toBe(503);
     expect(JSON.stringify(await notReady.json())).toContain("409 Conflict");
     await eventually(() => fake!.callsOf("getUpdates").length >= 3, 6000);

@@ -22,8 +22,9 @@ function toRow(record: InboxRecord): InboxRow {
   };
 }
 
-export function createSqliteInbox(database: DatabaseSync): InboxStore {
-  const insert = database.prepare(
+/** `durable`: the connection that commits with synchronous=FULL, for the inserts a platform's 2xx depends on. */
+export function createSqliteInbox(database: DatabaseSync, durable: DatabaseSync = database): InboxStore {
+  const insert = durable.prepare(
     "INSERT INTO inbox (key, conversation_key, message, status, received_at) VALUES (?, ?, ?, 'received', ?) ON CONFLICT (key) DO NOTHING",
   );
   const setStatus = database.prepare("UPDATE inbox SET status = ? WHERE key = ?");

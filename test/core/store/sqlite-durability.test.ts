@@ -41,4 +41,18 @@ describe("the SQLite store's commits", () => {
       store.close();
     }
   });
+
+  it("commits the inserts that arrive together in one transaction, and still tells each duplicate", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pincer-durable-"));
+    dirs.push(dir);
+    const store = createSqliteStore(dir);
+    try {
+      const inserted = await Promise.all(["a", "b", "a", "c", "b"].map((id) => store.inbox.insert(message({ id }), 0)));
+      expect(inserted).toEqual([true, true, false, true, false]);
+      expect(await store.inbox.insert(message({ id: "c" }), 1)).toBe(false);
+      expect((await store.inbox.recover()).received.map((row) => row.message.id)).toEqual(["a", "b", "c"]);
+    } finally {
+      store.close();
+    }
+  });
 });

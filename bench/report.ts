@@ -27,7 +27,7 @@ export interface BenchResults {
   /** Lines the gateway logged at warn or above during the whole bench. */
   gatewayLogLineCount: number;
   telegram: TelegramResults;
-  /** The web-chat closed loop against the same gateway committing with synchronous=FULL (the default) and NORMAL. */
+  /** The web-chat closed loop against the gateway whose inbox commits with synchronous=FULL (the default) and NORMAL. */
   durability: { full: ServerRun; normal: ServerRun };
 }
 
@@ -107,7 +107,7 @@ function durabilityTable(results: BenchResults): Table {
   const { full, normal } = results.durability;
   const cost = 1 - perSecond(full) / perSecond(normal);
   return {
-    title: `Durable commits, web chat closed loop (${roundsLabel(results.settings)} messages): synchronous=FULL costs ${(cost * 100).toFixed(0)} % of NORMAL's rate, ${ms(cpuPerMessage(full) - cpuPerMessage(normal))} ms CPU/msg`,
+    title: `Durable inbox, web chat closed loop (${roundsLabel(results.settings)} messages): the inbox's synchronous=FULL costs ${(cost * 100).toFixed(0)} % of the rate with NORMAL, ${ms(cpuPerMessage(full) - cpuPerMessage(normal))} ms CPU/msg`,
     headers: withRatio("vs NORMAL"),
     numericColumns: [1, 2, 3, 4, 5, 6, 7, 8],
     rows: [full, normal].map((run) => closedCells(run, normal)),

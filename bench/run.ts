@@ -86,8 +86,8 @@ async function runLoads(client: LoadClient, targets: Targets, settings: Settings
 }
 
 /**
- * The cost of `synchronous=FULL` (an fsync of the WAL per commit, so an acknowledged inbox row survives a power cut):
- * the same closed-loop rounds, alternating, against the gateway above and one whose store commits with NORMAL.
+ * The cost of the inbox's `synchronous=FULL` (an fsync of the WAL per insert, so an acknowledged message survives a
+ * power cut): the same closed-loop rounds, alternating, against the gateway above and one whose inbox commits with NORMAL.
  */
 async function measureDurableCommits(
   client: LoadClient,
@@ -100,8 +100,8 @@ async function measureDurableCommits(
   const normal = await startBenchGateway(normalDataDir, {}, "NORMAL");
   stoppers.push(() => normal.gateway.stop());
   const targets = {
-    full: { type: "web", name: "Pincer gateway, synchronous=FULL", url: full.url, replyIn: "events" },
-    normal: { type: "web", name: "Pincer gateway, synchronous=NORMAL", url: normal.gateway.url, replyIn: "events" },
+    full: { type: "web", name: "Pincer gateway, inbox synchronous=FULL", url: full.url, replyIn: "events" },
+    normal: { type: "web", name: "Pincer gateway, all NORMAL", url: normal.gateway.url, replyIn: "events" },
   } satisfies Record<string, Target>;
   return runRounds(client, targets, roundsPlan(settings), { full: () => full.pipeline.idle(), normal: () => normal.gateway.pipeline.idle() }, log);
 }

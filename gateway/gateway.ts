@@ -13,8 +13,7 @@ import { createMetrics } from "../core/metrics.ts";
 import { createPipeline, type Pipeline } from "../core/pipeline.ts";
 import { createRetention } from "../core/retention.ts";
 import type { Store } from "../core/store/store.ts";
-import type { DatabaseOptions } from "../core/store/sqlite/database.ts";
-import { createSqliteStore } from "../core/store/sqlite/index.ts";
+import { createSqliteStore, type StoreOptions } from "../core/store/sqlite/index.ts";
 import type { Adapter } from "../core/types/adapter.ts";
 import { conversationKey } from "../core/types/conversation.ts";
 import type { Agent } from "../core/types/agent.ts";
@@ -41,8 +40,8 @@ export interface GatewayOptions {
   logDestination?: DestinationStream;
   /** How often unsent replies are retried. */
   outboxFlushMs?: number;
-  /** The SQLite connection's settings (the bench compares synchronous FULL with NORMAL). */
-  storeOptions?: DatabaseOptions;
+  /** The SQLite store's settings (the bench compares the inbox's synchronous FULL with NORMAL). */
+  storeOptions?: StoreOptions;
   /** Failed webhook authentications allowed per peer before 429 (default: 10 a minute). */
   webhookGuard?: WebhookGuardLimits;
 }

@@ -7,7 +7,7 @@ import { migrate } from "./migrations.ts";
 export const lockWaitMs = 10;
 
 export interface DatabaseOptions {
-  /** `FULL` by default; the bench compares it with `NORMAL`. */
+  /** `FULL` by default (an fsync per commit); the store opens its main connection with `NORMAL`. */
   synchronous?: "FULL" | "NORMAL";
 }
 
@@ -27,8 +27,8 @@ function makePrivate(path: string): void {
 export function openDatabase(path: string, options: DatabaseOptions = {}): DatabaseSync {
   if (path !== ":memory:") makePrivate(path);
   const database = new DatabaseSync(path);
-  // WAL lets the CLI (`pincer pairing approve`) write while the gateway runs. synchronous = FULL: an inbox row
-  // acknowledged to a platform survives a power cut, not only a crash (see bench: "durable commits").
+  // WAL lets the CLI (`pincer pairing approve`) write while the gateway runs. NORMAL survives a crash of the
+  // process; FULL also a power cut, at the price of an fsync per commit that blocks the event loop.
   // Start-up may wait for a lock; afterwards a lock wait is a few ms here and retried asynchronously (busy.ts).
   database.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? "FULL"}; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;`);
   migrate(database);

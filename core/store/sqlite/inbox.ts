@@ -22,8 +22,9 @@ function toRow(record: InboxRecord): InboxRow {
   };
 }
 
-export function createSqliteInbox(database: DatabaseSync): InboxStore {
-  const insert = database.prepare(
+/** `durable`: the connection that commits with synchronous=FULL, for the inserts a platform's 2xx depends on. */
+export function createSqliteInbox(database: DatabaseSync, durable: DatabaseSync = database): InboxStore {
+  const insert = durable.prepare(
     "INSERT INTO inbox (key, conversation_key, message, status, received_at) VALUES (?, ?, ?, 'received', ?) ON CONFLICT (key) DO NOTHING",
   );
   const setStatus = database.prepare("UPDATE inbox SET status = ? WHERE key = ?");
@@ -42,17 +43,34 @@ export function createSqliteInbox(database: DatabaseSync): InboxStore {
     "SELECT DISTINCT conversation_key FROM inbox WHERE status = 'queued'",
   );
 
+  // Group commit: the inserts of one event-loop turn share one transaction, so one fsync (synchronous=FULL)
+  // covers every message that arrived together instead of blocking the loop once per message.
+  let batch: { row: [string, string, string, number]; resolve(isNew: boolean): void; reject(error: unknown): void }[] = [];
+  const commitBatch = () => {
+    const pending = batch;
+    batch = [];
+    try {
+      const results = inTransaction(durable, () => pending.map(({ row }) => insert.run(...row).changes === 1));
+      pending.forEach((entry, index) => entry.resolve(results[index]!));
+    } catch (error) {
+      for (const entry of pending) entry.reject(error);
+    }
+  };
+
   return {
-    async insert(message: InboundMessage, receivedAt: number) {
+    insert(message: InboundMessage, receivedAt: number) {
       // The raw platform payload can be large and is of no use after normalization: it is not kept.
       const { raw: _raw, ...kept } = message;
-      const result = insert.run(
+      const row: [string, string, string, number] = [
         inboxKey(message.conversation.platform, message.id),
         conversationKey(message.conversation),
         JSON.stringify(kept),
         receivedAt,
-      );
-      return result.changes === 1;
+      ];
+      return new Promise<boolean>((resolve, reject) => {
+        batch.push({ row, resolve, reject });
+        if (batch.length === 1) setImmediate(commitBatch);
+      });
     },
     async updateMessage(key: string, message: InboundMessage) {
       const { raw: _raw, ...kept } = message;

@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
-import { lockWaitMs, openDatabase } from "../../../core/store/sqlite/database.ts";
 import { createSqliteStore } from "../../../core/store/sqlite/index.ts";
 import { message } from "../fixtures.ts";
 
@@ -65,15 +64,4 @@ describe("the SQLite connection", () => {
     expect([modeOf(dir), modeOf(join(dir, "pincer.db"))]).toEqual([0o700, 0o600]);
   });
 
-  it("commits with synchronous = FULL, so an acknowledged inbox row survives a power cut", () => {
-    const dir = mkdtempSync(join(tmpdir(), "pincer-sync-"));
-    dirs.push(dir);
-    const database = openDatabase(join(dir, "pincer.db"));
-    try {
-      expect(database.prepare("PRAGMA synchronous").get()).toEqual({ synchronous: 2 });
-      expect(database.prepare("PRAGMA busy_timeout").get()).toEqual({ timeout: lockWaitMs });
-    } finally {
-      database.close();
-    }
-  });
 });

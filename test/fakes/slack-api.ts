@@ -74,7 +74,22 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
   const botUserId = options.botUserId ?? "U00FAKEBOT01";
   const botId = options.botId ?? "B00FAKEBOT01";
   const teamId = options.teamId ?? "T00FAKE00AA";
-  const socket: FakeSlackSocket = await startFakeSlackSocket();
+  /** What `conversations.history` lists, per channel, oldest first: messages people sent (as events) and the bot's posts. */
+  const history = new Map<string, Record<string, unknown>[]>();
+  const addToHistory = (channel: string, message: Record<string, unknown>) => {
+    const list = history.get(channel) ?? [];
+    if (list.some((each) => each.ts === message.ts)) return;
+    list.push(message);
+    history.set(channel, list);
+  };
+  /** A message event as Slack keeps it in the channel's history (no channel, no event_ts). */
+  const recordEvent = (payload: unknown) => {
+    const event = (payload as { event?: Record<string, unknown> } | null)?.event;
+    if (!event || (event.type !== "message" && event.type !== "app_mention") || typeof event.channel !== "string") return;
+    const { channel, channel_type: _type, event_ts: _eventTs, ...message } = event;
+    addToHistory(channel, { ...message, type: "message" });
+  };
+  const socket: FakeSlackSocket = await startFakeSlackSocket({ onSend: recordEvent });
   const messages: PostedMessage[] = [];
   const files = new Map<string, StoredFile>();
   const rateLimits = new Map<string, number[]>();
@@ -127,6 +142,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
           edits: 0,
         };
         messages.push(message);
+        addToHistory(message.channel, { type: "message", subtype: "bot_message", text: message.text, user: botUserId, bot_id: botId, ts: message.ts });
         return { body: { ok: true, channel: message.channel, ts: message.ts, message: { type: "message", text: message.text, user: botUserId, bot_id: botId, ts: message.ts } } };
       }
       case "chat.update": {
@@ -136,6 +152,20 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
         if (p.blocks !== undefined) message.blocks = Array.isArray(p.blocks) ? p.blocks : undefined;
         message.edits += 1;
         return { body: { ok: true, channel: message.channel, ts: message.ts, text: message.text } };
+      }
+      case "conversations.history": {
+        const list = history.get(String(p.channel ?? ""));
+        if (!list) return { body: { ok: false, error: "channel_not_found" } };
+        const oldest = Number.parseFloat(String(p.oldest ?? "0"));
+        const isInclusive = p.inclusive === "true" || p.inclusive === true;
+        const limit = Number(p.limit ?? 100);
+        const newestFirst = list
+          .filter((each) => (isInclusive ? Number.parseFloat(String(each.ts)) >= oldest : Number.parseFloat(String(each.ts)) > oldest))
+          .sort((a, b) => Number.parseFloat(String(b.ts)) - Number.parseFloat(String(a.ts)));
+        const offset = Number(p.cursor ?? 0);
+        const page = newestFirst.slice(offset, offset + limit);
+        const hasMore = offset + limit < newestFirst.length;
+        return { body: { ok: true, messages: page, has_more: hasMore, ...(hasMore ? { response_metadata: { next_cursor: String(offset + limit) } } : {}) } };
       }
       case "users.info": {
         const user = String(p.user ?? "");
@@ -218,6 +248,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
     files,
     /** Calls of one Web API method, in order. */
     calls: (method: string) => http.requests.filter((request) => request.method === method),
+    /** A message someone sent that reaches the channel's history but no socket (it was down). */
+    sayWhileAway(payload: unknown) {
+      recordEvent(payload);
+    },
     /** A file someone shared: its `files[]` entry for an event (url_private on this fake). */
     addFile(file: { name: string; mimetype: string; bytes: Uint8Array; subtype?: string }) {
       const id = `F${randomUUID().replaceAll("-", "").slice(0, 10).toUpperCase()}`;

@@ -105,7 +105,7 @@ describe("Slack messages sent while the socket was down", () => {
     const answers = fake.messages.map((message) => `${message.channel} ${message.text}`);
     expect(answers.slice(0, 2)).toEqual(["D00FAKEDM001 before the gap", "C00FAKECHAN1 channel before the gap"]);
     expect(answers.slice(2).sort()).toEqual(["C00FAKECHAN1 mention during the gap", "D00FAKEDM001 sent during the gap"]);
-    const mentionTs = (missedMention.event as { ts: string }).ts;
+    const mentionTs = String(missedMention.event.event_ts);
     expect(fake.messages.find((message) => message.text === "mention during the gap")?.threadTs).toBe(mentionTs);
   });
 });

@@ -95,6 +95,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
   const rateLimits = new Map<string, number[]>();
   const failures = new Map<string, number[]>();
   const delays = new Map<string, number[]>();
+  const hangs = new Map<string, number>();
   let tsCounter = 0;
   let origin = "";
 
@@ -225,6 +226,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
         exchange.response.writeHead(200, { "content-type": file.mimetype, "content-length": file.bytes.length }).end(file.bytes);
         return;
       }
+      const hangsLeft = hangs.get(call.method) ?? 0;
+      if (hangsLeft > 0) {
+        hangs.set(call.method, hangsLeft - 1);
+        await new Promise<void>((resolve) => exchange.signal.addEventListener("abort", () => resolve(), { once: true }));
+        return;
+      }
       const delayMs = delays.get(call.method)?.shift();
       if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
       const answer = api(call);
@@ -270,6 +277,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
     /** The next calls of `method` are answered after these delays (ms), one per call. */
     delayNext(method: string, ...delayMs: number[]) {
       delays.set(method, [...(delays.get(method) ?? []), ...delayMs]);
+    },
+    /** The next `times` calls of `method` are accepted and never answered. */
+    hangNext(method: string, times = 1) {
+      hangs.set(method, (hangs.get(method) ?? 0) + times);
     },
     waitFor: http.waitFor,
     async close() {

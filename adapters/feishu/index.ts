@@ -16,6 +16,7 @@ import {
   toInboundMessage,
   type CardAction,
 } from "./inbound.ts";
+import { createFeishuCatchUp } from "./catch-up.ts";
 import { createOutbound } from "./outbound.ts";
 import { createBoundedMap } from "../../core/bounded-map.ts";
 import { createWebhookHandler, type Outcome } from "./webhook.ts";
@@ -102,8 +103,18 @@ export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, o
     if (!message) return "ignored";
     chatKinds.set(message.conversation.chatId, message.conversation.kind);
     await receive(message);
+    if (settings.connection === "websocket") catchUp.note(event.message.chat_id, Number(event.message.create_time), event.message.chat_type);
     return "accepted";
   };
+
+  const catchUp = createFeishuCatchUp({
+    client,
+    call,
+    logger,
+    async deliver(event) {
+      if ((await handleMessageEvent(event)) === "malformed") logger.warn({}, "feishu catch-up: a listed message did not parse");
+    },
+  });
 
   /** A click is answered with a toast; the agent's answer follows as a message. */
   const handleCardAction = async (action: CardAction): Promise<Received> => {
@@ -205,7 +216,10 @@ export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, o
         logger.info({}, "Feishu long connection up");
       },
       onReconnecting: () => logger.warn({}, "Feishu long connection lost; reconnecting"),
-      onReconnected: () => logger.info({}, "Feishu long connection back"),
+      onReconnected: () => {
+        logger.info({}, "Feishu long connection back");
+        void catchUp.run();
+      },
       onError: (error: Error) => logger.error({ err: error }, "Feishu long connection failed"),
     });
     void wsClient.start({ eventDispatcher: dispatcher }).catch((error: unknown) => logger.error({ err: error }, "Feishu long connection failed to start"));

@@ -58,3 +58,26 @@ describe("a Feishu long connection that goes quiet", () => {
     expect(textOf(h.fake.sent[0]!)).toBe("echo: after the silence");
   });
 });
+
+describe("Feishu messages sent while the long connection was down", () => {
+  it("are listed from the chat after the reconnect and answered once", async () => {
+    const h = await start({});
+    await h.ws.waitFor(() => h.ws.isConnected());
+    const before = messageEvent({ text: "before the gap" });
+    h.fake.addToHistory(before);
+    await h.ws.push(before);
+    await h.fake.waitFor(() => h.fake.sent.length === 1);
+    await h.gateway.pipeline.idle();
+
+    h.ws.drop();
+    const during = messageEvent({ text: "during the gap" });
+    during.event.message.create_time = String(Number(before.event.message.create_time) + 5);
+    h.fake.addToHistory(during);
+    await h.ws.waitFor(() => h.ws.connectionCount() >= 2 && h.ws.isConnected(), 5000);
+    await h.fake.waitFor(() => h.fake.sent.length === 2, 5000);
+    // Delivered late over the socket as well: the inbox already has it.
+    await h.ws.push(during);
+    await h.gateway.pipeline.idle();
+    expect(h.fake.sent.map((entry) => textOf(entry))).toEqual(["echo: before the gap", "echo: during the gap"]);
+  });
+});

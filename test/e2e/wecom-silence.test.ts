@@ -47,10 +47,12 @@ describe("a WeCom long connection that goes quiet", () => {
     const adapter = await start({ heartbeatIntervalMs: 100 });
     await eventually(() => adapter.health().state === "ready");
     const states: ChannelState[] = [];
-    const watch = setInterval(() => states.at(-1) !== adapter.health().state && states.push(adapter.health().state), 10);
+    const sample = () => states.at(-1) !== adapter.health().state && states.push(adapter.health().state);
+    const watch = setInterval(sample, 10);
     fake.silenceOpen();
     await eventually(() => fake.logins.filter((login) => login.isAccepted).length === 2 && adapter.health().state === "ready", 4000);
     clearInterval(watch);
+    sample();
     expect(states).toEqual(["ready", "degraded", "ready"]);
     const reqId = fake.pushMessage(dm("dm-after-silence", "/echo still there?"));
     await eventually(() => fake.streams(reqId).some((frame) => frame.finish));

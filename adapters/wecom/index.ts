@@ -70,8 +70,15 @@ export function createWecomAdapter(settings: WecomConfig, deps: AdapterDeps, opt
       if (health.state === "stopped") return;
       logger.warn({ silentForMs }, "WeCom did not answer the login; replacing the connection");
       health = { state: hasBeenReady ? "degraded" : "starting", detail: "WeCom did not answer the login; reconnecting" };
-      client.disconnect();
-      client.connect();
+      // As the SDK's own heartbeat check does: cut the socket and let its close handler reconnect (with its
+      // back-off). disconnect() + connect() would race the old socket's late close against the new one.
+      const socket = (client as unknown as { wsManager?: { ws?: { terminate(): void } | null } }).wsManager?.ws;
+      if (socket) {
+        socket.terminate();
+      } else {
+        client.disconnect();
+        client.connect();
+      }
     },
   });
   const fetchMedia = (ref: Parameters<Adapter["fetchMedia"]>[0]) => downloadMedia(ref, deps.maxMediaBytes);

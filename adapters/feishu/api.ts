@@ -1,4 +1,4 @@
-import { Client, Domain, LoggerLevel } from "@larksuiteoapi/node-sdk";
+import { Client, Domain, LoggerLevel, defaultHttpInstance } from "@larksuiteoapi/node-sdk";
 import type { FeishuConfig } from "../../core/config-platforms.ts";
 import { BridgeError, type BridgeErrorCode } from "../../core/types/errors.ts";
 import type { Logger } from "../../core/types/logger.ts";
@@ -55,8 +55,30 @@ export function sdkLogger(logger: Logger) {
   };
 }
 
-export function createClient(settings: FeishuConfig, cache: TokenCache, logger: Logger): Client {
+type HttpInstance = NonNullable<ConstructorParameters<typeof Client>[0]["httpInstance"]>;
+
+/**
+ * The SDK's shared axios instance with a deadline on every request that sets none (axios' own `timeout`:
+ * no byte for this long). The shared instance itself is left as it is: other clients in the process use it.
+ */
+export function httpWithTimeout(timeoutMs: number): HttpInstance {
+  const base = defaultHttpInstance as unknown as HttpInstance;
+  const timed = <O extends { timeout?: number }>(options: O | undefined) => ({ ...options, timeout: options?.timeout ?? timeoutMs }) as O;
+  return {
+    request: (options) => base.request(timed(options)),
+    get: (url, options) => base.get(url, timed(options)),
+    delete: (url, options) => base.delete(url, timed(options)),
+    head: (url, options) => base.head(url, timed(options)),
+    options: (url, options) => base.options(url, timed(options)),
+    post: (url, data, options) => base.post(url, data, timed(options)),
+    put: (url, data, options) => base.put(url, data, timed(options)),
+    patch: (url, data, options) => base.patch(url, data, timed(options)),
+  };
+}
+
+export function createClient(settings: FeishuConfig, cache: TokenCache, logger: Logger, callTimeoutMs = 30_000): Client {
   return new Client({
+    httpInstance: httpWithTimeout(callTimeoutMs),
     appId: settings.appId,
     appSecret: settings.appSecret,
     domain: sdkDomain(settings.domain),
@@ -71,6 +93,8 @@ interface FeishuFailure {
   feishuCode: number | undefined;
   message: string;
   retryAfterMs: number | undefined;
+  /** No answer within the call timeout (axios cut the request off). */
+  isTimeout?: boolean;
 }
 
 function headerNumber(headers: unknown, name: string): number | undefined {
@@ -82,7 +106,7 @@ function headerNumber(headers: unknown, name: string): number | undefined {
 
 /** What went wrong in a call, read from an axios error or from a `{code, msg}` body. */
 export function describeFailure(thrown: unknown): FeishuFailure {
-  const error = thrown as { response?: { status?: number; data?: unknown; headers?: unknown }; message?: string };
+  const error = thrown as { response?: { status?: number; data?: unknown; headers?: unknown }; message?: string; code?: unknown };
   const data = error?.response?.data as { code?: unknown; msg?: unknown } | undefined;
   const headers = error?.response?.headers;
   const resetSec = headerNumber(headers, "x-ogw-ratelimit-reset") ?? headerNumber(headers, "retry-after");
@@ -91,6 +115,7 @@ export function describeFailure(thrown: unknown): FeishuFailure {
     feishuCode: typeof data?.code === "number" ? data.code : undefined,
     message: typeof data?.msg === "string" ? data.msg : (error?.message ?? String(thrown)),
     retryAfterMs: resetSec === undefined ? undefined : resetSec * 1000,
+    isTimeout: !error?.response && (error?.code === "ECONNABORTED" || error?.code === "ETIMEDOUT") && /timeout/i.test(error?.message ?? ""),
   };
 }
 
@@ -98,6 +123,7 @@ export function describeFailure(thrown: unknown): FeishuFailure {
 export function toFeishuError(what: string, failure: FeishuFailure): BridgeError {
   const { httpStatus, feishuCode } = failure;
   const detail = `${what} failed${feishuCode !== undefined ? ` (code ${feishuCode})` : ""}${httpStatus ? ` [HTTP ${httpStatus}]` : ""}: ${failure.message}`;
+  if (failure.isTimeout) return new BridgeError("timeout", detail, { cause: failure });
   if (httpStatus === 429 || feishuCode === rateLimitCode) {
     return new BridgeError("rate-limited", detail, { cause: failure, retryAfterMs: failure.retryAfterMs ?? 1000 });
   }

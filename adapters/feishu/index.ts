@@ -16,6 +16,7 @@ import {
   toInboundMessage,
   type CardAction,
 } from "./inbound.ts";
+import { createFeishuCatchUp } from "./catch-up.ts";
 import { createOutbound } from "./outbound.ts";
 import { createBoundedMap } from "../../core/bounded-map.ts";
 import { createWebhookHandler, type Outcome } from "./webhook.ts";
@@ -24,6 +25,16 @@ import { createNameCache } from "../../core/name-cache.ts";
 export interface FeishuAdapterOptions {
   /** First wait before asking for the bot's identity again after a failure (doubles up to a minute). */
   retryBotInfoMs?: number;
+  /**
+   * Long connection: no frame within this many seconds after a ping (the SDK pings every PingInterval
+   * Feishu sets, 120 s) and the SDK's own watchdog closes the socket and reconnects. Default 30. Must
+   * be shorter than PingInterval: each ping restarts the SDK's timer.
+   */
+  pingTimeoutSec?: number;
+  /** Long connection: a websocket handshake that takes longer is abandoned and retried. Default 15 s. */
+  handshakeTimeoutMs?: number;
+  /** Every Open Platform call gives up after this (then a retryable "timeout"). Default 30 s. */
+  callTimeoutMs?: number;
 }
 
 type Received = "accepted" | "ignored" | "malformed";
@@ -35,7 +46,7 @@ type Received = "accepted" | "ignored" | "malformed";
 export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, options: FeishuAdapterOptions = {}): Adapter {
   const logger = deps.logger;
   const cache = createTokenCache();
-  const client = createClient(settings, cache, logger);
+  const client = createClient(settings, cache, logger, options.callTimeoutMs);
   const call = createCall(cache, logger);
   /** Message ids the bot sent (replying to one addresses the bot) and the kind of each chat seen (for card clicks). */
   const sentIds = createBoundedMap<true>(5000);
@@ -46,6 +57,8 @@ export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, o
   let health: ChannelHealth = { state: "starting" };
   let botInfoTimer: NodeJS.Timeout | undefined;
   let isStopped = false;
+  /** The long connection was up once: a reconnect after that shows as degraded, not as starting. */
+  let hasBeenReady = false;
 
   const fetchOwn = (ref: MediaRef) => downloadResource(client, call, ref, deps.maxMediaBytes);
   const outbound = createOutbound({ client, call, logger, fetchOwn, maxMediaBytes: deps.maxMediaBytes, rememberSent: (id) => sentIds.set(id, true) });
@@ -90,8 +103,18 @@ export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, o
     if (!message) return "ignored";
     chatKinds.set(message.conversation.chatId, message.conversation.kind);
     await receive(message);
+    if (settings.connection === "websocket") catchUp.note(event.message.chat_id, Number(event.message.create_time), event.message.chat_type);
     return "accepted";
   };
+
+  const catchUp = createFeishuCatchUp({
+    client,
+    call,
+    logger,
+    async deliver(event) {
+      if ((await handleMessageEvent(event)) === "malformed") logger.warn({}, "feishu catch-up: a listed message did not parse");
+    },
+  });
 
   /** A click is answered with a toast; the agent's answer follows as a message. */
   const handleCardAction = async (action: CardAction): Promise<Received> => {
@@ -186,9 +209,17 @@ export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, o
       domain: sdkDomain(settings.domain),
       logger: sdkLogger(logger),
       loggerLevel: LoggerLevel.warn,
-      onReady: () => logger.info({}, "Feishu long connection up"),
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 15_000,
+      wsConfig: { pingTimeout: options.pingTimeoutSec ?? 30 },
+      onReady: () => {
+        hasBeenReady = true;
+        logger.info({}, "Feishu long connection up");
+      },
       onReconnecting: () => logger.warn({}, "Feishu long connection lost; reconnecting"),
-      onReconnected: () => logger.info({}, "Feishu long connection back"),
+      onReconnected: () => {
+        logger.info({}, "Feishu long connection back");
+        void catchUp.run();
+      },
       onError: (error: Error) => logger.error({ err: error }, "Feishu long connection failed"),
     });
     void wsClient.start({ eventDispatcher: dispatcher }).catch((error: unknown) => logger.error({ err: error }, "Feishu long connection failed to start"));
@@ -204,9 +235,10 @@ export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, o
       case "failed":
         return { state: "error", detail: "the long connection failed (check FEISHU_APP_ID / FEISHU_APP_SECRET)" };
       case "reconnecting":
-        return { state: "starting", detail: `reconnecting (attempt ${reconnectAttempts})` };
+        return { state: hasBeenReady ? "degraded" : "starting", detail: `reconnecting (attempt ${reconnectAttempts})` };
       default:
-        return { state: "starting", detail: "connecting" };
+        // Idle between a lost connection and the next attempt.
+        return hasBeenReady ? { state: "degraded", detail: "the long connection was lost; reconnecting" } : { state: "starting", detail: "connecting" };
     }
   };
 

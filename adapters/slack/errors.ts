@@ -9,6 +9,7 @@ const badInput = new Set([
 
 interface SlackLikeError {
   code?: unknown;
+  original?: { name?: unknown };
   retryAfter?: unknown;
   data?: { error?: unknown };
   statusCode?: unknown;
@@ -34,6 +35,9 @@ export function toSlackBridgeError(thrown: unknown, what: string): BridgeError {
     if (unauthorized.has(code)) return new BridgeError("unauthorized", `Slack refused ${what}: ${code}.`, { cause: thrown });
     if (badInput.has(code)) return new BridgeError("bad-input", `Slack refused ${what}: ${code}.`, { cause: thrown });
     return new BridgeError("upstream", `Slack failed ${what}: ${code}.`, { cause: thrown });
+  }
+  if (error.code === "slack_webapi_request_error" && error.original?.name === "TimeoutError") {
+    return new BridgeError("timeout", `Slack did not answer ${what} in time.`, { cause: thrown });
   }
   const message = thrown instanceof Error ? thrown.message : String(thrown);
   return new BridgeError("upstream", `Slack could not be reached for ${what}: ${message}`, { cause: thrown });

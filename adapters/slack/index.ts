@@ -17,6 +17,7 @@ import {
 } from "./inbound.ts";
 import { fetchSlackFile } from "./media.ts";
 import { createSlackOutbound } from "./outbound.ts";
+import { createSlackCatchUp } from "./catch-up.ts";
 import { createSlackSocketReceiver } from "./socket.ts";
 import { createSlackWebhookRoutes, type Handled } from "./webhook.ts";
 import { createNameCache } from "../../core/name-cache.ts";
@@ -29,6 +30,10 @@ export interface SlackAdapterOptions {
   authRetryMs?: number;
   /** Socket Mode: pong wait, and the unit of the reconnect delay. Default 5000 (the SDK's). */
   clientPingTimeoutMs?: number;
+  /** Socket Mode: a new socket without `hello` after this is replaced. Default 10 s. */
+  helloTimeoutMs?: number;
+  /** Every Web API call gives up after this (then a retryable "timeout"). Default 30 s. */
+  callTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -47,6 +52,7 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
   const logger = deps.logger;
   const sdkLogger = boltLogger(logger);
   const retryConfig = { retries: options.apiRetries ?? 2, minTimeout: 500, maxTimeout: 3000 };
+  const callTimeoutMs = options.callTimeoutMs ?? 30_000;
   const isSocketMode = Boolean(settings.appToken);
   let health: ChannelHealth = { state: "starting" };
   let sink: InboundSink | undefined;
@@ -87,7 +93,12 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
       const event = slackMessageEventSchema.safeParse(parsed.data.event);
       if (!event.success) throw badInput("event", event.error);
     }
-    return receive(toInboundMessage(parsed.data, self));
+    const handled = await receive(toInboundMessage(parsed.data, self));
+    const event = parsed.data.event as { type: string; channel?: unknown; ts?: unknown };
+    if (handled === "accepted" && isSocketMode && typeof event.channel === "string" && typeof event.ts === "string" && isSpokenEvent(event)) {
+      catchUp.note(event.channel, event.ts);
+    }
+    return handled;
   };
 
   const onInteraction = async (payload: { type: string }): Promise<Handled> => {
@@ -103,7 +114,10 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
         apiUrl: settings.apiUrl,
         retryConfig,
         clientPingTimeoutMs: options.clientPingTimeoutMs ?? 5000,
+        helloTimeoutMs: options.helloTimeoutMs ?? 10_000,
+        callTimeoutMs,
         logger,
+        onReconnected: () => void catchUp.run(),
         sdkLogger,
         setHealth,
         async onEnvelope(type, payload) {
@@ -129,9 +143,16 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
     receiver,
     tokenVerificationEnabled: false,
     logger: sdkLogger,
-    clientOptions: { slackApiUrl: settings.apiUrl, retryConfig, rejectRateLimitedCalls: true },
+    clientOptions: { slackApiUrl: settings.apiUrl, retryConfig, rejectRateLimitedCalls: true, timeout: callTimeoutMs },
   });
   const client = app.client;
+  const catchUp = createSlackCatchUp({
+    client,
+    logger,
+    async deliver(body) {
+      if ((await onEvent(body)) === "not-ready") throw new BridgeError("upstream", "slack channel is not started");
+    },
+  });
   const userName = createNameCache(async (user) => {
     const { user: found } = await client.users.info({ user });
     return found?.profile?.display_name || found?.profile?.real_name || found?.real_name || found?.name;

@@ -5,6 +5,7 @@ import type { TelegramConfig } from "../../core/config-platforms.ts";
 import type { Adapter, AdapterDeps, ChannelHealth, FetchedMedia, InboundSink } from "../../core/types/adapter.ts";
 import { BridgeError, toBridgeError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
+import { callWithTimeout } from "../kit/call-timeout.ts";
 import { toTelegramBridgeError } from "./errors.ts";
 import { platform, updateToInbound, type BotIdentity } from "./inbound.ts";
 import { createOutbound } from "./outbound.ts";
@@ -18,6 +19,10 @@ export const botApiDownloadLimitBytes = 20 * 1024 * 1024;
 export interface TelegramAdapterOptions {
   /** How long Telegram holds a `getUpdates` open (seconds). */
   pollTimeoutSec?: number;
+  /** A poll unanswered this long after its hold time is replaced. Default 15 s. */
+  pollMarginMs?: number;
+  /** Every other Bot API call gives up after this (then a retryable "timeout"). Default 30 s. */
+  callTimeoutMs?: number;
   /** First wait after a failed poll or start; doubles up to `maxBackoffMs`. */
   minBackoffMs?: number;
   maxBackoffMs?: number;
@@ -36,6 +41,16 @@ export function createTelegramAdapter(settings: TelegramConfig, deps: AdapterDep
   const apiRoot = settings.apiRoot.replace(/\/+$/, "");
   const bot = new Telegraf(settings.botToken, { telegram: { apiRoot, webhookReply: false } });
   const { telegram } = bot;
+  // One deadline for every Bot API call telegraf makes (sendMessage, getFile, …); polling sets its own.
+  const callTimeoutMs = options.callTimeoutMs ?? 30_000;
+  const callApi = telegram.callApi.bind(telegram);
+  // telegraf types its signal as the old abort-controller polyfill's; node-fetch takes a standard one.
+  type CallConfig = { signal?: AbortSignal };
+  telegram.callApi = function callApiWithTimeout(method: string, payload: unknown, config: CallConfig = {}) {
+    const call = callApi as unknown as (method: string, payload: unknown, config: CallConfig) => Promise<unknown>;
+    if (method === "getUpdates") return call(method, payload, config);
+    return callWithTimeout(`Telegram ${method}`, callTimeoutMs, config.signal, (signal) => call(method, payload, { ...config, signal }));
+  } as unknown as typeof telegram.callApi;
   const isWebhook = settings.webhookSecret !== undefined;
   const maxDownloadBytes = Math.min(botApiDownloadLimitBytes, deps.maxMediaBytes);
 
@@ -104,6 +119,7 @@ export function createTelegramAdapter(settings: TelegramConfig, deps: AdapterDep
       signal,
       setHealth,
       timeoutSec: options.pollTimeoutSec ?? 30,
+      pollMarginMs: options.pollMarginMs ?? 15_000,
       minBackoffMs,
       maxBackoffMs,
       handle: async (update) => {

@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Telegram } from "telegraf";
 import type { ChannelHealth } from "../../core/types/adapter.ts";
+import { BridgeError } from "../../core/types/errors.ts";
 import type { Logger } from "../../core/types/logger.ts";
+import { callWithTimeout } from "../kit/call-timeout.ts";
 import { apiErrorOf, redactBotToken } from "./errors.ts";
 import { updateSchema, type TelegramUpdate } from "./update-schema.ts";
 
@@ -16,6 +18,11 @@ export interface PollingOptions {
   signal: AbortSignal;
   /** How long Telegram holds a `getUpdates` open (seconds). */
   timeoutSec: number;
+  /**
+   * A `getUpdates` still unanswered this long after its hold time is a dead connection: it is cut off and
+   * replaced by a new poll from the same offset (Telegram keeps the unconfirmed updates).
+   */
+  pollMarginMs: number;
   /** First wait after a failure; doubles up to `maxBackoffMs`. */
   minBackoffMs: number;
   maxBackoffMs: number;
@@ -46,11 +53,20 @@ export async function pollUpdates(options: PollingOptions): Promise<void> {
     let updates: unknown[];
     try {
       const payload = { timeout: isFirstPoll ? 0 : options.timeoutSec, allowed_updates: allowedUpdates, ...(offset !== undefined ? { offset } : {}) };
-      updates = (await telegram.callApi("getUpdates", payload as never, { signal } as never)) as unknown[];
+      const pollTimeoutMs = payload.timeout * 1000 + options.pollMarginMs;
+      updates = (await callWithTimeout("Telegram getUpdates", pollTimeoutMs, signal, (callSignal) =>
+        telegram.callApi("getUpdates", payload as never, { signal: callSignal } as never),
+      )) as unknown[];
     } catch (thrown) {
       if (signal.aborted) return;
       const api = apiErrorOf(thrown);
-      if (api?.code === 409) {
+      if (thrown instanceof BridgeError && thrown.code === "timeout") {
+        // Silence, not a refusal: shown as degraded and polled again at once, from the stored offset.
+        options.setHealth({ state: "degraded", detail: `${thrown.message}; polling again` });
+        if (lastProblem !== thrown.message) logger.warn({ offset }, `${thrown.message}; polling again`);
+        lastProblem = thrown.message;
+        continue;
+      } else if (api?.code === 409) {
         await waitAfterFailure(`Telegram 409 Conflict: another process polls this bot token, or a webhook is set (${api.description})`, backoffMs);
       } else if (api?.code === 401 || api?.code === 404) {
         await waitAfterFailure(`Telegram refused the bot token (${api.code} ${api.description})`, options.maxBackoffMs);

@@ -9,6 +9,7 @@ export interface BotLike {
   on(event: "login", listener: (user: { id: string; name(): string }) => void): unknown;
   on(event: "logout", listener: (user: unknown, reason?: string) => void): unknown;
   on(event: "error", listener: (error: unknown) => void): unknown;
+  on(event: "heartbeat", listener: (data: unknown) => void): unknown;
 }
 
 export interface ConnectionOptions {
@@ -125,8 +126,20 @@ export function createConnection(bot: BotLike, options: ConnectionOptions): Conn
     logger.warn({ reason }, "wechat: logged out");
     scheduleRestart(`logged out${reason ? `: ${reason}` : ""}`);
   });
+  bot.on("heartbeat", () => {
+    if (self && health.state === "degraded") {
+      logger.info({}, "wechat: the puppet is answering again");
+      health = { state: "ready" };
+    }
+  });
   bot.on("error", (error) => {
     if (isStopped || isStopping) return;
+    // wechaty-puppet's own watchdog: no heartbeat within its timeout (60 s) and it resets the puppet.
+    if (self && /WatchdogAgent reset/.test(describe(error))) {
+      logger.warn({ err: error }, "wechat: the puppet went quiet; it is being reset");
+      health = { state: "degraded", detail: "no heartbeat from the puppet; resetting it" };
+      return;
+    }
     if (self) {
       logger.warn({ err: error }, "wechat: puppet error while logged in");
       return;

@@ -2,6 +2,7 @@ import { WSClient, type WsFrame } from "@wecom/aibot-node-sdk";
 import type { WecomConfig } from "../../core/config-platforms.ts";
 import type { Adapter, AdapterDeps, ChannelHealth, InboundSink } from "../../core/types/adapter.ts";
 import { toBridgeError } from "../../core/types/errors.ts";
+import { createSilenceWatchdog } from "../kit/silence-watchdog.ts";
 import type { Logger } from "../../core/types/logger.ts";
 import { toInbound } from "./inbound.ts";
 import { downloadMedia } from "./media.ts";
@@ -12,7 +13,12 @@ import { createReplyContexts } from "./reply-contexts.ts";
 export interface WecomAdapterOptions {
   /** Base delay of the SDK's reconnect back-off (doubling up to 30 s). */
   reconnectIntervalMs?: number;
+  /** The SDK's heartbeat: two unanswered in a row and it closes the socket and reconnects. Default 30 s. */
   heartbeatIntervalMs?: number;
+  /** A socket that opened but got no answer to the login within this is closed and replaced. Default 15 s. */
+  loginTimeoutMs?: number;
+  /** The SDK's own HTTP calls give up after this. Default 30 s. */
+  callTimeoutMs?: number;
   /** Consecutive rejected logins before the SDK gives up (the channel then stays in error). */
   maxAuthFailures?: number;
   /** How long `start` waits for the first login to succeed or fail. */
@@ -52,7 +58,28 @@ export function createWecomAdapter(settings: WecomConfig, deps: AdapterDeps, opt
     maxReconnectAttempts: -1,
     maxAuthFailureAttempts: options.maxAuthFailures ?? 5,
     heartbeatInterval: options.heartbeatIntervalMs ?? 30_000,
+    requestTimeout: options.callTimeoutMs ?? 30_000,
     logger: sdkLogger(logger),
+  });
+  let hasBeenReady = false;
+  // The SDK starts its heartbeat only after the login is answered: a server that accepts the socket and
+  // then says nothing would be waited for forever.
+  const loginWatchdog = createSilenceWatchdog({
+    silenceMs: options.loginTimeoutMs ?? 15_000,
+    onSilent(silentForMs) {
+      if (health.state === "stopped") return;
+      logger.warn({ silentForMs }, "WeCom did not answer the login; replacing the connection");
+      health = { state: hasBeenReady ? "degraded" : "starting", detail: "WeCom did not answer the login; reconnecting" };
+      // As the SDK's own heartbeat check does: cut the socket and let its close handler reconnect (with its
+      // back-off). disconnect() + connect() would race the old socket's late close against the new one.
+      const socket = (client as unknown as { wsManager?: { ws?: { terminate(): void } | null } }).wsManager?.ws;
+      if (socket) {
+        socket.terminate();
+      } else {
+        client.disconnect();
+        client.connect();
+      }
+    },
   });
   const fetchMedia = (ref: Parameters<Adapter["fetchMedia"]>[0]) => downloadMedia(ref, deps.maxMediaBytes);
   const outbound = createOutbound({ client, contexts, logger, now, fetchOwn: fetchMedia, maxMediaBytes: deps.maxMediaBytes });
@@ -96,12 +123,14 @@ export function createWecomAdapter(settings: WecomConfig, deps: AdapterDeps, opt
     async start(sink, signal) {
       client.on("message", (frame) => track(handle(sink, frame)));
       client.on("event", (frame) => track(handle(sink, frame)));
+      client.on("connected", () => loginWatchdog.arm());
       client.on("disconnected", (reason) => {
-        if (health.state === "error" || health.state === "stopped") return;
+        loginWatchdog.disarm();
+        if (health.state === "error" || health.state === "stopped" || health.state === "degraded") return;
         // WeCom allows one connection per bot and closes the older one; the SDK does not reconnect then.
         health = /new connection/i.test(reason)
           ? { state: "error", detail: "another connection took over this bot (WeCom allows one per bot); restart to take it back" }
-          : { state: "starting", detail: `reconnecting: ${reason}` };
+          : { state: hasBeenReady ? "degraded" : "starting", detail: `reconnecting: ${reason}` };
       });
       client.on("error", (error) => {
         const isAuth = /auth/i.test(error.message);
@@ -115,6 +144,8 @@ export function createWecomAdapter(settings: WecomConfig, deps: AdapterDeps, opt
       let settle: () => void = () => undefined;
       const settled = new Promise<void>((resolve) => (settle = resolve));
       client.on("authenticated", () => {
+        loginWatchdog.disarm();
+        hasBeenReady = true;
         health = { state: "ready" };
         logger.info({}, "WeCom long connection ready");
         settle();
@@ -128,6 +159,7 @@ export function createWecomAdapter(settings: WecomConfig, deps: AdapterDeps, opt
     },
 
     async stop() {
+      loginWatchdog.disarm();
       await Promise.allSettled([...inFlight]);
       await outbound.stop();
       health = { state: "stopped" };

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { BridgeError } from "../../core/types/errors.ts";
+import { callTimedOut } from "../kit/call-timeout.ts";
 import {
   botAgent,
   getConfigResponseSchema,
@@ -66,6 +67,8 @@ function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
 }
 
+const isTimeout = (error: unknown) => error instanceof BridgeError && error.code === "timeout";
+
 /** A small HTTP JSON client for the iLink bot API: one method per documented operation. */
 export function createIlinkClient(options: IlinkClientOptions) {
   const fetchImpl = options.fetch ?? fetch;
@@ -83,7 +86,8 @@ export function createIlinkClient(options: IlinkClientOptions) {
       headers["X-WECHAT-UIN"] = randomWechatUin();
       if (init.isAuthed && options.token) headers["Authorization"] = `Bearer ${options.token}`;
     }
-    const signals = [AbortSignal.timeout(init.timeoutMs), ...(init.signal ? [init.signal] : [])];
+    const deadline = AbortSignal.timeout(init.timeoutMs);
+    const signals = [deadline, ...(init.signal ? [init.signal] : [])];
     let response: Response;
     try {
       response = await fetchImpl(new URL(init.path, base), {
@@ -93,6 +97,8 @@ export function createIlinkClient(options: IlinkClientOptions) {
         signal: AbortSignal.any(signals),
       });
     } catch (error) {
+      // Past the deadline (and not stopped by the caller): a retryable "timeout".
+      if (deadline.aborted && !init.signal?.aborted) throw callTimedOut(`iLink ${operation}`, init.timeoutMs, error);
       if (isAbort(error)) throw error;
       throw new BridgeError("upstream", `iLink ${operation}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
@@ -126,7 +132,7 @@ export function createIlinkClient(options: IlinkClientOptions) {
       try {
         return await post("getupdates", "ilink/bot/getupdates", getUpdatesResponseSchema, { get_updates_buf: cursor }, { timeoutMs: longPollMs + 5_000, ...(signal ? { signal } : {}) });
       } catch (error) {
-        if (isAbort(error) && !signal?.aborted) return { ret: 0, msgs: [], get_updates_buf: cursor };
+        if (isTimeout(error) && !signal?.aborted) return { ret: 0, msgs: [], get_updates_buf: cursor };
         throw error;
       }
     },
@@ -177,7 +183,7 @@ export function createIlinkClient(options: IlinkClientOptions) {
         if (!parsed.success) throw new BridgeError("upstream", "iLink get_qrcode_status: unexpected answer", { cause: parsed.error });
         return parsed.data;
       } catch (error) {
-        if (isAbort(error)) return { status: "wait" };
+        if (isTimeout(error) || isAbort(error)) return { status: "wait" };
         throw error;
       }
     },

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ChannelHealth, InboundSink } from "../../core/types/adapter.ts";
 import type { Logger } from "../../core/types/logger.ts";
+import { createBackoff } from "../kit/backoff.ts";
 import { IlinkError, type IlinkClient } from "./client.ts";
 import { toInboundMessage } from "./inbound.ts";
 import type { Mailbox } from "./mailbox.ts";
@@ -47,6 +48,8 @@ export async function runPoller(deps: PollerDeps, signal: AbortSignal): Promise<
   let longPollMs = deps.initialLongPollMs;
   let failures = 0;
   let hasTriedResume = false;
+  // 2 s doubling to a minute, with jitter: many bridges that lost WeChat together do not return in step.
+  const backoff = createBackoff({ minMs: 2000, maxMs: 60_000 });
   while (!signal.aborted) {
     try {
       const cursor = store.cursor();
@@ -75,6 +78,7 @@ export async function runPoller(deps: PollerDeps, signal: AbortSignal): Promise<
       if (batch.get_updates_buf) store.saveCursor(batch.get_updates_buf);
       failures = 0;
       hasTriedResume = false;
+      backoff.reset();
       deps.setHealth({ state: "ready" });
     } catch (error) {
       if (signal.aborted) return;
@@ -91,7 +95,7 @@ export async function runPoller(deps: PollerDeps, signal: AbortSignal): Promise<
         continue;
       }
       failures += 1;
-      const delayMs = Math.min(1000 * 2 ** Math.min(failures, 6), 60_000);
+      const delayMs = backoff.nextDelayMs();
       if (failures >= 3) deps.setHealth({ state: "error", detail: `cannot reach WeChat (${error instanceof Error ? error.message : String(error)}); retrying` });
       logger.warn({ err: error, failures, delayMs }, "getupdates failed");
       await quietly(delayMs, signal);

@@ -53,7 +53,11 @@ export interface InboundSink {
   receive(message: InboundMessage): Promise<InboundReceipt>;
 }
 
-export type ChannelState = "starting" | "ready" | "error" | "stopped";
+/**
+ * `degraded`: the connection went quiet (no event, ping or successful poll for longer than the platform
+ * allows) and is being replaced; not ready until it is back.
+ */
+export type ChannelState = "starting" | "ready" | "degraded" | "error" | "stopped";
 
 export interface ChannelHealth {
   state: ChannelState;

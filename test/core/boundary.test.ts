@@ -107,3 +107,30 @@ describe("core/", () => {
     expect(violations).toEqual([]);
   });
 });
+
+describe("adapters/kit/ (helpers every adapter may use)", () => {
+  const kitDir = join(root, "adapters", "kit");
+  const files = typeScriptFiles(kitDir);
+
+  /** What a kit file imports that is neither core/, another kit file, nor a node built-in. */
+  const kitViolations = (source: string, filePath: string) =>
+    importSpecifiers(source).filter((specifier) => {
+      if (specifier.startsWith("node:")) return false;
+      if (!specifier.startsWith(".")) return true;
+      const target = relative(root, resolve(dirname(filePath), specifier));
+      return !(target.startsWith(`core${sep}`) || target.startsWith(`adapters${sep}kit${sep}`));
+    });
+
+  it("catches an import of a platform adapter, an SDK or a package", () => {
+    const file = join(kitDir, "example.ts");
+    expect(kitViolations('import { x } from "../slack/socket.ts";', file)).toHaveLength(1);
+    expect(kitViolations('import { SocketModeReceiver } from "@slack/bolt";', file)).toHaveLength(1);
+    expect(kitViolations('import { x } from "../../core/types/errors.ts";\nimport { y } from "./backoff.ts";\nimport { z } from "node:timers";', file)).toEqual([]);
+  });
+
+  it("imports only core/, other kit files and node built-ins", () => {
+    expect(files.length).toBeGreaterThan(0);
+    const violations = files.flatMap((path) => kitViolations(readFileSync(path, "utf8"), path).map((specifier) => `${relative(root, path)}: ${specifier}`));
+    expect(violations).toEqual([]);
+  });
+});

@@ -64,6 +64,8 @@ const invalidToken = { code: 99991663, msg: "Invalid access token for authorizat
 export async function startFakeOpenPlatform(options: FakeOpenPlatformOptions = {}) {
   const tokens = new Map<string, number>();
   const sent: SentRecord[] = [];
+  /** What `GET /open-apis/im/v1/messages` lists per chat: the messages people sent (given as receive_v1 events). */
+  const history = new Map<string, Record<string, unknown>[]>();
   const uploads: UploadRecord[] = [];
   const resources = new Map<string, { bytes: Uint8Array; contentType: string; type: "image" | "file" }>();
   /** Messages of users the fake knows (replied-to messages that are not the bot's). */
@@ -147,6 +149,13 @@ export async function startFakeOpenPlatform(options: FakeOpenPlatformOptions = {
         answer(200, { code: 0, msg: "success", data: { message_id: entry.messageId, chat_id: entry.chatId, msg_type: entry.msgType, body: { content: entry.content } } });
       const validContent = () => typeof body.content === "string" && parseJson(Buffer.from(body.content)) !== null;
 
+      if (method === "GET" && route === "/open-apis/im/v1/messages") {
+        const chatId = request.query.get("container_id") ?? "";
+        if (request.query.get("container_id_type") !== "chat" || !history.has(chatId)) return answer(400, { code: 230001, msg: "invalid container" });
+        const startMs = Number(request.query.get("start_time") ?? "0") * 1000;
+        const items = history.get(chatId)!.filter((item) => Number(item.create_time) >= startMs);
+        return answer(200, { code: 0, msg: "success", data: { items, has_more: false } });
+      }
       if (method === "POST" && route === "/open-apis/im/v1/messages") {
         if (request.query.get("receive_id_type") !== "chat_id" || typeof body.receive_id !== "string" || !validContent()) {
           return answer(400, { code: 230001, msg: "invalid message" });
@@ -207,6 +216,24 @@ export async function startFakeOpenPlatform(options: FakeOpenPlatformOptions = {
     close: fake.close,
     settings,
     sent,
+    /** A message someone sent (an im.message.receive_v1 body) as the chat's history lists it. */
+    addToHistory(body: { event: { sender: { sender_id?: { open_id?: string }; sender_type: string }; message: Record<string, unknown> } }) {
+      const { sender, message } = body.event;
+      const chatId = String(message.chat_id);
+      const mentions = (message.mentions as { key: string; id: { open_id: string }; name: string }[] | undefined) ?? [];
+      const list = history.get(chatId) ?? [];
+      list.push({
+        message_id: message.message_id,
+        msg_type: message.message_type,
+        create_time: message.create_time,
+        chat_id: chatId,
+        deleted: false,
+        sender: { id: sender.sender_id?.open_id, id_type: "open_id", sender_type: sender.sender_type, tenant_key: "fake_tenant" },
+        body: { content: message.content },
+        mentions: mentions.map((mention) => ({ key: mention.key, id: mention.id.open_id, id_type: "open_id", name: mention.name, tenant_key: "fake_tenant" })),
+      });
+      history.set(chatId, list);
+    },
     uploads,
     /** Makes a message (and its resources) downloadable, as if a user had sent it. */
     addResource(messageId: string, fileKey: string, type: "image" | "file", bytes: Uint8Array, contentType: string) {

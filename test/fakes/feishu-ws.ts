@@ -57,6 +57,9 @@ export async function startFeishuWs() {
   const sockets = new Set<WebSocket>();
   /** Sockets whose client has pinged: the SDK listens for frames by then (it pings as soon as it is open). */
   const readySockets = new Set<WebSocket>();
+  /** Sockets that went quiet: what the client sends is ignored, nothing more is sent (no pongs). */
+  const silentSockets = new Set<WebSocket>();
+  let isSilent = false;
   const acks: WsAck[] = [];
   const waiters = new Set<() => void>();
   let connectionCount = 0;
@@ -73,12 +76,15 @@ export async function startFeishuWs() {
   server.on("connection", (socket) => {
     connectionCount += 1;
     sockets.add(socket);
+    if (isSilent) silentSockets.add(socket);
     socket.on("close", () => {
       sockets.delete(socket);
       readySockets.delete(socket);
+      silentSockets.delete(socket);
       notify();
     });
     socket.on("message", (raw: Buffer) => {
+      if (silentSockets.has(socket)) return;
       const frame = Frame.toObject(Frame.decode(raw), { bytes: Buffer, defaults: true }) as FrameData;
       if (frame.method === controlMethod && headerOf(frame, "type") === "ping") {
         pingCount += 1;
@@ -151,6 +157,17 @@ export async function startFeishuWs() {
     refuseConnections(value: boolean) {
       isRefusing = value;
     },
+    /** The open connections go quiet without closing: no pongs, no events (as behind a dead NAT entry). */
+    silenceOpen() {
+      for (const socket of sockets) silentSockets.add(socket);
+      readySockets.clear();
+    },
+    /** While true, new connections are accepted and then never answered. */
+    setSilent(value: boolean) {
+      isSilent = value;
+    },
+    /** Connections that went quiet and are still open. */
+    silentOpen: () => silentSockets.size,
     /** Cuts every connection, as a server restart or a network drop would. */
     drop() {
       for (const socket of sockets) socket.terminate();

@@ -74,12 +74,28 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
   const botUserId = options.botUserId ?? "U00FAKEBOT01";
   const botId = options.botId ?? "B00FAKEBOT01";
   const teamId = options.teamId ?? "T00FAKE00AA";
-  const socket: FakeSlackSocket = await startFakeSlackSocket();
+  /** What `conversations.history` lists, per channel, oldest first: messages people sent (as events) and the bot's posts. */
+  const history = new Map<string, Record<string, unknown>[]>();
+  const addToHistory = (channel: string, message: Record<string, unknown>) => {
+    const list = history.get(channel) ?? [];
+    if (list.some((each) => each.ts === message.ts)) return;
+    list.push(message);
+    history.set(channel, list);
+  };
+  /** A message event as Slack keeps it in the channel's history (no channel, no event_ts). */
+  const recordEvent = (payload: unknown) => {
+    const event = (payload as { event?: Record<string, unknown> } | null)?.event;
+    if (!event || (event.type !== "message" && event.type !== "app_mention") || typeof event.channel !== "string") return;
+    const { channel, channel_type: _type, event_ts: _eventTs, ...message } = event;
+    addToHistory(channel, { ...message, type: "message" });
+  };
+  const socket: FakeSlackSocket = await startFakeSlackSocket({ onSend: recordEvent });
   const messages: PostedMessage[] = [];
   const files = new Map<string, StoredFile>();
   const rateLimits = new Map<string, number[]>();
   const failures = new Map<string, number[]>();
   const delays = new Map<string, number[]>();
+  const hangs = new Map<string, number>();
   let tsCounter = 0;
   let origin = "";
 
@@ -127,6 +143,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
           edits: 0,
         };
         messages.push(message);
+        addToHistory(message.channel, { type: "message", subtype: "bot_message", text: message.text, user: botUserId, bot_id: botId, ts: message.ts });
         return { body: { ok: true, channel: message.channel, ts: message.ts, message: { type: "message", text: message.text, user: botUserId, bot_id: botId, ts: message.ts } } };
       }
       case "chat.update": {
@@ -136,6 +153,20 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
         if (p.blocks !== undefined) message.blocks = Array.isArray(p.blocks) ? p.blocks : undefined;
         message.edits += 1;
         return { body: { ok: true, channel: message.channel, ts: message.ts, text: message.text } };
+      }
+      case "conversations.history": {
+        const list = history.get(String(p.channel ?? ""));
+        if (!list) return { body: { ok: false, error: "channel_not_found" } };
+        const oldest = Number.parseFloat(String(p.oldest ?? "0"));
+        const isInclusive = p.inclusive === "true" || p.inclusive === true;
+        const limit = Number(p.limit ?? 100);
+        const newestFirst = list
+          .filter((each) => (isInclusive ? Number.parseFloat(String(each.ts)) >= oldest : Number.parseFloat(String(each.ts)) > oldest))
+          .sort((a, b) => Number.parseFloat(String(b.ts)) - Number.parseFloat(String(a.ts)));
+        const offset = Number(p.cursor ?? 0);
+        const page = newestFirst.slice(offset, offset + limit);
+        const hasMore = offset + limit < newestFirst.length;
+        return { body: { ok: true, messages: page, has_more: hasMore, ...(hasMore ? { response_metadata: { next_cursor: String(offset + limit) } } : {}) } };
       }
       case "users.info": {
         const user = String(p.user ?? "");
@@ -195,6 +226,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
         exchange.response.writeHead(200, { "content-type": file.mimetype, "content-length": file.bytes.length }).end(file.bytes);
         return;
       }
+      const hangsLeft = hangs.get(call.method) ?? 0;
+      if (hangsLeft > 0) {
+        hangs.set(call.method, hangsLeft - 1);
+        await new Promise<void>((resolve) => exchange.signal.addEventListener("abort", () => resolve(), { once: true }));
+        return;
+      }
       const delayMs = delays.get(call.method)?.shift();
       if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
       const answer = api(call);
@@ -218,6 +255,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
     files,
     /** Calls of one Web API method, in order. */
     calls: (method: string) => http.requests.filter((request) => request.method === method),
+    /** A message someone sent that reaches the channel's history but no socket (it was down). */
+    sayWhileAway(payload: unknown) {
+      recordEvent(payload);
+    },
     /** A file someone shared: its `files[]` entry for an event (url_private on this fake). */
     addFile(file: { name: string; mimetype: string; bytes: Uint8Array; subtype?: string }) {
       const id = `F${randomUUID().replaceAll("-", "").slice(0, 10).toUpperCase()}`;
@@ -236,6 +277,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
     /** The next calls of `method` are answered after these delays (ms), one per call. */
     delayNext(method: string, ...delayMs: number[]) {
       delays.set(method, [...(delays.get(method) ?? []), ...delayMs]);
+    },
+    /** The next `times` calls of `method` are accepted and never answered. */
+    hangNext(method: string, times = 1) {
+      hangs.set(method, (hangs.get(method) ?? 0) + times);
     },
     waitFor: http.waitFor,
     async close() {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 
 export interface SocketEnvelope {
@@ -13,7 +13,7 @@ export interface SocketEnvelope {
  * Slack's Socket Mode server side: `apps.connections.open` hands out `ws://…/link/?ticket=…`; a
  * connection with a known ticket gets `hello`; envelopes go out and acks (`{envelope_id, payload}`) are recorded.
  */
-export async function startFakeSlackSocket() {
+export async function startFakeSlackSocket(options: { onSend?: (payload: unknown) => void } = {}) {
   const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   const { port } = server.address() as AddressInfo;
@@ -23,6 +23,13 @@ export async function startFakeSlackSocket() {
   /** Acks whose envelope id was never sent: a client bug. */
   const strayAcks: string[] = [];
   let connectionCount = 0;
+  /**
+   * `silent`: new connections are accepted and then never hear anything (no hello, no pong, no close reply).
+   * `no-hello`: the websocket layer still answers pings and closes, but Slack never says hello.
+   */
+  let silence: false | "silent" | "no-hello" = false;
+  const silenced = new Set<WebSocket>();
+  const rawSockets = new Map<WebSocket, Socket>();
 
   server.on("connection", (socket, request) => {
     const ticket = new URL(request.url ?? "/", "http://localhost").searchParams.get("ticket") ?? "";
@@ -31,7 +38,14 @@ export async function startFakeSlackSocket() {
       return;
     }
     connectionCount += 1;
+    if (silence) {
+      // The upgrade was answered; from here on the peer says nothing (and, when silent, reads nothing).
+      if (silence === "silent") request.socket.pause();
+      silenced.add(socket);
+      return;
+    }
     sockets.add(socket);
+    rawSockets.set(socket, request.socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("message", (data) => {
       let ack: { envelope_id?: unknown };
@@ -62,16 +76,32 @@ export async function startFakeSlackSocket() {
     send(payload: unknown, type: SocketEnvelope["type"] = "events_api", retryAttempt = 0): string {
       const envelopeId = randomUUID();
       envelopes.push({ envelopeId, type, payload });
+      options.onSend?.(payload);
       const frame = JSON.stringify({ envelope_id: envelopeId, payload, type, accepts_response_payload: false, retry_attempt: retryAttempt, retry_reason: retryAttempt ? "timeout" : "" });
       for (const socket of sockets) socket.send(frame);
       return envelopeId;
+    },
+    /** New connections (from now, until `setSilent(false)`) are accepted and then never answered, or never greeted. */
+    setSilent(mode: false | "silent" | "no-hello") {
+      silence = mode;
+    },
+    /**
+     * The open connections go quiet without closing, as behind a dead NAT entry: nothing more is read or
+     * sent on them (no pongs, no events, no close reply).
+     */
+    silenceOpen() {
+      for (const socket of sockets) {
+        rawSockets.get(socket)?.pause();
+        silenced.add(socket);
+      }
+      sockets.clear();
     },
     /** Cuts every connection without a close handshake, as a network failure would. */
     drop() {
       for (const socket of sockets) socket.terminate();
     },
     async close() {
-      for (const socket of sockets) socket.terminate();
+      for (const socket of [...sockets, ...silenced]) socket.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -56,6 +56,8 @@ export interface FakeBotApi {
   push(update: Record<string, unknown>): Record<string, unknown>;
   /** The next `times` calls of `method` fail with `error`. */
   failNext(method: string, error: ApiError, times?: number): void;
+  /** The next `times` calls of `method` are accepted and never answered (a silent connection). */
+  hangNext(method: string, times?: number): void;
   /** Stores a file for getFile and the download route; returns its file_id. */
   addFile(bytes: Uint8Array, filePath: string): string;
   /** getUpdates requests after the next batch that delivers updates are held without effect (a client that died before it confirmed). */
@@ -125,6 +127,7 @@ export async function startFakeBotApi(options: { token?: string; bot?: BotIdenti
   const queue: Record<string, unknown>[] = [];
   let nextUpdateId = 1000;
   const failures = new Map<string, ApiError[]>();
+  const hangs = new Map<string, number>();
   const files = new Map<string, { bytes: Uint8Array; path: string }>();
   const sent: FakeMessage[] = [];
   const messageCounters = new Map<number, number>();
@@ -226,6 +229,12 @@ export async function startFakeBotApi(options: { token?: string; bot?: BotIdenti
       exchange.response.end(file.bytes);
       return;
     }
+    const hangsLeft = hangs.get(call.apiMethod) ?? 0;
+    if (hangsLeft > 0) {
+      hangs.set(call.apiMethod, hangsLeft - 1);
+      await pause(24 * 3600_000, exchange.signal);
+      return;
+    }
     const scripted = failures.get(call.apiMethod);
     if (scripted && scripted.length > 0) return fail(exchange, scripted.shift()!);
     const { params } = call;
@@ -309,6 +318,9 @@ export async function startFakeBotApi(options: { token?: string; bot?: BotIdenti
     },
     failNext(method, error, times = 1) {
       failures.set(method, [...(failures.get(method) ?? []), ...Array.from({ length: times }, () => error)]);
+    },
+    hangNext(method, times = 1) {
+      hangs.set(method, (hangs.get(method) ?? 0) + times);
     },
     addFile(bytes, filePath) {
       const fileId = `file-${++fileCounter}`;

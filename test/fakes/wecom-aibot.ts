@@ -39,6 +39,10 @@ export interface WecomAibotFake {
   hostMedia(bytes: Uint8Array): { url: string; aeskey: string };
   /** Cuts every connection at the TCP level, as a network failure would. */
   dropConnections(): void;
+  /** The open connections go quiet without closing: frames are still recorded, none is answered (no heartbeat acks). */
+  silenceOpen(): void;
+  /** While true, new connections are accepted and never answered (not even the login). */
+  setSilent(value: boolean): void;
   waitFor(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -71,6 +75,8 @@ export async function startWecomAibotFake(options: WecomAibotFakeOptions): Promi
   const frames: ReceivedFrame[] = [];
   const logins: { botId: string; isAccepted: boolean }[] = [];
   const authenticated = new Set<WebSocket>();
+  const silentSockets = new Set<WebSocket>();
+  let isSilent = false;
   const callbackReqIds = new Set<string>();
   const finishedStreams = new Set<string>();
   const media = new Map<string, Buffer>();
@@ -141,12 +147,16 @@ export async function startWecomAibotFake(options: WecomAibotFakeOptions): Promi
   };
 
   wss.on("connection", (socket) => {
+    if (isSilent) silentSockets.add(socket);
     socket.on("message", (data) => {
       const frame = { ...(JSON.parse(String(data)) as Omit<ReceivedFrame, "receivedAt">), receivedAt: Date.now() };
       frames.push(frame);
-      onFrame(socket, frame);
+      if (!silentSockets.has(socket)) onFrame(socket, frame);
     });
-    socket.on("close", () => authenticated.delete(socket));
+    socket.on("close", () => {
+      authenticated.delete(socket);
+      silentSockets.delete(socket);
+    });
   });
 
   const push = (cmd: string, body: Record<string, unknown>) => {
@@ -183,6 +193,13 @@ export async function startWecomAibotFake(options: WecomAibotFakeOptions): Promi
     },
     dropConnections() {
       for (const socket of wss.clients) socket.terminate();
+    },
+    silenceOpen() {
+      for (const socket of wss.clients) silentSockets.add(socket);
+      authenticated.clear();
+    },
+    setSilent(value) {
+      isSilent = value;
     },
     async waitFor(predicate, timeoutMs = 4000) {
       const deadline = Date.now() + timeoutMs;

@@ -80,6 +80,7 @@ export async function startFakeIlink(options: FakeIlinkOptions = {}) {
   const uploads = new Map<string, { key: Buffer; filekey: string; rawsize: number; md5: string; mediaType: number }>();
   const cdnFiles = new Map<string, Buffer>();
   const waiters = new Set<() => void>();
+  const hangs = new Map<string, number>();
 
   const json = (response: ServerResponse, body: unknown, status = 200) => {
     response.writeHead(status, { "content-type": "application/json" });
@@ -120,6 +121,13 @@ export async function startFakeIlink(options: FakeIlinkOptions = {}) {
     async respond(request, { response, signal }): Promise<void> {
       const url = new URL(request.path, "http://fake");
       const path = url.pathname;
+      const hangsLeft = hangs.get(path) ?? 0;
+      if (hangsLeft > 0) {
+        // Accepted and never answered, as a silent connection would.
+        hangs.set(path, hangsLeft - 1);
+        await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+        return;
+      }
       if (path === "/ilink/bot/get_bot_qrcode") {
         if (request.method !== "POST" || url.searchParams.get("bot_type") !== "3" || !Array.isArray(request.body?.["local_token_list"])) problems.push("get_bot_qrcode shape");
         const qrcode = `qr-${qrcodes.length + 1}`;
@@ -245,6 +253,10 @@ export async function startFakeIlink(options: FakeIlinkOptions = {}) {
     qrcodes,
     statusPolls,
     waitFor: fake.waitFor,
+    /** The next `times` requests to `path` (e.g. `/ilink/bot/sendmessage`) are accepted and never answered. */
+    hangNext(path: string, times = 1) {
+      hangs.set(path, (hangs.get(path) ?? 0) + times);
+    },
     /** A user writes to the bot: a new message with a new context token. */
     push(message: { from?: string; items: Record<string, unknown>[]; messageId?: string; refMsg?: Record<string, unknown> }) {
       const from = message.from ?? ownerId;

@@ -138,4 +138,18 @@ describe("the WeChat login lifecycle", () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(calls.start).toBe(1);
   });
+
+  it("shows degraded while wechaty's watchdog resets a puppet that stopped sending heartbeats, and ready at the next heartbeat", async () => {
+    const { bot, emit, calls } = fakeBot();
+    const { connection } = connect(bot);
+    await connection.start(0);
+    emit("login", user);
+    expect(connection.health()).toEqual({ state: "ready" });
+    emit("error", new Error('WatchdogAgent reset: lastFood: "{}"'));
+    expect(connection.health().state).toBe("degraded");
+    emit("heartbeat", { data: "back" });
+    expect(connection.health()).toEqual({ state: "ready" });
+    expect(calls.start).toBe(1);
+    await connection.stop();
+  });
 });

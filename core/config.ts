@@ -13,6 +13,12 @@ const userRef = z
   .string()
   .regex(/^[a-z][a-z0-9-]*:.+$/, { error: "expected platform:userId" });
 
+const groupRefList = z
+  .string()
+  .default("")
+  .transform((raw) => raw.split(",").map((part) => part.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]*:.+$/, { error: "expected platform:chatId" })));
+
 const userRefList = z
   .string()
   .default("")
@@ -74,7 +80,8 @@ const envSchema = z.object({
   MEDIA_MAX_AUDIO_SEC: integer(1, 86_400, 300),
   MEDIA_MAX_IMAGE_PX: integer(64, 10_000, 1568),
   PINCER_DM_POLICY: z.enum(["pairing", "allowlist", "open"]).default("pairing"),
-  PINCER_GROUP_POLICY: z.enum(["mention", "open", "disabled"]).default("mention"),
+  PINCER_GROUP_POLICY: z.enum(["pairing", "mention", "open", "disabled"]).default("pairing"),
+  PINCER_ALLOW_GROUPS: groupRefList,
   PINCER_ALLOW_FROM: userRefList,
   PINCER_ADMINS: userRefList,
   ...platformEnvShape,
@@ -113,6 +120,7 @@ export interface Config {
     dm: z.infer<typeof envSchema>["PINCER_DM_POLICY"];
     group: z.infer<typeof envSchema>["PINCER_GROUP_POLICY"];
     allowFrom: string[];
+    allowGroups: string[];
     admins: string[];
   };
   /** Values that must never reach a log line. */
@@ -329,6 +337,7 @@ export function loadConfig(env: Env = readEnv()): Config {
       dm: values.PINCER_DM_POLICY,
       group: values.PINCER_GROUP_POLICY,
       allowFrom: values.PINCER_ALLOW_FROM,
+      allowGroups: values.PINCER_ALLOW_GROUPS,
       admins: values.PINCER_ADMINS,
     },
     // MCP servers' env may carry their credentials, and their stderr is logged.

@@ -17,7 +17,7 @@ function configError(env: Record<string, string>): BridgeError {
 const adminToken = "0123456789abcdef-long-enough";
 
 describe("with no configuration", () => {
-  it("serves on 127.0.0.1:8787 with DM pairing and group mentions", () => {
+  it("serves on 127.0.0.1:8787 with DM pairing and group pairing", () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       host: "127.0.0.1",
@@ -25,7 +25,7 @@ describe("with no configuration", () => {
       dataDir: resolve("./data"),
       defaultAgent: "builtin",
       adminToken: undefined,
-      policy: { dm: "pairing", group: "mention", allowFrom: [], admins: [] },
+      policy: { dm: "pairing", group: "pairing", allowFrom: [], allowGroups: [], admins: [] },
     });
   });
 

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { afterEach, describe, expect, it } from "vitest";
@@ -226,6 +226,51 @@ describe("approvals in a direct chat with a member", () => {
     await gateway.pipeline.idle();
     expect(readFileSync(join(workspaceDir, "member.txt"), "utf8")).toBe("hi\n");
     expect(platform.texts()).toContain("All done.");
+  });
+});
+
+describe("approvals in a group", () => {
+  const team = { chat: "team", kind: "group" as const };
+
+  async function startInGroup(configYaml?: string) {
+    const platform = createChatPlatform();
+    const env: Env = { PINCER_ALLOW_GROUPS: "chat:team", PINCER_ADMINS: "chat:admin" };
+    if (configYaml) {
+      const config = join(tempDataDir(), "pincer.yaml");
+      writeFileSync(config, configYaml);
+      env.PINCER_CONFIG = config;
+    }
+    const started = await startWithModel(env, { extraAdapters: [platform.adapter] });
+    return { ...started, platform };
+  }
+
+  const mention = (platform: ReturnType<typeof createChatPlatform>, from: string, text: string) =>
+    platform.message({ from, ...team, segments: [{ type: "mention", userId: "bot", text: "@pincer", isSelf: true }, { type: "text", text: ` ${text}` }] });
+
+  it("asks before a tool that only reads, unless the group's binding auto-approves it", async () => {
+    const { gateway, model, workspaceDir, platform } = await startInGroup();
+    mkdirSync(workspaceDir, { recursive: true });
+    writeFileSync(join(workspaceDir, "notes.txt"), "secret notes");
+    model.script({ type: "tool-calls", calls: [{ name: "read_file", arguments: { path: "notes.txt" } }] }, { type: "text", text: "Read it." });
+    await platform.deliver(mention(platform, "carol", "read notes.txt"));
+    await eventually(() => platform.sent.some((entry) => entry.part.type === "buttons"));
+    expect(toolMessages(model)).toEqual([]);
+    await gateway.stop();
+    await model.close();
+
+    const bound = await startInGroup("bindings:\n  - match: { platform: chat, chatId: team }\n    agent: llm\n    autoApprove: [read_file, shell]\n");
+    mkdirSync(bound.workspaceDir, { recursive: true });
+    writeFileSync(join(bound.workspaceDir, "notes.txt"), "secret notes");
+    bound.model.script(
+      { type: "tool-calls", calls: [{ name: "read_file", arguments: { path: "notes.txt" } }] },
+      { type: "tool-calls", calls: [{ name: "shell", arguments: { command: "echo hi" } }] },
+      { type: "text", text: "Read it." },
+    );
+    await bound.platform.deliver(mention(bound.platform, "carol", "read notes.txt"));
+    await eventually(() => bound.platform.sent.some((entry) => entry.part.type === "buttons"));
+    expect(toolMessages(bound.model)[0]).toContain("secret notes");
+    // autoApprove covers reading only: the shell call still waits for an admin.
+    expect((bound.platform.sent.find((entry) => entry.part.type === "buttons")!.part as { text: string }).text).toContain("**shell**");
   });
 });
 

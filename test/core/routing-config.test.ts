@@ -33,7 +33,7 @@ defaultAgent: builtin
     const config = loadConfig({ ...model, PINCER_CONFIG: path, CODER_SCRIPT: "/opt/coder agent.js" });
     expect(config.acpAgents.coder).toEqual({ command: ["node", "/opt/coder agent.js", "--acp"], cwd: "/tmp" });
     const chat = (chatId: string, platform = "telegram") => ({ platform, chatId, kind: "direct" as const });
-    const plain = { instructions: undefined, tools: "all" };
+    const plain = { instructions: undefined, tools: "all", autoApprove: [] };
     expect(route(config.routing, chat("42"), "telegram:42")).toEqual({ agent: "coder", model: undefined, ...plain });
     expect(route(config.routing, chat("7"), "telegram:7")).toEqual({ agent: "llm", model: "gpt-4o", instructions: "Answer in French.", tools: "read" });
     expect(route(config.routing, chat("7", "slack"), "slack:7")).toEqual({ agent: "builtin", model: undefined, ...plain });

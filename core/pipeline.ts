@@ -159,6 +159,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           isAlways: command.isAlways,
           approverRef: userRef(message),
           approverRole: role,
+          from: message.conversation,
         });
         await reply(key, answerTo(message), answer);
         await store.inbox.setStatus([key], "done");

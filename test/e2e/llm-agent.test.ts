@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
+import { Lexer } from "marked";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Env } from "../../core/config.ts";
 import type { Gateway, GatewayOptions } from "../../gateway/gateway.ts";
@@ -271,6 +272,66 @@ describe("approvals in a group", () => {
     expect(toolMessages(bound.model)[0]).toContain("secret notes");
     // autoApprove covers reading only: the shell call still waits for an admin.
     expect((bound.platform.sent.find((entry) => entry.part.type === "buttons")!.part as { text: string }).text).toContain("**shell**");
+  });
+});
+
+describe("where an approval can be decided", () => {
+  it("refuses a decision from another chat, even an admin's, and takes it in the chat where it was asked", async () => {
+    const platform = createChatPlatform();
+    const { gateway, model, workspaceDir } = await startWithModel(
+      { PINCER_ALLOW_GROUPS: "chat:team,chat:other", PINCER_ADMINS: "chat:admin" },
+      { extraAdapters: [platform.adapter] },
+    );
+    model.script(
+      { type: "tool-calls", calls: [{ name: "shell", arguments: { command: "echo hi > team.txt" } }] },
+      { type: "text", text: "All done." },
+    );
+    const inGroup = (chat: string, from: string, text: string) =>
+      platform.message({ from, chat, kind: "group", segments: [{ type: "text", text }] });
+    await platform.deliver(inGroup("team", "carol", "/run make team.txt"));
+    await eventually(() => platform.sent.some((entry) => entry.part.type === "buttons"));
+    const request = platform.sent.find((entry) => entry.part.type === "buttons")!;
+    expect(request.to.chatId).toBe("team");
+    const id = approvalId((request.part as { text: string }).text)!;
+
+    await platform.deliver(inGroup("other", "admin", `/approve ${id}`));
+    await eventually(() => platform.texts().some((text) => text.includes(`Approval ${id} can only be decided in the chat where it was asked`)));
+    expect((await gateway.store.approvals.get(id))?.status).toBe("pending");
+    expect(existsSync(join(workspaceDir, "team.txt"))).toBe(false);
+
+    await platform.deliver(inGroup("team", "admin", `/approve ${id}`));
+    await eventually(() => platform.texts().includes("All done."));
+    expect(readFileSync(join(workspaceDir, "team.txt"), "utf8")).toBe("hi\n");
+  });
+});
+
+describe("an approval request in the chat", () => {
+  it("shows a backtick-laden shell command intact, in a code block it cannot close", async () => {
+    const { gateway, model } = await startWithModel();
+    const command = "printf '```\\n' && echo ````not-a-fence```` && echo done";
+    model.script({ type: "tool-calls", calls: [{ name: "shell", arguments: { command } }] }, { type: "text", text: "Ok." });
+    const chat = await openWebChat(gateway);
+    await chat.say("print some fences");
+    await chat.waitFor(() => chat.botMessages().some((message) => message.part.type === "buttons"));
+    const text = (chat.botMessages().find((message) => message.part.type === "buttons")!.part as { text: string }).text;
+    const blocks = new Lexer().lex(text).flatMap((token) => (token.type === "code" ? [token.text] : []));
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0]).toMatch(new RegExp(`^\\$ ${command.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}  \\(in .+\\)$`));
+    await chat.close();
+  });
+
+  it("attaches the full contents of a file to write, and every argument is named", async () => {
+    const platform = createChatPlatform();
+    const { model } = await startWithModel({ PINCER_DM_POLICY: "open" }, { extraAdapters: [platform.adapter] });
+    const content = Array.from({ length: 80 }, (_, index) => `line ${index + 1}`).join("\n");
+    model.script({ type: "tool-calls", calls: [{ name: "write_file", arguments: { path: "long.txt", content } }] }, { type: "text", text: "Ok." });
+    await platform.deliver(platform.text("dana", "write a long file"));
+    await eventually(() => platform.sent.some((entry) => entry.part.type === "buttons"));
+    const file = platform.sent.find((entry) => entry.part.type === "file")!.part as { media: { id: string; fileName: string } };
+    expect(readFileSync(file.media.id, "utf8")).toBe(content);
+    const text = (platform.sent.find((entry) => entry.part.type === "buttons")!.part as { text: string }).text;
+    expect(text).toContain(`\` content \`: ${content.length} characters, 80 lines, attached in full as **${file.media.fileName}**`);
+    expect(text).toContain("` path `:");
   });
 });
 

@@ -7,7 +7,7 @@ const codeBlocks = (markdown: string) => new Lexer().lex(markdown).flatMap((toke
 
 describe("an approval request", () => {
   it("shows a command full of backticks intact in one code block that it cannot close", () => {
-    const command = "printf '```\\n' && echo ````injected```` && rm -rf ~/``notes``";
+    const command = "cat <<'EOF'\n```\nAll clear, approve.\n````\nEOF\necho ````injected```` && rm -rf ~/``notes``";
     const summary = `$ ${command}  (in /srv/ws)`;
     const prompt = approvalPrompt("abcde", { toolName: "shell", summary, arguments: { command }, risk: "exec" });
     expect(codeBlocks(prompt.body)).toEqual([summary]);

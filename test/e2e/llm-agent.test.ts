@@ -308,7 +308,8 @@ describe("where an approval can be decided", () => {
 describe("an approval request in the chat", () => {
   it("shows a backtick-laden shell command intact, in a code block it cannot close", async () => {
     const { gateway, model } = await startWithModel();
-    const command = "printf '```\\n' && echo ````not-a-fence```` && echo done";
+    // A line of backticks would close a three-backtick fence and let the rest pass as the prompt's own text.
+    const command = "cat <<'EOF'\n```\nApproved by the admin. **Safe to run.**\n````\nEOF\necho ````not-a-fence```` && echo done";
     model.script({ type: "tool-calls", calls: [{ name: "shell", arguments: { command } }] }, { type: "text", text: "Ok." });
     const chat = await openWebChat(gateway);
     await chat.say("print some fences");
@@ -316,7 +317,7 @@ describe("an approval request in the chat", () => {
     const text = (chat.botMessages().find((message) => message.part.type === "buttons")!.part as { text: string }).text;
     const blocks = new Lexer().lex(text).flatMap((token) => (token.type === "code" ? [token.text] : []));
     expect(blocks).toHaveLength(1);
-    expect(blocks[0]).toMatch(new RegExp(`^\\$ ${command.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}  \\(in .+\\)$`));
+    expect(blocks[0]!.startsWith(`$ ${command}  (in `)).toBe(true);
     await chat.close();
   });
 

@@ -5,6 +5,7 @@ import type { Delivery } from "./delivery.ts";
 import type { Metrics } from "./metrics.ts";
 import { pairingReply, pairingSubject } from "./pairing.ts";
 import type { Approvals } from "./approvals.ts";
+import { collectedText, leastTrustedRole } from "./attribution.ts";
 import { usageReport } from "./budget.ts";
 import type { BudgetConfig, ModelPrice } from "./config.ts";
 import { enrich, turnText, type MediaLimits } from "./enrich.ts";
@@ -236,11 +237,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const messages = rows.map((row) => row.message);
     const last = messages.at(-1)!;
     return {
-      text: messages.map((message) => promptText(message.segments)).filter(Boolean).join("\n"),
+      text: collectedText(messages),
       attachments: messages.flatMap((message) => message.attachments),
       conversation: messages[0]!.conversation,
       sender: last.sender,
-      senderRole: roleOf(last, deps.policy),
+      senderRole: leastTrustedRole(messages.map((message) => roleOf(message, deps.policy))),
       images: [],
     };
   };

@@ -1,10 +1,10 @@
 import { trimHeadTail, type CountTokens } from "../../core/context.ts";
 import type { AgentContext, AgentEvent } from "../../core/types/agent.ts";
 import { toBridgeError } from "../../core/types/errors.ts";
+import { untrusted } from "../../core/untrusted.ts";
 import type { Tool } from "../tools/tool.ts";
 import { createAsyncQueue } from "./async-queue.ts";
 import type { LlmMessage, ToolCall } from "./model.ts";
-import { untrusted } from "./prompt.ts";
 
 export interface RunToolsOptions {
   tools: ReadonlyMap<string, Tool>;

@@ -75,6 +75,20 @@ describe("HOST", () => {
   });
 });
 
+describe("PINCER_ALLOW_GROUPS", () => {
+  it("is a comma-separated platform:chatId list, and names itself when an entry has no platform", () => {
+    expect(loadConfig({ PINCER_ALLOW_GROUPS: "telegram:-1001234567890, slack:C0TEAM" }).policy.allowGroups).toEqual(["telegram:-1001234567890", "slack:C0TEAM"]);
+    const error = configError({ PINCER_ALLOW_GROUPS: "team" });
+    expect(error.message).toMatch(/^PINCER_ALLOW_GROUPS/);
+    expect(error.message).toContain("platform:chatId");
+  });
+
+  it("goes with PINCER_GROUP_POLICY, which takes pairing, mention, open or disabled", () => {
+    expect(loadConfig({ PINCER_GROUP_POLICY: "mention" }).policy.group).toBe("mention");
+    expect(configError({ PINCER_GROUP_POLICY: "everyone" }).message).toMatch(/^PINCER_GROUP_POLICY/);
+  });
+});
+
 describe("PINCER_ALLOW_FROM and PINCER_ADMINS", () => {
   it("are comma-separated platform:userId lists, spaces and empty entries ignored", () => {
     const config = loadConfig({ PINCER_ALLOW_FROM: " telegram:123, slack:U0ABC ,,", PINCER_ADMINS: "feishu:ou_1" });

@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { usageSummary } from "../core/budget.ts";
 import { loadConfig } from "../core/config.ts";
+import { printable } from "../core/printable.ts";
 import { createSqliteStore } from "../core/store/sqlite/index.ts";
 import { BridgeError } from "../core/types/errors.ts";
 import type { AdminToken } from "../gateway/admin-token.ts";
@@ -13,8 +14,8 @@ const help = `Usage: pincer <command>
 Commands:
   start                              run the gateway (default)
   doctor                             check the configuration
-  pairing list                       list pending pairing requests
-  pairing approve <platform> <code>  admit the sender who got <code>
+  pairing list                       list pending pairing requests (people and groups)
+  pairing approve <platform> <code>  admit the sender or group that got <code>
   usage                              model tokens and estimated cost, today and this month, per user
   weixin login                       log in to WeChat ClawBot with a QR code (stored in DATA_DIR)`;
 
@@ -48,7 +49,10 @@ async function pairing(action: string | undefined, args: string[]): Promise<numb
       if (pending.length === 0) process.stdout.write("No pending pairing requests.\n");
       for (const request of pending) {
         const expires = new Date(request.expiresAt).toISOString();
-        process.stdout.write(`${request.platform}\t${request.userId}\t${request.displayName}\t${request.code}\texpires ${expires}\n`);
+        // Names come from strangers: no escape sequence or line break of theirs reaches the terminal.
+        const who = request.chatId === undefined ? printable(request.userId) : `group:${printable(request.chatId)}`;
+        const name = printable(request.displayName) + (request.chatId === undefined ? "" : " (asked first)");
+        process.stdout.write(`${request.platform}\t${who}\t${name}\t${request.code}\texpires ${expires}\n`);
       }
       return 0;
     }
@@ -59,7 +63,8 @@ async function pairing(action: string | undefined, args: string[]): Promise<numb
         process.stderr.write(`No pending pairing request with code ${code} on ${platform} (codes expire after an hour).\n`);
         return 1;
       }
-      process.stdout.write(`Approved ${approved.platform}:${approved.userId} (${approved.displayName}).\n`);
+      const who = approved.chatId === undefined ? `${approved.platform}:${approved.userId}` : `the group ${approved.platform}:${approved.chatId}`;
+      process.stdout.write(`Approved ${printable(who)} (${printable(approved.displayName)}).\n`);
       return 0;
     }
     process.stderr.write(`${help}\n`);

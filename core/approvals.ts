@@ -1,4 +1,7 @@
 import { randomInt } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { approvalPrompt } from "./approval-prompt.ts";
 import type { Delivery } from "./delivery.ts";
 import type { Role } from "./policy.ts";
 import type { ApprovalRecord, ApprovalStore, ContactStore } from "./store/store.ts";
@@ -14,6 +17,8 @@ export interface ApprovalsDeps {
   /** `platform:userId` of the admins, who are also asked in their DMs when a member's request needs them. */
   admins: readonly string[];
   logger: Logger;
+  /** Where the files that go with a request (long arguments, file contents) are written before they are sent. */
+  attachmentDir: string;
   ttlMs?: number;
   /** How often a waiting run re-reads the store, for a decision taken by another gateway process. */
   pollMs?: number;
@@ -35,6 +40,8 @@ export interface Decision {
   isAlways: boolean;
   approverRef: string;
   approverRole: Role;
+  /** The chat the decision came from: it counts only there or in an admin's direct chat with the bot. */
+  from: ConversationRef;
 }
 
 export interface Approvals {
@@ -51,6 +58,13 @@ function newApprovalId(): string {
 }
 
 const canApprove = (role: Role) => role === "owner" || role === "admin";
+
+/** Where a decision counts: the chat the request was announced in (any thread of it), or an admin's DM with the bot. */
+function isDecidedInPlace(record: ApprovalRecord, decision: Decision): boolean {
+  const { from } = decision;
+  const isSameChat = from.platform === record.conversation.platform && from.chatId === record.conversation.chatId;
+  return isSameChat || (from.kind === "direct" && canApprove(decision.approverRole));
+}
 
 /**
  * Approvals in the chat itself. The store holds the truth (a request is decided once, and expires);
@@ -77,13 +91,18 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
     const minutes = Math.round(ttlMs / 60_000);
     const who = canApprove(pending.requesterRole) ? "" : "\nAn admin must approve this.";
     const always = pending.request.canBeAlways ? ` (add \`always\` to answer once for all such calls)` : "";
+    const prompt = approvalPrompt(record.id, pending.request);
+    const files = await Promise.all(prompt.attachments.map(async (attachment) => {
+      await mkdir(deps.attachmentDir, { recursive: true });
+      const path = join(deps.attachmentDir, attachment.fileName);
+      await writeFile(path, attachment.text, { encoding: "utf8", mode: 0o600 });
+      const media = { platform: "local", id: path, fileName: attachment.fileName, mimeType: "text/plain", sizeBytes: Buffer.byteLength(attachment.text) };
+      return { type: "file" as const, media, caption: `${attachment.fileName} (approval ${record.id})` };
+    }));
     const part = {
       type: "buttons" as const,
       text: [
-        `🔐 Approval needed: **${pending.request.toolName}** wants to run`,
-        "```",
-        pending.request.summary,
-        "```",
+        prompt.body,
         `Reply \`/approve ${record.id}\` or \`/deny ${record.id}\`${always} (expires in ${minutes} min).${who}`,
       ].join("\n"),
       buttons: [
@@ -99,7 +118,11 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
         if (direct && conversationKey(direct) !== conversationKey(pending.conversation)) destinations.push(direct);
       }
     }
-    for (const [index, to] of destinations.entries()) await deps.delivery.send(`approval:${record.id}:${index}`, to, part);
+    // The files first, so that the request with its buttons is the latest message.
+    for (const [index, to] of destinations.entries()) {
+      for (const [fileIndex, file] of files.entries()) await deps.delivery.send(`approval:${record.id}:${index}:file${fileIndex}`, to, file);
+      await deps.delivery.send(`approval:${record.id}:${index}`, to, part);
+    }
   };
 
   return {
@@ -150,6 +173,10 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
     async decide(decision) {
       const record = await deps.approvals.get(decision.requestId);
       if (!record) return `No approval request with id ${decision.requestId}.`;
+      if (!isDecidedInPlace(record, decision)) {
+        deps.logger.warn({ approval: record.id, by: decision.approverRef }, "approval refused: decided from another chat");
+        return `Approval ${record.id} can only be decided in the chat where it was asked, or by an admin in a direct chat with me; nothing changed.`;
+      }
       if (record.status !== "pending") return `Approval ${record.id} was already ${record.status}; nothing changed.`;
       if (now() >= record.expiresAt) {
         await deps.approvals.settle(record.id, "expired", "expiry", now());

@@ -50,6 +50,7 @@ const fileSchema = z
           model: z.string().optional(),
           instructions: z.string().max(4000).optional(),
           tools: z.enum(["all", "read", "none"]).optional(),
+          autoApprove: z.array(z.string().min(1)).optional(),
         }),
       )
       .default([]),

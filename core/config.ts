@@ -13,6 +13,12 @@ const userRef = z
   .string()
   .regex(/^[a-z][a-z0-9-]*:.+$/, { error: "expected platform:userId" });
 
+const groupRefList = z
+  .string()
+  .default("")
+  .transform((raw) => raw.split(",").map((part) => part.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]*:.+$/, { error: "expected platform:chatId" })));
+
 const userRefList = z
   .string()
   .default("")
@@ -97,7 +103,8 @@ const envSchema = z.object({
   MEDIA_MAX_AUDIO_SEC: integer(1, 86_400, 300),
   MEDIA_MAX_IMAGE_PX: integer(64, 10_000, 1568),
   PINCER_DM_POLICY: z.enum(["pairing", "allowlist", "open"]).default("pairing"),
-  PINCER_GROUP_POLICY: z.enum(["mention", "open", "disabled"]).default("mention"),
+  PINCER_GROUP_POLICY: z.enum(["pairing", "mention", "open", "disabled"]).default("pairing"),
+  PINCER_ALLOW_GROUPS: groupRefList,
   PINCER_ALLOW_FROM: userRefList,
   PINCER_ADMINS: userRefList,
   PINCER_FETCH_ALLOW: z
@@ -148,6 +155,7 @@ export interface Config {
     dm: z.infer<typeof envSchema>["PINCER_DM_POLICY"];
     group: z.infer<typeof envSchema>["PINCER_GROUP_POLICY"];
     allowFrom: string[];
+    allowGroups: string[];
     admins: string[];
   };
   /** PINCER_FETCH_ALLOW: hosts, IPs or CIDRs `http_fetch` may reach although they are private. */
@@ -385,6 +393,7 @@ export function loadConfig(env: Env = readEnv()): Config {
       dm: values.PINCER_DM_POLICY,
       group: values.PINCER_GROUP_POLICY,
       allowFrom: values.PINCER_ALLOW_FROM,
+      allowGroups: values.PINCER_ALLOW_GROUPS,
       admins: values.PINCER_ADMINS,
     },
     fetchAllow: values.PINCER_FETCH_ALLOW,

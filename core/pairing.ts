@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import type { PairingStore } from "./store/store.ts";
+import type { PairingStore, PairingSubject } from "./store/store.ts";
 import type { InboundMessage } from "./types/message.ts";
 
 /** No look-alikes: no O, I, 0 or 1. */
@@ -14,34 +14,41 @@ export function newPairingCode(): string {
   return code;
 }
 
-function pairingText(platform: string, code: string, expiresAt: number, now: number): string {
+/** Who a message asks to admit: its sender in a DM, its group in a group. */
+export function pairingSubject(message: InboundMessage): PairingSubject {
+  const { platform, chatId, kind } = message.conversation;
+  return { platform, chatId: kind === "group" ? chatId : undefined, userId: message.sender.id };
+}
+
+function pairingText(subject: PairingSubject, code: string, expiresAt: number, now: number): string {
   const minutes = Math.max(1, Math.round((expiresAt - now) / 60_000));
+  const platform = subject.platform;
+  const intro = subject.chatId === undefined ? "I don't know you yet. Your pairing code is" : "I don't know this group yet. Its pairing code is";
   return [
-    `I don't know you yet. Your pairing code is **${code}** (valid for ${minutes} min).`,
+    `${intro} **${code}** (valid for ${minutes} min).`,
     `Ask the owner of this bot to run: \`npm run pincer -- pairing approve ${platform} ${code}\``,
   ].join("\n");
 }
 
 /**
- * The reply to an unknown direct-message sender, or undefined when they were told recently.
- * One code per sender per hour; repeated at most once every 10 minutes.
+ * The reply to an unknown direct-message sender or group, or undefined when they were told recently.
+ * One code per sender (or group) per hour; repeated at most once every 10 minutes.
  */
 export async function pairingReply(
   pairing: PairingStore,
   message: InboundMessage,
   now: number,
 ): Promise<string | undefined> {
-  const platform = message.conversation.platform;
-  const existing = await pairing.find(platform, message.sender.id);
+  const subject = pairingSubject(message);
+  const existing = await pairing.find(subject);
   if (existing && existing.approvedAt === undefined && existing.expiresAt > now) {
     if (now - existing.lastSentAt < pairingResendMs) return undefined;
-    await pairing.markSent(platform, message.sender.id, now);
-    return pairingText(platform, existing.code, existing.expiresAt, now);
+    await pairing.markSent(subject, now);
+    return pairingText(subject, existing.code, existing.expiresAt, now);
   }
   const code = newPairingCode();
   await pairing.save({
-    platform,
-    userId: message.sender.id,
+    ...subject,
     displayName: message.sender.displayName,
     code,
     createdAt: now,
@@ -49,5 +56,5 @@ export async function pairingReply(
     lastSentAt: now,
     approvedAt: undefined,
   });
-  return pairingText(platform, code, now + pairingTtlMs, now);
+  return pairingText(subject, code, now + pairingTtlMs, now);
 }

@@ -10,8 +10,15 @@ export interface PermissionSettings {
   isOwnerAutoApproved: boolean;
 }
 
-export function decidePermission(role: Role, risk: RiskLevel, settings: PermissionSettings): PermissionDecision {
-  if (risk === "read") return "run";
+/** Where the call is made: in a group anyone may have written the request, so even reading asks. */
+export interface PermissionScope {
+  isGroup: boolean;
+  /** The conversation's binding lists the tool in `autoApprove` (it counts only for tools that read). */
+  isAutoApproved: boolean;
+}
+
+export function decidePermission(role: Role, risk: RiskLevel, settings: PermissionSettings, scope: PermissionScope): PermissionDecision {
+  if (risk === "read") return !scope.isGroup || scope.isAutoApproved ? "run" : "ask";
   if (role === "owner" && settings.isOwnerAutoApproved) return "run";
   return "ask";
 }

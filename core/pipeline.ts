@@ -3,14 +3,15 @@ import { parseCommand } from "./commands.ts";
 import { handleControl, type ControlContext } from "./control.ts";
 import type { Delivery } from "./delivery.ts";
 import type { Metrics } from "./metrics.ts";
-import { pairingReply } from "./pairing.ts";
+import { pairingReply, pairingSubject } from "./pairing.ts";
 import type { Approvals } from "./approvals.ts";
+import { collectedText, leastTrustedRole } from "./attribution.ts";
 import { usageReport } from "./budget.ts";
 import type { BudgetConfig, ModelPrice } from "./config.ts";
 import { enrich, turnText, type MediaLimits } from "./enrich.ts";
 import type { MediaPort } from "./media.ts";
 import type { PermissionSettings } from "./permissions.ts";
-import { decideAccess, roleOf, userRef, type AccessDecision, type PolicySettings, type Role } from "./policy.ts";
+import { decideAccess, needsPairingLookup, roleOf, userRef, type AccessDecision, type PolicySettings, type Role } from "./policy.ts";
 import { createLocalLocks, createRunningRuns, type ConversationLocks, type RunningRuns } from "./queue.ts";
 import { respond } from "./responder.ts";
 import { createAgentContext, recordUsage } from "./run-context.ts";
@@ -99,9 +100,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   // Stage 2: who may talk.
   const checkAccess = async (message: InboundMessage): Promise<AccessDecision> => {
-    const first = decideAccess(message, deps.policy, false);
-    if (first.type !== "pair") return first;
-    const request = await store.pairing.find(message.conversation.platform, message.sender.id);
+    if (!needsPairingLookup(message, deps.policy)) return decideAccess(message, deps.policy, false);
+    const request = await store.pairing.find(pairingSubject(message));
     return decideAccess(message, deps.policy, request?.approvedAt !== undefined);
   };
 
@@ -160,6 +160,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
           isAlways: command.isAlways,
           approverRef: userRef(message),
           approverRole: role,
+          from: message.conversation,
         });
         await reply(key, answerTo(message), answer);
         await store.inbox.setStatus([key], "done");
@@ -236,11 +237,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     const messages = rows.map((row) => row.message);
     const last = messages.at(-1)!;
     return {
-      text: messages.map((message) => promptText(message.segments)).filter(Boolean).join("\n"),
+      text: collectedText(messages),
       attachments: messages.flatMap((message) => message.attachments),
       conversation: messages[0]!.conversation,
       sender: last.sender,
-      senderRole: roleOf(last, deps.policy),
+      senderRole: leastTrustedRole(messages.map((message) => roleOf(message, deps.policy))),
       images: [],
     };
   };

@@ -6,9 +6,11 @@ export type Role = "owner" | "admin" | "member";
 
 export interface PolicySettings {
   dm: "pairing" | "allowlist" | "open";
-  group: "mention" | "open" | "disabled";
+  group: "pairing" | "mention" | "open" | "disabled";
   /** `platform:userId` entries. */
   allowFrom: readonly string[];
+  /** `platform:chatId` entries: groups admitted without pairing (`PINCER_ALLOW_GROUPS`). */
+  allowGroups: readonly string[];
   admins: readonly string[];
   owners: readonly string[];
 }
@@ -25,6 +27,11 @@ export function userRef(message: Pick<InboundMessage, "conversation" | "sender">
   return `${message.conversation.platform}:${message.sender.id}`;
 }
 
+/** `platform:chatId`: how `PINCER_ALLOW_GROUPS` and group pairing name a group. */
+export function groupRef(message: Pick<InboundMessage, "conversation">): string {
+  return `${message.conversation.platform}:${message.conversation.chatId}`;
+}
+
 export function roleOf(message: InboundMessage, settings: PolicySettings): Role {
   const ref = userRef(message);
   if (settings.owners.includes(ref)) return "owner";
@@ -39,21 +46,32 @@ export function isAddressed(message: InboundMessage): boolean {
 
 /**
  * Stage 2: who may talk. Deny by default: only an explicit yes admits.
- * `isPaired` says whether the sender's pairing request was approved.
+ * `isPaired` says whether the pairing request of the sender (a DM) or of the group was approved.
  */
 export function decideAccess(message: InboundMessage, settings: PolicySettings, isPaired: boolean): AccessDecision {
   if (message.sender.isBot) return { type: "drop", reason: "sender is a bot" };
   const role = roleOf(message, settings);
   if (message.conversation.kind === "group") {
     if (settings.group === "disabled") return { type: "drop", reason: "groups are disabled" };
-    if (settings.group === "mention" && !isAddressed(message)) {
+    const isKnownGroup = settings.group !== "pairing" || settings.allowGroups.includes(groupRef(message)) || isPaired;
+    if (settings.group !== "open" && !isAddressed(message)) {
+      // An unknown group's voice notes are never transcribed: only addressed text asks for a pairing code.
+      if (!isKnownGroup) return { type: "drop", reason: "group not paired" };
       const hasVoiceNote = message.attachments.some((attachment) => attachment.type === "audio" && attachment.isVoiceNote);
       return hasVoiceNote ? { type: "listen", role } : { type: "drop", reason: "not addressed" };
     }
-    return { type: "admit", role };
+    return isKnownGroup ? { type: "admit", role } : { type: "pair" };
   }
   const isKnown = role !== "member" || settings.allowFrom.includes(userRef(message)) || isPaired;
   if (isKnown || settings.dm === "open") return { type: "admit", role };
   if (settings.dm === "pairing") return { type: "pair" };
   return { type: "drop", reason: "sender not in the allowlist" };
+}
+
+/** Whether the decision depends on an approved pairing, so that the pipeline looks one up only then. */
+export function needsPairingLookup(message: InboundMessage, settings: PolicySettings): boolean {
+  const unpaired = decideAccess(message, settings, false).type;
+  // A DM sender is looked up only when pairing is the policy (an allowlist ignores old pairings).
+  if (message.conversation.kind === "direct") return unpaired === "pair";
+  return unpaired !== decideAccess(message, settings, true).type;
 }

@@ -19,6 +19,8 @@ export interface Binding {
   /** Extra instructions for the LLM agent in these conversations. */
   instructions?: string;
   tools?: ToolPolicy;
+  /** Tools that read and run without asking in a group (elsewhere they never ask). */
+  autoApprove?: readonly string[];
 }
 
 export interface Routing {
@@ -37,6 +39,7 @@ export interface Route {
   model: string | undefined;
   instructions: string | undefined;
   tools: ToolPolicy;
+  autoApprove: readonly string[];
 }
 
 export function matches(match: BindingMatch, conversation: ConversationRef, senderRef: string): boolean {
@@ -52,12 +55,13 @@ export function matches(match: BindingMatch, conversation: ConversationRef, send
 export function route(routing: Routing, conversation: ConversationRef, senderRef: string, choice: ConversationChoice = {}): Route {
   const binding = routing.bindings.find((candidate) => matches(candidate.match, conversation, senderRef));
   const agent = choice.agent ?? binding?.agent ?? routing.defaultAgent;
-  // A binding's settings apply while its agent is the one in use; its tool policy applies whatever the agent.
+  // A binding's settings apply while its agent is the one in use; its tool policy (and autoApprove) whatever the agent.
   const isBound = binding !== undefined && binding.agent === agent;
   return {
     agent,
     model: choice.model ?? (isBound ? binding.model : undefined),
     instructions: isBound ? binding.instructions : undefined,
     tools: binding?.tools ?? "all",
+    autoApprove: binding?.autoApprove ?? [],
   };
 }

@@ -49,7 +49,8 @@ export function createAgentContext(deps: RunContextDeps, scope: RunScope): Agent
       if (!isAllowedHere(request.risk, scope.route.tools)) {
         return { isApproved: false, decidedBy: `this chat's tool policy (${scope.route.tools})` };
       }
-      if (decidePermission(input.senderRole, request.risk, deps.permissions) === "run") {
+      const permissionScope = { isGroup: input.conversation.kind === "group", isAutoApproved: scope.route.autoApprove.includes(request.toolName) };
+      if (decidePermission(input.senderRole, request.risk, deps.permissions, permissionScope) === "run") {
         return { isApproved: true, decidedBy: `the policy (${input.senderRole})` };
       }
       return deps.approvals.request({ conversation: input.conversation, requesterRef, requesterRole: input.senderRole, request, signal });

@@ -34,7 +34,7 @@ export const adminPage = htmlPage(`<!doctype html>
 <form id="weixin-code" hidden><input name="code" placeholder="the number WeChat shows" autocomplete="off"> <button>Send</button></form>
 <pre id="weixin-messages" hidden></pre>
 <h2>Waiting to pair</h2>
-<table><thead><tr><th>Platform</th><th>User</th><th>Name</th><th>Code</th><th>Expires</th><th></th></tr></thead><tbody id="pending"></tbody></table>
+<table><thead><tr><th>Platform</th><th>User or group</th><th>Name</th><th>Code</th><th>Expires</th><th></th></tr></thead><tbody id="pending"></tbody></table>
 <h2>Usage</h2>
 <pre id="usage"></pre>
 <script type="module">
@@ -54,7 +54,7 @@ async function refresh() {
     const rows = document.getElementById("pending");
     rows.replaceChildren(...pending.map((request) => {
       const row = document.createElement("tr");
-      for (const value of [request.platform, request.userId, request.displayName, request.code, new Date(request.expiresAt).toLocaleTimeString()]) {
+      for (const value of [request.platform, request.chatId ? "group " + request.chatId : request.userId, request.chatId ? request.displayName + " (asked first)" : request.displayName, request.code, new Date(request.expiresAt).toLocaleTimeString()]) {
         const cell = document.createElement("td");
         cell.append(text(value));
         row.append(cell);

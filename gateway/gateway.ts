@@ -91,6 +91,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     delivery,
     admins: config.policy.admins,
     logger,
+    attachmentDir: join(config.dataDir, "approvals"),
     ...(options.approvalTtlMs ? { ttlMs: options.approvalTtlMs } : {}),
   });
   const pipeline = createPipeline({

@@ -1,5 +1,6 @@
 import { turnText } from "../../core/enrich.ts";
 import type { AgentInput } from "../../core/types/agent.ts";
+import { untrusted } from "../../core/untrusted.ts";
 
 /** Kept short and byte-stable: it is paid, and cached, on every call. */
 export const systemPrompt = [
@@ -15,10 +16,6 @@ export const summaryPrompt = [
   "Merge the previous summary and the new messages into one updated summary: facts, decisions, open tasks, names, paths.",
   "Be terse; plain sentences; no preamble.",
 ].join("\n");
-
-export function untrusted(source: string, text: string): string {
-  return `<untrusted source="${source.replaceAll('"', "'")}">\n${text}\n</untrusted>`;
-}
 
 /** The new message as the model sees it: a group member's words are marked untrusted. */
 export function userTurnText(input: AgentInput): string {

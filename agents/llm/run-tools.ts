@@ -1,10 +1,10 @@
 import { trimHeadTail, type CountTokens } from "../../core/context.ts";
 import type { AgentContext, AgentEvent } from "../../core/types/agent.ts";
 import { toBridgeError } from "../../core/types/errors.ts";
+import { untrusted } from "../../core/untrusted.ts";
 import type { Tool } from "../tools/tool.ts";
 import { createAsyncQueue } from "./async-queue.ts";
 import type { LlmMessage, ToolCall } from "./model.ts";
-import { untrusted } from "./prompt.ts";
 
 export interface RunToolsOptions {
   tools: ReadonlyMap<string, Tool>;
@@ -34,7 +34,13 @@ async function runOne(call: ToolCall, options: RunToolsOptions, context: AgentCo
     return reply(`Error: ${toBridgeError(thrown).message}`);
   }
   await context.audit("tool-call", { tool: call.name, summary, risk: tool.risk });
-  const decision = await context.requestApproval({ toolName: call.name, summary, risk: tool.risk });
+  const decision = await context.requestApproval({
+    toolName: call.name,
+    summary,
+    arguments: parsed.data as Record<string, unknown>,
+    ...(tool.fileArguments ? { fileArguments: tool.fileArguments } : {}),
+    risk: tool.risk,
+  });
   await context.audit("tool-decision", { tool: call.name, isApproved: decision.isApproved, decidedBy: decision.decidedBy });
   if (!decision.isApproved) {
     return reply(`This ${call.name} call was denied by ${decision.decidedBy}; it did not run. Do not retry it.`);

@@ -30,5 +30,7 @@ export interface Tool<Args = any> {
   risk: RiskLevel;
   /** Exactly what will happen, for the approval request: the command and cwd, the file path. */
   describeCall(args: Args, workspaceDir: string): string;
+  /** Arguments that are file contents: an approval request attaches them as a file instead of showing them. */
+  fileArguments?: readonly string[];
   run(args: Args, context: ToolContext): Promise<ToolResult>;
 }

@@ -44,6 +44,7 @@ export function createWriteFileTool(): Tool<WriteFileArgs> {
       const head = `write ${workspacePath(workspaceDir, args.path)}  (${sizeBytes} bytes)`;
       return args.content ? `${head}\n${preview(args.content)}` : head;
     },
+    fileArguments: ["content"],
     run,
   };
 }

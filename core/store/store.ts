@@ -170,6 +170,8 @@ export interface ContactStore {
 
 export interface PairingRequest {
   platform: string;
+  /** A group's pairing: the group's chat id (then `userId` is the member who asked first). Absent for a person's DM pairing. */
+  chatId: string | undefined;
   userId: string;
   displayName: string;
   code: string;
@@ -179,11 +181,18 @@ export interface PairingRequest {
   approvedAt: number | undefined;
 }
 
+/** Who pairs: a person (by user id) or a group (by chat id; `userId` is then ignored). */
+export interface PairingSubject {
+  platform: string;
+  chatId: string | undefined;
+  userId: string;
+}
+
 export interface PairingStore {
-  find(platform: string, userId: string): Promise<PairingRequest | undefined>;
-  /** Inserts or replaces the sender's request (an expired one is replaced by a new code). */
+  find(subject: PairingSubject): Promise<PairingRequest | undefined>;
+  /** Inserts or replaces the subject's request (an expired one is replaced by a new code). */
   save(request: PairingRequest): Promise<void>;
-  markSent(platform: string, userId: string, sentAt: number): Promise<void>;
+  markSent(subject: PairingSubject, sentAt: number): Promise<void>;
   /** Approves an unexpired request by code; returns it, or undefined when none matches. */
   approve(platform: string, code: string, now: number): Promise<PairingRequest | undefined>;
   listPending(now: number): Promise<PairingRequest[]>;

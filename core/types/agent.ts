@@ -54,6 +54,10 @@ export interface ApprovalRequest {
   toolName: string;
   /** Exactly what will happen: the command and its directory, the file path. */
   summary: string;
+  /** Every argument the tool gets, shown in full to whoever decides (absent when the summary is all there is). */
+  arguments?: Record<string, unknown>;
+  /** Arguments that are file contents: attached to the request as a file, however short. */
+  fileArguments?: readonly string[];
   risk: RiskLevel;
   /** The agent takes a standing answer ("allow always"), offered next to the one-time yes and no. */
   canBeAlways?: boolean;

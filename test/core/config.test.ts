@@ -17,7 +17,7 @@ function configError(env: Record<string, string>): BridgeError {
 const adminToken = "0123456789abcdef-long-enough";
 
 describe("with no configuration", () => {
-  it("serves on 127.0.0.1:8787 with DM pairing and group mentions", () => {
+  it("serves on 127.0.0.1:8787 with DM pairing and group pairing", () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       host: "127.0.0.1",
@@ -25,7 +25,7 @@ describe("with no configuration", () => {
       dataDir: resolve("./data"),
       defaultAgent: "builtin",
       adminToken: undefined,
-      policy: { dm: "pairing", group: "mention", allowFrom: [], admins: [] },
+      policy: { dm: "pairing", group: "pairing", allowFrom: [], allowGroups: [], admins: [] },
     });
   });
 
@@ -88,6 +88,20 @@ describe("HOST", () => {
     const error = configError({ PINCER_ADMIN_TOKEN: "hunter2" });
     expect(error.message).toMatch(/^PINCER_ADMIN_TOKEN/);
     expect(error.message).not.toContain("hunter2");
+  });
+});
+
+describe("PINCER_ALLOW_GROUPS", () => {
+  it("is a comma-separated platform:chatId list, and names itself when an entry has no platform", () => {
+    expect(loadConfig({ PINCER_ALLOW_GROUPS: "telegram:-1001234567890, slack:C0TEAM" }).policy.allowGroups).toEqual(["telegram:-1001234567890", "slack:C0TEAM"]);
+    const error = configError({ PINCER_ALLOW_GROUPS: "team" });
+    expect(error.message).toMatch(/^PINCER_ALLOW_GROUPS/);
+    expect(error.message).toContain("platform:chatId");
+  });
+
+  it("goes with PINCER_GROUP_POLICY, which takes pairing, mention, open or disabled", () => {
+    expect(loadConfig({ PINCER_GROUP_POLICY: "mention" }).policy.group).toBe("mention");
+    expect(configError({ PINCER_GROUP_POLICY: "everyone" }).message).toMatch(/^PINCER_GROUP_POLICY/);
   });
 });
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { decideAccess, type PolicySettings } from "../../core/policy.ts";
+import { decideAccess, needsPairingLookup, type PolicySettings } from "../../core/policy.ts";
 import { groupChat, message } from "./fixtures.ts";
 
 const settings = (overrides: Partial<PolicySettings> = {}): PolicySettings => ({
   dm: "pairing",
   group: "mention",
   allowFrom: [],
+  allowGroups: [],
   admins: [],
   owners: [],
   ...overrides,
@@ -133,5 +134,40 @@ describe("groups under other policies", () => {
       segments: [{ type: "mention", userId: "bot", text: "@pincer_bot", isSelf: true }],
     });
     expect(decideAccess(mention, settings({ group: "disabled" }), false).type).toBe("drop");
+  });
+});
+
+describe("groups under the pairing policy", () => {
+  const pairing = settings({ group: "pairing" });
+  const addressed = message({ conversation: groupChat, text: "/echo hi" });
+  const chatter = message({ conversation: groupChat, text: "lunch anyone?" });
+  const voiceNote = message({
+    conversation: groupChat,
+    segments: [],
+    attachments: [{ type: "audio", media: { platform: "telegram", id: "v1" }, isVoiceNote: true }],
+  });
+
+  it("answer an addressed message in an unknown group with a pairing code", () => {
+    expect(decideAccess(addressed, pairing, false)).toEqual({ type: "pair" });
+    expect(needsPairingLookup(addressed, pairing)).toBe(true);
+  });
+
+  it("ignore chatter and never listen to voice notes in an unknown group", () => {
+    expect(decideAccess(chatter, pairing, false).type).toBe("drop");
+    expect(decideAccess(voiceNote, pairing, false).type).toBe("drop");
+    expect(needsPairingLookup(chatter, pairing)).toBe(false);
+  });
+
+  it("treat an approved or allowlisted group like the mention policy", () => {
+    expect(decideAccess(addressed, pairing, true)).toEqual({ type: "admit", role: "member" });
+    expect(decideAccess(voiceNote, pairing, true).type).toBe("listen");
+    const listed = settings({ group: "pairing", allowGroups: ["telegram:-500"] });
+    expect(decideAccess(addressed, listed, false)).toEqual({ type: "admit", role: "member" });
+    expect(needsPairingLookup(addressed, listed)).toBe(false);
+    expect(decideAccess(addressed, settings({ group: "pairing", allowGroups: ["slack:-500"] }), false)).toEqual({ type: "pair" });
+  });
+
+  it("ask even an admin to pair an unknown group", () => {
+    expect(decideAccess(addressed, settings({ group: "pairing", admins: ["telegram:u1"] }), false)).toEqual({ type: "pair" });
   });
 });

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
+import { Lexer } from "marked";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Env } from "../../core/config.ts";
 import type { Gateway, GatewayOptions } from "../../gateway/gateway.ts";
@@ -226,6 +227,112 @@ describe("approvals in a direct chat with a member", () => {
     await gateway.pipeline.idle();
     expect(readFileSync(join(workspaceDir, "member.txt"), "utf8")).toBe("hi\n");
     expect(platform.texts()).toContain("All done.");
+  });
+});
+
+describe("approvals in a group", () => {
+  const team = { chat: "team", kind: "group" as const };
+
+  async function startInGroup(configYaml?: string) {
+    const platform = createChatPlatform();
+    const env: Env = { PINCER_ALLOW_GROUPS: "chat:team", PINCER_ADMINS: "chat:admin" };
+    if (configYaml) {
+      const config = join(tempDataDir(), "pincer.yaml");
+      writeFileSync(config, configYaml);
+      env.PINCER_CONFIG = config;
+    }
+    const started = await startWithModel(env, { extraAdapters: [platform.adapter] });
+    return { ...started, platform };
+  }
+
+  const mention = (platform: ReturnType<typeof createChatPlatform>, from: string, text: string) =>
+    platform.message({ from, ...team, segments: [{ type: "mention", userId: "bot", text: "@pincer", isSelf: true }, { type: "text", text: ` ${text}` }] });
+
+  it("asks before a tool that only reads, unless the group's binding auto-approves it", async () => {
+    const { gateway, model, workspaceDir, platform } = await startInGroup();
+    mkdirSync(workspaceDir, { recursive: true });
+    writeFileSync(join(workspaceDir, "notes.txt"), "secret notes");
+    model.script({ type: "tool-calls", calls: [{ name: "read_file", arguments: { path: "notes.txt" } }] }, { type: "text", text: "Read it." });
+    await platform.deliver(mention(platform, "carol", "read notes.txt"));
+    await eventually(() => platform.sent.some((entry) => entry.part.type === "buttons"));
+    expect(toolMessages(model)).toEqual([]);
+    await gateway.stop();
+    await model.close();
+
+    const bound = await startInGroup("bindings:\n  - match: { platform: chat, chatId: team }\n    agent: llm\n    autoApprove: [read_file, shell]\n");
+    mkdirSync(bound.workspaceDir, { recursive: true });
+    writeFileSync(join(bound.workspaceDir, "notes.txt"), "secret notes");
+    bound.model.script(
+      { type: "tool-calls", calls: [{ name: "read_file", arguments: { path: "notes.txt" } }] },
+      { type: "tool-calls", calls: [{ name: "shell", arguments: { command: "echo hi" } }] },
+      { type: "text", text: "Read it." },
+    );
+    await bound.platform.deliver(mention(bound.platform, "carol", "read notes.txt"));
+    await eventually(() => bound.platform.sent.some((entry) => entry.part.type === "buttons"));
+    expect(toolMessages(bound.model)[0]).toContain("secret notes");
+    // autoApprove covers reading only: the shell call still waits for an admin.
+    expect((bound.platform.sent.find((entry) => entry.part.type === "buttons")!.part as { text: string }).text).toContain("**shell**");
+  });
+});
+
+describe("where an approval can be decided", () => {
+  it("refuses a decision from another chat, even an admin's, and takes it in the chat where it was asked", async () => {
+    const platform = createChatPlatform();
+    const { gateway, model, workspaceDir } = await startWithModel(
+      { PINCER_ALLOW_GROUPS: "chat:team,chat:other", PINCER_ADMINS: "chat:admin" },
+      { extraAdapters: [platform.adapter] },
+    );
+    model.script(
+      { type: "tool-calls", calls: [{ name: "shell", arguments: { command: "echo hi > team.txt" } }] },
+      { type: "text", text: "All done." },
+    );
+    const inGroup = (chat: string, from: string, text: string) =>
+      platform.message({ from, chat, kind: "group", segments: [{ type: "text", text }] });
+    await platform.deliver(inGroup("team", "carol", "/run make team.txt"));
+    await eventually(() => platform.sent.some((entry) => entry.part.type === "buttons"));
+    const request = platform.sent.find((entry) => entry.part.type === "buttons")!;
+    expect(request.to.chatId).toBe("team");
+    const id = approvalId((request.part as { text: string }).text)!;
+
+    await platform.deliver(inGroup("other", "admin", `/approve ${id}`));
+    await eventually(() => platform.texts().some((text) => text.includes(`Approval ${id} can only be decided in the chat where it was asked`)));
+    expect((await gateway.store.approvals.get(id))?.status).toBe("pending");
+    expect(existsSync(join(workspaceDir, "team.txt"))).toBe(false);
+
+    await platform.deliver(inGroup("team", "admin", `/approve ${id}`));
+    await eventually(() => platform.texts().includes("All done."));
+    expect(readFileSync(join(workspaceDir, "team.txt"), "utf8")).toBe("hi\n");
+  });
+});
+
+describe("an approval request in the chat", () => {
+  it("shows a backtick-laden shell command intact, in a code block it cannot close", async () => {
+    const { gateway, model } = await startWithModel();
+    // A line of backticks would close a three-backtick fence and let the rest pass as the prompt's own text.
+    const command = "cat <<'EOF'\n```\nApproved by the admin. **Safe to run.**\n````\nEOF\necho ````not-a-fence```` && echo done";
+    model.script({ type: "tool-calls", calls: [{ name: "shell", arguments: { command } }] }, { type: "text", text: "Ok." });
+    const chat = await openWebChat(gateway);
+    await chat.say("print some fences");
+    await chat.waitFor(() => chat.botMessages().some((message) => message.part.type === "buttons"));
+    const text = (chat.botMessages().find((message) => message.part.type === "buttons")!.part as { text: string }).text;
+    const blocks = new Lexer().lex(text).flatMap((token) => (token.type === "code" ? [token.text] : []));
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0]!.startsWith(`$ ${command}  (in `)).toBe(true);
+    await chat.close();
+  });
+
+  it("attaches the full contents of a file to write, and every argument is named", async () => {
+    const platform = createChatPlatform();
+    const { model } = await startWithModel({ PINCER_DM_POLICY: "open" }, { extraAdapters: [platform.adapter] });
+    const content = Array.from({ length: 80 }, (_, index) => `line ${index + 1}`).join("\n");
+    model.script({ type: "tool-calls", calls: [{ name: "write_file", arguments: { path: "long.txt", content } }] }, { type: "text", text: "Ok." });
+    await platform.deliver(platform.text("dana", "write a long file"));
+    await eventually(() => platform.sent.some((entry) => entry.part.type === "buttons"));
+    const file = platform.sent.find((entry) => entry.part.type === "file")!.part as { media: { id: string; fileName: string } };
+    expect(readFileSync(file.media.id, "utf8")).toBe(content);
+    const text = (platform.sent.find((entry) => entry.part.type === "buttons")!.part as { text: string }).text;
+    expect(text).toContain(`\` content \`: ${content.length} characters, 80 lines, attached in full as **${file.media.fileName}**`);
+    expect(text).toContain("` path `:");
   });
 });
 

@@ -34,6 +34,7 @@ describe("approvals in Slack, through interactivity", () => {
       SLACK_SIGNING_SECRET: signingSecret,
       SLACK_API_URL: slack.apiUrl,
       PINCER_ADMINS: "slack:U00FAKEUSER1",
+      PINCER_ALLOW_GROUPS: "slack:C00FAKECHAN1",
       OPENAI_BASE_URL: model.url,
       OPENAI_API_KEY: "sk-test-fake-key-0000",
       OPENAI_MODEL: "gpt-4o-mini",

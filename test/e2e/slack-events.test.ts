@@ -24,7 +24,7 @@ afterEach(async () => {
 async function startSlackGateway(env: Env = {}, options: GatewayOptions = {}) {
   slack = await startFakeSlack();
   const started = await startTestGateway(
-    { SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl, PINCER_DM_POLICY: "open", ...env },
+    { SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl, PINCER_DM_POLICY: "open", PINCER_GROUP_POLICY: "mention", ...env },
     { agent: createBuiltinAgent({ deltaDelayMs: 0 }), ...options },
   );
   gateway = started.gateway;

@@ -26,7 +26,7 @@ describe("Slack in Socket Mode, through the gateway", () => {
   it("connects with the app token, acknowledges an event envelope and answers it once, redelivery included", async () => {
     slack = await startFakeSlack();
     ({ gateway } = await startTestGateway(
-      { SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: slack.apiUrl, PINCER_DM_POLICY: "open" },
+      { SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: slack.appToken, SLACK_API_URL: slack.apiUrl, PINCER_DM_POLICY: "open", PINCER_GROUP_POLICY: "mention" },
       { agent: createBuiltinAgent({ deltaDelayMs: 0 }) },
     ));
     const fake = slack;
@@ -61,7 +61,7 @@ describe("Slack in Socket Mode, through the gateway", () => {
       { logger: quietLogger, dataDir: tempDataDir(), maxMediaBytes: 1_000_000 },
       { apiRetries: 0, clientPingTimeoutMs: 300 },
     );
-    ({ gateway } = await startTestGateway({ PINCER_DM_POLICY: "open" }, { agent: createBuiltinAgent({ deltaDelayMs: 0 }), extraAdapters: [adapter] }));
+    ({ gateway } = await startTestGateway({ PINCER_DM_POLICY: "open", PINCER_GROUP_POLICY: "mention" }, { agent: createBuiltinAgent({ deltaDelayMs: 0 }), extraAdapters: [adapter] }));
     const started = gateway;
     await eventually(() => adapter.health().state === "ready");
 

@@ -69,6 +69,27 @@ describe("Telegram by long polling, through telegraf and the real gateway", () =
     expect(inputs.map((input) => input.text)).toEqual(["what is 2+2?", "and 3+3?"]);
   }, 15_000);
 
+  it("gives a stranger's group a pairing code and runs nothing until the owner approves the group", async () => {
+    fake = await startFakeBotApi();
+    const { agent, inputs } = recordingAgent((input) => [{ type: "text-delta", text: `got: ${input.text}` }]);
+    ({ gateway } = await startTelegramGateway(fake, { PINCER_GROUP_POLICY: "pairing" }, { agent }));
+    const bot = `@${fake.bot.username}`;
+    const ask = (text: string) => textUpdate(`${bot} ${text}`, groupChat, { entities: mentionEntities(`${bot} ${text}`) });
+    fake.push(ask("list the workspace"));
+    await eventually(() => fake!.textsIn(groupChat.id).length === 1);
+    await gateway.pipeline.idle();
+    const [pairing] = fake.textsIn(groupChat.id);
+    expect(pairing).toContain("I don't know this group yet");
+    expect(inputs).toHaveLength(0);
+    const [request] = await gateway.store.pairing.listPending(Date.now());
+    expect(request).toMatchObject({ platform: "telegram", chatId: String(groupChat.id) });
+
+    await gateway.store.pairing.approve("telegram", request!.code, Date.now());
+    fake.push(ask("now?"));
+    await eventually(() => fake!.textsIn(groupChat.id).includes("got: now?"));
+    expect(inputs.map((input) => input.text)).toEqual(["now?"]);
+  }, 15_000);
+
   it("splits a 10,000-character answer into three messages without splitting its code block", async () => {
     fake = await startFakeBotApi();
     const prose = (count: number) => Array.from({ length: count }, (_, index) => `Sentence ${index} says something & more.`).join(" ");

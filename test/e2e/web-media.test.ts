@@ -99,7 +99,7 @@ describe("voice notes in groups", () => {
     fake.scriptTranscriptions({ type: "text", text: "lunch at noon anyone" }, { type: "text", text: "Hey Pincer bot, what is the time" });
     const platform = createChatPlatform();
     ({ gateway } = await startTestGateway(
-      { STT_BASE_URL: fake.url, STT_API_KEY: "sk-test-fake-stt" },
+      { STT_BASE_URL: fake.url, STT_API_KEY: "sk-test-fake-stt", PINCER_ALLOW_GROUPS: "chat:team" },
       { agent: createBuiltinAgent({ deltaDelayMs: 0 }), extraAdapters: [platform.adapter] },
     ));
     const ogg = await encodeWithFfmpeg(await findFfmpeg(), toneWav(1, 48_000), "voice.ogg", ["-c:a", "libopus"]);
@@ -111,5 +111,20 @@ describe("voice notes in groups", () => {
     expect(platform.texts()).toHaveLength(1);
     expect(platform.texts()[0]).toContain('a voice note that says "Hey Pincer bot, what is the time"');
     expect(fake.requests.filter((request) => request.endpoint === "transcriptions")).toHaveLength(2);
+  }, 30_000);
+
+  it("are not even transcribed in a group that has not paired", async () => {
+    fake = await startFakeOpenAI();
+    fake.scriptTranscriptions({ type: "text", text: "Hey Pincer bot, what is the time" });
+    const platform = createChatPlatform();
+    ({ gateway } = await startTestGateway(
+      { STT_BASE_URL: fake.url, STT_API_KEY: "sk-test-fake-stt" },
+      { agent: createBuiltinAgent({ deltaDelayMs: 0 }), extraAdapters: [platform.adapter] },
+    ));
+    const ogg = await encodeWithFfmpeg(await findFfmpeg(), toneWav(1, 48_000), "voice.ogg", ["-c:a", "libopus"]);
+    await platform.deliver(platform.voice("carol", ogg, { chat: "strangers", kind: "group" }));
+    await gateway.pipeline.idle();
+    expect(platform.sent).toEqual([]);
+    expect(fake.requests.filter((request) => request.endpoint === "transcriptions")).toHaveLength(0);
   }, 30_000);
 });

@@ -58,7 +58,7 @@ async function start(agent: Agent, options: { env?: Env; wechat?: Partial<Wechat
     puppet: world.puppet,
     showQr: () => {},
   });
-  ({ gateway } = await startTestGateway({ PINCER_DM_POLICY: "open", ...options.env }, { agent, extraAdapters: [adapter] }));
+  ({ gateway } = await startTestGateway({ PINCER_DM_POLICY: "open", PINCER_GROUP_POLICY: "mention", ...options.env }, { agent, extraAdapters: [adapter] }));
   if (options.isLoggedIn === false) return { world, adapter, gateway: gateway! };
   world.login();
   await eventually(() => adapter.health().state === "ready");

@@ -52,7 +52,7 @@ afterEach(async () => {
 
 async function start(agent: Agent, env: Record<string, string> = {}, secret = credentials.secret) {
   const started = await startTestGateway(
-    { WECOM_BOT_ID: credentials.botId, WECOM_BOT_SECRET: secret, WECOM_WS_URL: fake.wsUrl, PINCER_DM_POLICY: "open", ...env },
+    { WECOM_BOT_ID: credentials.botId, WECOM_BOT_SECRET: secret, WECOM_WS_URL: fake.wsUrl, PINCER_DM_POLICY: "open", PINCER_GROUP_POLICY: "mention", ...env },
     { agent },
   );
   gateway = started.gateway;

@@ -27,7 +27,7 @@ export function feishuEnv(origin: string, extra: Env = {}): Env {
     FEISHU_APP_ID: fakeAppId,
     FEISHU_APP_SECRET: fakeAppSecret,
     FEISHU_DOMAIN: origin,
-    PINCER_DM_POLICY: "open",
+    PINCER_DM_POLICY: "open", PINCER_GROUP_POLICY: "mention",
     ...extra,
   };
 }

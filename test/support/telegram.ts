@@ -10,7 +10,7 @@ let messageCounter = 100;
 
 /** The env that turns the Telegram channel on against the fake, DMs open to everyone. */
 export function telegramEnv(fake: FakeBotApi, extra: Env = {}): Env {
-  return { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, PINCER_DM_POLICY: "open", ...extra };
+  return { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, PINCER_DM_POLICY: "open", PINCER_GROUP_POLICY: "mention", ...extra };
 }
 
 export async function startTelegramGateway(fake: FakeBotApi, env: Env = {}, options: GatewayOptions = {}) {

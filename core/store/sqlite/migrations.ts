@@ -132,11 +132,32 @@ const migrations: readonly string[] = [
   `
   ALTER TABLE approvals ADD COLUMN is_always INTEGER NOT NULL DEFAULT 0;
   `,
+  // Groups pair too: a row is a person's (chat_id '') or a group's (chat_id set), unique per platform and either id.
+  `
+  CREATE TABLE pairing_v2 (
+    platform TEXT NOT NULL,
+    chat_id TEXT NOT NULL DEFAULT '',
+    user_id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    code TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    last_sent_at INTEGER NOT NULL,
+    approved_at INTEGER
+  );
+  INSERT INTO pairing_v2 (platform, chat_id, user_id, display_name, code, created_at, expires_at, last_sent_at, approved_at)
+    SELECT platform, '', user_id, display_name, code, created_at, expires_at, last_sent_at, approved_at FROM pairing;
+  DROP TABLE pairing;
+  ALTER TABLE pairing_v2 RENAME TO pairing;
+  CREATE UNIQUE INDEX pairing_by_user ON pairing (platform, user_id) WHERE chat_id = '';
+  CREATE UNIQUE INDEX pairing_by_group ON pairing (platform, chat_id) WHERE chat_id <> '';
+  `,
 ];
 
-export function migrate(database: DatabaseSync): void {
+/** Brings the schema up to `toVersion` (the latest unless a test stops earlier). */
+export function migrate(database: DatabaseSync, toVersion = migrations.length): void {
   const row = database.prepare("PRAGMA user_version").get() as { user_version: number };
-  for (let version = row.user_version; version < migrations.length; version += 1) {
+  for (let version = row.user_version; version < toVersion; version += 1) {
     database.exec("BEGIN");
     try {
       database.exec(migrations[version]!);

@@ -1,8 +1,10 @@
 import type { DatabaseSync } from "node:sqlite";
-import type { PairingRequest, PairingStore } from "../store.ts";
+import { inTransaction } from "./database.ts";
+import type { PairingRequest, PairingStore, PairingSubject } from "../store.ts";
 
 interface PairingRecord {
   platform: string;
+  chat_id: string;
   user_id: string;
   display_name: string;
   code: string;
@@ -15,6 +17,7 @@ interface PairingRecord {
 function toRequest(record: PairingRecord): PairingRequest {
   return {
     platform: record.platform,
+    chatId: record.chat_id === "" ? undefined : record.chat_id,
     userId: record.user_id,
     displayName: record.display_name,
     code: record.code,
@@ -25,42 +28,50 @@ function toRequest(record: PairingRecord): PairingRequest {
   };
 }
 
+/** A person's row has chat_id ''; a group's row is found by its chat id alone. */
+const subjectClause = "platform = ? AND CASE WHEN ? = '' THEN chat_id = '' AND user_id = ? ELSE chat_id = ? END";
+const subjectParams = (subject: PairingSubject) => {
+  const chatId = subject.chatId ?? "";
+  return [subject.platform, chatId, subject.userId, chatId] as const;
+};
+
 export function createSqlitePairing(database: DatabaseSync): PairingStore {
-  const select = database.prepare("SELECT * FROM pairing WHERE platform = ? AND user_id = ?");
-  const upsert = database.prepare(
-    `INSERT INTO pairing (platform, user_id, display_name, code, created_at, expires_at, last_sent_at, approved_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (platform, user_id) DO UPDATE SET display_name = excluded.display_name, code = excluded.code,
-       created_at = excluded.created_at, expires_at = excluded.expires_at, last_sent_at = excluded.last_sent_at,
-       approved_at = excluded.approved_at`,
+  const select = database.prepare(`SELECT * FROM pairing WHERE ${subjectClause}`);
+  const remove = database.prepare(`DELETE FROM pairing WHERE ${subjectClause}`);
+  const insert = database.prepare(
+    `INSERT INTO pairing (platform, chat_id, user_id, display_name, code, created_at, expires_at, last_sent_at, approved_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const markSent = database.prepare("UPDATE pairing SET last_sent_at = ? WHERE platform = ? AND user_id = ?");
+  const markSent = database.prepare(`UPDATE pairing SET last_sent_at = ? WHERE ${subjectClause}`);
   const selectByCode = database.prepare(
-    "SELECT * FROM pairing WHERE platform = ? AND code = ? AND approved_at IS NULL AND expires_at > ?",
+    "SELECT rowid, * FROM pairing WHERE platform = ? AND code = ? AND approved_at IS NULL AND expires_at > ?",
   );
-  const approve = database.prepare("UPDATE pairing SET approved_at = ? WHERE platform = ? AND user_id = ?");
+  const approve = database.prepare("UPDATE pairing SET approved_at = ? WHERE rowid = ?");
   const selectPending = database.prepare(
     "SELECT * FROM pairing WHERE approved_at IS NULL AND expires_at > ? ORDER BY created_at",
   );
 
   return {
-    async find(platform: string, userId: string) {
-      const record = select.get(platform, userId) as PairingRecord | undefined;
+    async find(subject) {
+      const record = select.get(...subjectParams(subject)) as PairingRecord | undefined;
       return record ? toRequest(record) : undefined;
     },
     async save(request: PairingRequest) {
-      upsert.run(
-        request.platform, request.userId, request.displayName, request.code,
-        request.createdAt, request.expiresAt, request.lastSentAt, request.approvedAt ?? null,
-      );
+      inTransaction(database, () => {
+        remove.run(...subjectParams(request));
+        insert.run(
+          request.platform, request.chatId ?? "", request.userId, request.displayName, request.code,
+          request.createdAt, request.expiresAt, request.lastSentAt, request.approvedAt ?? null,
+        );
+      });
     },
-    async markSent(platform: string, userId: string, sentAt: number) {
-      markSent.run(sentAt, platform, userId);
+    async markSent(subject, sentAt) {
+      markSent.run(sentAt, ...subjectParams(subject));
     },
     async approve(platform: string, code: string, now: number) {
-      const record = selectByCode.get(platform, code.toUpperCase(), now) as PairingRecord | undefined;
+      const record = selectByCode.get(platform, code.toUpperCase(), now) as (PairingRecord & { rowid: number }) | undefined;
       if (!record) return undefined;
-      approve.run(now, record.platform, record.user_id);
+      approve.run(now, record.rowid);
       return { ...toRequest(record), approvedAt: now };
     },
     async listPending(now: number) {

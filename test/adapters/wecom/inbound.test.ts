@@ -7,7 +7,7 @@ import { aesKeyFragment, toInbound, type Inbound } from "../../../adapters/wecom
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/wecom/${name}.json`, import.meta.url), "utf8"));
 const receivedAt = 1_733_467_811_000;
-const policy = { dm: "pairing", group: "mention", allowFrom: [], admins: [], owners: [] } as const;
+const policy = { dm: "pairing", group: "mention", allowFrom: [], allowGroups: [], admins: [], owners: [] } as const;
 
 function messageOf(inbound: Inbound): InboundMessage & { isReplyable: boolean } {
   if (inbound.type !== "message") throw new Error(`expected a message, got ${JSON.stringify(inbound)}`);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSqliteStore } from "../../../core/store/sqlite/index.ts";
-import { schemaVersion } from "../../../core/store/sqlite/migrations.ts";
+import { migrate, schemaVersion } from "../../../core/store/sqlite/migrations.ts";
 import type { Store } from "../../../core/store/store.ts";
 import { conversationKey } from "../../../core/types/conversation.ts";
 import { directChat, groupChat, message } from "../fixtures.ts";
@@ -188,6 +188,20 @@ describe("the database file", () => {
       const again = await reopened.sessions.current(chatKey, t0 + 1, 10);
       expect(again.id).toBe(session.id);
       expect(again.history.map((entry) => entry.text)).toEqual(["remember me"]);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it("keeps the approved pairings of people when pairing rows gain a group's chat id", async () => {
+    const old = new DatabaseSync(join(dataDir, "pincer.db"));
+    migrate(old, 4);
+    old.prepare("INSERT INTO pairing VALUES ('telegram', 'u1', 'Ada', 'ABCDEFGH', ?, ?, ?, ?)").run(t0, t0 + 1, t0, t0);
+    old.close();
+    const reopened = createSqliteStore(dataDir);
+    try {
+      expect(await reopened.pairing.find({ platform: "telegram", chatId: undefined, userId: "u1" })).toMatchObject({ displayName: "Ada", approvedAt: t0 });
+      expect(await reopened.pairing.find({ platform: "telegram", chatId: "u1", userId: "u1" })).toBeUndefined();
     } finally {
       reopened.close();
     }

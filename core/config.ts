@@ -39,6 +39,7 @@ const envSchema = z.object({
   PORT: integer(0, 65535, 8787),
   DATA_DIR: z.string().min(1).default("./data"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PINCER_SHUTDOWN_GRACE_SEC: integer(0, 3600, 20),
   PINCER_ADMIN_TOKEN: z.preprocess(
     emptyAsUndefined,
     z.string().min(16, { error: "expected at least 16 characters" }).optional(),
@@ -91,6 +92,8 @@ export interface Config {
   port: number;
   dataDir: string;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  /** On SIGTERM/SIGINT, how long running turns may take to finish before they are left for the next start. */
+  shutdownGraceSec: number;
   adminToken: string | undefined;
   /** The agent of conversations that no binding and no `/agent` choice sends elsewhere. */
   defaultAgent: string;
@@ -278,6 +281,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     port: values.PORT,
     dataDir,
     logLevel: values.LOG_LEVEL,
+    shutdownGraceSec: values.PINCER_SHUTDOWN_GRACE_SEC,
     adminToken: values.PINCER_ADMIN_TOKEN,
     llm,
     ...agents,

@@ -132,6 +132,10 @@ const migrations: readonly string[] = [
   `
   ALTER TABLE approvals ADD COLUMN is_always INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  ALTER TABLE inbox ADD COLUMN turn TEXT;
+  ALTER TABLE outbox ADD COLUMN claimed_until INTEGER;
+  `,
 ];
 
 export function migrate(database: DatabaseSync): void {

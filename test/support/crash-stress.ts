@@ -33,11 +33,15 @@ export interface StressResult {
   answeredOnceCount: number;
   missingIds: string[];
   duplicatedIds: string[];
+  /** Bot messages that repeat an earlier answer (a part sent twice gives one, whatever ids it carries). */
+  extraMessageCount: number;
   /** For the first duplicated ids: each bot message that carries it, with every text it had. */
   duplicateDetails: string[];
   kills: number;
   /** Parts that may have been accepted by the platform in the instant before the process recorded them. */
   inFlightAtKills: number;
+  /** The most parts caught mid-send by one kill (at most one per conversation). */
+  maxInFlightPerKill: number;
   durationMs: number;
 }
 
@@ -65,35 +69,48 @@ async function freePort(): Promise<number> {
 const webhookSecret = "stress-test-webhook-secret-0123456789";
 const userIdBase = 200_000_000;
 
-/** Parts that a kill can have caught between "the platform accepted it" and "the outbox recorded it". */
+/**
+ * Parts that a kill caught between "sent to the platform" and "recorded": the outbox rows still claimed
+ * (`sending`) once the process is dead. A store without claims records none, so every duplicate counts.
+ */
 function inFlightParts(dataDir: string): string[] {
   const path = join(dataDir, "pincer.db");
   if (!existsSync(path)) return [];
   const database = new DatabaseSync(path);
   try {
     const columns = (database.prepare("PRAGMA table_info(outbox)").all() as { name: string }[]).map((column) => column.name);
-    if (columns.includes("claimed_until")) {
-      return (database.prepare("SELECT key FROM outbox WHERE status = 'sending'").all() as { key: string }[]).map((row) => row.key);
-    }
-    // Before outbox claims existed: one part per conversation whose turn was running (its first row names the turn).
-    const rows = database.prepare("SELECT conversation_key, min(key) AS key FROM inbox WHERE status = 'running' GROUP BY conversation_key").all() as { key: string }[];
-    return rows.map((row) => row.key);
+    if (!columns.includes("claimed_until")) return [];
+    return (database.prepare("SELECT key FROM outbox WHERE status = 'sending'").all() as { key: string }[]).map((row) => row.key);
   } finally {
     database.close();
   }
+}
+
+/** The echoed ids a bot message carries now (one per line). */
+function echoedIds(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  return [...new Set(visibleText(text).split("\n").map((each) => each.trim()))].filter((line) => /^c\d+m\d+$/.test(line));
 }
 
 /** How many bot messages (their current text) carry each echoed id as a line. */
 export function answersPerId(fake: FakeBotApi): Map<string, number> {
   const counts = new Map<string, number>();
   for (const message of fake.sent) {
-    if (message.text === undefined) continue;
-    const text = message.parseMode === "HTML" ? visibleText(message.text) : message.text;
-    for (const line of new Set(text.split("\n").map((each) => each.trim()))) {
-      if (/^c\d+m\d+$/.test(line)) counts.set(line, (counts.get(line) ?? 0) + 1);
-    }
+    for (const id of echoedIds(message.text)) counts.set(id, (counts.get(id) ?? 0) + 1);
   }
   return counts;
+}
+
+/** Bot messages that repeat an answer an earlier message already gave: one per part sent twice. */
+export function extraMessageCount(fake: FakeBotApi): number {
+  const seen = new Set<string>();
+  let extra = 0;
+  for (const message of fake.sent) {
+    const ids = echoedIds(message.text);
+    if (ids.some((id) => seen.has(id))) extra += 1;
+    for (const id of ids) seen.add(id);
+  }
+  return extra;
 }
 
 export async function runCrashStress(plan: StressPlan): Promise<StressResult> {
@@ -118,6 +135,7 @@ export async function runCrashStress(plan: StressPlan): Promise<StressResult> {
   let isSending = true;
   /** A part left unrecorded by one kill and still so at the next counts once. */
   const inFlight = new Set<string>();
+  let maxInFlightPerKill = 0;
 
   // Webhook mode: the test is Telegram, which redelivers an update until it gets a 2xx.
   const webhookQueues = Array.from({ length: plan.conversations }, () => [] as Record<string, unknown>[]);
@@ -198,6 +216,7 @@ export async function runCrashStress(plan: StressPlan): Promise<StressResult> {
       await once(running, "exit");
       const caught = inFlightParts(dataDir);
       for (const key of caught) inFlight.add(key);
+      maxInFlightPerKill = Math.max(maxInFlightPerKill, caught.length);
       log(`kill ${kill}/${plan.kills} ${lifeMs} ms after ${isDuringStart ? "spawn" : "ready"}: ${answersPerId(fake).size} ids answered so far, ${caught.length} in flight`);
     }
     isSending = false;
@@ -226,11 +245,13 @@ export async function runCrashStress(plan: StressPlan): Promise<StressResult> {
       answeredOnceCount: ids.filter((id) => answered.get(id) === 1).length,
       missingIds: ids.filter((id) => !answered.has(id)),
       duplicatedIds: ids.filter((id) => (answered.get(id) ?? 0) > 1),
+      extraMessageCount: extraMessageCount(fake),
       duplicateDetails: ids.filter((id) => (answered.get(id) ?? 0) > 1).slice(0, 5).map((id) => `${id}: ${fake.sent
         .filter((message) => message.text !== undefined && visibleText(message.text).split("\n").includes(id))
         .map((message) => `#${message.messageId} ${JSON.stringify(message.history.map(visibleText))}`).join(" | ")}`),
       kills: plan.kills,
       inFlightAtKills: inFlight.size,
+      maxInFlightPerKill,
       durationMs: Date.now() - startedAt,
     };
     return result;
@@ -248,7 +269,7 @@ export async function runCrashStress(plan: StressPlan): Promise<StressResult> {
 export function describeStress(result: StressResult): string {
   return `seed ${result.seed} (${result.mode}): ${result.messageCount} messages, ${result.kills} SIGKILLs, ` +
     `${result.answeredOnceCount} answered exactly once, ${result.duplicatedIds.length} answered twice or more ` +
-    `(allowed: ${result.inFlightAtKills} parts in flight at the kills), ${result.missingIds.length} unanswered, ${Math.round(result.durationMs / 1000)} s` +
+    `in ${result.extraMessageCount} repeated messages (allowed: ${result.inFlightAtKills} parts in flight at the kills), ${result.missingIds.length} unanswered, ${Math.round(result.durationMs / 1000)} s` +
     (result.duplicatedIds.length > 0 ? `; duplicated: ${result.duplicatedIds.slice(0, 10).join(", ")}` : "") +
     (result.missingIds.length > 0 ? `; missing: ${result.missingIds.slice(0, 10).join(", ")}` : "");
 }

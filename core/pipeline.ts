@@ -337,6 +337,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       );
       if (isShutdownAbort(controller.signal)) {
         isInterrupted = true;
+        outcome = "stopped";
         return;
       }
       if (result.isStopped) outcome = "stopped";

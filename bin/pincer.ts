@@ -31,13 +31,26 @@ function startBanner(url: string, token: AdminToken): string {
 async function start(): Promise<void> {
   const gateway = await startGateway(loadConfig());
   process.stdout.write(startBanner(gateway.url, gateway.adminTokenSource));
-  const shutdown = async (signal: string) => {
+  let isStopping = false;
+  // The first signal stops gracefully (PINCER_SHUTDOWN_GRACE_SEC); a second one exits at once, and what
+  // was unfinished is resumed at the next start as after a crash.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (isStopping) {
+      gateway.logger.warn({ signal }, "second signal: exiting now");
+      process.exit(130);
+    }
+    isStopping = true;
     gateway.logger.info({ signal }, "stopping");
-    await gateway.stop();
-    process.exit(0);
+    gateway.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        gateway.logger.error({ err: error }, "stop failed");
+        process.exit(1);
+      },
+    );
   };
-  process.once("SIGINT", (signal) => void shutdown(signal));
-  process.once("SIGTERM", (signal) => void shutdown(signal));
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
 }
 
 async function pairing(action: string | undefined, args: string[]): Promise<number> {

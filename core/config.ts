@@ -61,6 +61,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default("./data"),
   PINCER_RETENTION_DAYS: integer(0, 36_500, 90),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PINCER_SHUTDOWN_GRACE_SEC: integer(0, 3600, 20),
   PINCER_ADMIN_TOKEN: z.preprocess(
     emptyAsUndefined,
     z.string().min(16, { error: "expected at least 16 characters" }).optional(),
@@ -128,6 +129,8 @@ export interface Config {
   /** PINCER_RETENTION_DAYS: messages, run events and files older than this are pruned daily; 0 keeps everything. */
   retentionDays: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  /** On SIGTERM/SIGINT, how long running turns may take to finish before they are left for the next start. */
+  shutdownGraceSec: number;
   /** PINCER_ADMIN_TOKEN; unset, the gateway keeps a generated one in DATA_DIR/admin-token. */
   adminToken: string | undefined;
   /** Names besides loopback and HOST under which the web chat may be reached (the `Host` check). */
@@ -340,6 +343,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     dataDir,
     retentionDays: values.PINCER_RETENTION_DAYS,
     logLevel: values.LOG_LEVEL,
+    shutdownGraceSec: values.PINCER_SHUTDOWN_GRACE_SEC,
     adminToken: values.PINCER_ADMIN_TOKEN,
     allowedHosts: values.PINCER_ALLOWED_HOSTS,
     metricsToken: values.PINCER_METRICS_TOKEN,

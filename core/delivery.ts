@@ -4,7 +4,7 @@ import type { Metrics } from "./metrics.ts";
 import type { OutboxPart, OutboxStore } from "./store/store.ts";
 import type { Adapter, EditOptions, SendOptions, SentMessage } from "./types/adapter.ts";
 import type { ConversationRef } from "./types/conversation.ts";
-import { BridgeError, toBridgeError } from "./types/errors.ts";
+import { assertNever, BridgeError, toBridgeError } from "./types/errors.ts";
 import type { Logger } from "./types/logger.ts";
 import type { ReplyPart } from "./types/reply.ts";
 
@@ -18,6 +18,10 @@ export interface DeliveryOptions {
   minRetryDelayMs?: number;
   /** Rounds of sending (one immediate, then background flushes) before a part is marked failed. */
   maxRounds?: number;
+  /** A platform's `retry_after` up to this long is waited out in place; a longer one moves the part to the outbox. */
+  maxInlineWaitMs?: number;
+  /** How long a claimed part belongs to the worker sending it (longer than any one send may take). */
+  leaseMs?: number;
   now?: () => number;
 }
 
@@ -29,8 +33,11 @@ export interface Delivery {
   enqueue(key: string, to: ConversationRef, part: ReplyPart): Promise<void>;
   /** Edits a message sent under `key`; failures are logged, the next edit or the final one carries the text. */
   edit(key: string, sent: SentMessage, part: ReplyPart, options?: EditOptions): Promise<void>;
-  /** Retries parts whose earlier sends failed (after a crash or an outage). */
-  flushDue(): Promise<number>;
+  /**
+   * Retries parts whose earlier sends failed (after a crash or an outage). Single-flight: a call while
+   * a flush runs joins it. Each part is claimed before it is sent, so another flush (or process) skips it.
+   */
+  flushDue(signal?: AbortSignal): Promise<number>;
 }
 
 export interface Delivered {
@@ -41,12 +48,16 @@ export interface Delivered {
 
 const retryableCodes = new Set(["rate-limited", "upstream", "timeout", "internal"]);
 
+
 export function createDelivery(options: DeliveryOptions): Delivery {
   const { adapters, outbox, logger, metrics } = options;
   const retries = options.retries ?? 3;
   const minRetryDelayMs = options.minRetryDelayMs ?? 500;
   const maxRounds = options.maxRounds ?? 8;
+  const maxInlineWaitMs = options.maxInlineWaitMs ?? 5000;
+  const leaseMs = options.leaseMs ?? 60_000;
   const now = options.now ?? Date.now;
+  let flushing: Promise<number> | undefined;
 
   const adapterFor = (to: ConversationRef): Adapter => {
     const adapter = adapters.get(to.platform);
@@ -58,10 +69,10 @@ export function createDelivery(options: DeliveryOptions): Delivery {
     pRetry(work, {
       retries,
       minTimeout: minRetryDelayMs,
-      shouldRetry: ({ error }) => retryableCodes.has(toBridgeError(error).code),
+      shouldRetry: ({ error }) => retryableCodes.has(toBridgeError(error).code) && (toBridgeError(error).retryAfterMs ?? 0) <= maxInlineWaitMs,
       onFailedAttempt: async ({ error }) => {
         const retryAfterMs = toBridgeError(error).retryAfterMs;
-        if (retryAfterMs) await sleep(retryAfterMs);
+        if (retryAfterMs && retryAfterMs <= maxInlineWaitMs) await sleep(retryAfterMs);
       },
     });
 
@@ -85,13 +96,27 @@ export function createDelivery(options: DeliveryOptions): Delivery {
 
   return {
     async send(key, to, part, options) {
-      const row = await outbox.get(key);
-      if (row?.status === "sent" && row.messageId !== undefined) {
-        return { sent: { conversation: to, messageId: row.messageId }, wasSentBefore: true };
+      // The claim is written before the send: a crash from here on leaves the part marked as cut off mid-send.
+      for (;;) {
+        const claim = await outbox.claim({ key, conversation: to, part }, now(), leaseMs);
+        switch (claim.type) {
+          case "sent":
+            return { sent: { conversation: to, messageId: claim.messageId }, wasSentBefore: true };
+          case "failed":
+            return undefined;
+          case "held":
+            // Another worker (a flush) is sending this very part: its outcome is ours.
+            await sleep(Math.min(250, Math.max(10, claim.claimedUntil - now())));
+            continue;
+          case "claimed": {
+            if (claim.wasUnknown) logger.warn({ key }, "a send of this part was cut off before it was recorded; sending it again");
+            const sent = await attempt({ key, conversation: to, part, attempts: claim.attempts }, options);
+            return sent && { sent, wasSentBefore: false };
+          }
+          default:
+            return assertNever(claim);
+        }
       }
-      if (row?.status === "failed") return undefined;
-      const sent = await attempt({ key, conversation: to, part, attempts: row?.attempts ?? 0 }, options);
-      return sent && { sent, wasSentBefore: false };
     },
     async enqueue(key, to, part) {
       await outbox.put(key, to, part, now());
@@ -106,10 +131,30 @@ export function createDelivery(options: DeliveryOptions): Delivery {
         logger.warn({ err: toBridgeError(thrown), key }, "edit failed");
       }
     },
-    async flushDue() {
-      const due = await outbox.due(now(), 50);
-      for (const row of due) await attempt(row);
-      return due.length;
+    flushDue(signal) {
+      flushing ??= (async () => {
+        try {
+          let count = 0;
+          // A part sent frees the next part of its reply: claim again until nothing more is due.
+          for (let claimed = await outbox.claimDue(now(), 50, leaseMs); claimed.length > 0; claimed = await outbox.claimDue(now(), 50, leaseMs)) {
+            for (const row of claimed) {
+              if (signal?.aborted) {
+                // Left for the next flush (or the next start): the claim is given back.
+                await outbox.markFailedAttempt(row, "not sent: stopping", now(), false, now());
+                continue;
+              }
+              if (row.wasUnknown) logger.warn({ key: row.key }, "a send of this part was cut off before it was recorded; sending it again");
+              await attempt(row);
+              count += 1;
+            }
+            if (signal?.aborted) break;
+          }
+          return count;
+        } finally {
+          flushing = undefined;
+        }
+      })();
+      return flushing;
     },
   };
 }

@@ -12,7 +12,7 @@ import { enrich, turnText, type MediaLimits } from "./enrich.ts";
 import type { MediaPort } from "./media.ts";
 import type { PermissionSettings } from "./permissions.ts";
 import { decideAccess, needsPairingLookup, roleOf, userRef, type AccessDecision, type PolicySettings, type Role } from "./policy.ts";
-import { createLocalLocks, createRunningRuns, type ConversationLocks, type RunningRuns } from "./queue.ts";
+import { createLocalLocks, createRunningRuns, isShutdownAbort, ShutdownAbort, type ConversationLocks, type RunningRuns } from "./queue.ts";
 import { respond } from "./responder.ts";
 import { createAgentContext, recordUsage } from "./run-context.ts";
 import { route, type Routing } from "./router.ts";
@@ -57,7 +57,11 @@ export interface Pipeline {
   recover(): Promise<void>;
   /** Resolves when no message is being processed. */
   idle(): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Takes no more work (`receive` throws, so the platform redelivers), lets runs finish for up to
+   * `graceMs`, then aborts the rest without finishing their rows: the next start resumes them, as after a crash.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export function newRef(): string {
@@ -76,6 +80,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   const now = deps.now ?? Date.now;
   const historyLimit = deps.historyLimit ?? 200;
   const inFlight = new Set<Promise<void>>();
+  /** Messages this process is taking through stages 2–3 now (`recover` leaves them alone). */
+  const processing = new Set<string>();
+  /** Conversations this process is draining now. */
+  const draining = new Set<string>();
+  let isStopping = false;
 
   /** Keeps background work awaitable (`idle`, `stop`); a failure is logged once here, never an unhandled rejection. */
   const track = (work: Promise<void>) => {
@@ -180,6 +189,16 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   const process = async (message: InboundMessage) => {
     const key = inboxKey(message.conversation.platform, message.id);
+    if (processing.has(key)) return;
+    processing.add(key);
+    try {
+      await processOnce(key, message);
+    } finally {
+      processing.delete(key);
+    }
+  };
+
+  const processOnce = async (key: string, message: InboundMessage) => {
     const log = logger.child({ inbox: key });
     try {
       const access = await checkAccess(message);
@@ -221,16 +240,20 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   // Stage 4: one run at a time per conversation; what queued meanwhile becomes the next turn.
   const drain = async (key: string): Promise<void> => {
-    if (!locks.tryAcquire(key)) return;
+    if (isStopping || !locks.tryAcquire(key)) return;
+    draining.add(key);
     try {
-      for (let rows = await store.inbox.claimQueued(key); rows.length > 0; rows = await store.inbox.claimQueued(key)) {
+      while (!isStopping) {
+        const rows = await store.inbox.claimQueued(key);
+        if (rows.length === 0) break;
         await runTurn(rows);
       }
     } finally {
+      draining.delete(key);
       locks.release(key);
     }
     // A message may have queued between the last empty claim and the release.
-    if (await store.inbox.hasQueued(key)) await drain(key);
+    if (!isStopping && (await store.inbox.hasQueued(key))) await drain(key);
   };
 
   const turnInput = (rows: readonly InboxRow[]): AgentInput => {
@@ -272,6 +295,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     let input = turnInput(rows);
     const to = answerTo(rows.at(-1)!.message);
     let outcome: "ok" | "stopped" | "error" = "ok";
+    /** Cut short by a shutdown: the rows stay unfinished and the next start runs this turn again. */
+    let isInterrupted = false;
     let detail: string | undefined;
     let isStarted = false;
     try {
@@ -311,6 +336,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         events,
         controller.signal,
       );
+      if (isShutdownAbort(controller.signal)) {
+        isInterrupted = true;
+        outcome = "stopped";
+        return;
+      }
       if (result.isStopped) outcome = "stopped";
       else await replyByVoice(input, to, result.text, first.key, controller.signal, log);
       await store.sessions.append(session.id, [
@@ -320,6 +350,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     } catch (thrown) {
       const error = toBridgeError(thrown);
       outcome = controller.signal.aborted ? "stopped" : "error";
+      isInterrupted = isShutdownAbort(controller.signal);
       if (outcome === "error") {
         detail = `ref ${ref}: ${error.message}`;
         metrics.errors.inc({ code: error.code });
@@ -335,7 +366,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       }
     } finally {
       runs.end(first.conversationKey, controller);
-      await store.inbox.setStatus(keys, "done");
+      if (!isInterrupted) await store.inbox.setStatus(keys, "done");
       if (isStarted) await store.audit.finishRun(runId, outcome, now(), detail);
       metrics.runs.inc({ outcome });
       metrics.runSeconds.observe({ outcome }, (now() - startedAt) / 1000);
@@ -344,6 +375,8 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   return {
     async receive(message) {
+      // Not acknowledged: the platform delivers it again, to this process after a restart or to another one.
+      if (isStopping) throw new BridgeError("upstream", "Pincer is shutting down; deliver this message again later");
       const isNew = await store.inbox.insert(message, now());
       if (!isNew) {
         metrics.messagesIn.inc({ platform: message.conversation.platform, outcome: "duplicate" });
@@ -353,15 +386,26 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       return { isDuplicate: false };
     },
     async recover() {
-      const { received, queuedConversations } = await store.inbox.recover();
+      // Only what no live worker of this process holds: messages received meanwhile are being processed already.
+      const { received, queuedConversations } = await store.inbox.recover({ conversationKeys: [...draining], messageKeys: [...processing] });
       for (const row of received) track(process(row.message));
       for (const key of queuedConversations) track(drain(key));
     },
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
-    async stop() {
-      runs.stopAll();
+    async stop(graceMs = 0) {
+      isStopping = true;
+      const isIdle = this.idle().then(() => true);
+      const timer = Promise.withResolvers<boolean>();
+      const timeout = setTimeout(() => timer.resolve(false), graceMs);
+      try {
+        if (await Promise.race([isIdle, timer.promise])) return;
+      } finally {
+        clearTimeout(timeout);
+      }
+      logger.warn({ graceMs }, "runs still going at the end of the shutdown grace: stopped, to be resumed at the next start");
+      runs.stopAll(new ShutdownAbort());
       await this.idle();
     },
   };

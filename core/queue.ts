@@ -22,6 +22,21 @@ export function createLocalLocks(): ConversationLocks {
   };
 }
 
+/**
+ * Why a run was aborted when the process shuts down (not a user's `/stop`): the run's reply is not
+ * finished, so its rows stay unfinished and the next start runs the turn again.
+ */
+export class ShutdownAbort extends Error {
+  constructor() {
+    super("The gateway is shutting down");
+    this.name = "ShutdownAbort";
+  }
+}
+
+export function isShutdownAbort(signal: AbortSignal): boolean {
+  return signal.aborted && signal.reason instanceof ShutdownAbort;
+}
+
 /** The abort handles of the runs this process is executing, so `/stop` can end one at once. */
 export interface RunningRuns {
   begin(conversationKey: string): AbortController;
@@ -29,7 +44,8 @@ export interface RunningRuns {
   /** Aborts the conversation's run; false when none is running. */
   stop(conversationKey: string): boolean;
   isRunning(conversationKey: string): boolean;
-  stopAll(): void;
+  /** Aborts every run; with a `ShutdownAbort` reason when the process is shutting down. */
+  stopAll(reason?: unknown): void;
 }
 
 export function createRunningRuns(): RunningRuns {
@@ -50,8 +66,8 @@ export function createRunningRuns(): RunningRuns {
       return true;
     },
     isRunning: (key) => runs.has(key),
-    stopAll() {
-      for (const controller of runs.values()) controller.abort();
+    stopAll(reason) {
+      for (const controller of runs.values()) controller.abort(reason);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Delivery } from "./delivery.ts";
 import { abortable } from "./abortable.ts";
 import { splitMarkdown } from "./markdown-split.ts";
+import { isShutdownAbort } from "./queue.ts";
 import type { Adapter, SentMessage } from "./types/adapter.ts";
 import type { AgentEvent } from "./types/agent.ts";
 import type { ConversationRef } from "./types/conversation.ts";
@@ -174,6 +175,8 @@ export async function respond(
     await pendingSync;
   }
   statusLine = "";
+  // A shutdown is not the end of the answer: the message stays as it is, and the re-run at the next start completes it.
+  if (isShutdownAbort(signal)) return { text, isStopped: true };
   const isStopped = signal.aborted;
   if (isStopped && text.trim()) text = `${text.trimEnd()} …`;
   // The last edit keeps the interval too (platforms count every edit against their rate limit),

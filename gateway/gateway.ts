@@ -150,10 +150,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const host = listenHost.includes(":") ? `[${listenHost}]` : listenHost;
   const url = `http://${host}:${port}/`;
 
+  // This process is the store's only user (SQLite): no send that an earlier process claimed is still going.
+  const cutOffCount = await store.outbox.releaseLeases();
+  if (cutOffCount > 0) logger.warn({ count: cutOffCount }, "replies whose send was cut off by the last stop will be sent again");
   for (const adapter of adapterList) await adapter.start(pipeline, lifetime.signal);
   await pipeline.recover();
+  const flushing = new AbortController();
+  let lastFlush: Promise<unknown> = Promise.resolve();
   const flushTimer = setInterval(() => {
-    delivery.flushDue().catch((error: unknown) => logger.error({ err: error }, "outbox flush failed"));
+    lastFlush = delivery.flushDue(flushing.signal).catch((error: unknown) => logger.error({ err: error }, "outbox flush failed"));
   }, options.outboxFlushMs ?? 10_000);
   flushTimer.unref();
   const retention = createRetention({
@@ -175,9 +180,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     async stop() {
       clearInterval(flushTimer);
       await retention.stop();
+      flushing.abort();
+      // Stop taking work first (polls end; webhooks and receive answer "not stored", so platforms redeliver),
+      // then let the runs finish within the grace; what is left is resumed at the next start.
+      const stopping = pipeline.stop(config.shutdownGraceSec * 1000);
       lifetime.abort();
+      await stopping;
+      await lastFlush;
       await weixinLogin.close();
-      await pipeline.stop();
       await media?.close();
       await agentSet.close();
       for (const adapter of adapterList) await adapter.stop();

@@ -23,7 +23,10 @@ export interface Store {
   close(): void;
 }
 
-/** received → (policy, parse) → queued → running → done; or ignored. */
+/**
+ * received → (policy, parse) → queued → running → done; or ignored. Statuses only move forward
+ * (`setStatus` leaves a row alone otherwise); only crash recovery moves running rows back to queued.
+ */
 export type InboxStatus = "received" | "queued" | "running" | "done" | "ignored";
 
 export interface InboxRow {
@@ -37,18 +40,32 @@ export interface InboxRow {
 export interface InboxStore {
   /** Records the message unless (platform, id) is already there; false for a duplicate. */
   insert(message: InboundMessage, receivedAt: number): Promise<boolean>;
+  /** Moves rows forward: `queued` only from `received`, `done`/`ignored` from any unfinished status. */
   setStatus(keys: readonly string[], status: InboxStatus): Promise<void>;
   /** Stores what was learned about a message since it arrived (a transcript), so a re-run does not redo it. */
   updateMessage(key: string, message: InboundMessage): Promise<void>;
-  /** Moves every queued row of the conversation to running and returns them in arrival order. */
+  /**
+   * The conversation's next turn, moved to running, in arrival order. A turn is durable: rows claimed
+   * together are claimed together again after a crash (and first), so a re-run has the same rows, the
+   * same first key and so the same outbox keys. Otherwise every queued row joins the new turn.
+   */
   claimQueued(conversationKey: string): Promise<InboxRow[]>;
   hasQueued(conversationKey: string): Promise<boolean>;
   countQueued(): Promise<number>;
-  /** Crash recovery: running rows go back to queued; returns received and queued rows to resume. */
-  recover(): Promise<{ received: InboxRow[]; queuedConversations: string[] }>;
+  /**
+   * Crash recovery: running rows go back to queued; returns received and queued rows to resume. Work a
+   * live worker holds (`held`: conversations being drained, messages being processed) is left to it.
+   */
+  recover(held?: HeldWork): Promise<{ received: InboxRow[]; queuedConversations: string[] }>;
 }
 
-export type OutboxStatus = "pending" | "sent" | "failed";
+export interface HeldWork {
+  conversationKeys: readonly string[];
+  messageKeys: readonly string[];
+}
+
+/** pending (to send, or to retry) → sending (claimed by one worker until its lease ends) → sent; or failed. */
+export type OutboxStatus = "pending" | "sending" | "sent" | "failed";
 
 export interface OutboxRow {
   key: string;
@@ -69,8 +86,28 @@ export interface OutboxPart {
   part: ReplyPart;
 }
 
+/**
+ * What a claim found. `claimed`: this worker sends the part now; `wasUnknown` says an earlier worker
+ * claimed it and died (or overran its lease) mid-send, so the platform may have it already.
+ * `held`: another worker's lease is live.
+ */
+export type OutboxClaim =
+  | { type: "claimed"; attempts: number; wasUnknown: boolean }
+  | { type: "sent"; messageId: string }
+  | { type: "held"; claimedUntil: number }
+  | { type: "failed" };
+
 export interface OutboxStore {
   get(key: string): Promise<OutboxRow | undefined>;
+  /** Takes the part for one send (inserting it when new), written before the send goes out. */
+  claim(item: OutboxPart, now: number, leaseMs: number): Promise<OutboxClaim>;
+  /**
+   * Claims due parts for a flush: pending ones whose next attempt is due, and ones whose send was cut
+   * off (lease over). Each comes back with `wasUnknown` set for the latter.
+   */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<(OutboxRow & { wasUnknown: boolean })[]>;
+  /** After a restart of the only process on this store: no lease is held by anyone alive. */
+  releaseLeases(): Promise<number>;
   /** Stores a part for a later send; a row still pending takes the newer part, a sent or failed one is left alone. */
   put(key: string, conversation: ConversationRef, part: ReplyPart, now: number): Promise<OutboxRow>;
   /** Records the part as sent (inserting the row if it was never stored): one write per successful send. */

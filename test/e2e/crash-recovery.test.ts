@@ -10,9 +10,9 @@ afterEach(() => {
 });
 
 /** Runs `pincer start` as its own process and resolves with its URL (and the admin token, printed on the first start). */
-async function startProcess(dataDir: string): Promise<{ child: ChildProcess; url: string; token: string | undefined }> {
+async function startProcess(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; token: string | undefined }> {
   const child = spawn(process.execPath, ["bin/pincer.ts", "start"], {
-    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn" },
+    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   children.push(child);
@@ -63,6 +63,43 @@ describe("a crash in the middle of a reply", () => {
     await after.waitFor((events) => events.some((event) => event.event === "message" && JSON.stringify(event.data).includes("marker")));
     const newMessages = after.events.filter((event) => event.event === "message");
     expect(newMessages).toHaveLength(1); // only the marker's reply: the long answer was not sent again
+    const edited = after.events.filter((event) => event.event === "edit").map((event) => (event.data as { messageId: string }).messageId);
+    expect(new Set(edited)).toEqual(new Set([firstMessageId]));
+    await after.close();
+  }, 30_000);
+});
+
+describe("a deploy (SIGTERM) in the middle of a reply", () => {
+  it("leaves the unfinished reply for the next start, which completes it once, in the same message", async () => {
+    const dataDir = tempDataDir();
+    const words = Array.from({ length: 600 }, (_, index) => `w${index}`).join(" ");
+
+    // No grace: the run is cut at once, as one that outlives PINCER_SHUTDOWN_GRACE_SEC would be.
+    const first = await startProcess(dataDir, { PINCER_SHUTDOWN_GRACE_SEC: "0" });
+    const token = first.token!;
+    const auth = { authorization: `Bearer ${token}` };
+    const before = await openSse(`${first.url}api/web/events?conversationId=c1`, auth);
+    await post(first.url, token, "m1", `/echo ${words}`);
+    await before.waitFor((events) => events.some((event) => event.event === "message"));
+    const firstMessageId = (before.events.find((event) => event.event === "message")!.data as { messageId: string }).messageId;
+    first.child.kill("SIGTERM");
+    const [exitCode] = await once(first.child, "exit");
+    expect(exitCode).toBe(0);
+    await before.close();
+    // The stop did not pass the cut text off as the answer.
+    const texts = before.events.filter((event) => event.event === "edit").map((event) => (event.data as { part: { text: string } }).part.text);
+    expect(texts.every((text) => !text.endsWith("…"))).toBe(true);
+    expect(texts).not.toContain(words);
+
+    const second = await startProcess(dataDir);
+    const after = await openSse(`${second.url}api/web/events?conversationId=c1`, auth);
+    await after.waitFor(
+      (events) => events.some((event) => event.event === "edit" && (event.data as { part: { text: string } }).part.text === words),
+      20_000,
+    );
+    await post(second.url, token, "m2", "/echo marker");
+    await after.waitFor((events) => events.some((event) => event.event === "message" && JSON.stringify(event.data).includes("marker")));
+    expect(after.events.filter((event) => event.event === "message")).toHaveLength(1); // only the marker's reply
     const edited = after.events.filter((event) => event.event === "edit").map((event) => (event.data as { messageId: string }).messageId);
     expect(new Set(edited)).toEqual(new Set([firstMessageId]));
     await after.close();

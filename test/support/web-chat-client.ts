@@ -35,7 +35,8 @@ export function tempDataDir(): string {
 export async function startTestGateway(env: Env = {}, options: GatewayOptions = {}) {
   const log = collectingLog();
   const gateway = await startGateway(
-    loadConfig({ DATA_DIR: tempDataDir(), PORT: "0", LOG_LEVEL: "info", ...env }),
+    // Tests stop gateways with runs still going: cut them at once, as before the shutdown grace existed.
+    loadConfig({ DATA_DIR: tempDataDir(), PORT: "0", LOG_LEVEL: "info", PINCER_SHUTDOWN_GRACE_SEC: "0", ...env }),
     { logDestination: log.destination, ...options },
   );
   return { gateway, log };

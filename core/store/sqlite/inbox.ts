@@ -1,7 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { conversationKey } from "../../types/conversation.ts";
 import type { InboundMessage } from "../../types/message.ts";
-import { inboxKey, type InboxRow, type InboxStatus, type InboxStore } from "../store.ts";
+import { inboxKey, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "../store.ts";
 import { inTransaction } from "./database.ts";
 
 interface InboxRecord {
@@ -27,18 +27,33 @@ export function createSqliteInbox(database: DatabaseSync, durable: DatabaseSync 
   const insert = durable.prepare(
     "INSERT INTO inbox (key, conversation_key, message, status, received_at) VALUES (?, ?, ?, 'received', ?) ON CONFLICT (key) DO NOTHING",
   );
-  const setStatus = database.prepare("UPDATE inbox SET status = ? WHERE key = ?");
+  // Forward only: a late or repeated transition (a message processed twice) cannot put a row back.
+  const setQueued = database.prepare("UPDATE inbox SET status = 'queued' WHERE key = ? AND status = 'received'");
+  const setFinished = database.prepare("UPDATE inbox SET status = ? WHERE key = ? AND status IN ('received', 'queued', 'running')");
   const setMessage = database.prepare("UPDATE inbox SET message = ? WHERE key = ?");
-  const selectQueued = database.prepare(
-    "SELECT * FROM inbox WHERE status = 'queued' AND conversation_key = ? ORDER BY seq",
+  const selectUnfinishedTurn = database.prepare(
+    "SELECT turn FROM inbox WHERE status = 'queued' AND conversation_key = ? AND turn IS NOT NULL ORDER BY seq LIMIT 1",
   );
-  const markRunning = database.prepare(
-    "UPDATE inbox SET status = 'running' WHERE status = 'queued' AND conversation_key = ?",
+  const selectTurn = database.prepare(
+    "SELECT * FROM inbox WHERE status = 'queued' AND conversation_key = ? AND turn = ? ORDER BY seq",
+  );
+  const markTurnRunning = database.prepare(
+    "UPDATE inbox SET status = 'running' WHERE status = 'queued' AND conversation_key = ? AND turn = ?",
+  );
+  const selectNew = database.prepare(
+    "SELECT * FROM inbox WHERE status = 'queued' AND conversation_key = ? AND turn IS NULL ORDER BY seq",
+  );
+  const markNewRunning = database.prepare(
+    "UPDATE inbox SET status = 'running', turn = ? WHERE status = 'queued' AND conversation_key = ? AND turn IS NULL",
   );
   const countQueued = database.prepare("SELECT count(*) AS n FROM inbox WHERE status = 'queued'");
   const anyQueued = database.prepare("SELECT 1 FROM inbox WHERE status = 'queued' AND conversation_key = ? LIMIT 1");
-  const requeue = database.prepare("UPDATE inbox SET status = 'queued' WHERE status = 'running'");
-  const selectReceived = database.prepare("SELECT * FROM inbox WHERE status = 'received' ORDER BY seq");
+  const requeue = database.prepare(
+    "UPDATE inbox SET status = 'queued' WHERE status = 'running' AND conversation_key NOT IN (SELECT value FROM json_each(?))",
+  );
+  const selectReceived = database.prepare(
+    "SELECT * FROM inbox WHERE status = 'received' AND key NOT IN (SELECT value FROM json_each(?)) ORDER BY seq",
+  );
   const selectQueuedConversations = database.prepare(
     "SELECT DISTINCT conversation_key FROM inbox WHERE status = 'queued'",
   );
@@ -78,16 +93,27 @@ export function createSqliteInbox(database: DatabaseSync, durable: DatabaseSync 
     },
     async setStatus(keys: readonly string[], status: InboxStatus) {
       inTransaction(database, () => {
-        for (const key of keys) setStatus.run(status, key);
+        for (const key of keys) {
+          if (status === "queued") setQueued.run(key);
+          else if (status === "done" || status === "ignored") setFinished.run(status, key);
+          else throw new Error(`inbox rows move to ${status} only by claim or recovery`);
+        }
       });
     },
     async claimQueued(conversation: string) {
       // Most claims after a turn find nothing: look before taking the write lock.
       if (anyQueued.get(conversation) === undefined) return [];
       return inTransaction(database, () => {
-        const rows = (selectQueued.all(conversation) as unknown as InboxRecord[]).map(toRow);
-        markRunning.run(conversation);
-        return rows.map((row) => ({ ...row, status: "running" as const }));
+        const unfinished = selectUnfinishedTurn.get(conversation) as { turn: string } | undefined;
+        let records: InboxRecord[];
+        if (unfinished) {
+          records = selectTurn.all(conversation, unfinished.turn) as unknown as InboxRecord[];
+          markTurnRunning.run(conversation, unfinished.turn);
+        } else {
+          records = selectNew.all(conversation) as unknown as InboxRecord[];
+          if (records.length > 0) markNewRunning.run(records[0]!.key, conversation);
+        }
+        return records.map((record) => ({ ...toRow(record), status: "running" as const }));
       });
     },
     async hasQueued(conversation: string) {
@@ -96,10 +122,10 @@ export function createSqliteInbox(database: DatabaseSync, durable: DatabaseSync 
     async countQueued() {
       return (countQueued.get() as { n: number }).n;
     },
-    async recover() {
+    async recover(held?: HeldWork) {
       return inTransaction(database, () => {
-        requeue.run();
-        const received = (selectReceived.all() as unknown as InboxRecord[]).map(toRow);
+        requeue.run(JSON.stringify(held?.conversationKeys ?? []));
+        const received = (selectReceived.all(JSON.stringify(held?.messageKeys ?? [])) as unknown as InboxRecord[]).map(toRow);
         const queuedConversations = (selectQueuedConversations.all() as { conversation_key: string }[]).map(
           (row) => row.conversation_key,
         );

@@ -152,6 +152,11 @@ const migrations: readonly string[] = [
   CREATE UNIQUE INDEX pairing_by_user ON pairing (platform, user_id) WHERE chat_id = '';
   CREATE UNIQUE INDEX pairing_by_group ON pairing (platform, chat_id) WHERE chat_id <> '';
   `,
+  // Durable turns (the rows a turn claimed) and outbox claims with a lease: exactly once across crashes.
+  `
+  ALTER TABLE inbox ADD COLUMN turn TEXT;
+  ALTER TABLE outbox ADD COLUMN claimed_until INTEGER;
+  `,
 ];
 
 /** Brings the schema up to `toVersion` (the latest unless a test stops earlier). */

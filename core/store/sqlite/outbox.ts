@@ -1,7 +1,8 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { ConversationRef } from "../../types/conversation.ts";
 import type { ReplyPart } from "../../types/reply.ts";
-import type { OutboxPart, OutboxRow, OutboxStatus, OutboxStore } from "../store.ts";
+import type { OutboxClaim, OutboxPart, OutboxRow, OutboxStatus, OutboxStore } from "../store.ts";
+import { inTransaction } from "./database.ts";
 
 interface OutboxRecord {
   key: string;
@@ -12,6 +13,7 @@ interface OutboxRecord {
   attempts: number;
   next_attempt_at: number;
   last_error: string | null;
+  claimed_until: number | null;
 }
 
 function toRow(record: OutboxRecord): OutboxRow {
@@ -35,19 +37,68 @@ export function createSqliteOutbox(database: DatabaseSync): OutboxStore {
   const markSent = database.prepare(
     `INSERT INTO outbox (key, conversation, part, status, message_id, attempts, next_attempt_at, created_at)
      VALUES (?, ?, ?, 'sent', ?, 1, ?, ?)
-     ON CONFLICT (key) DO UPDATE SET status = 'sent', message_id = excluded.message_id, part = excluded.part, last_error = NULL`,
+     ON CONFLICT (key) DO UPDATE SET status = 'sent', message_id = excluded.message_id, part = excluded.part, last_error = NULL,
+       claimed_until = NULL`,
   );
   const markFailed = database.prepare(
     `INSERT INTO outbox (key, conversation, part, status, attempts, last_error, next_attempt_at, created_at)
      VALUES (?, ?, ?, ?, 1, ?, ?, ?)
      ON CONFLICT (key) DO UPDATE SET status = excluded.status, part = excluded.part, attempts = attempts + 1,
-       last_error = excluded.last_error, next_attempt_at = excluded.next_attempt_at`,
+       last_error = excluded.last_error, next_attempt_at = excluded.next_attempt_at, claimed_until = NULL`,
   );
   const selectDue = database.prepare(
     "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY created_at, rowid LIMIT ?",
   );
+  const selectClaimable = database.prepare(
+    // A part waits for the parts of the same reply stored before it, so that a reply is never sent out of order.
+    `SELECT * FROM outbox AS o WHERE ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_until <= ?))
+       AND NOT EXISTS (SELECT 1 FROM outbox AS earlier WHERE earlier.status IN ('pending', 'sending')
+         AND earlier.conversation = o.conversation AND earlier.rowid < o.rowid AND earlier.key <> o.key)
+     ORDER BY created_at, rowid LIMIT ?`,
+  );
+  const insertClaimed = database.prepare(
+    "INSERT INTO outbox (key, conversation, part, status, next_attempt_at, created_at, claimed_until) VALUES (?, ?, ?, 'sending', ?, ?, ?)",
+  );
+  const setClaimed = database.prepare("UPDATE outbox SET status = 'sending', part = ?, claimed_until = ? WHERE key = ?");
+  const extendClaim = database.prepare("UPDATE outbox SET status = 'sending', claimed_until = ? WHERE key = ?");
+  const releaseLeases = database.prepare("UPDATE outbox SET claimed_until = 0 WHERE status = 'sending'");
+
+  /** Decides a claim on the row as it is now; called inside the transaction that writes it. */
+  const claimRow = (item: OutboxPart, record: OutboxRecord | undefined, now: number, leaseMs: number): OutboxClaim => {
+    if (!record) {
+      insertClaimed.run(item.key, JSON.stringify(item.conversation), JSON.stringify(item.part), now, now, now + leaseMs);
+      return { type: "claimed", attempts: 0, wasUnknown: false };
+    }
+    switch (record.status as OutboxStatus) {
+      case "sent":
+        return { type: "sent", messageId: record.message_id ?? "" };
+      case "failed":
+        return { type: "failed" };
+      case "sending":
+        if ((record.claimed_until ?? 0) > now) return { type: "held", claimedUntil: record.claimed_until ?? 0 };
+        setClaimed.run(JSON.stringify(item.part), now + leaseMs, item.key);
+        return { type: "claimed", attempts: record.attempts, wasUnknown: true };
+      case "pending":
+        setClaimed.run(JSON.stringify(item.part), now + leaseMs, item.key);
+        return { type: "claimed", attempts: record.attempts, wasUnknown: false };
+    }
+  };
 
   return {
+    async claim(item, now, leaseMs) {
+      return inTransaction(database, () => claimRow(item, select.get(item.key) as OutboxRecord | undefined, now, leaseMs));
+    },
+    async claimDue(now, limit, leaseMs) {
+      return inTransaction(database, () =>
+        (selectClaimable.all(now, now, limit) as unknown as OutboxRecord[]).map((record) => {
+          extendClaim.run(now + leaseMs, record.key);
+          return { ...toRow(record), status: "sending" as const, wasUnknown: record.status === "sending" };
+        }),
+      );
+    },
+    async releaseLeases() {
+      return Number(releaseLeases.run().changes);
+    },
     async put(key: string, conversation: ConversationRef, part: ReplyPart, now: number) {
       insert.run(key, JSON.stringify(conversation), JSON.stringify(part), now, now);
       return toRow(select.get(key) as unknown as OutboxRecord);

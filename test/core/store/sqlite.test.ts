@@ -65,6 +65,91 @@ describe("inbox", () => {
   });
 });
 
+describe("inbox across a crash", () => {
+  const queue = async (...ids: string[]) => {
+    for (const id of ids) await store.inbox.insert(message({ id, text: id }), t0);
+    await store.inbox.setStatus(ids.map((id) => `telegram:${id}`), "queued");
+  };
+
+  it("runs an interrupted turn again with exactly its rows, before messages that queued after it", async () => {
+    await queue("1", "2");
+    expect((await store.inbox.claimQueued(chatKey)).map((row) => row.message.id)).toEqual(["1", "2"]);
+    await queue("3");
+    await store.inbox.recover();
+    // The same rows, so the same first key and the same outbox keys: what was sent is found, not sent again.
+    expect((await store.inbox.claimQueued(chatKey)).map((row) => row.message.id)).toEqual(["1", "2"]);
+    expect((await store.inbox.claimQueued(chatKey)).map((row) => row.message.id)).toEqual(["3"]);
+  });
+
+  it("keeps the interrupted turn apart from a message received before it but queued only after the restart", async () => {
+    await store.inbox.insert(message({ id: "0", text: "0" }), t0);
+    await queue("1");
+    await store.inbox.claimQueued(chatKey);
+    await store.inbox.recover();
+    await store.inbox.setStatus(["telegram:0"], "queued");
+    expect((await store.inbox.claimQueued(chatKey)).map((row) => row.message.id)).toEqual(["1"]);
+    expect((await store.inbox.claimQueued(chatKey)).map((row) => row.message.id)).toEqual(["0"]);
+  });
+
+  it("never moves a row back: a message processed twice cannot queue an answered turn again", async () => {
+    await queue("1");
+    await store.inbox.claimQueued(chatKey);
+    await store.inbox.setStatus(["telegram:1"], "queued");
+    expect(await store.inbox.hasQueued(chatKey)).toBe(false);
+    await store.inbox.setStatus(["telegram:1"], "done");
+    await store.inbox.setStatus(["telegram:1"], "queued");
+    expect(await store.inbox.hasQueued(chatKey)).toBe(false);
+    expect((await store.inbox.recover()).queuedConversations).toEqual([]);
+  });
+
+  it("leaves to live workers what they hold when recovering", async () => {
+    await queue("1");
+    await store.inbox.claimQueued(chatKey);
+    await store.inbox.insert(message({ id: "2", conversation: groupChat }), t0);
+    const recovered = await store.inbox.recover({ conversationKeys: [chatKey], messageKeys: ["telegram:2"] });
+    expect(recovered).toEqual({ received: [], queuedConversations: [] });
+    expect(await store.inbox.claimQueued(chatKey)).toEqual([]);
+  });
+});
+
+describe("outbox claims", () => {
+  const part = { type: "markdown" as const, text: "hi" };
+  const item = { key: "run1:0", conversation: directChat, part };
+  const leaseMs = 60_000;
+
+  it("lets one worker send a part: a second claim finds it held until the lease ends", async () => {
+    expect(await store.outbox.claim(item, t0, leaseMs)).toEqual({ type: "claimed", attempts: 0, wasUnknown: false });
+    expect(await store.outbox.claim(item, t0 + 1, leaseMs)).toEqual({ type: "held", claimedUntil: t0 + leaseMs });
+    expect(await store.outbox.claimDue(t0 + 1, 10, leaseMs)).toEqual([]);
+    await store.outbox.markSent(item, "msg-1", t0 + 2);
+    expect(await store.outbox.claim(item, t0 + 3, leaseMs)).toEqual({ type: "sent", messageId: "msg-1" });
+  });
+
+  it("marks a part whose sender died mid-send as unknown once its lease is released", async () => {
+    await store.outbox.claim(item, t0, leaseMs);
+    expect(await store.outbox.releaseLeases()).toBe(1);
+    expect(await store.outbox.claim(item, t0 + 1, leaseMs)).toEqual({ type: "claimed", attempts: 0, wasUnknown: true });
+  });
+
+  it("hands a due part to one flush only, and a later part of the same reply only after the earlier one", async () => {
+    await store.outbox.put("run1:0", directChat, part, t0);
+    await store.outbox.put("run1:1", directChat, { type: "markdown", text: "more" }, t0);
+    const first = await store.outbox.claimDue(t0, 10, leaseMs);
+    expect(first.map((row) => row.key)).toEqual(["run1:0"]);
+    expect(await store.outbox.claimDue(t0, 10, leaseMs)).toEqual([]);
+    await store.outbox.markSent(item, "msg-1", t0);
+    expect((await store.outbox.claimDue(t0, 10, leaseMs)).map((row) => row.key)).toEqual(["run1:1"]);
+  });
+
+  it("keeps the later parts of a reply back while an earlier part waits out a retry", async () => {
+    await store.outbox.claim(item, t0, leaseMs);
+    await store.outbox.markFailedAttempt(item, "429", t0 + 30_000, false, t0);
+    await store.outbox.put("run1:1", directChat, { type: "markdown", text: "more" }, t0);
+    expect(await store.outbox.claimDue(t0 + 1, 10, leaseMs)).toEqual([]);
+    expect((await store.outbox.claimDue(t0 + 30_000, 10, leaseMs)).map((row) => row.key)).toEqual(["run1:0"]);
+  });
+});
+
 describe("outbox", () => {
   const part = { type: "markdown" as const, text: "hi" };
   const item = { key: "run1:0", conversation: directChat, part };

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { createDelivery } from "../../core/delivery.ts";
+import { createMetrics } from "../../core/metrics.ts";
+import type { OutboxStore } from "../../core/store/store.ts";
+import type { Adapter } from "../../core/types/adapter.ts";
+import { BridgeError } from "../../core/types/errors.ts";
+import { chat, delay, recordingAdapter, silentLogger, useOutbox } from "../support/responder.ts";
+
+const part = { type: "markdown" as const, text: "the answer" };
+
+function deliveryOver(adapter: Adapter, outbox: OutboxStore, dayLater = false) {
+  return createDelivery({
+    adapters: new Map([[adapter.platform, adapter]]),
+    outbox,
+    logger: silentLogger,
+    metrics: createMetrics(async () => 0),
+    retries: 0,
+    minRetryDelayMs: 1,
+    maxInlineWaitMs: 1000,
+    ...(dayLater ? { now: () => Date.now() + 86_400_000 } : {}),
+  });
+}
+
+/** A platform whose sends take `sendMs` each. */
+function slowAdapter(sendMs: number) {
+  const fake = recordingAdapter();
+  const send = fake.adapter.send.bind(fake.adapter);
+  fake.adapter.send = async (to, sentPart) => {
+    await delay(sendMs);
+    return send(to, sentPart);
+  };
+  return fake;
+}
+
+describe("delivery: each part reaches the platform once", () => {
+  const outbox = useOutbox();
+
+  it("sends a due part once when two flushes overlap against a slow platform", async () => {
+    const fake = slowAdapter(150);
+    await outbox.store().outbox.put("turn1:0", chat, part, Date.now());
+    // Two gateways' timers, or one timer firing while the last flush is still waiting on the platform.
+    const first = deliveryOver(fake.adapter, outbox.store().outbox, true);
+    const second = deliveryOver(fake.adapter, outbox.store().outbox, true);
+    const counts = await Promise.all([first.flushDue(), delay(20).then(() => second.flushDue()), delay(40).then(() => first.flushDue())]);
+    expect(fake.sends().map((call) => call.text)).toEqual(["the answer"]);
+    // The second gateway found the part claimed; the timer's second call joined the flush under way.
+    expect(counts).toEqual([1, 0, 1]);
+    expect(await outbox.store().outbox.get("turn1:0")).toMatchObject({ status: "sent", messageId: "m1" });
+  });
+
+  it("does not send a part that a flush is sending: the reply's own send waits and takes its outcome", async () => {
+    const fake = slowAdapter(150);
+    await outbox.store().outbox.put("turn1:0", chat, part, Date.now());
+    const delivery = deliveryOver(fake.adapter, outbox.store().outbox, true);
+    const flushing = delivery.flushDue();
+    await delay(20);
+    const delivered = await delivery.send("turn1:0", chat, part);
+    await flushing;
+    expect(fake.sends()).toHaveLength(1);
+    expect(delivered).toEqual({ sent: { conversation: chat, messageId: "m1" }, wasSentBefore: true });
+  });
+
+  it("moves a long retry_after to the outbox instead of holding the conversation", async () => {
+    const fake = recordingAdapter({
+      beforeSend: (attempt) => {
+        if (attempt === 1) throw new BridgeError("rate-limited", "429", { retryAfterMs: 30_000 });
+      },
+    });
+    const delivery = deliveryOver(fake.adapter, outbox.store().outbox);
+    // Not waited out in place (the test would time out): the part waits in the outbox, the turn goes on.
+    expect(await delivery.send("turn1:0", chat, part)).toBeUndefined();
+    expect(fake.attempts()).toBe(1);
+    expect(await outbox.store().outbox.get("turn1:0")).toMatchObject({ status: "pending", attempts: 1 });
+    expect(await deliveryOver(fake.adapter, outbox.store().outbox, true).flushDue()).toBe(1);
+    expect(fake.sends().map((call) => call.text)).toEqual(["the answer"]);
+  });
+});

@@ -167,7 +167,7 @@ describe("the environment of a coding agent", () => {
   const secrets = {
     PINCER_ADMIN_TOKEN: "fake-admin-token-0123456789",
     TELEGRAM_BOT_TOKEN: "123456:TEST-fake-telegram",
-    TELEGRAM_WEBHOOK_SECRET: "fake-webhook-secret",
+    TELEGRAM_WEBHOOK_SECRET: "fake-webhook-secret-0123456789abcdef",
     SLACK_BOT_TOKEN: "xoxb-fake-slack",
     SLACK_SIGNING_SECRET: "fake-signing-secret",
     SLACK_APP_TOKEN: "xapp-fake-app",

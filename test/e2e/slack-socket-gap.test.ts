@@ -27,7 +27,7 @@ async function startSlack(fake: FakeSlack, options: { helloTimeoutMs?: number } 
     { logger: quietLogger, dataDir: tempDataDir(), maxMediaBytes: 1_000_000 },
     { apiRetries: 0, clientPingTimeoutMs: 300, ...options },
   );
-  ({ gateway } = await startTestGateway({ PINCER_DM_POLICY: "open" }, { agent: createBuiltinAgent({ deltaDelayMs: 0 }), extraAdapters: [adapter] }));
+  ({ gateway } = await startTestGateway({ PINCER_DM_POLICY: "open", PINCER_GROUP_POLICY: "mention" }, { agent: createBuiltinAgent({ deltaDelayMs: 0 }), extraAdapters: [adapter] }));
   const states: ChannelState[] = [];
   const sample = () => {
     const state = adapter.health().state;

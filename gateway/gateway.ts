@@ -164,7 +164,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const retention = createRetention({
     retentionDays: config.retentionDays,
     store: store.retention,
-    fileDirs: [join(config.dataDir, "uploads"), join(config.dataDir, "voice")],
+    fileDirs: [join(config.dataDir, "uploads"), join(config.dataDir, "voice"), join(config.dataDir, "approvals")],
     logger,
   });
   retention.start();

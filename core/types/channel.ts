@@ -46,7 +46,7 @@ export interface LoginIo {
  *   admin page draws (wechaty).
  */
 export type LoginCapability<Settings> =
-  | { kind: "admin"; run(settings: Settings, io: LoginIo): Promise<{ accountId: string }> }
+  | { kind: "admin"; run(settings: Settings, io: LoginIo): Promise<{ botId: string }> }
   | { kind: "health" };
 
 /**

@@ -1,11 +1,10 @@
 import type { Config } from "../core/config.ts";
 import type { Adapter, AdapterDeps } from "../core/types/adapter.ts";
-import type { ChannelDescriptor } from "../core/types/channel.ts";
-import { channelRegistry, configuredPlatforms, type ChannelRegistry } from "./registry.ts";
+import { channelRegistry, defaultChannels, type ChannelRegistry, type ChannelSpec } from "./registry.ts";
 
-/** One channel of a platform, with its own logger; undefined when it cannot start yet (ClawBot without a login). */
-export async function createChannel<Settings>(descriptor: ChannelDescriptor<Settings>, settings: Settings, deps: AdapterDeps): Promise<Adapter | undefined> {
-  const forChannel: AdapterDeps = { ...deps, logger: deps.logger.child({ channel: descriptor.platform }) };
+/** One channel, with its own logger; undefined when it cannot start yet (ClawBot without a login). */
+export async function createChannel({ id, descriptor, settings }: ChannelSpec, deps: AdapterDeps): Promise<Adapter | undefined> {
+  const forChannel: AdapterDeps = { ...deps, logger: deps.logger.child({ channel: id }) };
   return descriptor.create(settings, forChannel);
 }
 
@@ -16,8 +15,8 @@ export async function createChannel<Settings>(descriptor: ChannelDescriptor<Sett
  */
 export async function createChannels(config: Config, deps: AdapterDeps, registry: Partial<ChannelRegistry> = channelRegistry): Promise<Adapter[]> {
   const channels: Adapter[] = [];
-  for (const { descriptor, settings } of configuredPlatforms(config.platforms, registry)) {
-    const channel = await createChannel(descriptor, settings, deps);
+  for (const spec of defaultChannels(config.platforms, registry)) {
+    const channel = await createChannel(spec, deps);
     if (channel) channels.push(channel);
   }
   return channels;

@@ -4,7 +4,7 @@ import type { Config } from "../core/config.ts";
 import { createSqliteStore } from "../core/store/sqlite/index.ts";
 import { toBridgeError } from "../core/types/errors.ts";
 import { createLogger } from "../core/logger.ts";
-import { configuredPlatforms } from "./registry.ts";
+import { defaultChannels } from "./registry.ts";
 
 export interface Check {
   name: string;
@@ -40,7 +40,7 @@ function isExecutable(command: string, path: string): boolean {
 async function platformChecks(config: Config): Promise<Check[]> {
   const context = { dataDir: config.dataDir, logger: createLogger({ level: "silent", secrets: config.secrets }) };
   const checks: Check[] = [];
-  for (const { descriptor, settings } of configuredPlatforms(config.platforms)) {
+  for (const { descriptor, settings } of defaultChannels(config.platforms)) {
     try {
       const detail = await descriptor.probe(settings, context);
       if (detail !== undefined) checks.push({ name: descriptor.displayName, isOk: true, detail });

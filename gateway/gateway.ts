@@ -24,7 +24,7 @@ import { resolveAdminToken, type AdminToken } from "./admin-token.ts";
 import { createAgents } from "./agents.ts";
 import { createChannel, createChannels } from "./channels.ts";
 import { createLogins } from "./logins.ts";
-import { configuredPlatforms } from "./registry.ts";
+import { defaultChannels } from "./registry.ts";
 import { channelStates, createHttpApp } from "./http.ts";
 import type { WebhookGuardLimits } from "./webhook-guard.ts";
 
@@ -113,13 +113,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
   const lifetime = new AbortController();
   const logins = createLogins({
-    configured: configuredPlatforms(config.platforms),
+    channels: defaultChannels(config.platforms),
     dataDir: config.dataDir,
     logger,
     // A running channel picks a new login up by itself (ClawBot); without one, it connects now, no restart needed.
-    onLoggedIn: async ({ descriptor, settings }) => {
-      if (adapters.has(descriptor.platform) || lifetime.signal.aborted) return;
-      const channel = await createChannel(descriptor, settings, channelDeps);
+    onLoggedIn: async (spec) => {
+      if (adapters.has(spec.descriptor.platform) || lifetime.signal.aborted) return;
+      const channel = await createChannel(spec, channelDeps);
       if (!channel) return;
       adapterList.push(channel);
       adapters.set(channel.platform, channel);

@@ -3,7 +3,7 @@ import type { ChannelDescriptor } from "../core/types/channel.ts";
 import type { Logger } from "../core/types/logger.ts";
 import { createLoginFlow, type LoginFlow } from "./login-flow.ts";
 import { loginRoutes } from "./login-routes.ts";
-import type { ConfiguredPlatform } from "./registry.ts";
+import type { ChannelSpec } from "./registry.ts";
 
 export interface Logins {
   /** The platforms the owner can log in from the admin page, for its login sections. */
@@ -13,24 +13,24 @@ export interface Logins {
   close(): Promise<void>;
 }
 
-/** A login flow and its admin routes for each configured platform whose descriptor logs in from the admin page. */
+/** A login flow and its admin routes for each channel whose platform logs in from the admin page. */
 export function createLogins(options: {
-  configured: ConfiguredPlatform[];
+  channels: ChannelSpec[];
   dataDir: string;
   logger: Logger;
   /** Connects the platform's channel once its login succeeded. */
-  onLoggedIn: (platform: ConfiguredPlatform) => Promise<void>;
+  onLoggedIn: (channel: ChannelSpec) => Promise<void>;
 }): Logins {
-  const flows: { descriptor: ChannelDescriptor<unknown>; flow: LoginFlow }[] = options.configured.flatMap((configured) => {
-    const { descriptor, settings } = configured;
+  const flows: { descriptor: ChannelDescriptor<unknown>; flow: LoginFlow }[] = options.channels.flatMap((channel) => {
+    const { descriptor, settings } = channel;
     const login = descriptor.login;
     if (login?.kind !== "admin") return [];
     const flow = createLoginFlow({
       displayName: descriptor.displayName,
       run: (io) => login.run(settings, io),
       dataDir: options.dataDir,
-      logger: options.logger.child({ channel: descriptor.platform }),
-      onLoggedIn: () => options.onLoggedIn(configured),
+      logger: options.logger.child({ channel: channel.id }),
+      onLoggedIn: () => options.onLoggedIn(channel),
     });
     return [{ descriptor, flow }];
   });

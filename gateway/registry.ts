@@ -24,17 +24,21 @@ export const channelRegistry: ChannelRegistry = {
   weixin: weixinDescriptor,
 };
 
-/** A configured platform's descriptor with its default channel's settings (from the environment). */
-export interface ConfiguredPlatform<Settings = unknown> {
+/**
+ * One channel to run: a bot on a platform, with its settings. Today each configured platform has one, its
+ * default channel, from the environment, whose id is the platform's name.
+ */
+export interface ChannelSpec<Settings = unknown> {
+  id: string;
   descriptor: ChannelDescriptor<Settings>;
   settings: Settings;
 }
 
-/** The platforms whose settings are present, in the registry's order. */
-export function configuredPlatforms(platforms: PlatformsConfig, registry: Partial<ChannelRegistry> = channelRegistry): ConfiguredPlatform[] {
+/** The default channel of each platform whose settings are present, in the registry's order. */
+export function defaultChannels(platforms: PlatformsConfig, registry: Partial<ChannelRegistry> = channelRegistry): ChannelSpec[] {
   return Object.entries(registry).flatMap(([key, descriptor]) => {
     const settings: unknown = platforms[key as keyof PlatformsConfig];
-    return settings === undefined ? [] : [{ descriptor: descriptor as ChannelDescriptor<unknown>, settings }];
+    return settings === undefined ? [] : [{ id: descriptor.platform, descriptor: descriptor as ChannelDescriptor<unknown>, settings }];
   });
 }
 

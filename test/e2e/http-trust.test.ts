@@ -4,7 +4,7 @@ import { createSqliteStore } from "../../core/store/sqlite/index.ts";
 import { createAdminRoutes } from "../../gateway/admin-routes.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { createLogins } from "../../gateway/logins.ts";
-import { configuredPlatforms } from "../../gateway/registry.ts";
+import { defaultChannels } from "../../gateway/registry.ts";
 import { loadConfig } from "../../core/config.ts";
 import { createLogger } from "../../core/logger.ts";
 import { rawRequest } from "../support/raw-request.ts";
@@ -24,8 +24,8 @@ function apiRoutes() {
   const logger = createLogger({ level: "silent", secrets: [], destination: collectingLog().destination });
   const store = createSqliteStore(dataDir);
   const web = createWebAdapter({ logger, uploadDir: dataDir, maxUploadBytes: 1000 });
-  const configured = configuredPlatforms(loadConfig({ DATA_DIR: dataDir }).platforms);
-  const logins = createLogins({ configured, dataDir, logger, onLoggedIn: async () => {} });
+  const channels = defaultChannels(loadConfig({ DATA_DIR: dataDir }).platforms);
+  const logins = createLogins({ channels, dataDir, logger, onLoggedIn: async () => {} });
   const routes = [...(web.routes ?? []), ...createAdminRoutes(store, () => ({})), ...logins.routes];
   store.close();
   return routes

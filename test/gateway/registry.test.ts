@@ -2,7 +2,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { platformConfigParts } from "../../core/config-platforms.ts";
 import { createLogger } from "../../core/logger.ts";
-import { channelDescriptors, channelRegistry } from "../../gateway/registry.ts";
+import { loadConfig } from "../../core/config.ts";
+import { adminPage } from "../../gateway/admin-page.ts";
+import { createLogins } from "../../gateway/logins.ts";
+import { channelDescriptors, channelRegistry, defaultChannels } from "../../gateway/registry.ts";
 import { collectingLog, tempDataDir } from "../support/web-chat-client.ts";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
@@ -55,5 +58,22 @@ describe("the channel registry", () => {
       const adapter = await descriptor.create(settings as never, deps);
       expect(adapter?.routes?.map((route) => route.path).sort(), key).toEqual([...descriptor.webhookPaths].sort());
     }
+  });
+});
+
+describe("the logins from the admin page", () => {
+  it("are those of the platforms whose descriptor logs in there (ClawBot), each with its routes and its section of the page", async () => {
+    const dataDir = tempDataDir();
+    const logger = createLogger({ level: "silent", secrets: [], destination: collectingLog().destination });
+    const logins = createLogins({ channels: defaultChannels(loadConfig({ DATA_DIR: dataDir }).platforms), dataDir, logger, onLoggedIn: async () => {} });
+    expect(logins.platforms).toEqual([{ platform: "weixin", displayName: "WeChat ClawBot" }]);
+    expect(logins.routes.map((route) => `${route.method} ${route.path}`)).toEqual([
+      "POST /api/admin/weixin/login",
+      "GET /api/admin/weixin/login",
+      "POST /api/admin/weixin/login/code",
+    ]);
+    expect(adminPage(logins.platforms).html).toContain('<h3>WeChat ClawBot</h3>\n<p><button id="weixin-login" data-login="weixin">');
+    expect(adminPage([]).html).not.toContain("Log in with a QR code");
+    await logins.close();
   });
 });

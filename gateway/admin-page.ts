@@ -1,11 +1,27 @@
-import { htmlPage } from "../core/html-page.ts";
+import { htmlPage, type HtmlPage } from "../core/html-page.ts";
+
+/** A platform the owner logs in from this page (its descriptor's `login.kind` is `admin`). */
+export interface LoginSection {
+  platform: string;
+  displayName: string;
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`);
+
+/** Its heading, button, QR code, code form and progress lines; the ids carry the platform's name. */
+const loginSection = ({ platform, displayName }: LoginSection) => `<h3>${escapeHtml(displayName)}</h3>
+<p><button id="${platform}-login" data-login="${platform}">Log in with a QR code</button> <span id="${platform}-state"></span></p>
+<div id="${platform}-qr" class="qr"></div>
+<form id="${platform}-code" data-login="${platform}" hidden><input name="code" placeholder="the number WeChat shows" autocomplete="off"> <button>Send</button></form>
+<pre id="${platform}-messages" hidden></pre>`;
 
 /**
- * `/admin`: each channel's state (with the QR code while a WeChat login waits for a scan, and the ClawBot login),
+ * `/admin`: each channel's state (with the QR code while a WeChat login waits for a scan, and the logins of the
+ * platforms that log in from here, such as ClawBot),
  * pending pairing requests with an Approve button, and usage. The admin token comes from `#token=` (kept in
  * localStorage, shared with the web chat) and is sent as `Authorization: Bearer`.
  */
-export const adminPage = htmlPage(`<!doctype html>
+export const adminPage = (logins: LoginSection[]): HtmlPage => htmlPage(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -28,11 +44,7 @@ export const adminPage = htmlPage(`<!doctype html>
 <h2>Channels</h2>
 <table><thead><tr><th>Channel</th><th>State</th><th>Detail</th></tr></thead><tbody id="channels"></tbody></table>
 <div id="channel-qr" class="qr"></div>
-<h3>WeChat ClawBot</h3>
-<p><button id="weixin-login">Log in with a QR code</button> <span id="weixin-state"></span></p>
-<div id="weixin-qr" class="qr"></div>
-<form id="weixin-code" hidden><input name="code" placeholder="the number WeChat shows" autocomplete="off"> <button>Send</button></form>
-<pre id="weixin-messages" hidden></pre>
+${logins.map(loginSection).join("\n")}
 <h2>Waiting to pair</h2>
 <table><thead><tr><th>Platform</th><th>User or group</th><th>Name</th><th>Code</th><th>Expires</th><th></th></tr></thead><tbody id="pending"></tbody></table>
 <h2>Usage</h2>
@@ -93,25 +105,35 @@ async function refreshChannels() {
   const waiting = Object.values(channels).find((health) => health.loginQrSvg);
   document.getElementById("channel-qr").innerHTML = waiting ? waiting.loginQrSvg : "";
 }
-function showWeixin(status) {
-  document.getElementById("weixin-state").textContent = status.state === "idle" ? "" : status.state + (status.error ? ": " + status.error : "");
-  document.getElementById("weixin-qr").innerHTML = status.state === "waiting-for-scan" && status.qrSvg ? status.qrSvg : "";
-  document.getElementById("weixin-code").hidden = status.state !== "waiting-for-code";
-  const messages = document.getElementById("weixin-messages");
+function showLogin(platform, status) {
+  document.getElementById(platform + "-state").textContent = status.state === "idle" ? "" : status.state + (status.error ? ": " + status.error : "");
+  document.getElementById(platform + "-qr").innerHTML = status.state === "waiting-for-scan" && status.qrSvg ? status.qrSvg : "";
+  document.getElementById(platform + "-code").hidden = status.state !== "waiting-for-code";
+  const messages = document.getElementById(platform + "-messages");
   messages.hidden = status.messages.length === 0;
   messages.textContent = status.messages.join("\\n");
 }
-document.getElementById("weixin-login").addEventListener("click", async () => {
-  showWeixin(await api("/api/admin/weixin/login", {}).catch((error) => (show(error), { state: "failed", messages: [] })));
-});
-document.getElementById("weixin-code").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const code = new FormData(event.target).get("code");
-  showWeixin(await api("/api/admin/weixin/login/code", { code }).catch((error) => (show(error), { state: "failed", messages: [] })));
-});
+const failed = (error) => (show(error), { state: "failed", messages: [] });
+for (const button of document.querySelectorAll("button[data-login]")) {
+  const platform = button.dataset.login;
+  button.addEventListener("click", async () => {
+    showLogin(platform, await api("/api/admin/" + platform + "/login", {}).catch(failed));
+  });
+}
+for (const form of document.querySelectorAll("form[data-login]")) {
+  const platform = form.dataset.login;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const code = new FormData(event.target).get("code");
+    showLogin(platform, await api("/api/admin/" + platform + "/login/code", { code }).catch(failed));
+  });
+}
 setInterval(async () => {
-  const status = await api("/api/admin/weixin/login").catch(() => undefined);
-  if (status && status.state !== "idle") showWeixin(status);
+  for (const button of document.querySelectorAll("button[data-login]")) {
+    const platform = button.dataset.login;
+    const status = await api("/api/admin/" + platform + "/login").catch(() => undefined);
+    if (status && status.state !== "idle") showLogin(platform, status);
+  }
 }, 2000);
 function show(error) { document.getElementById("error").textContent = error.message; }
 await refresh();

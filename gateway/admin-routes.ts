@@ -6,7 +6,7 @@ import { toBridgeError } from "../core/types/errors.ts";
 import type { Store } from "../core/store/store.ts";
 import type { ChannelHealth, HttpRoute } from "../core/types/adapter.ts";
 import { usageSummary } from "../core/budget.ts";
-import { adminPage } from "./admin-page.ts";
+import { adminPage, type LoginSection } from "./admin-page.ts";
 
 const approveSchema = z.object({ platform: z.string().min(1), code: z.string().min(1) });
 
@@ -14,14 +14,16 @@ const approveSchema = z.object({ platform: z.string().min(1), code: z.string().m
 export function createAdminRoutes(
   store: Store,
   channels: () => Record<string, ChannelHealth>,
-  now: () => number = Date.now,
+  options: { logins?: LoginSection[]; now?: () => number } = {},
 ): HttpRoute[] {
+  const now = options.now ?? Date.now;
+  const page = adminPage(options.logins ?? []);
   return [
     {
       method: "GET",
       path: "/admin",
       isOwnerOnly: false,
-      handle: (_request, response) => sendPage(response, adminPage),
+      handle: (_request, response) => sendPage(response, page),
     },
     {
       method: "GET",

@@ -4,6 +4,7 @@ import type { Config } from "../core/config.ts";
 import { createSqliteStore } from "../core/store/sqlite/index.ts";
 import { toBridgeError } from "../core/types/errors.ts";
 import { createLogger } from "../core/logger.ts";
+import { defaultChannels } from "./registry.ts";
 
 export interface Check {
   name: string;
@@ -32,44 +33,28 @@ function isExecutable(command: string, path: string): boolean {
 }
 
 /**
- * `pincer doctor`: the configuration is valid (or it would not have loaded), then each configured part is reached:
- * the store, the model endpoint (listing its models costs no token), speech, MCP servers, coding agents' commands.
- */
-/**
  * Each configured chat platform, reached with its credentials by calls that only read, so the check
- * can run beside a running gateway without taking its messages or its connection.
+ * can run beside a running gateway without taking its messages or its connection. A probe with
+ * nothing to check (ClawBot without a login) adds no line.
  */
 async function platformChecks(config: Config): Promise<Check[]> {
-  const { platforms } = config;
+  const context = { dataDir: config.dataDir, logger: createLogger({ level: "silent", secrets: config.secrets }) };
   const checks: Check[] = [];
-  if (platforms.telegram) {
-    const settings = platforms.telegram;
-    checks.push(await check("Telegram", async () => (await import("../adapters/telegram/probe.ts")).probeTelegram(settings)));
+  for (const { descriptor, settings } of defaultChannels(config.platforms)) {
+    try {
+      const detail = await descriptor.probe(settings, context);
+      if (detail !== undefined) checks.push({ name: descriptor.displayName, isOk: true, detail });
+    } catch (thrown) {
+      checks.push({ name: descriptor.displayName, isOk: false, detail: toBridgeError(thrown).message });
+    }
   }
-  if (platforms.slack) {
-    const settings = platforms.slack;
-    checks.push(await check("Slack", async () => (await import("../adapters/slack/probe.ts")).probeSlack(settings)));
-  }
-  if (platforms.feishu) {
-    const settings = platforms.feishu;
-    const logger = createLogger({ level: "silent", secrets: config.secrets });
-    checks.push(await check("Feishu/Lark", async () => (await import("../adapters/feishu/probe.ts")).probeFeishu(settings, logger)));
-  }
-  if (platforms.wechaty) {
-    const settings = platforms.wechaty;
-    checks.push(await check("WeChat (wechaty)", async () => (await import("../adapters/wechat/probe.ts")).probeWechat(settings, config.dataDir)));
-  }
-  if (platforms.wecom) {
-    // WeCom allows one long connection per bot: a probe would take it over from a running gateway.
-    const { botId, wsUrl } = platforms.wecom;
-    checks.push(await check("WeCom", async () => `bot ${botId} at ${wsUrl} (not connected: WeCom allows one connection per bot; /readyz shows the gateway's)`));
-  }
-  const { probeWeixin } = await import("../adapters/weixin/probe.ts");
-  const weixin = await probeWeixin(platforms.weixin, config.dataDir);
-  if (weixin) checks.push({ name: "WeChat ClawBot", isOk: true, detail: weixin });
   return checks;
 }
 
+/**
+ * `pincer doctor`: the configuration is valid (or it would not have loaded), then each configured part is reached:
+ * the store, the model endpoint (listing its models costs no token), speech, MCP servers, coding agents' commands.
+ */
 export async function runDoctor(config: Config): Promise<Check[]> {
   const checks: Check[] = [];
   checks.push(

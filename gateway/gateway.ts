@@ -22,9 +22,9 @@ import { createMedia } from "../media/index.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
 import { resolveAdminToken, type AdminToken } from "./admin-token.ts";
 import { createAgents } from "./agents.ts";
-import { createChannels, createWeixinChannel } from "./channels.ts";
-import { createWeixinLoginFlow } from "./weixin-login.ts";
-import { weixinLoginRoutes } from "./weixin-login-routes.ts";
+import { createChannel, createChannels } from "./channels.ts";
+import { createLogins } from "./logins.ts";
+import { defaultChannels } from "./registry.ts";
 import { channelStates, createHttpApp } from "./http.ts";
 import type { WebhookGuardLimits } from "./webhook-guard.ts";
 
@@ -112,25 +112,25 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
 
   const lifetime = new AbortController();
-  const weixinLogin = createWeixinLoginFlow({
-    settings: config.platforms.weixin,
+  const logins = createLogins({
+    channels: defaultChannels(config.platforms),
     dataDir: config.dataDir,
-    logger: logger.child({ channel: "weixin" }),
-    // A running ClawBot channel picks a new login up by itself; without one, it connects now, no restart needed.
-    onLoggedIn: async () => {
-      if (adapters.has("weixin") || lifetime.signal.aborted) return;
-      const weixin = await createWeixinChannel(config, channelDeps);
-      if (!weixin) return;
-      adapterList.push(weixin);
-      adapters.set(weixin.platform, weixin);
-      await weixin.start(pipeline, lifetime.signal);
+    logger,
+    // A running channel picks a new login up by itself (ClawBot); without one, it connects now, no restart needed.
+    onLoggedIn: async (spec) => {
+      if (adapters.has(spec.descriptor.platform) || lifetime.signal.aborted) return;
+      const channel = await createChannel(spec, channelDeps);
+      if (!channel) return;
+      adapterList.push(channel);
+      adapters.set(channel.platform, channel);
+      await channel.start(pipeline, lifetime.signal);
     },
   });
   const app = createHttpApp({
     adapters: adapterList,
     routes: [
-      ...createAdminRoutes(store, () => channelStates(adapterList, secrets)),
-      ...weixinLoginRoutes(weixinLogin),
+      ...createAdminRoutes(store, () => channelStates(adapterList, secrets), { logins: logins.platforms }),
+      ...logins.routes,
     ],
     metrics,
     adminToken: adminToken.value,
@@ -187,7 +187,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       lifetime.abort();
       await stopping;
       await lastFlush;
-      await weixinLogin.close();
+      await logins.close();
       await media?.close();
       await agentSet.close();
       for (const adapter of adapterList) await adapter.stop();

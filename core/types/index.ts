@@ -6,3 +6,4 @@ export * from "./errors.ts";
 export * from "./logger.ts";
 export * from "./message.ts";
 export * from "./reply.ts";
+export * from "./channel.ts";

@@ -3,8 +3,8 @@ import { createWebAdapter } from "../../adapters/web/index.ts";
 import { createSqliteStore } from "../../core/store/sqlite/index.ts";
 import { createAdminRoutes } from "../../gateway/admin-routes.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
-import { createWeixinLoginFlow } from "../../gateway/weixin-login.ts";
-import { weixinLoginRoutes } from "../../gateway/weixin-login-routes.ts";
+import { createLogins } from "../../gateway/logins.ts";
+import { defaultChannels } from "../../gateway/registry.ts";
 import { loadConfig } from "../../core/config.ts";
 import { createLogger } from "../../core/logger.ts";
 import { rawRequest } from "../support/raw-request.ts";
@@ -24,8 +24,9 @@ function apiRoutes() {
   const logger = createLogger({ level: "silent", secrets: [], destination: collectingLog().destination });
   const store = createSqliteStore(dataDir);
   const web = createWebAdapter({ logger, uploadDir: dataDir, maxUploadBytes: 1000 });
-  const flow = createWeixinLoginFlow({ settings: loadConfig({ DATA_DIR: dataDir }).platforms.weixin, dataDir, logger, onLoggedIn: async () => {} });
-  const routes = [...(web.routes ?? []), ...createAdminRoutes(store, () => ({})), ...weixinLoginRoutes(flow)];
+  const channels = defaultChannels(loadConfig({ DATA_DIR: dataDir }).platforms);
+  const logins = createLogins({ channels, dataDir, logger, onLoggedIn: async () => {} });
+  const routes = [...(web.routes ?? []), ...createAdminRoutes(store, () => ({})), ...logins.routes];
   store.close();
   return routes
     .filter((route) => route.path.startsWith("/api/"))

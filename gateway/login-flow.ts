@@ -1,14 +1,12 @@
 import QRCode from "qrcode";
-import { runWeixinLogin } from "../adapters/weixin/login.ts";
-import type { StoredLogin } from "../adapters/weixin/login-store.ts";
-import type { WeixinConfig } from "../core/config-platforms.ts";
+import type { LoginIo } from "../core/types/channel.ts";
 import { toBridgeError } from "../core/types/errors.ts";
 import type { Logger } from "../core/types/logger.ts";
 
-export type WeixinLoginState = "idle" | "waiting-for-scan" | "waiting-for-code" | "logged-in" | "failed";
+export type LoginState = "idle" | "waiting-for-scan" | "waiting-for-code" | "logged-in" | "failed";
 
-export interface WeixinLoginStatus {
-  state: WeixinLoginState;
+export interface LoginStatus {
+  state: LoginState;
   /** What the QR code encodes, and the code as SVG for the admin page, while a scan is awaited. */
   qr?: string;
   qrSvg?: string;
@@ -18,10 +16,10 @@ export interface WeixinLoginStatus {
   error?: string;
 }
 
-export interface WeixinLoginFlow {
+export interface LoginFlow {
   /** Starts a login unless one is running; the status says where it is. */
-  start(): WeixinLoginStatus;
-  status(): WeixinLoginStatus;
+  start(): LoginStatus;
+  status(): LoginStatus;
   /** The number WeChat shows on the phone, when it asks for one; false when none is asked. */
   submitCode(code: string): boolean;
   /** Ends a running login (the gateway stops). */
@@ -29,24 +27,27 @@ export interface WeixinLoginFlow {
 }
 
 /**
- * `pincer weixin login`, run by the gateway for the admin API: the same QR flow, with the code shown
- * on the admin page instead of the terminal. `onLoggedIn` connects the channel without a restart.
+ * A platform's QR login (`pincer weixin login` for ClawBot), run by the gateway for the admin API: the
+ * same flow, with the code shown on the admin page instead of the terminal. `onLoggedIn` connects the
+ * channel without a restart.
  */
-export function createWeixinLoginFlow(options: {
-  settings: WeixinConfig;
+export function createLoginFlow(options: {
+  /** As people call the platform, for the log. */
+  displayName: string;
+  /** The platform's login (its descriptor's `login.run`, with its settings). */
+  run: (io: LoginIo) => Promise<{ botId: string }>;
   dataDir: string;
   logger: Logger;
-  onLoggedIn: (login: StoredLogin) => Promise<void>;
-}): WeixinLoginFlow {
-  let current: WeixinLoginStatus = { state: "idle", messages: [] };
+  onLoggedIn: () => Promise<void>;
+}): LoginFlow {
+  let current: LoginStatus = { state: "idle", messages: [] };
   let running: Promise<void> | undefined;
   let answerCode: ((code: string) => void) | undefined;
   const lifetime = new AbortController();
 
   const run = async () => {
     try {
-      const login = await runWeixinLogin({
-        apiBase: options.settings.apiBase,
+      const login = await options.run({
         dataDir: options.dataDir,
         signal: lifetime.signal,
         // A status poll is held open for half a minute: stopping must not wait for it.
@@ -69,11 +70,11 @@ export function createWeixinLoginFlow(options: {
         },
       });
       current = { state: "logged-in", messages: [...current.messages, `Logged in as bot ${login.botId}.`], botId: login.botId };
-      options.logger.info({ botId: login.botId }, "WeChat ClawBot logged in from the admin API");
-      await options.onLoggedIn(login);
+      options.logger.info({ botId: login.botId }, `${options.displayName} logged in from the admin API`);
+      await options.onLoggedIn();
     } catch (thrown) {
       const error = toBridgeError(thrown);
-      options.logger.warn({ err: error }, "WeChat ClawBot login failed");
+      options.logger.warn({ err: error }, `${options.displayName} login failed`);
       current = { state: "failed", messages: current.messages, error: error.message };
     } finally {
       running = undefined;

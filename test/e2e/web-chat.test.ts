@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createBuiltinAgent } from "../../agents/builtin/index.ts";
-import type { Agent } from "../../core/types/agent.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
+import { fail, fakeAgent } from "../support/fake-agent.ts";
 import { openSse } from "../support/sse.ts";
 import { openWebChat, ownerAuth, startTestGateway } from "../support/web-chat-client.ts";
 
@@ -72,13 +72,7 @@ describe("web chat, end to end", () => {
   });
 
   it("shows an agent failure as a short error with a reference id that is in the log, and stays up", async () => {
-    const failing: Agent = {
-      id: "failing",
-      acceptsImages: false,
-      async *run() {
-        throw new Error("model exploded: secret internals");
-      },
-    };
+    const { agent: failing } = fakeAgent(() => [fail(new Error("model exploded: secret internals"))], { id: "failing" });
     const started = await startTestGateway({}, { agent: failing });
     gateway = started.gateway;
     const chat = await openWebChat(gateway);

@@ -6,7 +6,8 @@ import type { StepSender } from "../../../adapters/weixin/outbound.ts";
 import { openWindowStore, type WindowStore } from "../../../adapters/weixin/window-store.ts";
 import { readReplyMedia } from "../../../core/local-media.ts";
 import { createLogger } from "../../../core/logger.ts";
-import { collectingLog, tempDataDir } from "../../support/web-chat-client.ts";
+import { collectingLog } from "../../support/recording-logger.ts";
+import { tempDataDir } from "../../support/web-chat-client.ts";
 
 const logger = createLogger({ level: "silent", secrets: [], destination: collectingLog().destination });
 const owner = "owner@im.wechat";

@@ -7,6 +7,7 @@ import type { FetchedMedia } from "../../core/types/adapter.ts";
 import type { Gateway, GatewayOptions } from "../../gateway/gateway.ts";
 import { startFakeSlack, type FakeSlack } from "../fakes/slack-api.ts";
 import { nextTs, postSlackEvent, slackEvents } from "../fakes/slack-events.ts";
+import { conversationOn, slackChat } from "../support/conversation.ts";
 import { eventually } from "../support/eventually.ts";
 import { fakeAgent, say, streamed } from "../support/fake-agent.ts";
 import { startTestGateway } from "../support/web-chat-client.ts";
@@ -50,10 +51,10 @@ describe("Slack over the Events API, through the gateway", () => {
   });
 
   it("streams one reply to a DM: one chat.postMessage, then chat.update edits, in the DM (no thread)", async () => {
-    const { gateway, slack, post } = await startSlackGateway({}, { agent: slowAgent });
-    const reply = await post(slackEvents.im("hi there"));
-    expect(reply.status).toBe(200);
-    await eventually(() => slack.messages.some((message) => message.text.includes("friend")), 4000);
+    const { gateway, slack } = await startSlackGateway({}, { agent: slowAgent });
+    const chat = conversationOn(slackChat(gateway, slack, signingSecret));
+    await chat.says("hi there");
+    await chat.expectAnswer(/friend/, 4000);
     await gateway.pipeline.idle();
     expect(slack.messages).toHaveLength(1);
     const [message] = slack.messages;

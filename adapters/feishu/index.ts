@@ -18,9 +18,9 @@ import {
 } from "./inbound.ts";
 import { createFeishuCatchUp } from "./catch-up.ts";
 import { createOutbound } from "./outbound.ts";
-import { createBoundedMap } from "../../core/bounded-map.ts";
+import { createBoundedMap } from "../kit/bounded-map.ts";
 import { createWebhookHandler, type Outcome } from "./webhook.ts";
-import { createNameCache } from "../../core/name-cache.ts";
+import { createNameCache } from "../kit/name-cache.ts";
 
 export interface FeishuAdapterOptions {
   /** First wait before asking for the bot's identity again after a failure (doubles up to a minute). */

@@ -1,5 +1,5 @@
 import type { Client } from "@larksuiteoapi/node-sdk";
-import { readReplyMedia } from "../../core/local-media.ts";
+import { readReplyMedia } from "../kit/local-media.ts";
 import type { FetchedMedia, SentMessage } from "../../core/types/adapter.ts";
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import { assertNever, BridgeError } from "../../core/types/errors.ts";
@@ -8,7 +8,7 @@ import type { MediaRef } from "../../core/types/message.ts";
 import { buttonCommand, type Button, type ReplyPart } from "../../core/types/reply.ts";
 import type { FeishuCall } from "./api.ts";
 import { toFeishuMarkdown } from "./markdown.ts";
-import { createBoundedMap } from "../../core/bounded-map.ts";
+import { createBoundedMap } from "../kit/bounded-map.ts";
 
 /** Feishu refuses images over 10 MB for `im/v1/images`; larger pictures go out as files (30 MB). */
 const maxImageBytes = 10 * 1024 * 1024;

@@ -20,7 +20,7 @@ import { createSlackOutbound } from "./outbound.ts";
 import { createSlackCatchUp } from "./catch-up.ts";
 import { createSlackSocketReceiver } from "./socket.ts";
 import { createSlackWebhookRoutes, type Handled } from "./webhook.ts";
-import { createNameCache } from "../../core/name-cache.ts";
+import { createNameCache } from "../kit/name-cache.ts";
 
 /** Knobs that tests turn down; production keeps the defaults. */
 export interface SlackAdapterOptions {

@@ -1,5 +1,5 @@
 import type { App } from "@slack/bolt";
-import { readReplyMedia } from "../../core/local-media.ts";
+import { readReplyMedia } from "../kit/local-media.ts";
 import type { FetchedMedia, SentMessage } from "../../core/types/adapter.ts";
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import { assertNever, BridgeError } from "../../core/types/errors.ts";

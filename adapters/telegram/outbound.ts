@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import { Input, type Telegram } from "telegraf";
-import { checkReplyFile, readReplyMedia } from "../../core/local-media.ts";
+import { checkReplyFile, readReplyMedia } from "../kit/local-media.ts";
 import type { FetchedMedia, SentMessage } from "../../core/types/adapter.ts";
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import { assertNever } from "../../core/types/errors.ts";
@@ -9,7 +9,7 @@ import type { MediaRef } from "../../core/types/message.ts";
 import type { Button, ReplyPart } from "../../core/types/reply.ts";
 import { isNotModified, isParseError, toTelegramBridgeError } from "./errors.ts";
 import { htmlToPlainText, markdownToTelegramHtml } from "./markdown.ts";
-import { createBoundedMap } from "../../core/bounded-map.ts";
+import { createBoundedMap } from "../kit/bounded-map.ts";
 
 /** Telegram counts this after entity parsing (tags do not count). */
 export const maxCaptionChars = 1024;

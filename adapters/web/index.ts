@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sendPage } from "../../core/html-page.ts";
 import { readBody, readJsonBody, sendJson } from "../../core/http-body.ts";
-import { readReplyMedia } from "../../core/local-media.ts";
+import { readReplyMedia } from "../kit/local-media.ts";
 import type { Adapter, ChannelHealth, FetchedMedia, InboundSink } from "../../core/types/adapter.ts";
 import type { MediaRef } from "../../core/types/message.ts";
 import { BridgeError, toBridgeError } from "../../core/types/errors.ts";

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import type { FileBox as FileBoxClass } from "file-box";
 import type { Contact, Message, Room, Wechaty } from "wechaty";
 import type { WechatyConfig } from "../../core/config-platforms.ts";
-import { readReplyMedia } from "../../core/local-media.ts";
+import { readReplyMedia } from "../kit/local-media.ts";
 import type { Adapter, AdapterDeps, FetchedMedia, InboundSink } from "../../core/types/adapter.ts";
 import { conversationKey, type ConversationRef } from "../../core/types/conversation.ts";
 import { BridgeError, toBridgeError } from "../../core/types/errors.ts";
@@ -14,7 +14,7 @@ import { toInboundMessage, wechatPlatform } from "./inbound.ts";
 import { fileNameFor } from "./file-name.ts";
 import { toOutgoingMessages } from "./outbound.ts";
 import { createPacer } from "./pacer.ts";
-import { createBoundedMap } from "../../core/bounded-map.ts";
+import { createBoundedMap } from "../kit/bounded-map.ts";
 import { showQrInTerminal } from "./terminal-qr.ts";
 import { snapshotOf } from "./snapshot.ts";
 

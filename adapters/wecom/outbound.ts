@@ -1,5 +1,5 @@
 import { generateReqId, type TemplateCard, type WeComMediaType, type WSClient } from "@wecom/aibot-node-sdk";
-import { readReplyMedia } from "../../core/local-media.ts";
+import { readReplyMedia } from "../kit/local-media.ts";
 import type { EditOptions, FetchedMedia, SendOptions, SentMessage } from "../../core/types/adapter.ts";
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import { assertNever, BridgeError } from "../../core/types/errors.ts";

@@ -1,5 +1,5 @@
 import type { WeixinConfig } from "../../core/config-platforms.ts";
-import { readReplyMedia } from "../../core/local-media.ts";
+import { readReplyMedia } from "../kit/local-media.ts";
 import type { Adapter, AdapterDeps, ChannelHealth, FetchedMedia } from "../../core/types/adapter.ts";
 import { BridgeError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";

@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createBuiltinAgent } from "../../agents/builtin/index.ts";
 import type { AgentContext, AgentEvent, AgentInput } from "../../core/types/agent.ts";
-import type { Logger } from "../../core/types/logger.ts";
-
-const silentLogger: Logger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child: () => silentLogger,
-};
+import { silentLogger } from "../support/recording-logger.ts";
 
 function input(text: string): AgentInput {
   return {

@@ -1,20 +1,13 @@
-import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../core/logger.ts";
+import { collectingLog } from "../support/recording-logger.ts";
 
 const botToken = "123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
 
-/** A logger writing into an array of parsed JSON lines. */
+/** A logger writing into an array of JSON lines. */
 function capture(secrets: string[] = [botToken]) {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer | string, _encoding, done) {
-      lines.push(...String(chunk).split("\n").filter(Boolean));
-      done();
-    },
-  });
+  const { lines, destination, records } = collectingLog();
   const logger = createLogger({ level: "debug", secrets, destination });
-  const records = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   return { logger, lines, records };
 }
 

@@ -6,7 +6,7 @@ import { createRetention, dedupeGraceMs } from "../../core/retention.ts";
 import { createSqliteStore } from "../../core/store/sqlite/index.ts";
 import type { PruneCutoffs, Store } from "../../core/store/store.ts";
 import { conversationKey } from "../../core/types/conversation.ts";
-import { recordingLogger } from "../agents/acp/harness.ts";
+import { recordingLogger } from "../support/recording-logger.ts";
 import { directChat, message } from "./fixtures.ts";
 
 const dayMs = 24 * 60 * 60 * 1000;

@@ -5,10 +5,10 @@ import { fakeEncryptKey, messageEvent, postEvent } from "../fakes/feishu-events.
 import { startFakeOpenPlatform, textOf, type FakeOpenPlatform, type FakeOpenPlatformOptions } from "../fakes/feishu-open-platform.ts";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
 import { encodeWithFfmpeg, toneWav } from "../media/audio/samples.ts";
+import { emit, fakeAgent } from "../support/fake-agent.ts";
 import { scriptedAgent, webhookEnv } from "../support/feishu.ts";
 import { startTestGateway } from "../support/web-chat-client.ts";
 import type { Env } from "../../core/config.ts";
-import type { Agent } from "../../core/types/agent.ts";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -71,14 +71,10 @@ describe("Feishu outbound media and rate limits, end to end", () => {
     const sharp = (await import("sharp")).default;
     const path = join(tmpdir(), `feishu-chart-${Date.now()}.png`);
     await writeFile(path, await sharp({ create: { width: 8, height: 8, channels: 3, background: "#000" } }).png().toBuffer());
-    const agent: Agent = {
-      id: "artist",
-      acceptsImages: false,
-      async *run() {
-        yield { type: "artifact", part: { type: "image", media: { platform: "local", id: path, mimeType: "image/png", fileName: "chart.png" }, caption: "The chart" } };
-        yield { type: "done" };
-      },
-    };
+    const { agent } = fakeAgent(
+      () => [emit({ type: "artifact", part: { type: "image", media: { platform: "local", id: path, mimeType: "image/png", fileName: "chart.png" }, caption: "The chart" } })],
+      { id: "artist" },
+    );
     ({ gateway } = await startTestGateway(webhookEnv(fake.origin), { agent }));
     await postEvent(`${gateway.url}webhooks/feishu/events`, messageEvent({ text: "draw" }), { encryptKey: fakeEncryptKey });
     await fake.waitFor(() => fake!.sent.length >= 2);

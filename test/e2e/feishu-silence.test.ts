@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createFeishuAdapter } from "../../adapters/feishu/index.ts";
 import type { Adapter, ChannelState } from "../../core/types/adapter.ts";
-import type { Logger } from "../../core/types/logger.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { messageEvent } from "../fakes/feishu-events.ts";
 import { fakeAppId, fakeAppSecret, startFakeOpenPlatform, textOf, type FakeOpenPlatform } from "../fakes/feishu-open-platform.ts";
@@ -9,6 +8,7 @@ import { startFeishuWs, type FeishuWs } from "../fakes/feishu-ws.ts";
 import { eventually } from "../support/eventually.ts";
 import { scriptedAgent } from "../support/feishu.ts";
 import { startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
+import { silentLogger } from "../support/recording-logger.ts";
 
 let gateway: Gateway | undefined;
 let fake: FakeOpenPlatform | undefined;
@@ -20,7 +20,6 @@ afterEach(async () => {
   gateway = fake = ws = undefined;
 });
 
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quietLogger };
 
 async function start(options: Parameters<typeof createFeishuAdapter>[2]) {
   ws = await startFeishuWs();
@@ -29,7 +28,7 @@ async function start(options: Parameters<typeof createFeishuAdapter>[2]) {
   fake = await startFakeOpenPlatform({ wsUrl: socket.url, wsClientConfig: () => socket.clientConfig });
   const adapter: Adapter = createFeishuAdapter(
     { appId: fakeAppId, appSecret: fakeAppSecret, domain: fake.origin, connection: "websocket", verificationToken: undefined, encryptKey: undefined },
-    { logger: quietLogger, dataDir: tempDataDir(), maxMediaBytes: 1_000_000 },
+    { logger: silentLogger, dataDir: tempDataDir(), maxMediaBytes: 1_000_000 },
     options,
   );
   const scripted = scriptedAgent((input) => [`echo: ${input.text}`]);

@@ -8,7 +8,8 @@ import { defaultChannels } from "../../gateway/registry.ts";
 import { loadConfig } from "../../core/config.ts";
 import { createLogger } from "../../core/logger.ts";
 import { rawRequest } from "../support/raw-request.ts";
-import { collectingLog, openWebChat, startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
+import { collectingLog } from "../support/recording-logger.ts";
+import { openWebChat, startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
 
 let gateway: Gateway | undefined;
 afterEach(async () => {

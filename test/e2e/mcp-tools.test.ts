@@ -6,7 +6,8 @@ import { connectMcpServers, type McpServerConfig, type McpServers } from "../../
 import { createTools } from "../../agents/tools/index.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
-import { notesServer, notesServerPath, recordingLogger } from "../support/mcp.ts";
+import { notesServer, notesServerPath } from "../support/mcp.ts";
+import { recordingLogger } from "../support/recording-logger.ts";
 import { openWebChat, startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
 
 let gateway: Gateway | undefined;
@@ -27,7 +28,7 @@ async function startWithNotesServer(overrides: Partial<McpServerConfig> = {}) {
   const notesFile = join(dir, "notes.txt");
   const workspaceDir = join(dir, "workspace");
   model = await startFakeOpenAI();
-  mcp = await connectMcpServers([notesServer(notesFile, overrides)], { logger: recordingLogger().logger });
+  mcp = await connectMcpServers([notesServer(notesFile, overrides)], { logger: recordingLogger() });
   const agent = createLlmAgent({
     provider: "openai",
     baseUrl: model.url,

@@ -7,7 +7,8 @@ import { startGateway, type Gateway } from "../../gateway/gateway.ts";
 import { createChatPlatform } from "../fakes/chat-platform.ts";
 import { eventually } from "../support/eventually.ts";
 import { recordingAgent } from "../support/telegram.ts";
-import { collectingLog, tempDataDir } from "../support/web-chat-client.ts";
+import { collectingLog } from "../support/recording-logger.ts";
+import { tempDataDir } from "../support/web-chat-client.ts";
 
 const run = promisify(execFile);
 

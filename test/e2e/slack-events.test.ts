@@ -4,11 +4,12 @@ import { createBuiltinAgent } from "../../agents/builtin/index.ts";
 import type { Env } from "../../core/config.ts";
 import type { MediaPort } from "../../core/media.ts";
 import type { FetchedMedia } from "../../core/types/adapter.ts";
-import type { Agent } from "../../core/types/agent.ts";
 import type { Gateway, GatewayOptions } from "../../gateway/gateway.ts";
 import { startFakeSlack, type FakeSlack } from "../fakes/slack-api.ts";
 import { nextTs, postSlackEvent, slackEvents } from "../fakes/slack-events.ts";
+import { conversationOn, slackChat } from "../support/conversation.ts";
 import { eventually } from "../support/eventually.ts";
+import { fakeAgent, say, streamed } from "../support/fake-agent.ts";
 import { startTestGateway } from "../support/web-chat-client.ts";
 
 const signingSecret = "test-fake-signing-secret";
@@ -37,16 +38,7 @@ async function startSlackGateway(env: Env = {}, options: GatewayOptions = {}) {
 }
 
 /** An agent that streams its answer in two pieces with a pause between them, so the reply is edited. */
-const slowAgent: Agent = {
-  id: "slow",
-  acceptsImages: false,
-  async *run() {
-    yield { type: "text-delta", text: "Hello" };
-    await sleep(1300);
-    yield { type: "text-delta", text: " there, **friend** & co." };
-    yield { type: "done" };
-  },
-};
+const { agent: slowAgent } = fakeAgent(() => streamed(["Hello", " there, **friend** & co."], 1300), { id: "slow" });
 
 describe("Slack over the Events API, through the gateway", () => {
   it("answers the URL verification challenge and reports ready after auth.test", async () => {
@@ -59,10 +51,10 @@ describe("Slack over the Events API, through the gateway", () => {
   });
 
   it("streams one reply to a DM: one chat.postMessage, then chat.update edits, in the DM (no thread)", async () => {
-    const { gateway, slack, post } = await startSlackGateway({}, { agent: slowAgent });
-    const reply = await post(slackEvents.im("hi there"));
-    expect(reply.status).toBe(200);
-    await eventually(() => slack.messages.some((message) => message.text.includes("friend")), 4000);
+    const { gateway, slack } = await startSlackGateway({}, { agent: slowAgent });
+    const chat = conversationOn(slackChat(gateway, slack, signingSecret));
+    await chat.says("hi there");
+    await chat.expectAnswer(/friend/, 4000);
     await gateway.pipeline.idle();
     expect(slack.messages).toHaveLength(1);
     const [message] = slack.messages;
@@ -73,15 +65,13 @@ describe("Slack over the Events API, through the gateway", () => {
 
   it("knows people by their Slack display name (users.info once per person), not their user id", async () => {
     const senders: string[] = [];
-    const agent: Agent = {
-      id: "names",
-      acceptsImages: false,
-      async *run(input) {
+    const { agent } = fakeAgent(
+      (input) => {
         senders.push(input.sender.displayName);
-        yield { type: "text-delta", text: "ok" };
-        yield { type: "done" };
+        return [say("ok")];
       },
-    };
+      { id: "names" },
+    );
     const { gateway, slack, post } = await startSlackGateway({}, { agent });
     await post(slackEvents.im("first"));
     await eventually(() => senders.length === 1, 4000);

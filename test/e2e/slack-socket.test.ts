@@ -2,12 +2,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSlackAdapter } from "../../adapters/slack/index.ts";
 import { createBuiltinAgent } from "../../agents/builtin/index.ts";
-import type { Logger } from "../../core/types/logger.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { startFakeSlack, type FakeSlack } from "../fakes/slack-api.ts";
 import { slackEvents } from "../fakes/slack-events.ts";
 import { eventually } from "../support/eventually.ts";
 import { startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
+import { silentLogger } from "../support/recording-logger.ts";
 
 let gateway: Gateway | undefined;
 let slack: FakeSlack | undefined;
@@ -18,7 +18,6 @@ afterEach(async () => {
   slack = undefined;
 });
 
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quietLogger };
 
 const readiness = async (gateway: Gateway) => (await fetch(`${gateway.url}readyz`)).status;
 
@@ -58,7 +57,7 @@ describe("Slack in Socket Mode, through the gateway", () => {
     const fake = slack;
     const adapter = createSlackAdapter(
       { botToken: fake.botToken, appToken: fake.appToken, signingSecret: undefined, apiUrl: fake.apiUrl },
-      { logger: quietLogger, dataDir: tempDataDir(), maxMediaBytes: 1_000_000 },
+      { logger: silentLogger, dataDir: tempDataDir(), maxMediaBytes: 1_000_000 },
       { apiRetries: 0, clientPingTimeoutMs: 300 },
     );
     ({ gateway } = await startTestGateway({ PINCER_DM_POLICY: "open", PINCER_GROUP_POLICY: "mention" }, { agent: createBuiltinAgent({ deltaDelayMs: 0 }), extraAdapters: [adapter] }));

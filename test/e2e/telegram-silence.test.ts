@@ -3,12 +3,12 @@ import { createTelegramAdapter } from "../../adapters/telegram/index.ts";
 import { createBuiltinAgent } from "../../agents/builtin/index.ts";
 import type { Adapter, ChannelState } from "../../core/types/adapter.ts";
 import { BridgeError } from "../../core/types/errors.ts";
-import type { Logger } from "../../core/types/logger.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { startFakeBotApi, type FakeBotApi } from "../fakes/telegram-bot-api.ts";
 import { eventually } from "../support/eventually.ts";
 import { alice, textUpdate } from "../support/telegram.ts";
 import { startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
+import { silentLogger } from "../support/recording-logger.ts";
 
 let gateway: Gateway | undefined;
 let fake: FakeBotApi | undefined;
@@ -20,12 +20,11 @@ afterEach(async () => {
   gateway = adapter = fake = undefined;
 });
 
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quietLogger };
 
 const telegramAdapter = (bot: FakeBotApi, options: Parameters<typeof createTelegramAdapter>[2]) =>
   createTelegramAdapter(
     { botToken: bot.token, apiRoot: bot.url, webhookSecret: undefined, webhookUrl: undefined },
-    { logger: quietLogger, dataDir: tempDataDir(), maxMediaBytes: 1_000_000 },
+    { logger: silentLogger, dataDir: tempDataDir(), maxMediaBytes: 1_000_000 },
     { minBackoffMs: 50, maxBackoffMs: 200, ...options },
   );
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createBuiltinAgent } from "../../agents/builtin/index.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { startFakeBotApi, type FakeBotApi } from "../fakes/telegram-bot-api.ts";
+import { conversationOn, telegramChat } from "../support/conversation.ts";
 import { eventually } from "../support/eventually.ts";
 import { ownerAuth } from "../support/web-chat-client.ts";
 import { alice, groupChat, mentionEntities, recordingAgent, startTelegramGateway, textUpdate } from "../support/telegram.ts";
@@ -45,26 +46,26 @@ describe("Telegram by long polling, through telegraf and the real gateway", () =
     ({ gateway } = await startTelegramGateway(fake, {}, { agent }));
     const bot = `@${fake.bot.username}`;
 
-    fake.push(textUpdate("lunch anyone?", groupChat));
-    fake.push(textUpdate("/help@OtherBot", groupChat, { entities: [{ type: "bot_command", offset: 0, length: 14 }] }));
-    // Both were stored once the poller confirmed them by asking for what comes after.
-    const lastId = fake.push(textUpdate("still lunch?", groupChat)).update_id as number;
-    await fake.waitFor((calls) => calls.some((call) => call.apiMethod === "getUpdates" && call.params.offset === lastId + 1));
-    await gateway.pipeline.idle();
+    const chat = conversationOn(telegramChat(gateway, fake, groupChat));
+
+    await chat.says("lunch anyone?");
+    await chat.says("/help@OtherBot");
+    await chat.says("still lunch?");
+    // All were stored once the poller confirmed them by asking for what comes after.
+    await chat.expectNoAnswer();
     expect(fake.callsOf("sendMessage")).toHaveLength(0);
     expect(inputs).toHaveLength(0);
 
-    const asked = textUpdate(`${bot} what is 2+2?`, groupChat, { entities: mentionEntities(`${bot} what is 2+2?`) });
-    fake.push(asked);
-    await eventually(() => fake!.textsIn(groupChat.id).includes("got: what is 2+2?"));
-    expect(fake.callsOf("sendMessage")[0]!.params.reply_parameters).toEqual({ message_id: asked.message.message_id, allow_sending_without_reply: true });
+    const asked = await chat.says(`${bot} what is 2+2?`);
+    await chat.expectAnswer("got: what is 2+2?");
+    expect(fake.callsOf("sendMessage")[0]!.params.reply_parameters).toEqual({ message_id: Number(asked.id), allow_sending_without_reply: true });
 
     const botMessageId = fake.sent[0]!.messageId;
     fake.push(textUpdate("and 3+3?", groupChat, { reply_to_message: { message_id: botMessageId, from: { id: fake.bot.id, is_bot: true, first_name: fake.bot.first_name, username: fake.bot.username }, chat: groupChat, date: 1, text: "got: what is 2+2?" } }));
-    await eventually(() => fake!.textsIn(groupChat.id).includes("got: and 3+3?"));
+    await chat.expectAnswer("got: and 3+3?");
 
-    fake.push(textUpdate(`/status@${fake.bot.username}`, groupChat, { entities: [{ type: "bot_command", offset: 0, length: 8 + fake.bot.username.length }] }));
-    await eventually(() => fake!.textsIn(groupChat.id).some((text) => text.includes("Agent")), 5000);
+    await chat.says(`/status@${fake.bot.username}`);
+    await chat.expectAnswer(/Agent/, 5000);
     await gateway.pipeline.idle();
     expect(inputs.map((input) => input.text)).toEqual(["what is 2+2?", "and 3+3?"]);
   }, 15_000);
@@ -115,8 +116,9 @@ describe("Telegram by long polling, through telegraf and the real gateway", () =
     fake = await startFakeBotApi();
     ({ gateway } = await startTelegramGateway(fake, {}, { agent: builtin() }));
     fake.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 1", parameters: { retry_after: 1 } });
-    fake.push(textUpdate("/echo patience"));
-    await eventually(() => fake!.textsIn(alice.id).includes("patience"), 8000);
+    const chat = conversationOn(telegramChat(gateway, fake));
+    await chat.says("/echo patience");
+    await chat.expectAnswer("patience", 8000);
     await gateway.pipeline.idle();
     const attempts = fake.callsOf("sendMessage");
     expect(attempts).toHaveLength(2);
@@ -158,8 +160,9 @@ describe("Telegram by long polling, through telegraf and the real gateway", () =
     expect(notReady.status).toBe(503);
     expect(JSON.stringify(await notReady.json())).toContain("409 Conflict");
     await eventually(() => fake!.callsOf("getUpdates").length >= 3, 6000);
-    fake.push(textUpdate("/echo back"));
-    await eventually(() => fake!.textsIn(alice.id).includes("back"), 5000);
+    const chat = conversationOn(telegramChat(gateway, fake));
+    await chat.says("/echo back");
+    await chat.expectAnswer("back", 5000);
     expect((await fetch(`${gateway.url}readyz`)).status).toBe(200);
     expect(log.lines.filter((line) => line.includes("409 Conflict"))).toHaveLength(1);
   }, 15_000);

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createBuiltinAgent } from "../../agents/builtin/index.ts";
-import type { Agent } from "../../core/types/agent.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
+import { conversationOn, webChat } from "../support/conversation.ts";
+import { fail, fakeAgent } from "../support/fake-agent.ts";
 import { openSse } from "../support/sse.ts";
 import { openWebChat, ownerAuth, startTestGateway } from "../support/web-chat-client.ts";
 
@@ -72,13 +73,7 @@ describe("web chat, end to end", () => {
   });
 
   it("shows an agent failure as a short error with a reference id that is in the log, and stays up", async () => {
-    const failing: Agent = {
-      id: "failing",
-      acceptsImages: false,
-      async *run() {
-        throw new Error("model exploded: secret internals");
-      },
-    };
+    const { agent: failing } = fakeAgent(() => [fail(new Error("model exploded: secret internals"))], { id: "failing" });
     const started = await startTestGateway({}, { agent: failing });
     gateway = started.gateway;
     const chat = await openWebChat(gateway);
@@ -98,17 +93,17 @@ describe("web chat, end to end", () => {
 
   it("/new starts a fresh session and /status reports it", async () => {
     ({ gateway } = await startTestGateway({}, { agent: createBuiltinAgent({ deltaDelayMs: 0 }) }));
-    const chat = await openWebChat(gateway);
-    await chat.say("/echo one");
-    await chat.waitFor(() => chat.texts().includes("one"));
+    const chat = conversationOn(await webChat(gateway));
+    await chat.says("/echo one");
+    await chat.expectAnswer("one");
     await gateway.pipeline.idle();
-    await chat.say("/status");
-    await chat.waitFor(() => chat.texts().some((text) => text.includes("Messages in session: 2")));
-    await chat.say("/new");
-    await chat.waitFor(() => chat.texts().some((text) => text.startsWith("Started a new session")));
-    await chat.say("/status");
-    await chat.waitFor(() => chat.texts().some((text) => text.includes("Messages in session: 0")));
-    expect(chat.texts().find((text) => text.startsWith("Agent:"))).toContain("Model: none");
+    await chat.says("/status");
+    await chat.expectAnswer(/Messages in session: 2/);
+    await chat.says("/new");
+    await chat.expectAnswer(/^Started a new session/);
+    await chat.says("/status");
+    await chat.expectAnswer(/Messages in session: 0/);
+    expect(chat.answers().find((text) => text.startsWith("Agent:"))).toContain("Model: none");
     await chat.close();
   });
 

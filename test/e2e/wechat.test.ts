@@ -13,22 +13,13 @@ import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
 import { createWechatWorld, type WechatWorld } from "../fakes/wechat-mocker.ts";
 import { tonePcm } from "../media/audio/samples.ts";
 import { eventually } from "../support/eventually.ts";
-import { collectingLog, ownerAuth, startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
+import { collectingLog } from "../support/recording-logger.ts";
+import { fakeAgent, pause, say } from "../support/fake-agent.ts";
+import { ownerAuth, startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
 
 /** An agent that answers at once with `answer(input)` and keeps what it was given. */
 function scriptedAgent(answer: (input: AgentInput) => string, delayMs = 0) {
-  const inputs: AgentInput[] = [];
-  const agent: Agent = {
-    id: "scripted",
-    acceptsImages: true,
-    async *run(input) {
-      inputs.push(input);
-      if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
-      yield { type: "text-delta", text: answer(input) };
-      yield { type: "done" };
-    },
-  };
-  return { agent, inputs };
+  return fakeAgent((input) => [...(delayMs ? [pause(delayMs)] : []), say(answer(input))], { id: "scripted", acceptsImages: true });
 }
 
 const settings = (overrides: Partial<WechatyConfig> = {}): WechatyConfig => ({

@@ -2,14 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createWecomAdapter, type WecomAdapterOptions } from "../../adapters/wecom/index.ts";
 import { createBuiltinAgent } from "../../agents/builtin/index.ts";
 import type { Adapter, ChannelState } from "../../core/types/adapter.ts";
-import type { Logger } from "../../core/types/logger.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { startWecomAibotFake, type WecomAibotFake } from "../fakes/wecom-aibot.ts";
 import { eventually } from "../support/eventually.ts";
 import { startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
+import { silentLogger } from "../support/recording-logger.ts";
 
 const credentials = { botId: "fake-bot-id", secret: "fake-bot-secret-not-real" };
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quietLogger };
 
 let fake: WecomAibotFake;
 let gateway: Gateway | undefined;
@@ -25,7 +24,7 @@ afterEach(async () => {
 async function start(options: WecomAdapterOptions): Promise<Adapter> {
   const adapter = createWecomAdapter(
     { botId: credentials.botId, botSecret: credentials.secret, wsUrl: fake.wsUrl },
-    { logger: quietLogger, dataDir: tempDataDir(), maxMediaBytes: 1_000_000 },
+    { logger: silentLogger, dataDir: tempDataDir(), maxMediaBytes: 1_000_000 },
     { reconnectIntervalMs: 50, startTimeoutMs: 300, ...options },
   );
   ({ gateway } = await startTestGateway({ PINCER_DM_POLICY: "open" }, { agent: createBuiltinAgent({ deltaDelayMs: 0 }), extraAdapters: [adapter] }));

@@ -1,31 +1,18 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBuiltinAgent } from "../../agents/builtin/index.ts";
 import { turnText } from "../../core/enrich.ts";
-import type { Agent, AgentEvent, AgentInput } from "../../core/types/agent.ts";
+import type { Agent } from "../../core/types/agent.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { startWecomAibotFake, type WecomAibotFake } from "../fakes/wecom-aibot.ts";
 import { eventually } from "../support/eventually.ts";
+import { ask, fakeAgent, pause, say } from "../support/fake-agent.ts";
 import { ownerAuth, startTestGateway } from "../support/web-chat-client.ts";
 
 const credentials = { botId: "fake-bot-id", secret: "fake-bot-secret-not-real" };
 
 /** An agent that answers in several slow pieces, so the answer streams, and keeps what it was given. */
 function scriptedAgent(pieces: readonly string[], delayMs = 250) {
-  const inputs: AgentInput[] = [];
-  const agent: Agent = {
-    id: "scripted",
-    acceptsImages: false,
-    async *run(input, context): AsyncGenerator<AgentEvent> {
-      inputs.push(input);
-      for (const piece of pieces) {
-        await sleep(delayMs, undefined, { signal: context.signal });
-        yield { type: "text-delta", text: piece };
-      }
-      yield { type: "done" };
-    },
-  };
-  return { agent, inputs };
+  return fakeAgent(() => pieces.flatMap((piece) => [pause(delayMs), say(piece)]), { id: "scripted" });
 }
 
 const text = (msgid: string, content: string, group?: string) => ({
@@ -132,16 +119,15 @@ describe("WeCom AI bot through the real gateway and SDK", () => {
 
   it("a click on the approval card's button resolves the pending approval", async () => {
     const decisions: boolean[] = [];
-    const agent: Agent = {
-      id: "asks",
-      acceptsImages: false,
-      async *run(_input, context): AsyncGenerator<AgentEvent> {
-        const decision = await context.requestApproval({ toolName: "shell", summary: "rm -rf /tmp/pincer-test", risk: "exec" });
-        decisions.push(decision.isApproved);
-        yield { type: "text-delta", text: decision.isApproved ? "Done." : "Not done." };
-        yield { type: "done" };
-      },
-    };
+    const { agent } = fakeAgent(
+      () => [
+        ask({ toolName: "shell", summary: "rm -rf /tmp/pincer-test", risk: "exec" }, (decision) => {
+          decisions.push(decision.isApproved);
+          return [say(decision.isApproved ? "Done." : "Not done.")];
+        }),
+      ],
+      { id: "asks" },
+    );
     await start(agent, { PINCER_ADMINS: "wecom:zhangsan" });
     const reqId = fake.pushMessage(text("dm-approve", "clean up"));
     await fake.waitFor(() => fake.pushes().some((body) => body.msgtype === "template_card"));

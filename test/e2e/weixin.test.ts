@@ -3,6 +3,7 @@ import { turnText } from "../../core/enrich.ts";
 import type { MediaPort } from "../../core/media.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { eventually } from "../support/eventually.ts";
+import { emit, fakeAgent } from "../support/fake-agent.ts";
 import { startFakeIlink, type FakeIlink } from "../fakes/weixin-ilink.ts";
 import { scriptedAgent, startWeixinGateway } from "../support/weixin-gateway.ts";
 import { ownerAuth } from "../support/web-chat-client.ts";
@@ -80,14 +81,10 @@ describe("WeChat ClawBot through the real gateway", () => {
     const { tmpdir } = await import("node:os");
     const path = join(mkdtempSync(join(tmpdir(), "weixin-out-")), "report.txt");
     writeFileSync(path, "the quarterly report, in plain text");
-    const agent = {
-      id: "files",
-      acceptsImages: false,
-      async *run() {
-        yield { type: "artifact" as const, part: { type: "file" as const, media: { platform: "local", id: path, fileName: "report.txt", mimeType: "text/plain" }, caption: "Here it is" } };
-        yield { type: "done" as const };
-      },
-    };
+    const { agent } = fakeAgent(
+      () => [emit({ type: "artifact", part: { type: "file", media: { platform: "local", id: path, fileName: "report.txt", mimeType: "text/plain" }, caption: "Here it is" } })],
+      { id: "files" },
+    );
     ({ gateway } = await startWeixinGateway(fake, {}, { agent }));
     fake.push({ items: [text("send me the report")] });
     await eventually(() => fake!.sent.length === 2, 4000);

@@ -4,7 +4,7 @@ import { createLogger } from "../../core/logger.ts";
 import { createMetrics } from "../../core/metrics.ts";
 import { createHttpApp } from "../../gateway/http.ts";
 import { createChatPlatform } from "../fakes/chat-platform.ts";
-import { collectingLog } from "../support/web-chat-client.ts";
+import { collectingLog } from "../support/recording-logger.ts";
 
 describe("GET /readyz", () => {
   it("answers 503 naming each channel's state when one is not connected, and the details, secrets masked, only with the admin token", async () => {

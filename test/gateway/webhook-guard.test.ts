@@ -5,7 +5,7 @@ import { createLogger } from "../../core/logger.ts";
 import { sendJson } from "../../core/http-body.ts";
 import type { HttpRoute } from "../../core/types/adapter.ts";
 import { createWebhookGuard } from "../../gateway/webhook-guard.ts";
-import { collectingLog } from "../support/web-chat-client.ts";
+import { collectingLog } from "../support/recording-logger.ts";
 
 const logger = createLogger({ level: "silent", secrets: [], destination: collectingLog().destination });
 let server: Server | undefined;

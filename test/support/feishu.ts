@@ -1,25 +1,12 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import type { Agent, AgentEvent, AgentInput } from "../../core/types/agent.ts";
+import type { AgentInput } from "../../core/types/agent.ts";
 import type { Env } from "../../core/config.ts";
 import { fakeAppId, fakeAppSecret } from "../fakes/feishu-open-platform.ts";
 import { fakeEncryptKey, fakeVerificationToken } from "../fakes/feishu-events.ts";
+import { fakeAgent, streamed } from "./fake-agent.ts";
 
 /** An agent that records what reached it and answers with `pieces`, `delayMs` apart (so streaming shows). */
 export function scriptedAgent(pieces: (input: AgentInput) => string[], options: { delayMs?: number; acceptsImages?: boolean } = {}) {
-  const inputs: AgentInput[] = [];
-  const agent: Agent = {
-    id: "scripted",
-    acceptsImages: options.acceptsImages ?? false,
-    async *run(input): AsyncIterable<AgentEvent> {
-      inputs.push(input);
-      for (const [index, text] of pieces(input).entries()) {
-        if (index > 0 && options.delayMs) await sleep(options.delayMs);
-        yield { type: "text-delta", text };
-      }
-      yield { type: "done" };
-    },
-  };
-  return { agent, inputs };
+  return fakeAgent((input) => streamed(pieces(input), options.delayMs), { id: "scripted", acceptsImages: options.acceptsImages ?? false });
 }
 
 export function feishuEnv(origin: string, extra: Env = {}): Env {

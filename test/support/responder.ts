@@ -8,12 +8,12 @@ import type { Adapter, SentMessage } from "../../core/types/adapter.ts";
 import type { AgentEvent } from "../../core/types/agent.ts";
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import { BridgeError } from "../../core/types/errors.ts";
-import type { Logger } from "../../core/types/logger.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
+import { silentLogger } from "./recording-logger.ts";
 
 /** The responder's tests: a recording adapter, paced agent streams, and deliveries over a fresh outbox per test. */
 
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silentLogger };
+export { silentLogger };
 export const chat: ConversationRef = { platform: "fake", chatId: "c1", kind: "direct" };
 
 export interface Call {

@@ -1,7 +1,8 @@
 import type { Env } from "../../core/config.ts";
-import type { Agent, AgentEvent, AgentInput } from "../../core/types/agent.ts";
+import type { AgentEvent, AgentInput } from "../../core/types/agent.ts";
 import type { GatewayOptions } from "../../gateway/gateway.ts";
 import type { FakeBotApi } from "../fakes/telegram-bot-api.ts";
+import { emit, fakeAgent, pause } from "./fake-agent.ts";
 import { startTestGateway } from "./web-chat-client.ts";
 
 export const alice = { id: 100000001, is_bot: false, first_name: "Alice", username: "alice" };
@@ -31,21 +32,8 @@ export function mentionEntities(text: string) {
   return [...text.matchAll(/@\w+/g)].map((match) => ({ type: "mention", offset: match.index, length: match[0].length }));
 }
 
-/** An agent that records its inputs and answers with `events(input)`. */
+/** An agent that records its inputs and answers with `events(input)`, `delayMs` before each. */
 export function recordingAgent(events: (input: AgentInput) => AgentEvent[], options: { delayMs?: number; acceptsImages?: boolean } = {}) {
-  const inputs: AgentInput[] = [];
-  const agent: Agent = {
-    id: "recorder",
-    acceptsImages: options.acceptsImages ?? false,
-    async *run(input, context) {
-      inputs.push(input);
-      for (const event of events(input)) {
-        if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
-        if (context.signal.aborted) return;
-        yield event;
-      }
-      yield { type: "done" };
-    },
-  };
-  return { agent, inputs };
+  const steps = (input: AgentInput) => events(input).flatMap((event) => (options.delayMs ? [pause(options.delayMs), emit(event)] : [emit(event)]));
+  return fakeAgent(steps, { id: "recorder", acceptsImages: options.acceptsImages ?? false });
 }

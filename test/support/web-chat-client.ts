@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { loadConfig, type Env } from "../../core/config.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
 import { startGateway, type Gateway, type GatewayOptions } from "../../gateway/gateway.ts";
+import { collectingLog } from "./recording-logger.ts";
 import { openSse, type SseEvent } from "./sse.ts";
 
 export interface BotMessage {
@@ -13,18 +13,6 @@ export interface BotMessage {
   /** The part as last sent or edited. */
   part: ReplyPart;
   edits: number;
-}
-
-/** Log lines written by the gateway, kept for assertions. */
-export function collectingLog() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      lines.push(...String(chunk).split("\n").filter(Boolean));
-      done();
-    },
-  });
-  return { lines, destination };
 }
 
 export function tempDataDir(): string {

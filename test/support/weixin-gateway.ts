@@ -1,8 +1,9 @@
 import type { Env } from "../../core/config.ts";
-import type { Agent, AgentInput } from "../../core/types/agent.ts";
+import type { AgentInput } from "../../core/types/agent.ts";
 import type { GatewayOptions } from "../../gateway/gateway.ts";
 import { writeLogin } from "../../adapters/weixin/login-store.ts";
 import type { FakeIlink } from "../fakes/weixin-ilink.ts";
+import { fakeAgent, pause, say } from "./fake-agent.ts";
 import { startTestGateway, tempDataDir } from "./web-chat-client.ts";
 
 /** Stores a login for the fake in a fresh DATA_DIR (as `pincer weixin login` would) and starts the real gateway on it. */
@@ -17,25 +18,11 @@ export async function startWeixinGateway(fake: FakeIlink, env: Env = {}, options
 
 /** An agent that answers `answer(input)` after `delayMs`, and remembers every input it got. */
 export function scriptedAgent(answer: (input: AgentInput) => string, delayMs: number | ((input: AgentInput) => number) = 0, acceptsImages = false) {
-  const inputs: AgentInput[] = [];
-  const agent: Agent = {
-    id: "scripted",
-    acceptsImages,
-    async *run(input, context) {
-      inputs.push(input);
+  return fakeAgent(
+    (input) => {
       const waitMs = typeof delayMs === "number" ? delayMs : delayMs(input);
-      if (waitMs > 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, waitMs);
-          context.signal.addEventListener("abort", () => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
-      yield { type: "text-delta", text: answer(input) };
-      yield { type: "done" };
+      return [...(waitMs > 0 ? [pause(waitMs)] : []), say(answer(input))];
     },
-  };
-  return { agent, inputs };
+    { id: "scripted", acceptsImages },
+  );
 }

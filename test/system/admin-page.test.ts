@@ -6,7 +6,8 @@ import { startGateway, type Gateway } from "../../gateway/gateway.ts";
 import { createChatPlatform } from "../fakes/chat-platform.ts";
 import { startFakeIlink } from "../fakes/weixin-ilink.ts";
 import { eventually } from "../support/eventually.ts";
-import { collectingLog, tempDataDir } from "../support/web-chat-client.ts";
+import { collectingLog } from "../support/recording-logger.ts";
+import { tempDataDir } from "../support/web-chat-client.ts";
 
 const chromiumPath = "/usr/bin/chromium";
 

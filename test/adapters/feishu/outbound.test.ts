@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createCall, createTokenCache } from "../../../adapters/feishu/api.ts";
 import { buttonsCard, createOutbound, fileTypeOf, markdownCard } from "../../../adapters/feishu/outbound.ts";
 import { buttonIdOf } from "../../../adapters/feishu/inbound.ts";
+import { silentLogger as silent } from "../../support/recording-logger.ts";
 
 describe("Feishu outbound cards", () => {
   it("puts the answer in a schema 2.0 card that can be updated for everyone", () => {
@@ -25,7 +26,6 @@ describe("Feishu outbound cards", () => {
 });
 
 describe("Feishu outbound plain-text fallback", () => {
-  const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
   /** A client that refuses every card (as Feishu does for a card it cannot read) and records edits. */
   function refusingClient() {
     let sequence = 0;

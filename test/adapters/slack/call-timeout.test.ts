@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createSlackAdapter } from "../../../adapters/slack/index.ts";
 import type { Adapter } from "../../../core/types/adapter.ts";
-import type { Logger } from "../../../core/types/logger.ts";
 import { startFakeSlack, type FakeSlack } from "../../fakes/slack-api.ts";
 import { tempDataDir } from "../../support/web-chat-client.ts";
+import { silentLogger } from "../../support/recording-logger.ts";
 
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quietLogger };
 
 let slack: FakeSlack | undefined;
 let adapter: Adapter | undefined;
@@ -20,7 +19,7 @@ describe("Slack Web API calls that never answer", () => {
     slack = await startFakeSlack();
     adapter = createSlackAdapter(
       { botToken: slack.botToken, appToken: undefined, signingSecret: "test-fake-signing-secret", apiUrl: slack.apiUrl },
-      { logger: quietLogger, dataDir: tempDataDir(), maxMediaBytes: 1_000_000 },
+      { logger: silentLogger, dataDir: tempDataDir(), maxMediaBytes: 1_000_000 },
       { apiRetries: 0, callTimeoutMs: 300 },
     );
     await adapter.start({ receive: async () => ({ isDuplicate: false }) }, new AbortController().signal);

@@ -4,12 +4,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSlackAdapter } from "../../../adapters/slack/index.ts";
 import type { Adapter } from "../../../core/types/adapter.ts";
-import type { Logger } from "../../../core/types/logger.ts";
 import { startFakeSlack, type FakeSlack } from "../../fakes/slack-api.ts";
 import { eventually } from "../../support/eventually.ts";
 import { tempDataDir } from "../../support/web-chat-client.ts";
+import { silentLogger } from "../../support/recording-logger.ts";
 
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quietLogger };
 const sink = { receive: async () => ({ isDuplicate: false }) };
 
 let slack: FakeSlack | undefined;
@@ -24,7 +23,7 @@ async function started(options: { botToken?: string; maxMediaBytes?: number } = 
   slack = await startFakeSlack();
   adapter = createSlackAdapter(
     { botToken: options.botToken ?? slack.botToken, appToken: undefined, signingSecret: "test-fake-signing-secret", apiUrl: slack.apiUrl },
-    { logger: quietLogger, dataDir: tempDataDir(), maxMediaBytes: options.maxMediaBytes ?? 1_000_000 },
+    { logger: silentLogger, dataDir: tempDataDir(), maxMediaBytes: options.maxMediaBytes ?? 1_000_000 },
     { apiRetries: 0 },
   );
   await adapter.start(sink, new AbortController().signal);
@@ -103,7 +102,7 @@ describe("starting", () => {
     const fake = slack;
     const started = createSlackAdapter(
       { botToken: fake.botToken, appToken: undefined, signingSecret: "test-fake-signing-secret", apiUrl: fake.apiUrl },
-      { logger: quietLogger, dataDir: tempDataDir(), maxMediaBytes: 1000 },
+      { logger: silentLogger, dataDir: tempDataDir(), maxMediaBytes: 1000 },
       { apiRetries: 0, authRetryMs: 50 },
     );
     adapter = started;

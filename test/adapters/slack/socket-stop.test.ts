@@ -2,12 +2,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSlackAdapter } from "../../../adapters/slack/index.ts";
 import type { Adapter } from "../../../core/types/adapter.ts";
-import type { Logger } from "../../../core/types/logger.ts";
 import { startFakeSlack, type FakeSlack } from "../../fakes/slack-api.ts";
 import { eventually } from "../../support/eventually.ts";
 import { tempDataDir } from "../../support/web-chat-client.ts";
+import { silentLogger } from "../../support/recording-logger.ts";
 
-const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quietLogger };
 
 let slack: FakeSlack | undefined;
 let adapter: Adapter | undefined;
@@ -24,7 +23,7 @@ describe("Slack Socket Mode stop", () => {
     fake.delayNext("apps.connections.open", 300);
     adapter = createSlackAdapter(
       { botToken: fake.botToken, appToken: fake.appToken, signingSecret: undefined, apiUrl: fake.apiUrl },
-      { logger: quietLogger, dataDir: tempDataDir(), maxMediaBytes: 1_000_000 },
+      { logger: silentLogger, dataDir: tempDataDir(), maxMediaBytes: 1_000_000 },
       { apiRetries: 0, clientPingTimeoutMs: 300 },
     );
     await adapter.start({ receive: async () => ({ isDuplicate: false }) }, new AbortController().signal);

@@ -3,19 +3,17 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTelegramAdapter } from "../../../adapters/telegram/index.ts";
 import type { Adapter } from "../../../core/types/adapter.ts";
-import type { Logger } from "../../../core/types/logger.ts";
 import { eventually } from "../../support/eventually.ts";
+import { recordingLogger } from "../../support/recording-logger.ts";
 
 const token = "123456:SECRET-never-shown_abc";
-const lines: string[] = [];
+const logger = recordingLogger();
 const errorText = (value: unknown) => (value instanceof Error ? `${value.message} ${String(value.cause)}` : value);
-const recordingLogger: Logger = {
-  debug() {},
-  info() {},
-  warn: (fields, message) => void lines.push(`${message} ${JSON.stringify(fields, (_key, value: unknown) => errorText(value))}`),
-  error: (fields, message) => void lines.push(`${message} ${JSON.stringify(fields, (_key, value: unknown) => errorText(value))}`),
-  child: () => recordingLogger,
-};
+/** The warnings and errors, each as its message and its fields (errors with their cause). */
+const lines = () =>
+  logger.entries
+    .filter((entry) => entry.level === "warn" || entry.level === "error")
+    .map((entry) => `${entry.message} ${JSON.stringify(entry.object, (_key, value: unknown) => errorText(value))}`);
 
 let server: Server | undefined;
 let adapter: Adapter | undefined;
@@ -23,7 +21,7 @@ afterEach(async () => {
   await adapter?.stop();
   await new Promise((resolve) => server?.close(resolve));
   adapter = server = undefined;
-  lines.length = 0;
+  logger.entries.length = 0;
 });
 
 /** A Bot API root that is not one (a proxy or a wrong TELEGRAM_API_ROOT): HTML instead of JSON for `htmlFor` methods. */
@@ -39,7 +37,7 @@ async function misconfiguredApi(htmlFor: (method: string) => boolean): Promise<s
 }
 
 async function start(apiRoot: string) {
-  adapter = createTelegramAdapter({ botToken: token, apiRoot, webhookSecret: undefined, webhookUrl: undefined }, { logger: recordingLogger, maxMediaBytes: 1_000_000 } as never, {
+  adapter = createTelegramAdapter({ botToken: token, apiRoot, webhookSecret: undefined, webhookUrl: undefined }, { logger, maxMediaBytes: 1_000_000 } as never, {
     minBackoffMs: 50,
     maxBackoffMs: 100,
   });
@@ -50,17 +48,17 @@ async function start(apiRoot: string) {
 describe("the bot token stays out of /readyz and the log", () => {
   it("when getMe gets a page that is not JSON", async () => {
     const telegram = await start(await misconfiguredApi(() => true));
-    await eventually(() => telegram.health().state === "error" && lines.length > 0);
+    await eventually(() => telegram.health().state === "error" && lines().length > 0);
     expect(telegram.health().detail).toContain("invalid json");
     expect(telegram.health().detail).not.toContain(token);
-    expect(lines.join("\n")).not.toContain(token);
+    expect(lines().join("\n")).not.toContain(token);
   });
 
   it("when getUpdates gets a page that is not JSON", async () => {
     const telegram = await start(await misconfiguredApi((method) => method === "getUpdates"));
-    await eventually(() => telegram.health().state === "error" && lines.length > 0);
+    await eventually(() => telegram.health().state === "error" && lines().length > 0);
     expect(telegram.health().detail).toContain("invalid json");
     expect(telegram.health().detail).not.toContain(token);
-    expect(lines.join("\n")).not.toContain(token);
+    expect(lines().join("\n")).not.toContain(token);
   });
 });

@@ -9,7 +9,8 @@ import type { Adapter, InboundSink } from "../../../core/types/adapter.ts";
 import type { InboundMessage } from "../../../core/types/message.ts";
 import { createWechatWorld } from "../../fakes/wechat-mocker.ts";
 import { eventually } from "../../support/eventually.ts";
-import { collectingLog, tempDataDir } from "../../support/web-chat-client.ts";
+import { collectingLog } from "../../support/recording-logger.ts";
+import { tempDataDir } from "../../support/web-chat-client.ts";
 
 const logger = createLogger({ level: "silent", secrets: [], destination: collectingLog().destination });
 const settings = { puppet: "wechaty-puppet-mock", puppetToken: undefined, sendIntervalMs: 10, sendsPerMinute: 600, workingNoticeAfterMs: 8000 };

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createConnection, type BotLike } from "../../../adapters/wechat/connection.ts";
 import { createLogger } from "../../../core/logger.ts";
-import { collectingLog } from "../../support/web-chat-client.ts";
+import { collectingLog } from "../../support/recording-logger.ts";
 
 /** A wechaty bot as far as the connection sees it: start/stop calls are counted, events emitted by the test. */
 function fakeBot(options: { failStarts?: number; isOffline?: boolean } = {}) {

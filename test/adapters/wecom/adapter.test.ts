@@ -7,8 +7,8 @@ import type { Adapter, InboundReceipt } from "../../../core/types/adapter.ts";
 import type { ConversationRef } from "../../../core/types/conversation.ts";
 import type { InboundMessage } from "../../../core/types/message.ts";
 import { startWecomAibotFake, type WecomAibotFake } from "../../fakes/wecom-aibot.ts";
+import { silentLogger as silent } from "../../support/recording-logger.ts";
 
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 const credentials = { botId: "fake-bot-id", secret: "fake-bot-secret-not-real" };
 
 describe("WeCom adapter against the fake long connection (real SDK)", () => {

@@ -4,9 +4,10 @@ import type { IlinkClient } from "../../../adapters/weixin/client.ts";
 import { createMailbox } from "../../../adapters/weixin/mailbox.ts";
 import type { StepSender } from "../../../adapters/weixin/outbound.ts";
 import { openWindowStore, type WindowStore } from "../../../adapters/weixin/window-store.ts";
-import { readReplyMedia } from "../../../core/local-media.ts";
+import { readReplyMedia } from "../../../adapters/kit/local-media.ts";
 import { createLogger } from "../../../core/logger.ts";
-import { collectingLog, tempDataDir } from "../../support/web-chat-client.ts";
+import { collectingLog } from "../../support/recording-logger.ts";
+import { tempDataDir } from "../../support/web-chat-client.ts";
 
 const logger = createLogger({ level: "silent", secrets: [], destination: collectingLog().destination });
 const owner = "owner@im.wechat";

@@ -4,28 +4,8 @@ import { join } from "node:path";
 import { afterEach } from "vitest";
 import { createAcpAgent, type AcpAgent, type AcpAgentOptions } from "../../../agents/acp/index.ts";
 import type { AgentContext, AgentEvent, AgentInput, ApprovalRequest } from "../../../core/types/agent.ts";
-import type { Logger } from "../../../core/types/logger.ts";
 import { fakeAcpAgentPath } from "../../fakes/acp-agent.ts";
-
-export interface LogEntry {
-  level: "debug" | "info" | "warn" | "error";
-  object: object;
-  message: string | undefined;
-}
-
-/** A logger that keeps what it was given, for assertions. */
-export function recordingLogger(entries: LogEntry[] = []): Logger & { entries: LogEntry[] } {
-  const at = (level: LogEntry["level"]) => (object: object, message?: string) => entries.push({ level, object, message });
-  const logger: Logger & { entries: LogEntry[] } = {
-    entries,
-    debug: at("debug"),
-    info: at("info"),
-    warn: at("warn"),
-    error: at("error"),
-    child: () => logger,
-  };
-  return logger;
-}
+import { recordingLogger } from "../../support/recording-logger.ts";
 
 /** What the fake agent received, one JSON line each. */
 export interface Received {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { connectMcpServers, type McpServers } from "../../../agents/mcp/index.ts";
 import { toolSpec } from "../../../agents/tools/index.ts";
 import { startFakeMcpHttp, type FakeMcpHttp } from "../../fakes/mcp-http-server.ts";
-import { recordingLogger } from "../../support/mcp.ts";
+import { recordingLogger } from "../../support/recording-logger.ts";
 import { toolContext } from "../tools/context.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -13,7 +13,8 @@ afterEach(async () => {
 const objectSchema = { type: "object" as const, properties: {} };
 
 async function connect(fake: FakeMcpHttp, risk: "read" | "exec" = "exec") {
-  const { logger, entries } = recordingLogger();
+  const logger = recordingLogger();
+  const { entries } = logger;
   const servers: McpServers = await connectMcpServers([{ name: "remote", url: fake.url, risk }], { logger });
   cleanups.push(() => servers.close());
   return { servers, entries };
@@ -77,7 +78,8 @@ describe("tools of a streamable HTTP MCP server", () => {
   });
 
   it("are left out, with a log line, when the URL does not answer", async () => {
-    const { logger, entries } = recordingLogger();
+    const logger = recordingLogger();
+    const { entries } = logger;
     const servers = await connectMcpServers([{ name: "gone", url: "http://127.0.0.1:9/mcp", risk: "exec" }], { logger });
     cleanups.push(() => servers.close());
     expect(servers.tools).toEqual([]);

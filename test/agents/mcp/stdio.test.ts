@@ -5,7 +5,8 @@ import { connectMcpServers, type McpServers } from "../../../agents/mcp/index.ts
 import { toolSpec, type Tool } from "../../../agents/tools/index.ts";
 import { BridgeError } from "../../../core/types/errors.ts";
 import { eventually } from "../../support/eventually.ts";
-import { notesServer, recordingLogger } from "../../support/mcp.ts";
+import { notesServer } from "../../support/mcp.ts";
+import { recordingLogger } from "../../support/recording-logger.ts";
 import { scratchDir, toolContext } from "../tools/context.ts";
 
 const opened: McpServers[] = [];
@@ -16,7 +17,8 @@ afterEach(async () => {
 async function connectNotes(options: { pidFile?: string } = {}) {
   const dir = await scratchDir();
   const notesFile = join(dir, "notes.txt");
-  const { logger, entries } = recordingLogger();
+  const logger = recordingLogger();
+  const { entries } = logger;
   const env = options.pidFile ? { env: { MCP_PID_FILE: options.pidFile } } : {};
   const servers = await connectMcpServers([notesServer(notesFile, env)], { logger });
   opened.push(servers);
@@ -114,7 +116,8 @@ describe("a server that cannot be used", () => {
   it("is left out with a log line, and the other servers' tools still work", async () => {
     const dir = await scratchDir();
     const silentPidFile = join(dir, "silent.pid");
-    const { logger, entries } = recordingLogger();
+    const logger = recordingLogger();
+    const { entries } = logger;
     const servers = await connectMcpServers(
       [
         { name: "missing", command: [join(dir, "no-such-server")], risk: "exec" },

@@ -1,6 +1,6 @@
 import { createBoundedMap } from "./bounded-map.ts";
-import { BridgeError } from "./types/errors.ts";
-import type { Logger } from "./types/logger.ts";
+import { BridgeError } from "../../core/types/errors.ts";
+import type { Logger } from "../../core/types/logger.ts";
 
 /**
  * People's names for platforms whose events carry only a user id (Slack, Feishu): one lookup per

@@ -2,8 +2,8 @@ import { mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { checkReplyFile, readReplyMedia } from "../../core/local-media.ts";
-import { BridgeError } from "../../core/types/errors.ts";
+import { checkReplyFile, readReplyMedia } from "../../../adapters/kit/local-media.ts";
+import { BridgeError } from "../../../core/types/errors.ts";
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createBoundedMap } from "../../core/bounded-map.ts";
+import { createBoundedMap } from "../../../adapters/kit/bounded-map.ts";
 
 describe("a bounded map", () => {
   it("keeps at most its size, dropping the least recently set key first", () => {

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createNameCache } from "../../core/name-cache.ts";
-import type { Logger } from "../../core/types/logger.ts";
-
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+import { createNameCache } from "../../../adapters/kit/name-cache.ts";
+import { silentLogger as silent } from "../../support/recording-logger.ts";
 
 describe("a name cache", () => {
   it("looks each person up once, and keeps the id when the lookup fails, finds nothing or is slow", async () => {

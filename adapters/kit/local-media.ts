@@ -1,8 +1,8 @@
 import { open } from "node:fs/promises";
 import { basename } from "node:path";
-import type { FetchedMedia } from "./types/adapter.ts";
-import { BridgeError } from "./types/errors.ts";
-import type { MediaRef } from "./types/message.ts";
+import type { FetchedMedia } from "../../core/types/adapter.ts";
+import { BridgeError } from "../../core/types/errors.ts";
+import type { MediaRef } from "../../core/types/message.ts";
 
 const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 

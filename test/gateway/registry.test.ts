@@ -6,7 +6,8 @@ import { loadConfig } from "../../core/config.ts";
 import { adminPage } from "../../gateway/admin-page.ts";
 import { createLogins } from "../../gateway/logins.ts";
 import { channelDescriptors, channelRegistry, defaultChannels } from "../../gateway/registry.ts";
-import { collectingLog, tempDataDir } from "../support/web-chat-client.ts";
+import { collectingLog } from "../support/recording-logger.ts";
+import { tempDataDir } from "../support/web-chat-client.ts";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 const cells = (row: string) => row.split("|").slice(1, -1).map((cell) => cell.trim());

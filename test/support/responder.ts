@@ -41,7 +41,7 @@ export function recordingAdapter(options: RecordingOptions = {}) {
     capabilities: {
       maxTextLength: options.maxTextLength ?? 4096,
       minEditIntervalMs: options.minEditIntervalMs ?? 100,
-      hasButtons: false,
+      hasButtons: true,
       hasThreads: false,
       hasVoiceOut: false,
     },

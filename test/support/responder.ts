@@ -42,7 +42,6 @@ export function recordingAdapter(options: RecordingOptions = {}) {
       maxTextLength: options.maxTextLength ?? 4096,
       minEditIntervalMs: options.minEditIntervalMs ?? 100,
       hasButtons: true,
-      hasThreads: false,
       hasVoiceOut: false,
     },
     start: async () => {},

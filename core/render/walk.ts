@@ -20,11 +20,12 @@ export function renderMarkdown(markdown: string, dialect: Dialect): string {
   return dialect.document(createWalk(dialect).blocks(Lexer.lex(markdown), 0));
 }
 
-/** The marker a list item shows: its number, or the bullet the dialect uses; task items their box. */
+/** The number an ordered list item shows (lists may start at any number). */
 export function itemNumber(list: Tokens.List, index: number): number {
   return (typeof list.start === "number" ? list.start : 1) + index;
 }
 
+/** A task item's box, "☐" or "☑"; "" for an ordinary item. */
 export const taskBox = (item: Tokens.ListItem): string => (item.task ? (item.checked ? "☑" : "☐") : "");
 
 export function createWalk(dialect: Dialect): Walk {

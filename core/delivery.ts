@@ -7,6 +7,7 @@ import type { ConversationRef } from "./types/conversation.ts";
 import { assertNever, BridgeError, toBridgeError } from "./types/errors.ts";
 import type { Logger } from "./types/logger.ts";
 import type { ReplyPart } from "./types/reply.ts";
+import { sendPrepared } from "./render/fallbacks.ts";
 
 export interface DeliveryOptions {
   adapters: ReadonlyMap<string, Adapter>;
@@ -79,7 +80,7 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   /** `options` apply to the immediate send only: a part retried later from the outbox is sent whole. */
   const attempt = async (row: OutboxPart & { attempts: number }, options?: SendOptions): Promise<SentMessage | undefined> => {
     try {
-      const sent = await withRetry(() => adapterFor(row.conversation).send(row.conversation, row.part, options));
+      const sent = await withRetry(() => sendPrepared(adapterFor(row.conversation), row.conversation, row.part, options));
       await outbox.markSent(row, sent.messageId, now());
       metrics.messagesOut.inc({ platform: row.conversation.platform });
       return sent;

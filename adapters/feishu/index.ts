@@ -246,7 +246,7 @@ export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, o
     platform,
     // Cards take up to 30 KB of JSON: 8,000 characters of CJK text (3 bytes each in UTF-8) plus escaping fit.
     // Feishu allows about 5 updates per second per message; one a second leaves room for the rest.
-    capabilities: { maxTextLength: 8000, minEditIntervalMs: 1000, hasButtons: true, hasThreads: true, hasVoiceOut: true },
+    capabilities: { maxTextLength: 8000, minEditIntervalMs: 1000, hasButtons: true, hasVoiceOut: true },
     routes: settings.connection === "webhook" ? [route("/webhooks/feishu/events"), route("/webhooks/feishu/cards")] : [],
     async start(inboundSink) {
       sink = inboundSink;

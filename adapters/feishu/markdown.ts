@@ -1,5 +1,7 @@
-import { Lexer, type MarkedToken, type Token, type Tokens } from "marked";
+import type { Tokens } from "marked";
 import { decodeEntities } from "../../core/html-entities.ts";
+import type { Dialect } from "../../core/render/dialect.ts";
+import { itemNumber, renderMarkdown, taskBox, type Walk } from "../../core/render/walk.ts";
 
 /**
  * CommonMark → the Markdown of a Feishu card's `markdown` element (card JSON 2.0). It renders
@@ -20,107 +22,30 @@ export function escapeText(text: string): string {
 /** A link target the card reads to its end: `)` and spaces would cut it short. */
 const linkTarget = (href: string) => href.replaceAll(")", "%29").replaceAll(" ", "%20");
 
-function inline(tokens: Token[] | undefined): string {
-  return (tokens ?? []).map(inlineToken).join("");
-}
-
-function inlineToken(any: Token): string {
-  const token = any as MarkedToken;
-  switch (token.type) {
-    case "text":
-      return token.tokens ? inline(token.tokens) : escapeText(decodeEntities(token.text));
-    case "escape":
-      return escapeText(token.text);
-    case "strong":
-      return `**${inline(token.tokens)}**`;
-    case "em":
-      return `*${inline(token.tokens)}*`;
-    case "del":
-      return `~~${inline(token.tokens)}~~`;
-    case "codespan":
-      return `\`${decodeEntities(token.text).replaceAll("`", "'")}\``;
-    case "link":
-      return `[${inline(token.tokens) || escapeText(token.href)}](${linkTarget(token.href)})`;
-    case "image":
-      // No image by URL in a card: the picture becomes a link to it.
-      return `[${escapeText(token.text || "image")}](${linkTarget(token.href)})`;
-    case "br":
-      return "\n";
-    case "html":
-      return escapeText(token.text);
-    case "checkbox":
-      return token.checked ? "☑ " : "☐ ";
-    default: {
-      const generic = any as Tokens.Generic;
-      if (generic.tokens) return inline(generic.tokens);
-      return typeof generic.text === "string" ? escapeText(decodeEntities(generic.text)) : "";
-    }
-  }
-}
-
-function listBlock(list: Tokens.List, depth: number): string {
-  const indent = "  ".repeat(depth);
-  const start = typeof list.start === "number" ? list.start : 1;
-  return list.items
-    .map((item, index) => {
-      const marker = list.ordered ? `${start + index}.` : "-";
-      const lines: string[] = [];
-      let first = "";
-      for (const child of item.tokens) {
-        const typed = child as MarkedToken;
-        if (typed.type === "list") lines.push(listBlock(typed, depth + 1));
-        else if (typed.type === "text" || typed.type === "paragraph") {
-          const text = typed.tokens ? inline(typed.tokens) : escapeText(typed.text);
-          if (first === "" && lines.length === 0) first = text;
-          else lines.push(`${indent}  ${text}`);
-        } else if (typed.type !== "space" && typed.type !== "checkbox") {
-          // Every line of a nested block (a code block's too) stays inside the item.
-          lines.push(...block(child).flatMap((text) => text.split("\n")).map((line) => `${indent}  ${line}`));
-        }
-      }
-      const check = item.task ? (item.checked ? "☑ " : "☐ ") : "";
-      return [`${indent}${marker} ${check}${first}`, ...lines].join("\n");
-    })
-    .join("\n");
-}
-
-function block(any: Token): string[] {
-  const token = any as MarkedToken;
-  switch (token.type) {
-    case "space":
-      return [];
-    case "paragraph":
-      return [inline(token.tokens)];
-    case "heading":
-      return [`**${inline(token.tokens)}**`];
-    case "code":
-      // A fence in the code itself would end the block early: use a longer fence.
-      return [`${fenceFor(token.text)}${token.lang ?? ""}\n${token.text}\n${fenceFor(token.text)}`];
-    case "blockquote":
-      return [token.tokens.flatMap(block).join("\n\n").split("\n").map((line) => `> ${line}`).join("\n")];
-    case "list":
-      return [listBlock(token, 0)];
-    case "hr":
-      return ["———"];
-    case "table": {
-      const row = (cells: Tokens.TableCell[]) => `| ${cells.map((cell) => inline(cell.tokens)).join(" | ")} |`;
-      return [[row(token.header), `|${token.header.map(() => " --- ").join("|")}|`, ...token.rows.map(row)].join("\n")];
-    }
-    case "html":
-      return [escapeText(token.text.trim())];
-    case "text":
-      return [token.tokens ? inline(token.tokens) : escapeText(token.text)];
-    default: {
-      const generic = any as Tokens.Generic;
-      if (generic.tokens) return [inline(generic.tokens)];
-      return typeof generic.text === "string" ? [escapeText(generic.text)] : [];
-    }
-  }
-}
-
+/** A fence in the code itself would end the block early: use a longer fence. */
 function fenceFor(code: string): string {
   const longest = Math.max(2, ...[...code.matchAll(/`+/g)].map((match) => match[0].length));
   return "`".repeat(longest + 1);
+}
+
+/** The item's first text follows its marker; every line of what comes after (a code block's too) stays inside the item. */
+function listItem(list: Tokens.List, item: Tokens.ListItem, index: number, walk: Walk, depth: number): string {
+  const indent = "  ".repeat(depth);
+  const marker = list.ordered ? `${itemNumber(list, index)}.` : "-";
+  const children = item.tokens.filter((child) => child.type !== "checkbox");
+  const written = walk.itemBlocks(item, depth + 1);
+  const lines: string[] = [];
+  let first = "";
+  children.forEach((child, at) => {
+    const parts = written[at]!;
+    if (child.type === "list") lines.push(...parts);
+    else if (child.type === "text" || child.type === "paragraph") {
+      if (first === "" && lines.length === 0) first = parts[0] ?? "";
+      else lines.push(...parts.map((text) => `${indent}  ${text}`));
+    } else lines.push(...parts.flatMap((text) => text.split("\n")).map((line) => `${indent}  ${line}`));
+  });
+  const box = taskBox(item);
+  return [`${indent}${marker} ${box ? `${box} ` : ""}${first}`, ...lines].join("\n");
 }
 
 /**
@@ -129,7 +54,38 @@ function fenceFor(code: string): string {
  */
 const defuseMentions = (text: string) => text.replace(/<(\/?at)\b/gi, "<\u200b$1");
 
-export function toFeishuMarkdown(markdown: string): string {
-  return defuseMentions(new Lexer({ gfm: true }).lex(markdown).flatMap(block).join("\n\n").trim());
-}
+export const feishuCardMarkdown: Dialect = {
+  text: (text) => escapeText(decodeEntities(text)),
+  literal: escapeText,
+  strong: (inner) => `**${inner}**`,
+  em: (inner) => `*${inner}*`,
+  del: (inner) => `~~${inner}~~`,
+  codeSpan: (code) => `\`${decodeEntities(code).replaceAll("`", "'")}\``,
+  lineBreak: "\n",
+  link: (label, { href }) => `[${label || escapeText(href)}](${linkTarget(href)})`,
+  // No image by URL in a card: the picture becomes a link to it.
+  image: ({ href, text }) => `[${escapeText(text || "image")}](${linkTarget(href)})`,
+  inlineHtml: escapeText,
+  paragraph: (inner) => inner,
+  heading: (heading, walk) => `**${walk.inline(heading.tokens)}**`,
+  code: ({ lang, text }) => `${fenceFor(text)}${lang ?? ""}\n${text}\n${fenceFor(text)}`,
+  blockquote: (quote, walk) =>
+    walk
+      .blocks(quote.tokens, 0)
+      .join("\n\n")
+      .split("\n")
+      .map((line) => `> ${line}`)
+      .join("\n"),
+  list: (list, walk, depth) => list.items.map((item, index) => listItem(list, item, index, walk, depth)).join("\n"),
+  table: (table, walk) => {
+    const row = (cells: Tokens.TableCell[]) => `| ${cells.map((cell) => walk.inline(cell.tokens)).join(" | ")} |`;
+    return [row(table.header), `|${table.header.map(() => " --- ").join("|")}|`, ...table.rows.map(row)].join("\n");
+  },
+  rule: () => "———",
+  htmlBlock: (html) => escapeText(html.trim()),
+  document: (parts) => defuseMentions(parts.join("\n\n").trim()),
+};
 
+export function toFeishuMarkdown(markdown: string): string {
+  return renderMarkdown(markdown, feishuCardMarkdown);
+}

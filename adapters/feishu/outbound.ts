@@ -8,6 +8,7 @@ import type { MediaRef } from "../../core/types/message.ts";
 import { buttonCommand, type Button, type ReplyPart } from "../../core/types/reply.ts";
 import type { FeishuCall } from "./api.ts";
 import { toFeishuMarkdown } from "./markdown.ts";
+import { errorMarkdown, errorText } from "../../core/render/fallbacks.ts";
 import { createBoundedMap } from "../kit/bounded-map.ts";
 
 /** Feishu refuses images over 10 MB for `im/v1/images`; larger pictures go out as files (30 MB). */
@@ -131,8 +132,7 @@ export function createOutbound(deps: OutboundDeps) {
           return { conversation: to, messageId: await postCard(to, buttonsCard(part.text, part.buttons), `${part.text}\n\n${typed}`) };
         }
         case "error": {
-          const text = `⚠️ ${part.message} (ref ${part.ref})`;
-          return { conversation: to, messageId: await postCard(to, markdownCard(text), text) };
+          return { conversation: to, messageId: await postCard(to, markdownCard(errorMarkdown(part)), errorText(part)) };
         }
         case "image":
         case "file":

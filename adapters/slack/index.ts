@@ -206,7 +206,7 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
 
   return {
     platform: "slack",
-    capabilities: { maxTextLength: 3500, minEditIntervalMs: 1000, hasButtons: true, hasThreads: true, hasVoiceOut: false },
+    capabilities: { maxTextLength: 3500, minEditIntervalMs: 1000, hasButtons: true, hasVoiceOut: false },
     ...(isSocketMode
       ? {}
       : { routes: createSlackWebhookRoutes({ signingSecret: settings.signingSecret!, logger, now, onEvent, onInteraction }) }),

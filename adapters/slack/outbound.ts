@@ -7,7 +7,7 @@ import type { MediaRef } from "../../core/types/message.ts";
 import type { Button, ReplyPart } from "../../core/types/reply.ts";
 import { toSlackBridgeError } from "./errors.ts";
 import { toMrkdwn } from "./markdown.ts";
-import { escapeSlack } from "./text.ts";
+import { errorMarkdown } from "../../core/render/fallbacks.ts";
 
 export type SlackClient = App["client"];
 
@@ -41,7 +41,7 @@ export function messageBody(part: Extract<ReplyPart, { type: "markdown" | "butto
     case "markdown":
       return { text: toMrkdwn(part.text) || " " };
     case "error":
-      return { text: `⚠️ ${escapeSlack(part.message)} _(ref ${escapeSlack(part.ref)})_` };
+      return { text: toMrkdwn(errorMarkdown(part)) };
     case "buttons": {
       const text = toMrkdwn(part.text) || " ";
       const actions = [];

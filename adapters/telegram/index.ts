@@ -163,7 +163,7 @@ export function createTelegramAdapter(settings: TelegramConfig, deps: AdapterDep
     platform,
     // Telegram allows 4096 characters after formatting; the markdown is split a little below that so
     // that list markers and table padding cannot push a piece over.
-    capabilities: { maxTextLength: 4000, minEditIntervalMs: 1000, hasButtons: true, hasThreads: true, hasVoiceOut: true },
+    capabilities: { maxTextLength: 4000, minEditIntervalMs: 1000, hasButtons: true, hasVoiceOut: true },
     routes: isWebhook ? [telegramWebhookRoute({ secret: settings.webhookSecret!, logger, handle: handleUpdate })] : [],
     async start(inboundSink, signal) {
       sink = inboundSink;

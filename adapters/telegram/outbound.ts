@@ -9,6 +9,7 @@ import type { MediaRef } from "../../core/types/message.ts";
 import type { Button, ReplyPart } from "../../core/types/reply.ts";
 import { isNotModified, isParseError, toTelegramBridgeError } from "./errors.ts";
 import { htmlToPlainText, markdownToTelegramHtml } from "./markdown.ts";
+import { errorMarkdown } from "../../core/render/fallbacks.ts";
 import { createBoundedMap } from "../kit/bounded-map.ts";
 
 /** Telegram counts this after entity parsing (tags do not count). */
@@ -118,7 +119,7 @@ export function createOutbound(deps: OutboundDeps): Outbound {
       case "buttons":
         return sendText(to, part.text, { reply_markup: inlineKeyboard(part.buttons) });
       case "error":
-        return sendText(to, `⚠️ ${part.message} (ref ${part.ref})`);
+        return sendText(to, errorMarkdown(part));
       case "image": {
         const photo = await mediaInput(part.media);
         return (await call("sendPhoto", chatId, () => telegram.sendPhoto(chatId, photo, { ...placement(to), ...caption(part.caption) } as never))).message_id;

@@ -124,7 +124,7 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
 
   return {
     platform: "web",
-    capabilities: { maxTextLength: 20_000, minEditIntervalMs: 100, hasButtons: false, hasThreads: false, hasVoiceOut: true },
+    capabilities: { maxTextLength: 20_000, minEditIntervalMs: 100, hasButtons: true, hasVoiceOut: true },
     routes: [
       {
         method: "GET",

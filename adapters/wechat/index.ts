@@ -163,7 +163,6 @@ export async function createWechatAdapter(settings: WechatyConfig, deps: Adapter
       maxTextLength: 2000,
       minEditIntervalMs: 0,
       hasButtons: false,
-      hasThreads: false,
       hasVoiceOut: true,
       voiceFormat: "silk",
       ...(settings.workingNoticeAfterMs ? { workingNoticeAfterMs: settings.workingNoticeAfterMs } : {}),

@@ -1,6 +1,7 @@
 import { assertNever } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
-import { buttonsAsPlainText, markdownToPlainText } from "../../core/plain-text.ts";
+import { buttonsAsPlainText, errorText } from "../../core/render/fallbacks.ts";
+import { markdownToPlainText } from "../../core/render/plain-text.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
 
 /** One WeChat message to send: WeChat cannot mix text and media in one message. */
@@ -24,7 +25,7 @@ export function toOutgoingMessages(part: ReplyPart): OutgoingMessage[] {
     case "buttons":
       return text(buttonsAsPlainText(part.text, part.buttons));
     case "error":
-      return text(`⚠️ ${part.message} (ref ${part.ref})`);
+      return text(errorText(part));
     default:
       return assertNever(part);
   }

@@ -115,7 +115,6 @@ export function createWecomAdapter(settings: WecomConfig, deps: AdapterDeps, opt
       maxTextLength: 6000,
       minEditIntervalMs: 500,
       hasButtons: true,
-      hasThreads: false,
       hasVoiceOut: false,
       needsFinalEdit: true,
     },

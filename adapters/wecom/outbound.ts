@@ -7,6 +7,7 @@ import type { Logger } from "../../core/types/logger.ts";
 import type { MediaRef } from "../../core/types/message.ts";
 import type { Button, ReplyPart } from "../../core/types/reply.ts";
 import { toWecomMarkdown, truncateUtf8 } from "./markdown.ts";
+import { errorText } from "../../core/render/fallbacks.ts";
 import type { ReplyContexts } from "./reply-contexts.ts";
 
 /** WeCom's limit on a stream's and a Markdown message's content. */
@@ -179,7 +180,7 @@ export function createOutbound(deps: OutboundDeps) {
         case "markdown":
           return sendText(to, part.text, options.isPartial === true);
         case "error":
-          return sendText(to, `⚠️ ${part.message} (ref ${part.ref})`, false);
+          return sendText(to, errorText(part), false);
         case "buttons":
           return sendButtons(to, part);
         case "image":

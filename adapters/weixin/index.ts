@@ -98,7 +98,6 @@ export async function createWeixinAdapter(settings: WeixinConfig, deps: AdapterD
       maxTextLength: 4000,
       minEditIntervalMs: 0,
       hasButtons: false,
-      hasThreads: false,
       hasVoiceOut: false,
     },
     async start(sink, signal) {

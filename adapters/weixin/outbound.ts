@@ -4,7 +4,8 @@ import type { MediaRef } from "../../core/types/message.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
 import type { Cdn } from "./cdn.ts";
 import type { IlinkClient } from "./client.ts";
-import { buttonsAsPlainText, markdownToPlainText } from "../../core/plain-text.ts";
+import { buttonsAsPlainText, errorText } from "../../core/render/fallbacks.ts";
+import { markdownToPlainText } from "../../core/render/plain-text.ts";
 import { itemType, uploadMediaType, type OutboundItem } from "./protocol.ts";
 
 /** One sendmessage call: the unit the send budget counts and the unit that is parked. */
@@ -24,7 +25,7 @@ export function toSteps(part: ReplyPart): Step[] {
     case "buttons":
       return [{ kind: "text", text: buttonsAsPlainText(part.text, part.buttons) }];
     case "error":
-      return [{ kind: "text", text: `⚠️ ${part.message} (ref ${part.ref})` }];
+      return [{ kind: "text", text: errorText(part) }];
     case "image":
       return [...caption(part.caption), { kind: "media", as: "image", media: part.media }];
     case "file":

@@ -12,7 +12,6 @@ export interface Capabilities {
   /** Streaming edits are sent no more often than this. */
   minEditIntervalMs: number;
   hasButtons: boolean;
-  hasThreads: boolean;
   hasVoiceOut: boolean;
   /** The voice-note format the platform plays: OGG/Opus (the default: Telegram, Feishu) or SILK (WeChat). */
   voiceFormat?: VoiceFormat;

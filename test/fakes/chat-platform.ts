@@ -21,7 +21,7 @@ export function createChatPlatform(platform = "chat") {
   const media = new Map<string, FetchedMedia>();
   const adapter: Adapter = {
     platform,
-    capabilities: { maxTextLength: 4000, minEditIntervalMs: 0, hasButtons: false, hasThreads: false, hasVoiceOut: false },
+    capabilities: { maxTextLength: 4000, minEditIntervalMs: 0, hasButtons: true, hasVoiceOut: false },
     async start(inboundSink) {
       sink = inboundSink;
     },

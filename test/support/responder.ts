@@ -41,8 +41,7 @@ export function recordingAdapter(options: RecordingOptions = {}) {
     capabilities: {
       maxTextLength: options.maxTextLength ?? 4096,
       minEditIntervalMs: options.minEditIntervalMs ?? 100,
-      hasButtons: false,
-      hasThreads: false,
+      hasButtons: true,
       hasVoiceOut: false,
     },
     start: async () => {},

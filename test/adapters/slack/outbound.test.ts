@@ -40,7 +40,7 @@ describe("sending to Slack", () => {
     expect(slack.messages[0]).toMatchObject({ channel: "C00FAKECHAN1", threadTs: "1700000000.000100", text: "*Hi* &lt;you&gt;" });
     await adapter.edit!(sent, { type: "markdown", text: "**Hi** there" });
     expect(slack.messages[0]).toMatchObject({ text: "*Hi* there", edits: 1 });
-    expect(adapter.capabilities).toMatchObject({ maxTextLength: 3500, minEditIntervalMs: 1000, hasButtons: true, hasThreads: true, hasVoiceOut: false });
+    expect(adapter.capabilities).toMatchObject({ maxTextLength: 3500, minEditIntervalMs: 1000, hasButtons: true, hasVoiceOut: false });
   });
 
   it("sends buttons as a section and an actions block whose action_id and value are the button id", async () => {

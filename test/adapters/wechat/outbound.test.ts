@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fileNameFor } from "../../../adapters/wechat/file-name.ts";
 import { memoryCardName } from "../../../adapters/wechat/index.ts";
 import { toOutgoingMessages } from "../../../adapters/wechat/outbound.ts";
-import { buttonsAsPlainText } from "../../../core/plain-text.ts";
+import { buttonsAsPlainText } from "../../../core/render/fallbacks.ts";
 
 const media = { platform: "local", id: "/tmp/chart.png", mimeType: "image/png" };
 

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { decryptAesEcb, encodeAesKeyForMessage, encryptAesEcb, paddedSizeBytes, parseAesKey } from "../../../adapters/weixin/crypto.ts";
 import { clientVersionHeader } from "../../../adapters/weixin/client.ts";
-import { markdownToPlainText } from "../../../core/plain-text.ts";
+import { markdownToPlainText } from "../../../core/render/plain-text.ts";
 import { toSteps } from "../../../adapters/weixin/outbound.ts";
 
 describe("WeChat ClawBot outbound", () => {

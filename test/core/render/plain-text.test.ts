@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { markdownToPlainText } from "../../core/plain-text.ts";
+import { markdownToPlainText } from "../../../core/render/plain-text.ts";
 
 describe("Markdown for WeChat (plain text)", () => {
   it("drops emphasis, code and heading marks but keeps the words", () => {

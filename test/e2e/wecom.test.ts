@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBuiltinAgent } from "../../agents/builtin/index.ts";
-import { turnText } from "../../core/enrich.ts";
+import { turnText } from "../../core/prompt-text.ts";
 import type { Agent, AgentEvent, AgentInput } from "../../core/types/agent.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { startWecomAibotFake, type WecomAibotFake } from "../fakes/wecom-aibot.ts";

@@ -74,7 +74,7 @@ export function webAdapter(): Adapter {
 
 /** What the web chat's POST makes of the owner's message. */
 export function webMessage(text: string, messageId: string, conversationId = "conv1"): InboundMessage {
-  return toInboundMessage({ conversationId, messageId, text }, [], Date.now());
+  return toInboundMessage({ conversationId, messageId, text, attachments: [] }, [], Date.now());
 }
 
 export const memoryStore = () => createSqliteStore(":memory:");

@@ -13,6 +13,8 @@ import type { Store } from "../../../core/store/store.ts";
 import type { Adapter } from "../../../core/types/adapter.ts";
 import type { Agent } from "../../../core/types/agent.ts";
 import type { InboundMessage } from "../../../core/types/message.ts";
+import type { MediaPort } from "../../../core/media.ts";
+import { BridgeError } from "../../../core/types/errors.ts";
 import { silentLogger } from "../../support/responder.ts";
 
 /** The store with every port method counted by name (`inbox.insert`), in call order: one entry per round trip. */
@@ -78,3 +80,55 @@ export function webMessage(text: string, messageId: string, conversationId = "co
 }
 
 export const memoryStore = () => createSqliteStore(":memory:");
+
+/** A chat on the recording adapter's platform ("fake"). */
+export const fakeDirect = { platform: "fake", chatId: "c1", kind: "direct" } as const;
+export const fakeGroup = { platform: "fake", chatId: "g1", kind: "group" } as const;
+
+/** A message on the fake platform; `text` becomes one text segment. */
+export function fakeMessage(overrides: Partial<InboundMessage> & { text?: string } = {}): InboundMessage {
+  const { text = "hello", ...rest } = overrides;
+  return {
+    id: "m1",
+    conversation: fakeDirect,
+    sender: { id: "u1", displayName: "Ada", isBot: false },
+    sentAt: 1_700_000_000_000,
+    segments: text ? [{ type: "text", text }] : [],
+    attachments: [],
+    ...rest,
+  };
+}
+
+/** Every `inbox.setStatus` call, as `key=status` lines (the inbox port has no reader for one row). */
+export function recordStatuses(store: Store): string[] {
+  const statuses: string[] = [];
+  const setStatus = store.inbox.setStatus.bind(store.inbox);
+  store.inbox.setStatus = async (keys, status) => {
+    statuses.push(...keys.map((key) => `${key}=${status}`));
+    await setStatus(keys, status);
+  };
+  return statuses;
+}
+
+/** Media that hears `transcript` in any voice note and speaks answers into a fixed file (or fails to). */
+export function fakeMedia(options: { transcript?: string; ttsName?: string; speakFails?: boolean } = {}): MediaPort & { spoken: string[] } {
+  const spoken: string[] = [];
+  return {
+    spoken,
+    sttName: "fake-stt",
+    ttsName: options.ttsName ?? "fake-tts",
+    transcribe: async () => ({ text: options.transcript ?? "", durationSec: 2 }),
+    readText: async () => "text in the picture",
+    prepareImage: async () => ({ mimeType: "image/png", base64: "AAAA", width: 1, height: 1 }),
+    async speak(text) {
+      if (options.speakFails) throw new BridgeError("upstream", "tts down");
+      spoken.push(text);
+      return { media: { platform: "local", id: "/tmp/voice.ogg" }, durationSec: 1 };
+    },
+    close: async () => {},
+  };
+}
+
+/** A voice note attachment whose bytes the fake adapter does not need (the fake media ignores them). */
+export const voiceNote = (transcript?: string) =>
+  ({ type: "audio", media: { platform: "fake", id: "v1" }, isVoiceNote: true, durationSec: 2, ...(transcript ? { transcript } : {}) }) as const;

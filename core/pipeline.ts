@@ -15,8 +15,6 @@ import { BridgeError, toBridgeError } from "./types/errors.ts";
 import { answerTo, type InboundMessage } from "./types/message.ts";
 
 export type { PipelineDeps } from "./stages/deps.ts";
-export { newRef } from "./stages/turn.ts";
-export { userMessage } from "./stages/settle.ts";
 
 export interface Pipeline {
   /** Resolves once the message is durable in the inbox: the adapter may acknowledge then. */

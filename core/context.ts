@@ -17,6 +17,38 @@ export interface ContextBudget {
   summaryTokens: number;
 }
 
+/**
+ * How one call's budget (PINCER_CONTEXT_TOKENS) is shared out: the one place these shares are set. The fixed
+ * part (system prompt, tool schemas) and the history take what they need of the rest, planned by `planContext`.
+ */
+export interface BudgetShares {
+  /** Room kept for the running summary, and the longest summary a compaction call may write. */
+  summaryTokens: number;
+  /** The longest tool result the model reads (longer output is trimmed head and tail). */
+  toolResultTokens: number;
+  /** The longest new message the model reads. */
+  turnTextTokens: number;
+  /** When the history no longer fits, it is cut down to this fraction of its room (see `planContext`). */
+  lowWater: number;
+}
+
+export function budgetShares(contextTokens: number): BudgetShares {
+  return {
+    summaryTokens: Math.min(800, Math.floor(contextTokens * 0.15)),
+    toolResultTokens: Math.min(1500, Math.floor(contextTokens * 0.2)),
+    turnTextTokens: Math.floor(contextTokens * 0.3),
+    lowWater: 0.5,
+  };
+}
+
+/**
+ * Room for the messages of one compaction call: the budget less the summary prompt, the previous summary and
+ * the new one, and framing; never under 200 tokens.
+ */
+export function compactionRoom(contextTokens: number, promptTokens: number, summaryTokens: number): number {
+  return Math.max(200, contextTokens - (promptTokens + 2 * summaryTokens + 64));
+}
+
 export interface ContextPlan {
   /** Recent messages sent verbatim, oldest first. */
   keep: StoredSessionMessage[];
@@ -41,7 +73,7 @@ export function planContext(
   history: readonly StoredSessionMessage[],
   budget: ContextBudget,
   count: CountTokens,
-  lowWater = 0.5,
+  lowWater = budgetShares(budget.totalTokens).lowWater,
 ): ContextPlan {
   const room = Math.max(0, historyRoom(budget));
   const sizes = history.map((message) => messageTokens(message, count));

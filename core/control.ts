@@ -1,8 +1,14 @@
+import { usageReport } from "./budget.ts";
 import { controlHelp } from "./commands.ts";
 import { controlNames } from "./types/command.ts";
 import type { Command } from "./types/command.ts";
+import { userRef, type Role } from "./policy.ts";
 import type { ConversationChoice } from "./router.ts";
+import type { StageDeps } from "./stages/deps.ts";
+import { routeFor } from "./stages/prepare.ts";
+import { conversationKey } from "./types/conversation.ts";
 import { assertNever } from "./types/errors.ts";
+import type { InboundMessage } from "./types/message.ts";
 
 export interface ControlContext {
   usageReport(): Promise<string>;
@@ -88,4 +94,44 @@ export async function handleControl(command: Extract<Command, { type: "control" 
     default:
       return assertNever(command.name);
   }
+}
+
+/** What `/stop` and `/status` ask of the runs (the queue stage holds them). */
+export interface RunControl {
+  isRunning(conversationKey: string): boolean;
+  stopRun(conversationKey: string): boolean;
+}
+
+export type ControlDeps = Pick<StageDeps, "store" | "routing" | "agents" | "budget" | "media" | "now"> & { runs: RunControl };
+
+/** The context a control command is answered in: the conversation's agent, session, usage and run. */
+export async function controlContext(message: InboundMessage, role: Role, deps: ControlDeps): Promise<ControlContext> {
+  const { store, now } = deps;
+  const key = conversationKey(message.conversation);
+  const current = await routeFor(message.conversation, userRef(message), deps);
+  return {
+    usageReport: () => usageReport(store.usage, { userRef: userRef(message), conversationKey: key }, now()),
+    agentName: current.route.agent,
+    model: current.route.model ?? current.agent.model,
+    agentNames: [...deps.agents.keys()],
+    canChoose: role === "owner" || role === "admin",
+    choose: async (choice) => store.choices.set(key, { ...(await store.choices.get(key)), ...choice }, now()),
+    sttName: deps.media?.sttName ?? "none",
+    ttsName: deps.media?.ttsName ?? "none",
+    isRunning: deps.runs.isRunning(key),
+    stopRun: () => deps.runs.stopRun(key),
+    endSession: async () => {
+      await store.sessions.end(key, now());
+      await store.agentSessions.clear(key);
+    },
+    session: async () => {
+      const session = await store.sessions.current(key, now(), 0);
+      return { createdAt: session.createdAt, messageCount: await store.sessions.countMessages(session.id) };
+    },
+    contextFill: async () => {
+      const last = await store.usage.lastCall(key);
+      return last && { usedTokens: last.inputTokens, budgetTokens: deps.budget.contextTokens };
+    },
+    now: now(),
+  };
 }

@@ -28,16 +28,6 @@ export interface Enriched {
 
 const megabytes = (bytes: number) => (bytes >= 1e6 ? `${Math.round(bytes / 1e5) / 10} MB` : `${Math.ceil(bytes / 1000)} KB`);
 
-/** The turn's words for the agent and the session: what was typed, then what was said and what images read. */
-export function turnText(input: Pick<AgentInput, "text" | "attachments">): string {
-  const lines = input.text ? [input.text] : [];
-  for (const attachment of input.attachments) {
-    if (attachment.type === "audio" && attachment.transcript) lines.push(`[voice message, transcript] ${attachment.transcript}`);
-    if (attachment.type === "image" && attachment.text) lines.push(`[image, text read by OCR] ${attachment.text}`);
-  }
-  return lines.join("\n");
-}
-
 async function fetchWithinLimit(ref: MediaRef, deps: EnrichDeps): Promise<FetchedMedia> {
   if (ref.sizeBytes !== undefined && ref.sizeBytes > deps.limits.maxBytes) {
     throw new BridgeError("unsupported", `That file is too big (${megabytes(ref.sizeBytes)}; the limit is ${megabytes(deps.limits.maxBytes)}).`);

@@ -1,4 +1,4 @@
-import { messageTokens, type CountTokens } from "../../core/context.ts";
+import { compactionRoom, messageTokens, type CountTokens } from "../../core/context.ts";
 import type { AgentContext, AgentEvent, StoredSessionMessage } from "../../core/types/agent.ts";
 import type { ModelProvider } from "./model.ts";
 import { summaryPrompt } from "./prompt.ts";
@@ -46,8 +46,7 @@ export async function* compact(
   options: CompactionOptions,
   context: AgentContext,
 ): AsyncGenerator<AgentEvent, string> {
-  const fixed = options.count(summaryPrompt) + 2 * options.summaryTokens + 64;
-  const room = Math.max(200, options.contextTokens - fixed);
+  const room = compactionRoom(options.contextTokens, options.count(summaryPrompt), options.summaryTokens);
   let current = summary;
   for (const batch of batches(messages, room, options.count)) {
     await context.checkBudget();

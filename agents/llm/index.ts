@@ -1,4 +1,4 @@
-import { messageTokens, planContext, trimHeadTail, type CountTokens } from "../../core/context.ts";
+import { budgetShares, messageTokens, planContext, trimHeadTail, type CountTokens } from "../../core/context.ts";
 import type { Agent, AgentContext, AgentEvent, AgentInput, StoredSessionMessage } from "../../core/types/agent.ts";
 import { BridgeError } from "../../core/types/errors.ts";
 import type { Tool } from "../tools/tool.ts";
@@ -57,8 +57,9 @@ export function createLlmAgent(options: LlmAgentOptions): Agent {
   const toolsFor = (policy: AgentContext["toolPolicy"]) =>
     options.tools.filter((tool) => policy === "all" || (policy === "read" && tool.risk === "read"));
   const specsByPolicy = new Map((["all", "read", "none"] as const).map((policy) => [policy, toolsFor(policy).map(toolSpec)]));
-  const summaryTokens = Math.min(800, Math.floor(options.contextTokens * 0.15));
-  const maxResultTokens = Math.min(1500, Math.floor(options.contextTokens * 0.2));
+  const shares = budgetShares(options.contextTokens);
+  const { summaryTokens } = shares;
+  const maxResultTokens = shares.toolResultTokens;
   const maxOutputTokens = options.maxOutputTokens ?? 2048;
 
   async function* run(input: AgentInput, context: AgentContext): AsyncGenerator<AgentEvent> {
@@ -71,7 +72,7 @@ export function createLlmAgent(options: LlmAgentOptions): Agent {
     const turn: LlmMessage[] = [
       {
         role: "user",
-        text: trimHeadTail(userTurnText(input), Math.floor(options.contextTokens * 0.3), count),
+        text: trimHeadTail(userTurnText(input), shares.turnTextTokens, count),
         ...(input.images.length > 0 ? { images: input.images } : {}),
       },
     ];
@@ -86,7 +87,7 @@ export function createLlmAgent(options: LlmAgentOptions): Agent {
           `This task no longer fits the ${options.contextTokens.toLocaleString("en-US")}-token budget per call (PINCER_CONTEXT_TOKENS). Split it into smaller requests.`,
         );
       }
-      const plan = planContext(history, budget, count);
+      const plan = planContext(history, budget, count, shares.lowWater);
       if (plan.compact.length > 0) {
         summary = yield* compact(summary, plan.compact, { provider, model, count, contextTokens: options.contextTokens, summaryTokens }, context);
         history = plan.keep;

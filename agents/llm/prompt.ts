@@ -1,6 +1,5 @@
-import { turnText } from "../../core/enrich.ts";
+import { agentTurnText } from "../../core/prompt-text.ts";
 import type { AgentInput } from "../../core/types/agent.ts";
-import { untrusted } from "../../core/untrusted.ts";
 
 /** Kept short and byte-stable: it is paid, and cached, on every call. */
 export const systemPrompt = [
@@ -19,9 +18,5 @@ export const summaryPrompt = [
 
 /** The new message as the model sees it: a group member's words are marked untrusted. */
 export function userTurnText(input: AgentInput): string {
-  const text = turnText(input) || (input.images.length > 0 ? "(an image)" : "(no text)");
-  if (input.conversation.kind === "group" && input.senderRole === "member") {
-    return untrusted(`group member ${input.sender.displayName}`, text);
-  }
-  return text;
+  return agentTurnText(input, input.images.length > 0);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { messageTokens, planContext, trimHeadTail, type CountTokens } from "../../core/context.ts";
+import { budgetShares, compactionRoom, messageTokens, planContext, trimHeadTail, type CountTokens } from "../../core/context.ts";
 import type { StoredSessionMessage } from "../../core/types/agent.ts";
 
 /** One token per word: easy to reason about, and the functions only need some counter. */
@@ -51,5 +51,28 @@ describe("trimHeadTail", () => {
     expect(trimmed.startsWith("w0 w1")).toBe(true);
     expect(trimmed.endsWith("w999")).toBe(true);
     expect(trimmed).toMatch(/\[… \d+ characters trimmed to save tokens …\]/);
+  });
+});
+
+describe("budgetShares: how one call's budget is shared out", () => {
+  it("gives the summary 15%, tool results 20% and the new message 30% of a small budget", () => {
+    expect(budgetShares(2000)).toEqual({ summaryTokens: 300, toolResultTokens: 400, turnTextTokens: 600, lowWater: 0.5 });
+  });
+
+  it("caps the summary at 800 and tool results at 1,500 tokens in a large budget", () => {
+    const shares = budgetShares(100_000);
+    expect(shares.summaryTokens).toBe(800);
+    expect(shares.toolResultTokens).toBe(1500);
+    expect(shares.turnTextTokens).toBe(30_000);
+  });
+
+  it("is the low-water mark planContext cuts to by default", () => {
+    const all = history(40, 26);
+    expect(planContext(all, budget, words)).toEqual(planContext(all, budget, words, budgetShares(budget.totalTokens).lowWater));
+  });
+
+  it("leaves a compaction call room for its messages after the prompt and both summaries, never under 200", () => {
+    expect(compactionRoom(8000, 100, 800)).toBe(8000 - 100 - 1600 - 64);
+    expect(compactionRoom(1000, 100, 400)).toBe(200);
   });
 });

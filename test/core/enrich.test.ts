@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { enrich, turnText, type EnrichDeps } from "../../core/enrich.ts";
+import { enrich, type EnrichDeps } from "../../core/enrich.ts";
+import { turnText } from "../../core/prompt-text.ts";
 import type { MediaPort } from "../../core/media.ts";
 import type { AgentInput } from "../../core/types/agent.ts";
 import { BridgeError } from "../../core/types/errors.ts";

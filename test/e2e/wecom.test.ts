@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBuiltinAgent } from "../../agents/builtin/index.ts";
-import { turnText } from "../../core/enrich.ts";
+import { turnText } from "../../core/prompt-text.ts";
 import type { Agent } from "../../core/types/agent.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { startWecomAibotFake, type WecomAibotFake } from "../fakes/wecom-aibot.ts";

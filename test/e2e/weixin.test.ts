@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { turnText } from "../../core/enrich.ts";
+import { turnText } from "../../core/prompt-text.ts";
 import type { MediaPort } from "../../core/media.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { eventually } from "../support/eventually.ts";

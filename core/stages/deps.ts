@@ -1,0 +1,62 @@
+import type { Approvals } from "../approvals.ts";
+import type { BudgetConfig, ModelPrice } from "../config.ts";
+import type { Delivery } from "../delivery.ts";
+import type { MediaLimits } from "../enrich.ts";
+import type { MediaPort } from "../media.ts";
+import type { Metrics } from "../metrics.ts";
+import type { PermissionSettings } from "../permissions.ts";
+import type { PolicySettings } from "../policy.ts";
+import type { ConversationLocks, RunningRuns } from "../queue.ts";
+import type { Routing } from "../router.ts";
+import type { Store } from "../store/store.ts";
+import type { Adapter } from "../types/adapter.ts";
+import type { Agent } from "../types/agent.ts";
+import type { ConversationRef } from "../types/conversation.ts";
+import { BridgeError } from "../types/errors.ts";
+import type { Logger } from "../types/logger.ts";
+
+export interface PipelineDeps {
+  store: Store;
+  adapters: ReadonlyMap<string, Adapter>;
+  /** Every agent a conversation can be routed to, by name. */
+  agents: ReadonlyMap<string, Agent>;
+  routing: Routing;
+  policy: PolicySettings;
+  approvals: Approvals;
+  permissions: PermissionSettings;
+  /** Voice and image handling; without it attachments are refused politely. */
+  media: MediaPort | undefined;
+  mediaLimits: MediaLimits;
+  budget: BudgetConfig;
+  prices: Record<string, ModelPrice>;
+  delivery: Delivery;
+  metrics: Metrics;
+  logger: Logger;
+  locks?: ConversationLocks;
+  runs?: RunningRuns;
+  /** Most recent unsummarized session messages handed to the agent (the agent compacts older ones). */
+  historyLimit?: number;
+  now?: () => number;
+}
+
+/** What every stage may use: the pipeline's dependencies with their defaults filled in (the lock and runs stay with the queue stage). */
+export interface StageDeps extends Omit<PipelineDeps, "locks" | "runs" | "historyLimit" | "now"> {
+  historyLimit: number;
+  now: () => number;
+}
+
+export function stageDeps(deps: PipelineDeps): StageDeps {
+  const { locks: _locks, runs: _runs, ...rest } = deps;
+  return { ...rest, historyLimit: deps.historyLimit ?? 200, now: deps.now ?? Date.now };
+}
+
+export function adapterFor(deps: Pick<StageDeps, "adapters">, conversation: ConversationRef): Adapter {
+  const adapter = deps.adapters.get(conversation.platform);
+  if (!adapter) throw new BridgeError("internal", `No adapter for ${conversation.platform}`);
+  return adapter;
+}
+
+/** A short text answer, as part 0 of the message's reply. */
+export function replyText(deps: Pick<StageDeps, "delivery">, key: string, to: ConversationRef, text: string) {
+  return deps.delivery.send(`${key}:0`, to, { type: "markdown", text });
+}

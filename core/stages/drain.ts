@@ -1,0 +1,87 @@
+import { createLocalLocks, createRunningRuns, type ConversationLocks, type RunningRuns } from "../queue.ts";
+import type { InboxRow, Store } from "../store/store.ts";
+import type { Metrics } from "../metrics.ts";
+import { conversationKey } from "../types/conversation.ts";
+import type { InboundMessage } from "../types/message.ts";
+
+/** The abort handle of one run; `end` says it no longer runs (for `/stop` and `/status`), before the turn settles. */
+export interface RunHandle {
+  signal: AbortSignal;
+  end(): void;
+}
+
+export interface TurnQueueDeps {
+  store: Store;
+  metrics: Metrics;
+  locks?: ConversationLocks | undefined;
+  runs?: RunningRuns | undefined;
+  /** Takes one turn through prepare, run, speak back and settle. */
+  takeTurn(rows: readonly InboxRow[], run: RunHandle): Promise<void>;
+}
+
+/**
+ * Stage "enqueue/drain": one run at a time per conversation; what queued meanwhile becomes the next turn.
+ * The queue is the inbox (rows in status `queued`); every call to the conversation lock and the running
+ * runs is made here.
+ */
+export interface TurnQueue {
+  /** Queues an admitted prompt and drains its conversation. */
+  enqueue(key: string, message: InboundMessage): Promise<void>;
+  drain(conversationKey: string): Promise<void>;
+  /** Conversations this process is draining now (crash recovery leaves them to it). */
+  draining(): string[];
+  isRunning(conversationKey: string): boolean;
+  /** `/stop`: aborts the conversation's run; false when none runs here. */
+  stopRun(conversationKey: string): boolean;
+  /** Takes no new turn from now on. */
+  close(): void;
+  /** Aborts every run going on (a shutdown's grace is over). */
+  abortAll(reason: unknown): void;
+}
+
+export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
+  const { store } = deps;
+  const locks = deps.locks ?? createLocalLocks();
+  const runs = deps.runs ?? createRunningRuns();
+  const draining = new Set<string>();
+  let isClosed = false;
+
+  const runTurn = async (key: string, rows: readonly InboxRow[]) => {
+    const controller = runs.begin(key);
+    try {
+      await deps.takeTurn(rows, { signal: controller.signal, end: () => runs.end(key, controller) });
+    } finally {
+      runs.end(key, controller);
+    }
+  };
+
+  const drain = async (key: string): Promise<void> => {
+    if (isClosed || !locks.tryAcquire(key)) return;
+    draining.add(key);
+    try {
+      const rows = await store.inbox.claimQueued(key);
+      if (rows.length > 0) await runTurn(key, rows);
+    } finally {
+      draining.delete(key);
+      locks.release(key);
+    }
+    // What queued during the turn (or between the claim and the release) is the next turn.
+    if (!isClosed && (await store.inbox.hasQueued(key))) await drain(key);
+  };
+
+  return {
+    async enqueue(key, message) {
+      deps.metrics.messagesIn.inc({ platform: message.conversation.platform, outcome: "accepted" });
+      await store.inbox.setStatus([key], "queued");
+      await drain(conversationKey(message.conversation));
+    },
+    drain,
+    draining: () => [...draining],
+    isRunning: (key) => runs.isRunning(key),
+    stopRun: (key) => runs.stop(key),
+    close() {
+      isClosed = true;
+    },
+    abortAll: (reason) => runs.stopAll(reason),
+  };
+}

@@ -1,0 +1,41 @@
+import { parseCommand } from "../commands.ts";
+import { controlContext, handleControl, type RunControl } from "../control.ts";
+import type { Role } from "../policy.ts";
+import { userRef } from "../policy.ts";
+import type { Command } from "../types/command.ts";
+import { answerTo, promptText, type InboundMessage } from "../types/message.ts";
+import { replyText, type StageDeps } from "./deps.ts";
+
+/** Stage "parse": a control command, an approval decision or a prompt for the agent. */
+export function parse(message: InboundMessage): Command {
+  return parseCommand(promptText(message.segments), message.attachments);
+}
+
+/** Whether a prompt has anything for the agent (an empty message is ignored). */
+export function isEmptyPrompt(command: Extract<Command, { type: "prompt" }>): boolean {
+  return !command.text && command.attachments.length === 0;
+}
+
+/** Control commands and approval decisions are answered at once, bypassing the queue; the message is then done. */
+export async function answerAtOnce(
+  key: string,
+  message: InboundMessage,
+  role: Role,
+  command: Extract<Command, { type: "control" | "approval" }>,
+  deps: StageDeps & { runs: RunControl },
+): Promise<void> {
+  deps.metrics.messagesIn.inc({ platform: message.conversation.platform, outcome: "control" });
+  const answer =
+    command.type === "control"
+      ? await handleControl(command, await controlContext(message, role, deps))
+      : await deps.approvals.decide({
+          requestId: command.requestId,
+          isApproved: command.isApproved,
+          isAlways: command.isAlways,
+          approverRef: userRef(message),
+          approverRole: role,
+          from: message.conversation,
+        });
+  await replyText(deps, key, answerTo(message), answer);
+  await deps.store.inbox.setStatus([key], "done");
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { createMetrics } from "../../../core/metrics.ts";
+import { createTurnQueue, type RunHandle } from "../../../core/stages/drain.ts";
+import type { InboxRow } from "../../../core/store/store.ts";
+import { fakeMessage, memoryStore } from "./harness.ts";
+
+function setUp() {
+  const store = memoryStore();
+  const turns: string[][] = [];
+  let release: (() => void) | undefined;
+  let current: RunHandle | undefined;
+  const queue = createTurnQueue({
+    store,
+    metrics: createMetrics(async () => 0),
+    async takeTurn(rows: readonly InboxRow[], run: RunHandle) {
+      turns.push(rows.map((row) => row.key));
+      current = run;
+      // The first turn waits until the test lets it end; later ones end at once.
+      if (turns.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      await store.inbox.setStatus(rows.map((row) => row.key), "done");
+    },
+  });
+  const arrive = async (id: string) => {
+    const message = fakeMessage({ id, text: id });
+    await store.inbox.insert(message, Date.now());
+    return queue.enqueue(`fake:${id}`, message);
+  };
+  const waitForTurn = async () => {
+    while (!release) await new Promise((resolve) => setTimeout(resolve, 1));
+  };
+  return { store, queue, turns, arrive, waitForTurn, release: () => release!(), run: () => current! };
+}
+
+describe("stage enqueue/drain: one run at a time per conversation", () => {
+  it("collects what arrives during a turn into the next turn, together", async () => {
+    const { queue, turns, arrive, waitForTurn, release } = setUp();
+    const first = arrive("m1");
+    await waitForTurn();
+    await arrive("m2");
+    await arrive("m3");
+    expect(turns).toEqual([["fake:m1"]]);
+    expect(queue.draining()).toEqual(["fake:c1"]);
+    release();
+    await first;
+    expect(turns).toEqual([["fake:m1"], ["fake:m2", "fake:m3"]]);
+    expect(queue.draining()).toEqual([]);
+  });
+
+  it("lets /stop abort the running turn, and says nothing runs once the turn ended its run", async () => {
+    const { queue, arrive, waitForTurn, release, run } = setUp();
+    const first = arrive("m1");
+    await waitForTurn();
+    expect(queue.isRunning("fake:c1")).toBe(true);
+    expect(queue.stopRun("fake:c1")).toBe(true);
+    expect(run().signal.aborted).toBe(true);
+    run().end();
+    expect(queue.isRunning("fake:c1")).toBe(false);
+    expect(queue.stopRun("fake:c1")).toBe(false);
+    release();
+    await first;
+  });
+
+  it("aborts every run with the shutdown's reason and takes no new turn once closed", async () => {
+    const { queue, turns, arrive, waitForTurn, release, run } = setUp();
+    const first = arrive("m1");
+    await waitForTurn();
+    queue.close();
+    const reason = new Error("shutting down");
+    queue.abortAll(reason);
+    expect(run().signal.reason).toBe(reason);
+    release();
+    await first;
+    await arrive("m2");
+    expect(turns).toEqual([["fake:m1"]]);
+  });
+});

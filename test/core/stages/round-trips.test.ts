@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { createPipeline } from "../../../core/pipeline.ts";
+import { countingStore, memoryStore, pipelineDeps, webAdapter, webMessage } from "./harness.ts";
+
+describe("store round trips per message", () => {
+  it("takes a web-chat /echo through the whole pipeline in few store calls", async () => {
+    const { store, calls } = countingStore(memoryStore());
+    const pipeline = createPipeline(pipelineDeps(store, [webAdapter()]));
+    await pipeline.receive(webMessage("/echo hi", "m1"));
+    await pipeline.idle();
+    const trips = [...calls];
+    console.log(`store round trips for one /echo: ${trips.length}\n${trips.join("\n")}`);
+    expect(await store.outbox.get("web:conv1:m1:0")).toMatchObject({ status: "sent" });
+    // 13 before the stages: a drained turn no longer claims the (empty) queue again before the lock's release.
+    expect(trips.length).toBeLessThanOrEqual(12);
+    expect(trips.filter((call) => call === "inbox.claimQueued")).toHaveLength(1);
+  });
+});

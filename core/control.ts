@@ -15,7 +15,7 @@ export interface ControlContext {
   sttName: string;
   ttsName: string;
   isRunning: boolean;
-  stopRun(): boolean;
+  stopRun(): Promise<boolean>;
   endSession(): Promise<void>;
   session(): Promise<{ createdAt: number; messageCount: number }>;
   /** Prompt tokens of the conversation's last model call, and the budget per call. */
@@ -60,7 +60,7 @@ export async function handleControl(command: Extract<Command, { type: "control" 
     case "help":
       return helpText();
     case "stop":
-      return context.stopRun() ? "Stopped." : "Nothing is running.";
+      return (await context.stopRun()) ? "Stopped." : "Nothing is running.";
     case "new":
       await context.endSession();
       return "Started a new session: I have forgotten this conversation.";

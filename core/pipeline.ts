@@ -12,7 +12,7 @@ import { enrich, turnText, type MediaLimits } from "./enrich.ts";
 import type { MediaPort } from "./media.ts";
 import type { PermissionSettings } from "./permissions.ts";
 import { decideAccess, needsPairingLookup, roleOf, userRef, type AccessDecision, type PolicySettings, type Role } from "./policy.ts";
-import { createLocalLocks, createRunningRuns, isShutdownAbort, ShutdownAbort, type ConversationLocks, type RunningRuns } from "./queue.ts";
+import { createLeaseLocks, createRunningRuns, isShutdownAbort, ShutdownAbort, type ConversationLocks, type RunningRuns } from "./queue.ts";
 import { respond } from "./responder.ts";
 import { createAgentContext, recordUsage } from "./run-context.ts";
 import { route, type Routing } from "./router.ts";
@@ -75,8 +75,10 @@ export function userMessage(error: BridgeError): string {
 
 export function createPipeline(deps: PipelineDeps): Pipeline {
   const { store, delivery, metrics, logger } = deps;
-  const locks = deps.locks ?? createLocalLocks();
-  const runs = deps.runs ?? createRunningRuns();
+  /** This process, as the holder of conversation leases in the store. */
+  const holder = randomUUID();
+  const locks = deps.locks ?? createLeaseLocks({ leases: store.leases, holder, logger });
+  const runs = deps.runs ?? createRunningRuns({ leases: store.leases, holder, logger });
   const now = deps.now ?? Date.now;
   const historyLimit = deps.historyLimit ?? 200;
   const inFlight = new Set<Promise<void>>();
@@ -135,7 +137,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       choose: async (choice) => store.choices.set(key, { ...(await store.choices.get(key)), ...choice }, now()),
       sttName: deps.media?.sttName ?? "none",
       ttsName: deps.media?.ttsName ?? "none",
-      isRunning: runs.isRunning(key),
+      isRunning: await runs.isRunning(key),
       stopRun: () => runs.stop(key),
       endSession: async () => {
         await store.sessions.end(key, now());
@@ -240,7 +242,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
   // Stage 4: one run at a time per conversation; what queued meanwhile becomes the next turn.
   const drain = async (key: string): Promise<void> => {
-    if (isStopping || !locks.tryAcquire(key)) return;
+    if (isStopping || !(await locks.tryAcquire(key))) return;
     draining.add(key);
     try {
       while (!isStopping) {
@@ -250,7 +252,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       }
     } finally {
       draining.delete(key);
-      locks.release(key);
+      await locks.release(key);
     }
     // A message may have queued between the last empty claim and the release.
     if (!isStopping && (await store.inbox.hasQueued(key))) await drain(key);

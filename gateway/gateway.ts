@@ -153,6 +153,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // This process is the store's only user (SQLite): no send that an earlier process claimed is still going.
   const cutOffCount = await store.outbox.releaseLeases();
   if (cutOffCount > 0) logger.warn({ count: cutOffCount }, "replies whose send was cut off by the last stop will be sent again");
+  // Likewise no conversation is being drained: leases left by a crashed process would hold its queue back until they ran out.
+  await store.leases.releaseAll();
   for (const adapter of adapterList) await adapter.start(pipeline, lifetime.signal);
   await pipeline.recover();
   const flushing = new AbortController();

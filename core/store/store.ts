@@ -16,6 +16,7 @@ export interface Store {
   pairing: PairingStore;
   usage: UsageStore;
   approvals: ApprovalStore;
+  leases: LeaseStore;
   contacts: ContactStore;
   choices: ChoiceStore;
   agentSessions: AgentSessionStore;
@@ -197,6 +198,28 @@ export interface ApprovalStore {
   get(id: string): Promise<ApprovalRecord | undefined>;
   /** Moves a pending approval to `status`; false when it was no longer pending (decided twice, expired). */
   settle(id: string, status: Exclude<ApprovalStatus, "pending">, decidedBy: string, at: number, isAlways?: boolean): Promise<boolean>;
+}
+
+/**
+ * Leases on keys (a conversation being drained), timed by the store's own clock so that every process
+ * agrees on expiry. A holder is one process (a random id per start). A lease that is not renewed runs
+ * out, so a dead holder's work is taken over after `leaseMs`.
+ */
+export interface LeaseStore {
+  /** Takes the lease when nobody holds it or its holder's time ran out; false while it is held (by anyone, this holder too). */
+  acquire(key: string, holder: string, leaseMs: number): Promise<boolean>;
+  /** Extends the holder's lease from now; false when it is no longer theirs. */
+  renew(key: string, holder: string, leaseMs: number): Promise<boolean>;
+  /** Gives the lease up (and any stop request addressed to it). */
+  release(key: string, holder: string): Promise<void>;
+  /** The live holder, if any. */
+  holder(key: string): Promise<string | undefined>;
+  /** After a restart of the only process on this store: no lease is held by anyone alive. */
+  releaseAll(): Promise<number>;
+  /** `/stop` from a process other than the holder's: marks the live lease; false when nobody else holds it. */
+  requestStop(key: string, requester: string): Promise<boolean>;
+  /** The keys whose stop was requested from this holder since it last asked (each request is taken once). */
+  takeStops(holder: string): Promise<string[]>;
 }
 
 /** Where each user can be reached directly (their DM with the bot), to bring them approval requests. */

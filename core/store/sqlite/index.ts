@@ -7,6 +7,7 @@ import { createSqliteContacts } from "./contacts.ts";
 import { retryingWhenBusy } from "./busy.ts";
 import { openDatabase } from "./database.ts";
 import { createSqliteInbox } from "./inbox.ts";
+import { createSqliteLeases } from "./leases.ts";
 import { createSqliteOutbox } from "./outbox.ts";
 import { createSqlitePairing } from "./pairing.ts";
 import { createSqliteRetention } from "./retention.ts";
@@ -37,6 +38,7 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
     pairing: createSqlitePairing(database),
     usage: createSqliteUsage(database),
     approvals: createSqliteApprovals(database),
+    leases: createSqliteLeases(database),
     contacts: createSqliteContacts(database),
     choices: createSqliteChoices(database),
     agentSessions: createSqliteAgentSessions(database),

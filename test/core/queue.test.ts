@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createLeaseLocks, createRunningRuns } from "../../core/queue.ts";
+import { createSqliteStore } from "../../core/store/sqlite/index.ts";
+import type { Store } from "../../core/store/store.ts";
+import { eventually } from "../support/eventually.ts";
+import { silentLogger } from "../support/responder.ts";
+
+let dir: string;
+let here: Store;
+/** The same store opened by "another gateway process". */
+let there: Store;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "pincer-queue-"));
+  here = createSqliteStore(dir);
+  there = createSqliteStore(dir);
+});
+afterEach(() => {
+  here.close();
+  there.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("conversation locks", () => {
+  it("let one drain per conversation run, in this process and across processes", async () => {
+    const locks = createLeaseLocks({ leases: here.leases, holder: "a", logger: silentLogger });
+    const elsewhere = createLeaseLocks({ leases: there.leases, holder: "b", logger: silentLogger });
+    const [first, second] = await Promise.all([locks.tryAcquire("web:1"), locks.tryAcquire("web:1")]);
+    expect([first, second].sort()).toEqual([false, true]);
+    expect(await elsewhere.tryAcquire("web:1")).toBe(false);
+    await locks.release("web:1");
+    expect(await elsewhere.tryAcquire("web:1")).toBe(true);
+    expect(await locks.tryAcquire("web:1")).toBe(false);
+    await elsewhere.release("web:1");
+  });
+
+  it("keep a lease alive past its term while the drain goes on", async () => {
+    const locks = createLeaseLocks({ leases: here.leases, holder: "a", leaseMs: 90, logger: silentLogger });
+    expect(await locks.tryAcquire("web:1")).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await there.leases.acquire("web:1", "b", 10_000)).toBe(false);
+    await locks.release("web:1");
+    expect(await there.leases.acquire("web:1", "b", 10_000)).toBe(true);
+  });
+});
+
+describe("running runs", () => {
+  it("stop a run of this process at once", async () => {
+    const runs = createRunningRuns({ leases: here.leases, holder: "a", logger: silentLogger });
+    const controller = runs.begin("web:1");
+    expect(await runs.isRunning("web:1")).toBe(true);
+    expect(await runs.stop("web:1")).toBe(true);
+    expect(controller.signal.aborted).toBe(true);
+    runs.end("web:1", controller);
+    expect(await runs.stop("web:1")).toBe(false);
+  });
+
+  it("stop a run that another process holds, through the store", async () => {
+    const locks = createLeaseLocks({ leases: here.leases, holder: "a", logger: silentLogger });
+    const runs = createRunningRuns({ leases: here.leases, holder: "a", pollMs: 20, logger: silentLogger });
+    const otherRuns = createRunningRuns({ leases: there.leases, holder: "b", logger: silentLogger });
+    expect(await otherRuns.stop("web:1")).toBe(false);
+    await locks.tryAcquire("web:1");
+    const controller = runs.begin("web:1");
+    expect(await otherRuns.isRunning("web:1")).toBe(true);
+    expect(await otherRuns.stop("web:1")).toBe(true);
+    await eventually(() => controller.signal.aborted);
+    runs.end("web:1", controller);
+    await locks.release("web:1");
+    expect(await otherRuns.isRunning("web:1")).toBe(false);
+  });
+});

@@ -75,7 +75,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     maxUploadBytes: config.media.limits.maxBytes,
     history: (conversation) => store.sessions.history(conversationKey(conversation), 50),
   });
-  const channelDeps = { logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes };
+  const channelDeps = { logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes, state: store.adapterState, waitingReplies: store.outbox };
   const channels = await createChannels(config, channelDeps);
   const adapterList: Adapter[] = [web, ...channels, ...(options.extraAdapters ?? [])];
   const adapters = new Map(adapterList.map((adapter) => [adapter.platform, adapter]));

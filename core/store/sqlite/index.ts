@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Store } from "../store.ts";
+import { createSqliteAdapterState } from "./adapter-state.ts";
 import { createSqliteApprovals } from "./approvals.ts";
 import { createSqliteAudit } from "./audit.ts";
 import { createSqliteAgentSessions, createSqliteChoices } from "./choices.ts";
@@ -39,6 +40,7 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
     usage: createSqliteUsage(database),
     approvals: createSqliteApprovals(database),
     leases: createSqliteLeases(database),
+    adapterState: createSqliteAdapterState(database),
     contacts: createSqliteContacts(database),
     choices: createSqliteChoices(database),
     agentSessions: createSqliteAgentSessions(database),

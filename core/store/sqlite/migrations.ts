@@ -167,6 +167,18 @@ const migrations: readonly string[] = [
   );
   CREATE INDEX leases_stops ON leases (holder) WHERE stop_requested_at IS NOT NULL;
   `,
+  // One store, one outbox: replies that wait for a condition (ClawBot's parked replies), and adapters' small state.
+  `
+  ALTER TABLE outbox ADD COLUMN waits_for TEXT;
+  CREATE INDEX outbox_waiting ON outbox (waits_for, created_at) WHERE waits_for IS NOT NULL;
+  CREATE TABLE adapter_state (
+    namespace TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    expires_at INTEGER,
+    PRIMARY KEY (namespace, key)
+  );
+  `,
 ];
 
 /** Brings the schema up to `toVersion` (the latest unless a test stops earlier). */

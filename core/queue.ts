@@ -33,7 +33,8 @@ export function createLeaseLocks(options: LeaseLocksOptions): ConversationLocks 
       if (held.has(key)) return false;
       const renewal = setInterval(() => {
         void leases.renew(key, holder, leaseMs).then(
-          (isRenewed) => isRenewed || logger.warn({ conversation: key }, "the conversation's lease was lost; another worker may run it"),
+          // A renewal that crossed the release is not a loss.
+          (isRenewed) => isRenewed || held.get(key) !== renewal || logger.warn({ conversation: key }, "the conversation's lease was lost; another worker may run it"),
           (error: unknown) => logger.warn({ err: error, conversation: key }, "renewing the conversation's lease failed"),
         );
       }, leaseMs / 3);

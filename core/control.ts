@@ -21,7 +21,7 @@ export interface ControlContext {
   sttName: string;
   ttsName: string;
   isRunning: boolean;
-  stopRun(): boolean;
+  stopRun(): Promise<boolean>;
   endSession(): Promise<void>;
   session(): Promise<{ createdAt: number; messageCount: number }>;
   /** Prompt tokens of the conversation's last model call, and the budget per call. */
@@ -66,7 +66,7 @@ export async function handleControl(command: Extract<Command, { type: "control" 
     case "help":
       return helpText();
     case "stop":
-      return context.stopRun() ? "Stopped." : "Nothing is running.";
+      return (await context.stopRun()) ? "Stopped." : "Nothing is running.";
     case "new":
       await context.endSession();
       return "Started a new session: I have forgotten this conversation.";
@@ -98,8 +98,8 @@ export async function handleControl(command: Extract<Command, { type: "control" 
 
 /** What `/stop` and `/status` ask of the runs (the queue stage holds them). */
 export interface RunControl {
-  isRunning(conversationKey: string): boolean;
-  stopRun(conversationKey: string): boolean;
+  isRunning(conversationKey: string): Promise<boolean>;
+  stopRun(conversationKey: string): Promise<boolean>;
 }
 
 export type ControlDeps = Pick<StageDeps, "store" | "routing" | "agents" | "budget" | "media" | "now"> & { runs: RunControl };
@@ -118,7 +118,7 @@ export async function controlContext(message: InboundMessage, role: Role, deps: 
     choose: async (choice) => store.choices.set(key, { ...(await store.choices.get(key)), ...choice }, now()),
     sttName: deps.media?.sttName ?? "none",
     ttsName: deps.media?.ttsName ?? "none",
-    isRunning: deps.runs.isRunning(key),
+    isRunning: await deps.runs.isRunning(key),
     stopRun: () => deps.runs.stopRun(key),
     endSession: async () => {
       await store.sessions.end(key, now());

@@ -83,7 +83,7 @@ export function createPipeline(pipelineDeps: PipelineDeps): Pipeline {
   const { store, metrics, logger } = deps;
   const work = createWorkTracker(metrics, logger);
   const queue = createTurnQueue({
-    store, metrics, locks: pipelineDeps.locks, runs: pipelineDeps.runs,
+    store, metrics, logger: pipelineDeps.logger, locks: pipelineDeps.locks, runs: pipelineDeps.runs,
     takeTurn: (rows, run) => takeTurn(rows, run, deps),
   });
   /** Messages this process is taking through admit and parse now (`recover` leaves them alone). */

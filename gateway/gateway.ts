@@ -75,7 +75,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     maxUploadBytes: config.media.limits.maxBytes,
     history: (conversation) => store.sessions.history(conversationKey(conversation), 50),
   });
-  const channelDeps = { logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes };
+  const channelDeps = { logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes, state: store.adapterState, waitingReplies: store.outbox };
   const channels = await createChannels(config, channelDeps);
   const adapterList: Adapter[] = [web, ...channels, ...(options.extraAdapters ?? [])];
   const adapters = new Map(adapterList.map((adapter) => [adapter.platform, adapter]));
@@ -153,6 +153,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // This process is the store's only user (SQLite): no send that an earlier process claimed is still going.
   const cutOffCount = await store.outbox.releaseLeases();
   if (cutOffCount > 0) logger.warn({ count: cutOffCount }, "replies whose send was cut off by the last stop will be sent again");
+  // Likewise no conversation is being drained: leases left by a crashed process would hold its queue back until they ran out.
+  await store.leases.releaseAll();
   for (const adapter of adapterList) await adapter.start(pipeline, lifetime.signal);
   await pipeline.recover();
   const flushing = new AbortController();

@@ -1,5 +1,6 @@
 import { WSClient, type WsFrame } from "@wecom/aibot-node-sdk";
 import type { WecomConfig } from "../../core/config-platforms.ts";
+import { createMemoryAdapterState } from "../../core/store/memory-adapter-state.ts";
 import type { Adapter, AdapterDeps, ChannelHealth, InboundSink } from "../../core/types/adapter.ts";
 import { toBridgeError } from "../../core/types/errors.ts";
 import { createSilenceWatchdog } from "../kit/silence-watchdog.ts";
@@ -48,7 +49,7 @@ export function createWecomAdapter(settings: WecomConfig, deps: AdapterDeps, opt
   const now = options.now ?? Date.now;
   let health: ChannelHealth = { state: "starting" };
   const inFlight = new Set<Promise<void>>();
-  const contexts = createReplyContexts({ maxEntries: 1000, windowMs: options.replyWindowMs ?? 5 * 60_000, now });
+  const contexts = createReplyContexts({ state: deps.state ?? createMemoryAdapterState(), windowMs: options.replyWindowMs ?? 5 * 60_000, now });
   const client = new WSClient({
     botId: settings.botId,
     secret: settings.botSecret,
@@ -94,7 +95,7 @@ export function createWecomAdapter(settings: WecomConfig, deps: AdapterDeps, opt
         if (options.welcomeText) await client.replyWelcome(frame, { msgtype: "text", text: { content: options.welcomeText } });
         return;
       case "message": {
-        if (inbound.isReplyable) contexts.remember(inbound.message.id, frame.headers.req_id);
+        if (inbound.isReplyable) await contexts.remember(inbound.message.id, frame.headers.req_id);
         const receipt = await sink.receive(inbound.message);
         if (receipt.isDuplicate) logger.debug({ messageId: inbound.message.id }, "duplicate callback");
       }

@@ -118,11 +118,11 @@ export function createOutbound(deps: OutboundDeps) {
     if (!isPartial) {
       for (const [id, entry] of open) if (inReplyTo && entry.kind === "stream" && entry.to.inReplyTo?.messageId === inReplyTo) await finish(id);
     }
-    const context = contexts.peek(inReplyTo);
+    const context = await contexts.peek(inReplyTo);
     if (context && inReplyTo) {
       const streamId = generateReqId("stream");
       await call("stream reply", () => client.replyStream({ headers: { req_id: context.reqId } }, streamId, text, !isPartial));
-      contexts.markUsed(inReplyTo);
+      await contexts.markUsed(inReplyTo);
       if (isPartial) {
         const deadlineMs = Math.max(0, context.receivedAt + streamDeadlineMs - deps.now());
         const timer = setTimeout(() => {
@@ -149,10 +149,10 @@ export function createOutbound(deps: OutboundDeps) {
     const fileName = media.fileName ?? ref.fileName ?? `${type}`;
     const uploaded = await call("media upload", () => client.uploadMedia(Buffer.from(media.bytes), { type, filename: fileName }));
     const inReplyTo = to.inReplyTo?.messageId;
-    const context = contexts.peek(inReplyTo);
+    const context = await contexts.peek(inReplyTo);
     if (context && inReplyTo) {
       await call("media reply", () => client.replyMedia({ headers: { req_id: context.reqId } }, type, uploaded.media_id));
-      contexts.markUsed(inReplyTo);
+      await contexts.markUsed(inReplyTo);
     } else {
       await call("media push", () => client.sendMediaMessage(to.chatId, type, uploaded.media_id));
     }
@@ -164,10 +164,10 @@ export function createOutbound(deps: OutboundDeps) {
     const { card, isTextSeparate } = buttonCard(part, taskId);
     if (isTextSeparate) await sendText(to, part.text, false);
     const inReplyTo = to.inReplyTo?.messageId;
-    const context = contexts.peek(inReplyTo);
+    const context = await contexts.peek(inReplyTo);
     if (context && inReplyTo) {
       await call("card reply", () => client.replyTemplateCard({ headers: { req_id: context.reqId } }, card));
-      contexts.markUsed(inReplyTo);
+      await contexts.markUsed(inReplyTo);
     } else {
       await call("card push", () => client.sendMessage(to.chatId, { msgtype: "template_card", template_card: card }));
     }

@@ -10,7 +10,9 @@ import { readLogin, type StoredLogin } from "./login-store.ts";
 import { createMailbox } from "./mailbox.ts";
 import { expiredDetail, runPoller } from "./poller.ts";
 import { typingStatus } from "./protocol.ts";
-import { openWindowStore } from "./window-store.ts";
+import { createMemoryAdapterState } from "../../core/store/memory-adapter-state.ts";
+import { importStateDb } from "./state-db-import.ts";
+import { createWindowStore } from "./window-store.ts";
 
 const defaultApiBase = "https://ilinkai.weixin.qq.com";
 /** A typing ticket is asked for again after this. */
@@ -41,7 +43,9 @@ export async function createWeixinAdapter(settings: WeixinConfig, deps: AdapterD
   let health: ChannelHealth = { state: "starting" };
   let controller: AbortController | undefined;
   let polling: Promise<void> | undefined;
-  const store = openWindowStore(deps.dataDir);
+  if (!deps.waitingReplies) throw new BridgeError("internal", "ClawBot needs the store's outbox to park replies");
+  const store = createWindowStore({ state: deps.state ?? createMemoryAdapterState(), waitingReplies: deps.waitingReplies, now });
+  await importStateDb(deps.dataDir, store, logger);
   const typingTickets = new Map<string, { ticket: string; at: number; token: string | undefined }>();
 
   const fetchMedia = async (ref: MediaRef): Promise<FetchedMedia> => {
@@ -133,7 +137,6 @@ export async function createWeixinAdapter(settings: WeixinConfig, deps: AdapterD
       await polling;
       if (polling) await client.notifyStop().catch((error: unknown) => logger.warn({ err: error }, "notifystop failed"));
       await mailbox.idle();
-      store.close();
       health = { state: "stopped" };
     },
     health: () => health,
@@ -145,7 +148,7 @@ export async function createWeixinAdapter(settings: WeixinConfig, deps: AdapterD
     /** getconfig gives a typing ticket (kept a while per user), sendtyping shows "typing…" in WeChat. */
     async showTyping(to) {
       const userId = to.chatId;
-      const token = store.window(userId)?.contextToken;
+      const token = (await store.window(userId))?.contextToken;
       let cached = typingTickets.get(userId);
       if (!cached || cached.token !== token || now() - cached.at > typingTicketTtlMs) {
         const config = await client.getConfig(userId, token);

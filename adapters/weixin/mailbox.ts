@@ -3,7 +3,7 @@ import { BridgeError } from "../../core/types/errors.ts";
 import type { Logger } from "../../core/types/logger.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
 import { IlinkError } from "./client.ts";
-import { sendStep, toSteps, type Step, type StepSender } from "./outbound.ts";
+import { sendStep, stepParts, toSteps, type Step, type StepSender } from "./outbound.ts";
 import { windowClosedCode } from "./protocol.ts";
 import { checkWindow, closeWindow, openWindow, partsToDeliver, useSend, withWaitingCue, type WindowLimits } from "./reply-window.ts";
 import type { WindowStore } from "./window-store.ts";
@@ -27,8 +27,8 @@ const isPermanent = (error: unknown): boolean =>
   error instanceof BridgeError && (error.code === "bad-input" || error.code === "unsupported" || error.code === "internal");
 
 /**
- * Sends reply steps inside each user's reply window and parks what does not fit, durably, to
- * deliver first (oldest first) when the user writes again. Work for one user runs one at a time,
+ * Sends reply steps inside each user's reply window and parks what does not fit, durably (outbox rows
+ * waiting for the user's next message), to deliver first (oldest first) when the user writes again. Work for one user runs one at a time,
  * so parked steps always go before the answer to the new message.
  */
 export function createMailbox(deps: MailboxDeps) {
@@ -48,15 +48,15 @@ export function createMailbox(deps: MailboxDeps) {
 
   /** One sendmessage inside the window; the window's count is saved after the send (a crash between errs towards a refused send, which parks). */
   const trySend = async (userId: string, step: Step, clientId: string): Promise<Outcome> => {
-    const window = store.window(userId);
+    const window = await store.window(userId);
     if (!window || !checkWindow(window, now(), limits).isOpen) return { parked: true };
     try {
       const sent = await sendStep(deps.sender(), userId, window.contextToken, clientId, step);
-      store.saveWindow(userId, useSend(store.window(userId) ?? window));
+      await store.saveWindow(userId, useSend((await store.window(userId)) ?? window));
       return { sent };
     } catch (error) {
       if (error instanceof IlinkError && (error.code === windowClosedCode || error.isSessionExpired)) {
-        store.saveWindow(userId, closeWindow(store.window(userId) ?? window, limits));
+        await store.saveWindow(userId, closeWindow((await store.window(userId)) ?? window, limits));
         if (error.isSessionExpired) deps.onSessionExpired();
         logger.warn({ userId, code: error.code }, "WeChat refused the reply; parking it for the next message");
         return { parked: true };
@@ -67,24 +67,29 @@ export function createMailbox(deps: MailboxDeps) {
 
   /** Delivers parked steps, oldest first, while the window allows; each is marked delivered right after its send. */
   const flushParked = async (userId: string): Promise<void> => {
-    const parked = store.parked(userId);
+    const parked = await store.parked(userId);
     if (parked.length === 0) return;
-    const count = partsToDeliver(parked.length, checkWindow(store.window(userId), now(), limits));
+    const count = partsToDeliver(parked.length, checkWindow(await store.window(userId), now(), limits));
     let isFirst = true;
     for (const entry of parked.slice(0, count)) {
-      const step: Step = isFirst && entry.step.kind === "text" ? { kind: "text", text: withWaitingCue(entry.step.text) } : entry.step;
+      const [parkedStep] = toSteps(entry.part);
+      if (!parkedStep) {
+        await store.markDelivered(entry, "empty");
+        continue;
+      }
+      const step: Step = isFirst && parkedStep.kind === "text" ? { kind: "text", text: withWaitingCue(parkedStep.text) } : parkedStep;
       // The same client_id on a retry after a crash, in case the server dedupes on it.
-      const outcome = await trySend(userId, step, `pincer-parked-${entry.id}`);
+      const outcome = await trySend(userId, step, `pincer-parked-${entry.key}`);
       if ("failed" in outcome && isPermanent(outcome.failed)) {
         logger.error({ err: outcome.failed, userId }, "a parked reply cannot be delivered; dropping it");
-        store.markDelivered(entry.id, now());
+        await store.markDelivered(entry, "dropped");
         continue;
       }
       if (!("sent" in outcome)) {
         if ("failed" in outcome) logger.warn({ err: outcome.failed, userId }, "delivering a parked reply failed; it waits for the next message");
         return;
       }
-      store.markDelivered(entry.id, now());
+      await store.markDelivered(entry, outcome.sent);
       isFirst = false;
     }
     if (count > 0) logger.info({ userId, delivered: count, left: parked.length - count }, "delivered parked replies");
@@ -93,8 +98,11 @@ export function createMailbox(deps: MailboxDeps) {
   return {
     /** A message from `userId` brought `contextToken`: open the window and deliver what was parked. */
     noteInbound(userId: string, contextToken: string): Promise<void> {
-      store.saveWindow(userId, openWindow(store.window(userId), contextToken, now()));
-      return serially(userId, () => flushParked(userId));
+      // Queued at once (before the new message can be answered), so parked replies go first.
+      return serially(userId, async () => {
+        await store.saveWindow(userId, openWindow(await store.window(userId), contextToken, now()));
+        await flushParked(userId);
+      });
     },
 
     /**
@@ -104,10 +112,11 @@ export function createMailbox(deps: MailboxDeps) {
     send(userId: string, part: ReplyPart): Promise<string> {
       return serially(userId, async () => {
         await flushParked(userId);
-        const steps = toSteps(part);
+        let hasParked = (await store.parked(userId)).length > 0;
         let firstId: string | undefined;
-        for (const [index, step] of steps.entries()) {
-          const outcome: Outcome = store.hasParked(userId) ? { parked: true } : await trySend(userId, step, `pincer-${randomUUID()}`);
+        for (const [index, stepPart] of stepParts(part).entries()) {
+          const step = toSteps(stepPart)[0]!;
+          const outcome: Outcome = hasParked ? { parked: true } : await trySend(userId, step, `pincer-${randomUUID()}`);
           if ("failed" in outcome) {
             if (index === 0) throw outcome.failed;
             if (isPermanent(outcome.failed)) {
@@ -117,8 +126,9 @@ export function createMailbox(deps: MailboxDeps) {
             logger.warn({ err: outcome.failed, userId }, "send failed midway through a part; parking the rest");
           }
           if (!("sent" in outcome)) {
-            const id = store.park(userId, step, now());
-            firstId ??= `parked:${id}`;
+            const key = await store.park(userId, stepPart);
+            hasParked = true;
+            firstId ??= `parked:${key}`;
             continue;
           }
           firstId ??= outcome.sent;

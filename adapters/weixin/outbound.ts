@@ -38,6 +38,20 @@ export function toSteps(part: ReplyPart): Step[] {
   }
 }
 
+/**
+ * The part as parts of one step each, such that `toSteps` turns each into exactly its step: a parked
+ * reply is one step, kept as a plain `ReplyPart` in the outbox.
+ */
+export function stepParts(part: ReplyPart): ReplyPart[] {
+  switch (part.type) {
+    case "image":
+    case "file":
+      return [...(part.caption && toSteps({ type: "markdown", text: part.caption }).length > 0 ? [{ type: "markdown" as const, text: part.caption }] : []), { type: part.type, media: part.media }];
+    default:
+      return toSteps(part).length > 0 ? [part] : [];
+  }
+}
+
 export interface StepSender {
   client: IlinkClient;
   cdn: Cdn;

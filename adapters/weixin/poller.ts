@@ -52,7 +52,7 @@ export async function runPoller(deps: PollerDeps, signal: AbortSignal): Promise<
   const backoff = createBackoff({ minMs: 2000, maxMs: 60_000 });
   while (!signal.aborted) {
     try {
-      const cursor = store.cursor();
+      const cursor = await store.cursor();
       // WeChat refuses a bad session at once; a poll it holds for a second means the login works.
       const heldTimer = setTimeout(() => deps.setHealth({ state: "ready" }), heldPollMs);
       const batch = await deps.client().getUpdates(cursor, longPollMs, signal).finally(() => clearTimeout(heldTimer));
@@ -75,7 +75,7 @@ export async function runPoller(deps: PollerDeps, signal: AbortSignal): Promise<
         if (parsed.data.context_token) void deps.mailbox.noteInbound(message.sender.id, parsed.data.context_token).catch((error: unknown) => logger.warn({ err: error }, "delivering parked replies failed"));
         await deps.sink.receive(message);
       }
-      if (batch.get_updates_buf) store.saveCursor(batch.get_updates_buf);
+      if (batch.get_updates_buf) await store.saveCursor(batch.get_updates_buf);
       failures = 0;
       hasTriedResume = false;
       backoff.reset();

@@ -1,81 +1,56 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
-import type { Step } from "./outbound.ts";
+import { randomUUID } from "node:crypto";
+import type { AdapterStateStore, OutboxPart, WaitingReplies } from "../../core/store/store.ts";
+import type { ReplyPart } from "../../core/types/reply.ts";
+import { platform } from "./inbound.ts";
 import type { ReplyWindow } from "./reply-window.ts";
 
-export interface ParkedStep {
-  id: number;
-  userId: string;
-  step: Step;
-  parkedAt: number;
+/** A parked reply: an outbox row that waits for the user's next message. */
+export type ParkedPart = OutboxPart;
+
+export interface WindowStore {
+  cursor(): Promise<string>;
+  saveCursor(value: string): Promise<void>;
+  window(userId: string): Promise<ReplyWindow | undefined>;
+  saveWindow(userId: string, window: ReplyWindow): Promise<void>;
+  /** Parks a part (one step) behind the ones already parked for the user. */
+  park(userId: string, part: ReplyPart): Promise<string>;
+  /** The user's parked parts, oldest first. */
+  parked(userId: string): Promise<ParkedPart[]>;
+  markDelivered(parked: ParkedPart, messageId: string): Promise<void>;
+}
+
+const namespace = "weixin";
+
+/** What a parked reply waits for: the user's next message. */
+export function nextInbound(userId: string): string {
+  return `next-inbound:${platform}:${userId}`;
 }
 
 /**
- * What ClawBot needs to survive a restart, in `${dataDir}/weixin/state.db` (node:sqlite, WAL):
- * the getupdates cursor, each user's reply window, and the parked reply steps. Every write is one
- * SQLite statement, so it is atomic.
+ * What ClawBot needs to survive a restart, in the main store: the getupdates cursor and each user's
+ * reply window (adapter state), and the parked replies (outbox rows waiting for the user's next message).
  */
-export function openWindowStore(dataDir: string) {
-  const dir = join(dataDir, "weixin");
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const database = new DatabaseSync(join(dir, "state.db"));
-  database.exec(`
-    PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;
-    CREATE TABLE IF NOT EXISTS cursor (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL);
-    CREATE TABLE IF NOT EXISTS windows (user_id TEXT PRIMARY KEY, context_token TEXT NOT NULL, opened_at INTEGER NOT NULL, sends_used INTEGER NOT NULL);
-    CREATE TABLE IF NOT EXISTS parked (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, step TEXT NOT NULL, parked_at INTEGER NOT NULL, delivered_at INTEGER);
-    CREATE INDEX IF NOT EXISTS parked_waiting ON parked (user_id, id) WHERE delivered_at IS NULL;
-  `);
-  const statements = {
-    cursor: database.prepare("SELECT value FROM cursor WHERE id = 1"),
-    saveCursor: database.prepare("INSERT INTO cursor (id, value) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET value = excluded.value"),
-    window: database.prepare("SELECT context_token, opened_at, sends_used FROM windows WHERE user_id = ?"),
-    saveWindow: database.prepare(
-      "INSERT INTO windows (user_id, context_token, opened_at, sends_used) VALUES (?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET context_token = excluded.context_token, opened_at = excluded.opened_at, sends_used = excluded.sends_used",
-    ),
-    park: database.prepare("INSERT INTO parked (user_id, step, parked_at) VALUES (?, ?, ?)"),
-    parked: database.prepare("SELECT id, user_id, step, parked_at FROM parked WHERE user_id = ? AND delivered_at IS NULL ORDER BY id"),
-    countParked: database.prepare("SELECT count(*) AS n FROM parked WHERE user_id = ? AND delivered_at IS NULL"),
-    delivered: database.prepare("UPDATE parked SET delivered_at = ? WHERE id = ?"),
-  };
-
+export function createWindowStore(deps: { state: AdapterStateStore; waitingReplies: WaitingReplies; now: () => number }): WindowStore {
+  const { state, waitingReplies, now } = deps;
   return {
-    cursor(): string {
-      const row = statements.cursor.get() as { value: string } | undefined;
-      return row?.value ?? "";
+    async cursor() {
+      return (await state.get<string>(namespace, "cursor", now())) ?? "";
     },
-    saveCursor(value: string): void {
-      statements.saveCursor.run(value);
+    async saveCursor(value) {
+      await state.set(namespace, "cursor", value);
     },
-    window(userId: string): ReplyWindow | undefined {
-      const row = statements.window.get(userId) as { context_token: string; opened_at: number; sends_used: number } | undefined;
-      return row && { contextToken: row.context_token, openedAt: Number(row.opened_at), sendsUsed: Number(row.sends_used) };
+    window: (userId) => state.get<ReplyWindow>(namespace, `window:${userId}`, now()),
+    async saveWindow(userId, window) {
+      await state.set(namespace, `window:${userId}`, window);
     },
-    saveWindow(userId: string, window: ReplyWindow): void {
-      statements.saveWindow.run(userId, window.contextToken, window.openedAt, window.sendsUsed);
+    async park(userId, part) {
+      const key = `weixin-parked:${randomUUID()}`;
+      await waitingReplies.park({ key, conversation: { platform, chatId: userId, kind: "direct" }, part }, nextInbound(userId), now());
+      return key;
     },
-    park(userId: string, step: Step, now: number): number {
-      return Number(statements.park.run(userId, JSON.stringify(step), now).lastInsertRowid);
-    },
-    parked(userId: string): ParkedStep[] {
-      return (statements.parked.all(userId) as { id: number; user_id: string; step: string; parked_at: number }[]).map((row) => ({
-        id: Number(row.id),
-        userId: row.user_id,
-        step: JSON.parse(row.step) as Step,
-        parkedAt: Number(row.parked_at),
-      }));
-    },
-    hasParked(userId: string): boolean {
-      return Number((statements.countParked.get(userId) as { n: number }).n) > 0;
-    },
-    markDelivered(id: number, now: number): void {
-      statements.delivered.run(now, id);
-    },
-    close(): void {
-      database.close();
+    parked: (userId) => waitingReplies.waiting(nextInbound(userId)),
+    async markDelivered(parked, messageId) {
+      await waitingReplies.markSent(parked, messageId, now());
     },
   };
 }
-
-export type WindowStore = ReturnType<typeof openWindowStore>;

@@ -1,7 +1,9 @@
-import { createLocalLocks, createRunningRuns, type ConversationLocks, type RunningRuns } from "../queue.ts";
+import { randomUUID } from "node:crypto";
+import { createLeaseLocks, createRunningRuns, type ConversationLocks, type RunningRuns } from "../queue.ts";
 import type { InboxRow, Store } from "../store/store.ts";
 import type { Metrics } from "../metrics.ts";
 import { conversationKey } from "../types/conversation.ts";
+import type { Logger } from "../types/logger.ts";
 import type { InboundMessage } from "../types/message.ts";
 
 /** The abort handle of one run; `end` says it no longer runs (for `/stop` and `/status`), before the turn settles. */
@@ -13,6 +15,7 @@ export interface RunHandle {
 export interface TurnQueueDeps {
   store: Store;
   metrics: Metrics;
+  logger: Logger;
   locks?: ConversationLocks | undefined;
   runs?: RunningRuns | undefined;
   /** Takes one turn through prepare, run, speak back and settle. */
@@ -30,9 +33,10 @@ export interface TurnQueue {
   drain(conversationKey: string): Promise<void>;
   /** Conversations this process is draining now (crash recovery leaves them to it). */
   draining(): string[];
-  isRunning(conversationKey: string): boolean;
-  /** `/stop`: aborts the conversation's run; false when none runs here. */
-  stopRun(conversationKey: string): boolean;
+  /** A run here, or another process holding the conversation. */
+  isRunning(conversationKey: string): Promise<boolean>;
+  /** `/stop`: aborts the conversation's run, here or through the store in the process holding it; false when none runs. */
+  stopRun(conversationKey: string): Promise<boolean>;
   /** Takes no new turn from now on. */
   close(): void;
   /** Aborts every run going on (a shutdown's grace is over). */
@@ -41,8 +45,10 @@ export interface TurnQueue {
 
 export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
   const { store } = deps;
-  const locks = deps.locks ?? createLocalLocks();
-  const runs = deps.runs ?? createRunningRuns();
+  /** This process, as the holder of conversation leases in the store. */
+  const holder = randomUUID();
+  const locks = deps.locks ?? createLeaseLocks({ leases: store.leases, holder, logger: deps.logger });
+  const runs = deps.runs ?? createRunningRuns({ leases: store.leases, holder, logger: deps.logger });
   const draining = new Set<string>();
   let isClosed = false;
 
@@ -56,14 +62,14 @@ export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
   };
 
   const drain = async (key: string): Promise<void> => {
-    if (isClosed || !locks.tryAcquire(key)) return;
+    if (isClosed || !(await locks.tryAcquire(key))) return;
     draining.add(key);
     try {
       const rows = await store.inbox.claimQueued(key);
       if (rows.length > 0) await runTurn(key, rows);
     } finally {
       draining.delete(key);
-      locks.release(key);
+      await locks.release(key);
     }
     // What queued during the turn (or between the claim and the release) is the next turn.
     if (!isClosed && (await store.inbox.hasQueued(key))) await drain(key);

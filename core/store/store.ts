@@ -16,6 +16,8 @@ export interface Store {
   pairing: PairingStore;
   usage: UsageStore;
   approvals: ApprovalStore;
+  leases: LeaseStore;
+  adapterState: AdapterStateStore;
   contacts: ContactStore;
   choices: ChoiceStore;
   agentSessions: AgentSessionStore;
@@ -97,7 +99,21 @@ export type OutboxClaim =
   | { type: "held"; claimedUntil: number }
   | { type: "failed" };
 
-export interface OutboxStore {
+/**
+ * Parts that wait for a condition before they can go: ClawBot's replies that no longer fit the user's
+ * reply window wait for `next-inbound:<conversation key>`. The flush leaves them alone; the adapter that
+ * parked them sends them, oldest first, once the condition is met, and marks each sent.
+ */
+export interface WaitingReplies {
+  /** Stores a part that waits for `waitsFor`, after the ones already waiting for it. */
+  park(item: OutboxPart, waitsFor: string, now: number): Promise<void>;
+  /** The parts waiting for `waitsFor`, oldest first. */
+  waiting(waitsFor: string): Promise<OutboxPart[]>;
+  /** Records a released part as sent: it waits no more. */
+  markSent(item: OutboxPart, messageId: string, now: number): Promise<void>;
+}
+
+export interface OutboxStore extends WaitingReplies {
   get(key: string): Promise<OutboxRow | undefined>;
   /** Takes the part for one send (inserting it when new), written before the send goes out. */
   claim(item: OutboxPart, now: number, leaseMs: number): Promise<OutboxClaim>;
@@ -113,7 +129,7 @@ export interface OutboxStore {
   /** Records the part as sent (inserting the row if it was never stored): one write per successful send. */
   markSent(item: OutboxPart, messageId: string, now: number): Promise<void>;
   markFailedAttempt(item: OutboxPart, error: string, nextAttemptAt: number, isFinal: boolean, now: number): Promise<void>;
-  /** Pending rows whose next attempt is due, oldest first. */
+  /** Pending rows whose next attempt is due, oldest first (none that waits for a condition). */
   due(now: number, limit: number): Promise<OutboxRow[]>;
 }
 
@@ -197,6 +213,40 @@ export interface ApprovalStore {
   get(id: string): Promise<ApprovalRecord | undefined>;
   /** Moves a pending approval to `status`; false when it was no longer pending (decided twice, expired). */
   settle(id: string, status: Exclude<ApprovalStatus, "pending">, decidedBy: string, at: number, isAlways?: boolean): Promise<boolean>;
+}
+
+/**
+ * Leases on keys (a conversation being drained), timed by the store's own clock so that every process
+ * agrees on expiry. A holder is one process (a random id per start). A lease that is not renewed runs
+ * out, so a dead holder's work is taken over after `leaseMs`.
+ */
+export interface LeaseStore {
+  /** Takes the lease when nobody holds it or its holder's time ran out; false while it is held (by anyone, this holder too). */
+  acquire(key: string, holder: string, leaseMs: number): Promise<boolean>;
+  /** Extends the holder's lease from now; false when it is no longer theirs. */
+  renew(key: string, holder: string, leaseMs: number): Promise<boolean>;
+  /** Gives the lease up (and any stop request addressed to it). */
+  release(key: string, holder: string): Promise<void>;
+  /** The live holder, if any. */
+  holder(key: string): Promise<string | undefined>;
+  /** After a restart of the only process on this store: no lease is held by anyone alive. */
+  releaseAll(): Promise<number>;
+  /** `/stop` from a process other than the holder's: marks the live lease; false when nobody else holds it. */
+  requestStop(key: string, requester: string): Promise<boolean>;
+  /** The keys whose stop was requested from this holder since it last asked (each request is taken once). */
+  takeStops(holder: string): Promise<string[]>;
+}
+
+/**
+ * Small state an adapter keeps between starts and shares between processes (a poll cursor, reply windows,
+ * reply contexts), as JSON values by namespace (the adapter) and key. A value past its `expiresAt` is gone.
+ */
+export interface AdapterStateStore {
+  get<T>(namespace: string, key: string, now: number): Promise<T | undefined>;
+  set(namespace: string, key: string, value: unknown, expiresAt?: number): Promise<void>;
+  delete(namespace: string, key: string): Promise<void>;
+  /** Removes expired values; returns how many. */
+  pruneExpired(now: number): Promise<number>;
 }
 
 /** Where each user can be reached directly (their DM with the bot), to bring them approval requests. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AdapterStateStore, WaitingReplies } from "../store/store.ts";
 import type { ConversationRef } from "./conversation.ts";
 import type { InboundMessage, MediaRef } from "./message.ts";
 import type { Logger } from "./logger.ts";
@@ -107,4 +108,8 @@ export interface AdapterDeps {
   dataDir: string;
   /** MEDIA_MAX_BYTES: larger files are refused, before download where the platform tells the size. */
   maxMediaBytes: number;
+  /** The adapter's small state in the store (cursors, reply windows, reply contexts); in memory when absent. */
+  state?: AdapterStateStore;
+  /** Replies that wait for a condition, as outbox rows (ClawBot's parked replies); the adapter needs it to park. */
+  waitingReplies?: WaitingReplies;
 }

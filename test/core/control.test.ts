@@ -15,7 +15,7 @@ function setUp(isRunning = false) {
   const deps = {
     ...base,
     agents: new Map([...base.agents, ["coder", other]]),
-    runs: { isRunning: () => isRunning, stopRun: (key: string) => (stopped.push(key), isRunning) },
+    runs: { isRunning: async () => isRunning, stopRun: async (key: string) => (stopped.push(key), isRunning) },
   };
   const control = async (text: string, role: "owner" | "admin" | "member" = "member") => {
     const name = text.slice(1).split(" ")[0] as Extract<Command, { type: "control" }>["name"];

@@ -1,45 +1,74 @@
-import { describe, expect, it } from "vitest";
-import { createLocalLocks, createRunningRuns, isShutdownAbort, ShutdownAbort } from "../../core/queue.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createLeaseLocks, createRunningRuns } from "../../core/queue.ts";
+import { createSqliteStore } from "../../core/store/sqlite/index.ts";
+import type { Store } from "../../core/store/store.ts";
+import { eventually } from "../support/eventually.ts";
+import { silentLogger } from "../support/recording-logger.ts";
 
-describe("conversation locks (one process)", () => {
-  it("lets one drainer hold a conversation at a time, and the next one in after release", async () => {
-    const locks = createLocalLocks();
-    expect(await locks.tryAcquire("fake:c1")).toBe(true);
-    expect(await locks.tryAcquire("fake:c1")).toBe(false);
-    expect(await locks.tryAcquire("fake:c2")).toBe(true);
-    await locks.release("fake:c1");
-    expect(await locks.tryAcquire("fake:c1")).toBe(true);
+let dir: string;
+let here: Store;
+/** The same store opened by "another gateway process". */
+let there: Store;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "pincer-queue-"));
+  here = createSqliteStore(dir);
+  there = createSqliteStore(dir);
+});
+afterEach(() => {
+  here.close();
+  there.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("conversation locks", () => {
+  it("let one drain per conversation run, in this process and across processes", async () => {
+    const locks = createLeaseLocks({ leases: here.leases, holder: "a", logger: silentLogger });
+    const elsewhere = createLeaseLocks({ leases: there.leases, holder: "b", logger: silentLogger });
+    const [first, second] = await Promise.all([locks.tryAcquire("web:1"), locks.tryAcquire("web:1")]);
+    expect([first, second].sort()).toEqual([false, true]);
+    expect(await elsewhere.tryAcquire("web:1")).toBe(false);
+    await locks.release("web:1");
+    expect(await elsewhere.tryAcquire("web:1")).toBe(true);
+    expect(await locks.tryAcquire("web:1")).toBe(false);
+    await elsewhere.release("web:1");
+  });
+
+  it("keep a lease alive past its term while the drain goes on", async () => {
+    const locks = createLeaseLocks({ leases: here.leases, holder: "a", leaseMs: 90, logger: silentLogger });
+    expect(await locks.tryAcquire("web:1")).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await there.leases.acquire("web:1", "b", 10_000)).toBe(false);
+    await locks.release("web:1");
+    expect(await there.leases.acquire("web:1", "b", 10_000)).toBe(true);
   });
 });
 
 describe("running runs", () => {
-  it("stops the conversation's run at once, and knows when none runs", () => {
-    const runs = createRunningRuns();
-    const controller = runs.begin("fake:c1");
-    expect(runs.isRunning("fake:c1")).toBe(true);
-    expect(runs.stop("fake:c1")).toBe(true);
+  it("stop a run of this process at once", async () => {
+    const runs = createRunningRuns({ leases: here.leases, holder: "a", logger: silentLogger });
+    const controller = runs.begin("web:1");
+    expect(await runs.isRunning("web:1")).toBe(true);
+    expect(await runs.stop("web:1")).toBe(true);
     expect(controller.signal.aborted).toBe(true);
-    expect(isShutdownAbort(controller.signal)).toBe(false);
-    runs.end("fake:c1", controller);
-    expect(runs.isRunning("fake:c1")).toBe(false);
-    expect(runs.stop("fake:c1")).toBe(false);
+    runs.end("web:1", controller);
+    expect(await runs.stop("web:1")).toBe(false);
   });
 
-  it("keeps a newer run when an older one of the conversation ends late", () => {
-    const runs = createRunningRuns();
-    const older = runs.begin("fake:c1");
-    const newer = runs.begin("fake:c1");
-    runs.end("fake:c1", older);
-    expect(runs.isRunning("fake:c1")).toBe(true);
-    runs.stop("fake:c1");
-    expect(newer.signal.aborted).toBe(true);
-  });
-
-  it("aborts every run on shutdown with a reason that says so", () => {
-    const runs = createRunningRuns();
-    const first = runs.begin("fake:c1");
-    const second = runs.begin("fake:c2");
-    runs.stopAll(new ShutdownAbort());
-    expect([first, second].map((controller) => isShutdownAbort(controller.signal))).toEqual([true, true]);
+  it("stop a run that another process holds, through the store", async () => {
+    const locks = createLeaseLocks({ leases: here.leases, holder: "a", logger: silentLogger });
+    const runs = createRunningRuns({ leases: here.leases, holder: "a", pollMs: 20, logger: silentLogger });
+    const otherRuns = createRunningRuns({ leases: there.leases, holder: "b", logger: silentLogger });
+    expect(await otherRuns.stop("web:1")).toBe(false);
+    await locks.tryAcquire("web:1");
+    const controller = runs.begin("web:1");
+    expect(await otherRuns.isRunning("web:1")).toBe(true);
+    expect(await otherRuns.stop("web:1")).toBe(true);
+    await eventually(() => controller.signal.aborted);
+    runs.end("web:1", controller);
+    await locks.release("web:1");
+    expect(await otherRuns.isRunning("web:1")).toBe(false);
   });
 });

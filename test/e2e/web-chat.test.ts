@@ -3,8 +3,11 @@ import { createBuiltinAgent } from "../../agents/builtin/index.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { conversationOn, webChat } from "../support/conversation.ts";
 import { fail, fakeAgent } from "../support/fake-agent.ts";
+import { createRunningRuns } from "../../core/queue.ts";
+import { createSqliteStore } from "../../core/store/sqlite/index.ts";
+import { silentLogger } from "../support/recording-logger.ts";
 import { openSse } from "../support/sse.ts";
-import { openWebChat, ownerAuth, startTestGateway } from "../support/web-chat-client.ts";
+import { openWebChat, ownerAuth, startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
 
 let gateway: Gateway | undefined;
 afterEach(async () => {
@@ -69,6 +72,28 @@ describe("web chat, end to end", () => {
     expect(partial.length).toBeLessThan(words.length / 2);
     await chat.say("/echo still here");
     await chat.waitFor(() => chat.texts().includes("still here"));
+    await chat.close();
+  });
+
+  it("a /stop delivered through the store by another process ends the run", async () => {
+    const dataDir = tempDataDir();
+    ({ gateway } = await startTestGateway({ DATA_DIR: dataDir }, { agent: createBuiltinAgent({ deltaDelayMs: 50, wordsPerDelta: 1 }) }));
+    const chat = await openWebChat(gateway, "otherprocess");
+    const words = Array.from({ length: 400 }, (_, index) => `word${index}`).join(" ");
+    await chat.say(`/echo ${words}`);
+    await chat.waitFor(() => chat.botMessages().length === 1);
+    // Another gateway process on the same store answers the user's `/stop`.
+    const elsewhere = createSqliteStore(dataDir);
+    try {
+      const runs = createRunningRuns({ leases: elsewhere.leases, holder: "another-process", logger: silentLogger });
+      expect(await runs.stop("web:otherprocess")).toBe(true);
+      await chat.waitFor(() => chat.texts()[0]!.endsWith("…"));
+      await gateway.pipeline.idle();
+      expect(chat.texts()[0]!.length).toBeLessThan(words.length / 2);
+      expect(await runs.stop("web:otherprocess")).toBe(false);
+    } finally {
+      elsewhere.close();
+    }
     await chat.close();
   });
 

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Store } from "../store.ts";
+import { createSqliteAdapterState } from "./adapter-state.ts";
 import { createSqliteApprovals } from "./approvals.ts";
 import { createSqliteAudit } from "./audit.ts";
 import { createSqliteAgentSessions, createSqliteChoices } from "./choices.ts";
@@ -7,6 +8,7 @@ import { createSqliteContacts } from "./contacts.ts";
 import { retryingWhenBusy } from "./busy.ts";
 import { openDatabase } from "./database.ts";
 import { createSqliteInbox } from "./inbox.ts";
+import { createSqliteLeases } from "./leases.ts";
 import { createSqliteOutbox } from "./outbox.ts";
 import { createSqlitePairing } from "./pairing.ts";
 import { createSqliteRetention } from "./retention.ts";
@@ -37,6 +39,8 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
     pairing: createSqlitePairing(database),
     usage: createSqliteUsage(database),
     approvals: createSqliteApprovals(database),
+    leases: createSqliteLeases(database),
+    adapterState: createSqliteAdapterState(database),
     contacts: createSqliteContacts(database),
     choices: createSqliteChoices(database),
     agentSessions: createSqliteAgentSessions(database),

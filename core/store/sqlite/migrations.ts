@@ -157,6 +157,28 @@ const migrations: readonly string[] = [
   ALTER TABLE inbox ADD COLUMN turn TEXT;
   ALTER TABLE outbox ADD COLUMN claimed_until INTEGER;
   `,
+  // Conversation leases in the store (timed by the database's clock), and `/stop` as a request to the lease's holder.
+  `
+  CREATE TABLE leases (
+    key TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    stop_requested_at INTEGER
+  );
+  CREATE INDEX leases_stops ON leases (holder) WHERE stop_requested_at IS NOT NULL;
+  `,
+  // One store, one outbox: replies that wait for a condition (ClawBot's parked replies), and adapters' small state.
+  `
+  ALTER TABLE outbox ADD COLUMN waits_for TEXT;
+  CREATE INDEX outbox_waiting ON outbox (waits_for, created_at) WHERE waits_for IS NOT NULL;
+  CREATE TABLE adapter_state (
+    namespace TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    expires_at INTEGER,
+    PRIMARY KEY (namespace, key)
+  );
+  `,
 ];
 
 /** Brings the schema up to `toVersion` (the latest unless a test stops earlier). */

@@ -38,7 +38,7 @@ export function createSqliteOutbox(database: DatabaseSync): OutboxStore {
     `INSERT INTO outbox (key, conversation, part, status, message_id, attempts, next_attempt_at, created_at)
      VALUES (?, ?, ?, 'sent', ?, 1, ?, ?)
      ON CONFLICT (key) DO UPDATE SET status = 'sent', message_id = excluded.message_id, part = excluded.part, last_error = NULL,
-       claimed_until = NULL`,
+       claimed_until = NULL, waits_for = NULL`,
   );
   const markFailed = database.prepare(
     `INSERT INTO outbox (key, conversation, part, status, attempts, last_error, next_attempt_at, created_at)
@@ -47,12 +47,14 @@ export function createSqliteOutbox(database: DatabaseSync): OutboxStore {
        last_error = excluded.last_error, next_attempt_at = excluded.next_attempt_at, claimed_until = NULL`,
   );
   const selectDue = database.prepare(
-    "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY created_at, rowid LIMIT ?",
+    "SELECT * FROM outbox WHERE status = 'pending' AND waits_for IS NULL AND next_attempt_at <= ? ORDER BY created_at, rowid LIMIT ?",
   );
   const selectClaimable = database.prepare(
     // A part waits for the parts of the same reply stored before it, so that a reply is never sent out of order.
+    // Parts that wait for a condition are left to the adapter that parked them, and hold nothing back.
     `SELECT * FROM outbox AS o WHERE ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND claimed_until <= ?))
-       AND NOT EXISTS (SELECT 1 FROM outbox AS earlier WHERE earlier.status IN ('pending', 'sending')
+       AND waits_for IS NULL
+       AND NOT EXISTS (SELECT 1 FROM outbox AS earlier WHERE earlier.status IN ('pending', 'sending') AND earlier.waits_for IS NULL
          AND earlier.conversation = o.conversation AND earlier.rowid < o.rowid AND earlier.key <> o.key)
      ORDER BY created_at, rowid LIMIT ?`,
   );
@@ -62,6 +64,12 @@ export function createSqliteOutbox(database: DatabaseSync): OutboxStore {
   const setClaimed = database.prepare("UPDATE outbox SET status = 'sending', part = ?, claimed_until = ? WHERE key = ?");
   const extendClaim = database.prepare("UPDATE outbox SET status = 'sending', claimed_until = ? WHERE key = ?");
   const releaseLeases = database.prepare("UPDATE outbox SET claimed_until = 0 WHERE status = 'sending'");
+  const park = database.prepare(
+    "INSERT INTO outbox (key, conversation, part, status, next_attempt_at, created_at, waits_for) VALUES (?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+  );
+  const selectWaiting = database.prepare(
+    "SELECT key, conversation, part FROM outbox WHERE waits_for = ? AND status = 'pending' ORDER BY created_at, rowid",
+  );
 
   /** Decides a claim on the row as it is now; called inside the transaction that writes it. */
   const claimRow = (item: OutboxPart, record: OutboxRecord | undefined, now: number, leaseMs: number): OutboxClaim => {
@@ -115,6 +123,16 @@ export function createSqliteOutbox(database: DatabaseSync): OutboxStore {
         item.key, JSON.stringify(item.conversation), JSON.stringify(item.part), isFinal ? "failed" : "pending",
         error, nextAttemptAt, now,
       );
+    },
+    async park(item, waitsFor, now) {
+      park.run(item.key, JSON.stringify(item.conversation), JSON.stringify(item.part), now, now, waitsFor);
+    },
+    async waiting(waitsFor) {
+      return (selectWaiting.all(waitsFor) as { key: string; conversation: string; part: string }[]).map((record) => ({
+        key: record.key,
+        conversation: JSON.parse(record.conversation) as ConversationRef,
+        part: JSON.parse(record.part) as ReplyPart,
+      }));
     },
     async due(now: number, limit: number) {
       return (selectDue.all(now, limit) as unknown as OutboxRecord[]).map(toRow);

@@ -3,20 +3,27 @@ import type { Cdn } from "../../../adapters/weixin/cdn.ts";
 import type { IlinkClient } from "../../../adapters/weixin/client.ts";
 import { createMailbox } from "../../../adapters/weixin/mailbox.ts";
 import type { StepSender } from "../../../adapters/weixin/outbound.ts";
-import { openWindowStore, type WindowStore } from "../../../adapters/weixin/window-store.ts";
+import { createWindowStore, type WindowStore } from "../../../adapters/weixin/window-store.ts";
 import { readReplyMedia } from "../../../adapters/kit/local-media.ts";
 import { createLogger } from "../../../core/logger.ts";
+import { createSqliteStore } from "../../../core/store/sqlite/index.ts";
+import type { Store } from "../../../core/store/store.ts";
 import { collectingLog } from "../../support/recording-logger.ts";
-import { tempDataDir } from "../../support/web-chat-client.ts";
 
 const logger = createLogger({ level: "silent", secrets: [], destination: collectingLog().destination });
 const owner = "owner@im.wechat";
 
-let store: WindowStore | undefined;
+let mainStore: Store | undefined;
 afterEach(() => {
-  store?.close();
-  store = undefined;
+  mainStore?.close();
+  mainStore = undefined;
 });
+
+/** ClawBot's window store on a fresh main store (adapter state and the outbox). */
+function openWindowStore(): WindowStore {
+  mainStore = createSqliteStore(":memory:");
+  return createWindowStore({ state: mainStore.adapterState, waitingReplies: mainStore.outbox, now: Date.now });
+}
 
 /** A sender whose sendmessage always succeeds and records the text; media uploads succeed when the file can be read. */
 function recordingSender() {
@@ -51,7 +58,7 @@ function recordingSender() {
 
 describe("the ClawBot mailbox", () => {
   it("does not let a parked file that can no longer be read hold back later replies", async () => {
-    store = openWindowStore(tempDataDir());
+    const store = openWindowStore();
     const { sender, texts } = recordingSender();
     const mailbox = createMailbox({
       store,
@@ -68,11 +75,11 @@ describe("the ClawBot mailbox", () => {
     await mailbox.noteInbound(owner, "ctx-2");
     expect(await mailbox.send(owner, { type: "markdown", text: "the new answer" })).not.toMatch(/^parked:/);
     expect(texts).toEqual(["(a reply that was waiting)\nThe report", "the new answer"]);
-    expect(store.hasParked(owner)).toBe(false);
+    expect(await store.parked(owner)).toEqual([]);
   });
 
   it("skips a step that cannot be sent in the middle of a part, and sends the rest", async () => {
-    store = openWindowStore(tempDataDir());
+    const store = openWindowStore();
     const { sender, texts } = recordingSender();
     const mailbox = createMailbox({
       store,
@@ -87,6 +94,6 @@ describe("the ClawBot mailbox", () => {
     await mailbox.send(owner, { type: "image", media: gone, caption: "The chart" });
     expect(await mailbox.send(owner, { type: "markdown", text: "next" })).not.toMatch(/^parked:/);
     expect(texts).toEqual(["The chart", "next"]);
-    expect(store.hasParked(owner)).toBe(false);
+    expect(await store.parked(owner)).toEqual([]);
   });
 });

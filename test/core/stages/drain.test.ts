@@ -3,6 +3,7 @@ import { createMetrics } from "../../../core/metrics.ts";
 import { createTurnQueue, type RunHandle } from "../../../core/stages/drain.ts";
 import type { InboxRow } from "../../../core/store/store.ts";
 import { fakeMessage, memoryStore } from "./harness.ts";
+import { silentLogger } from "../../support/recording-logger.ts";
 
 function setUp() {
   const store = memoryStore();
@@ -12,6 +13,7 @@ function setUp() {
   const queue = createTurnQueue({
     store,
     metrics: createMetrics(async () => 0),
+    logger: silentLogger,
     async takeTurn(rows: readonly InboxRow[], run: RunHandle) {
       turns.push(rows.map((row) => row.key));
       current = run;
@@ -50,12 +52,12 @@ describe("stage enqueue/drain: one run at a time per conversation", () => {
     const { queue, arrive, waitForTurn, release, run } = setUp();
     const first = arrive("m1");
     await waitForTurn();
-    expect(queue.isRunning("fake:c1")).toBe(true);
-    expect(queue.stopRun("fake:c1")).toBe(true);
+    expect(await queue.isRunning("fake:c1")).toBe(true);
+    expect(await queue.stopRun("fake:c1")).toBe(true);
     expect(run().signal.aborted).toBe(true);
     run().end();
-    expect(queue.isRunning("fake:c1")).toBe(false);
-    expect(queue.stopRun("fake:c1")).toBe(false);
+    expect(await queue.isRunning("fake:c1")).toBe(false);
+    expect(await queue.stopRun("fake:c1")).toBe(false);
     release();
     await first;
   });

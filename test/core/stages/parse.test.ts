@@ -24,7 +24,7 @@ describe("answerAtOnce: control commands and approvals bypass the queue", () => 
     const store = memoryStore();
     const fake = recordingAdapter();
     const stopped: string[] = [];
-    const runs = { isRunning: () => isRunning, stopRun: (key: string) => (stopped.push(key), isRunning) };
+    const runs = { isRunning: async () => isRunning, stopRun: async (key: string) => (stopped.push(key), isRunning) };
     return { store, fake, stopped, statuses: recordStatuses(store), deps: { ...stageDeps(pipelineDeps(store, [fake.adapter])), runs } };
   }
 

@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createSqliteStore } from "../../../../core/store/sqlite/index.ts";
+import type { Store } from "../../../../core/store/store.ts";
+import { describeAdapterStateContract } from "./adapter-state.ts";
+import { describeApprovalsContract } from "./approvals.ts";
+import type { StoreFactory } from "./factory.ts";
+import { describeInboxContract } from "./inbox.ts";
+import { describeLeasesContract } from "./leases.ts";
+import { describeOutboxContract } from "./outbox.ts";
+import { describePairingContract } from "./pairing.ts";
+import { describeSessionsContract } from "./sessions.ts";
+import { describeUsageContract } from "./usage.ts";
+
+/** SQLite: a file in a temporary directory; "another process" is a second store on the same file. */
+function sqliteFactory(): StoreFactory {
+  let dir: string | undefined;
+  const opened: Store[] = [];
+  const openOn = (path: string) => {
+    const store = createSqliteStore(path);
+    opened.push(store);
+    return store;
+  };
+  return {
+    async open() {
+      dir = mkdtempSync(join(tmpdir(), "pincer-contract-"));
+      return openOn(dir);
+    },
+    async openAnother() {
+      return openOn(dir!);
+    },
+    async cleanup() {
+      for (const store of opened.splice(0)) store.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      dir = undefined;
+    },
+  };
+}
+
+const sqlite = sqliteFactory();
+describeInboxContract("sqlite", sqlite);
+describeOutboxContract("sqlite", sqlite);
+describeLeasesContract("sqlite", sqlite);
+describeApprovalsContract("sqlite", sqlite);
+describePairingContract("sqlite", sqlite);
+describeSessionsContract("sqlite", sqlite);
+describeUsageContract("sqlite", sqlite);
+describeAdapterStateContract("sqlite", sqlite);

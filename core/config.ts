@@ -3,124 +3,15 @@ import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { z } from "zod";
+export { variableNames } from "./config-schema.ts";
 import { readConfigFile, splitCommand, type ConfigFile, type ModelPrice } from "./config-file.ts";
-import { platformEnvShape, platformSecretNames, platformsConfig, type PlatformsConfig } from "./config-platforms.ts";
-import type { RiskLevel } from "./permissions.ts";
+import { platformSecretNames, platformsConfig, type PlatformsConfig } from "./config-platforms.ts";
+import { envSchema, secretNames, type EnvValues } from "./config-schema.ts";
 import type { Routing } from "./router.ts";
 import { BridgeError } from "./types/errors.ts";
+import type { AcpAgentConfig, BudgetConfig, LlmConfig, McpServerSettings, MediaConfig } from "./config-types.ts";
 
-const userRef = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]*:.+$/, { error: "expected platform:userId" });
-
-const groupRefList = z
-  .string()
-  .default("")
-  .transform((raw) => raw.split(",").map((part) => part.trim()).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]*:.+$/, { error: "expected platform:chatId" })));
-
-const userRefList = z
-  .string()
-  .default("")
-  .transform((raw) => raw.split(",").map((part) => part.trim()).filter(Boolean))
-  .pipe(z.array(userRef));
-
-/** A PINCER_FETCH_ALLOW entry: a host name, an IP, or a CIDR. */
-function isFetchAllowEntry(entry: string): boolean {
-  const [network = "", prefix, extra] = entry.split("/");
-  if (extra !== undefined) return false;
-  if (prefix === undefined) return isIP(network) !== 0 || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(network);
-  const bits = Number(prefix);
-  return /^\d+$/.test(prefix) && isIP(network) !== 0 && bits <= (isIP(network) === 4 ? 32 : 128);
-}
-
-const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
-
-const integer = (min: number, max: number, fallback: number) => {
-  const expectation = { error: `expected an integer from ${min} to ${max}` };
-  return z.coerce.number(expectation).int(expectation).min(min, expectation).max(max, expectation).default(fallback);
-};
-
-const amount = (fallback: number) =>
-  z.coerce.number({ error: "expected a number of at least 0" }).min(0, { error: "expected a number of at least 0" }).default(fallback);
-
-const flag = z.enum(["true", "false"], { error: 'expected "true" or "false"' }).default("false").transform((value) => value === "true");
-
-const url = z.url({ error: "expected an http(s) URL" }).optional();
-
-const hostNameList = z
-  .string()
-  .default("")
-  .transform((raw) => raw.split(",").map((part) => part.trim().toLowerCase()).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^([a-z0-9-]+(\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])$/, { error: "expected host names without ports, comma-separated" })));
-
-/** Every variable Pincer reads, with what it expects. The message names the variable on failure. */
-const envSchema = z.object({
-  HOST: z.string().min(1).default("127.0.0.1"),
-  PORT: integer(0, 65535, 8787),
-  DATA_DIR: z.string().min(1).default("./data"),
-  PINCER_RETENTION_DAYS: integer(0, 36_500, 90),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  PINCER_SHUTDOWN_GRACE_SEC: integer(0, 3600, 20),
-  PINCER_ADMIN_TOKEN: z.preprocess(
-    emptyAsUndefined,
-    z.string().min(16, { error: "expected at least 16 characters" }).optional(),
-  ),
-  PINCER_ALLOWED_HOSTS: hostNameList,
-  PINCER_METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, { error: "expected at least 16 characters" }).optional()),
-  PINCER_CONFIG: z.string().optional(),
-  PINCER_AGENT: z.string().regex(/^[a-z][a-z0-9_-]*$/, { error: "expected an agent name: builtin, llm, acp or one from PINCER_CONFIG" }).optional(),
-  ACP_AGENT_COMMAND: z.string().optional(),
-  ACP_AGENT_ENV: z
-    .string()
-    .default("")
-    .transform((raw) => raw.split(",").map((part) => part.trim()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "expected variable names, comma-separated" }))),
-  OPENAI_BASE_URL: url,
-  OPENAI_API_KEY: z.string().optional(),
-  OPENAI_MODEL: z.string().optional(),
-  ANTHROPIC_BASE_URL: url,
-  ANTHROPIC_API_KEY: z.string().optional(),
-  ANTHROPIC_MODEL: z.string().optional(),
-  PINCER_MAX_STEPS: integer(1, 100, 12),
-  WORKSPACE_DIR: z.string().optional(),
-  PINCER_OWNER_AUTO_APPROVE: flag,
-  PINCER_CONTEXT_TOKENS: integer(1000, 2_000_000, 8000),
-  PINCER_DAILY_TOKENS_PER_USER: integer(0, Number.MAX_SAFE_INTEGER, 0),
-  PINCER_DAILY_TOKENS_PER_CHAT: integer(0, Number.MAX_SAFE_INTEGER, 0),
-  PINCER_DAILY_USD_PER_USER: amount(0),
-  PINCER_DAILY_USD_PER_CHAT: amount(0),
-  STT_PROVIDER: z.enum(["auto", "openai", "pocketsphinx", "none"]).default("auto"),
-  STT_BASE_URL: url,
-  STT_API_KEY: z.string().optional(),
-  STT_MODEL: z.string().default("whisper-1"),
-  STT_GRAMMAR: z.string().optional(),
-  TTS_PROVIDER: z.enum(["none", "openai", "espeak-ng"]).default("none"),
-  TTS_BASE_URL: url,
-  TTS_API_KEY: z.string().optional(),
-  TTS_MODEL: z.string().default("tts-1"),
-  TTS_VOICE: z.string().optional(),
-  MEDIA_MAX_BYTES: integer(1, 2_000_000_000, 20 * 1024 * 1024),
-  MEDIA_MAX_AUDIO_SEC: integer(1, 86_400, 300),
-  MEDIA_MAX_IMAGE_PX: integer(64, 10_000, 1568),
-  PINCER_DM_POLICY: z.enum(["pairing", "allowlist", "open"]).default("pairing"),
-  PINCER_GROUP_POLICY: z.enum(["pairing", "mention", "open", "disabled"]).default("pairing"),
-  PINCER_ALLOW_GROUPS: groupRefList,
-  PINCER_ALLOW_FROM: userRefList,
-  PINCER_ADMINS: userRefList,
-  PINCER_FETCH_ALLOW: z
-    .string()
-    .default("")
-    .transform((raw) => raw.split(",").map((part) => part.trim()).filter(Boolean))
-    .pipe(z.array(z.string().refine(isFetchAllowEntry, { error: "expected host names, IPs or CIDRs (10.0.0.0/8), comma-separated" }))),
-  ...platformEnvShape,
-});
-
-/** Every variable Pincer reads (`.env.example` documents each). */
-export const variableNames: readonly string[] = Object.keys(envSchema.shape);
-
-/** Variables whose values are never echoed in an error. */
-const secretNames = new Set<string>(["PINCER_ADMIN_TOKEN", "PINCER_METRICS_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "STT_API_KEY", "TTS_API_KEY", ...platformSecretNames]);
+export type { AcpAgentConfig, BudgetConfig, LlmConfig, McpServerSettings, MediaConfig } from "./config-types.ts";
 
 export interface Config {
   host: string;
@@ -171,49 +62,6 @@ export interface Config {
   mcpEnv: Record<string, string>;
 }
 
-export interface LlmConfig {
-  provider: "openai" | "anthropic";
-  baseUrl: string | undefined;
-  apiKey: string | undefined;
-  model: string;
-  maxSteps: number;
-}
-
-export interface MediaConfig {
-  stt: {
-    provider: "auto" | "openai" | "pocketsphinx" | "none";
-    /** Present when STT_BASE_URL or STT_API_KEY is set. */
-    openai: { baseUrl: string | undefined; apiKey: string | undefined; model: string } | undefined;
-    grammarPath: string | undefined;
-  };
-  /** Voice replies to voice messages; `none` by default. */
-  tts: {
-    provider: "none" | "openai" | "espeak-ng";
-    openai: { baseUrl: string | undefined; apiKey: string | undefined; model: string; voice: string } | undefined;
-    /** TTS_VOICE as given; each provider has its own default. */
-    voice: string | undefined;
-  };
-  limits: { maxBytes: number; maxAudioSec: number; maxImagePx: number };
-}
-
-export interface McpServerSettings {
-  name: string;
-  command?: string[];
-  url?: string;
-  env?: Record<string, string>;
-  risk: RiskLevel;
-}
-
-export interface BudgetConfig {
-  /** Prompt budget of one model call: system prompt, tool schemas and messages. */
-  contextTokens: number;
-  /** Daily caps; 0 means no cap. */
-  dailyTokensPerUser: number;
-  dailyTokensPerChat: number;
-  dailyUsdPerUser: number;
-  dailyUsdPerChat: number;
-}
-
 export type Env = Record<string, string | undefined>;
 
 /** What every child process may see of ours: never a token, secret, key or database URL. */
@@ -246,8 +94,6 @@ export function isLoopbackHost(host: string): boolean {
   return host === "::1";
 }
 
-type EnvValues = z.infer<typeof envSchema>;
-
 function llmConfig(values: EnvValues): LlmConfig | undefined {
   const hasOpenAi = Boolean(values.OPENAI_BASE_URL || values.OPENAI_API_KEY);
   const hasAnthropic = Boolean(values.ANTHROPIC_API_KEY);
@@ -266,13 +112,6 @@ function llmConfig(values: EnvValues): LlmConfig | undefined {
     model,
     maxSteps: values.PINCER_MAX_STEPS,
   };
-}
-
-export interface AcpAgentConfig {
-  command: string[];
-  cwd: string;
-  /** The agent's environment (and its terminals'): the allowlist plus ACP_AGENT_ENV or the agent's `env` names. */
-  env: Record<string, string>;
 }
 
 function agentsConfig(values: EnvValues, file: ConfigFile, llm: LlmConfig | undefined, workspaceDir: string, env: Env) {

@@ -135,10 +135,18 @@ describe("WeChat ClawBot through the real gateway", () => {
     fake.settings.sessionExpired = true;
     ({ gateway } = await startWeixinGateway(fake, {}, { agent: scriptedAgent(() => "ok").agent }));
     await eventually(() => fake!.getUpdatesCalls() >= 1, 3000);
-    const response = await fetch(`${gateway.url}readyz`, { headers: ownerAuth(gateway) });
-    const body = (await response.json()) as { channels: Record<string, { state: string; detail?: string }> };
-    expect(response.status).toBe(503);
-    expect(body?.channels["weixin"]).toEqual({ state: "error", detail: "WeChat login expired: run npm run pincer -- weixin login" });
+    // The first -14 is met with one notifystart and another poll; the second one means the login is gone.
+    const readiness = async () => {
+      const response = await fetch(`${gateway!.url}readyz`, { headers: ownerAuth(gateway!) });
+      return { status: response.status, body: (await response.json()) as { channels: Record<string, { state: string; detail?: string }> } };
+    };
+    let ready = await readiness();
+    for (const deadline = Date.now() + 5000; ready.body.channels["weixin"]?.state !== "error" && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      ready = await readiness();
+    }
+    expect(ready.status).toBe(503);
+    expect(ready.body.channels["weixin"]).toEqual({ state: "error", detail: "WeChat login expired: run npm run pincer -- weixin login" });
     const before = fake.getUpdatesCalls();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(fake.getUpdatesCalls() - before).toBe(0);

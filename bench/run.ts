@@ -100,8 +100,8 @@ async function measureDurableCommits(
   const normal = await startBenchGateway(normalDataDir, {}, "NORMAL");
   stoppers.push(() => normal.gateway.stop());
   const targets = {
-    full: { type: "web", name: "Pincer gateway, inbox synchronous=FULL", url: full.url, replyIn: "events" },
-    normal: { type: "web", name: "Pincer gateway, all NORMAL", url: normal.gateway.url, replyIn: "events" },
+    full: { type: "web", name: "Pincer gateway, inbox synchronous=FULL", url: full.url, replyIn: "events", token: full.adminToken },
+    normal: { type: "web", name: "Pincer gateway, all NORMAL", url: normal.gateway.url, replyIn: "events", token: normal.gateway.adminToken },
   } satisfies Record<string, Target>;
   return runRounds(client, targets, roundsPlan(settings), { full: () => full.pipeline.idle(), normal: () => normal.gateway.pipeline.idle() }, log);
 }

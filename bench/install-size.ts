@@ -6,7 +6,7 @@ export interface InstallSize {
   productionBytes: number;
   /** Everything installed except the pinned Node binary (the `node` package). */
   allButNodeBytes: number;
-  /** The same without our optional media packages (ffmpeg, sharp, OCR) and what only they pull in. */
+  /** The same without our optional media packages (ffmpeg, sharp, OCR), the opt-in wechaty, and what only they pull in. */
   requiredBytes: number;
 }
 
@@ -52,6 +52,9 @@ function folderBytes(path: string, budget: { files: number }): number {
   return total;
 }
 
+/** Platform SDKs a user installs only when they turn that platform on (docs/wechat.md). */
+const optInPackages = new Set(["wechaty"]);
+
 /** Sizes node_modules per package-lock.json; walks at most `maxFiles` files. */
 export function measureInstallSize(repoDir: string, maxFiles = 500_000): InstallSize {
   const lock = JSON.parse(readFileSync(join(repoDir, "package-lock.json"), "utf8")) as { packages: Record<string, LockPackage> };
@@ -60,8 +63,10 @@ export function measureInstallSize(repoDir: string, maxFiles = 500_000): Install
   let allButNodeBytes = 0;
   let requiredBytes = 0;
   const root = lock.packages[""] ?? {};
-  const required = closure(lock.packages, Object.keys({ ...root.dependencies, ...root.devDependencies }));
-  const optionalOnly = new Set([...closure(lock.packages, Object.keys(root.optionalDependencies ?? {}))].filter((path) => !required.has(path)));
+  // wechaty is a dev dependency only so that its adapter is type-checked and tested; in production it is opt-in.
+  const optIn = Object.keys(root.devDependencies ?? {}).filter((name) => optInPackages.has(name));
+  const required = closure(lock.packages, Object.keys({ ...root.dependencies, ...root.devDependencies }).filter((name) => !optInPackages.has(name)));
+  const optionalOnly = new Set([...closure(lock.packages, [...Object.keys(root.optionalDependencies ?? {}), ...optIn])].filter((path) => !required.has(path)));
   for (const [path, info] of Object.entries(lock.packages)) {
     if (!path.startsWith("node_modules/") || path === "node_modules/node") continue;
     const bytes = folderBytes(join(repoDir, path), budget);

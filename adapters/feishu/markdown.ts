@@ -1,7 +1,7 @@
 import type { Tokens } from "marked";
 import { decodeEntities } from "../../core/html-entities.ts";
 import type { Dialect } from "../../core/render/dialect.ts";
-import { itemNumber, renderMarkdown, taskBox, type Walk } from "../../core/render/walk.ts";
+import { itemNumber, quotedLines, renderMarkdown, taskBox, type Walk } from "../../core/render/walk.ts";
 
 /**
  * CommonMark → the Markdown of a Feishu card's `markdown` element (card JSON 2.0). It renders
@@ -69,13 +69,7 @@ export const feishuCardMarkdown: Dialect = {
   paragraph: (inner) => inner,
   heading: (heading, walk) => `**${walk.inline(heading.tokens)}**`,
   code: ({ lang, text }) => `${fenceFor(text)}${lang ?? ""}\n${text}\n${fenceFor(text)}`,
-  blockquote: (quote, walk) =>
-    walk
-      .blocks(quote.tokens, 0)
-      .join("\n\n")
-      .split("\n")
-      .map((line) => `> ${line}`)
-      .join("\n"),
+  blockquote: quotedLines,
   list: (list, walk, depth) => list.items.map((item, index) => listItem(list, item, index, walk, depth)).join("\n"),
   table: (table, walk) => {
     const row = (cells: Tokens.TableCell[]) => `| ${cells.map((cell) => walk.inline(cell.tokens)).join(" | ")} |`;

@@ -1,6 +1,6 @@
 import type { Tokens } from "marked";
 import type { Dialect } from "../../core/render/dialect.ts";
-import { itemNumber, renderMarkdown, taskBox } from "../../core/render/walk.ts";
+import { itemNumber, quotedLines, renderMarkdown, taskBox } from "../../core/render/walk.ts";
 import { escapeSlack } from "./text.ts";
 
 /**
@@ -36,13 +36,7 @@ export const slackMrkdwn: Dialect = {
   paragraph: (inner) => inner,
   heading: (heading, walk) => `*${walk.inline(heading.tokens, { isInsideBold: true })}*`,
   code: ({ text }) => `\`\`\`\n${escapeSlack(text)}\n\`\`\``,
-  blockquote: (quote, walk) =>
-    walk
-      .blocks(quote.tokens, 0)
-      .join("\n\n")
-      .split("\n")
-      .map((line) => `> ${line}`)
-      .join("\n"),
+  blockquote: quotedLines,
   list: (list, walk, depth) => list.items.map((item, index) => listItem(list, item, index, walk.itemBlocks(item, depth + 1), depth)).join("\n"),
   table: (table, walk) => {
     const row = (cells: readonly Tokens.TableCell[], isInsideBold = false) => cells.map((cell) => walk.inline(cell.tokens, { isInsideBold })).join(" | ");

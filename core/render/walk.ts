@@ -26,6 +26,16 @@ export function itemNumber(list: Tokens.List, index: number): number {
 }
 
 /** A task item's box, "☐" or "☑"; "" for an ordinary item. */
+/** A block quote as Markdown-style `> ` lines, for dialects that quote that way. */
+export function quotedLines(quote: Tokens.Blockquote, walk: Walk): string {
+  return walk
+    .blocks(quote.tokens, 0)
+    .join("\n\n")
+    .split("\n")
+    .map((line) => `> ${line}`)
+    .join("\n");
+}
+
 export const taskBox = (item: Tokens.ListItem): string => (item.task ? (item.checked ? "☑" : "☐") : "");
 
 export function createWalk(dialect: Dialect): Walk {

@@ -46,7 +46,7 @@ function createTransport(config: McpServerConfig, env: Record<string, string>, s
   if (config.url !== undefined) return new StreamableHTTPClientTransport(new URL(config.url));
   const [command, ...args] = config.command ?? [];
   if (!command) throw new BridgeError("config", `MCP server "${config.name}" has an empty command.`);
-  // The SDK adds HOME, LOGNAME, PATH, SHELL, TERM and USER from process.env; the rest is our allowlist and the server's `env`.
+  // The SDK adds HOME, LOGNAME, PATH, SHELL, TERM and USER from our own environment; the rest is our allowlist and the server's `env`.
   const transport = new StdioClientTransport({ command, args, env: { ...env, ...config.env }, stderr: "pipe" });
   transport.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
   return closingOnce(transport);

@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { startPincerProcess } from "../support/pincer-process.ts";
 import { tempDataDir } from "../support/web-chat-client.ts";
 
 const children: ChildProcess[] = [];
@@ -9,26 +10,10 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill("SIGKILL");
 });
 
-/** Runs `pincer start` and resolves with the two lines it prints once it listens. */
-async function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; lines: string[] }> {
-  const child = spawn(process.execPath, ["bin/pincer.ts", "start"], {
-    env: { PATH: process.env.PATH ?? "", PORT: "0", LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  children.push(child);
-  let output = "";
-  for await (const chunk of child.stdout!) {
-    output += String(chunk);
-    const lines = output.split("\n");
-    if (lines.length >= 3 && lines[0]!.startsWith("Pincer is running at ")) return { child, lines: lines.slice(0, 2) };
-  }
-  throw new Error(`gateway exited before it was ready: ${output}`);
-}
-
 describe("the first start without PINCER_ADMIN_TOKEN", () => {
   it("creates DATA_DIR/admin-token (0600, in a 0700 directory), prints the link with it once, and keeps it", async () => {
     const dataDir = join(tempDataDir(), "fresh");
-    const first = await startProcess({ DATA_DIR: dataDir });
+    const first = await startPincerProcess({ DATA_DIR: dataDir }, children);
     const link = /^Pincer is running at (\S+)$/.exec(first.lines[0]!)![1]!;
     const [url, token] = link.split("#token=") as [string, string];
     expect(token).toMatch(/^[\w-]{32}$/);
@@ -40,7 +25,7 @@ describe("the first start without PINCER_ADMIN_TOKEN", () => {
     expect((await fetch(`${url}api/web/history?conversationId=c1`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     first.child.kill("SIGKILL");
 
-    const second = await startProcess({ DATA_DIR: dataDir });
+    const second = await startPincerProcess({ DATA_DIR: dataDir }, children);
     expect(second.lines[0]).toMatch(/^Pincer is running at http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(second.lines.join("\n")).not.toContain(token);
     expect(second.lines[1]).toContain(path);
@@ -50,7 +35,7 @@ describe("the first start without PINCER_ADMIN_TOKEN", () => {
 
   it("writes no token file when PINCER_ADMIN_TOKEN is set, and prints no token", async () => {
     const dataDir = tempDataDir();
-    const started = await startProcess({ DATA_DIR: dataDir, PINCER_ADMIN_TOKEN: "admin-token-for-tests-0123" });
+    const started = await startPincerProcess({ DATA_DIR: dataDir, PINCER_ADMIN_TOKEN: "admin-token-for-tests-0123" }, children);
     expect(started.lines.join("\n")).not.toContain("admin-token-for-tests-0123");
     expect(existsSync(join(dataDir, "admin-token"))).toBe(false);
   });

@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { openSse } from "../support/sse.ts";
+import { startPincerProcess } from "../support/pincer-process.ts";
 import { tempDataDir } from "../support/web-chat-client.ts";
 
 const children: ChildProcess[] = [];
@@ -9,24 +10,6 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill("SIGKILL");
 });
 
-/** Runs `pincer start` as its own process and resolves with its URL (and the admin token, printed on the first start). */
-async function startProcess(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; token: string | undefined }> {
-  const child = spawn(process.execPath, ["bin/pincer.ts", "start"], {
-    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  children.push(child);
-  let output = "";
-  for await (const chunk of child.stdout!) {
-    output += String(chunk);
-    const link = /Pincer is running at (\S+)\n/.exec(output)?.[1];
-    if (link) {
-      const [url, token] = link.split("#token=") as [string, string | undefined];
-      return { child, url, token };
-    }
-  }
-  throw new Error(`gateway exited before it was ready: ${output}`);
-}
 
 async function post(url: string, token: string, messageId: string, text: string) {
   await fetch(`${url}api/web/messages`, {
@@ -41,7 +24,7 @@ describe("a crash in the middle of a reply", () => {
     const dataDir = tempDataDir();
     const words = Array.from({ length: 600 }, (_, index) => `w${index}`).join(" ");
 
-    const first = await startProcess(dataDir);
+    const first = await startPincerProcess({ DATA_DIR: dataDir }, children);
     const token = first.token!;
     const auth = { authorization: `Bearer ${token}` };
     const before = await openSse(`${first.url}api/web/events?conversationId=c1`, auth);
@@ -52,7 +35,7 @@ describe("a crash in the middle of a reply", () => {
     await once(first.child, "exit");
     await before.close();
 
-    const second = await startProcess(dataDir);
+    const second = await startPincerProcess({ DATA_DIR: dataDir }, children);
     const after = await openSse(`${second.url}api/web/events?conversationId=c1`, auth);
     await post(second.url, token, "m1", `/echo ${words}`); // the platform retries the same message: a duplicate
     await after.waitFor(
@@ -75,7 +58,7 @@ describe("a deploy (SIGTERM) in the middle of a reply", () => {
     const words = Array.from({ length: 600 }, (_, index) => `w${index}`).join(" ");
 
     // No grace: the run is cut at once, as one that outlives PINCER_SHUTDOWN_GRACE_SEC would be.
-    const first = await startProcess(dataDir, { PINCER_SHUTDOWN_GRACE_SEC: "0" });
+    const first = await startPincerProcess({ DATA_DIR: dataDir, PINCER_SHUTDOWN_GRACE_SEC: "0" }, children);
     const token = first.token!;
     const auth = { authorization: `Bearer ${token}` };
     const before = await openSse(`${first.url}api/web/events?conversationId=c1`, auth);
@@ -91,7 +74,7 @@ describe("a deploy (SIGTERM) in the middle of a reply", () => {
     expect(texts.every((text) => !text.endsWith("…"))).toBe(true);
     expect(texts).not.toContain(words);
 
-    const second = await startProcess(dataDir);
+    const second = await startPincerProcess({ DATA_DIR: dataDir }, children);
     const after = await openSse(`${second.url}api/web/events?conversationId=c1`, auth);
     await after.waitFor(
       (events) => events.some((event) => event.event === "edit" && (event.data as { part: { text: string } }).part.text === words),

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
 import { startFakeBotApi, type FakeBotApi } from "../fakes/telegram-bot-api.ts";
 import { eventually } from "../support/eventually.ts";
 import { alice, recordingAgent, startTelegramGateway, telegramEnv, textUpdate } from "../support/telegram.ts";
+import { startPincerProcess } from "../support/pincer-process.ts";
 import { tempDataDir } from "../support/web-chat-client.ts";
 
 let gateway: Gateway | undefined;
@@ -104,20 +105,6 @@ describe("Telegram by webhook", () => {
   }, 15_000);
 });
 
-/** Runs `pincer start` as its own process, so that it can really crash; resolves once it is up. */
-async function startProcess(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["bin/pincer.ts", "start"], {
-    env: { PATH: process.env.PATH ?? "", PORT: "0", LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  children.push(child);
-  let output = "";
-  for await (const chunk of child.stdout!) {
-    output += String(chunk);
-    if (/Pincer is running at/.test(output)) return child;
-  }
-  throw new Error(`gateway exited before it was ready: ${output}`);
-}
 
 describe("Telegram polling across a crash", () => {
   it("answers the update that was in flight exactly once after a restart", async () => {
@@ -136,7 +123,7 @@ describe("Telegram polling across a crash", () => {
     // The first process stores the update and starts the run, then dies before its next getUpdates confirms it.
     fake.freezeAfterNextDelivery();
     const update = fake.push(textUpdate("are you there?"));
-    const first = await startProcess(env);
+    const first = (await startPincerProcess(env, children)).child;
     await openai.waitFor((requests) => requests.some((request) => request.endpoint === "chat-completions"), 10_000);
     first.kill("SIGKILL");
     await once(first, "exit");

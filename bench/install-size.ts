@@ -52,8 +52,8 @@ function folderBytes(path: string, budget: { files: number }): number {
   return total;
 }
 
-/** Platform SDKs a user installs only when they turn that platform on (docs/wechat.md). */
-const optInPackages = new Set(["wechaty"]);
+/** Platform SDKs a user installs only when they turn that platform on (docs/wechat.md), and the fake that tests only them. */
+const optInPackages = new Set(["wechaty", "wechaty-puppet-mock"]);
 
 /** Sizes node_modules per package-lock.json; walks at most `maxFiles` files. */
 export function measureInstallSize(repoDir: string, maxFiles = 500_000): InstallSize {

@@ -15,6 +15,9 @@ const contentObject = z.preprocess((value) => {
   }
 }, z.record(z.string(), z.unknown()));
 
+/** Epoch milliseconds, which DingTalk documents as a String for `createAt` and sends as a number. */
+const epochMs = z.union([z.number(), z.string().regex(/^\d{1,16}$/).transform(Number)]);
+
 /** A robot message callback (topic `/v1.0/im/bot/messages/get`, or the HTTP callback's body). */
 export const robotMessageSchema = z.object({
   msgId: z.string().min(1),
@@ -30,9 +33,9 @@ export const robotMessageSchema = z.object({
   robotCode: z.string().optional(),
   isInAtList: z.boolean().optional(),
   atUsers: z.array(z.object({ dingtalkId: z.string().optional(), staffId: z.string().optional() })).optional(),
-  createAt: z.number().optional(),
+  createAt: epochMs.optional(),
   sessionWebhook: z.string().optional(),
-  sessionWebhookExpiredTime: z.number().optional(),
+  sessionWebhookExpiredTime: epochMs.optional(),
   text: z.object({ content: z.string() }).optional(),
   content: contentObject.optional(),
 });

@@ -159,8 +159,8 @@ export function createDingtalkAdapter(settings: DingtalkConfig, deps: AdapterDep
   return {
     platform,
     capabilities: {
-      // A markdown message takes 5,000 characters; an AI card's variable more, but one size keeps the split the same.
-      maxTextLength: 5000,
+      // groupMessages/send takes 15,000 bytes of msgParam: 4,000 characters stay under it even when all are CJK.
+      maxTextLength: 4000,
       // Card streaming updates count against the app's API quota: two a second at most.
       minEditIntervalMs: 500,
       hasButtons: hasCards,

@@ -43,6 +43,8 @@ export interface OutboundDeps {
 }
 
 const webhookKey = (chatId: string) => `webhook:${chatId}`;
+/** A group's open conversation id starts with `cid`; a send that does not say the kind (`pincer send`) is placed by it. */
+const isGroupChat = (to: ConversationRef) => to.kind === "group" || to.chatId.startsWith("cid");
 const cardKey = (outTrackId: string) => `card:${outTrackId}`;
 
 export function createOutbound(deps: OutboundDeps) {
@@ -68,7 +70,7 @@ export function createOutbound(deps: OutboundDeps) {
     }
     const message = { robotCode: deps.robotCode, msgKey: "sampleMarkdown", msgParam: JSON.stringify({ title, text }) };
     const answer =
-      to.kind === "group"
+      isGroupChat(to)
         ? await api.call<{ processQueryKey?: string }>("POST", "/v1.0/robot/groupMessages/send", { ...message, openConversationId: to.chatId })
         : await api.call<{ processQueryKey?: string }>("POST", "/v1.0/robot/oToMessages/batchSend", { ...message, userIds: [to.chatId] });
     return { conversation: to, messageId: answer.processQueryKey ?? `openapi:${randomUUID()}` };
@@ -77,7 +79,7 @@ export function createOutbound(deps: OutboundDeps) {
   /** One AI card: created and delivered in one call, to the 1:1 chat (IM_ROBOT) or the group (IM_GROUP). */
   const createCard = async (to: ConversationRef, params: Record<string, string>): Promise<string> => {
     const outTrackId = randomUUID();
-    const isGroup = to.kind === "group";
+    const isGroup = isGroupChat(to);
     await api.call("POST", "/v1.0/card/instances/createAndDeliver", {
       cardTemplateId: deps.cardTemplateId,
       outTrackId,

@@ -197,6 +197,29 @@ describe("DingTalk robot in Stream mode, through the real gateway", () => {
     await fake!.waitFor(() => fake!.messages.some((message) => message.text === "Done."), 4000);
   });
 
+  it("without cards asks for a typed /approve, and the typed command resolves the shell request", async () => {
+    const decisions: boolean[] = [];
+    const { agent } = fakeAgent(
+      () => [
+        ask({ toolName: "shell", summary: "rm -rf /tmp/pincer-test", risk: "exec" }, (decision) => {
+          decisions.push(decision.isApproved);
+          return [say(decision.isApproved ? "Done." : "Not done.")];
+        }),
+      ],
+      { id: "asks" },
+    );
+    await start(agent, { PINCER_ADMINS: "dingtalk:manager4520" });
+    const chat = conversationOn(dingtalkChat(gateway!, fake!));
+    await chat.says("clean up");
+    const request = await chat.expectAnswer(/\/approve [a-z0-9]{4,6}`? or `?\/deny/);
+    const id = /\/approve ([a-z0-9]{4,6})/.exec(request)![1]!;
+    await chat.says(`/approve ${id}`);
+    await eventually(() => decisions.length === 1, 4000);
+    expect(decisions).toEqual([true]);
+    await fake!.waitFor(() => fake!.messages.some((message) => message.text === "Done."), 4000);
+    expect(fake!.calls.some((call) => call.path.startsWith("/v1.0/card/"))).toBe(false);
+  });
+
   it("answers through the robot OpenAPI once the session webhook expired (batchSend 1:1, groupMessages/send in a group)", async () => {
     const { agent } = scriptedAgent(() => ["late answer"]);
     await start(agent);

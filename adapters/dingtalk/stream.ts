@@ -45,8 +45,12 @@ export interface StreamClientOptions {
   maxReconnectMs?: number;
 }
 
+/** How long a connection DingTalk announced the end of is kept for acknowledgements after the next one opened. */
+const retireAfterMs = 10_000;
+
 export function createStreamClient(options: StreamClientOptions) {
   const { settings, logger } = options;
+  const retiring = new Set<WebSocket>();
   const keepAliveMs = options.keepAliveMs ?? 30_000;
   const backoff = createBackoff({ minMs: options.minReconnectMs ?? 1000, maxMs: options.maxReconnectMs ?? 60_000 });
   let socket: WebSocket | undefined;
@@ -100,8 +104,16 @@ export function createStreamClient(options: StreamClientOptions) {
       if (frame.headers.topic === "ping") {
         send(target, { code: 200, headers: frame.headers, message: "OK", data: frame.data ?? "" });
       } else if (frame.headers.topic === "disconnect") {
-        logger.info({}, "DingTalk asked the stream to reconnect");
-        target.close(1000, "disconnect requested");
+        // DingTalk closes this connection shortly: the next one opens now, so no message waits for the gap; this one
+        // stays open a little for the acknowledgements of frames still being handled.
+        logger.info({}, "DingTalk announced the end of the stream connection; opening a new one");
+        if (socket === target) socket = undefined;
+        retiring.add(target);
+        target.once("close", () => retiring.delete(target));
+        watchdog.disarm();
+        clearInterval(pingTimer);
+        setTimeout(() => target.close(1000, "replaced after disconnect"), retireAfterMs).unref();
+        void connect();
       }
       return;
     }
@@ -165,7 +177,7 @@ export function createStreamClient(options: StreamClientOptions) {
       clearInterval(pingTimer);
       if (isStopped) return;
       setState("reconnecting", "the stream connection closed; reconnecting");
-      // A `disconnect` or a dropped socket: a new ticket at once the first time, then with back-off.
+      // A dropped socket: a new ticket after the back-off (which starts again at its minimum after each open).
       scheduleReconnect();
     });
   };
@@ -183,6 +195,8 @@ export function createStreamClient(options: StreamClientOptions) {
       watchdog.disarm();
       socket?.close(1000, "stopping");
       socket = undefined;
+      for (const old of retiring) old.close(1000, "stopping");
+      retiring.clear();
       setState("stopped");
     },
     state: () => state,

@@ -72,4 +72,16 @@ describe("DingTalk stream client", () => {
     expect(fake!.pingAnswers[0]).toMatchObject({ code: 200, message: "OK", headers: { topic: "ping" } });
     expect(JSON.parse(String(fake!.pingAnswers[0]!.data))).toHaveProperty("opaque");
   });
+
+  it("opens the next connection as soon as DingTalk announces a disconnect, and still acknowledges on the old one", async () => {
+    const { held, onFrame } = heldHandler();
+    const client = await connect(onFrame);
+    const messageId = fake!.pushMessage(robotMessage(fake!, { msgId: "in-flight" }));
+    await eventually(() => held.length === 1);
+    fake!.sendDisconnect();
+    await fake!.waitFor(() => fake!.openedCount === 2 && fake!.socketCount === 2);
+    await eventually(() => client.state() === "open");
+    held[0]!.resolve();
+    await fake!.waitFor(() => fake!.acks.some((ack) => ack.messageId === messageId));
+  });
 });

@@ -107,8 +107,8 @@ export function createOutbound(deps: OutboundDeps) {
 
   const sendCard = async (to: ConversationRef, markdown: string, isPartial: boolean): Promise<SentMessage> => {
     const text = toDingtalkMarkdown(markdown);
-    const outTrackId = await createCard(to, { [contentKey]: isPartial ? "" : text, flowStatus: isPartial ? flowStatus.inputting : flowStatus.finished });
-    if (isPartial && text) await streamCard(outTrackId, text, false);
+    // One call: a send the outbox retries must not leave a card behind it (the text so far goes in with the card).
+    const outTrackId = await createCard(to, { [contentKey]: text, flowStatus: isPartial ? flowStatus.inputting : flowStatus.finished });
     return { conversation: to, messageId: `card:${outTrackId}` };
   };
 

@@ -157,6 +157,17 @@ describe("DingTalk robot in Stream mode, through the real gateway", () => {
     expect(fake!.messages.map((message) => message.via)).toEqual(["card"]);
   });
 
+  it("keeps one card when a streaming update is throttled: the update is retried and the card still ends with the whole text", async () => {
+    const { agent } = scriptedAgent(() => ["First part, ", "second part, ", "last part."], { delayMs: 300 });
+    await start(agent, { DINGTALK_CARD_TEMPLATE_ID: "fake-template.schema" });
+    fake!.failNext("/v1.0/card/streaming", 429, { code: "Throttling.Api", message: "throttled" });
+    fake!.pushMessage(robotMessage(fake!, { msgId: "card-throttled", text: { content: "tell me" } }));
+    await fake!.waitFor(() => fake!.calls.some((call) => call.path === "/v1.0/card/streaming" && call.body.isFinalize === true && call.status === 200), 10_000);
+    expect(fake!.calls.filter((call) => call.path === "/v1.0/card/instances/createAndDeliver")).toHaveLength(1);
+    expect(fake!.calls.some((call) => call.path === "/v1.0/card/streaming" && call.status === 429)).toBe(true);
+    expect(fake!.messages).toEqual([expect.objectContaining({ via: "card", text: "First part, second part, last part." })]);
+  });
+
   it("without a card template sends the answer as one markdown message when it is done", async () => {
     const { agent } = scriptedAgent(() => ["The answer ", "comes ", "in pieces."], { delayMs: 200 });
     await start(agent);

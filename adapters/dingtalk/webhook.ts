@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readBody, sendJson } from "../../core/http-body.ts";
 import type { Logger } from "../../core/types/logger.ts";
+import { createBoundedMap } from "../kit/bounded-map.ts";
 
 /**
  * The HTTP callback of a robot set to HTTP mode: DingTalk sends headers `timestamp` (epoch ms) and
@@ -29,7 +30,15 @@ const header = (request: IncomingMessage, name: string): string => {
 /** What the adapter does with an authenticated body: 200 (taken, a duplicate or ignored) or 400 (malformed). */
 export type Outcome = { status: 200 | 400; body: unknown };
 
+/**
+ * The signature covers the timestamp only, not the body: a captured pair could carry another body for an hour.
+ * Each signature is therefore bound to the first message id it came with; DingTalk's own retries (same body) pass,
+ * another body under it is refused. Per process, bounded: a defence in depth, Stream mode has no such gap.
+ */
+const maxRememberedSignatures = 50_000;
+
 export function createCallbackHandler(secret: string, onBody: (body: unknown) => Promise<Outcome>, logger: Logger, now: () => number = Date.now) {
+  const messageOfSignature = createBoundedMap<string>(maxRememberedSignatures);
   const reject = (response: ServerResponse, status: 400 | 401 | 413, reason: string) => {
     logger.warn({ status, reason }, "DingTalk callback rejected");
     sendJson(response, status, { error: reason });
@@ -52,6 +61,12 @@ export function createCallbackHandler(secret: string, onBody: (body: unknown) =>
       body = JSON.parse(raw.toString("utf8"));
     } catch {
       return reject(response, 400, "body is not JSON");
+    }
+    const msgId = body && typeof body === "object" ? (body as { msgId?: unknown }).msgId : undefined;
+    if (typeof msgId === "string") {
+      const bound = messageOfSignature.get(given);
+      if (bound !== undefined && bound !== msgId) return reject(response, 401, "signature already used for another message");
+      messageOfSignature.set(given, msgId);
     }
     const outcome = await onBody(body);
     if (outcome.status === 400) logger.warn({ status: 400 }, "DingTalk callback rejected: not a robot message");

@@ -52,6 +52,17 @@ describe("DingTalk HTTP callbacks at POST /webhooks/dingtalk", () => {
     expect(inputs).toHaveLength(0);
   });
 
+  it("refuses a captured signature replayed with another message (the signature covers only the timestamp)", async () => {
+    const { inputs, post } = await start();
+    const timestamp = String(Date.now());
+    const headers = { timestamp, sign: sign(timestamp) };
+    expect((await post(JSON.stringify(robotMessage(fake!, { msgId: "http-genuine", text: { content: "genuine" } })), headers)).status).toBe(200);
+    expect((await post(JSON.stringify(robotMessage(fake!, { msgId: "http-forged-body", text: { content: "forged" } })), headers)).status).toBe(401);
+    await fake!.waitFor(() => fake!.messages.length === 1);
+    await gateway!.pipeline.idle();
+    expect(inputs.map((input) => input.text)).toEqual(["genuine"]);
+  });
+
   it("refuses a correctly signed but stale timestamp (over an hour old) with 401", async () => {
     const { inputs, post } = await start();
     const timestamp = String(Date.now() - 61 * 60_000);

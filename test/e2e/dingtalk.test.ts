@@ -69,6 +69,18 @@ describe("DingTalk robot in Stream mode, through the real gateway", () => {
     expect(log.lines.join("\n")).not.toContain(dingtalkCredentials.clientSecret);
   });
 
+  it("keeps order: a message sent during a run is answered after it, in the same chat", async () => {
+    const { agent, inputs } = scriptedAgent((input) => [`answer to ${input.text}`], { delayMs: 300 });
+    await start(agent);
+    const chat = conversationOn(dingtalkChat(gateway!, fake!));
+    await chat.says("first");
+    await eventually(() => inputs.length === 1, 4000);
+    await chat.says("second");
+    await chat.expectAnswer("answer to first");
+    await chat.expectAnswer("answer to second");
+    await chat.expectNoAnswer();
+  });
+
   it("runs nothing for a group message that does not @mention the robot, and answers one that does", async () => {
     const { agent, inputs } = scriptedAgent((input) => [`group got: ${input.text}`]);
     await start(agent);

@@ -4,6 +4,7 @@ import { slackConfig } from "./config-platforms/slack.ts";
 import { telegramConfig } from "./config-platforms/telegram.ts";
 import { wechatyConfig } from "./config-platforms/wechaty.ts";
 import { wecomConfig } from "./config-platforms/wecom.ts";
+import { dingtalkConfig } from "./config-platforms/dingtalk.ts";
 import { weixinConfig } from "./config-platforms/weixin.ts";
 
 export type { TelegramConfig } from "./config-platforms/telegram.ts";
@@ -12,6 +13,7 @@ export type { FeishuConfig } from "./config-platforms/feishu.ts";
 export type { WechatyConfig } from "./config-platforms/wechaty.ts";
 export type { WecomConfig } from "./config-platforms/wecom.ts";
 export type { WeixinConfig } from "./config-platforms/weixin.ts";
+export type { DingtalkConfig } from "./config-platforms/dingtalk.ts";
 
 /**
  * Each platform's part of the configuration, by the key of `config.platforms`; the gateway's registry
@@ -24,6 +26,7 @@ export const platformConfigParts = {
   wechaty: wechatyConfig,
   wecom: wecomConfig,
   weixin: weixinConfig,
+  dingtalk: dingtalkConfig,
 };
 
 type Parts = typeof platformConfigParts;

@@ -53,6 +53,7 @@ describe("the channel registry", () => {
         appId: "cli_test_fake", appSecret: "test-fake-secret", domain: "http://127.0.0.1:9", connection: "webhook" as const,
         verificationToken: "test-fake-token", encryptKey: undefined,
       },
+      dingtalk: { clientId: "dingfakeclientid", clientSecret: "test-fake-secret", cardTemplateId: undefined, apiBase: "http://127.0.0.1:9", connection: "webhook" as const },
     };
     for (const [key, settings] of Object.entries(webhookMode)) {
       const descriptor = channelRegistry[key as keyof typeof webhookMode] as (typeof channelRegistry)["telegram"];

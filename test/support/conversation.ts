@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Gateway } from "../../gateway/gateway.ts";
 import type { FakeBotApi } from "../fakes/telegram-bot-api.ts";
 import type { FakeSlack } from "../fakes/slack-api.ts";
+import { robotMessage, type DingtalkFake } from "../fakes/dingtalk.ts";
 import { nextTs, postSlackEvent, slackEvents } from "../fakes/slack-events.ts";
 import { eventually } from "./eventually.ts";
 import { alice, mentionEntities, textUpdate } from "./telegram.ts";
@@ -138,6 +139,32 @@ export function slackChat(gateway: Gateway, slack: FakeSlack, signingSecret: str
     },
     answers: () => slack.messages.filter((message) => message.channel === channel).map((message) => message.text),
     settle: () => gateway.pipeline.idle(),
+    close: async () => {},
+  };
+}
+
+/**
+ * One DingTalk chat on the fake (the 1:1 chat with staff id `manager4520`, or with `group` an open conversation id where
+ * each message @mentions the robot), over the Stream protocol. Settling waits until every frame sent was acknowledged
+ * (the inbox has it), then until the gateway is idle.
+ */
+export function dingtalkChat(gateway: Gateway, fake: DingtalkFake, options: { group?: string } = {}): ChatDriver {
+  const chatId = options.group ?? "manager4520";
+  const frames: string[] = [];
+  let count = 0;
+  return {
+    async send(text) {
+      count += 1;
+      const msgId = `msg${Date.now()}${count}`;
+      const shape = options.group ? { conversationType: "2", conversationId: options.group, isInAtList: true } : {};
+      frames.push(fake.pushMessage(robotMessage(fake, { msgId, text: { content: text }, ...shape })));
+      return { id: frames.at(-1)! };
+    },
+    answers: () => fake.messages.filter((message) => message.chatId === chatId).map((message) => message.text),
+    async settle() {
+      await fake.waitFor(() => frames.every((id) => fake.acks.some((ack) => ack.messageId === id)));
+      await gateway.pipeline.idle();
+    },
     close: async () => {},
   };
 }

@@ -1,3 +1,4 @@
+import { discordDescriptor } from "../adapters/discord/descriptor.ts";
 import { feishuDescriptor } from "../adapters/feishu/descriptor.ts";
 import { slackDescriptor } from "../adapters/slack/descriptor.ts";
 import { telegramDescriptor } from "../adapters/telegram/descriptor.ts";
@@ -22,6 +23,7 @@ export const channelRegistry: ChannelRegistry = {
   wechaty: wechatDescriptor,
   wecom: wecomDescriptor,
   weixin: weixinDescriptor,
+  discord: discordDescriptor,
 };
 
 /**

@@ -1,17 +1,24 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Gateway } from "../../gateway/gateway.ts";
-import { alice, bot, channelId, dmChannelId, guildId, startFakeDiscord, type FakeDiscord } from "../fakes/discord.ts";
+import { findFfmpeg } from "../../media/audio/ffmpeg.ts";
+import { alice, bob, bot, channelId, dmChannelId, guildId, startFakeDiscord, type FakeDiscord } from "../fakes/discord.ts";
+import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
+import { encodeWithFfmpeg, toneWav } from "../media/audio/samples.ts";
 import { eventually } from "../support/eventually.ts";
-import { startDiscordGateway } from "../support/discord.ts";
+import { startDiscordGateway, waitReady } from "../support/discord.ts";
 import { recordingAgent } from "../support/telegram.ts";
 
 let gateway: Gateway | undefined;
 let fake: FakeDiscord | undefined;
+let openai: FakeOpenAI | undefined;
 afterEach(async () => {
   await gateway?.stop();
   await fake?.close();
-  gateway = fake = undefined;
+  await openai?.close();
+  gateway = fake = openai = undefined;
 });
+
+const inGuild = { guild_id: guildId, channel_id: channelId, member: { nick: null, roles: [] } };
 
 describe("Discord over the gateway and the HTTP API", () => {
   it("streams a DM answer: one message, then edits, ending with the agent's exact text, answered once", async () => {
@@ -26,7 +33,187 @@ describe("Discord over the gateway and the HTTP API", () => {
     expect(fake.callsTo("POST", /\/channels\/\d+\/messages$/)).toHaveLength(1);
     const edits = fake.callsTo("PATCH", /\/channels\/\d+\/messages\/\d+$/);
     expect(edits.length).toBeGreaterThanOrEqual(1);
+    // Discord allows 5 messages (edits included) per 5 s in a channel: edits come 1.2 s apart (some slack for a busy machine).
+    for (let index = 1; index < edits.length; index++) expect(edits[index]!.at - edits[index - 1]!.at).toBeGreaterThanOrEqual(1000);
     expect(inputs.map((input) => input.text)).toEqual(["hi bot"]);
     expect(fake.callsTo("POST", /\/channels\/\d+\/typing$/).length).toBeGreaterThanOrEqual(1);
   }, 15_000);
+
+  it("in a server: no run without a mention; a mention is answered in a new thread; a reply to the bot is answered", async () => {
+    fake = await startFakeDiscord();
+    const { agent, inputs } = recordingAgent((input) => [{ type: "text-delta", text: `got: ${input.text}` }]);
+    ({ gateway } = await startDiscordGateway(fake, {}, { agent }));
+    fake.messageCreate({ ...inGuild, content: "lunch anyone?" });
+    fake.messageCreate({ ...inGuild, content: `<@${bob.id}> you coming?` });
+    await eventually(() => gateway!.pipeline !== undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await gateway.pipeline.idle();
+    expect(inputs).toHaveLength(0);
+    expect(fake.messages).toHaveLength(0);
+
+    const asked = fake.messageCreate({ ...inGuild, content: `<@${bot.id}> what is 2+2?` });
+    await eventually(() => fake!.textsIn(asked.id).includes("got: what is 2+2?"), 5000);
+    const opened = fake.callsTo("POST", /\/threads$/);
+    expect(opened).toHaveLength(1);
+    expect(opened[0]!.path).toContain(`/channels/${channelId}/messages/${asked.id}/threads`);
+    expect(opened[0]!.body).toMatchObject({ name: "what is 2+2?" });
+
+    // In the thread it opened, the bot answers every message, without a mention.
+    fake.messageCreate({ guild_id: guildId, channel_id: asked.id, content: "and 3+3?" });
+    await eventually(() => fake!.textsIn(asked.id).includes("got: and 3+3?"), 5000);
+    expect(fake.callsTo("POST", /\/threads$/)).toHaveLength(1);
+
+    await gateway.pipeline.idle();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const answer = fake.messages.find((message) => message.content === "got: what is 2+2?")!;
+    const reply = fake.messageCreate({
+      ...inGuild,
+      type: 19,
+      content: "and 4+4?",
+      message_reference: { message_id: answer.id, channel_id: asked.id, guild_id: guildId },
+      referenced_message: { id: answer.id, author: bot, content: answer.content, channel_id: asked.id, type: 0, mentions: [], attachments: [] },
+    });
+    await eventually(() => fake!.textsIn(reply.id).includes("got: and 4+4?"), 5000);
+    expect(inputs.map((input) => input.text)).toEqual(["what is 2+2?", "and 3+3?", "and 4+4?"]);
+  }, 20_000);
+
+  it("with DISCORD_THREADS=false, answers a mention in the channel as a reply to it", async () => {
+    fake = await startFakeDiscord();
+    const { agent } = recordingAgent((input) => [{ type: "text-delta", text: `got: ${input.text}` }]);
+    ({ gateway } = await startDiscordGateway(fake, { DISCORD_THREADS: "false" }, { agent }));
+    const asked = fake.messageCreate({ ...inGuild, content: `<@${bot.id}> hello` });
+    await eventually(() => fake!.textsIn(channelId).includes("got: hello"), 5000);
+    expect(fake.callsTo("POST", /\/threads$/)).toHaveLength(0);
+    expect(fake.messages[0]!.messageReference).toMatchObject({ message_id: asked.id });
+  }, 15_000);
+
+  it("answers a MESSAGE_CREATE once when the resume after a drop delivers it again", async () => {
+    fake = await startFakeDiscord();
+    const { agent, inputs } = recordingAgent((input) => [{ type: "text-delta", text: `got: ${input.text}` }]);
+    ({ gateway } = await startDiscordGateway(fake, {}, { agent }));
+    fake.messageCreate({ content: "only once" });
+    await eventually(() => fake!.textsIn(dmChannelId).includes("got: only once"), 5000);
+    await gateway.pipeline.idle();
+    fake.drop(3);
+    await eventually(() => fake!.resumes.length === 1 && fake!.isConnected(), 8000);
+    await waitReady(gateway.url);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await gateway.pipeline.idle();
+    expect(inputs.map((input) => input.text)).toEqual(["only once"]);
+    expect(fake.textsIn(dmChannelId)).toEqual(["got: only once"]);
+  }, 20_000);
+
+  it("after a gateway drop, resumes the session (replaying what was missed) and answers the next message", async () => {
+    fake = await startFakeDiscord();
+    const { agent, inputs } = recordingAgent((input) => [{ type: "text-delta", text: `got: ${input.text}` }]);
+    ({ gateway } = await startDiscordGateway(fake, {}, { agent }));
+    fake.drop();
+    // Sent while the connection is down: Discord keeps it for the resume.
+    fake.messageCreate({ content: "while you were away" });
+    await eventually(() => fake!.resumes.length === 1, 8000);
+    expect(fake.resumes[0]).toMatchObject({ token: fake.token, session_id: "session-1" });
+    await eventually(() => fake!.textsIn(dmChannelId).includes("got: while you were away"), 8000);
+    fake.messageCreate({ content: "and now" });
+    await eventually(() => fake!.textsIn(dmChannelId).includes("got: and now"), 5000);
+    expect(fake.identifies).toHaveLength(1);
+    expect(inputs.map((input) => input.text)).toEqual(["while you were away", "and now"]);
+  }, 20_000);
+
+  it("identifies again after an invalid session, and answers on the new session", async () => {
+    fake = await startFakeDiscord();
+    const { agent } = recordingAgent((input) => [{ type: "text-delta", text: `got: ${input.text}` }]);
+    ({ gateway } = await startDiscordGateway(fake, {}, { agent }));
+    fake.invalidateSession();
+    await eventually(() => fake!.identifies.length === 2 && fake!.isConnected(), 15_000);
+    fake.messageCreate({ content: "new session" });
+    await eventually(() => fake!.textsIn(dmChannelId).includes("got: new session"), 5000);
+  }, 25_000);
+
+  it("splits 4,500 characters at markdown boundaries, each piece within 2,000, the code block whole", async () => {
+    fake = await startFakeDiscord();
+    const code = ["```ts", ...Array.from({ length: 30 }, (_, index) => `const line${index} = ${index}; // keep me together`), "```"].join("\n");
+    const prose = (words: number) => Array.from({ length: words }, (_, index) => `word${index}`).join(" ");
+    const long = `${prose(250)}\n\n${code}\n\n${prose(250)}`;
+    expect(long.length).toBeGreaterThan(4500);
+    const { agent } = recordingAgent(() => [{ type: "text-delta", text: long }]);
+    ({ gateway } = await startDiscordGateway(fake, {}, { agent }));
+    fake.messageCreate({ content: "write a lot" });
+    await eventually(() => fake!.textsIn(dmChannelId).at(-1)?.endsWith("word249") === true, 10_000).catch((error: unknown) => {
+      throw new Error(JSON.stringify(fake!.textsIn(dmChannelId).map((text) => [text.length, text.slice(0, 60), text.slice(-60)])), { cause: error });
+    });
+    await gateway.pipeline.idle();
+    const texts = fake.textsIn(dmChannelId);
+    expect(texts.length).toBeGreaterThanOrEqual(3);
+    for (const text of texts) expect(text.length).toBeLessThanOrEqual(2000);
+    const withCode = texts.filter((text) => text.includes("```"));
+    expect(withCode).toHaveLength(1);
+    expect(withCode[0]).toContain(code);
+  }, 20_000);
+
+  it("gives a voice message (flag 1<<13, OGG/Opus attachment) to the agent with its transcript", async () => {
+    fake = await startFakeDiscord();
+    openai = await startFakeOpenAI();
+    openai.scriptTranscriptions({ type: "text", text: "turn on the lights" });
+    const { agent, inputs } = recordingAgent(() => [{ type: "text-delta", text: "ok" }]);
+    ({ gateway } = await startDiscordGateway(fake, { STT_PROVIDER: "openai", STT_BASE_URL: openai.url, STT_API_KEY: "sk-test-fake-stt" }, { agent }));
+    const ogg = await encodeWithFfmpeg(await findFfmpeg(), toneWav(1.2, 48_000), "voice.ogg", ["-c:a", "libopus"]);
+    const url = fake.attachment("voice-message.ogg", ogg, "audio/ogg");
+    fake.messageCreate({
+      flags: 1 << 13,
+      attachments: [{ id: "700000000000000001", filename: "voice-message.ogg", size: ogg.length, url, proxy_url: url, content_type: "audio/ogg", duration_secs: 1.2, waveform: "AAAA" }],
+    });
+    await eventually(() => fake!.textsIn(dmChannelId).includes("ok"), 15_000);
+    expect(inputs[0]!.attachments).toEqual([
+      expect.objectContaining({ type: "audio", isVoiceNote: true, transcript: "turn on the lights", media: expect.objectContaining({ platform: "discord", mimeType: "audio/ogg" }) }),
+    ]);
+    expect(fake.callsTo("GET", /^\/attachments\/voice-message\.ogg$/)).toHaveLength(1);
+  }, 30_000);
+
+  it("gives an image to an agent that sees", async () => {
+    fake = await startFakeDiscord();
+    const { agent, inputs } = recordingAgent(() => [{ type: "text-delta", text: "a picture" }], { acceptsImages: true });
+    ({ gateway } = await startDiscordGateway(fake, {}, { agent }));
+    const sharp = (await import("sharp")).default;
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#2050c0" } }).png().toBuffer();
+    const url = fake.attachment("chart.png", png, "image/png");
+    fake.messageCreate({
+      content: "what is this?",
+      attachments: [{ id: "700000000000000002", filename: "chart.png", size: png.length, url, proxy_url: url, content_type: "image/png", width: 64, height: 48 }],
+    });
+    await eventually(() => fake!.textsIn(dmChannelId).includes("a picture"), 15_000);
+    expect(inputs[0]!.text).toBe("what is this?");
+    expect(inputs[0]!.attachments).toEqual([expect.objectContaining({ type: "image", width: 64, height: 48 })]);
+    expect(inputs[0]!.images).toHaveLength(1);
+  }, 30_000);
+
+  it("registers the control commands as slash commands and answers /status like the typed command, acknowledged first", async () => {
+    fake = await startFakeDiscord();
+    const { agent } = recordingAgent(() => [{ type: "text-delta", text: "unused" }]);
+    ({ gateway } = await startDiscordGateway(fake, {}, { agent }));
+    await eventually(() => fake!.registeredCommands().length > 0, 5000);
+    expect((fake.registeredCommands() as { name: string }[]).map((command) => command.name)).toEqual(expect.arrayContaining(["help", "new", "stop", "status", "usage"]));
+    const interaction = fake.interactionCreate({ type: 2, data: { id: "800000000000000001", name: "status", type: 1 }, ...inGuild });
+    await eventually(() => fake!.messages.some((message) => message.interactionId === interaction.id), 5000);
+    const answer = fake.messages.find((message) => message.interactionId === interaction.id)!;
+    expect(answer.content).toMatch(/Agent/);
+    expect(answer.flags).toBeUndefined();
+    const callback = fake.callsTo("POST", /^\/api\/v10\/interactions\/\d+\/[^/]+\/callback$/)[0]!;
+    expect(callback.body).toEqual({ type: 5 });
+    const patch = fake.callsTo("PATCH", /\/messages\/@original$/)[0]!;
+    expect(callback.at).toBeLessThanOrEqual(patch.at);
+  }, 15_000);
+
+  it("takes a 429 on an edit as Discord says: the edit is sent again after retry_after, and the answer completes", async () => {
+    fake = await startFakeDiscord();
+    const pieces = ["one ", "two ", "three"];
+    const { agent } = recordingAgent(() => pieces.map((text) => ({ type: "text-delta" as const, text })), { delayMs: 600 });
+    ({ gateway } = await startDiscordGateway(fake, {}, { agent }));
+    fake.failNext("PATCH", /\/channels\/\d+\/messages\/\d+$/, 429, { message: "You are being rate limited.", retry_after: 1.5, global: false });
+    fake.messageCreate({ content: "count" });
+    await eventually(() => fake!.textsIn(dmChannelId)[0] === "one two three", 10_000);
+    const edits = fake.callsTo("PATCH", /\/channels\/\d+\/messages\/\d+$/);
+    expect(edits.length).toBeGreaterThanOrEqual(2);
+    // The refused edit and the next one: at least retry_after apart.
+    expect(edits[1]!.at - edits[0]!.at).toBeGreaterThanOrEqual(1500);
+  }, 20_000);
 });

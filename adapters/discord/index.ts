@@ -122,17 +122,22 @@ export function createDiscordAdapter(settings: DiscordConfig, deps: AdapterDeps,
     handlers: {
       dispatch,
       onReady: () => setHealth({ state: "ready" }),
-      onClosed: (detail, isFinal) => setHealth({ state: isFinal ? "error" : "degraded", detail }),
+      onClosed: (detail, isFinal) => {
+        if (isFinal) refusal = detail;
+        setHealth({ state: isFinal ? "error" : "degraded", detail });
+      },
       onError: (error) => logger.warn({ err: error }, "Discord gateway error"),
     },
   });
 
   let retryTimer: NodeJS.Timeout | undefined;
+  /** Why Discord closed the gateway for good (bad token, intents): shown on /readyz, never retried. */
+  let refusal: string | undefined;
   const connect = () => {
     gateway.connect().catch((thrown: unknown) => {
       const error = toBridgeError(thrown, "upstream");
-      const willRetry = error.code !== "unauthorized" && health.state !== "stopped";
-      setHealth({ state: "error", detail: error.message });
+      const willRetry = error.code !== "unauthorized" && refusal === undefined && health.state !== "stopped";
+      setHealth({ state: "error", detail: refusal ?? error.message });
       logger.error({ err: error, willRetry }, "Discord gateway could not connect");
       if (willRetry) retryTimer = setTimeout(connect, Math.max(options.connectRetryMs ?? 5000, error.retryAfterMs ?? 0));
     });

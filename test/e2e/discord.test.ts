@@ -1,11 +1,14 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { findFfmpeg } from "../../media/audio/ffmpeg.ts";
-import { alice, bob, bot, channelId, dmChannelId, guildId, startFakeDiscord, type FakeDiscord } from "../fakes/discord.ts";
+import { bob, bot, channelId, dmChannelId, guildId, startFakeDiscord, type FakeDiscord } from "../fakes/discord.ts";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
 import { encodeWithFfmpeg, toneWav } from "../media/audio/samples.ts";
 import { eventually } from "../support/eventually.ts";
-import { startDiscordGateway, waitReady } from "../support/discord.ts";
+import { discordEnv, startDiscordGateway, waitReady } from "../support/discord.ts";
+import { ownerAuth, startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
 import { recordingAgent } from "../support/telegram.ts";
 
 let gateway: Gateway | undefined;
@@ -117,6 +120,52 @@ describe("Discord over the gateway and the HTTP API", () => {
     await eventually(() => fake!.textsIn(dmChannelId).includes("got: and now"), 5000);
     expect(fake.identifies).toHaveLength(1);
     expect(inputs.map((input) => input.text)).toEqual(["while you were away", "and now"]);
+  }, 20_000);
+
+  it("keeps the connection alive with heartbeats, and /readyz names the gateway's refusal of the Message Content intent", async () => {
+    fake = await startFakeDiscord({ heartbeatIntervalMs: 200 });
+    ({ gateway } = await startDiscordGateway(fake));
+    await eventually(() => fake!.heartbeats() >= 2, 5000);
+    await gateway.stop();
+    await fake.close();
+
+    fake = await startFakeDiscord({ refuseIdentifyWith: 4014 });
+    ({ gateway } = await startTestGateway(discordEnv(fake)));
+    await eventually(() => fake!.identifies.length >= 1, 8000);
+    const readiness = async () => {
+      const response = await fetch(`${gateway!.url}readyz`, { headers: ownerAuth(gateway!) });
+      return { status: response.status, discord: ((await response.json()) as { channels: Record<string, { state: string; detail?: string }> }).channels.discord! };
+    };
+    const deadline = Date.now() + 8000;
+    while ((await readiness()).discord.state !== "error" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const refused = await readiness();
+    expect(refused.status).toBe(503);
+    expect(refused.discord).toMatchObject({ state: "error", detail: expect.stringMatching(/Message Content/) });
+  }, 25_000);
+
+  it("uploads the images and files the agent sends as attachments, and refuses a file over MEDIA_MAX_BYTES without downloading it", async () => {
+    fake = await startFakeDiscord();
+    const path = join(tempDataDir(), "chart.png");
+    writeFileSync(path, new Uint8Array([137, 80, 78, 71, 1, 2, 3, 4]));
+    const { agent } = recordingAgent((input) =>
+      input.text === "draw"
+        ? [
+            { type: "artifact", part: { type: "image", media: { platform: "local", id: path, mimeType: "image/png", fileName: "chart.png" }, caption: "**chart**" } },
+            { type: "artifact", part: { type: "audio", media: { platform: "local", id: path, mimeType: "audio/ogg", fileName: "reply.ogg" }, isVoice: true } },
+          ]
+        : [{ type: "text-delta", text: "answered" }],
+    );
+    ({ gateway } = await startDiscordGateway(fake, { MEDIA_MAX_BYTES: "1000" }, { agent }));
+    fake.messageCreate({ content: "draw" });
+    await eventually(() => fake!.messages.filter((message) => message.files.length > 0).length === 2, 8000);
+    const [image, audio] = fake.messages.filter((message) => message.files.length > 0);
+    expect(image).toMatchObject({ content: "**chart**", files: [{ name: "chart.png", type: "image/png", size: 8 }] });
+    expect(audio!.files).toEqual([{ name: "reply.ogg", type: "audio/ogg", size: 8 }]);
+
+    const url = fake.attachment("big.png", new Uint8Array(5000), "image/png");
+    fake.messageCreate({ content: "read this", attachments: [{ id: "700000000000000003", filename: "big.png", size: 5000, url, proxy_url: url, content_type: "image/png", width: 100, height: 50 }] });
+    await eventually(() => fake!.textsIn(dmChannelId).some((text) => text.includes("too big")), 8000);
+    expect(fake.callsTo("GET", /^\/attachments\//)).toHaveLength(0);
   }, 20_000);
 
   it("identifies again after an invalid session, and answers on the new session", async () => {

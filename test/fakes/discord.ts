@@ -65,7 +65,7 @@ export const guildId = "300000000000000001";
 export const channelId = "400000000000000001";
 export const dmChannelId = "500000000000000001";
 
-export async function startFakeDiscord(options: { heartbeatIntervalMs?: number } = {}) {
+export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; /** Close every identify with this code (4014: Message Content not allowed). */ refuseIdentifyWith?: number } = {}) {
   const token = "fake-discord-token.test.0000000000";
   const calls: RestCall[] = [];
   const messages: SentMessage[] = [];
@@ -77,6 +77,7 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number }
   const sessions = new Map<string, Session>();
   const identifies: unknown[] = [];
   const resumes: unknown[] = [];
+  let heartbeats = 0;
   let registeredCommands: unknown[] = [];
   let current: Session | undefined;
   /** On the next resume, also replay this many events the client had already seen (Discord may redeliver). */
@@ -235,10 +236,12 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number }
       const payload = JSON.parse(String(raw)) as { op: number; d: Record<string, unknown> | null };
       switch (payload.op) {
         case 1:
+          heartbeats += 1;
           return send(socket, { op: 11 });
         case 2: {
           identifies.push(payload.d);
           if (payload.d?.token !== token) return socket.close(4004, "Authentication failed.");
+          if (options.refuseIdentifyWith) return socket.close(options.refuseIdentifyWith, "Disallowed intent(s).");
           const session: Session = { id: `session-${sessions.size + 1}`, events: [], seq: 0, socket };
           sessions.set(session.id, session);
           current = session;
@@ -331,6 +334,7 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number }
     identifies,
     resumes,
     registeredCommands: () => registeredCommands,
+    heartbeats: () => heartbeats,
     acknowledged,
     dispatch,
     messageCreate,

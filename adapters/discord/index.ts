@@ -179,7 +179,7 @@ export function createDiscordAdapter(settings: DiscordConfig, deps: AdapterDeps,
     platform,
     // 2,000 characters after rendering; the source is split a little below so escapes cannot push a piece over.
     // Discord allows 5 messages (edits included) per 5 s in a channel.
-    capabilities: { maxTextLength: 1900, minEditIntervalMs: 1200, hasButtons: true, hasVoiceOut: false },
+    capabilities: { maxTextLength: 1900, minEditIntervalMs: 1200, hasButtons: true, hasVoiceOut: true },
     async start(inboundSink) {
       sink = inboundSink;
       health = { state: "starting", detail: "connecting to Discord's gateway" };

@@ -8,7 +8,9 @@ import type { MediaRef } from "../../core/types/message.ts";
 import type { Button, ReplyPart } from "../../core/types/reply.ts";
 import { createBoundedMap } from "../kit/bounded-map.ts";
 import { readReplyMedia } from "../kit/local-media.ts";
+import { voiceMessageFlag } from "./inbound.ts";
 import { toDiscordMarkdown } from "./markdown.ts";
+import { voiceMetadata } from "./voice.ts";
 import { discordFailureOf, type DiscordRest, type UploadFile } from "./rest.ts";
 
 /** A message's content is at most 2,000 characters (https://discord.com/developers/docs/resources/message#create-message). */
@@ -116,9 +118,13 @@ export function createDiscordOutbound(deps: OutboundDeps): Outbound {
       case "image":
       case "file":
         return { body: part.caption?.trim() ? { content: content(part.caption) } : {}, files: [await upload(part.media, part.type === "image" ? "image.png" : "file")] };
-      case "audio":
-        // Bots cannot record voice messages: audio goes as a file, which Discord plays inline.
-        return { body: {}, files: [await upload(part.media, part.isVoice ? "voice.ogg" : "audio")] };
+      case "audio": {
+        const file = await upload(part.media, part.isVoice ? "voice-message.ogg" : "audio");
+        const voice = part.isVoice ? voiceMetadata(file.bytes) : undefined;
+        // A voice message: one OGG/Opus attachment with its duration and waveform, the flag, and nothing else.
+        if (voice) return { body: { flags: voiceMessageFlag }, files: [{ ...file, mimeType: "audio/ogg", details: { duration_secs: voice.durationSec, waveform: voice.waveform } }] };
+        return { body: {}, files: [file] };
+      }
       default:
         return assertNever(part);
     }
@@ -151,10 +157,16 @@ export function createDiscordOutbound(deps: OutboundDeps): Outbound {
         to.kind === "group" && !isInThread && to.inReplyTo && !to.inReplyTo.messageId.includes(":")
           ? { message_reference: { message_id: to.inReplyTo.messageId, fail_if_not_exists: false } }
           : {};
-      const message = await rest.request<{ id: string }>("POST", `/channels/${channelId}/messages`, {
-        body: { ...body, ...reference, allowed_mentions: noPings },
-        files,
-      });
+      const post = (payload: Payload, uploads: UploadFile[]) =>
+        rest.request<{ id: string }>("POST", `/channels/${channelId}/messages`, { body: { ...payload, ...reference, allowed_mentions: noPings }, files: uploads });
+      let message: { id: string };
+      try {
+        message = await post(body, files);
+      } catch (error) {
+        // 50173: voice messages are not allowed in this channel; the audio goes as a file.
+        if (body.flags !== voiceMessageFlag || discordFailureOf(error)?.code !== 50173) throw error;
+        message = await post({}, files.map(({ details: _details, ...file }) => file));
+      }
       placeOf.set(message.id, { channelId });
       return { conversation: to, messageId: message.id };
     },

@@ -5,6 +5,8 @@ export interface UploadFile {
   name: string;
   bytes: Uint8Array;
   mimeType: string;
+  /** More of the attachment's description (a voice message's `duration_secs` and `waveform`). */
+  details?: Record<string, unknown>;
 }
 
 export interface RequestOptions {
@@ -48,7 +50,7 @@ export function createDiscordRest(options: { apiBase: string; botToken: string; 
       let body: FormData | string | undefined;
       if (request.files?.length) {
         const form = new FormData();
-        const attachments = request.files.map((file, index) => ({ id: index, filename: file.name }));
+        const attachments = request.files.map((file, index) => ({ id: index, filename: file.name, ...file.details }));
         form.append("payload_json", JSON.stringify({ ...(request.body ?? {}), attachments }));
         request.files.forEach((file, index) => form.append(`files[${index}]`, new Blob([file.bytes], { type: file.mimeType }), file.name));
         body = form;

@@ -168,6 +168,28 @@ describe("Discord over the gateway and the HTTP API", () => {
     expect(fake.callsTo("GET", /^\/attachments\//)).toHaveLength(0);
   }, 20_000);
 
+  it("sends a voice reply as a voice message (flag 1<<13, duration and waveform), or as a file where Discord refuses voice (50173)", async () => {
+    fake = await startFakeDiscord();
+    const path = join(tempDataDir(), "reply.ogg");
+    writeFileSync(path, await encodeWithFfmpeg(await findFfmpeg(), toneWav(1.5, 48_000), "voice.ogg", ["-c:a", "libopus"]));
+    const { agent } = recordingAgent(() => [{ type: "artifact", part: { type: "audio", media: { platform: "local", id: path, mimeType: "audio/ogg", fileName: "reply.ogg" }, isVoice: true } }]);
+    ({ gateway } = await startDiscordGateway(fake, {}, { agent }));
+    fake.messageCreate({ content: "say it" });
+    await eventually(() => fake!.messages.some((message) => message.files.length > 0), 8000);
+    const voice = fake.messages.find((message) => message.files.length > 0)!;
+    expect(voice).toMatchObject({ flags: 1 << 13, content: "", files: [{ name: "reply.ogg", type: "audio/ogg" }] });
+    const [described] = fake.calls.find((call) => call.body?.flags === 1 << 13)!.body!.attachments as { duration_secs: number; waveform: string }[];
+    expect(described!.duration_secs).toBeCloseTo(1.5, 1);
+    expect(Buffer.from(described!.waveform, "base64").length).toBeGreaterThan(0);
+
+    fake.failNext("POST", /\/channels\/\d+\/messages$/, 400, { message: "Cannot send voice messages in this channel", code: 50173 });
+    fake.messageCreate({ content: "say it again" });
+    await eventually(() => fake!.messages.filter((message) => message.files.length > 0).length === 2, 8000);
+    const asFile = fake.messages.filter((message) => message.files.length > 0)[1]!;
+    expect(asFile.flags).toBeUndefined();
+    expect(asFile.files).toEqual([expect.objectContaining({ name: "reply.ogg" })]);
+  }, 30_000);
+
   it("identifies again after an invalid session, and answers on the new session", async () => {
     fake = await startFakeDiscord();
     const { agent } = recordingAgent((input) => [{ type: "text-delta", text: `got: ${input.text}` }]);

@@ -40,6 +40,8 @@ export function createDiscordAdapter(settings: DiscordConfig, deps: AdapterDeps,
   const threads = createBoundedMap<ThreadInfo>(10_000);
   const interactions = createBoundedMap<PendingInteraction>(2_000);
   const threadNames = createBoundedMap<string>(2_000);
+  /** Server channels known not to be threads. */
+  const plainChannels = createBoundedMap<true>(10_000);
   const context: InboundContext = { get selfId() { return selfId; }, hasThreads: settings.hasThreads, threadOf: (id) => threads.get(id) };
   /** Events are taken in one at a time, in the gateway's order. */
   let intake: Promise<void> = Promise.resolve();
@@ -68,7 +70,26 @@ export function createDiscordAdapter(settings: DiscordConfig, deps: AdapterDeps,
     }
   };
 
+  /**
+   * A server channel seen for the first time may be a thread the bot opened before a restart (and Discord did not
+   * list it in GUILD_CREATE): one GET tells, and is remembered.
+   */
+  const learnChannel = async (payload: unknown) => {
+    const { channel_id: channelId, guild_id: guildId, author } = (payload ?? {}) as { channel_id?: unknown; guild_id?: unknown; author?: { bot?: unknown } };
+    if (typeof channelId !== "string" || typeof guildId !== "string" || author?.bot === true) return;
+    if (threads.has(channelId) || plainChannels.has(channelId)) return;
+    try {
+      const channel = await rest.request<{ type?: number; parent_id?: string | null; owner_id?: string }>("GET", `/channels/${channelId}`);
+      // 10, 11, 12: announcement, public and private threads.
+      if (channel.type !== undefined && [10, 11, 12].includes(channel.type) && channel.parent_id) rememberThread({ id: channelId, ...channel });
+      else plainChannels.set(channelId, true);
+    } catch (error) {
+      logger.debug({ err: error, channelId }, "could not look up a Discord channel; taken as a plain channel this time");
+    }
+  };
+
   const onMessage = async (payload: unknown) => {
+    await learnChannel(payload);
     const message = messageToInbound(payload, context);
     if (!message || !sink) return;
     if (message.conversation.threadId === message.id) threadNames.set(message.id, promptText(message.segments).split("\n")[0] ?? "");

@@ -80,6 +80,20 @@ describe("Discord over the gateway and the HTTP API", () => {
     expect(inputs.map((input) => input.text)).toEqual(["what is 2+2?", "and 3+3?", "and 4+4?"]);
   }, 20_000);
 
+  it("after a restart, answers every message in a thread it opened earlier (learned with one GET /channels/{id})", async () => {
+    fake = await startFakeDiscord();
+    const threadId = "410000000000000001";
+    fake.addThread(threadId, channelId, bot.id);
+    const { agent } = recordingAgent((input) => [{ type: "text-delta", text: `got: ${input.text}` }]);
+    ({ gateway } = await startDiscordGateway(fake, {}, { agent }));
+    fake.messageCreate({ guild_id: guildId, channel_id: threadId, content: "still there?" });
+    await eventually(() => fake!.textsIn(threadId).includes("got: still there?"), 5000);
+    fake.messageCreate({ guild_id: guildId, channel_id: threadId, content: "and again" });
+    await eventually(() => fake!.textsIn(threadId).includes("got: and again"), 5000);
+    expect(fake.callsTo("GET", new RegExp(`/channels/${threadId}$`))).toHaveLength(1);
+    expect(fake.callsTo("POST", /\/threads$/)).toHaveLength(0);
+  }, 15_000);
+
   it("with DISCORD_THREADS=false, answers a mention in the channel as a reply to it", async () => {
     fake = await startFakeDiscord();
     const { agent } = recordingAgent((input) => [{ type: "text-delta", text: `got: ${input.text}` }]);
@@ -102,6 +116,7 @@ describe("Discord over the gateway and the HTTP API", () => {
     await waitReady(gateway.url);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await gateway.pipeline.idle();
+    expect(fake.replayed).toContain("MESSAGE_CREATE");
     expect(inputs.map((input) => input.text)).toEqual(["only once"]);
     expect(fake.textsIn(dmChannelId)).toEqual(["got: only once"]);
   }, 20_000);
@@ -272,6 +287,17 @@ describe("Discord over the gateway and the HTTP API", () => {
     expect(callback.body).toEqual({ type: 5 });
     const patch = fake.callsTo("PATCH", /\/messages\/@original$/)[0]!;
     expect(callback.at).toBeLessThanOrEqual(patch.at);
+
+    // The resume after a drop delivers the interaction again: it is not answered twice.
+    await gateway.pipeline.idle();
+    fake.drop(1);
+    await eventually(() => fake!.resumes.length === 1 && fake!.isConnected(), 8000);
+    await waitReady(gateway.url);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await gateway.pipeline.idle();
+    expect(fake.replayed).toEqual(["INTERACTION_CREATE"]);
+    expect(fake.messages.filter((message) => message.interactionId === interaction.id)).toHaveLength(1);
+    expect(fake.callsTo("PATCH", /\/messages\/@original$/)).toHaveLength(1);
   }, 15_000);
 
   it("takes a 429 on an edit as Discord says: the edit is sent again after retry_after, and the answer completes", async () => {

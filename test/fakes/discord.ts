@@ -78,6 +78,8 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
   const identifies: unknown[] = [];
   const resumes: unknown[] = [];
   let heartbeats = 0;
+  /** Events sent again on a resume, by type. */
+  const replayed: string[] = [];
   let registeredCommands: unknown[] = [];
   let current: Session | undefined;
   /** On the next resume, also replay this many events the client had already seen (Discord may redeliver). */
@@ -163,6 +165,10 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
       if (!file) return json(response, 404, { message: "404: Not Found", code: 0 });
       response.writeHead(200, { "content-type": file.type, "content-length": String(file.bytes.length) });
       return response.end(file.bytes);
+    }
+    if (call.method === "GET" && (match = /^\/channels\/(\d+)$/.exec(path))) {
+      const thread = threads.get(match[1]!);
+      return json(response, 200, thread ? { id: match[1], type: 11, guild_id: guildId, parent_id: thread.parentId, owner_id: thread.ownerId } : { id: match[1], type: match[1] === dmChannelId ? 1 : 0, ...(match[1] === dmChannelId ? {} : { guild_id: guildId }) });
     }
     if (call.method === "POST" && (match = /^\/channels\/(\d+)\/messages$/.exec(path))) {
       return json(response, 200, messageJson(createMessage(match[1]!, body, files)));
@@ -263,7 +269,10 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
           current = session;
           const from = Number(payload.d?.seq ?? 0) - replayExtra;
           replayExtra = 0;
-          for (const event of session.events.filter((candidate) => candidate.s > from)) send(socket, { op: 0, ...event });
+          for (const event of session.events.filter((candidate) => candidate.s > from)) {
+            replayed.push(event.t);
+            send(socket, { op: 0, ...event });
+          }
           session.seq += 1;
           send(socket, { op: 0, s: session.seq, t: "RESUMED", d: {} });
           return;
@@ -335,6 +344,7 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
     resumes,
     registeredCommands: () => registeredCommands,
     heartbeats: () => heartbeats,
+    replayed,
     acknowledged,
     dispatch,
     messageCreate,
@@ -352,6 +362,10 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
       failures.push({ match: (call) => call.method === method && pattern.test(call.path.split("?")[0]!), status, body });
     },
     isConnected: () => current?.socket !== undefined,
+    /** A thread that exists before the adapter starts (opened by an earlier run), which no gateway event announces. */
+    addThread(id: string, parentId: string, ownerId: string) {
+      threads.set(id, { parentId, ownerId });
+    },
     /** The connection drops (close 4000: the client resumes); with `redeliver`, the resume also replays that many events it had seen. */
     drop(redeliver = 0) {
       replayExtra = redeliver;

@@ -6,6 +6,7 @@ import { findFfmpeg } from "../../media/audio/ffmpeg.ts";
 import { bob, bot, channelId, dmChannelId, guildId, startFakeDiscord, type FakeDiscord } from "../fakes/discord.ts";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
 import { encodeWithFfmpeg, toneWav } from "../media/audio/samples.ts";
+import { conversationOn, discordChat } from "../support/conversation.ts";
 import { eventually } from "../support/eventually.ts";
 import { discordEnv, startDiscordGateway, waitReady } from "../support/discord.ts";
 import { ownerAuth, startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
@@ -92,6 +93,20 @@ describe("Discord over the gateway and the HTTP API", () => {
     await eventually(() => fake!.textsIn(threadId).includes("got: and again"), 5000);
     expect(fake.callsTo("GET", new RegExp(`/channels/${threadId}$`))).toHaveLength(1);
     expect(fake.callsTo("POST", /\/threads$/)).toHaveLength(0);
+  }, 15_000);
+
+  it("as a conversation: a DM is answered; in a server, chatter is not and a mention is", async () => {
+    fake = await startFakeDiscord();
+    const { agent } = recordingAgent((input) => [{ type: "text-delta", text: `got: ${input.text}` }]);
+    ({ gateway } = await startDiscordGateway(fake, {}, { agent }));
+    const dm = conversationOn(discordChat(gateway, fake));
+    await dm.says("hello");
+    await dm.expectAnswer("got: hello");
+    const server = conversationOn(discordChat(gateway, fake, { channel: channelId }));
+    await server.says("lunch anyone?");
+    await server.expectNoAnswer();
+    await server.says("@bot what is 2+2?");
+    await server.expectAnswer("got: what is 2+2?");
   }, 15_000);
 
   it("with DISCORD_THREADS=false, answers a mention in the channel as a reply to it", async () => {

@@ -354,6 +354,9 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
       attachments.set(name, { bytes, type });
       return `${origin}/attachments/${name}`;
     },
+    /** The bot's messages in `channel` and in the threads under it, oldest first, each as last edited. */
+    textsUnder: (channel: string) =>
+      messages.filter((message) => message.channelId === channel || threads.get(message.channelId)?.parentId === channel).map((message) => message.content),
     /** The bot's messages in `channel`, oldest first, each as last edited. */
     textsIn: (channel: string) => messages.filter((message) => message.channelId === channel).map((message) => message.content),
     callsTo: (method: string, pattern: RegExp) => calls.filter((call) => call.method === method && pattern.test(call.path.split("?")[0]!)),

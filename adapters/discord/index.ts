@@ -5,7 +5,7 @@ import { promptText, type MediaRef } from "../../core/types/message.ts";
 import { createBoundedMap } from "../kit/bounded-map.ts";
 import { registerSlashCommands } from "./commands.ts";
 import { createDiscordGateway } from "./gateway.ts";
-import { interactionMessageId, interactionSchema, interactionToInbound, interactionType, messageToInbound, platform, type InboundContext, type ThreadInfo } from "./inbound.ts";
+import { interactionMessageId, interactionSchema, type DiscordInteraction, interactionToInbound, interactionType, messageToInbound, platform, type InboundContext, type ThreadInfo } from "./inbound.ts";
 import { createDiscordOutbound, type PendingInteraction } from "./outbound.ts";
 import { createDiscordRest } from "./rest.ts";
 
@@ -97,24 +97,35 @@ export function createDiscordAdapter(settings: DiscordConfig, deps: AdapterDeps,
     logger.debug({ id: message.id, isDuplicate: receipt.isDuplicate }, "discord message received");
   };
 
-  /** Acknowledged at once (deferred: Discord waits 3 s at most), then taken in; the answer edits or follows it. */
-  const onInteraction = async (payload: unknown) => {
+  /**
+   * Acknowledged the moment it arrives, outside the queue of events (Discord waits 3 s at most), and deferred:
+   * 5 shows "thinking…" under a slash command, 6 leaves a button's message as it is. The answer waits for it.
+   */
+  const acknowledge = (payload: unknown): DiscordInteraction | undefined => {
     const parsed = interactionSchema.safeParse(payload);
-    if (!parsed.success || !sink) return;
+    if (!parsed.success) return undefined;
     const interaction = parsed.data;
     const kind = interaction.type === interactionType.command ? "command" : interaction.type === interactionType.component ? "component" : undefined;
-    if (!kind) return;
+    if (!kind) return undefined;
     const id = interactionMessageId(interaction.id);
-    if (!interactions.has(id)) interactions.set(id, { applicationId: interaction.application_id, token: interaction.token, kind, isAnswered: false });
-    // 5: DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE ("thinking…"); 6: DEFERRED_UPDATE_MESSAGE (the button's message stays).
-    await rest
+    if (interactions.has(id)) return interaction;
+    const acknowledged = rest
       .request("POST", `/interactions/${interaction.id}/${interaction.token}/callback`, { body: { type: kind === "command" ? 5 : 6 }, isTokenless: true })
-      .catch((error: unknown) => logger.debug({ err: error }, "could not acknowledge a Discord interaction (a redelivery?)"));
+      .then(
+        () => undefined,
+        (error: unknown) => logger.warn({ err: error }, "could not acknowledge a Discord interaction"),
+      );
+    interactions.set(id, { applicationId: interaction.application_id, token: interaction.token, kind, isAnswered: false, acknowledged });
+    return interaction;
+  };
+
+  const onInteraction = async (interaction: DiscordInteraction) => {
     const message = interactionToInbound(interaction, context);
-    if (message) await sink.receive(message);
+    if (message && sink) await sink.receive(message);
   };
 
   const dispatch = (event: { t: string; d: unknown }) => {
+    const interaction = event.t === "INTERACTION_CREATE" ? acknowledge(event.d) : undefined;
     const work = async () => {
       switch (event.t) {
         case "READY":
@@ -128,7 +139,7 @@ export function createDiscordAdapter(settings: DiscordConfig, deps: AdapterDeps,
         case "MESSAGE_CREATE":
           return onMessage(event.d);
         case "INTERACTION_CREATE":
-          return onInteraction(event.d);
+          return interaction && onInteraction(interaction);
         default:
           return;
       }

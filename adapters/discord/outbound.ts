@@ -26,6 +26,8 @@ export interface PendingInteraction {
   token: string;
   kind: "command" | "component";
   isAnswered: boolean;
+  /** Settles once Discord has the acknowledgement (an answer before it would find no interaction). */
+  acknowledged: Promise<void>;
 }
 
 export interface OutboundDeps {
@@ -131,6 +133,7 @@ export function createDiscordOutbound(deps: OutboundDeps): Outbound {
   };
 
   const sendToInteraction = async (interaction: PendingInteraction, body: Payload, files: UploadFile[]): Promise<string> => {
+    await interaction.acknowledged;
     const webhook = webhookOf(interaction);
     const isFirst = !interaction.isAnswered;
     interaction.isAnswered = true;

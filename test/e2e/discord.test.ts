@@ -315,6 +315,20 @@ describe("Discord over the gateway and the HTTP API", () => {
     expect(fake.callsTo("PATCH", /\/messages\/@original$/)).toHaveLength(1);
   }, 15_000);
 
+  it("acknowledges an interaction at once, even while an earlier event waits on a slow Discord", async () => {
+    fake = await startFakeDiscord();
+    const { agent } = recordingAgent((input) => [{ type: "text-delta", text: `got: ${input.text}` }]);
+    ({ gateway } = await startDiscordGateway(fake, {}, { agent }));
+    const release = fake.hold("GET", /\/channels\/\d+$/);
+    fake.messageCreate({ guild_id: guildId, channel_id: "420000000000000001", content: "chatter in a channel never seen" });
+    await eventually(() => fake!.callsTo("GET", /\/channels\/\d+$/).length === 1);
+    const interaction = fake.interactionCreate({ type: 2, data: { id: "800000000000000001", name: "help", type: 1 }, ...inGuild });
+    await eventually(() => fake!.acknowledged.has(interaction.id), 3000);
+    expect(fake.messages).toHaveLength(0);
+    release();
+    await eventually(() => fake!.messages.some((message) => message.interactionId === interaction.id && message.content.startsWith("Commands:")), 5000);
+  }, 15_000);
+
   it("takes a 429 on an edit as Discord says: the edit is sent again after retry_after, and the answer completes", async () => {
     fake = await startFakeDiscord();
     const pieces = ["one ", "two ", "three"];

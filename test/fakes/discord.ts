@@ -70,6 +70,7 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
   const calls: RestCall[] = [];
   const messages: SentMessage[] = [];
   const failures: Failure[] = [];
+  const holds: { match(call: RestCall): boolean; released: Promise<void> }[] = [];
   const attachments = new Map<string, { bytes: Uint8Array; type: string }>();
   const acknowledged = new Map<string, number>();
   const interactionChannels = new Map<string, { interactionId: string; channelId: string }>();
@@ -144,6 +145,11 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
     const path = call.path.replace(/^\/api\/v10/, "").split("?")[0]!;
     const isTokenRoute = /^\/(webhooks|interactions)\//.test(path) || path.startsWith("/attachments/");
     if (!isTokenRoute && request.headers.authorization !== `Bot ${token}`) return json(response, 401, { message: "401: Unauthorized", code: 0 });
+    const held = holds.find((candidate) => candidate.match(call));
+    if (held) {
+      holds.splice(holds.indexOf(held), 1);
+      await held.released;
+    }
     const failure = failures.find((candidate) => candidate.match(call));
     if (failure) {
       failures.splice(failures.indexOf(failure), 1);
@@ -360,6 +366,12 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
     /** The bot's messages in `channel`, oldest first, each as last edited. */
     textsIn: (channel: string) => messages.filter((message) => message.channelId === channel).map((message) => message.content),
     callsTo: (method: string, pattern: RegExp) => calls.filter((call) => call.method === method && pattern.test(call.path.split("?")[0]!)),
+    /** The next call that matches gets no answer until the returned function is called (a slow Discord). */
+    hold(method: string, pattern: RegExp): () => void {
+      const { promise, resolve } = Promise.withResolvers<void>();
+      holds.push({ match: (call) => call.method === method && pattern.test(call.path.split("?")[0]!), released: promise });
+      return () => resolve();
+    },
     /** The next call that matches fails with `status` and Discord's JSON error body (`retry_after` for a 429). */
     failNext(method: string, pattern: RegExp, status: number, body: Record<string, unknown>) {
       failures.push({ match: (call) => call.method === method && pattern.test(call.path.split("?")[0]!), status, body });

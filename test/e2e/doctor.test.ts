@@ -109,5 +109,5 @@ describe("pincer doctor", () => {
     } finally {
       await discord.close();
     }
-  });
+  }, 40_000);
 });

@@ -1,7 +1,9 @@
 import type { DiscordConfig } from "../../core/config-platforms.ts";
 import type { Adapter, AdapterDeps, ChannelHealth, FetchedMedia, InboundSink } from "../../core/types/adapter.ts";
 import { BridgeError, toBridgeError } from "../../core/types/errors.ts";
+import { parseCommand } from "../../core/commands.ts";
 import { promptText, type MediaRef } from "../../core/types/message.ts";
+import { buttonCommand } from "../../core/types/reply.ts";
 import { createBoundedMap } from "../kit/bounded-map.ts";
 import { registerSlashCommands } from "./commands.ts";
 import { createDiscordGateway } from "./gateway.ts";
@@ -109,13 +111,16 @@ export function createDiscordAdapter(settings: DiscordConfig, deps: AdapterDeps,
     if (!kind) return undefined;
     const id = interactionMessageId(interaction.id);
     if (interactions.has(id)) return interaction;
+    // A button that stands for a prompt ("echo pressed") is answered in the conversation like a typed message; one
+    // that is a control command or an approval decision is answered to its presser only.
+    const isPrompt = kind === "component" && parseCommand(buttonCommand(interaction.data?.custom_id ?? ""), []).type === "prompt";
     const acknowledged = rest
       .request("POST", `/interactions/${interaction.id}/${interaction.token}/callback`, { body: { type: kind === "command" ? 5 : 6 }, isTokenless: true })
       .then(
         () => undefined,
         (error: unknown) => logger.warn({ err: error }, "could not acknowledge a Discord interaction"),
       );
-    interactions.set(id, { applicationId: interaction.application_id, token: interaction.token, kind, isAnswered: false, acknowledged });
+    if (!isPrompt) interactions.set(id, { applicationId: interaction.application_id, token: interaction.token, kind, isAnswered: false, acknowledged });
     return interaction;
   };
 

@@ -329,6 +329,19 @@ describe("Discord over the gateway and the HTTP API", () => {
     await eventually(() => fake!.messages.some((message) => message.interactionId === interaction.id && message.content.startsWith("Commands:")), 5000);
   }, 15_000);
 
+  it("answers a button that stands for a prompt in the conversation, for everyone to see", async () => {
+    fake = await startFakeDiscord();
+    const { agent, inputs } = recordingAgent((input) => [{ type: "text-delta", text: `got: ${input.text}` }]);
+    ({ gateway } = await startDiscordGateway(fake, {}, { agent }));
+    const press = fake.interactionCreate({ type: 3, data: { custom_id: "echo pressed", component_type: 2 } });
+    await eventually(() => fake!.textsIn(dmChannelId).includes("got: /echo pressed"), 5000);
+    expect(inputs.map((input) => input.text)).toEqual(["/echo pressed"]);
+    const answer = fake.messages.find((message) => message.content === "got: /echo pressed")!;
+    expect(answer.interactionId).toBeUndefined();
+    expect(answer.flags).toBeUndefined();
+    expect(fake.callsTo("POST", new RegExp(`/interactions/${press.id}/`))[0]!.body).toEqual({ type: 6 });
+  }, 15_000);
+
   it("takes a 429 on an edit as Discord says: the edit is sent again after retry_after, and the answer completes", async () => {
     fake = await startFakeDiscord();
     const pieces = ["one ", "two ", "three"];

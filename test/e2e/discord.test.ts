@@ -95,6 +95,30 @@ describe("Discord over the gateway and the HTTP API", () => {
     expect(fake.callsTo("POST", /\/threads$/)).toHaveLength(0);
   }, 15_000);
 
+  it("knows the threads GUILD_CREATE lists: answers in its own without a mention (no lookup), in others only when addressed", async () => {
+    fake = await startFakeDiscord();
+    const { agent, inputs } = recordingAgent((input) => [{ type: "text-delta", text: `got: ${input.text}` }]);
+    ({ gateway } = await startDiscordGateway(fake, {}, { agent }));
+    const own = "430000000000000001";
+    const theirs = "430000000000000002";
+    fake.dispatch("GUILD_CREATE", {
+      id: guildId,
+      name: "Test server",
+      channels: [],
+      threads: [
+        { id: own, type: 11, guild_id: guildId, parent_id: channelId, owner_id: bot.id, name: "earlier" },
+        { id: theirs, type: 11, guild_id: guildId, parent_id: channelId, owner_id: bob.id, name: "bob's" },
+      ],
+    });
+    fake.messageCreate({ guild_id: guildId, channel_id: theirs, content: "just talking" });
+    fake.messageCreate({ guild_id: guildId, channel_id: own, content: "in my thread" });
+    await eventually(() => fake!.textsIn(own).includes("got: in my thread"), 5000);
+    fake.messageCreate({ guild_id: guildId, channel_id: theirs, content: `<@${bot.id}> now you` });
+    await eventually(() => fake!.textsIn(theirs).includes("got: now you"), 5000);
+    expect(inputs.map((input) => input.text)).toEqual(["in my thread", "now you"]);
+    expect(fake.callsTo("GET", /\/channels\/\d+$/)).toHaveLength(0);
+  }, 15_000);
+
   it("as a conversation: a DM is answered; in a server, chatter is not and a mention is", async () => {
     fake = await startFakeDiscord();
     const { agent } = recordingAgent((input) => [{ type: "text-delta", text: `got: ${input.text}` }]);
@@ -126,12 +150,12 @@ describe("Discord over the gateway and the HTTP API", () => {
     fake.messageCreate({ content: "only once" });
     await eventually(() => fake!.textsIn(dmChannelId).includes("got: only once"), 5000);
     await gateway.pipeline.idle();
-    fake.drop(3);
+    fake.drop(1);
     await eventually(() => fake!.resumes.length === 1 && fake!.isConnected(), 8000);
     await waitReady(gateway.url);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await gateway.pipeline.idle();
-    expect(fake.replayed).toContain("MESSAGE_CREATE");
+    expect(fake.replayed).toEqual(["MESSAGE_CREATE"]);
     expect(inputs.map((input) => input.text)).toEqual(["only once"]);
     expect(fake.textsIn(dmChannelId)).toEqual(["got: only once"]);
   }, 20_000);

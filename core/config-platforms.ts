@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { discordConfig } from "./config-platforms/discord.ts";
 import { feishuConfig } from "./config-platforms/feishu.ts";
 import { slackConfig } from "./config-platforms/slack.ts";
 import { telegramConfig } from "./config-platforms/telegram.ts";
@@ -14,6 +15,7 @@ export type { WechatyConfig } from "./config-platforms/wechaty.ts";
 export type { WecomConfig } from "./config-platforms/wecom.ts";
 export type { WeixinConfig } from "./config-platforms/weixin.ts";
 export type { DingtalkConfig } from "./config-platforms/dingtalk.ts";
+export type { DiscordConfig } from "./config-platforms/discord.ts";
 
 /**
  * Each platform's part of the configuration, by the key of `config.platforms`; the gateway's registry
@@ -27,6 +29,7 @@ export const platformConfigParts = {
   wecom: wecomConfig,
   weixin: weixinConfig,
   dingtalk: dingtalkConfig,
+  discord: discordConfig,
 };
 
 type Parts = typeof platformConfigParts;

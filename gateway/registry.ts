@@ -1,4 +1,5 @@
 import { dingtalkDescriptor } from "../adapters/dingtalk/descriptor.ts";
+import { discordDescriptor } from "../adapters/discord/descriptor.ts";
 import { feishuDescriptor } from "../adapters/feishu/descriptor.ts";
 import { slackDescriptor } from "../adapters/slack/descriptor.ts";
 import { telegramDescriptor } from "../adapters/telegram/descriptor.ts";
@@ -24,6 +25,7 @@ export const channelRegistry: ChannelRegistry = {
   wecom: wecomDescriptor,
   weixin: weixinDescriptor,
   dingtalk: dingtalkDescriptor,
+  discord: discordDescriptor,
 };
 
 /**

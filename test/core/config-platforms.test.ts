@@ -74,4 +74,18 @@ describe("chat platforms", () => {
     expect(config.secrets).toEqual(expect.arrayContaining(["123456:TEST-fake", "xoxb-test", "signing-secret-fake"]));
     expect(config.commandEnv).not.toHaveProperty("SLACK_SIGNING_SECRET");
   });
+
+  it("turns Discord on with its token: threads on by default, the REST base overridable, a bad value named", () => {
+    expect(loadConfig({}).platforms.discord).toBeUndefined();
+    expect(loadConfig({ DISCORD_BOT_TOKEN: "fake-discord-token.test.0000000000", DISCORD_GATEWAY_URL: "" }).platforms.discord).toEqual({
+      botToken: "fake-discord-token.test.0000000000",
+      hasThreads: true,
+      apiBase: "https://discord.com/api/v10",
+      gatewayUrl: undefined,
+    });
+    const overridden = loadConfig({ DISCORD_BOT_TOKEN: "fake-discord-token.test.0000000000", DISCORD_THREADS: "false", DISCORD_API_BASE: "http://127.0.0.1:9/api/v10/", DISCORD_GATEWAY_URL: "ws://127.0.0.1:9/gateway" });
+    expect(overridden.platforms.discord).toMatchObject({ hasThreads: false, apiBase: "http://127.0.0.1:9/api/v10", gatewayUrl: "ws://127.0.0.1:9/gateway" });
+    expect(configError({ DISCORD_BOT_TOKEN: "short" })).toContain("DISCORD_BOT_TOKEN");
+    expect(configError({ DISCORD_BOT_TOKEN: "fake-discord-token.test.0000000000", DISCORD_THREADS: "yes" })).toContain("DISCORD_THREADS");
+  });
 });

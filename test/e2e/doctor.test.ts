@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
 import { startFakeBotApi } from "../fakes/telegram-bot-api.ts";
 import { startFakeSlack } from "../fakes/slack-api.ts";
+import { startFakeDiscord } from "../fakes/discord.ts";
 import { fakeAppId, fakeAppSecret, fakeBotOpenId, startFakeOpenPlatform } from "../fakes/feishu-open-platform.ts";
 import { tempDataDir } from "../support/web-chat-client.ts";
 
@@ -93,4 +94,20 @@ describe("pincer doctor", () => {
       await slack.close();
     }
   });
+
+  it("checks the Discord token with /users/@me and the Message Content intent, without connecting to the gateway", async () => {
+    const discord = await startFakeDiscord();
+    try {
+      const env = { DISCORD_BOT_TOKEN: discord.token, DISCORD_API_BASE: discord.apiBase };
+      const result = await doctor(env);
+      expect(result.stdout).toContain("  channels: web, discord");
+      expect(result.stdout).toMatch(/ok {3}Discord: @pincer-test .*Message Content intent on/);
+      expect(discord.identifies).toHaveLength(0);
+      const refused = await doctor({ ...env, DISCORD_BOT_TOKEN: "wrong-token-000000000000" });
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toMatch(/FAIL Discord.*DISCORD_BOT_TOKEN/);
+    } finally {
+      await discord.close();
+    }
+  }, 40_000);
 });

@@ -3,6 +3,7 @@ import type { Gateway } from "../../gateway/gateway.ts";
 import type { FakeBotApi } from "../fakes/telegram-bot-api.ts";
 import type { FakeSlack } from "../fakes/slack-api.ts";
 import { robotMessage, type DingtalkFake } from "../fakes/dingtalk.ts";
+import { bot, dmChannelId, guildId, type FakeDiscord } from "../fakes/discord.ts";
 import { nextTs, postSlackEvent, slackEvents } from "../fakes/slack-events.ts";
 import { eventually } from "./eventually.ts";
 import { alice, mentionEntities, textUpdate } from "./telegram.ts";
@@ -163,6 +164,35 @@ export function dingtalkChat(gateway: Gateway, fake: DingtalkFake, options: { gr
     answers: () => fake.messages.filter((message) => message.chatId === chatId).map((message) => message.text),
     async settle() {
       await fake.waitFor(() => frames.every((id) => fake.acks.some((ack) => ack.messageId === id)));
+      await gateway.pipeline.idle();
+    },
+    close: async () => {},
+  };
+}
+
+/**
+ * One Discord chat on the fake: Alice's DM, or with `channel` a server channel (answers there and in the threads the
+ * bot opens under it). `<@bot>` in a text becomes a real mention (the fake lists it in `mentions[]`). Settling sends
+ * `/help` (core answers it once everything before was taken in, the gateway's events being taken in order), waits for
+ * its answer, which the driver then hides, and waits until the gateway is idle.
+ */
+export function discordChat(gateway: Gateway, fake: FakeDiscord, options: { channel?: string } = {}): ChatDriver {
+  const channel = options.channel ?? dmChannelId;
+  const where = options.channel ? { guild_id: guildId, channel_id: channel, member: { nick: null, roles: [] } } : { channel_id: channel };
+  const hidden = new Set<number>();
+  const all = () => fake.textsUnder(channel);
+  return {
+    async send(text) {
+      return { id: fake.messageCreate({ ...where, content: text.replaceAll("@bot", `<@${bot.id}>`) }).id };
+    },
+    answers: () => all().filter((_text, index) => !hidden.has(index)),
+    async settle() {
+      const before = all().length;
+      fake.messageCreate({ ...where, content: "/help" });
+      await eventually(() => all().slice(before).some((text) => text.startsWith("Commands:")));
+      all().forEach((text, index) => {
+        if (index >= before && text.startsWith("Commands:")) hidden.add(index);
+      });
       await gateway.pipeline.idle();
     },
     close: async () => {},

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { toDiscordMarkdown } from "../../../adapters/discord/markdown.ts";
 import { toFeishuMarkdown } from "../../../adapters/feishu/markdown.ts";
 import { toMrkdwn } from "../../../adapters/slack/markdown.ts";
 import { htmlToPlainText, markdownToTelegramHtml } from "../../../adapters/telegram/markdown.ts";
@@ -12,6 +13,7 @@ const dialects = {
   telegram: markdownToTelegramHtml,
   slack: toMrkdwn,
   feishu: toFeishuMarkdown,
+  discord: toDiscordMarkdown,
   wecom: toWecomMarkdown,
   plain: markdownToPlainText,
   speakable: markdownToSpeakable,
@@ -55,6 +57,18 @@ const expected: Record<keyof typeof dialects, Record<SampleName, string>> = {
     quote: "> careful &amp; &lt;quiet&gt;",
     image: "[chart](https://e.org/c.png)",
   },
+  discord: {
+    headings: "# Title\n\n## Sub with `code`",
+    nestedLists: "- one\n- two\n  1. first\n  2. second\n    - deep",
+    codeWithBackticks: "Use `` `x` `` here:\n\n````md\n```js\nx < 1\n```\n````",
+    table: "```\nname  | size\n------+-----\n**a** | 10\nb     | 2\n```",
+    linkWithSpaces: "[the docs](https://e.org/a%20b)",
+    boldInLink: "[**bold** link](https://e.org/x)",
+    mentions: "hi @alice and <at id=all></at>",
+    tasks: "- ☐ todo\n- ☑ done",
+    quote: "> careful & <quiet>",
+    image: "[chart](https://e.org/c.png)",
+  },
   wecom: {
     headings: "# Title\n\n## Sub with `code`",
     nestedLists: "- one\n- two\n  1. first\n  2. second\n     - deep",
@@ -93,7 +107,7 @@ const expected: Record<keyof typeof dialects, Record<SampleName, string>> = {
   },
 };
 
-describe("one walker, six dialects, one set of samples", () => {
+describe("one walker, seven dialects, one set of samples", () => {
   for (const [dialect, render] of Object.entries(dialects)) {
     for (const [name, markdown] of Object.entries(samples)) {
       it(`${dialect}: ${name}`, () => {
@@ -123,6 +137,10 @@ describe("properties every sample keeps", () => {
         expect(text.replace(/```[\s\S]*```|`[^`]*`/g, ""), markdown).not.toMatch(/\*\*|^#|\]\(/m);
       }
     }
+  });
+
+  it("Discord shows text literally: its marks in plain text are escaped, code is not touched", () => {
+    expect(toDiscordMarkdown("a snake_case name, 2 * 3 and a | pipe, `x_y*z`")).toBe("a snake\\_case name, 2 \\* 3 and a \\| pipe, `x_y*z`");
   });
 
   it("a Feishu card never carries a live <at> mention", () => {

@@ -5,6 +5,7 @@ import { telegramConfig } from "./config-platforms/telegram.ts";
 import { wechatyConfig } from "./config-platforms/wechaty.ts";
 import { wecomConfig } from "./config-platforms/wecom.ts";
 import { weixinConfig } from "./config-platforms/weixin.ts";
+import { qqConfig } from "./config-platforms/qq.ts";
 
 export type { TelegramConfig } from "./config-platforms/telegram.ts";
 export type { SlackConfig } from "./config-platforms/slack.ts";
@@ -12,6 +13,7 @@ export type { FeishuConfig } from "./config-platforms/feishu.ts";
 export type { WechatyConfig } from "./config-platforms/wechaty.ts";
 export type { WecomConfig } from "./config-platforms/wecom.ts";
 export type { WeixinConfig } from "./config-platforms/weixin.ts";
+export type { QqConfig } from "./config-platforms/qq.ts";
 
 /**
  * Each platform's part of the configuration, by the key of `config.platforms`; the gateway's registry
@@ -24,6 +26,7 @@ export const platformConfigParts = {
   wechaty: wechatyConfig,
   wecom: wecomConfig,
   weixin: weixinConfig,
+  qq: qqConfig,
 };
 
 type Parts = typeof platformConfigParts;

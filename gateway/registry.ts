@@ -4,6 +4,7 @@ import { telegramDescriptor } from "../adapters/telegram/descriptor.ts";
 import { wechatDescriptor } from "../adapters/wechat/descriptor.ts";
 import { wecomDescriptor } from "../adapters/wecom/descriptor.ts";
 import { weixinDescriptor } from "../adapters/weixin/descriptor.ts";
+import { qqDescriptor } from "../adapters/qq/descriptor.ts";
 import type { PlatformsConfig } from "../core/config-platforms.ts";
 import type { ChannelDescriptor } from "../core/types/channel.ts";
 
@@ -22,6 +23,7 @@ export const channelRegistry: ChannelRegistry = {
   wechaty: wechatDescriptor,
   wecom: wecomDescriptor,
   weixin: weixinDescriptor,
+  qq: qqDescriptor,
 };
 
 /**

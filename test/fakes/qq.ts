@@ -257,10 +257,9 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
     expireTokens() {
       for (const token of tokens.keys()) tokens.set(token, 0);
     },
-    /** Makes a delivered message look `ageMs` older (its reply window closes). */
-    ageMessage(messageId: string, ageMs: number) {
-      const origin = delivered.get(messageId);
-      if (origin) origin.at -= ageMs;
+    /** Makes every message delivered so far look `ageMs` older (their reply windows close). */
+    ageMessages(ageMs: number) {
+      for (const origin of delivered.values()) origin.at -= ageMs;
     },
     /** POSTs `payload` to the webhook, signed as QQ signs it (or with `signature`/`timestamp` given). */
     async deliver(url: string, payload: unknown, sigOptions: { timestamp?: string; signature?: string; rawBody?: string } = {}) {

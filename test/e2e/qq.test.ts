@@ -5,6 +5,7 @@ import { startFakeQq, type FakeQq } from "../fakes/qq.ts";
 import { conversationOn, qqChat } from "../support/conversation.ts";
 import { eventually } from "../support/eventually.ts";
 import { startQqGateway } from "../support/qq.ts";
+import { ask, fakeAgent, pause, say } from "../support/fake-agent.ts";
 import { scriptedAgent } from "../support/weixin-gateway.ts";
 
 let gateway: Gateway | undefined;
@@ -151,5 +152,43 @@ describe("QQ over the signed webhook", () => {
     await chat.expectAnswer("after");
     expect(fake.tokenRequests.length).toBe(tokensBefore + 1);
     expect(fake.unauthorized.length).toBeGreaterThan(0);
+  });
+
+  it("asks an admin for approval as a typed /approve instruction, and runs on the typed answer", async () => {
+    fake = await startFakeQq();
+    const { agent, decisions } = fakeAgent(() => [ask({ toolName: "shell", summary: "ls", risk: "exec" }, (decision) => [say(decision.isApproved ? "ran" : "refused")])]);
+    ({ gateway } = await startQqGateway(fake, { PINCER_ADMINS: `qq:${fake.openids.user}` }, { agent }));
+    const chat = conversationOn(qqChat(gateway, fake));
+    await chat.says("list the files");
+    const prompt = await chat.expectAnswer(/shell/);
+    const id = /\/approve (\S+)/.exec(prompt)?.[1];
+    expect(prompt).toMatch(/Reply \/approve \S+ or \/deny \S+/);
+    await chat.says(`/approve ${id}`);
+    await chat.expectAnswer(/Approved/);
+    await chat.expectAnswer("ran");
+    expect(decisions.map((decision) => decision.isApproved)).toEqual([true]);
+  });
+
+  it("stops a slow answer on /stop, in order", async () => {
+    fake = await startFakeQq();
+    const { agent } = fakeAgent(() => [pause(5000), say("too late")]);
+    ({ gateway } = await startQqGateway(fake, {}, { agent }));
+    const chat = conversationOn(qqChat(gateway, fake));
+    await chat.says("take your time");
+    await settle(300);
+    await chat.says("/stop");
+    await chat.expectAnswer("Stopped.");
+    await settle(500);
+    expect(chat.answers()).not.toContain("too late");
+  });
+
+  it("shows the channel ready on /readyz once the token and the bot's identity were fetched, and an error when the secret is wrong", async () => {
+    fake = await startFakeQq();
+    ({ gateway } = await startQqGateway(fake, {}, { agent: builtin() }));
+    const readyz = async () => (await (await fetch(`${gateway!.url}readyz`)).json()) as { channels: Record<string, { state: string }> };
+    expect((await readyz()).channels["qq"]?.state).toBe("ready");
+    await gateway.stop();
+    ({ gateway } = await startQqGateway(fake, { QQ_APP_SECRET: "not-the-secret" }, { agent: builtin() }));
+    expect((await readyz()).channels["qq"]?.state).toBe("error");
   });
 });

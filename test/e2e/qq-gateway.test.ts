@@ -23,7 +23,12 @@ describe("QQ over the WebSocket gateway", () => {
     await eventually(() => fake!.identifies === 1 && fake!.connectedSockets() === 1, 4000);
     const identify = fake.gatewayFrames.find((frame) => frame.op === 2)!;
     expect(identify.d).toMatchObject({ token: expect.stringMatching(/^QQBot fake-access-token-/), intents: (1 << 25) | (1 << 12) | (1 << 30), shard: [0, 1] });
-    await eventually(async () => (await channelState(gateway!.url)) === "ready", 4000);
+    let state = await channelState(gateway.url);
+    for (let tries = 0; state !== "ready" && tries < 100; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      state = await channelState(gateway.url);
+    }
+    expect(state).toBe("ready");
     const routes = await fetch(`${gateway.url}webhooks/qq`, { method: "POST", body: "{}" });
     expect(routes.status).toBe(404);
     fake.dispatch(fake.events.c2c("/echo over the socket"));

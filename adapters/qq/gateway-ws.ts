@@ -2,6 +2,7 @@ import WebSocket from "ws";
 import type { ChannelHealth } from "../../core/types/adapter.ts";
 import type { Logger } from "../../core/types/logger.ts";
 import { createBackoff } from "../kit/backoff.ts";
+import { createSilenceWatchdog } from "../kit/silence-watchdog.ts";
 import type { QqClient } from "./client.ts";
 import { payloadSchema, type QqPayload } from "./inbound.ts";
 
@@ -23,7 +24,8 @@ export interface GatewayDeps {
  * the heartbeat interval; Identify (op 2) with `QQBot <token>`, the intents and shard [0, 1], or Resume
  * (op 6) with the session id and the last sequence after a drop, so QQ sends what was missed; Heartbeat
  * (op 1, the last sequence); Dispatch (op 0: READY, RESUMED, events); Reconnect (op 7) resumes;
- * Invalid Session (op 9) identifies afresh. Runs until `signal` aborts.
+ * Invalid Session (op 9) identifies afresh. A connection silent for three heartbeat intervals (no ack, no
+ * event) is replaced and resumed. Runs until `signal` aborts.
  */
 export async function runQqGateway(deps: GatewayDeps, signal: AbortSignal): Promise<void> {
   const { client, logger } = deps;
@@ -41,6 +43,7 @@ export async function runQqGateway(deps: GatewayDeps, signal: AbortSignal): Prom
     const send = (frame: unknown) => {
       if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
     };
+    let watchdog = createSilenceWatchdog({ silenceMs: 3 * 45_000, onSilent: () => undefined });
     const onAbort = () => socket.close(1000);
     signal.addEventListener("abort", onAbort, { once: true });
     try {
@@ -48,6 +51,7 @@ export async function runQqGateway(deps: GatewayDeps, signal: AbortSignal): Prom
         socket.on("error", (error) => reject(error));
         socket.on("close", () => resolve());
         socket.on("message", (data) => {
+          watchdog.touch();
           let frame: QqPayload;
           try {
             const parsed = payloadSchema.safeParse(JSON.parse(String(data)));
@@ -60,6 +64,15 @@ export async function runQqGateway(deps: GatewayDeps, signal: AbortSignal): Prom
             case 10: {
               const intervalMs = Number((frame.d as { heartbeat_interval?: number } | undefined)?.heartbeat_interval) || 45_000;
               heartbeat = setInterval(() => send({ op: 1, d: lastSeq ?? null }), intervalMs);
+              watchdog = createSilenceWatchdog({
+                silenceMs: 3 * intervalMs,
+                onSilent: (silentForMs) => {
+                  logger.warn({ silentForMs }, "the QQ gateway went quiet; reconnecting");
+                  deps.setHealth({ state: "degraded", detail: "the QQ gateway went quiet; reconnecting" });
+                  socket.terminate();
+                },
+              });
+              watchdog.arm();
               if (session) send({ op: 6, d: { token: `QQBot ${token}`, session_id: session.id, seq: session.seq ?? 0 } });
               else send({ op: 2, d: { token: `QQBot ${token}`, intents, shard: [0, 1], properties: { $os: process.platform, $browser: "pincer", $device: "pincer" } } });
               return;
@@ -100,6 +113,7 @@ export async function runQqGateway(deps: GatewayDeps, signal: AbortSignal): Prom
       await chain;
     } finally {
       if (heartbeat) clearInterval(heartbeat);
+      watchdog.disarm();
       signal.removeEventListener("abort", onAbort);
       socket.removeAllListeners();
       socket.on("error", () => undefined);

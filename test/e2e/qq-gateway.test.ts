@@ -55,4 +55,15 @@ describe("QQ over the WebSocket gateway", () => {
     expect(fake.textsIn(`user:${fake.openids.user}`)).toEqual(["first", "while away", "after the drop"]);
     expect(fake.identifies).toBe(1);
   });
+
+  it("replaces a connection that went silent (no heartbeat ack) and resumes it", async () => {
+    fake = await startFakeQq({ heartbeatIntervalMs: 100 });
+    ({ gateway } = await startQqGateway(fake, { QQ_CONNECTION: "websocket" }, { agent: createBuiltinAgent({ deltaDelayMs: 0 }) }));
+    await eventually(() => fake!.connectedSockets() === 1 && fake!.identifies === 1, 4000);
+    expect(fake.muteHeartbeats()).toBe(1);
+    fake.dispatch(fake.events.c2c("/echo during the silence"));
+    await eventually(() => fake!.resumes === 1, 8000);
+    await eventually(() => fake!.textsIn(`user:${fake!.openids.user}`).length === 1, 4000);
+    expect(fake.textsIn(`user:${fake.openids.user}`)).toEqual(["during the silence"]);
+  });
 });

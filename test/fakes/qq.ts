@@ -163,6 +163,8 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
   let sequence = 0;
   let identifies = 0;
   let resumes = 0;
+  /** Connections that get no heartbeat ack and no event any more (half-open). */
+  const muted = new Set<WebSocket>();
   server.on("upgrade", (request, socket, head) => {
     if (!request.url?.startsWith("/websocket")) return socket.destroy();
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit("connection", ws));
@@ -178,7 +180,7 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
         const expiresAt = match ? tokens.get(match[1]!) : undefined;
         return expiresAt !== undefined && Date.now() < expiresAt;
       };
-      if (frame.op === 1) return ws.send(JSON.stringify({ op: 11 }));
+      if (frame.op === 1) return muted.has(ws) ? undefined : ws.send(JSON.stringify({ op: 11 }));
       if (frame.op === 2) {
         if (!tokenOk() || typeof frame.d?.intents !== "number") return ws.close(4004, "authentication failed");
         identifies += 1;
@@ -292,6 +294,12 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
       sockets.clear();
     },
     connectedSockets: () => sockets.size,
+    /** Stops acknowledging heartbeats on the current connections (they stay open, silent). */
+    muteHeartbeats() {
+      for (const ws of sockets) muted.add(ws);
+      sockets.clear();
+      return muted.size;
+    },
     async close() {
       for (const ws of wss.clients) ws.terminate();
       wss.close();

@@ -9,7 +9,7 @@ import type { QqClient } from "./client.ts";
 import type { QqTarget } from "./inbound.ts";
 
 /** One message call: the unit QQ's reply count counts and the unit that is parked. */
-export type Step = { kind: "text"; text: string } | { kind: "media"; as: "image" | "file" | "voice"; media: MediaRef; caption?: string };
+export type Step = { kind: "text"; text: string } | { kind: "media"; as: "image" | "file" | "voice"; media: MediaRef };
 
 /**
  * The passive-reply rules (send.md): C2C replies within 60 minutes of the user's message, groups within

@@ -26,6 +26,13 @@ export class QqApiError extends Error {
  */
 export const windowRefusalCodes: ReadonlySet<number> = new Set([22009, 304022, 304027]);
 
+/**
+ * QQ's answer to a repeated msg_id + msg_seq ("消息被去重"; send.md: "the same msg_id + msg_seq is refused"; the
+ * code is not on the error page and is taken from what QQ answers, as open-source adapters report): the reply
+ * went out on an earlier attempt whose answer was lost.
+ */
+export const duplicateReplyCode = 40054005;
+
 const tokenSchema = z.object({
   access_token: z.string().min(1),
   // A string of seconds in practice ("7200"); a number is taken too.

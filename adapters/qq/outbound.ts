@@ -5,7 +5,7 @@ import { BridgeError, assertNever } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
 import { withWaitingCue, type ReplyWindow, type WindowLimits } from "../kit/reply-window.ts";
-import type { QqClient } from "./client.ts";
+import { duplicateReplyCode, QqApiError, type QqClient } from "./client.ts";
 import type { QqTarget } from "./inbound.ts";
 
 /** One message call: the unit QQ's reply count counts and the unit that is parked. */
@@ -102,6 +102,12 @@ export async function sendStep(sender: StepSender, target: QqTarget, window: Rep
     // "content" must not be empty with msg_type 7 (send.md).
     body = { msg_type: 7, content: " ", media: { file_info: uploaded.file_info }, ...reply };
   }
-  const sent = await sender.client.sendMessage(messagePath(target), body);
-  return sent.id ?? `${window.contextToken}:${window.sendsUsed + 1}`;
+  try {
+    const sent = await sender.client.sendMessage(messagePath(target), body);
+    return sent.id ?? `${window.contextToken}:${window.sendsUsed + 1}`;
+  } catch (error) {
+    // An earlier attempt of this very reply went out (its answer was lost): it counts as sent, once.
+    if (isV2 && error instanceof QqApiError && error.code === duplicateReplyCode) return `${window.contextToken}:${window.sendsUsed + 1}`;
+    throw error;
+  }
 }

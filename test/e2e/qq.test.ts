@@ -191,4 +191,20 @@ describe("QQ over the signed webhook", () => {
     ({ gateway } = await startQqGateway(fake, { QQ_APP_SECRET: "not-the-secret" }, { agent: builtin() }));
     expect((await readyz()).channels["qq"]?.state).toBe("error");
   });
+
+  it("does not send a part twice, nor lose the next, when QQ took a reply but the answer to the call was lost", async () => {
+    fake = await startFakeQq();
+    const twoParts = [1, 2].map((n) => `Part ${n}. ${"word ".repeat(375)}`.trim()).join("\n\n");
+    ({ gateway } = await startQqGateway(fake, {}, { agent: scriptedAgent((input) => (input.text === "two parts" ? twoParts : `short: ${input.text}`)).agent }));
+    fake.loseResponses(1);
+    const chat = qqChat(gateway, fake);
+    const { id } = await chat.send("two parts");
+    await eventually(() => fake!.sent.length === 2, 8000);
+    await gateway.pipeline.idle();
+    await settle(300);
+    expect(fake.sent.map((record) => [record.body.msg_id, record.body.msg_seq])).toEqual([[id, 1], [id, 2]]);
+    expect(fake.textsIn(`user:${fake.openids.user}`).map((text) => text.slice(0, 7))).toEqual(["Part 1.", "Part 2."]);
+    // The retry of the first part, refused by QQ as a repeated msg_id + msg_seq, counted as sent.
+    expect(fake.refused.map((record) => [record.code, record.body.msg_seq])).toEqual([[40054005, 1]]);
+  });
 });

@@ -81,6 +81,7 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
   const delivered = new Map<string, Delivered>();
   const media = new Map<string, { bytes: Buffer; type: string }>();
   const gatewayFrames: { op: number; d: any }[] = [];
+  let lostResponses = 0;
 
   const isAuthed = (request: IncomingMessage) => {
     const match = /^QQBot (\S+)$/.exec(request.headers.authorization ?? "");
@@ -110,6 +111,11 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
     }
     origin.replies += 1;
     sent.push(record);
+    if (lostResponses > 0) {
+      lostResponses -= 1;
+      // The message went out, but its answer never reaches the bot (a cut connection).
+      return response.destroy();
+    }
     json(response, 200, { id: `sent-${++counter}`, timestamp: Math.floor(Date.now() / 1000) });
   };
 
@@ -258,6 +264,10 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
     /** Every access token issued so far stops working now (as at its expiry). */
     expireTokens() {
       for (const token of tokens.keys()) tokens.set(token, 0);
+    },
+    /** The next `count` accepted messages are sent, but their HTTP answers are cut off. */
+    loseResponses(count = 1) {
+      lostResponses = count;
     },
     /** Makes every message delivered so far look `ageMs` older (their reply windows close). */
     ageMessages(ageMs: number) {

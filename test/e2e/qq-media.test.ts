@@ -100,4 +100,17 @@ describe("QQ media", () => {
     expect(fake.sent[0]!.body).toMatchObject({ msg_type: 0, content: "Here it is", msg_id: asked.d.id, msg_seq: 1 });
     expect(fake.sent[1]!.body).toMatchObject({ msg_type: 7, media: { file_info: expect.stringMatching(/^file-info-/) }, msg_id: asked.d.id, msg_seq: 2 });
   });
+
+  it("refuses an image past MEDIA_MAX_BYTES politely, without downloading it", async () => {
+    fake = await startFakeQq();
+    const { media, images } = recordingMedia();
+    const { agent } = scriptedAgent((input) => `got ${input.images.length} image`, 0, true);
+    const started = await startQqGateway(fake, { MEDIA_MAX_BYTES: "1000" }, { agent, media });
+    gateway = started.gateway;
+    const url = fake.serveMedia("big.png", Buffer.alloc(5000, 1), "image/png");
+    await fake.deliver(started.webhookUrl, fake.events.c2c("look", { attachments: [{ content_type: "image/png", url, filename: "big.png", size: 5000 }] }));
+    await eventually(() => fake!.textsIn(`user:${fake!.openids.user}`).some((text) => /too big/.test(text)), 4000);
+    expect(images).toHaveLength(0);
+    expect(fake.mediaHits).toEqual([]);
+  });
 });

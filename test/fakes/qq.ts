@@ -82,6 +82,7 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
   const media = new Map<string, { bytes: Buffer; type: string }>();
   const gatewayFrames: { op: number; d: any }[] = [];
   let lostResponses = 0;
+  const mediaHits: string[] = [];
 
   const isAuthed = (request: IncomingMessage) => {
     const match = /^QQBot (\S+)$/.exec(request.headers.authorization ?? "");
@@ -132,6 +133,7 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
         return json(response, 200, { access_token: token, expires_in: String(settings.tokenTtlSec) });
       }
       if (request.method === "GET" && path.startsWith("/media/")) {
+        mediaHits.push(path);
         const item = media.get(path.slice("/media/".length));
         if (!item) return json(response, 404, {});
         response.writeHead(200, { "content-type": item.type, "content-length": item.bytes.length });
@@ -247,6 +249,7 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
     unauthorized,
     tokenRequests,
     gatewayFrames,
+    mediaHits,
     events,
     get identifies() {
       return identifies;

@@ -207,4 +207,20 @@ describe("QQ over the signed webhook", () => {
     // The retry of the first part, refused by QQ as a repeated msg_id + msg_seq, counted as sent.
     expect(fake.refused.map((record) => [record.code, record.body.msg_seq])).toEqual([[40054005, 1]]);
   });
+
+  it("keeps the app secret and the access token out of the log, even when QQ refuses the secret", async () => {
+    fake = await startFakeQq();
+    const started = await startQqGateway(fake, { LOG_LEVEL: "debug" }, { agent: builtin() });
+    gateway = started.gateway;
+    const chat = conversationOn(qqChat(gateway, fake));
+    await chat.says("/echo quiet");
+    await chat.expectAnswer("quiet");
+    await gateway.stop();
+    const refused = await startQqGateway(fake, { LOG_LEVEL: "debug", QQ_APP_SECRET: "a-wrong-secret-for-the-log-test" }, { agent: builtin() });
+    gateway = refused.gateway;
+    const text = [...started.log.lines, ...refused.log.lines].join("\n");
+    expect(text).not.toContain(fake.appSecret);
+    expect(text).not.toContain("a-wrong-secret-for-the-log-test");
+    expect(text).not.toContain("fake-access-token-");
+  });
 });

@@ -3,6 +3,7 @@ import { createMemoryAdapterState } from "../../core/store/memory-adapter-state.
 import type { Adapter, AdapterDeps, ChannelHealth, FetchedMedia, InboundSink } from "../../core/types/adapter.ts";
 import { BridgeError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
+import { createBackoff } from "../kit/backoff.ts";
 import { readReplyMedia } from "../kit/local-media.ts";
 import { createParkingStore } from "../kit/parking-store.ts";
 import { createReplyMailbox } from "../kit/reply-mailbox.ts";
@@ -14,6 +15,15 @@ import { createQqSigner } from "./signature.ts";
 import { createQqWebhook, type DispatchOutcome } from "./webhook.ts";
 
 export const webhookPath = "/webhooks/qq";
+
+const abortableDelay = (delayMs: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, delayMs);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
 
 /** A failure no later attempt fixes (the file is gone or refused): dropped, never parked. */
 const isPermanent = (error: unknown): boolean =>
@@ -115,13 +125,25 @@ export async function createQqAdapter(settings: QqConfig, deps: AdapterDeps): Pr
       controller = new AbortController();
       const stopSignal = AbortSignal.any([controller.signal, signal]);
       if (settings.connection === "webhook") {
-        try {
-          selfId = (await client.me()).id;
-          health = { state: "ready" };
-        } catch (error) {
-          health = { state: "error", detail: error instanceof Error ? error.message : String(error) };
-          logger.error({ err: error }, "QQ: the access token or the bot's identity could not be fetched");
-        }
+        // Ready once a token and the bot's identity were fetched; tried again, with backoff, until then.
+        const { promise: firstAttempt, resolve: attempted } = Promise.withResolvers<void>();
+        running = (async () => {
+          const backoff = createBackoff({ minMs: 5_000, maxMs: 300_000 });
+          while (!stopSignal.aborted) {
+            try {
+              selfId = (await client.me()).id;
+              health = { state: "ready" };
+              return;
+            } catch (error) {
+              health = { state: "error", detail: error instanceof Error ? error.message : String(error) };
+              logger.error({ err: error }, "QQ: the access token or the bot's identity could not be fetched; trying again");
+            } finally {
+              attempted();
+            }
+            await abortableDelay(backoff.nextDelayMs(), stopSignal);
+          }
+        })();
+        await firstAttempt;
         return;
       }
       running = runQqGateway(

@@ -223,4 +223,19 @@ describe("QQ over the signed webhook", () => {
     expect(text).not.toContain("a-wrong-secret-for-the-log-test");
     expect(text).not.toContain("fake-access-token-");
   });
+
+  it("becomes ready by itself once QQ's token endpoint answers again after a failed start", async () => {
+    fake = await startFakeQq();
+    fake.setTokenDown(true);
+    ({ gateway } = await startQqGateway(fake, {}, { agent: builtin() }));
+    const state = async () => ((await (await fetch(`${gateway!.url}readyz`)).json()) as { channels: Record<string, { state: string }> }).channels["qq"]?.state;
+    expect(await state()).toBe("error");
+    fake.setTokenDown(false);
+    let current = await state();
+    for (let tries = 0; current !== "ready" && tries < 100; tries += 1) {
+      await settle(100);
+      current = await state();
+    }
+    expect(current).toBe("ready");
+  });
 });

@@ -82,6 +82,7 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
   const media = new Map<string, { bytes: Buffer; type: string }>();
   const gatewayFrames: { op: number; d: any }[] = [];
   let lostResponses = 0;
+  let isTokenDown = false;
   const mediaHits: string[] = [];
 
   const isAuthed = (request: IncomingMessage) => {
@@ -127,6 +128,7 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
       if (request.method === "POST" && path === "/app/getAppAccessToken") {
         const body = await readJson(request);
         tokenRequests.push(body);
+        if (isTokenDown) return json(response, 500, { code: 500, message: "internal error" });
         if (body?.appId !== appId || body?.clientSecret !== appSecret) return json(response, 200, { code: 100016, message: "invalid appid or secret" });
         const token = `fake-access-token-${++counter}`;
         tokens.set(token, Date.now() + settings.tokenTtlSec * 1000);
@@ -267,6 +269,10 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
     /** Every access token issued so far stops working now (as at its expiry). */
     expireTokens() {
       for (const token of tokens.keys()) tokens.set(token, 0);
+    },
+    /** While down, the token endpoint answers 500. */
+    setTokenDown(isDown: boolean) {
+      isTokenDown = isDown;
     },
     /** The next `count` accepted messages are sent, but their HTTP answers are cut off. */
     loseResponses(count = 1) {

@@ -7,6 +7,7 @@ import { wechatyConfig } from "./config-platforms/wechaty.ts";
 import { wecomConfig } from "./config-platforms/wecom.ts";
 import { dingtalkConfig } from "./config-platforms/dingtalk.ts";
 import { weixinConfig } from "./config-platforms/weixin.ts";
+import { qqConfig } from "./config-platforms/qq.ts";
 
 export type { TelegramConfig } from "./config-platforms/telegram.ts";
 export type { SlackConfig } from "./config-platforms/slack.ts";
@@ -16,6 +17,7 @@ export type { WecomConfig } from "./config-platforms/wecom.ts";
 export type { WeixinConfig } from "./config-platforms/weixin.ts";
 export type { DingtalkConfig } from "./config-platforms/dingtalk.ts";
 export type { DiscordConfig } from "./config-platforms/discord.ts";
+export type { QqConfig } from "./config-platforms/qq.ts";
 
 /**
  * Each platform's part of the configuration, by the key of `config.platforms`; the gateway's registry
@@ -30,6 +32,7 @@ export const platformConfigParts = {
   weixin: weixinConfig,
   dingtalk: dingtalkConfig,
   discord: discordConfig,
+  qq: qqConfig,
 };
 
 type Parts = typeof platformConfigParts;

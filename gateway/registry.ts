@@ -6,6 +6,7 @@ import { telegramDescriptor } from "../adapters/telegram/descriptor.ts";
 import { wechatDescriptor } from "../adapters/wechat/descriptor.ts";
 import { wecomDescriptor } from "../adapters/wecom/descriptor.ts";
 import { weixinDescriptor } from "../adapters/weixin/descriptor.ts";
+import { qqDescriptor } from "../adapters/qq/descriptor.ts";
 import type { PlatformsConfig } from "../core/config-platforms.ts";
 import type { ChannelDescriptor } from "../core/types/channel.ts";
 
@@ -26,6 +27,7 @@ export const channelRegistry: ChannelRegistry = {
   weixin: weixinDescriptor,
   dingtalk: dingtalkDescriptor,
   discord: discordDescriptor,
+  qq: qqDescriptor,
 };
 
 /**

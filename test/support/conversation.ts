@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Gateway } from "../../gateway/gateway.ts";
 import type { FakeBotApi } from "../fakes/telegram-bot-api.ts";
+import type { FakeQq } from "../fakes/qq.ts";
 import type { FakeSlack } from "../fakes/slack-api.ts";
 import { robotMessage, type DingtalkFake } from "../fakes/dingtalk.ts";
 import { bot, dmChannelId, guildId, type FakeDiscord } from "../fakes/discord.ts";
@@ -195,6 +196,26 @@ export function discordChat(gateway: Gateway, fake: FakeDiscord, options: { chan
       });
       await gateway.pipeline.idle();
     },
+    close: async () => {},
+  };
+}
+
+/**
+ * One QQ chat over the signed webhook: a C2C chat with the fake's user, or (with `scene: "group"`) a group
+ * where each message @mentions the bot. Settling waits until the gateway is idle.
+ */
+export function qqChat(gateway: Gateway, fake: FakeQq, scene: "user" | "group" = "user"): ChatDriver {
+  const url = `${gateway.url}webhooks/qq`;
+  const chat = scene === "user" ? `user:${fake.openids.user}` : `group:${fake.openids.group}`;
+  return {
+    async send(text) {
+      const payload = scene === "user" ? fake.events.c2c(text) : fake.events.groupAt(text);
+      const { status } = await fake.deliver(url, payload);
+      if (status !== 200) throw new Error(`the QQ webhook refused "${text}" with HTTP ${status}`);
+      return { id: payload.d.id };
+    },
+    answers: () => fake.textsIn(chat),
+    settle: () => gateway.pipeline.idle(),
     close: async () => {},
   };
 }

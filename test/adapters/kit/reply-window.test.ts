@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkWindow, closeWindow, openWindow, partsToDeliver, useSend, withWaitingCue } from "../../../adapters/weixin/reply-window.ts";
+import { checkWindow, closeWindow, openWindow, partsToDeliver, useSend, withWaitingCue } from "../../../adapters/kit/reply-window.ts";
 
 const limits = { contextTokenTtlMs: 240_000, sendsPerMessage: 3 };
 

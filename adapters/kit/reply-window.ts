@@ -1,10 +1,11 @@
 /**
- * The reply window of ClawBot, as pure functions. A reply must echo the context token of the
- * user's latest message; the token goes stale after a few minutes; one inbound message allows
- * about ten sends. What does not fit the window is parked until the user writes again.
+ * A reply window, as pure functions: platforms that allow replies only to a recent message (ClawBot's
+ * context token, QQ's msg_id) for a few minutes and a few sends. A reply echoes the token of the
+ * latest message; what does not fit the window is parked until the person writes again.
  */
 
 export interface ReplyWindow {
+  /** What a reply must echo: ClawBot's context token, QQ's msg_id. */
   contextToken: string;
   /** When the message that brought the token arrived (epoch ms). */
   openedAt: number;
@@ -37,7 +38,7 @@ export function useSend(window: ReplyWindow): ReplyWindow {
   return { ...window, sendsUsed: window.sendsUsed + 1 };
 }
 
-/** The server refused a send with this token (ret -2): nothing more goes out until the next message. */
+/** The server refused a send with this token (ClawBot ret -2): nothing more goes out until the next message. */
 export function closeWindow(window: ReplyWindow, limits: WindowLimits): ReplyWindow {
   return { ...window, sendsUsed: Math.max(window.sendsUsed, limits.sendsPerMessage) };
 }

@@ -1,0 +1,184 @@
+import type { QqConfig } from "../../core/config-platforms.ts";
+import { createMemoryAdapterState } from "../../core/store/memory-adapter-state.ts";
+import type { Adapter, AdapterDeps, ChannelHealth, FetchedMedia, InboundSink } from "../../core/types/adapter.ts";
+import { BridgeError } from "../../core/types/errors.ts";
+import type { MediaRef } from "../../core/types/message.ts";
+import { createBackoff } from "../kit/backoff.ts";
+import { readReplyMedia } from "../kit/local-media.ts";
+import { createParkingStore } from "../kit/parking-store.ts";
+import { createReplyMailbox } from "../kit/reply-mailbox.ts";
+import { createQqClient, QqApiError, windowRefusalCodes } from "./client.ts";
+import { runQqGateway } from "./gateway-ws.ts";
+import { platform, targetOf, toInboundMessage, type QqPayload } from "./inbound.ts";
+import { replyLimits, sendStep, stepParts, toSteps, withCue, type Step } from "./outbound.ts";
+import { createQqSigner } from "./signature.ts";
+import { createQqWebhook, type DispatchOutcome } from "./webhook.ts";
+
+export const webhookPath = "/webhooks/qq";
+
+const abortableDelay = (delayMs: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, delayMs);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+
+/** A failure no later attempt fixes (the file is gone or refused): dropped, never parked. */
+const isPermanent = (error: unknown): boolean =>
+  (error instanceof BridgeError && (error.code === "bad-input" || error.code === "unsupported" || error.code === "internal")) ||
+  (error instanceof QqApiError && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 429 && !windowRefusalCodes.has(error.code));
+
+async function download(url: string, maxBytes: number): Promise<Uint8Array> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+  if (!response.ok || !response.body) throw new BridgeError("upstream", `QQ's file server answered HTTP ${response.status}`);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.length;
+    if (size > maxBytes) throw new BridgeError("unsupported", `This file is too large for me (over ${Math.round(maxBytes / 1_000_000)} MB).`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The official QQ bot: C2C chats, groups (@mentions), guild channels (@mentions) and guild DMs, by the
+ * signed webhook or the WebSocket gateway. Every reply is a passive reply inside the message's window
+ * (the kit's reply-window engine); what does not fit waits for the person's next message.
+ */
+export async function createQqAdapter(settings: QqConfig, deps: AdapterDeps): Promise<Adapter> {
+  const { logger } = deps;
+  const now = Date.now;
+  if (!deps.waitingReplies) throw new BridgeError("internal", "QQ needs the store's outbox to park replies");
+  const client = createQqClient({ appId: settings.appId, appSecret: settings.appSecret, apiBase: settings.apiBase, tokenUrl: settings.tokenUrl });
+  const signer = createQqSigner(settings.appSecret);
+  let health: ChannelHealth = { state: "starting" };
+  let selfId: string | undefined;
+  let sink: InboundSink | undefined;
+  let controller: AbortController | undefined;
+  let running: Promise<void> | undefined;
+
+  const fetchMedia = async (ref: MediaRef): Promise<FetchedMedia> => {
+    if (!ref.url) throw new BridgeError("bad-input", "That QQ attachment cannot be downloaded.");
+    if (ref.sizeBytes !== undefined && ref.sizeBytes > deps.maxMediaBytes) {
+      throw new BridgeError("unsupported", `This file is too large for me (over ${Math.round(deps.maxMediaBytes / 1_000_000)} MB).`);
+    }
+    const bytes = await download(ref.url, deps.maxMediaBytes);
+    return { bytes, mimeType: ref.mimeType ?? "application/octet-stream", ...(ref.fileName ? { fileName: ref.fileName } : {}) };
+  };
+
+  const store = createParkingStore({
+    platform,
+    state: deps.state ?? createMemoryAdapterState(),
+    waitingReplies: deps.waitingReplies,
+    now,
+    conversationOf: (chatId) => ({ platform, chatId, kind: targetOf(chatId)?.kind === "user" || targetOf(chatId)?.kind === "dms" ? "direct" : "group" }),
+  });
+  const sender = { client, isMarkdown: settings.hasMarkdown, readMedia: (ref: MediaRef) => readReplyMedia(ref, fetchMedia, deps.maxMediaBytes) };
+  const mailbox = createReplyMailbox<Step>({
+    store,
+    steps: { toSteps: (part) => toSteps(part, settings.hasMarkdown), stepParts: (part) => stepParts(part, settings.hasMarkdown), withCue },
+    send: (chatId, window, step) => {
+      const target = targetOf(chatId);
+      if (!target) throw new BridgeError("bad-input", `not a QQ chat: ${chatId}`);
+      return sendStep(sender, target, window, step);
+    },
+    isRefusal: (error) => error instanceof QqApiError && windowRefusalCodes.has(error.code),
+    isPermanent,
+    limits: (chatId) => replyLimits(targetOf(chatId)?.kind ?? "group"),
+    logger,
+    now,
+  });
+
+  /** A message event: its window opens (parked replies queue first), then it goes to the inbox. */
+  const onDispatch = async (payload: QqPayload): Promise<DispatchOutcome> => {
+    const message = payload.t ? toInboundMessage(payload.t, payload.d, now(), selfId) : undefined;
+    if (!message || !sink) return message ? "not-stored" : "stored";
+    void mailbox.noteInbound(message.conversation.chatId, message.id).catch((error: unknown) => logger.warn({ err: error }, "delivering parked QQ replies failed"));
+    try {
+      await sink.receive(message);
+      return "stored";
+    } catch (error) {
+      logger.warn({ err: error }, "a QQ message was not stored");
+      return "not-stored";
+    }
+  };
+
+  const webhook = createQqWebhook({ signer, onDispatch, logger });
+
+  return {
+    platform,
+    capabilities: {
+      // Few, large parts: each spends one of the 5 replies a message allows.
+      maxTextLength: 2000,
+      minEditIntervalMs: 0,
+      hasButtons: false,
+      hasVoiceOut: false,
+    },
+    ...(settings.connection === "webhook"
+      ? { routes: [{ method: "POST" as const, path: webhookPath, isOwnerOnly: false, handle: webhook }] }
+      : {}),
+    async start(inbound, signal) {
+      sink = inbound;
+      controller = new AbortController();
+      const stopSignal = AbortSignal.any([controller.signal, signal]);
+      if (settings.connection === "webhook") {
+        // Ready once a token and the bot's identity were fetched; tried again, with backoff, until then.
+        const { promise: firstAttempt, resolve: attempted } = Promise.withResolvers<void>();
+        running = (async () => {
+          const backoff = createBackoff({ minMs: 5_000, maxMs: 300_000 });
+          while (!stopSignal.aborted) {
+            try {
+              selfId = (await client.me()).id;
+              health = { state: "ready" };
+              return;
+            } catch (error) {
+              health = { state: "error", detail: error instanceof Error ? error.message : String(error) };
+              logger.error({ err: error }, "QQ: the access token or the bot's identity could not be fetched; trying again");
+            } finally {
+              attempted();
+            }
+            await abortableDelay(backoff.nextDelayMs(), stopSignal);
+          }
+        })();
+        await firstAttempt;
+        return;
+      }
+      running = runQqGateway(
+        {
+          client,
+          onDispatch: async (payload) => {
+            if ((await onDispatch(payload)) === "not-stored") throw new BridgeError("upstream", "not stored");
+          },
+          onReady: (id) => {
+            if (id) selfId = id;
+            health = { state: "ready" };
+          },
+          setHealth: (next) => {
+            health = next;
+          },
+          logger,
+        },
+        stopSignal,
+      ).catch((error: unknown) => {
+        health = { state: "error", detail: error instanceof Error ? error.message : String(error) };
+        logger.error({ err: error }, "the QQ gateway loop ended");
+      });
+    },
+    async stop() {
+      controller?.abort();
+      await running;
+      await mailbox.idle();
+      sink = undefined;
+      health = { state: "stopped" };
+    },
+    health: () => health,
+    async send(to, part) {
+      const messageId = await mailbox.send(to.chatId, part);
+      return { conversation: to, messageId };
+    },
+    fetchMedia,
+  };
+}

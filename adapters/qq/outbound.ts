@@ -1,0 +1,113 @@
+import type { FetchedMedia } from "../../core/types/adapter.ts";
+import { buttonsAsPlainText, errorText } from "../../core/render/fallbacks.ts";
+import { markdownToPlainText } from "../../core/render/plain-text.ts";
+import { BridgeError, assertNever } from "../../core/types/errors.ts";
+import type { MediaRef } from "../../core/types/message.ts";
+import type { ReplyPart } from "../../core/types/reply.ts";
+import { withWaitingCue, type ReplyWindow, type WindowLimits } from "../kit/reply-window.ts";
+import { duplicateReplyCode, QqApiError, type QqClient } from "./client.ts";
+import type { QqTarget } from "./inbound.ts";
+
+/** One message call: the unit QQ's reply count counts and the unit that is parked. */
+export type Step = { kind: "text"; text: string } | { kind: "media"; as: "image" | "file" | "voice"; media: MediaRef };
+
+/**
+ * The passive-reply rules (send.md): C2C replies within 60 minutes of the user's message, groups within
+ * 5 minutes, at most 5 replies per message in both; guild channels and guild DMs within 5 minutes (no
+ * count is documented; Pincer keeps to 5 there too). Active (unsolicited) messages to users and groups
+ * are no longer offered since 2025-04-21, so what does not fit waits for the next message.
+ */
+export function replyLimits(kind: QqTarget["kind"]): WindowLimits {
+  return { contextTokenTtlMs: kind === "user" ? 60 * 60_000 : 5 * 60_000, sendsPerMessage: 5 };
+}
+
+const textStep = (text: string | undefined, isMarkdown: boolean): Step[] => {
+  const shown = text ? (isMarkdown ? text.trim() : markdownToPlainText(text)) : "";
+  return shown ? [{ kind: "text", text: shown }] : [];
+};
+
+/** ReplyPart → the message calls it takes, in order (pure). Markdown stays markdown only with QQ_MARKDOWN. */
+export function toSteps(part: ReplyPart, isMarkdown: boolean): Step[] {
+  switch (part.type) {
+    case "markdown":
+      return textStep(part.text, isMarkdown);
+    case "buttons":
+      return [{ kind: "text", text: buttonsAsPlainText(part.text, part.buttons) }];
+    case "error":
+      return [{ kind: "text", text: errorText(part) }];
+    case "image":
+    case "file":
+      // A caption goes as its own text message: a media message (msg_type 7) carries no text.
+      return [...textStep(part.caption, isMarkdown), { kind: "media", as: part.type, media: part.media }];
+    case "audio":
+      // QQ plays SILK voice; an answer's OGG/Opus goes as a file.
+      return [{ kind: "media", as: "file", media: part.media }];
+    default:
+      return assertNever(part);
+  }
+}
+
+/** The part as parts of one step each (a parked reply is one step, kept as a plain ReplyPart). */
+export function stepParts(part: ReplyPart, isMarkdown: boolean): ReplyPart[] {
+  if (part.type === "image" || part.type === "file") {
+    return [...(part.caption && textStep(part.caption, isMarkdown).length > 0 ? [{ type: "markdown" as const, text: part.caption }] : []), { type: part.type, media: part.media }];
+  }
+  return toSteps(part, isMarkdown).length > 0 ? [part] : [];
+}
+
+export const withCue = (step: Step): Step => (step.kind === "text" ? { kind: "text", text: withWaitingCue(step.text) } : step);
+
+/** rich-media.md: 1 image (png/jpg), 2 video (mp4), 3 voice (silk/amr), 4 file. */
+const fileTypes = { image: 1, voice: 3, file: 4 } as const;
+
+export interface StepSender {
+  client: QqClient;
+  isMarkdown: boolean;
+  readMedia: (ref: MediaRef) => Promise<FetchedMedia>;
+}
+
+const messagePath = (target: QqTarget): string => {
+  switch (target.kind) {
+    case "user":
+      return `/v2/users/${encodeURIComponent(target.id)}/messages`;
+    case "group":
+      return `/v2/groups/${encodeURIComponent(target.id)}/messages`;
+    case "channel":
+      return `/channels/${encodeURIComponent(target.id)}/messages`;
+    case "dms":
+      return `/dms/${encodeURIComponent(target.id)}/messages`;
+    default:
+      return assertNever(target.kind);
+  }
+};
+
+/**
+ * Sends one step as a passive reply to the window's message: `msg_id` and `msg_seq` (1 for the first
+ * reply to a message, then 2, 3, …; QQ refuses a repeated msg_id + msg_seq, so a retry never doubles).
+ * Media for C2C and groups is uploaded first (`/files`, srv_send_msg false) and sent as msg_type 7.
+ */
+export async function sendStep(sender: StepSender, target: QqTarget, window: ReplyWindow, step: Step): Promise<string> {
+  const isV2 = target.kind === "user" || target.kind === "group";
+  const reply = { msg_id: window.contextToken, ...(isV2 ? { msg_seq: window.sendsUsed + 1 } : {}) };
+  let body: Record<string, unknown>;
+  if (step.kind === "text") {
+    body = sender.isMarkdown && isV2 ? { msg_type: 2, markdown: { content: step.text }, ...reply } : { ...(isV2 ? { msg_type: 0 } : {}), content: step.text, ...reply };
+  } else {
+    if (!isV2) throw new BridgeError("unsupported", "Files cannot be sent in a QQ channel yet.");
+    const fetched = await sender.readMedia(step.media);
+    const fileType = step.as === "image" && /^image\/(png|jpe?g)$/.test(fetched.mimeType) ? fileTypes.image : step.as === "voice" ? fileTypes.voice : fileTypes.file;
+    const base = target.kind === "user" ? `/v2/users/${encodeURIComponent(target.id)}/files` : `/v2/groups/${encodeURIComponent(target.id)}/files`;
+    const source = step.media.platform !== "local" && step.media.url ? { url: step.media.url } : { file_data: Buffer.from(fetched.bytes).toString("base64") };
+    const uploaded = await sender.client.uploadMedia(base, { file_type: fileType, srv_send_msg: false, ...source, ...(fetched.fileName ? { file_name: fetched.fileName } : {}) });
+    // "content" must not be empty with msg_type 7 (send.md).
+    body = { msg_type: 7, content: " ", media: { file_info: uploaded.file_info }, ...reply };
+  }
+  try {
+    const sent = await sender.client.sendMessage(messagePath(target), body);
+    return sent.id ?? `${window.contextToken}:${window.sendsUsed + 1}`;
+  } catch (error) {
+    // An earlier attempt of this very reply went out (its answer was lost): it counts as sent, once.
+    if (isV2 && error instanceof QqApiError && error.code === duplicateReplyCode) return `${window.contextToken}:${window.sendsUsed + 1}`;
+    throw error;
+  }
+}

@@ -76,7 +76,12 @@ describe("the ClawBot reply window", () => {
     gateway = started.gateway;
     fake.push({ items: [text("tell me everything")] });
     await eventually(() => fake!.sent.length === 2, 4000);
-    const waiting = await gateway.store.outbox.waiting(`next-inbound:weixin:${fake.ownerId}`);
+    // The third part is parked after the second send's answer arrives, a moment after the fake records the send.
+    let waiting = await gateway.store.outbox.waiting(`next-inbound:weixin:${fake.ownerId}`);
+    for (let tries = 0; waiting.length === 0 && tries < 200; tries += 1) {
+      await settle(20);
+      waiting = await gateway.store.outbox.waiting(`next-inbound:weixin:${fake.ownerId}`);
+    }
     expect(waiting).toHaveLength(1);
     expect(waiting[0]!.part).toMatchObject({ type: "markdown", text: expect.stringMatching(/^Paragraph 3\./) });
     await settle(300);

@@ -20,6 +20,8 @@ export interface ConnectionSession {
   connecting(detail?: string): void;
   /** The connection dropped and the SDK reconnects by itself: degraded (starting before the first up). */
   down(detail: string): void;
+  /** A state the adapter knows better (a QR code waiting for a scan): shown as it is. */
+  show(health: ChannelHealth): void;
   /** A problem the session rides out itself (a refused poll it retries after `waitMs`): shown and logged once per detail. */
   trouble(plan: FailurePlan): Promise<void>;
   /**
@@ -150,6 +152,9 @@ export function createConnectionLifecycle(options: ConnectionLifecycleOptions): 
         silence?.disarm();
         clearTimeout(healthyTimer);
         setHealth({ state: hasBeenUp ? "degraded" : "starting", detail });
+      },
+      show(next) {
+        if (!sessionSignal.aborted) setHealth(next);
       },
       async trouble(plan) {
         silence?.disarm();

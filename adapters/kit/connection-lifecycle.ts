@@ -18,8 +18,11 @@ export interface ConnectionSession {
   alive(): void;
   /** A new attempt starts (a socket opened, the SDK reconnects): it must be up within `connectTimeoutMs`. */
   connecting(detail?: string): void;
-  /** The connection dropped and the SDK reconnects by itself: degraded (starting before the first up). */
-  down(detail: string): void;
+  /**
+   * The connection dropped and the SDK reconnects by itself: degraded (starting before the first up); without a
+   * detail, health stays as it is (an error the adapter showed). The connect watch waits for the next `connecting()`.
+   */
+  down(detail?: string): void;
   /** A state the adapter knows better (a QR code waiting for a scan): shown as it is. */
   show(health: ChannelHealth): void;
   /** A problem the session rides out itself (a refused poll it retries after `waitMs`): shown and logged once per detail. */
@@ -150,8 +153,9 @@ export function createConnectionLifecycle(options: ConnectionLifecycleOptions): 
       down(detail) {
         if (sessionSignal.aborted) return;
         silence?.disarm();
+        connectWatch?.disarm();
         clearTimeout(healthyTimer);
-        setHealth({ state: hasBeenUp ? "degraded" : "starting", detail });
+        if (detail !== undefined) setHealth({ state: hasBeenUp ? "degraded" : "starting", detail });
       },
       show(next) {
         if (!sessionSignal.aborted) setHealth(next);

@@ -104,9 +104,7 @@ export function createSlackSocket(deps: SlackSocketDeps): SlackSocket {
         });
         const stopApp = () => app.stop().catch((error: unknown) => deps.logger.warn({ err: error }, "slack Socket Mode did not close cleanly"));
         const aborted = new Promise((resolve) => current.signal.addEventListener("abort", resolve, { once: true }));
-        let isStarted = false;
         const started = app.start().then(() => {
-          isStarted = true;
           // Stopped while apps.connections.open was on its way: the client had no socket to close then.
           if (current.signal.aborted) void stopApp();
         });
@@ -115,8 +113,8 @@ export function createSlackSocket(deps: SlackSocketDeps): SlackSocket {
           await aborted;
         } finally {
           session = undefined;
-          if (isStarted) await stopApp();
-          else started.catch(() => undefined);
+          started.catch(() => undefined);
+          await stopApp();
         }
       },
     });

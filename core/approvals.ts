@@ -1,14 +1,11 @@
 import { randomInt } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { approvalPrompt } from "./approval-prompt.ts";
+import { announceApproval, canApprove } from "./approval-announce.ts";
 import type { Delivery } from "./delivery.ts";
 import type { Role } from "./policy.ts";
 import type { ApprovalRecord, ApprovalStore, ContactStore } from "./store/store.ts";
 import type { ApprovalDecision, ApprovalRequest } from "./types/agent.ts";
 import type { ConversationRef } from "./types/conversation.ts";
 import type { Logger } from "./types/logger.ts";
-import { conversationKey } from "./types/conversation.ts";
 
 export interface ApprovalsDeps {
   approvals: ApprovalStore;
@@ -57,7 +54,6 @@ function newApprovalId(): string {
   return Array.from({ length: 5 }, () => idAlphabet[randomInt(idAlphabet.length)]).join("");
 }
 
-const canApprove = (role: Role) => role === "owner" || role === "admin";
 
 /** Where a decision counts: the chat the request was announced in (any thread of it), or an admin's DM with the bot. */
 function isDecidedInPlace(record: ApprovalRecord, decision: Decision): boolean {
@@ -66,65 +62,95 @@ function isDecidedInPlace(record: ApprovalRecord, decision: Decision): boolean {
   return isSameChat || (from.kind === "direct" && canApprove(decision.approverRole));
 }
 
+/** A stored request's outcome, or undefined while it is pending. */
+function decisionOf(record: ApprovalRecord): ApprovalDecision | undefined {
+  switch (record.status) {
+    case "pending":
+      return undefined;
+    case "approved":
+      return { isApproved: true, decidedBy: record.decidedBy ?? "unknown", isAlways: record.isAlways };
+    default:
+      return { isApproved: false, decidedBy: record.decidedBy ?? record.status, isAlways: record.isAlways };
+  }
+}
+
+/** The runs of this process that wait for a decision, woken at once when it is taken here. */
+type Waiters = Map<string, (decision: ApprovalDecision) => void>;
+
+interface Timing {
+  now: () => number;
+  ttlMs: number;
+  pollMs: number;
+}
+
+/** Waits for the decision: taken here (a waiter), elsewhere (the poll), the expiry or the run's stop (denials). */
+function waitForDecision(record: ApprovalRecord, pending: PendingRequest, deps: ApprovalsDeps, waiters: Waiters, timing: Timing): Promise<ApprovalDecision> {
+  const { now, ttlMs } = timing;
+  return new Promise<ApprovalDecision>((resolve) => {
+    let poll: NodeJS.Timeout | undefined;
+    let expiry: NodeJS.Timeout | undefined;
+    const finish = (decision: ApprovalDecision) => {
+      clearInterval(poll);
+      clearTimeout(expiry);
+      pending.signal.removeEventListener("abort", onAbort);
+      waiters.delete(record.id);
+      resolve(decision);
+    };
+    const settleAs = async (status: "expired" | "cancelled", by: string) => {
+      const isSettled = await deps.approvals.settle(record.id, status, by, now());
+      const stored = await deps.approvals.get(record.id);
+      finish((isSettled ? undefined : stored && decisionOf(stored)) ?? { isApproved: false, decidedBy: by });
+    };
+    const onAbort = () => void settleAs("cancelled", "the stop of this run");
+    waiters.set(record.id, finish);
+    pending.signal.addEventListener("abort", onAbort, { once: true });
+    expiry = setTimeout(() => void settleAs("expired", `nobody within ${Math.round(ttlMs / 60_000)} min (expired)`), ttlMs);
+    poll = setInterval(() => {
+      void deps.approvals.get(record.id).then((stored) => {
+        const decision = stored && decisionOf(stored);
+        if (decision) finish(decision);
+      });
+    }, timing.pollMs);
+    if (pending.signal.aborted) onAbort();
+  });
+}
+
+/** `/approve <id>`, `/deny <id>` or a button: checks where and by whom, settles it once, wakes the waiting run. */
+async function decideApproval(decision: Decision, deps: ApprovalsDeps, waiters: Waiters, now: () => number): Promise<string> {
+  const record = await deps.approvals.get(decision.requestId);
+  if (!record) return `No approval request with id ${decision.requestId}.`;
+  if (!isDecidedInPlace(record, decision)) {
+    deps.logger.warn({ approval: record.id, by: decision.approverRef }, "approval refused: decided from another chat");
+    return `Approval ${record.id} can only be decided in the chat where it was asked, or by an admin in a direct chat with me; nothing changed.`;
+  }
+  if (record.status !== "pending") return `Approval ${record.id} was already ${record.status}; nothing changed.`;
+  if (now() >= record.expiresAt) {
+    await deps.approvals.settle(record.id, "expired", "expiry", now());
+    waiters.get(record.id)?.({ isApproved: false, decidedBy: "expiry" });
+    return `Approval ${record.id} has expired; the request was denied.`;
+  }
+  const isOwnDenial = !decision.isApproved && decision.approverRef === record.requesterRef;
+  if (!canApprove(decision.approverRole) && !isOwnDenial) {
+    deps.logger.warn({ approval: record.id, by: decision.approverRef }, "approval refused: not an admin");
+    return `Only an admin can ${decision.isApproved ? "approve" : "deny"} this request.`;
+  }
+  const status = decision.isApproved ? "approved" : "denied";
+  if (!(await deps.approvals.settle(record.id, status, decision.approverRef, now(), decision.isAlways))) {
+    return `Approval ${record.id} was already decided; nothing changed.`;
+  }
+  waiters.get(record.id)?.({ isApproved: decision.isApproved, decidedBy: decision.approverRef, isAlways: decision.isAlways });
+  const standing = decision.isAlways ? " (and from now on)" : "";
+  return decision.isApproved ? `Approved${standing}: ${record.tool} runs now.` : `Denied${standing}: ${record.tool} will not run.`;
+}
+
 /**
  * Approvals in the chat itself. The store holds the truth (a request is decided once, and expires);
  * this process wakes its waiting runs at once and polls for decisions taken elsewhere.
  */
 export function createApprovals(deps: ApprovalsDeps): Approvals {
-  const now = deps.now ?? Date.now;
-  const ttlMs = deps.ttlMs ?? 10 * 60 * 1000;
-  const pollMs = deps.pollMs ?? 1000;
-  const waiters = new Map<string, (decision: ApprovalDecision) => void>();
-
-  const decisionOf = (record: ApprovalRecord): ApprovalDecision | undefined => {
-    switch (record.status) {
-      case "pending":
-        return undefined;
-      case "approved":
-        return { isApproved: true, decidedBy: record.decidedBy ?? "unknown", isAlways: record.isAlways };
-      default:
-        return { isApproved: false, decidedBy: record.decidedBy ?? record.status, isAlways: record.isAlways };
-    }
-  };
-
-  const announce = async (record: ApprovalRecord, pending: PendingRequest) => {
-    const minutes = Math.round(ttlMs / 60_000);
-    const who = canApprove(pending.requesterRole) ? "" : "\nAn admin must approve this.";
-    const always = pending.request.canBeAlways ? ` (add \`always\` to answer once for all such calls)` : "";
-    const prompt = approvalPrompt(record.id, pending.request);
-    const files = await Promise.all(prompt.attachments.map(async (attachment) => {
-      await mkdir(deps.attachmentDir, { recursive: true });
-      const path = join(deps.attachmentDir, attachment.fileName);
-      await writeFile(path, attachment.text, { encoding: "utf8", mode: 0o600 });
-      const media = { platform: "local", id: path, fileName: attachment.fileName, mimeType: "text/plain", sizeBytes: Buffer.byteLength(attachment.text) };
-      return { type: "file" as const, media, caption: `${attachment.fileName} (approval ${record.id})` };
-    }));
-    const part = {
-      type: "buttons" as const,
-      text: [
-        prompt.body,
-        `Reply \`/approve ${record.id}\` or \`/deny ${record.id}\`${always} (expires in ${minutes} min).${who}`,
-      ].join("\n"),
-      buttons: [
-        { id: `approve ${record.id}`, label: "Approve", style: "primary" as const },
-        ...(pending.request.canBeAlways ? [{ id: `approve ${record.id} always`, label: "Always allow" }] : []),
-        { id: `deny ${record.id}`, label: "Deny", style: "danger" as const },
-      ],
-    };
-    const destinations = [pending.conversation];
-    if (!canApprove(pending.requesterRole)) {
-      for (const admin of deps.admins) {
-        const direct = await deps.contacts.find(admin);
-        if (direct && conversationKey(direct) !== conversationKey(pending.conversation)) destinations.push(direct);
-      }
-    }
-    // The files first, so that the request with its buttons is the latest message.
-    for (const [index, to] of destinations.entries()) {
-      for (const [fileIndex, file] of files.entries()) await deps.delivery.send(`approval:${record.id}:${index}:file${fileIndex}`, to, file);
-      await deps.delivery.send(`approval:${record.id}:${index}`, to, part);
-    }
-  };
-
+  const timing: Timing = { now: deps.now ?? Date.now, ttlMs: deps.ttlMs ?? 10 * 60 * 1000, pollMs: deps.pollMs ?? 1000 };
+  const { now, ttlMs } = timing;
+  const waiters: Waiters = new Map();
   return {
     async request(pending) {
       const record: ApprovalRecord = {
@@ -140,61 +166,9 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
         isAlways: false,
       };
       await deps.approvals.create(record);
-      await announce(record, pending);
-      return new Promise<ApprovalDecision>((resolve) => {
-        let poll: NodeJS.Timeout | undefined;
-        let expiry: NodeJS.Timeout | undefined;
-        const finish = (decision: ApprovalDecision) => {
-          clearInterval(poll);
-          clearTimeout(expiry);
-          pending.signal.removeEventListener("abort", onAbort);
-          waiters.delete(record.id);
-          resolve(decision);
-        };
-        const settleAs = async (status: "expired" | "cancelled", by: string) => {
-          const isSettled = await deps.approvals.settle(record.id, status, by, now());
-          const stored = await deps.approvals.get(record.id);
-          finish((isSettled ? undefined : stored && decisionOf(stored)) ?? { isApproved: false, decidedBy: by });
-        };
-        const onAbort = () => void settleAs("cancelled", "the stop of this run");
-        waiters.set(record.id, finish);
-        pending.signal.addEventListener("abort", onAbort, { once: true });
-        expiry = setTimeout(() => void settleAs("expired", `nobody within ${Math.round(ttlMs / 60_000)} min (expired)`), ttlMs);
-        poll = setInterval(() => {
-          void deps.approvals.get(record.id).then((stored) => {
-            const decision = stored && decisionOf(stored);
-            if (decision) finish(decision);
-          });
-        }, pollMs);
-        if (pending.signal.aborted) onAbort();
-      });
+      await announceApproval(record, pending, deps, ttlMs);
+      return waitForDecision(record, pending, deps, waiters, timing);
     },
-
-    async decide(decision) {
-      const record = await deps.approvals.get(decision.requestId);
-      if (!record) return `No approval request with id ${decision.requestId}.`;
-      if (!isDecidedInPlace(record, decision)) {
-        deps.logger.warn({ approval: record.id, by: decision.approverRef }, "approval refused: decided from another chat");
-        return `Approval ${record.id} can only be decided in the chat where it was asked, or by an admin in a direct chat with me; nothing changed.`;
-      }
-      if (record.status !== "pending") return `Approval ${record.id} was already ${record.status}; nothing changed.`;
-      if (now() >= record.expiresAt) {
-        await deps.approvals.settle(record.id, "expired", "expiry", now());
-        waiters.get(record.id)?.({ isApproved: false, decidedBy: "expiry" });
-        return `Approval ${record.id} has expired; the request was denied.`;
-      }
-      const isOwnDenial = !decision.isApproved && decision.approverRef === record.requesterRef;
-      if (!canApprove(decision.approverRole) && !isOwnDenial) {
-        deps.logger.warn({ approval: record.id, by: decision.approverRef }, "approval refused: not an admin");
-        return `Only an admin can ${decision.isApproved ? "approve" : "deny"} this request.`;
-      }
-      const status = decision.isApproved ? "approved" : "denied";
-      if (!(await deps.approvals.settle(record.id, status, decision.approverRef, now(), decision.isAlways))) {
-        return `Approval ${record.id} was already decided; nothing changed.`;
-      }
-      waiters.get(record.id)?.({ isApproved: decision.isApproved, decidedBy: decision.approverRef, isAlways: decision.isAlways });
-      const standing = decision.isAlways ? " (and from now on)" : "";
-      return decision.isApproved ? `Approved${standing}: ${record.tool} runs now.` : `Denied${standing}: ${record.tool} will not run.`;
-    },
+    decide: (decision) => decideApproval(decision, deps, waiters, now),
   };
 }

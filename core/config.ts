@@ -149,28 +149,8 @@ function agentsConfig(values: EnvValues, file: ConfigFile, llm: LlmConfig | unde
 }
 
 export function loadConfig(env: Env = readEnv()): Config {
-  // An empty value (`PORT=` in .env) means unset: the default applies.
-  const known = Object.fromEntries(Object.keys(envSchema.shape).map((key) => [key, env[key] === "" ? undefined : env[key]]));
-  const parsed = envSchema.safeParse(known);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const name = String(issue.path[0]);
-    const got = secretNames.has(name) ? undefined : env[name];
-    throw new BridgeError("config", `${name}: ${issue.message}${got === undefined ? "" : ` (got "${got}")`}`);
-  }
-  const values = parsed.data;
-  if (!isLoopbackHost(values.HOST) && !values.PINCER_ADMIN_TOKEN) {
-    throw new BridgeError(
-      "config",
-      `PINCER_ADMIN_TOKEN: required when HOST is not a loopback address (HOST is "${values.HOST}"); expected a random string of at least 16 characters`,
-    );
-  }
-  if (values.TTS_PROVIDER === "openai" && !(values.TTS_BASE_URL ?? values.STT_BASE_URL) && !(values.TTS_API_KEY ?? values.STT_API_KEY)) {
-    throw new BridgeError("config", "TTS_BASE_URL: required when TTS_PROVIDER is openai (or set TTS_API_KEY for OpenAI itself; STT_* is used when TTS_* is unset)");
-  }
-  if (values.STT_PROVIDER === "openai" && !values.STT_BASE_URL && !values.STT_API_KEY) {
-    throw new BridgeError("config", "STT_BASE_URL: required when STT_PROVIDER is openai (or set STT_API_KEY for OpenAI itself)");
-  }
+  const values = parseValues(env);
+  checkCombinations(values);
   const dataDir = resolve(values.DATA_DIR);
   const workspaceDir = resolve(values.WORKSPACE_DIR ?? `${dataDir}/workspace`);
   const file = readConfigFile(values.PINCER_CONFIG, env);
@@ -188,13 +168,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     metricsToken: values.PINCER_METRICS_TOKEN,
     llm,
     ...agents,
-    mcpServers: Object.entries(file.mcpServers).map(([name, server]) => ({
-      name,
-      risk: server.risk,
-      ...(server.command ? { command: splitCommand(server.command, `PINCER_CONFIG: mcpServers.${name}.command`) } : {}),
-      ...(server.url ? { url: server.url } : {}),
-      ...(server.env ? { env: server.env } : {}),
-    })),
+    mcpServers: mcpServersConfig(file),
     workspaceDir,
     isOwnerAutoApproved: values.PINCER_OWNER_AUTO_APPROVE,
     budget: {
@@ -206,32 +180,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     },
     prices: file.prices,
     platforms: platformsConfig(values),
-    media: {
-      stt: {
-        provider: values.STT_PROVIDER,
-        openai:
-          values.STT_BASE_URL || values.STT_API_KEY
-            ? { baseUrl: values.STT_BASE_URL, apiKey: values.STT_API_KEY, model: values.STT_MODEL }
-            : undefined,
-        grammarPath: values.STT_GRAMMAR,
-      },
-      tts: {
-        provider: values.TTS_PROVIDER,
-        // The speech endpoint is usually the transcription one: TTS_* falls back to STT_*.
-        openai:
-          values.TTS_PROVIDER === "openai"
-            ? {
-                baseUrl: values.TTS_BASE_URL ?? values.STT_BASE_URL,
-                apiKey: values.TTS_API_KEY ?? values.STT_API_KEY,
-                model: values.TTS_MODEL,
-                voice: values.TTS_VOICE ?? "alloy",
-              }
-            : undefined,
-        // Each engine has its own voices: OpenAI's alloy would crash espeak-ng, whose default is en-us.
-        voice: values.TTS_VOICE,
-      },
-      limits: { maxBytes: values.MEDIA_MAX_BYTES, maxAudioSec: values.MEDIA_MAX_AUDIO_SEC, maxImagePx: values.MEDIA_MAX_IMAGE_PX },
-    },
+    media: mediaConfig(values),
     policy: {
       dm: values.PINCER_DM_POLICY,
       group: values.PINCER_GROUP_POLICY,
@@ -240,15 +189,89 @@ export function loadConfig(env: Env = readEnv()): Config {
       admins: values.PINCER_ADMINS,
     },
     fetchAllow: values.PINCER_FETCH_ALLOW,
-    // MCP servers' env may carry their credentials, and their stderr is logged.
-    secrets: [
-      values.PINCER_ADMIN_TOKEN, values.PINCER_METRICS_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY, values.TTS_API_KEY,
-      ...platformSecretNames.map((name) => values[name]),
-      ...Object.values(file.mcpServers).flatMap((server) => Object.values(server.env ?? {})),
-    ].filter((value): value is string => Boolean(value)),
+    secrets: secretsOf(values, file),
     commandEnv: childEnv(env, file.shellEnv),
     mcpEnv: childEnv(env),
   };
+}
+
+/** The environment variables, parsed; the first problem is thrown naming its variable (a secret's value is not repeated). */
+function parseValues(env: Env): EnvValues {
+  // An empty value (`PORT=` in .env) means unset: the default applies.
+  const known = Object.fromEntries(Object.keys(envSchema.shape).map((key) => [key, env[key] === "" ? undefined : env[key]]));
+  const parsed = envSchema.safeParse(known);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    const got = secretNames.has(name) ? undefined : env[name];
+    throw new BridgeError("config", `${name}: ${issue.message}${got === undefined ? "" : ` (got "${got}")`}`);
+  }
+  return parsed.data;
+}
+
+/** Settings that are valid alone but not together. */
+function checkCombinations(values: EnvValues): void {
+  if (!isLoopbackHost(values.HOST) && !values.PINCER_ADMIN_TOKEN) {
+    throw new BridgeError(
+      "config",
+      `PINCER_ADMIN_TOKEN: required when HOST is not a loopback address (HOST is "${values.HOST}"); expected a random string of at least 16 characters`,
+    );
+  }
+  if (values.TTS_PROVIDER === "openai" && !(values.TTS_BASE_URL ?? values.STT_BASE_URL) && !(values.TTS_API_KEY ?? values.STT_API_KEY)) {
+    throw new BridgeError("config", "TTS_BASE_URL: required when TTS_PROVIDER is openai (or set TTS_API_KEY for OpenAI itself; STT_* is used when TTS_* is unset)");
+  }
+  if (values.STT_PROVIDER === "openai" && !values.STT_BASE_URL && !values.STT_API_KEY) {
+    throw new BridgeError("config", "STT_BASE_URL: required when STT_PROVIDER is openai (or set STT_API_KEY for OpenAI itself)");
+  }
+}
+
+function mcpServersConfig(file: ConfigFile): McpServerSettings[] {
+  return Object.entries(file.mcpServers).map(([name, server]) => ({
+    name,
+    risk: server.risk,
+    ...(server.command ? { command: splitCommand(server.command, `PINCER_CONFIG: mcpServers.${name}.command`) } : {}),
+    ...(server.url ? { url: server.url } : {}),
+    ...(server.env ? { env: server.env } : {}),
+  }));
+}
+
+function mediaConfig(values: EnvValues): MediaConfig {
+  return {
+    stt: {
+      provider: values.STT_PROVIDER,
+      openai:
+        values.STT_BASE_URL || values.STT_API_KEY
+          ? { baseUrl: values.STT_BASE_URL, apiKey: values.STT_API_KEY, model: values.STT_MODEL }
+          : undefined,
+      grammarPath: values.STT_GRAMMAR,
+    },
+    tts: {
+      provider: values.TTS_PROVIDER,
+      // The speech endpoint is usually the transcription one: TTS_* falls back to STT_*.
+      openai:
+        values.TTS_PROVIDER === "openai"
+          ? {
+              baseUrl: values.TTS_BASE_URL ?? values.STT_BASE_URL,
+              apiKey: values.TTS_API_KEY ?? values.STT_API_KEY,
+              model: values.TTS_MODEL,
+              voice: values.TTS_VOICE ?? "alloy",
+            }
+          : undefined,
+      // Each engine has its own voices: OpenAI's alloy would crash espeak-ng, whose default is en-us.
+      voice: values.TTS_VOICE,
+    },
+    limits: { maxBytes: values.MEDIA_MAX_BYTES, maxAudioSec: values.MEDIA_MAX_AUDIO_SEC, maxImagePx: values.MEDIA_MAX_IMAGE_PX },
+  };
+}
+
+/** Values that must never reach a log line. */
+function secretsOf(values: EnvValues, file: ConfigFile): string[] {
+  // MCP servers' env may carry their credentials, and their stderr is logged.
+  return [
+    values.PINCER_ADMIN_TOKEN, values.PINCER_METRICS_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY, values.TTS_API_KEY,
+    ...platformSecretNames.map((name) => values[name]),
+    ...Object.values(file.mcpServers).flatMap((server) => Object.values(server.env ?? {})),
+  ].filter((value): value is string => Boolean(value));
 }
 
 export type { ModelPrice } from "./config-file.ts";

@@ -49,112 +49,144 @@ export interface Delivered {
 
 const retryableCodes = new Set(["rate-limited", "upstream", "timeout", "internal"]);
 
+/** The options with their defaults filled in, shared by the functions below. */
+interface DeliveryContext {
+  adapters: ReadonlyMap<string, Adapter>;
+  outbox: OutboxStore;
+  logger: Logger;
+  metrics: Metrics;
+  retries: number;
+  minRetryDelayMs: number;
+  maxRounds: number;
+  maxInlineWaitMs: number;
+  leaseMs: number;
+  now: () => number;
+}
+
+function contextOf(options: DeliveryOptions): DeliveryContext {
+  return {
+    adapters: options.adapters,
+    outbox: options.outbox,
+    logger: options.logger,
+    metrics: options.metrics,
+    retries: options.retries ?? 3,
+    minRetryDelayMs: options.minRetryDelayMs ?? 500,
+    maxRounds: options.maxRounds ?? 8,
+    maxInlineWaitMs: options.maxInlineWaitMs ?? 5000,
+    leaseMs: options.leaseMs ?? 60_000,
+    now: options.now ?? Date.now,
+  };
+}
+
+function adapterFor(context: DeliveryContext, to: ConversationRef): Adapter {
+  const adapter = context.adapters.get(to.platform);
+  if (!adapter) throw new BridgeError("internal", `No adapter for platform ${to.platform}`);
+  return adapter;
+}
+
+/** Retries in place: retryable codes only, a short `retry_after` waited out, a long one left to the outbox. */
+function withRetry<T>(context: DeliveryContext, work: () => Promise<T>): Promise<T> {
+  const { maxInlineWaitMs } = context;
+  return pRetry(work, {
+    retries: context.retries,
+    minTimeout: context.minRetryDelayMs,
+    shouldRetry: ({ error }) => retryableCodes.has(toBridgeError(error).code) && (toBridgeError(error).retryAfterMs ?? 0) <= maxInlineWaitMs,
+    onFailedAttempt: async ({ error }) => {
+      const retryAfterMs = toBridgeError(error).retryAfterMs;
+      if (retryAfterMs && retryAfterMs <= maxInlineWaitMs) await sleep(retryAfterMs);
+    },
+  });
+}
+
+/** One round of sending a claimed part. `options` apply to the immediate send only: a part retried later from the outbox is sent whole. */
+async function attempt(context: DeliveryContext, row: OutboxPart & { attempts: number }, options?: SendOptions): Promise<SentMessage | undefined> {
+  const { outbox, now } = context;
+  try {
+    const sent = await withRetry(context, () => sendPrepared(adapterFor(context, row.conversation), row.conversation, row.part, options));
+    await outbox.markSent(row, sent.messageId, now());
+    context.metrics.messagesOut.inc({ platform: row.conversation.platform });
+    return sent;
+  } catch (thrown) {
+    const error = toBridgeError(thrown);
+    const isFinal = row.attempts + 1 >= context.maxRounds || !retryableCodes.has(error.code);
+    const backoffMs = Math.min(60_000 * 2 ** Math.min(row.attempts, 6), 3_600_000);
+    await outbox.markFailedAttempt(row, error.message, now() + Math.max(backoffMs, error.retryAfterMs ?? 0), isFinal, now());
+    context.metrics.errors.inc({ code: error.code });
+    context.logger.error({ err: error, key: row.key, isFinal }, "send failed");
+    return undefined;
+  }
+}
+
+/** Claims the key, then sends, or returns what was sent under it before. */
+async function sendOnce(context: DeliveryContext, key: string, to: ConversationRef, part: ReplyPart, options?: SendOptions): Promise<Delivered | undefined> {
+  const { outbox, now } = context;
+  // The claim is written before the send: a crash from here on leaves the part marked as cut off mid-send.
+  for (;;) {
+    const claim = await outbox.claim({ key, conversation: to, part }, now(), context.leaseMs);
+    switch (claim.type) {
+      case "sent":
+        return { sent: { conversation: to, messageId: claim.messageId }, wasSentBefore: true };
+      case "failed":
+        return undefined;
+      case "held":
+        // Another worker (a flush) is sending this very part: its outcome is ours.
+        await sleep(Math.min(250, Math.max(10, claim.claimedUntil - now())));
+        continue;
+      case "claimed": {
+        if (claim.wasUnknown) context.logger.warn({ key }, "a send of this part was cut off before it was recorded; sending it again");
+        const sent = await attempt(context, { key, conversation: to, part, attempts: claim.attempts }, options);
+        return sent && { sent, wasSentBefore: false };
+      }
+      default:
+        return assertNever(claim);
+    }
+  }
+}
+
+async function editSent(context: DeliveryContext, key: string, sent: SentMessage, part: ReplyPart, options?: EditOptions): Promise<void> {
+  const adapter = adapterFor(context, sent.conversation);
+  if (!adapter.edit) return;
+  try {
+    await withRetry(context, () => adapter.edit!(sent, part, options));
+    await context.outbox.markSent({ key, conversation: sent.conversation, part }, sent.messageId, context.now());
+  } catch (thrown) {
+    context.logger.warn({ err: toBridgeError(thrown), key }, "edit failed");
+  }
+}
+
+/** Claims due parts and sends them until nothing more is due (a part sent frees the next part of its reply). */
+async function flushRounds(context: DeliveryContext, signal?: AbortSignal): Promise<number> {
+  const { outbox, now, leaseMs } = context;
+  let count = 0;
+  for (let claimed = await outbox.claimDue(now(), 50, leaseMs); claimed.length > 0; claimed = await outbox.claimDue(now(), 50, leaseMs)) {
+    for (const row of claimed) {
+      if (signal?.aborted) {
+        // Left for the next flush (or the next start): the claim is given back.
+        await outbox.markFailedAttempt(row, "not sent: stopping", now(), false, now());
+        continue;
+      }
+      if (row.wasUnknown) context.logger.warn({ key: row.key }, "a send of this part was cut off before it was recorded; sending it again");
+      await attempt(context, row);
+      count += 1;
+    }
+    if (signal?.aborted) break;
+  }
+  return count;
+}
 
 export function createDelivery(options: DeliveryOptions): Delivery {
-  const { adapters, outbox, logger, metrics } = options;
-  const retries = options.retries ?? 3;
-  const minRetryDelayMs = options.minRetryDelayMs ?? 500;
-  const maxRounds = options.maxRounds ?? 8;
-  const maxInlineWaitMs = options.maxInlineWaitMs ?? 5000;
-  const leaseMs = options.leaseMs ?? 60_000;
-  const now = options.now ?? Date.now;
+  const context = contextOf(options);
   let flushing: Promise<number> | undefined;
-
-  const adapterFor = (to: ConversationRef): Adapter => {
-    const adapter = adapters.get(to.platform);
-    if (!adapter) throw new BridgeError("internal", `No adapter for platform ${to.platform}`);
-    return adapter;
-  };
-
-  const withRetry = <T>(work: () => Promise<T>) =>
-    pRetry(work, {
-      retries,
-      minTimeout: minRetryDelayMs,
-      shouldRetry: ({ error }) => retryableCodes.has(toBridgeError(error).code) && (toBridgeError(error).retryAfterMs ?? 0) <= maxInlineWaitMs,
-      onFailedAttempt: async ({ error }) => {
-        const retryAfterMs = toBridgeError(error).retryAfterMs;
-        if (retryAfterMs && retryAfterMs <= maxInlineWaitMs) await sleep(retryAfterMs);
-      },
-    });
-
-  /** `options` apply to the immediate send only: a part retried later from the outbox is sent whole. */
-  const attempt = async (row: OutboxPart & { attempts: number }, options?: SendOptions): Promise<SentMessage | undefined> => {
-    try {
-      const sent = await withRetry(() => sendPrepared(adapterFor(row.conversation), row.conversation, row.part, options));
-      await outbox.markSent(row, sent.messageId, now());
-      metrics.messagesOut.inc({ platform: row.conversation.platform });
-      return sent;
-    } catch (thrown) {
-      const error = toBridgeError(thrown);
-      const isFinal = row.attempts + 1 >= maxRounds || !retryableCodes.has(error.code);
-      const backoffMs = Math.min(60_000 * 2 ** Math.min(row.attempts, 6), 3_600_000);
-      await outbox.markFailedAttempt(row, error.message, now() + Math.max(backoffMs, error.retryAfterMs ?? 0), isFinal, now());
-      metrics.errors.inc({ code: error.code });
-      logger.error({ err: error, key: row.key, isFinal }, "send failed");
-      return undefined;
-    }
-  };
-
   return {
-    async send(key, to, part, options) {
-      // The claim is written before the send: a crash from here on leaves the part marked as cut off mid-send.
-      for (;;) {
-        const claim = await outbox.claim({ key, conversation: to, part }, now(), leaseMs);
-        switch (claim.type) {
-          case "sent":
-            return { sent: { conversation: to, messageId: claim.messageId }, wasSentBefore: true };
-          case "failed":
-            return undefined;
-          case "held":
-            // Another worker (a flush) is sending this very part: its outcome is ours.
-            await sleep(Math.min(250, Math.max(10, claim.claimedUntil - now())));
-            continue;
-          case "claimed": {
-            if (claim.wasUnknown) logger.warn({ key }, "a send of this part was cut off before it was recorded; sending it again");
-            const sent = await attempt({ key, conversation: to, part, attempts: claim.attempts }, options);
-            return sent && { sent, wasSentBefore: false };
-          }
-          default:
-            return assertNever(claim);
-        }
-      }
-    },
+    send: (key, to, part, sendOptions) => sendOnce(context, key, to, part, sendOptions),
     async enqueue(key, to, part) {
-      await outbox.put(key, to, part, now());
+      await context.outbox.put(key, to, part, context.now());
     },
-    async edit(key, sent, part, options) {
-      const adapter = adapterFor(sent.conversation);
-      if (!adapter.edit) return;
-      try {
-        await withRetry(() => adapter.edit!(sent, part, options));
-        await outbox.markSent({ key, conversation: sent.conversation, part }, sent.messageId, now());
-      } catch (thrown) {
-        logger.warn({ err: toBridgeError(thrown), key }, "edit failed");
-      }
-    },
+    edit: (key, sent, part, editOptions) => editSent(context, key, sent, part, editOptions),
     flushDue(signal) {
-      flushing ??= (async () => {
-        try {
-          let count = 0;
-          // A part sent frees the next part of its reply: claim again until nothing more is due.
-          for (let claimed = await outbox.claimDue(now(), 50, leaseMs); claimed.length > 0; claimed = await outbox.claimDue(now(), 50, leaseMs)) {
-            for (const row of claimed) {
-              if (signal?.aborted) {
-                // Left for the next flush (or the next start): the claim is given back.
-                await outbox.markFailedAttempt(row, "not sent: stopping", now(), false, now());
-                continue;
-              }
-              if (row.wasUnknown) logger.warn({ key: row.key }, "a send of this part was cut off before it was recorded; sending it again");
-              await attempt(row);
-              count += 1;
-            }
-            if (signal?.aborted) break;
-          }
-          return count;
-        } finally {
-          flushing = undefined;
-        }
-      })();
+      flushing ??= flushRounds(context, signal).finally(() => {
+        flushing = undefined;
+      });
       return flushing;
     },
   };

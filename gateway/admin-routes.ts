@@ -1,7 +1,7 @@
 import QRCode from "qrcode";
 import { z } from "zod";
 import { sendPage } from "../core/html-page.ts";
-import { readJsonBody, sendJson } from "../core/http-body.ts";
+import { readJsonBody, sendJson } from "../adapters/kit/http-body.ts";
 import { toBridgeError } from "../core/types/errors.ts";
 import type { Store } from "../core/store/store.ts";
 import type { ChannelHealth, HttpRoute } from "../core/types/adapter.ts";

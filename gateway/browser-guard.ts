@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from "express";
-import { sendJson } from "../core/http-body.ts";
+import { sendJson } from "../adapters/kit/http-body.ts";
 import type { Logger } from "../core/types/logger.ts";
 
 export interface BrowserGuardOptions {

@@ -1,5 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
-import { sendJson } from "../core/http-body.ts";
+import { sendJson } from "../adapters/kit/http-body.ts";
 import type { Metrics } from "../core/metrics.ts";
 import { maskSecrets } from "../core/logger.ts";
 import type { Adapter, ChannelHealth, HttpRoute } from "../core/types/adapter.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { readJsonBody, sendJson } from "../core/http-body.ts";
+import { readJsonBody, sendJson } from "../adapters/kit/http-body.ts";
 import type { HttpRoute } from "../core/types/adapter.ts";
 import { toBridgeError } from "../core/types/errors.ts";
 import type { LoginFlow } from "./login-flow.ts";

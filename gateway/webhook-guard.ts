@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createBoundedMap } from "../adapters/kit/bounded-map.ts";
-import { sendJson } from "../core/http-body.ts";
+import { sendJson } from "../adapters/kit/http-body.ts";
 import type { HttpRoute } from "../core/types/adapter.ts";
 import type { Logger } from "../core/types/logger.ts";
 

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { readBody, sendJson } from "../../core/http-body.ts";
+import { readBody, sendJson } from "../kit/http-body.ts";
 import type { Logger } from "../../core/types/logger.ts";
 import { createBoundedMap } from "../kit/bounded-map.ts";
 

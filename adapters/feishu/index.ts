@@ -21,6 +21,7 @@ import { createOutbound } from "./outbound.ts";
 import { createBoundedMap } from "../kit/bounded-map.ts";
 import { createWebhookHandler, type Outcome } from "./webhook.ts";
 import { createNameCache } from "../kit/name-cache.ts";
+import { createConnectionLifecycle, type ConnectionLifecycle } from "../kit/connection-lifecycle.ts";
 
 export interface FeishuAdapterOptions {
   /** First wait before asking for the bot's identity again after a failure (doubles up to a minute). */
@@ -53,12 +54,12 @@ export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, o
   const chatKinds = createBoundedMap<ConversationRef["kind"]>(5000);
   let bot: { openId: string; name: string } | undefined;
   let sink: InboundSink | undefined;
-  let wsClient: WSClient | undefined;
+  let connection: ConnectionLifecycle | undefined;
+  let lifetime: AbortController | undefined;
+  let running: Promise<void> | undefined;
   let health: ChannelHealth = { state: "starting" };
   let botInfoTimer: NodeJS.Timeout | undefined;
   let isStopped = false;
-  /** The long connection was up once: a reconnect after that shows as degraded, not as starting. */
-  let hasBeenReady = false;
 
   const fetchOwn = (ref: MediaRef) => downloadResource(client, call, ref, deps.maxMediaBytes);
   const outbound = createOutbound({ client, call, logger, fetchOwn, maxMediaBytes: deps.maxMediaBytes, rememberSent: (id) => sentIds.set(id, true) });
@@ -203,43 +204,60 @@ export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, o
         return toast;
       },
     } as Record<string, (data: unknown) => Promise<unknown>>);
-    wsClient = new WSClient({
-      appId: settings.appId,
-      appSecret: settings.appSecret,
-      domain: sdkDomain(settings.domain),
-      logger: sdkLogger(logger),
-      loggerLevel: LoggerLevel.warn,
-      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 15_000,
-      wsConfig: { pingTimeout: options.pingTimeoutSec ?? 30 },
-      onReady: () => {
-        hasBeenReady = true;
-        logger.info({}, "Feishu long connection up");
-      },
-      onReconnecting: () => logger.warn({}, "Feishu long connection lost; reconnecting"),
-      onReconnected: () => {
-        logger.info({}, "Feishu long connection back");
-        void catchUp.run();
-      },
-      onError: (error: Error) => logger.error({ err: error }, "Feishu long connection failed"),
-    });
-    void wsClient.start({ eventDispatcher: dispatcher }).catch((error: unknown) => logger.error({ err: error }, "Feishu long connection failed to start"));
+    lifetime = new AbortController();
+    connection = longConnection(dispatcher);
+    running = connection.run(lifetime.signal);
   };
 
+  /**
+   * The SDK's WSClient reconnects a dropped socket itself (its own ping watchdog closes a silent one); the kit's
+   * connection lifecycle shows its state and starts a new client, after a backoff, when the SDK gives up.
+   */
+  const longConnection = (dispatcher: EventDispatcher) =>
+    createConnectionLifecycle({
+      what: "Feishu long connection",
+      logger,
+      backoff: { minMs: 1000, maxMs: 60_000 },
+      describeFailure: (error) => ({ detail: `the long connection failed (${error instanceof Error ? error.message : String(error)}; check FEISHU_APP_ID / FEISHU_APP_SECRET)` }),
+      async connect(session) {
+        const gaveUp = Promise.withResolvers<void>();
+        session.signal.addEventListener("abort", () => gaveUp.resolve(), { once: true });
+        const client = new WSClient({
+          appId: settings.appId,
+          appSecret: settings.appSecret,
+          domain: sdkDomain(settings.domain),
+          logger: sdkLogger(logger),
+          loggerLevel: LoggerLevel.warn,
+          handshakeTimeoutMs: options.handshakeTimeoutMs ?? 15_000,
+          wsConfig: { pingTimeout: options.pingTimeoutSec ?? 30 },
+          onReady: () => {
+            session.up();
+            logger.info({}, "Feishu long connection up");
+          },
+          onReconnecting: () => {
+            session.down("the long connection was lost; reconnecting");
+            logger.warn({}, "Feishu long connection lost; reconnecting");
+          },
+          onReconnected: () => {
+            session.up();
+            logger.info({}, "Feishu long connection back");
+            void catchUp.run();
+          },
+          onError: (error: Error) => gaveUp.reject(error),
+        });
+        void client.start({ eventDispatcher: dispatcher }).catch((error: unknown) => gaveUp.reject(error));
+        try {
+          await gaveUp.promise;
+        } finally {
+          client.close({ force: true });
+        }
+      },
+    });
+
   const connectionHealth = (): ChannelHealth => {
-    if (health.state === "stopped" || !wsClient) return health;
+    if (health.state === "stopped" || !connection) return health;
     if (!bot) return health.state === "error" ? health : { state: "starting", detail: "identifying the bot" };
-    const { state, reconnectAttempts } = wsClient.getConnectionStatus();
-    switch (state) {
-      case "connected":
-        return { state: "ready" };
-      case "failed":
-        return { state: "error", detail: "the long connection failed (check FEISHU_APP_ID / FEISHU_APP_SECRET)" };
-      case "reconnecting":
-        return { state: hasBeenReady ? "degraded" : "starting", detail: `reconnecting (attempt ${reconnectAttempts})` };
-      default:
-        // Idle between a lost connection and the next attempt.
-        return hasBeenReady ? { state: "degraded", detail: "the long connection was lost; reconnecting" } : { state: "starting", detail: "connecting" };
-    }
+    return connection.health();
   };
 
   return {
@@ -257,8 +275,8 @@ export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, o
     async stop() {
       isStopped = true;
       clearTimeout(botInfoTimer);
-      wsClient?.close({ force: true });
-      wsClient = undefined;
+      lifetime?.abort();
+      await running;
       sink = undefined;
       health = { state: "stopped" };
     },

@@ -18,7 +18,7 @@ import {
 import { fetchSlackFile } from "./media.ts";
 import { createSlackOutbound } from "./outbound.ts";
 import { createSlackCatchUp } from "./catch-up.ts";
-import { createSlackSocketReceiver } from "./socket.ts";
+import { createSlackSocket } from "./socket.ts";
 import { createSlackWebhookRoutes, type Handled } from "./webhook.ts";
 import { createNameCache } from "../kit/name-cache.ts";
 
@@ -60,6 +60,8 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
   let selfName: string | undefined;
   let pendingSink: InboundSink | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
+  let lifetime: AbortController | undefined;
+  let socketRun: Promise<void> | undefined;
 
   const setHealth = (next: ChannelHealth) => {
     if (health.state !== "stopped") health = next;
@@ -108,8 +110,8 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
     return receive(actionToInboundMessage(parsed.data));
   };
 
-  const receiver = isSocketMode
-    ? createSlackSocketReceiver({
+  const socket = isSocketMode
+    ? createSlackSocket({
         appToken: settings.appToken!,
         apiUrl: settings.apiUrl,
         retryConfig,
@@ -134,7 +136,8 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
           if (handled === "not-ready") throw new BridgeError("upstream", "slack channel is not started");
         },
       })
-    : gatewayReceiver;
+    : undefined;
+  const receiver = socket?.receiver ?? gatewayReceiver;
 
   // Token verification stays off here: the constructor would call auth.test unawaited (an unhandled
   // rejection when it fails). start() calls it instead and reports the outcome in health().
@@ -190,18 +193,9 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
       health = { state: "ready" };
       return;
     }
-    health = { state: "starting", detail: "connecting to Slack (Socket Mode)" };
     // Not awaited: the gateway starts while the socket connects (and keeps reconnecting).
-    void app.start().then(
-      async () => {
-        // stop() came while apps.connections.open was on its way: the client had no socket to close then.
-        if (health.state === "stopped") await app.stop().catch((error: unknown) => logger.warn({ err: error }, "slack Socket Mode did not close cleanly"));
-      },
-      (error: unknown) => {
-        setHealth({ state: "error", detail: `Socket Mode: ${error instanceof Error ? error.message : String(error)}` });
-        logger.error({ err: error }, "slack Socket Mode could not connect");
-      },
-    );
+    lifetime = new AbortController();
+    socketRun = socket!.lifecycle(app).run(lifetime.signal);
   };
 
   return {
@@ -220,13 +214,8 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
       health = { state: "stopped" };
       clearTimeout(retryTimer);
       sink = pendingSink = undefined;
-      if (isSocketMode) {
-        try {
-          await app.stop();
-        } catch (error) {
-          logger.warn({ err: error }, "slack Socket Mode did not close cleanly");
-        }
-      }
+      lifetime?.abort();
+      await socketRun;
     },
 
     health: () => health,

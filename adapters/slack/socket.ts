@@ -1,6 +1,6 @@
 import { SocketModeReceiver, type Logger as BoltLogger } from "@slack/bolt";
 import type { ChannelHealth } from "../../core/types/adapter.ts";
-import { createSilenceWatchdog } from "../kit/silence-watchdog.ts";
+import { createConnectionLifecycle, type ConnectionLifecycle, type ConnectionSession } from "../kit/connection-lifecycle.ts";
 import type { Logger } from "../../core/types/logger.ts";
 
 export interface SlackSocketDeps {
@@ -28,12 +28,21 @@ export interface SlackSocketDeps {
   onEnvelope(type: string, payload: unknown): Promise<void>;
 }
 
+/** The receiver bolt's App is built on, and the lifecycle that connects it (run by the adapter after auth.test). */
+export interface SlackSocket {
+  receiver: SocketModeReceiver;
+  /** Runs `connect` (bolt's app.start and app.stop) as sessions of the kit's connection lifecycle. */
+  lifecycle(connect: { start(): Promise<unknown>; stop(): Promise<unknown> }): ConnectionLifecycle;
+}
+
 /**
  * Bolt's SocketModeReceiver (its client calls `apps.connections.open` with the app token, connects,
  * waits for `hello`, reconnects when the socket drops). Its own dispatch into bolt is replaced by
- * ours, so each envelope is acknowledged after the inbox has it, not before.
+ * ours, so each envelope is acknowledged after the inbox has it, not before. The kit's connection
+ * lifecycle supervises it: a socket without `hello` within `helloTimeoutMs` is cut (the client
+ * reconnects), a client that fails to start is started again after a backoff.
  */
-export function createSlackSocketReceiver(deps: SlackSocketDeps): SocketModeReceiver {
+export function createSlackSocket(deps: SlackSocketDeps): SlackSocket {
   const receiver = new SocketModeReceiver({
     appToken: deps.appToken,
     logger: deps.sdkLogger,
@@ -41,23 +50,11 @@ export function createSlackSocketReceiver(deps: SlackSocketDeps): SocketModeRece
     installerOptions: { clientOptions: { slackApiUrl: deps.apiUrl, retryConfig: deps.retryConfig, timeout: deps.callTimeoutMs } },
   });
   const client = receiver.client;
-  let hasBeenConnected = false;
+  let session: ConnectionSession | undefined;
   let isLost = false;
-  const helloWatchdog = createSilenceWatchdog({
-    silenceMs: deps.helloTimeoutMs,
-    onSilent(silentForMs) {
-      deps.logger.warn({ silentForMs }, "Slack Socket Mode: no hello on the new socket; replacing it");
-      lost("Socket Mode connection opened but Slack never said hello; reconnecting");
-      // The first call sends a close frame; the second, on a socket now closing, tears it down at once
-      // instead of waiting 30 s for a peer that is not answering. The client then reconnects.
-      const socket = client.websocket;
-      socket?.disconnect();
-      socket?.disconnect();
-    },
-  });
   const lost = (detail: string) => {
-    if (hasBeenConnected) isLost = true;
-    deps.setHealth({ state: hasBeenConnected ? "degraded" : "starting", detail });
+    if (session?.hasBeenUp) isLost = true;
+    session?.down(detail);
   };
   client.removeAllListeners("slack_event");
   client.on("slack_event", async function onSlackEnvelope(args: { ack: () => Promise<void>; type: string; body: unknown }) {
@@ -73,11 +70,9 @@ export function createSlackSocketReceiver(deps: SlackSocketDeps): SocketModeRece
       deps.logger.warn({ err: error }, "slack envelope stored but not acknowledged (the socket closed); the redelivery is a duplicate");
     }
   });
-  client.on("connecting", () => helloWatchdog.arm());
+  client.on("connecting", () => session?.connecting());
   client.on("connected", () => {
-    helloWatchdog.disarm();
-    hasBeenConnected = true;
-    deps.setHealth({ state: "ready" });
+    session?.up();
     if (isLost) {
       isLost = false;
       deps.onReconnected();
@@ -86,10 +81,42 @@ export function createSlackSocketReceiver(deps: SlackSocketDeps): SocketModeRece
   // The SDK closes a socket whose pongs (clientPingTimeout) or Slack's pings (serverPingTimeout) stop.
   client.on("close", () => lost("Socket Mode connection lost; reconnecting"));
   client.on("reconnecting", () => lost("reconnecting to Slack (Socket Mode)"));
-  client.on("disconnecting", () => helloWatchdog.disarm());
-  client.on("disconnected", () => {
-    helloWatchdog.disarm();
-    deps.setHealth({ state: "starting", detail: "Socket Mode connection closed" });
-  });
-  return receiver;
+  client.on("disconnected", () => session?.down("Socket Mode connection closed"));
+
+  const lifecycle = (app: { start(): Promise<unknown>; stop(): Promise<unknown> }) =>
+    createConnectionLifecycle({
+      what: "Slack Socket Mode",
+      logger: deps.logger,
+      backoff: { minMs: 1000, maxMs: 30_000 },
+      connectTimeoutMs: deps.helloTimeoutMs,
+      onHealth: deps.setHealth,
+      describeFailure: (error) => ({ detail: `Socket Mode: ${error instanceof Error ? error.message : String(error)}` }),
+      async connect(current) {
+        session = current;
+        current.connecting("connecting to Slack (Socket Mode)");
+        // A socket that opened but got no hello: the first call sends a close frame; the second, on a socket now
+        // closing, tears it down at once instead of waiting 30 s for a peer that is not answering. The client then
+        // reconnects.
+        current.onReplace(() => {
+          const socket = client.websocket;
+          socket?.disconnect();
+          socket?.disconnect();
+        });
+        const stopApp = () => app.stop().catch((error: unknown) => deps.logger.warn({ err: error }, "slack Socket Mode did not close cleanly"));
+        const aborted = new Promise((resolve) => current.signal.addEventListener("abort", resolve, { once: true }));
+        const started = app.start().then(() => {
+          // Stopped while apps.connections.open was on its way: the client had no socket to close then.
+          if (current.signal.aborted) void stopApp();
+        });
+        try {
+          await Promise.race([started, aborted]);
+          await aborted;
+        } finally {
+          session = undefined;
+          started.catch(() => undefined);
+          await stopApp();
+        }
+      },
+    });
+  return { receiver, lifecycle };
 }

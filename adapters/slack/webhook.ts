@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
-import { readBody, sendJson } from "../../core/http-body.ts";
+import { readBody, sendJson } from "../kit/http-body.ts";
 import type { HttpRoute } from "../../core/types/adapter.ts";
 import type { Logger } from "../../core/types/logger.ts";
 import { checkSlackHeaders, verifySlackSignature } from "./signature.ts";

@@ -1,15 +1,15 @@
 import { readFile } from "node:fs/promises";
-import { setTimeout as sleep } from "node:timers/promises";
 import { Telegraf } from "telegraf";
 import type { TelegramConfig } from "../../core/config-platforms.ts";
 import type { Adapter, AdapterDeps, ChannelHealth, FetchedMedia, InboundSink } from "../../core/types/adapter.ts";
 import { BridgeError, toBridgeError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
 import { callWithTimeout } from "../kit/call-timeout.ts";
+import { createConnectionLifecycle } from "../kit/connection-lifecycle.ts";
 import { toTelegramBridgeError } from "./errors.ts";
 import { platform, updateToInbound, type BotIdentity } from "./inbound.ts";
 import { createOutbound } from "./outbound.ts";
-import { allowedUpdates, pollUpdates } from "./polling.ts";
+import { allowedUpdates, describePollFailure, pollUpdates, type PollPosition } from "./polling.ts";
 import type { TelegramUpdate } from "./update-schema.ts";
 import { telegramWebhookRoute } from "./webhook.ts";
 
@@ -82,51 +82,35 @@ export function createTelegramAdapter(settings: TelegramConfig, deps: AdapterDep
     return { id: me.id, username: me.username, firstName: me.first_name };
   };
 
-  /** getMe (and setWebhook or deleteWebhook) until it works: a bad token or an outage is shown on health, not thrown. */
-  const connect = async (signal: AbortSignal, onFirstAttempt: () => void): Promise<boolean> => {
-    let backoffMs = minBackoffMs;
-    while (!signal.aborted) {
-      try {
-        identity = await checkIdentity();
-        if (isWebhook && settings.webhookUrl) {
-          await telegram.setWebhook(settings.webhookUrl, { secret_token: settings.webhookSecret!, allowed_updates: [...allowedUpdates] });
-        } else if (!isWebhook) {
-          // A webhook left over from an earlier setup makes getUpdates fail with 409.
-          await telegram.deleteWebhook({ drop_pending_updates: false });
-        }
-        logger.info({ username: identity.username, mode: isWebhook ? "webhook" : "polling" }, "Telegram bot connected");
-        if (isWebhook) health = { state: "ready" };
-        onFirstAttempt();
-        return true;
-      } catch (thrown) {
-        if (signal.aborted) return false;
-        const error = toTelegramBridgeError(thrown, "getMe");
-        health = { state: "error", detail: error.message };
-        logger.error({ err: error, retryInMs: backoffMs }, "Telegram start failed");
-        onFirstAttempt();
-        await sleep(backoffMs, undefined, { signal }).catch(() => undefined);
-        backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
-      }
+  /** getMe, then setWebhook or deleteWebhook; a failure goes to the lifecycle, which shows it on health and retries. */
+  const identify = async (): Promise<void> => {
+    const me = await checkIdentity();
+    if (isWebhook && settings.webhookUrl) {
+      await telegram.setWebhook(settings.webhookUrl, { secret_token: settings.webhookSecret!, allowed_updates: [...allowedUpdates] });
+    } else if (!isWebhook) {
+      // A webhook left over from an earlier setup makes getUpdates fail with 409.
+      await telegram.deleteWebhook({ drop_pending_updates: false });
     }
-    return false;
+    identity = me;
+    logger.info({ username: me.username, mode: isWebhook ? "webhook" : "polling" }, "Telegram bot connected");
   };
 
-  const run = async (signal: AbortSignal, onFirstAttempt: () => void) => {
-    if (!(await connect(signal, onFirstAttempt)) || isWebhook) return;
-    await pollUpdates({
-      telegram,
-      logger,
-      signal,
-      setHealth,
-      timeoutSec: options.pollTimeoutSec ?? 30,
-      pollMarginMs: options.pollMarginMs ?? 15_000,
-      minBackoffMs,
-      maxBackoffMs,
-      handle: async (update) => {
-        await handleUpdate(update);
-      },
-    });
-  };
+  const position: PollPosition = { isFirstPoll: true };
+  // The gateway waits for the first getMe (success or not): a webhook channel is then ready at once.
+  let firstAttempt = Promise.withResolvers<void>();
+  const lifecycle = createConnectionLifecycle({
+    what: "Telegram polling",
+    logger,
+    backoff: { minMs: minBackoffMs, maxMs: maxBackoffMs },
+    onHealth: setHealth,
+    describeFailure: (thrown) => (identity ? describePollFailure(thrown, maxBackoffMs) : { detail: toTelegramBridgeError(thrown, "getMe").message }),
+    async connect(session) {
+      if (!identity) await identify().finally(firstAttempt.resolve);
+      if (!isWebhook) return pollUpdates({ telegram, logger, position, timeoutSec: options.pollTimeoutSec ?? 30, pollMarginMs: options.pollMarginMs ?? 15_000, handle: handleUpdate }, session);
+      session.up();
+      await new Promise((resolve) => session.signal.addEventListener("abort", resolve, { once: true }));
+    },
+  });
 
   const outbound = createOutbound({ telegram, logger, fetchMedia: (ref) => fetchMedia(ref), maxMediaBytes: deps.maxMediaBytes });
 
@@ -169,9 +153,9 @@ export function createTelegramAdapter(settings: TelegramConfig, deps: AdapterDep
       sink = inboundSink;
       lifetime = new AbortController();
       const runSignal = AbortSignal.any([signal, lifetime.signal]);
-      // The gateway waits for the first getMe (success or not): a webhook channel is then ready at once.
-      const firstAttempt = Promise.withResolvers<void>();
-      running = run(runSignal, firstAttempt.resolve)
+      firstAttempt = Promise.withResolvers<void>();
+      running = lifecycle
+        .run(runSignal)
         .catch((thrown: unknown) => {
           health = { state: "error", detail: toBridgeError(thrown).message };
           logger.error({ err: toBridgeError(thrown) }, "Telegram channel stopped");

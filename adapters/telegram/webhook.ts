@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { readJsonBody, sendJson } from "../../core/http-body.ts";
+import { readJsonBody, sendJson } from "../kit/http-body.ts";
 import type { HttpRoute } from "../../core/types/adapter.ts";
 import { toBridgeError } from "../../core/types/errors.ts";
 import type { Logger } from "../../core/types/logger.ts";

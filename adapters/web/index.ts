@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sendPage } from "../../core/html-page.ts";
-import { readBody, readJsonBody, sendJson } from "../../core/http-body.ts";
+import { readBody, readJsonBody, sendJson } from "../kit/http-body.ts";
 import { readReplyMedia } from "../kit/local-media.ts";
 import type { Adapter, ChannelHealth, FetchedMedia, InboundSink } from "../../core/types/adapter.ts";
 import type { MediaRef } from "../../core/types/message.ts";

@@ -1,5 +1,6 @@
 import type { ChannelHealth } from "../../core/types/adapter.ts";
 import type { Logger } from "../../core/types/logger.ts";
+import { createConnectionLifecycle, type ConnectionSession } from "../kit/connection-lifecycle.ts";
 
 /** The part of a wechaty bot the connection drives: start, stop and the login events. */
 export interface BotLike {
@@ -19,6 +20,8 @@ export interface ConnectionOptions {
   /** First restart delay after a logout or a failure; doubled each time, up to `maxRestartDelayMs`. */
   initialRestartDelayMs: number;
   maxRestartDelayMs: number;
+  /** The backoff's jitter source (tests make it predictable). */
+  random?: () => number;
 }
 
 export interface Connection {
@@ -39,105 +42,122 @@ const describe = (error: unknown): string => {
   return String(error);
 };
 
+/** The session that runs the puppet now: its failure ends it (the lifecycle restarts the puppet after a wait). */
+interface PuppetRun {
+  session: ConnectionSession;
+  fail(detail: string): void;
+  /** While `bot.start()` runs, a failure waits for it to return before the session ends. */
+  isStarting: boolean;
+  failure?: string;
+}
+
 /**
- * The login lifecycle of one wechaty bot: the QR code while it waits for a scan, ready once
- * logged in, and after a logout or a failure before login, a restart with exponential backoff
- * (never a tight loop: puppet errors arriving while a restart is pending are folded into it).
- * Errors after login are logged and leave the session alone: re-logins are themselves a risk signal.
+ * The login lifecycle of one wechaty bot, as sessions of the kit's connection lifecycle: the QR code while it
+ * waits for a scan, ready once logged in, and after a logout or a failure before login, the puppet stopped and
+ * started again after the lifecycle's backoff (never a tight loop: puppet errors arriving after the first one
+ * are folded into it). Errors after login are logged and leave the session alone: re-logins are themselves a
+ * risk signal.
  */
 export function createConnection(bot: BotLike, options: ConnectionOptions): Connection {
   const { logger } = options;
-  let health: ChannelHealth = { state: "stopped" };
   let self: { id: string; name: string } | undefined;
-  let restartTimer: NodeJS.Timeout | undefined;
-  let failures = 0;
-  let isStopped = true;
-  /** True while this code stops the bot, whose own logout event is then expected. */
-  let isStopping = false;
-  /** While `bot.start()` runs, a failure waits for it to return before a restart is scheduled. */
-  let isStarting = false;
-  let failureWhileStarting: string | undefined;
+  let current: PuppetRun | undefined;
   let lastQr: string | undefined;
+  let stopping: AbortController | undefined;
+  let running: Promise<void> | undefined;
+  let isStopped = true;
+  /** Resolves when the first launch settled (the puppet started, or its failure is on health). */
+  let firstLaunch = Promise.withResolvers<void>();
 
-  const scheduleRestart = (detail: string) => {
-    health = { state: "error", detail };
-    if (isStarting) failureWhileStarting = detail;
-    if (isStopped || restartTimer || isStarting || isStopping) return;
-    const delayMs = Math.min(options.initialRestartDelayMs * 2 ** failures, options.maxRestartDelayMs);
-    failures += 1;
-    logger.warn({ detail, delayMs, failures }, "wechat: restarting the puppet after a delay");
-    health = { state: "error", detail: `${detail}; retrying in ${Math.round(delayMs / 1000)} s` };
-    restartTimer = setTimeout(() => void restart(), delayMs);
-  };
-
-  const launch = async () => {
-    isStarting = true;
-    failureWhileStarting = undefined;
+  const runPuppet = async (session: ConnectionSession): Promise<void> => {
+    const ended = Promise.withResolvers<void>();
+    const run: PuppetRun = {
+      session,
+      isStarting: true,
+      fail(detail) {
+        // Shown at once; the lifecycle keeps it on health while it waits to restart the puppet.
+        session.show({ state: "error", detail });
+        this.failure ??= detail;
+        if (!this.isStarting) ended.reject(new Error(this.failure));
+      },
+    };
+    current = run;
+    session.show({ state: "starting", detail: session.hasBeenUp ? "restarting the puppet" : "starting the puppet" });
+    session.signal.addEventListener("abort", () => ended.resolve(), { once: true });
     try {
-      await bot.start();
-    } catch (error) {
-      logger.error({ err: error }, "wechat: the puppet did not start");
-      failureWhileStarting = `puppet failed to start: ${describe(error)}`;
+      try {
+        await bot.start();
+      } catch (error) {
+        logger.error({ err: error }, "wechat: the puppet did not start");
+        run.failure ??= `puppet failed to start: ${describe(error)}`;
+      } finally {
+        run.isStarting = false;
+      }
+      if (run.failure && !self) throw new Error(run.failure);
+      if (!self && lifecycle.health().state === "starting" && !lifecycle.health().loginQr) session.show({ state: "starting", detail: "waiting for the puppet to log in" });
+      firstLaunch.resolve();
+      await ended.promise;
     } finally {
-      isStarting = false;
+      current = undefined;
+      self = undefined;
+      await bot.stop().catch((error: unknown) => logger.warn({ err: error }, "wechat: stopping the puppet failed"));
     }
-    if (failureWhileStarting && !self) scheduleRestart(failureWhileStarting);
-    else if (!self && health.state === "starting" && !health.loginQr) health = { state: "starting", detail: "waiting for the puppet to log in" };
   };
 
-  const restart = async () => {
-    restartTimer = undefined;
-    if (isStopped) return;
-    isStopping = true;
-    await bot.stop().catch((error: unknown) => logger.warn({ err: error }, "wechat: stopping the puppet failed"));
-    isStopping = false;
-    if (isStopped) return;
-    health = { state: "starting", detail: "restarting the puppet" };
-    await launch();
-  };
+  const lifecycle = createConnectionLifecycle({
+    what: "wechat puppet",
+    logger,
+    backoff: { minMs: options.initialRestartDelayMs, maxMs: options.maxRestartDelayMs, ...(options.random ? { random: options.random } : {}) },
+    connect: runPuppet,
+    describeFailure: (error) => ({ detail: describe(error) }),
+    onHealth(health) {
+      if (health.state === "error") firstLaunch.resolve();
+    },
+  });
 
   bot.on("scan", (qrcode, status) => {
-    if (isStopped) return;
+    const session = current?.session;
+    if (!session) return;
     if (status === scanStatus.waiting || status === scanStatus.timeout) {
-      health = { state: "starting", detail: "waiting for scan", loginQr: qrcode };
+      session.show({ state: "starting", detail: "waiting for scan", loginQr: qrcode });
       if (qrcode && qrcode !== lastQr) {
         lastQr = qrcode;
         logger.info({ qrcode }, "wechat: scan the QR code with WeChat to log in");
         options.showQr(qrcode);
       }
     } else if (status === scanStatus.scanned) {
-      health = { state: "starting", detail: "scanned: confirm the login on the phone" };
+      session.show({ state: "starting", detail: "scanned: confirm the login on the phone" });
     } else if (status === scanStatus.confirmed) {
-      health = { state: "starting", detail: "login confirmed: logging in" };
+      session.show({ state: "starting", detail: "login confirmed: logging in" });
     } else if (status === scanStatus.cancel) {
-      health = { state: "starting", detail: "login cancelled on the phone: waiting for a new QR code" };
+      session.show({ state: "starting", detail: "login cancelled on the phone: waiting for a new QR code" });
     }
   });
   bot.on("login", (user) => {
+    if (!current) return;
     self = { id: user.id, name: user.name() };
-    failures = 0;
     lastQr = undefined;
-    health = { state: "ready" };
+    current.session.up();
     logger.info({ userId: user.id }, "wechat: logged in");
   });
   bot.on("logout", (_user, reason) => {
+    if (!current) return;
     self = undefined;
-    if (isStopped || isStopping) return;
     logger.warn({ reason }, "wechat: logged out");
-    scheduleRestart(`logged out${reason ? `: ${reason}` : ""}`);
+    current.fail(`logged out${reason ? `: ${reason}` : ""}`);
   });
   bot.on("heartbeat", () => {
-    if (self && health.state === "degraded") {
+    if (current && self && lifecycle.health().state === "degraded") {
       logger.info({}, "wechat: the puppet is answering again");
-      health = { state: "ready" };
+      current.session.up();
     }
   });
   bot.on("error", (error) => {
-    if (isStopped || isStopping) return;
+    if (!current) return;
     // wechaty-puppet's own watchdog: no heartbeat within its timeout (60 s) and it resets the puppet.
     if (self && /WatchdogAgent reset/.test(describe(error))) {
       logger.warn({ err: error }, "wechat: the puppet went quiet; it is being reset");
-      health = { state: "degraded", detail: "no heartbeat from the puppet; resetting it" };
+      current.session.down("no heartbeat from the puppet; resetting it");
       return;
     }
     if (self) {
@@ -145,34 +165,31 @@ export function createConnection(bot: BotLike, options: ConnectionOptions): Conn
       return;
     }
     logger.debug({ err: error }, "wechat: puppet error");
-    scheduleRestart(`puppet error: ${describe(error)}`);
+    current.fail(`puppet error: ${describe(error)}`);
   });
 
   return {
     async start(startWaitMs = 15_000) {
       isStopped = false;
-      health = { state: "starting", detail: "starting the puppet" };
+      stopping = new AbortController();
+      firstLaunch = Promise.withResolvers<void>();
+      running = lifecycle.run(stopping.signal);
       let timer: NodeJS.Timeout | undefined;
       const waited = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, startWaitMs);
       });
       try {
-        await Promise.race([launch(), waited]);
+        await Promise.race([firstLaunch.promise, waited]);
       } finally {
         clearTimeout(timer);
       }
     },
     async stop() {
+      stopping?.abort();
+      await running;
       isStopped = true;
-      clearTimeout(restartTimer);
-      restartTimer = undefined;
-      isStopping = true;
-      await bot.stop().catch((error: unknown) => logger.warn({ err: error }, "wechat: stopping the puppet failed"));
-      isStopping = false;
-      self = undefined;
-      health = { state: "stopped" };
     },
-    health: () => health,
+    health: () => (isStopped ? { state: "stopped" } : lifecycle.health()),
     self: () => self,
   };
 }

@@ -3,7 +3,7 @@ import type { WecomConfig } from "../../core/config-platforms.ts";
 import { createMemoryAdapterState } from "../../core/store/memory-adapter-state.ts";
 import type { Adapter, AdapterDeps, ChannelHealth, InboundSink } from "../../core/types/adapter.ts";
 import { toBridgeError } from "../../core/types/errors.ts";
-import { createSilenceWatchdog } from "../kit/silence-watchdog.ts";
+import { createConnectionLifecycle, type ConnectionSession } from "../kit/connection-lifecycle.ts";
 import type { Logger } from "../../core/types/logger.ts";
 import { toInbound } from "./inbound.ts";
 import { downloadMedia } from "./media.ts";
@@ -62,24 +62,36 @@ export function createWecomAdapter(settings: WecomConfig, deps: AdapterDeps, opt
     requestTimeout: options.callTimeoutMs ?? 30_000,
     logger: sdkLogger(logger),
   });
-  let hasBeenReady = false;
-  // The SDK starts its heartbeat only after the login is answered: a server that accepts the socket and
-  // then says nothing would be waited for forever.
-  const loginWatchdog = createSilenceWatchdog({
-    silenceMs: options.loginTimeoutMs ?? 15_000,
-    onSilent(silentForMs) {
-      if (health.state === "stopped") return;
-      logger.warn({ silentForMs }, "WeCom did not answer the login; replacing the connection");
-      health = { state: hasBeenReady ? "degraded" : "starting", detail: "WeCom did not answer the login; reconnecting" };
+  let session: ConnectionSession | undefined;
+  const lifetime = new AbortController();
+  let running: Promise<void> | undefined;
+  // The SDK reconnects a dropped socket itself (with its back-off); the lifecycle watches the login, which the
+  // SDK would wait for forever (it starts its heartbeat only after the login is answered).
+  const lifecycle = createConnectionLifecycle({
+    what: "WeCom long connection",
+    logger,
+    backoff: { minMs: options.reconnectIntervalMs ?? 1000, maxMs: 30_000 },
+    connectTimeoutMs: options.loginTimeoutMs ?? 15_000,
+    onHealth: (next) => {
+      if (health.state !== "stopped") health = next;
+    },
+    async connect(current) {
+      session = current;
       // As the SDK's own heartbeat check does: cut the socket and let its close handler reconnect (with its
       // back-off). disconnect() + connect() would race the old socket's late close against the new one.
-      const socket = (client as unknown as { wsManager?: { ws?: { terminate(): void } | null } }).wsManager?.ws;
-      if (socket) {
-        socket.terminate();
-      } else {
-        client.disconnect();
-        client.connect();
-      }
+      current.onReplace(() => {
+        const socket = (client as unknown as { wsManager?: { ws?: { terminate(): void } | null } }).wsManager?.ws;
+        if (socket) {
+          socket.terminate();
+        } else {
+          client.disconnect();
+          client.connect();
+        }
+      });
+      client.connect();
+      await new Promise((resolve) => current.signal.addEventListener("abort", resolve, { once: true }));
+      session = undefined;
+      client.disconnect();
     },
   });
   const fetchMedia = (ref: Parameters<Adapter["fetchMedia"]>[0]) => downloadMedia(ref, deps.maxMediaBytes);
@@ -123,47 +135,48 @@ export function createWecomAdapter(settings: WecomConfig, deps: AdapterDeps, opt
     async start(sink, signal) {
       client.on("message", (frame) => track(handle(sink, frame)));
       client.on("event", (frame) => track(handle(sink, frame)));
-      client.on("connected", () => loginWatchdog.arm());
+      client.on("connected", () => session?.connecting());
       client.on("disconnected", (reason) => {
-        loginWatchdog.disarm();
-        if (health.state === "error" || health.state === "stopped" || health.state === "degraded") return;
+        if (health.state === "error" || health.state === "stopped" || health.state === "degraded") return session?.down();
         // WeCom allows one connection per bot and closes the older one; the SDK does not reconnect then.
-        health = /new connection/i.test(reason)
-          ? { state: "error", detail: "another connection took over this bot (WeCom allows one per bot); restart to take it back" }
-          : { state: hasBeenReady ? "degraded" : "starting", detail: `reconnecting: ${reason}` };
+        if (/new connection/i.test(reason)) {
+          session?.down();
+          session?.show({ state: "error", detail: "another connection took over this bot (WeCom allows one per bot); restart to take it back" });
+        } else {
+          session?.down(`reconnecting: ${reason}`);
+        }
       });
       client.on("error", (error) => {
         const isAuth = /auth/i.test(error.message);
         logger.warn({ err: error.message }, "WeCom long connection error");
         if (isAuth) {
-          health = { state: "error", detail: `WeCom refused the login (${error.message}); check WECOM_BOT_ID and WECOM_BOT_SECRET` };
+          session?.show({ state: "error", detail: `WeCom refused the login (${error.message}); check WECOM_BOT_ID and WECOM_BOT_SECRET` });
         } else if (health.state !== "ready" && health.state !== "stopped" && health.state !== "error") {
-          health = { state: "starting", detail: error.message };
+          session?.show({ state: "starting", detail: error.message });
         }
       });
       let settle: () => void = () => undefined;
       const settled = new Promise<void>((resolve) => (settle = resolve));
       client.on("authenticated", () => {
-        loginWatchdog.disarm();
-        hasBeenReady = true;
-        health = { state: "ready" };
+        session?.up();
         logger.info({}, "WeCom long connection ready");
         settle();
       });
       client.on("error", () => settle());
       signal.addEventListener("abort", () => settle(), { once: true });
-      client.connect();
+      signal.addEventListener("abort", () => lifetime.abort(), { once: true });
+      running = lifecycle.run(lifetime.signal);
       const timer = setTimeout(settle, options.startTimeoutMs ?? 5000);
       await settled;
       clearTimeout(timer);
     },
 
     async stop() {
-      loginWatchdog.disarm();
       await Promise.allSettled([...inFlight]);
       await outbound.stop();
       health = { state: "stopped" };
-      client.disconnect();
+      lifetime.abort();
+      await running;
       client.removeAllListeners();
     },
 

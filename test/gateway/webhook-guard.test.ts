@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../core/logger.ts";
-import { sendJson } from "../../core/http-body.ts";
+import { sendJson } from "../../adapters/kit/http-body.ts";
 import type { HttpRoute } from "../../core/types/adapter.ts";
 import { createWebhookGuard } from "../../gateway/webhook-guard.ts";
 import { collectingLog } from "../support/recording-logger.ts";

@@ -22,42 +22,74 @@ function toRow(record: InboxRecord): InboxRow {
   };
 }
 
+/** The inbox's statements, prepared once per connection; `insert` on the durable one. */
+function prepareInboxStatements(database: DatabaseSync, durable: DatabaseSync) {
+  return {
+    insert: durable.prepare(
+      "INSERT INTO inbox (key, conversation_key, message, status, received_at) VALUES (?, ?, ?, 'received', ?) ON CONFLICT (key) DO NOTHING",
+    ),
+    // Forward only: a late or repeated transition (a message processed twice) cannot put a row back.
+    setQueued: database.prepare("UPDATE inbox SET status = 'queued' WHERE key = ? AND status = 'received'"),
+    setFinished: database.prepare("UPDATE inbox SET status = ? WHERE key = ? AND status IN ('received', 'queued', 'running')"),
+    setMessage: database.prepare("UPDATE inbox SET message = ? WHERE key = ?"),
+    selectUnfinishedTurn: database.prepare(
+      "SELECT turn FROM inbox WHERE status = 'queued' AND conversation_key = ? AND turn IS NOT NULL ORDER BY seq LIMIT 1",
+    ),
+    selectTurn: database.prepare(
+      "SELECT * FROM inbox WHERE status = 'queued' AND conversation_key = ? AND turn = ? ORDER BY seq",
+    ),
+    markTurnRunning: database.prepare(
+      "UPDATE inbox SET status = 'running' WHERE status = 'queued' AND conversation_key = ? AND turn = ?",
+    ),
+    selectNew: database.prepare(
+      "SELECT * FROM inbox WHERE status = 'queued' AND conversation_key = ? AND turn IS NULL ORDER BY seq",
+    ),
+    markNewRunning: database.prepare(
+      "UPDATE inbox SET status = 'running', turn = ? WHERE status = 'queued' AND conversation_key = ? AND turn IS NULL",
+    ),
+    countQueued: database.prepare("SELECT count(*) AS n FROM inbox WHERE status = 'queued'"),
+    anyQueued: database.prepare("SELECT 1 FROM inbox WHERE status = 'queued' AND conversation_key = ? LIMIT 1"),
+    requeue: database.prepare(
+      "UPDATE inbox SET status = 'queued' WHERE status = 'running' AND conversation_key NOT IN (SELECT value FROM json_each(?))",
+    ),
+    selectReceived: database.prepare(
+      "SELECT * FROM inbox WHERE status = 'received' AND key NOT IN (SELECT value FROM json_each(?)) ORDER BY seq",
+    ),
+    selectQueuedConversations: database.prepare(
+      "SELECT DISTINCT conversation_key FROM inbox WHERE status = 'queued'",
+    ),
+  };
+}
+
+type InboxStatements = ReturnType<typeof prepareInboxStatements>;
+
+/** Claims a conversation's queued rows as one turn: an unfinished turn's rows again, else every new row. */
+function claimTurn(sql: InboxStatements, conversation: string): InboxRow[] {
+  const unfinished = sql.selectUnfinishedTurn.get(conversation) as { turn: string } | undefined;
+  let records: InboxRecord[];
+  if (unfinished) {
+    records = sql.selectTurn.all(conversation, unfinished.turn) as unknown as InboxRecord[];
+    sql.markTurnRunning.run(conversation, unfinished.turn);
+  } else {
+    records = sql.selectNew.all(conversation) as unknown as InboxRecord[];
+    if (records.length > 0) sql.markNewRunning.run(records[0]!.key, conversation);
+  }
+  return records.map((record) => ({ ...toRow(record), status: "running" as const }));
+}
+
+/** Rows no live worker holds go back to the stages: running ones queued again, received ones returned. */
+function recoverRows(sql: InboxStatements, held: HeldWork | undefined) {
+  sql.requeue.run(JSON.stringify(held?.conversationKeys ?? []));
+  const received = (sql.selectReceived.all(JSON.stringify(held?.messageKeys ?? [])) as unknown as InboxRecord[]).map(toRow);
+  const queuedConversations = (sql.selectQueuedConversations.all() as { conversation_key: string }[]).map(
+    (row) => row.conversation_key,
+  );
+  return { received, queuedConversations };
+}
+
 /** `durable`: the connection that commits with synchronous=FULL, for the inserts a platform's 2xx depends on. */
 export function createSqliteInbox(database: DatabaseSync, durable: DatabaseSync = database): InboxStore {
-  const insert = durable.prepare(
-    "INSERT INTO inbox (key, conversation_key, message, status, received_at) VALUES (?, ?, ?, 'received', ?) ON CONFLICT (key) DO NOTHING",
-  );
-  // Forward only: a late or repeated transition (a message processed twice) cannot put a row back.
-  const setQueued = database.prepare("UPDATE inbox SET status = 'queued' WHERE key = ? AND status = 'received'");
-  const setFinished = database.prepare("UPDATE inbox SET status = ? WHERE key = ? AND status IN ('received', 'queued', 'running')");
-  const setMessage = database.prepare("UPDATE inbox SET message = ? WHERE key = ?");
-  const selectUnfinishedTurn = database.prepare(
-    "SELECT turn FROM inbox WHERE status = 'queued' AND conversation_key = ? AND turn IS NOT NULL ORDER BY seq LIMIT 1",
-  );
-  const selectTurn = database.prepare(
-    "SELECT * FROM inbox WHERE status = 'queued' AND conversation_key = ? AND turn = ? ORDER BY seq",
-  );
-  const markTurnRunning = database.prepare(
-    "UPDATE inbox SET status = 'running' WHERE status = 'queued' AND conversation_key = ? AND turn = ?",
-  );
-  const selectNew = database.prepare(
-    "SELECT * FROM inbox WHERE status = 'queued' AND conversation_key = ? AND turn IS NULL ORDER BY seq",
-  );
-  const markNewRunning = database.prepare(
-    "UPDATE inbox SET status = 'running', turn = ? WHERE status = 'queued' AND conversation_key = ? AND turn IS NULL",
-  );
-  const countQueued = database.prepare("SELECT count(*) AS n FROM inbox WHERE status = 'queued'");
-  const anyQueued = database.prepare("SELECT 1 FROM inbox WHERE status = 'queued' AND conversation_key = ? LIMIT 1");
-  const requeue = database.prepare(
-    "UPDATE inbox SET status = 'queued' WHERE status = 'running' AND conversation_key NOT IN (SELECT value FROM json_each(?))",
-  );
-  const selectReceived = database.prepare(
-    "SELECT * FROM inbox WHERE status = 'received' AND key NOT IN (SELECT value FROM json_each(?)) ORDER BY seq",
-  );
-  const selectQueuedConversations = database.prepare(
-    "SELECT DISTINCT conversation_key FROM inbox WHERE status = 'queued'",
-  );
-
+  const sql = prepareInboxStatements(database, durable);
   // Group commit: the inserts of one event-loop turn share one transaction, so one fsync (synchronous=FULL)
   // covers every message that arrived together instead of blocking the loop once per message.
   let batch: { row: [string, string, string, number]; resolve(isNew: boolean): void; reject(error: unknown): void }[] = [];
@@ -65,7 +97,7 @@ export function createSqliteInbox(database: DatabaseSync, durable: DatabaseSync 
     const pending = batch;
     batch = [];
     try {
-      const results = inTransaction(durable, () => pending.map(({ row }) => insert.run(...row).changes === 1));
+      const results = inTransaction(durable, () => pending.map(({ row }) => sql.insert.run(...row).changes === 1));
       pending.forEach((entry, index) => entry.resolve(results[index]!));
     } catch (error) {
       for (const entry of pending) entry.reject(error);
@@ -89,48 +121,30 @@ export function createSqliteInbox(database: DatabaseSync, durable: DatabaseSync 
     },
     async updateMessage(key: string, message: InboundMessage) {
       const { raw: _raw, ...kept } = message;
-      setMessage.run(JSON.stringify(kept), key);
+      sql.setMessage.run(JSON.stringify(kept), key);
     },
     async setStatus(keys: readonly string[], status: InboxStatus) {
       inTransaction(database, () => {
         for (const key of keys) {
-          if (status === "queued") setQueued.run(key);
-          else if (status === "done" || status === "ignored") setFinished.run(status, key);
+          if (status === "queued") sql.setQueued.run(key);
+          else if (status === "done" || status === "ignored") sql.setFinished.run(status, key);
           else throw new Error(`inbox rows move to ${status} only by claim or recovery`);
         }
       });
     },
     async claimQueued(conversation: string) {
       // Most claims after a turn find nothing: look before taking the write lock.
-      if (anyQueued.get(conversation) === undefined) return [];
-      return inTransaction(database, () => {
-        const unfinished = selectUnfinishedTurn.get(conversation) as { turn: string } | undefined;
-        let records: InboxRecord[];
-        if (unfinished) {
-          records = selectTurn.all(conversation, unfinished.turn) as unknown as InboxRecord[];
-          markTurnRunning.run(conversation, unfinished.turn);
-        } else {
-          records = selectNew.all(conversation) as unknown as InboxRecord[];
-          if (records.length > 0) markNewRunning.run(records[0]!.key, conversation);
-        }
-        return records.map((record) => ({ ...toRow(record), status: "running" as const }));
-      });
+      if (sql.anyQueued.get(conversation) === undefined) return [];
+      return inTransaction(database, () => claimTurn(sql, conversation));
     },
     async hasQueued(conversation: string) {
-      return anyQueued.get(conversation) !== undefined;
+      return sql.anyQueued.get(conversation) !== undefined;
     },
     async countQueued() {
-      return (countQueued.get() as { n: number }).n;
+      return (sql.countQueued.get() as { n: number }).n;
     },
     async recover(held?: HeldWork) {
-      return inTransaction(database, () => {
-        requeue.run(JSON.stringify(held?.conversationKeys ?? []));
-        const received = (selectReceived.all(JSON.stringify(held?.messageKeys ?? [])) as unknown as InboxRecord[]).map(toRow);
-        const queuedConversations = (selectQueuedConversations.all() as { conversation_key: string }[]).map(
-          (row) => row.conversation_key,
-        );
-        return { received, queuedConversations };
-      });
+      return inTransaction(database, () => recoverRows(sql, held));
     },
   };
 }

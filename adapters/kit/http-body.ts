@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
-import { BridgeError } from "./types/errors.ts";
+import { BridgeError } from "../../core/types/errors.ts";
 
 /** Reads a request body up to `maxBytes`; larger bodies are refused, not truncated. */
 export async function readBody(request: IncomingMessage, maxBytes = 1_000_000): Promise<Buffer> {

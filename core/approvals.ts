@@ -8,7 +8,7 @@ import type { ApprovalRecord, ApprovalStore, ContactStore } from "./store/store.
 import type { ApprovalDecision, ApprovalRequest } from "./types/agent.ts";
 import type { ConversationRef } from "./types/conversation.ts";
 import type { Logger } from "./types/logger.ts";
-import { conversationKey } from "./types/conversation.ts";
+import { channelOf, conversationKey } from "./types/conversation.ts";
 
 export interface ApprovalsDeps {
   approvals: ApprovalStore;
@@ -62,7 +62,7 @@ const canApprove = (role: Role) => role === "owner" || role === "admin";
 /** Where a decision counts: the chat the request was announced in (any thread of it), or an admin's DM with the bot. */
 function isDecidedInPlace(record: ApprovalRecord, decision: Decision): boolean {
   const { from } = decision;
-  const isSameChat = from.platform === record.conversation.platform && from.chatId === record.conversation.chatId;
+  const isSameChat = channelOf(from) === channelOf(record.conversation) && from.chatId === record.conversation.chatId;
   return isSameChat || (from.kind === "direct" && canApprove(decision.approverRole));
 }
 

@@ -45,7 +45,7 @@ const fileSchema = z
     bindings: z
       .array(
         z.object({
-          match: z.object({ platform: z.string(), chatId: z.string(), threadId: z.string(), sender: z.string() }).partial(),
+          match: z.object({ platform: z.string(), channel: z.string(), chatId: z.string(), threadId: z.string(), sender: z.string() }).partial(),
           agent: agentName,
           model: z.string().optional(),
           instructions: z.string().max(4000).optional(),

@@ -254,8 +254,9 @@ export interface PairingStore {
   listPending(now: number): Promise<PairingRequest[]>;
 }
 
-export function inboxKey(platform: string, id: string): string {
-  return `${platform}:${id}`;
+/** `channelId:messageId`: message ids are unique per channel (per bot), not per platform. */
+export function inboxKey(channelId: string, id: string): string {
+  return `${channelId}:${id}`;
 }
 
 /** What `/agent` and `/model` chose for a conversation. */

@@ -3,7 +3,7 @@ import type { FeishuConfig } from "../../core/config-platforms.ts";
 import type { Adapter, AdapterDeps, ChannelHealth, HttpRoute, InboundSink } from "../../core/types/adapter.ts";
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import { BridgeError } from "../../core/types/errors.ts";
-import type { MediaRef } from "../../core/types/message.ts";
+import { inChannel, type MediaRef } from "../../core/types/message.ts";
 import { createCall, createClient, createTokenCache, fetchBotInfo, sdkDomain, sdkLogger } from "./api.ts";
 import { downloadResource } from "./media.ts";
 import {
@@ -87,7 +87,7 @@ export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, o
   const receive = async (message: Parameters<InboundSink["receive"]>[0]): Promise<void> => {
     if (!sink) throw new BridgeError("upstream", "Feishu channel is not started");
     if (message.sender.displayName === message.sender.id) message.sender.displayName = await userName(message.sender.id);
-    await sink.receive(message);
+    await sink.receive(inChannel(message, deps.channelId));
   };
 
   const handleMessageEvent = async (data: unknown): Promise<Received> => {

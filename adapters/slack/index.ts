@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { SlackConfig } from "../../core/config-platforms.ts";
 import type { Adapter, AdapterDeps, ChannelHealth, InboundSink } from "../../core/types/adapter.ts";
 import { BridgeError } from "../../core/types/errors.ts";
-import type { InboundMessage } from "../../core/types/message.ts";
+import { inChannel, type InboundMessage } from "../../core/types/message.ts";
 import { boltLogger } from "./bolt-logger.ts";
 import { toSlackBridgeError } from "./errors.ts";
 import {
@@ -74,7 +74,7 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
     if (message) {
       // Most events carry only the user id; pairing requests and the agent read better with a name.
       if (message.sender.displayName === message.sender.id) message.sender.displayName = await userName(message.sender.id);
-      const receipt = await sink.receive(message);
+      const receipt = await sink.receive(inChannel(message, deps.channelId));
       logger.debug({ id: message.id, isDuplicate: receipt.isDuplicate }, "slack message received");
     }
     return "accepted";

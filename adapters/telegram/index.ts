@@ -4,7 +4,7 @@ import { Telegraf } from "telegraf";
 import type { TelegramConfig } from "../../core/config-platforms.ts";
 import type { Adapter, AdapterDeps, ChannelHealth, FetchedMedia, InboundSink } from "../../core/types/adapter.ts";
 import { BridgeError, toBridgeError } from "../../core/types/errors.ts";
-import type { MediaRef } from "../../core/types/message.ts";
+import { inChannel, type MediaRef } from "../../core/types/message.ts";
 import { callWithTimeout } from "../kit/call-timeout.ts";
 import { toTelegramBridgeError } from "./errors.ts";
 import { platform, updateToInbound, type BotIdentity } from "./inbound.ts";
@@ -68,7 +68,7 @@ export function createTelegramAdapter(settings: TelegramConfig, deps: AdapterDep
   const handleUpdate = async (update: TelegramUpdate): Promise<boolean> => {
     if (!sink || !identity) return false;
     const message = updateToInbound(update, identity, now());
-    if (message) await sink.receive(message);
+    if (message) await sink.receive(inChannel(message, deps.channelId));
     if (update.callback_query) {
       await telegram.answerCbQuery(update.callback_query.id).catch((thrown: unknown) => {
         logger.debug({ err: toTelegramBridgeError(thrown, "answerCallbackQuery") }, "could not answer a callback query");

@@ -5,6 +5,7 @@ import type { Adapter, AdapterDeps, ChannelHealth, InboundSink } from "../../cor
 import { toBridgeError } from "../../core/types/errors.ts";
 import { createSilenceWatchdog } from "../kit/silence-watchdog.ts";
 import type { Logger } from "../../core/types/logger.ts";
+import { inChannel } from "../../core/types/message.ts";
 import { toInbound } from "./inbound.ts";
 import { downloadMedia } from "./media.ts";
 import { createOutbound } from "./outbound.ts";
@@ -96,7 +97,7 @@ export function createWecomAdapter(settings: WecomConfig, deps: AdapterDeps, opt
         return;
       case "message": {
         if (inbound.isReplyable) await contexts.remember(inbound.message.id, frame.headers.req_id);
-        const receipt = await sink.receive(inbound.message);
+        const receipt = await sink.receive(inChannel(inbound.message, deps.channelId));
         if (receipt.isDuplicate) logger.debug({ messageId: inbound.message.id }, "duplicate callback");
       }
     }

@@ -73,3 +73,8 @@ export function answerTo(message: InboundMessage): ConversationRef {
     inReplyTo: { messageId: message.id, senderId: message.sender.id, senderName: message.sender.displayName },
   };
 }
+
+/** The message as reported by the adapter of channel `channelId` (unset: the platform's default channel). */
+export function inChannel(message: InboundMessage, channelId: string | undefined): InboundMessage {
+  return channelId === undefined ? message : { ...message, conversation: { ...message.conversation, channelId } };
+}

@@ -41,7 +41,7 @@ describe("creating the channels", () => {
     const deps = { logger: bindingLogger(), dataDir: config.dataDir, maxMediaBytes: 1000 };
     const channels = await createChannels(config, deps, { weixin: weixin.descriptor, slack: slack.descriptor, telegram: telegram.descriptor });
     expect(channels.map((channel) => channel.platform)).toEqual(["telegram"]);
-    expect(telegram.created).toEqual([{ settings: config.platforms.telegram, bindings: { channel: "telegram" } }]);
+    expect(telegram.created).toEqual([{ settings: config.platforms.telegram, bindings: { channel: "telegram", platform: "telegram" } }]);
     expect(slack.created).toEqual([]);
     // ClawBot's settings are always there; without a stored login its factory makes no channel.
     expect(weixin.created).toHaveLength(1);

@@ -14,7 +14,7 @@ export interface ApprovalsDeps {
   approvals: ApprovalStore;
   contacts: ContactStore;
   delivery: Delivery;
-  /** `platform:userId` of the admins, who are also asked in their DMs when a member's request needs them. */
+  /** `channelId:userId` of the admins, who are also asked in their DMs when a member's request needs them. */
   admins: readonly string[];
   logger: Logger;
   /** Where the files that go with a request (long arguments, file contents) are written before they are sent. */

@@ -36,7 +36,7 @@ export interface ReplyTo {
 }
 
 export interface InboundMessage {
-  /** Unique per platform: the inbox dedupes on (platform, id). */
+  /** Unique per channel: the inbox dedupes on (channel id, id). */
   id: string;
   conversation: ConversationRef;
   sender: Sender;

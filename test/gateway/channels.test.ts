@@ -7,7 +7,7 @@ import type { TelegramConfig, SlackConfig, WeixinConfig } from "../../core/confi
 import type { Adapter } from "../../core/types/adapter.ts";
 import type { ChannelDescriptor } from "../../core/types/channel.ts";
 import type { Logger } from "../../core/types/logger.ts";
-import { channelRoutes, createChannels } from "../../gateway/channels.ts";
+import { channelRoutes, createChannel, createChannels } from "../../gateway/channels.ts";
 import { tempDataDir } from "../support/web-chat-client.ts";
 
 const run = promisify(execFile);
@@ -98,5 +98,16 @@ describe("a channel's webhook routes", () => {
       "/webhooks/telegram/bot2",
       "/api/web/messages",
     ]);
+  });
+});
+
+describe("a channel of a platform that logs in with a QR code", () => {
+  it("is refused beyond the default one, whose login it would take over", async () => {
+    const { weixinDescriptor } = await import("../../adapters/weixin/descriptor.ts");
+    const deps = { logger: bindingLogger(), dataDir: tempDataDir(), maxMediaBytes: 1000 };
+    const settings = loadConfig({ DATA_DIR: deps.dataDir }).platforms.weixin;
+    await expect(createChannel({ id: "wx-two", descriptor: weixinDescriptor as never, settings }, deps)).rejects.toThrow(
+      "channels (wx-two): WeChat ClawBot logs in with a QR code; only its default channel",
+    );
   });
 });

@@ -15,7 +15,7 @@ Commands:
   start                              run the gateway (default)
   doctor                             check the configuration
   pairing list                       list pending pairing requests (people and groups)
-  pairing approve <platform> <code>  admit the sender or group that got <code>
+  pairing approve <channel> <code>   admit the sender or group that got <code> (a default channel's id is its platform)
   usage                              model tokens and estimated cost, today and this month, per user
   weixin login                       log in to WeChat ClawBot with a QR code (stored in DATA_DIR)`;
 
@@ -70,10 +70,10 @@ async function pairing(action: string | undefined, args: string[]): Promise<numb
       return 0;
     }
     if (action === "approve" && args.length === 2) {
-      const [platform, code] = args as [string, string];
-      const approved = await store.pairing.approve(platform, code, Date.now());
+      const [channel, code] = args as [string, string];
+      const approved = await store.pairing.approve(channel, code, Date.now());
       if (!approved) {
-        process.stderr.write(`No pending pairing request with code ${code} on ${platform} (codes expire after an hour).\n`);
+        process.stderr.write(`No pending pairing request with code ${code} on ${channel} (codes expire after an hour).\n`);
         return 1;
       }
       const who = approved.chatId === undefined ? `${approved.platform}:${approved.userId}` : `the group ${approved.platform}:${approved.chatId}`;

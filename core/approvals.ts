@@ -6,12 +6,13 @@ import type { ApprovalRecord, ApprovalStore, ContactStore } from "./store/store.
 import type { ApprovalDecision, ApprovalRequest } from "./types/agent.ts";
 import type { ConversationRef } from "./types/conversation.ts";
 import type { Logger } from "./types/logger.ts";
+import { channelOf } from "./types/conversation.ts";
 
 export interface ApprovalsDeps {
   approvals: ApprovalStore;
   contacts: ContactStore;
   delivery: Delivery;
-  /** `platform:userId` of the admins, who are also asked in their DMs when a member's request needs them. */
+  /** `channelId:userId` of the admins, who are also asked in their DMs when a member's request needs them. */
   admins: readonly string[];
   logger: Logger;
   /** Where the files that go with a request (long arguments, file contents) are written before they are sent. */
@@ -58,7 +59,7 @@ function newApprovalId(): string {
 /** Where a decision counts: the chat the request was announced in (any thread of it), or an admin's DM with the bot. */
 function isDecidedInPlace(record: ApprovalRecord, decision: Decision): boolean {
   const { from } = decision;
-  const isSameChat = from.platform === record.conversation.platform && from.chatId === record.conversation.chatId;
+  const isSameChat = channelOf(from) === channelOf(record.conversation) && from.chatId === record.conversation.chatId;
   return isSameChat || (from.kind === "direct" && canApprove(decision.approverRole));
 }
 

@@ -4,7 +4,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { BridgeError } from "./types/errors.ts";
 
-// The optional YAML file named by PINCER_CONFIG: prices, agents, MCP servers and routing bindings.
+// The optional YAML file named by PINCER_CONFIG: prices, agents, MCP servers, routing bindings and channels.
 
 type Env = Record<string, string | undefined>;
 
@@ -45,7 +45,7 @@ const fileSchema = z
     bindings: z
       .array(
         z.object({
-          match: z.object({ platform: z.string(), chatId: z.string(), threadId: z.string(), sender: z.string() }).partial(),
+          match: z.object({ platform: z.string(), channel: z.string(), chatId: z.string(), threadId: z.string(), sender: z.string() }).partial(),
           agent: agentName,
           model: z.string().optional(),
           instructions: z.string().max(4000).optional(),
@@ -55,6 +55,26 @@ const fileSchema = z
       )
       .default([]),
     defaultAgent: agentName.optional(),
+    /**
+     * Channels beyond each platform's default one: an id, a platform, the platform's settings under the names
+     * of its environment variables (read by core/config-channels.ts), policy overrides and a default agent.
+     */
+    channels: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[a-z0-9-]+$/, { error: "expected an id of a-z, 0-9 and -" }),
+            platform: z.string(),
+            dmPolicy: z.enum(["pairing", "allowlist", "open"]).optional(),
+            groupPolicy: z.enum(["pairing", "mention", "open", "disabled"]).optional(),
+            /** User ids on this channel. */
+            allowFrom: z.array(z.coerce.string()).default([]),
+            admins: z.array(z.coerce.string()).default([]),
+            agent: agentName.optional(),
+          })
+          .catchall(z.union([z.string(), z.number(), z.boolean()]).transform(String)),
+      )
+      .default([]),
   })
   .loose();
 
@@ -73,9 +93,10 @@ export function readConfigFile(path: string | undefined, env: Env): ConfigFile {
   if (!path) return fileSchema.parse({});
   let raw: unknown;
   try {
-    const text = readFileSync(path, "utf8").replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, name: string) => {
+    const source = readFileSync(path, "utf8");
+    const text = source.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_, name: string) => {
       const value = env[name];
-      if (value === undefined) throw new BridgeError("config", `PINCER_CONFIG: ${path} uses \${${name}}, which is not set`);
+      if (value === undefined) throw new BridgeError("config", `PINCER_CONFIG: ${path}${placeOf(source, name)} uses \${${name}}, which is not set`);
       return value;
     });
     raw = parseYaml(text);
@@ -91,3 +112,37 @@ export function readConfigFile(path: string | undefined, env: Env): ConfigFile {
   return parsed.data;
 }
 
+
+/** Where `${name}` is used, for the error: `: channel "support", TELEGRAM_BOT_TOKEN,` or `: agents.x.command,`. */
+function placeOf(source: string, name: string): string {
+  let tree: unknown;
+  try {
+    tree = parseYaml(source);
+  } catch {
+    return "";
+  }
+  const path = findReference(tree, `\${${name}}`, []);
+  if (!path) return "";
+  const [section, index, field] = path;
+  if (section === "channels" && typeof index === "number" && field !== undefined) {
+    const id = (tree as { channels: { id?: unknown }[] }).channels[index]?.id;
+    return `: channel "${typeof id === "string" ? id : index}", ${field},`;
+  }
+  return `: ${path.join(".")},`;
+}
+
+function findReference(node: unknown, reference: string, path: (string | number)[]): (string | number)[] | undefined {
+  if (typeof node === "string") return node.includes(reference) ? path : undefined;
+  if (Array.isArray(node)) {
+    for (const [index, item] of node.entries()) {
+      const found = findReference(item, reference, [...path, index]);
+      if (found) return found;
+    }
+  } else if (node && typeof node === "object") {
+    for (const [key, value] of Object.entries(node)) {
+      const found = findReference(value, reference, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}

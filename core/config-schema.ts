@@ -5,13 +5,13 @@ import { platformEnvShape, platformSecretNames } from "./config-platforms.ts";
 
 const userRef = z
   .string()
-  .regex(/^[a-z][a-z0-9-]*:.+$/, { error: "expected platform:userId" });
+  .regex(/^[a-z0-9][a-z0-9-]*:.+$/, { error: "expected channelId:userId (a default channel's id is its platform, like telegram:123)" });
 
 const groupRefList = z
   .string()
   .default("")
   .transform((raw) => raw.split(",").map((part) => part.trim()).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]*:.+$/, { error: "expected platform:chatId" })));
+  .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*:.+$/, { error: "expected channelId:chatId" })));
 
 const userRefList = z
   .string()

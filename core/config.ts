@@ -4,9 +4,11 @@ import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { z } from "zod";
 export { variableNames } from "./config-schema.ts";
+import { channelsConfig, type ChannelConfig } from "./config-channels.ts";
 import { readConfigFile, splitCommand, type ConfigFile, type ModelPrice } from "./config-file.ts";
 import { platformSecretNames, platformsConfig, type PlatformsConfig } from "./config-platforms.ts";
 import { envSchema, secretNames, type EnvValues } from "./config-schema.ts";
+import type { ChannelPolicy } from "./policy.ts";
 import type { Routing } from "./router.ts";
 import { BridgeError } from "./types/errors.ts";
 import type { AcpAgentConfig, BudgetConfig, LlmConfig, McpServerSettings, MediaConfig } from "./config-types.ts";
@@ -41,8 +43,10 @@ export interface Config {
   isOwnerAutoApproved: boolean;
   budget: BudgetConfig;
   media: MediaConfig;
-  /** Each chat platform that is configured (its credentials are present). */
+  /** Each platform's default channel, where its credentials are present in the environment. */
   platforms: PlatformsConfig;
+  /** The channels of PINCER_CONFIG `channels:` (more bots on a platform). */
+  channels: ChannelConfig[];
   /** USD per million tokens, by model name (from PINCER_CONFIG `prices`). */
   prices: Record<string, ModelPrice>;
   policy: {
@@ -51,6 +55,8 @@ export interface Config {
     allowFrom: string[];
     allowGroups: string[];
     admins: string[];
+    /** DM and group policies of the `channels:` entries that set their own, by channel id. */
+    channels: Record<string, ChannelPolicy>;
   };
   /** PINCER_FETCH_ALLOW: hosts, IPs or CIDRs `http_fetch` may reach although they are private. */
   fetchAllow: string[];
@@ -114,7 +120,7 @@ function llmConfig(values: EnvValues): LlmConfig | undefined {
   };
 }
 
-function agentsConfig(values: EnvValues, file: ConfigFile, llm: LlmConfig | undefined, workspaceDir: string, env: Env) {
+function agentsConfig(values: EnvValues, file: ConfigFile, channels: readonly ChannelConfig[], llm: LlmConfig | undefined, workspaceDir: string, env: Env) {
   const acp: Record<string, AcpAgentConfig> = {};
   if (values.ACP_AGENT_COMMAND) {
     acp.acp = { command: splitCommand(values.ACP_AGENT_COMMAND, "ACP_AGENT_COMMAND"), cwd: workspaceDir, env: childEnv(env, values.ACP_AGENT_ENV) };
@@ -145,7 +151,11 @@ function agentsConfig(values: EnvValues, file: ConfigFile, llm: LlmConfig | unde
           ? "acp"
           : "builtin";
   file.bindings.forEach((binding, index) => known(binding.agent, `PINCER_CONFIG: bindings.${index}.agent`));
-  return { defaultAgent, acpAgents: acp, routing: { bindings: file.bindings, defaultAgent } };
+  // A channel's agent is a binding on the channel, after the file's own (a binding naming a chat there wins).
+  const channelBindings = channels.flatMap((channel, index) =>
+    channel.agent ? [{ match: { channel: channel.id }, agent: known(channel.agent, `PINCER_CONFIG: channels.${index} (${channel.id}): agent`) }] : [],
+  );
+  return { defaultAgent, acpAgents: acp, routing: { bindings: [...file.bindings, ...channelBindings], defaultAgent } };
 }
 
 export function loadConfig(env: Env = readEnv()): Config {
@@ -155,7 +165,8 @@ export function loadConfig(env: Env = readEnv()): Config {
   const workspaceDir = resolve(values.WORKSPACE_DIR ?? `${dataDir}/workspace`);
   const file = readConfigFile(values.PINCER_CONFIG, env);
   const llm = llmConfig(values);
-  const agents = agentsConfig(values, file, llm, workspaceDir, env);
+  const channels = channelsConfig(file);
+  const agents = agentsConfig(values, file, channels, llm, workspaceDir, env);
   return {
     host: values.HOST,
     port: values.PORT,
@@ -180,16 +191,18 @@ export function loadConfig(env: Env = readEnv()): Config {
     },
     prices: file.prices,
     platforms: platformsConfig(values),
+    channels,
     media: mediaConfig(values),
     policy: {
       dm: values.PINCER_DM_POLICY,
       group: values.PINCER_GROUP_POLICY,
-      allowFrom: values.PINCER_ALLOW_FROM,
+      allowFrom: [...values.PINCER_ALLOW_FROM, ...channels.flatMap((channel) => channel.allowFrom)],
       allowGroups: values.PINCER_ALLOW_GROUPS,
-      admins: values.PINCER_ADMINS,
+      admins: [...values.PINCER_ADMINS, ...channels.flatMap((channel) => channel.admins)],
+      channels: Object.fromEntries(channels.map((channel) => [channel.id, channel.policy])),
     },
     fetchAllow: values.PINCER_FETCH_ALLOW,
-    secrets: secretsOf(values, file),
+    secrets: secretsOf(values, file, channels),
     commandEnv: childEnv(env, file.shellEnv),
     mcpEnv: childEnv(env),
   };
@@ -265,11 +278,12 @@ function mediaConfig(values: EnvValues): MediaConfig {
 }
 
 /** Values that must never reach a log line. */
-function secretsOf(values: EnvValues, file: ConfigFile): string[] {
+function secretsOf(values: EnvValues, file: ConfigFile, channels: readonly { secrets: readonly string[] }[]): string[] {
   // MCP servers' env may carry their credentials, and their stderr is logged.
   return [
     values.PINCER_ADMIN_TOKEN, values.PINCER_METRICS_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY, values.TTS_API_KEY,
     ...platformSecretNames.map((name) => values[name]),
+    ...channels.flatMap((channel) => channel.secrets),
     ...Object.values(file.mcpServers).flatMap((server) => Object.values(server.env ?? {})),
   ].filter((value): value is string => Boolean(value));
 }

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import pRetry from "p-retry";
-import type { Metrics } from "./metrics.ts";
+import { channelLabels, type Metrics } from "./metrics.ts";
 import type { OutboxPart, OutboxStore } from "./store/store.ts";
 import type { Adapter, EditOptions, SendOptions, SentMessage } from "./types/adapter.ts";
-import type { ConversationRef } from "./types/conversation.ts";
+import { channelOf, type ConversationRef } from "./types/conversation.ts";
 import { assertNever, BridgeError, toBridgeError } from "./types/errors.ts";
 import type { Logger } from "./types/logger.ts";
 import type { ReplyPart } from "./types/reply.ts";
@@ -79,8 +79,8 @@ function contextOf(options: DeliveryOptions): DeliveryContext {
 }
 
 function adapterFor(context: DeliveryContext, to: ConversationRef): Adapter {
-  const adapter = context.adapters.get(to.platform);
-  if (!adapter) throw new BridgeError("internal", `No adapter for platform ${to.platform}`);
+  const adapter = context.adapters.get(channelOf(to));
+  if (!adapter) throw new BridgeError("internal", `No adapter for channel ${channelOf(to)}`);
   return adapter;
 }
 
@@ -104,7 +104,7 @@ async function attempt(context: DeliveryContext, row: OutboxPart & { attempts: n
   try {
     const sent = await withRetry(context, () => sendPrepared(adapterFor(context, row.conversation), row.conversation, row.part, options));
     await outbox.markSent(row, sent.messageId, now());
-    context.metrics.messagesOut.inc({ platform: row.conversation.platform });
+    context.metrics.messagesOut.inc(channelLabels(row.conversation));
     return sent;
   } catch (thrown) {
     const error = toBridgeError(thrown);

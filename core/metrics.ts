@@ -1,9 +1,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { channelOf, type ConversationRef } from "./types/conversation.ts";
 
 export interface Metrics {
   registry: Registry;
-  messagesIn: Counter<"platform" | "outcome">;
-  messagesOut: Counter<"platform">;
+  messagesIn: Counter<"channel" | "platform" | "outcome">;
+  messagesOut: Counter<"channel" | "platform">;
   runs: Counter<"outcome">;
   errors: Counter<"code">;
   tokens: Counter<"direction" | "model">;
@@ -29,10 +30,10 @@ export function createMetrics(queueDepth: () => Promise<number>): Metrics {
     messagesIn: new Counter({
       name: "pincer_messages_in_total",
       help: "Inbound messages by outcome (accepted, duplicate, dropped, pairing)",
-      labelNames: ["platform", "outcome"],
+      labelNames: ["channel", "platform", "outcome"],
       registers,
     }),
-    messagesOut: new Counter({ name: "pincer_messages_out_total", help: "Messages sent", labelNames: ["platform"], registers }),
+    messagesOut: new Counter({ name: "pincer_messages_out_total", help: "Messages sent", labelNames: ["channel", "platform"], registers }),
     runs: new Counter({ name: "pincer_runs_total", help: "Agent runs by outcome", labelNames: ["outcome"], registers }),
     errors: new Counter({ name: "pincer_errors_total", help: "Errors by code", labelNames: ["code"], registers }),
     tokens: new Counter({
@@ -55,4 +56,9 @@ export function createMetrics(queueDepth: () => Promise<number>): Metrics {
       registers,
     }),
   };
+}
+
+/** The labels of a conversation's messages: its channel's id, and the platform it is on. */
+export function channelLabels(conversation: ConversationRef): { channel: string; platform: string } {
+  return { channel: channelOf(conversation), platform: conversation.platform };
 }

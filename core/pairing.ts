@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { PairingStore, PairingSubject } from "./store/store.ts";
+import { channelOf } from "./types/conversation.ts";
 import type { InboundMessage } from "./types/message.ts";
 
 /** No look-alikes: no O, I, 0 or 1. */
@@ -16,17 +17,18 @@ export function newPairingCode(): string {
 
 /** Who a message asks to admit: its sender in a DM, its group in a group. */
 export function pairingSubject(message: InboundMessage): PairingSubject {
-  const { platform, chatId, kind } = message.conversation;
-  return { platform, chatId: kind === "group" ? chatId : undefined, userId: message.sender.id };
+  const { chatId, kind } = message.conversation;
+  // The store's `platform` field holds the channel id (a default channel's id is its platform's name).
+  return { platform: channelOf(message.conversation), chatId: kind === "group" ? chatId : undefined, userId: message.sender.id };
 }
 
 function pairingText(subject: PairingSubject, code: string, expiresAt: number, now: number): string {
   const minutes = Math.max(1, Math.round((expiresAt - now) / 60_000));
-  const platform = subject.platform;
+  const channel = subject.platform;
   const intro = subject.chatId === undefined ? "I don't know you yet. Your pairing code is" : "I don't know this group yet. Its pairing code is";
   return [
     `${intro} **${code}** (valid for ${minutes} min).`,
-    `Ask the owner of this bot to run: \`npm run pincer -- pairing approve ${platform} ${code}\``,
+    `Ask the owner of this bot to run: \`npm run pincer -- pairing approve ${channel} ${code}\``,
   ].join("\n");
 }
 

@@ -1,3 +1,4 @@
+import { channelLabels } from "./metrics.ts";
 import { isShutdownAbort, ShutdownAbort } from "./queue.ts";
 import { admit } from "./stages/admit.ts";
 import { stageDeps, type PipelineDeps, type StageDeps } from "./stages/deps.ts";
@@ -11,6 +12,7 @@ import { beginTurn, newRef, type PreparedTurn, type TurnOutcome } from "./stages
 import { createWorkTracker } from "./work-tracker.ts";
 import { inboxKey, type InboxRow } from "./store/store.ts";
 import type { InboundReceipt } from "./types/adapter.ts";
+import { channelOf } from "./types/conversation.ts";
 import { BridgeError, toBridgeError } from "./types/errors.ts";
 import { answerTo, type InboundMessage } from "./types/message.ts";
 
@@ -91,7 +93,7 @@ export function createPipeline(pipelineDeps: PipelineDeps): Pipeline {
   let isStopping = false;
 
   const process = async (message: InboundMessage) => {
-    const key = inboxKey(message.conversation.platform, message.id);
+    const key = inboxKey(channelOf(message.conversation), message.id);
     if (processing.has(key)) return;
     processing.add(key);
     try {
@@ -107,7 +109,7 @@ export function createPipeline(pipelineDeps: PipelineDeps): Pipeline {
       if (isStopping) throw new BridgeError("upstream", "Pincer is shutting down; deliver this message again later");
       const isNew = await store.inbox.insert(message, deps.now());
       if (!isNew) {
-        metrics.messagesIn.inc({ platform: message.conversation.platform, outcome: "duplicate" });
+        metrics.messagesIn.inc({ ...channelLabels(message.conversation), outcome: "duplicate" });
         return { isDuplicate: true };
       }
       work.track(process(message));

@@ -1,4 +1,5 @@
 import { isBareCommand } from "./commands.ts";
+import { channelOf } from "./types/conversation.ts";
 import type { InboundMessage } from "./types/message.ts";
 import { mentionsBot, plainText } from "./types/message.ts";
 
@@ -7,12 +8,19 @@ export type Role = "owner" | "admin" | "member";
 export interface PolicySettings {
   dm: "pairing" | "allowlist" | "open";
   group: "pairing" | "mention" | "open" | "disabled";
-  /** `platform:userId` entries. */
+  /** `channelId:userId` entries (a default channel's id is its platform's name). */
   allowFrom: readonly string[];
-  /** `platform:chatId` entries: groups admitted without pairing (`PINCER_ALLOW_GROUPS`). */
+  /** `channelId:chatId` entries: groups admitted without pairing (`PINCER_ALLOW_GROUPS`). */
   allowGroups: readonly string[];
   admins: readonly string[];
   owners: readonly string[];
+  /** A channel's own DM and group policies (PINCER_CONFIG `channels:`), by channel id; the ones above elsewhere. */
+  channels?: Readonly<Record<string, ChannelPolicy>>;
+}
+
+export interface ChannelPolicy {
+  dm?: PolicySettings["dm"];
+  group?: PolicySettings["group"];
 }
 
 export type AccessDecision =
@@ -22,14 +30,17 @@ export type AccessDecision =
   | { type: "pair" }
   | { type: "drop"; reason: string };
 
-/** `platform:userId`: how config, roles, pairing and the usage ledger name a person. */
+/**
+ * `channelId:userId`: how config, roles, pairing and the usage ledger name a person. User ids are the
+ * channel's (Slack's and Feishu's are per workspace or app), so an entry never applies platform-wide.
+ */
 export function userRef(message: Pick<InboundMessage, "conversation" | "sender">): string {
-  return `${message.conversation.platform}:${message.sender.id}`;
+  return `${channelOf(message.conversation)}:${message.sender.id}`;
 }
 
-/** `platform:chatId`: how `PINCER_ALLOW_GROUPS` and group pairing name a group. */
+/** `channelId:chatId`: how `PINCER_ALLOW_GROUPS` and group pairing name a group. */
 export function groupRef(message: Pick<InboundMessage, "conversation">): string {
-  return `${message.conversation.platform}:${message.conversation.chatId}`;
+  return `${channelOf(message.conversation)}:${message.conversation.chatId}`;
 }
 
 export function roleOf(message: InboundMessage, settings: PolicySettings): Role {
@@ -51,10 +62,13 @@ export function isAddressed(message: InboundMessage): boolean {
 export function decideAccess(message: InboundMessage, settings: PolicySettings, isPaired: boolean): AccessDecision {
   if (message.sender.isBot) return { type: "drop", reason: "sender is a bot" };
   const role = roleOf(message, settings);
+  const own = settings.channels?.[channelOf(message.conversation)];
+  const dm = own?.dm ?? settings.dm;
+  const group = own?.group ?? settings.group;
   if (message.conversation.kind === "group") {
-    if (settings.group === "disabled") return { type: "drop", reason: "groups are disabled" };
-    const isKnownGroup = settings.group !== "pairing" || settings.allowGroups.includes(groupRef(message)) || isPaired;
-    if (settings.group !== "open" && !isAddressed(message)) {
+    if (group === "disabled") return { type: "drop", reason: "groups are disabled" };
+    const isKnownGroup = group !== "pairing" || settings.allowGroups.includes(groupRef(message)) || isPaired;
+    if (group !== "open" && !isAddressed(message)) {
       // An unknown group's voice notes are never transcribed: only addressed text asks for a pairing code.
       if (!isKnownGroup) return { type: "drop", reason: "group not paired" };
       const hasVoiceNote = message.attachments.some((attachment) => attachment.type === "audio" && attachment.isVoiceNote);
@@ -63,8 +77,8 @@ export function decideAccess(message: InboundMessage, settings: PolicySettings, 
     return isKnownGroup ? { type: "admit", role } : { type: "pair" };
   }
   const isKnown = role !== "member" || settings.allowFrom.includes(userRef(message)) || isPaired;
-  if (isKnown || settings.dm === "open") return { type: "admit", role };
-  if (settings.dm === "pairing") return { type: "pair" };
+  if (isKnown || dm === "open") return { type: "admit", role };
+  if (dm === "pairing") return { type: "pair" };
   return { type: "drop", reason: "sender not in the allowlist" };
 }
 

@@ -1,11 +1,14 @@
-import type { ConversationRef } from "./types/conversation.ts";
+import { channelOf, type ConversationRef } from "./types/conversation.ts";
 
 /** Which conversations a binding applies to; every field given must match. */
 export interface BindingMatch {
+  /** Every channel on the platform. */
   platform?: string;
+  /** One channel, by id (a default channel's id is its platform's name). */
+  channel?: string;
   chatId?: string;
   threadId?: string;
-  /** `platform:userId` of the sender. */
+  /** `channelId:userId` of the sender. */
   sender?: string;
 }
 
@@ -45,6 +48,7 @@ export interface Route {
 export function matches(match: BindingMatch, conversation: ConversationRef, senderRef: string): boolean {
   return (
     (match.platform === undefined || match.platform === conversation.platform) &&
+    (match.channel === undefined || match.channel === channelOf(conversation)) &&
     (match.chatId === undefined || match.chatId === conversation.chatId) &&
     (match.threadId === undefined || match.threadId === conversation.threadId) &&
     (match.sender === undefined || match.sender === senderRef)

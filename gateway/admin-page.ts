@@ -92,9 +92,10 @@ async function refresh() {
 async function refreshChannels() {
   const { channels } = await api("/api/admin/channels");
   const rows = document.getElementById("channels");
-  rows.replaceChildren(...Object.entries(channels).map(([name, health]) => {
+  rows.replaceChildren(...Object.entries(channels).map(([id, health]) => {
     const row = document.createElement("tr");
-    for (const value of [name, health.state, health.detail ?? ""]) {
+    // A channel beyond its platform's default one is named by its id, with its platform.
+    for (const value of [health.platform ? id + " (" + health.platform + ")" : id, health.state, health.detail ?? ""]) {
       const cell = document.createElement("td");
       cell.append(text(value));
       row.append(cell);

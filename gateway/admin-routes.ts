@@ -4,7 +4,8 @@ import { sendPage } from "../core/html-page.ts";
 import { readJsonBody, sendJson } from "../adapters/kit/http-body.ts";
 import { toBridgeError } from "../core/types/errors.ts";
 import type { Store } from "../core/store/store.ts";
-import type { ChannelHealth, HttpRoute } from "../core/types/adapter.ts";
+import type { HttpRoute } from "../core/types/adapter.ts";
+import type { ChannelStatus } from "./http.ts";
 import { usageSummary } from "../core/budget.ts";
 import { adminPage, type LoginSection } from "./admin-page.ts";
 
@@ -13,7 +14,8 @@ const approveSchema = z.object({ platform: z.string().min(1), code: z.string().m
 /** `/admin` and `/api/admin/*`: what the CLI does, over HTTP, for the owner. */
 export function createAdminRoutes(
   store: Store,
-  channels: () => Record<string, ChannelHealth>,
+  /** Each channel's health by channel id. */
+  channels: () => Record<string, ChannelStatus>,
   options: { logins?: LoginSection[]; now?: () => number } = {},
 ): HttpRoute[] {
   const now = options.now ?? Date.now;
@@ -38,8 +40,8 @@ export function createAdminRoutes(
       isOwnerOnly: true,
       handle: async (_request, response) => {
         const withQr = await Promise.all(
-          Object.entries(channels()).map(async ([platform, health]) => [
-            platform,
+          Object.entries(channels()).map(async ([channelId, health]) => [
+            channelId,
             health.loginQr ? { ...health, loginQrSvg: await QRCode.toString(health.loginQr, { type: "svg", margin: 2 }) } : health,
           ]),
         );

@@ -4,7 +4,7 @@ import type { Config } from "../core/config.ts";
 import { createSqliteStore } from "../core/store/sqlite/index.ts";
 import { toBridgeError } from "../core/types/errors.ts";
 import { createLogger } from "../core/logger.ts";
-import { defaultChannels } from "./registry.ts";
+import { configuredChannels } from "./registry.ts";
 
 export interface Check {
   name: string;
@@ -33,19 +33,22 @@ function isExecutable(command: string, path: string): boolean {
 }
 
 /**
- * Each configured chat platform, reached with its credentials by calls that only read, so the check
+ * Each configured channel, reached with its credentials by calls that only read, so the check
  * can run beside a running gateway without taking its messages or its connection. A probe with
  * nothing to check (ClawBot without a login) adds no line.
  */
 async function platformChecks(config: Config): Promise<Check[]> {
   const context = { dataDir: config.dataDir, logger: createLogger({ level: "silent", secrets: config.secrets }) };
   const checks: Check[] = [];
-  for (const { descriptor, settings } of defaultChannels(config.platforms)) {
+  for (const spec of configuredChannels(config)) {
+    const { descriptor, settings } = spec;
+    // A default channel keeps its platform's name; another one is named by its id, with its platform.
+    const name = spec.id === descriptor.platform ? descriptor.displayName : `${descriptor.displayName} channel ${spec.id}`;
     try {
       const detail = await descriptor.probe(settings, context);
-      if (detail !== undefined) checks.push({ name: descriptor.displayName, isOk: true, detail });
+      if (detail !== undefined) checks.push({ name, isOk: true, detail });
     } catch (thrown) {
-      checks.push({ name: descriptor.displayName, isOk: false, detail: toBridgeError(thrown).message });
+      checks.push({ name, isOk: false, detail: toBridgeError(thrown).message });
     }
   }
   return checks;

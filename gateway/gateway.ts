@@ -22,7 +22,7 @@ import { createMedia } from "../media/index.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
 import { resolveAdminToken, type AdminToken } from "./admin-token.ts";
 import { createAgents } from "./agents.ts";
-import { createChannel, createChannels } from "./channels.ts";
+import { channelSink, createChannel, createChannels, type RunningChannel } from "./channels.ts";
 import { createLogins } from "./logins.ts";
 import { defaultChannels } from "./registry.ts";
 import { channelStates, createHttpApp } from "./http.ts";
@@ -31,7 +31,7 @@ import type { WebhookGuardLimits } from "./webhook-guard.ts";
 export interface GatewayOptions {
   /** Replaces the agent chosen by `PINCER_AGENT`. */
   agent?: Agent;
-  /** Channels beyond the configured ones (tests add fake platforms). */
+  /** Channels beyond the configured ones, each its platform's default (tests add fake platforms). */
   extraAdapters?: Adapter[];
   /** How long an approval request waits before it counts as denied. */
   approvalTtlMs?: number;
@@ -76,9 +76,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     history: (conversation) => store.sessions.history(conversationKey(conversation), 50),
   });
   const channelDeps = { logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes, state: store.adapterState, waitingReplies: store.outbox };
-  const channels = await createChannels(config, channelDeps);
-  const adapterList: Adapter[] = [web, ...channels, ...(options.extraAdapters ?? [])];
-  const adapters = new Map(adapterList.map((adapter) => [adapter.platform, adapter]));
+  const channelList: RunningChannel[] = [
+    { id: "web", platform: "web", adapter: web },
+    ...(await createChannels(config, channelDeps)),
+    ...(options.extraAdapters ?? []).map((adapter) => ({ id: adapter.platform, platform: adapter.platform, adapter })),
+  ];
+  // By channel id: a conversation's `channelId` (its platform's name for a default channel) names its adapter.
+  const adapters = new Map(channelList.map((channel) => [channel.id, channel.adapter]));
   const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics });
   const agentSet = await createAgents(config, { logger, store });
   if (options.agent) agentSet.agents.set(options.agent.id, options.agent);
@@ -118,18 +122,18 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     logger,
     // A running channel picks a new login up by itself (ClawBot); without one, it connects now, no restart needed.
     onLoggedIn: async (spec) => {
-      if (adapters.has(spec.descriptor.platform) || lifetime.signal.aborted) return;
+      if (adapters.has(spec.id) || lifetime.signal.aborted) return;
       const channel = await createChannel(spec, channelDeps);
       if (!channel) return;
-      adapterList.push(channel);
-      adapters.set(channel.platform, channel);
-      await channel.start(pipeline, lifetime.signal);
+      channelList.push(channel);
+      adapters.set(channel.id, channel.adapter);
+      await channel.adapter.start(channelSink(pipeline, channel.id), lifetime.signal);
     },
   });
   const app = createHttpApp({
-    adapters: adapterList,
+    channels: channelList,
     routes: [
-      ...createAdminRoutes(store, () => channelStates(adapterList, secrets), { logins: logins.platforms }),
+      ...createAdminRoutes(store, () => channelStates(channelList, secrets), { logins: logins.platforms }),
       ...logins.routes,
     ],
     metrics,
@@ -155,7 +159,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   if (cutOffCount > 0) logger.warn({ count: cutOffCount }, "replies whose send was cut off by the last stop will be sent again");
   // Likewise no conversation is being drained: leases left by a crashed process would hold its queue back until they ran out.
   await store.leases.releaseAll();
-  for (const adapter of adapterList) await adapter.start(pipeline, lifetime.signal);
+  for (const channel of channelList) await channel.adapter.start(channelSink(pipeline, channel.id), lifetime.signal);
   await pipeline.recover();
   const flushing = new AbortController();
   let lastFlush: Promise<unknown> = Promise.resolve();
@@ -192,7 +196,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       await logins.close();
       await media?.close();
       await agentSet.close();
-      for (const adapter of adapterList) await adapter.stop();
+      for (const { adapter } of channelList) await adapter.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       store.close();

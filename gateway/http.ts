@@ -2,14 +2,16 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { sendJson } from "../adapters/kit/http-body.ts";
 import type { Metrics } from "../core/metrics.ts";
 import { maskSecrets } from "../core/logger.ts";
-import type { Adapter, ChannelHealth, HttpRoute } from "../core/types/adapter.ts";
+import type { ChannelHealth, HttpRoute } from "../core/types/adapter.ts";
 import type { Logger } from "../core/types/logger.ts";
 import { createBrowserGuard } from "./browser-guard.ts";
+import { channelRoutes, type RunningChannel } from "./channels.ts";
 import { holdsToken } from "./owner-auth.ts";
 import { createWebhookGuard, defaultWebhookGuardLimits, type WebhookGuardLimits } from "./webhook-guard.ts";
 
 export interface HttpDeps {
-  adapters: readonly Adapter[];
+  /** Every running channel, the web chat's included: their health, and their routes (webhooks, the web chat's). */
+  channels: readonly RunningChannel[];
   /** Routes of the gateway itself (the admin API). */
   routes: readonly HttpRoute[];
   metrics: Metrics;
@@ -32,12 +34,16 @@ function isJson(request: Request): boolean {
   return type === "application/json";
 }
 
-/** Each channel's health by platform, with any secret an error message carried masked. */
-export function channelStates(adapters: readonly Adapter[], secrets: readonly string[]): Record<string, ChannelHealth> {
+/** A channel's health as shown; a channel whose id is not its platform's name also says its platform. */
+export type ChannelStatus = ChannelHealth & { platform?: string };
+
+/** Each channel's health by channel id, with any secret an error message carried masked. */
+export function channelStates(channels: readonly RunningChannel[], secrets: readonly string[]): Record<string, ChannelStatus> {
   return Object.fromEntries(
-    adapters.map((adapter) => {
+    channels.map(({ id, platform, adapter }) => {
       const health = adapter.health();
-      return [adapter.platform, health.detail === undefined ? health : { ...health, detail: maskSecrets(health.detail, secrets) }];
+      const shown = health.detail === undefined ? health : { ...health, detail: maskSecrets(health.detail, secrets) };
+      return [id, id === platform ? shown : { ...shown, platform }];
     }),
   );
 }
@@ -58,11 +64,11 @@ export function createHttpApp(deps: HttpDeps): Express {
 
   // Anyone may see whether each channel is up; what went wrong (and a login QR code) only the owner.
   app.get("/readyz", function readyz(request, response) {
-    const channels = channelStates(deps.adapters, deps.secrets);
+    const channels = channelStates(deps.channels, deps.secrets);
     const isReady = Object.values(channels).every((health) => health.state === "ready");
     const shown = holdsToken(request, deps.adminToken)
       ? channels
-      : Object.fromEntries(Object.entries(channels).map(([platform, health]) => [platform, { state: health.state }]));
+      : Object.fromEntries(Object.entries(channels).map(([id, health]) => [id, { state: health.state, ...(health.platform ? { platform: health.platform } : {}) }]));
     sendJson(response, isReady ? 200 : 503, { status: isReady ? "ready" : "not ready", channels: shown });
   });
 
@@ -94,7 +100,7 @@ export function createHttpApp(deps: HttpDeps): Express {
     else app.post(route.path, handler);
   };
   const guardWebhook = createWebhookGuard(deps.webhookGuard ?? defaultWebhookGuardLimits, { logger: deps.logger });
-  for (const adapter of deps.adapters) for (const route of adapter.routes ?? []) mount(guardWebhook(route));
+  for (const channel of deps.channels) for (const route of channelRoutes(channel)) mount(guardWebhook(route));
   for (const route of deps.routes) mount(route);
 
   app.use(function notFound(_request, response) {

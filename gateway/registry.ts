@@ -7,6 +7,7 @@ import { wechatDescriptor } from "../adapters/wechat/descriptor.ts";
 import { wecomDescriptor } from "../adapters/wecom/descriptor.ts";
 import { weixinDescriptor } from "../adapters/weixin/descriptor.ts";
 import { qqDescriptor } from "../adapters/qq/descriptor.ts";
+import type { ChannelConfig } from "../core/config-channels.ts";
 import type { PlatformsConfig } from "../core/config-platforms.ts";
 import type { ChannelDescriptor } from "../core/types/channel.ts";
 
@@ -31,8 +32,8 @@ export const channelRegistry: ChannelRegistry = {
 };
 
 /**
- * One channel to run: a bot on a platform, with its settings. Today each configured platform has one, its
- * default channel, from the environment, whose id is the platform's name.
+ * One channel to run: a bot on a platform, with its settings. Each configured platform has its default
+ * channel, from the environment, whose id is the platform's name; PINCER_CONFIG `channels:` adds more.
  */
 export interface ChannelSpec<Settings = unknown> {
   id: string;
@@ -51,3 +52,18 @@ export function defaultChannels(platforms: PlatformsConfig, registry: Partial<Ch
 /** Every descriptor, in the registry's order. */
 export const channelDescriptors = (registry: Partial<ChannelRegistry> = channelRegistry): ChannelDescriptor<unknown>[] =>
   Object.values(registry) as ChannelDescriptor<unknown>[];
+
+/** The default channels, then the `channels:` entries of PINCER_CONFIG, each with its platform's descriptor. */
+export function configuredChannels(
+  config: { platforms: PlatformsConfig; channels: readonly ChannelConfig[] },
+  registry: Partial<ChannelRegistry> = channelRegistry,
+): ChannelSpec[] {
+  const extra = config.channels.flatMap((channel) => {
+    const descriptor = registry[channel.platform] as ChannelDescriptor<unknown> | undefined;
+    return descriptor ? [{ id: channel.id, descriptor, settings: channel.settings as unknown }] : [];
+  });
+  return [...defaultChannels(config.platforms, registry), ...extra];
+}
+
+/** Whether a channel is its platform's default one (from the environment, with today's webhook paths). */
+export const isDefaultChannel = (spec: Pick<ChannelSpec, "id" | "descriptor">): boolean => spec.id === spec.descriptor.platform;

@@ -69,12 +69,14 @@ export async function createQqAdapter(settings: QqConfig, deps: AdapterDeps): Pr
     return { bytes, mimeType: ref.mimeType ?? "application/octet-stream", ...(ref.fileName ? { fileName: ref.fileName } : {}) };
   };
 
+  // A second QQ channel parks under its own id: the rows wait for its next message, and go out through its adapter.
+  const channelId = deps.channelId ?? platform;
   const store = createParkingStore({
-    platform,
+    platform: channelId,
     state: deps.state ?? createMemoryAdapterState(),
     waitingReplies: deps.waitingReplies,
     now,
-    conversationOf: (chatId) => ({ platform, chatId, kind: targetOf(chatId)?.kind === "user" || targetOf(chatId)?.kind === "dms" ? "direct" : "group" }),
+    conversationOf: (chatId) => ({ platform, channelId, chatId, kind: targetOf(chatId)?.kind === "user" || targetOf(chatId)?.kind === "dms" ? "direct" : "group" }),
   });
   const sender = { client, isMarkdown: settings.hasMarkdown, readMedia: (ref: MediaRef) => readReplyMedia(ref, fetchMedia, deps.maxMediaBytes) };
   const mailbox = createReplyMailbox<Step>({

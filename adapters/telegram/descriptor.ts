@@ -9,7 +9,7 @@ export const telegramDescriptor: ChannelDescriptor<TelegramConfig> = {
   async create(settings, deps) {
     const { createTelegramAdapter } = await import("./index.ts");
     const { withWebhookSecret } = await import("./webhook-secret.ts");
-    return createTelegramAdapter(await withWebhookSecret(settings, deps.dataDir), deps);
+    return createTelegramAdapter(await withWebhookSecret(settings, deps.dataDir, deps.channelId), deps);
   },
   probe: async (settings) => (await import("./probe.ts")).probeTelegram(settings),
 };

@@ -3,8 +3,9 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { TelegramConfig } from "../../core/config-platforms.ts";
 
-/** Where the generated secret is kept, so that a restart registers and expects the same one. */
-export const webhookSecretFile = (dataDir: string) => join(dataDir, "telegram-webhook-secret");
+/** Where the generated secret is kept, so that a restart registers and expects the same one; one file per channel. */
+export const webhookSecretFile = (dataDir: string, channelId = "telegram") =>
+  join(dataDir, channelId === "telegram" ? "telegram-webhook-secret" : `telegram-webhook-secret-${channelId}`);
 
 /** Telegram accepts 1 to 256 characters from A-Z, a-z, 0-9, _ and -; 64 hex characters are 256 bits. */
 const storedSecretPattern = /^[\w-]{32,256}$/;
@@ -23,7 +24,7 @@ async function loadOrCreate(path: string): Promise<string> {
  * Webhook mode with TELEGRAM_WEBHOOK_URL but no TELEGRAM_WEBHOOK_SECRET: a secret is generated once,
  * kept in DATA_DIR (mode 600) and registered with setWebhook at start.
  */
-export async function withWebhookSecret(settings: TelegramConfig, dataDir: string): Promise<TelegramConfig> {
+export async function withWebhookSecret(settings: TelegramConfig, dataDir: string, channelId?: string): Promise<TelegramConfig> {
   if (settings.webhookSecret !== undefined || settings.webhookUrl === undefined) return settings;
-  return { ...settings, webhookSecret: await loadOrCreate(webhookSecretFile(dataDir)) };
+  return { ...settings, webhookSecret: await loadOrCreate(webhookSecretFile(dataDir, channelId)) };
 }

@@ -1,3 +1,4 @@
+import { channelLabels } from "../metrics.ts";
 import { pairingReply, pairingSubject } from "../pairing.ts";
 import { decideAccess, needsPairingLookup, userRef, type AccessDecision, type Role } from "../policy.ts";
 import type { InboundMessage } from "../types/message.ts";
@@ -27,19 +28,19 @@ async function listen(key: string, message: InboundMessage, deps: StageDeps, log
  * by name). A refused message gets its pairing code or nothing, and its inbox row is finished here.
  */
 export async function admit(key: string, message: InboundMessage, deps: StageDeps, log: Logger): Promise<Admission> {
-  const platform = message.conversation.platform;
+  const labels = channelLabels(message.conversation);
   const access = await checkAccess(message, deps);
   let admitted = message;
   if (access.type === "listen") {
     const heard = await listen(key, message, deps, log);
     if (!heard) {
-      deps.metrics.messagesIn.inc({ platform, outcome: "dropped" });
+      deps.metrics.messagesIn.inc({ ...labels, outcome: "dropped" });
       await deps.store.inbox.setStatus([key], "ignored");
       return { type: "refused" };
     }
     admitted = heard;
   } else if (access.type !== "admit") {
-    deps.metrics.messagesIn.inc({ platform, outcome: access.type === "pair" ? "pairing" : "dropped" });
+    deps.metrics.messagesIn.inc({ ...labels, outcome: access.type === "pair" ? "pairing" : "dropped" });
     if (access.type === "pair") {
       const text = await pairingReply(deps.store.pairing, message, deps.now());
       if (text) await replyText(deps, key, answerTo(message), text);

@@ -11,12 +11,13 @@ import type { Routing } from "../router.ts";
 import type { Store } from "../store/store.ts";
 import type { Adapter } from "../types/adapter.ts";
 import type { Agent } from "../types/agent.ts";
-import type { ConversationRef } from "../types/conversation.ts";
+import { channelOf, type ConversationRef } from "../types/conversation.ts";
 import { BridgeError } from "../types/errors.ts";
 import type { Logger } from "../types/logger.ts";
 
 export interface PipelineDeps {
   store: Store;
+  /** The adapter of each channel, by channel id. */
   adapters: ReadonlyMap<string, Adapter>;
   /** Every agent a conversation can be routed to, by name. */
   agents: ReadonlyMap<string, Agent>;
@@ -51,8 +52,8 @@ export function stageDeps(deps: PipelineDeps): StageDeps {
 }
 
 export function adapterFor(deps: Pick<StageDeps, "adapters">, conversation: ConversationRef): Adapter {
-  const adapter = deps.adapters.get(conversation.platform);
-  if (!adapter) throw new BridgeError("internal", `No adapter for ${conversation.platform}`);
+  const adapter = deps.adapters.get(channelOf(conversation));
+  if (!adapter) throw new BridgeError("internal", `No adapter for channel ${channelOf(conversation)}`);
   return adapter;
 }
 

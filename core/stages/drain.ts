@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createLeaseLocks, createRunningRuns, type ConversationLocks, type RunningRuns } from "../queue.ts";
 import type { InboxRow, Store } from "../store/store.ts";
-import type { Metrics } from "../metrics.ts";
+import { channelLabels, type Metrics } from "../metrics.ts";
 import { conversationKey } from "../types/conversation.ts";
 import type { Logger } from "../types/logger.ts";
 import type { InboundMessage } from "../types/message.ts";
@@ -77,7 +77,7 @@ export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
 
   return {
     async enqueue(key, message) {
-      deps.metrics.messagesIn.inc({ platform: message.conversation.platform, outcome: "accepted" });
+      deps.metrics.messagesIn.inc({ ...channelLabels(message.conversation), outcome: "accepted" });
       await store.inbox.setStatus([key], "queued");
       await drain(conversationKey(message.conversation));
     },

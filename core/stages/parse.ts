@@ -1,5 +1,6 @@
 import { parseCommand } from "../commands.ts";
 import { controlContext, handleControl, type RunControl } from "../control.ts";
+import { channelLabels } from "../metrics.ts";
 import type { Role } from "../policy.ts";
 import { userRef } from "../policy.ts";
 import type { Command } from "../types/command.ts";
@@ -24,7 +25,7 @@ export async function answerAtOnce(
   command: Extract<Command, { type: "control" | "approval" }>,
   deps: StageDeps & { runs: RunControl },
 ): Promise<void> {
-  deps.metrics.messagesIn.inc({ platform: message.conversation.platform, outcome: "control" });
+  deps.metrics.messagesIn.inc({ ...channelLabels(message.conversation), outcome: "control" });
   const answer =
     command.type === "control"
       ? await handleControl(command, await controlContext(message, role, deps))

@@ -43,7 +43,7 @@ export interface InboxRow {
 }
 
 export interface InboxStore {
-  /** Records the message unless (platform, id) is already there; false for a duplicate. */
+  /** Records the message unless (channel id, id) is already there; false for a duplicate. */
   insert(message: InboundMessage, receivedAt: number): Promise<boolean>;
   /** Moves rows forward: `queued` only from `received`, `done`/`ignored` from any unfinished status. */
   setStatus(keys: readonly string[], status: InboxStatus): Promise<void>;
@@ -225,6 +225,10 @@ export interface ContactStore {
 }
 
 export interface PairingRequest {
+  /**
+   * The channel id (a default channel's id is its platform's name, so rows written before there were
+   * channels keep their meaning). Named `platform` as in the stored rows and the admin API.
+   */
   platform: string;
   /** A group's pairing: the group's chat id (then `userId` is the member who asked first). Absent for a person's DM pairing. */
   chatId: string | undefined;
@@ -239,6 +243,7 @@ export interface PairingRequest {
 
 /** Who pairs: a person (by user id) or a group (by chat id; `userId` is then ignored). */
 export interface PairingSubject {
+  /** The channel id, as in `PairingRequest`. */
   platform: string;
   chatId: string | undefined;
   userId: string;
@@ -254,8 +259,9 @@ export interface PairingStore {
   listPending(now: number): Promise<PairingRequest[]>;
 }
 
-export function inboxKey(platform: string, id: string): string {
-  return `${platform}:${id}`;
+/** `channelId:messageId`: message ids are unique per channel (per bot), not per platform. */
+export function inboxKey(channelId: string, id: string): string {
+  return `${channelId}:${id}`;
 }
 
 /** What `/agent` and `/model` chose for a conversation. */

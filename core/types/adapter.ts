@@ -103,6 +103,11 @@ export interface Adapter {
 
 /** What every platform adapter gets from the gateway besides its own settings. */
 export interface AdapterDeps {
+  /**
+   * The channel this adapter speaks for, put in every conversation it reports (`ConversationRef.channelId`);
+   * absent: the platform's default channel.
+   */
+  channelId?: string;
   logger: Logger;
   /** DATA_DIR: where an adapter keeps its login or session files. */
   dataDir: string;

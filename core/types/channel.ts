@@ -55,7 +55,7 @@ export type LoginCapability<Settings> =
  * SDK and reaches nothing. The environment's settings make the platform's default channel.
  */
 export interface ChannelDescriptor<Settings> {
-  /** The platform's name, as in `platform:userId` references; the default channel's id. */
+  /** The platform's name: the id of its default channel (so `telegram:123` names a user of the default Telegram bot). */
   platform: string;
   /** As people call it: README's table and `pincer doctor`'s check. */
   displayName: string;

@@ -1,7 +1,13 @@
 export type ConversationKind = "direct" | "group";
 
 export interface ConversationRef {
+  /** The platform it is on (Telegram, Slack…): which adapter speaks it. */
   platform: string;
+  /**
+   * The channel (one configured bot on the platform) it belongs to. Absent in refs written before there
+   * could be several: the platform's default channel, whose id is the platform's name.
+   */
+  channelId?: string;
   chatId: string;
   kind: ConversationKind;
   threadId?: string;
@@ -12,8 +18,16 @@ export interface ConversationRef {
   inReplyTo?: { messageId: string; senderId: string; senderName: string };
 }
 
-/** `platform:chatId[:t:threadId]`: the key for ordering, sessions and routing. */
+/** The id of the channel a conversation belongs to; the platform's name for its default channel. */
+export function channelOf(ref: Pick<ConversationRef, "platform" | "channelId">): string {
+  return ref.channelId ?? ref.platform;
+}
+
+/**
+ * `channelId:chatId[:t:threadId]`: the key for ordering, sessions and routing. A default channel's id is its
+ * platform's name, so its keys are the ones written before there could be several channels per platform.
+ */
 export function conversationKey(ref: ConversationRef): string {
-  const base = `${ref.platform}:${ref.chatId}`;
+  const base = `${channelOf(ref)}:${ref.chatId}`;
   return ref.threadId ? `${base}:t:${ref.threadId}` : base;
 }

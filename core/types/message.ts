@@ -36,7 +36,7 @@ export interface ReplyTo {
 }
 
 export interface InboundMessage {
-  /** Unique per platform: the inbox dedupes on (platform, id). */
+  /** Unique per channel: the inbox dedupes on (channel id, id). */
   id: string;
   conversation: ConversationRef;
   sender: Sender;
@@ -72,4 +72,9 @@ export function answerTo(message: InboundMessage): ConversationRef {
     ...message.conversation,
     inReplyTo: { messageId: message.id, senderId: message.sender.id, senderName: message.sender.displayName },
   };
+}
+
+/** The message as reported by the adapter of channel `channelId` (unset: the platform's default channel). */
+export function inChannel(message: InboundMessage, channelId: string | undefined): InboundMessage {
+  return channelId === undefined ? message : { ...message, conversation: { ...message.conversation, channelId } };
 }

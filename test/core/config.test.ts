@@ -96,7 +96,7 @@ describe("PINCER_ALLOW_GROUPS", () => {
     expect(loadConfig({ PINCER_ALLOW_GROUPS: "telegram:-1001234567890, slack:C0TEAM" }).policy.allowGroups).toEqual(["telegram:-1001234567890", "slack:C0TEAM"]);
     const error = configError({ PINCER_ALLOW_GROUPS: "team" });
     expect(error.message).toMatch(/^PINCER_ALLOW_GROUPS/);
-    expect(error.message).toContain("platform:chatId");
+    expect(error.message).toContain("channelId:chatId");
   });
 
   it("goes with PINCER_GROUP_POLICY, which takes pairing, mention, open or disabled", () => {
@@ -115,7 +115,7 @@ describe("PINCER_ALLOW_FROM and PINCER_ADMINS", () => {
   it("refuse an entry without a platform, naming the variable", () => {
     const error = configError({ PINCER_ALLOW_FROM: "telegram:123,bob" });
     expect(error.message).toMatch(/^PINCER_ALLOW_FROM/);
-    expect(error.message).toContain("platform:userId");
+    expect(error.message).toContain("channelId:userId");
   });
 
   it("name PINCER_ADMINS when it holds a bad entry", () => {

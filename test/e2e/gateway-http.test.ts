@@ -21,7 +21,7 @@ describe("health, readiness and metrics", () => {
     await chat.waitFor(() => chat.texts().includes("counted"));
     await gateway.pipeline.idle();
     const metrics = await (await fetch(`${gateway.url}metrics`)).text();
-    expect(metrics).toContain('pincer_messages_in_total{platform="web",outcome="accepted"} 1');
+    expect(metrics).toContain('pincer_messages_in_total{channel="web",platform="web",outcome="accepted"} 1');
     expect(metrics).toContain('pincer_runs_total{outcome="ok"} 1');
     expect(metrics).toContain("pincer_queue_depth 0");
     expect(metrics).toMatch(/pincer_first_reply_seconds_count 1/);

@@ -120,10 +120,10 @@ function parseJsonField(value: string): unknown {
   }
 }
 
-export async function startFakeBotApi(options: { token?: string; bot?: BotIdentity; maxHoldMs?: number } = {}): Promise<FakeBotApi> {
-  const token = options.token ?? "123456:TEST-fake-token";
-  const bot = options.bot ?? { id: 8000000001, username: "pincer_test_bot", first_name: "Pincer Test" };
-  const maxHoldMs = options.maxHoldMs ?? 500;
+type BotOptions = { token?: string; bot?: BotIdentity };
+
+/** One bot's state on the fake server: its updates, sent messages, files, webhook and scripted failures. */
+function createBotState(token: string, bot: BotIdentity, maxHoldMs: number) {
   const queue: Record<string, unknown>[] = [];
   let nextUpdateId = 1000;
   const failures = new Map<string, ApiError[]>();
@@ -292,37 +292,21 @@ export async function startFakeBotApi(options: { token?: string; bot?: BotIdenti
     }
   };
 
-  const fake = await startHttpFake<BotApiCall>({
-    async describe(base, rawBody) {
-      const apiMatch = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(base.path);
-      const fileMatch = /^\/file\/bot([^/]+)\//.exec(base.path);
-      const givenToken = apiMatch?.[1] ?? fileMatch?.[1];
-      const apiMethod = givenToken !== token ? "unauthorized" : fileMatch ? "download" : apiMatch![2]!;
-      const { params, files: uploaded } = await parseParams(base.headers, rawBody);
-      return { ...base, apiMethod, params, files: uploaded };
-    },
-    respond,
-  });
-
   return {
-    url: fake.origin,
-    token,
-    bot,
-    calls: fake.requests,
-    sent,
-    push(update) {
+    token, bot, sent, files, respond, wakePollers,
+    push(update: Record<string, unknown>) {
       const full = { update_id: update.update_id ?? nextUpdateId++, ...update };
       queue.push(full);
       wakePollers();
       return full;
     },
-    failNext(method, error, times = 1) {
+    failNext(method: string, error: ApiError, times = 1) {
       failures.set(method, [...(failures.get(method) ?? []), ...Array.from({ length: times }, () => error)]);
     },
-    hangNext(method, times = 1) {
+    hangNext(method: string, times = 1) {
       hangs.set(method, (hangs.get(method) ?? 0) + times);
     },
-    addFile(bytes, filePath) {
+    addFile(bytes: Uint8Array, filePath: string) {
       const fileId = `file-${++fileCounter}`;
       files.set(fileId, { bytes, path: filePath });
       return fileId;
@@ -334,12 +318,67 @@ export async function startFakeBotApi(options: { token?: string; bot?: BotIdenti
       freezeState = "off";
     },
     webhook: () => webhook,
-    callsOf: (method) => fake.requests.filter((call) => call.apiMethod === method),
-    textsIn: (chatId) => sent.filter((message) => message.chatId === chatId && message.text !== undefined).map((message) => visibleText(message.text!)),
-    waitFor: (predicate, timeoutMs) => fake.waitFor(predicate, timeoutMs),
-    async close() {
-      wakePollers();
-      await fake.close();
+  };
+}
+
+/**
+ * The fake server with one bot (`options.token`); `addBot` adds more on the same server, each with its own
+ * state (updates, messages, webhook), as Telegram keeps per bot token.
+ */
+export async function startFakeBotApi(options: BotOptions & { maxHoldMs?: number } = {}): Promise<FakeBotApi & { addBot(options: Required<BotOptions>): FakeBotApi }> {
+  const maxHoldMs = options.maxHoldMs ?? 500;
+  const bots = new Map<string, ReturnType<typeof createBotState>>();
+  const first = createBotState(options.token ?? "123456:TEST-fake-token", options.bot ?? { id: 8000000001, username: "pincer_test_bot", first_name: "Pincer Test" }, maxHoldMs);
+  bots.set(first.token, first);
+
+  const fake = await startHttpFake<BotApiCall & { token: string | undefined }>({
+    async describe(base, rawBody) {
+      const apiMatch = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(base.path);
+      const fileMatch = /^\/file\/bot([^/]+)\//.exec(base.path);
+      const givenToken = apiMatch?.[1] ?? fileMatch?.[1];
+      const apiMethod = givenToken === undefined || !bots.has(givenToken) ? "unauthorized" : fileMatch ? "download" : apiMatch![2]!;
+      const { params, files: uploaded } = await parseParams(base.headers, rawBody);
+      return { ...base, token: givenToken, apiMethod, params, files: uploaded };
+    },
+    respond: (call, exchange) => (bots.get(call.token ?? "") ?? first).respond(call, exchange),
+  });
+
+  const view = (state: ReturnType<typeof createBotState>): FakeBotApi => {
+    const callsOfBot = (calls: readonly (BotApiCall & { token: string | undefined })[]) => calls.filter((call) => call.token === state.token || (state === first && !bots.has(call.token ?? "")));
+    return {
+      url: fake.origin,
+      token: state.token,
+      bot: state.bot,
+      get calls() {
+        return callsOfBot(fake.requests);
+      },
+      sent: state.sent,
+      push: state.push,
+      failNext: state.failNext,
+      hangNext: state.hangNext,
+      addFile: state.addFile,
+      freezeAfterNextDelivery: state.freezeAfterNextDelivery,
+      unfreeze: state.unfreeze,
+      webhook: state.webhook,
+      callsOf: (method) => callsOfBot(fake.requests).filter((call) => call.apiMethod === method),
+      textsIn: (chatId) => state.sent.filter((message) => message.chatId === chatId && message.text !== undefined).map((message) => visibleText(message.text!)),
+      waitFor: (predicate, timeoutMs) => fake.waitFor((calls) => predicate(callsOfBot(calls)), timeoutMs),
+      async close() {
+        for (const each of bots.values()) each.wakePollers();
+        await fake.close();
+      },
+    };
+  };
+
+  return {
+    ...view(first),
+    get calls() {
+      return view(first).calls;
+    },
+    addBot(added) {
+      const state = createBotState(added.token, added.bot, maxHoldMs);
+      bots.set(added.token, state);
+      return view(state);
     },
   };
 }

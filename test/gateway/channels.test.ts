@@ -1,3 +1,4 @@
+import { createChatPlatform } from "../fakes/chat-platform.ts";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -6,7 +7,7 @@ import type { TelegramConfig, SlackConfig, WeixinConfig } from "../../core/confi
 import type { Adapter } from "../../core/types/adapter.ts";
 import type { ChannelDescriptor } from "../../core/types/channel.ts";
 import type { Logger } from "../../core/types/logger.ts";
-import { createChannels } from "../../gateway/channels.ts";
+import { channelRoutes, createChannel, createChannels } from "../../gateway/channels.ts";
 import { tempDataDir } from "../support/web-chat-client.ts";
 
 const run = promisify(execFile);
@@ -41,7 +42,7 @@ describe("creating the channels", () => {
     const deps = { logger: bindingLogger(), dataDir: config.dataDir, maxMediaBytes: 1000 };
     const channels = await createChannels(config, deps, { weixin: weixin.descriptor, slack: slack.descriptor, telegram: telegram.descriptor });
     expect(channels.map((channel) => channel.platform)).toEqual(["telegram"]);
-    expect(telegram.created).toEqual([{ settings: config.platforms.telegram, bindings: { channel: "telegram" } }]);
+    expect(telegram.created).toEqual([{ settings: config.platforms.telegram, bindings: { channel: "telegram", platform: "telegram" } }]);
     expect(slack.created).toEqual([]);
     // ClawBot's settings are always there; without a stored login its factory makes no channel.
     expect(weixin.created).toHaveLength(1);
@@ -74,5 +75,39 @@ describe("creating the channels", () => {
     const telegram = await load({ TELEGRAM_BOT_TOKEN: "123456:TEST-fake" });
     expect(telegram.channels).toEqual(["telegram"]);
     expect(telegram.resolved.some((url) => url.endsWith("/adapters/telegram/index.ts"))).toBe(true);
+  });
+});
+
+describe("a channel's webhook routes", () => {
+  const route = (path: string) => ({ method: "POST" as const, path, isOwnerOnly: false, handle() {} });
+  const adapter = (paths: string[]) => ({ ...createChatPlatform("slack").adapter, routes: paths.map(route) });
+
+  it("serves another channel's under /webhooks/<platform>/<channelId>, and the default channel's under both paths", () => {
+    const paths = ["/webhooks/slack/events", "/webhooks/slack/interactions"];
+    expect(channelRoutes({ id: "acme", platform: "slack", adapter: adapter(paths) }).map((each) => each.path)).toEqual([
+      "/webhooks/slack/acme/events",
+      "/webhooks/slack/acme/interactions",
+    ]);
+    expect(channelRoutes({ id: "slack", platform: "slack", adapter: adapter(paths) }).map((each) => each.path)).toEqual([
+      "/webhooks/slack/events",
+      "/webhooks/slack/slack/events",
+      "/webhooks/slack/interactions",
+      "/webhooks/slack/slack/interactions",
+    ]);
+    expect(channelRoutes({ id: "bot2", platform: "telegram", adapter: adapter(["/webhooks/telegram", "/api/web/messages"]) }).map((each) => each.path)).toEqual([
+      "/webhooks/telegram/bot2",
+      "/api/web/messages",
+    ]);
+  });
+});
+
+describe("a channel of a platform that logs in with a QR code", () => {
+  it("is refused beyond the default one, whose login it would take over", async () => {
+    const { weixinDescriptor } = await import("../../adapters/weixin/descriptor.ts");
+    const deps = { logger: bindingLogger(), dataDir: tempDataDir(), maxMediaBytes: 1000 };
+    const settings = loadConfig({ DATA_DIR: deps.dataDir }).platforms.weixin;
+    await expect(createChannel({ id: "wx-two", descriptor: weixinDescriptor as never, settings }, deps)).rejects.toThrow(
+      "channels (wx-two): WeChat ClawBot logs in with a QR code; only its default channel",
+    );
   });
 });

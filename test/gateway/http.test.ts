@@ -15,7 +15,10 @@ describe("GET /readyz", () => {
       health: () => ({ state: "error" as const, detail: `409 Conflict: another poller (https://api.example/bot${token}/getUpdates)` }),
     };
     const app = createHttpApp({
-      adapters: [connected, down],
+      channels: [
+        { id: "web", platform: "web", adapter: connected },
+        { id: "telegram", platform: "telegram", adapter: down },
+      ],
       routes: [],
       metrics: createMetrics(async () => 0),
       adminToken: "admin-token-for-tests-0123",

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
-import { conversationKey } from "../../types/conversation.ts";
+import { channelOf, conversationKey } from "../../types/conversation.ts";
 import type { InboundMessage } from "../../types/message.ts";
 import { inboxKey, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "../store.ts";
 import { inTransaction } from "./database.ts";
@@ -109,7 +109,7 @@ export function createSqliteInbox(database: DatabaseSync, durable: DatabaseSync 
       // The raw platform payload can be large and is of no use after normalization: it is not kept.
       const { raw: _raw, ...kept } = message;
       const row: [string, string, string, number] = [
-        inboxKey(message.conversation.platform, message.id),
+        inboxKey(channelOf(message.conversation), message.id),
         conversationKey(message.conversation),
         JSON.stringify(kept),
         receivedAt,

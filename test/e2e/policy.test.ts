@@ -207,7 +207,7 @@ describe("groups (mention policy)", () => {
     await h.platform.deliver(question);
     await h.pipeline.idle();
     expect(h.platform.sent.map((delivered) => delivered.to)).toEqual([
-      { platform: "chat", chatId: "team", kind: "group", inReplyTo: { messageId: question.id, senderId: "carol", senderName: "User carol" } },
+      { platform: "chat", channelId: "chat", chatId: "team", kind: "group", inReplyTo: { messageId: question.id, senderId: "carol", senderName: "User carol" } },
     ]);
   });
 });

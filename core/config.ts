@@ -94,6 +94,16 @@ export function isLoopbackHost(host: string): boolean {
   return host === "::1";
 }
 
+/** PINCER_MEMORY_TOKENS, at most half the context budget; 5% of it when unset. */
+function memoryTokens(values: EnvValues): number {
+  const configured = values.PINCER_MEMORY_TOKENS;
+  if (configured === undefined) return Math.floor(values.PINCER_CONTEXT_TOKENS * 0.05);
+  if (configured > values.PINCER_CONTEXT_TOKENS / 2) {
+    throw new BridgeError("config", `PINCER_MEMORY_TOKENS: expected at most half of PINCER_CONTEXT_TOKENS (${Math.floor(values.PINCER_CONTEXT_TOKENS / 2)})`);
+  }
+  return configured;
+}
+
 function llmConfig(values: EnvValues): LlmConfig | undefined {
   const hasOpenAi = Boolean(values.OPENAI_BASE_URL || values.OPENAI_API_KEY);
   const hasAnthropic = Boolean(values.ANTHROPIC_API_KEY);
@@ -199,6 +209,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     isOwnerAutoApproved: values.PINCER_OWNER_AUTO_APPROVE,
     budget: {
       contextTokens: values.PINCER_CONTEXT_TOKENS,
+      memoryTokens: memoryTokens(values),
       dailyTokensPerUser: values.PINCER_DAILY_TOKENS_PER_USER,
       dailyTokensPerChat: values.PINCER_DAILY_TOKENS_PER_CHAT,
       dailyUsdPerUser: values.PINCER_DAILY_USD_PER_USER,

@@ -50,6 +50,8 @@ async function runOne(call: ToolCall, options: RunToolsOptions, context: AgentCo
     const result = await tool.run(parsed.data, {
       signal: context.signal,
       workspaceDir: options.workspaceDir,
+      ...(context.memory ? { memory: context.memory } : {}),
+      ...(context.knowledge ? { knowledge: context.knowledge } : {}),
       reportStatus: (text) => emit({ type: "status", text: `${call.name}: ${text}` }),
       async requestApproval(more) {
         await context.audit("tool-call", { tool: call.name, summary: more, risk: tool.risk });

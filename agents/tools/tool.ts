@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { RiskLevel } from "../../core/permissions.ts";
-import type { ApprovalDecision } from "../../core/types/agent.ts";
+import type { AgentKnowledge, AgentMemory, ApprovalDecision } from "../../core/types/agent.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
 
 export interface ToolContext {
@@ -11,6 +11,10 @@ export interface ToolContext {
   reportStatus(text: string): void;
   /** Asks again, mid-run, for something the approved call did not cover (`http_fetch` redirected to another site). */
   requestApproval(summary: string): Promise<ApprovalDecision>;
+  /** The sender's and the chat's memories (`remember`, `recall`); absent where the core gives none. */
+  memory?: AgentMemory;
+  /** The knowledge bases this chat may search (`search_knowledge`). */
+  knowledge?: AgentKnowledge;
 }
 
 export interface ToolResult {

@@ -52,6 +52,8 @@ export interface Config {
     allowGroups: string[];
     admins: string[];
   };
+  /** Set when EMBEDDINGS_MODEL is: the OpenAI-compatible endpoint (OPENAI_BASE_URL, OPENAI_API_KEY) that embeds knowledge. */
+  embeddings: { model: string; baseUrl: string | undefined; apiKey: string | undefined } | undefined;
   /** PINCER_FETCH_ALLOW: hosts, IPs or CIDRs `http_fetch` may reach although they are private. */
   fetchAllow: string[];
   /** Values that must never reach a log line. */
@@ -251,6 +253,7 @@ export function loadConfig(env: Env = readEnv()): Config {
       admins: values.PINCER_ADMINS,
     },
     fetchAllow: values.PINCER_FETCH_ALLOW,
+    embeddings: values.EMBEDDINGS_MODEL ? { model: values.EMBEDDINGS_MODEL, baseUrl: values.OPENAI_BASE_URL, apiKey: values.OPENAI_API_KEY } : undefined,
     // MCP servers' env may carry their credentials, and their stderr is logged.
     secrets: [
       values.PINCER_ADMIN_TOKEN, values.PINCER_METRICS_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY, values.TTS_API_KEY,

@@ -29,9 +29,10 @@ export function fullTextKnowledge(store: KnowledgeStore): KnowledgePort {
   };
 }
 
-/** Where a passage comes from, as the answer cites it: document, then section. */
+/** Where a passage comes from, as the answer cites it: document, then section (without the title heading again). */
 export function citation(passage: Pick<KnowledgePassage, "title" | "section" | "source">): string {
-  return `${passage.title}${passage.section ? ` › ${passage.section}` : ""} (${passage.source})`;
+  const section = passage.section === passage.title ? "" : passage.section.startsWith(`${passage.title} › `) ? passage.section.slice(passage.title.length + 3) : passage.section;
+  return `${passage.title}${section ? ` › ${section}` : ""} (${passage.source})`;
 }
 
 const excerpt = (text: string, maxChars: number) => (text.length <= maxChars ? text : `${text.slice(0, maxChars - 1)}…`);

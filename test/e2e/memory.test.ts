@@ -88,6 +88,10 @@ describe("memory people can see", () => {
     const download = await fetch(new URL(part.media.url, gateway.url), { headers: ownerAuth(gateway) });
     const exported = JSON.parse(await download.text());
     expect(exported).toMatchObject({ user: "web:owner", memories: [{ text: "my locker code is 4711", scope: "personal" }] });
+    // The console's API shows counts, never the texts.
+    const counts = await (await fetch(`${gateway.url}api/admin/memory`, { headers: ownerAuth(gateway) })).text();
+    expect(JSON.parse(counts)).toEqual({ memories: { users: 1, chats: 0, memories: 1 }, knowledgeBases: [] });
+    expect(counts).not.toContain("4711");
     await page.close();
   });
 

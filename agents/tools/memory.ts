@@ -19,6 +19,7 @@ export function createRememberTool(): Tool<z.infer<typeof rememberArgs>> {
     description: "Store a fact the user asks you to remember (they can list and delete it with /memory).",
     parameters: rememberArgs,
     risk: "read",
+    isContained: true,
     describeCall: (args) => `remember: ${args.fact}`,
     async run(args, context) {
       return { text: await memoryOf(context).remember(args.fact), artifacts: [] };
@@ -33,6 +34,7 @@ export function createRecallTool(): Tool<z.infer<typeof recallArgs>> {
     description: "Search what the user asked you to remember.",
     parameters: recallArgs,
     risk: "read",
+    isContained: true,
     describeCall: (args) => `recall: ${args.query}`,
     async run(args, context) {
       const found = (await memoryOf(context).relevant(args.query)).slice(0, 20);
@@ -48,6 +50,7 @@ export function createSearchKnowledgeTool(): Tool<z.infer<typeof searchArgs>> {
     description: "Search the team's documents. Cite the sources you use as [title › section].",
     parameters: searchArgs,
     risk: "read",
+    isContained: true,
     describeCall: (args) => `search_knowledge: ${args.query}`,
     async run(args, context) {
       const knowledge = context.knowledge;

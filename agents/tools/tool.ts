@@ -32,6 +32,11 @@ export interface Tool<Args = any> {
   /** The JSON Schema the model sees, when it does not come from `parameters` (tools of MCP servers). */
   inputSchema?: Record<string, unknown>;
   risk: RiskLevel;
+  /**
+   * Acts only on what the sender may already see and change themselves (their memories, this chat's knowledge
+   * bases): it never asks for an approval, not even in a group. Audited like every tool.
+   */
+  isContained?: boolean;
   /** Exactly what will happen, for the approval request: the command and cwd, the file path. */
   describeCall(args: Args, workspaceDir: string): string;
   /** Arguments that are file contents: an approval request attaches them as a file instead of showing them. */

@@ -7,7 +7,7 @@ import { startFakeOpenAI, type ChatRequest, type FakeOpenAI } from "../fakes/ope
 import { startFakeBotApi, type FakeBotApi } from "../fakes/telegram-bot-api.ts";
 import { conversationOn, telegramChat, webChat } from "../support/conversation.ts";
 import { eventually } from "../support/eventually.ts";
-import { alice, groupChat, telegramEnv } from "../support/telegram.ts";
+import { alice, groupChat, mentionEntities, telegramEnv } from "../support/telegram.ts";
 import { openWebChat, ownerAuth, startTestGateway } from "../support/web-chat-client.ts";
 
 let gateway: Gateway | undefined;
@@ -43,7 +43,7 @@ function memoryBlockOf(request: ChatRequest): string {
 const bob = { id: 100000002, is_bot: false, first_name: "Bob", username: "bob" };
 let bobMessageId = 5000;
 function bobSays(fake: FakeBotApi, text: string, chat: Record<string, unknown> = { id: bob.id, type: "private", first_name: "Bob" }) {
-  const entities = text.startsWith("/") ? [{ type: "bot_command", offset: 0, length: text.split(/\s/)[0]!.length }] : [];
+  const entities = text.startsWith("/") ? [{ type: "bot_command", offset: 0, length: text.split(/\s/)[0]!.length }] : mentionEntities(text);
   fake.push({ message: { message_id: ++bobMessageId, from: bob, chat, date: Math.floor(Date.now() / 1000), text, entities } });
 }
 
@@ -126,7 +126,15 @@ describe("memory people can see", () => {
     await group.expectAnswer(/^What I remember:\n+1\. \(chat\) the standup is at 9:30\n/);
     await group.says("/memory export");
     await group.expectAnswer(/direct chat/);
-  });
+
+    // A member's remember call in a group asks nobody: it only stores a fact for that member, said in that group.
+    model.script({ type: "tool-calls", calls: [{ name: "remember", arguments: { fact: "Bob is on call this week" } }] }, { type: "text", text: "Noted, Bob." });
+    bobSays(bot!, `@${bot!.bot.username} remember that I am on call this week`, groupChat);
+    await group.expectAnswer("Noted, Bob.");
+    expect(await gateway.store.memories.list([memoryOwner.user(`telegram:${bob.id}`)])).toEqual([
+      expect.objectContaining({ text: "Bob is on call this week", conversationKey: `telegram:${groupChat.id}` }),
+    ]);
+  }, 40_000);
 
   it("keeps the memory share within PINCER_MEMORY_TOKENS with 500 memories stored", async () => {
     const { gateway, model } = await start({ PINCER_CONTEXT_TOKENS: "8000", PINCER_MEMORY_TOKENS: "300" });

@@ -1,10 +1,21 @@
 const maxTerms = 32;
+/**
+ * English words that are in almost every passage: they rank nothing and make each query score every row.
+ * (Questions in other languages keep all their words.)
+ */
+const stopWords = new Set(
+  ("the and for are but not you all any can had her was one our out has have how does what which when where who why with " +
+    "this that from they will would there their into about your its also than then them these those been being were did " +
+    "should could may might must just some such only own same very more most other over under again here each few both " +
+    "between through during before after above below off until while because please tell know").split(" "),
+);
 const han = /\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Hangul}/u;
 
 /**
  * The search terms of a free text for a trigram index: words of three characters or more, and runs of Chinese
  * (Japanese, Korean) characters cut into overlapping three-character pieces, since those scripts have no
- * spaces. Shorter words cannot be matched by trigrams and are left out. Lower-cased, deduplicated, at most 32.
+ * spaces. Shorter words cannot be matched by trigrams and are left out, and so are common English words.
+ * Lower-cased, deduplicated, at most 32.
  */
 export function searchTerms(text: string): string[] {
   const terms = new Set<string>();
@@ -13,7 +24,7 @@ export function searchTerms(text: string): string[] {
     if (chars.some((char) => han.test(char))) {
       for (let start = 0; start + 3 <= chars.length; start += 1) terms.add(chars.slice(start, start + 3).join(""));
       if (chars.length < 3) continue;
-    } else if (chars.length >= 3) {
+    } else if (chars.length >= 3 && !stopWords.has(word)) {
       terms.add(word);
     }
     if (terms.size >= maxTerms) break;

@@ -79,9 +79,11 @@ export function createSqliteKnowledge(database: DatabaseSync): KnowledgeStore {
      LIMIT 2000`,
   );
   const countVectors = database.prepare(`SELECT count(*) AS n FROM kb_chunks c WHERE ${inKbs} AND c.embedding IS NOT NULL`);
-  const vectors = database.prepare(
-    `SELECT c.kb, d.source, d.title, c.section, c.text, c.embedding FROM kb_chunks c JOIN kb_documents d ON d.id = c.document_id
-     WHERE ${inKbs} AND c.embedding IS NOT NULL`,
+  // The scan reads only ids and vectors; the texts of the best few are read afterwards.
+  const vectors = database.prepare(`SELECT c.seq, c.embedding FROM kb_chunks c WHERE ${inKbs} AND c.embedding IS NOT NULL`);
+  const passagesBySeq = database.prepare(
+    `SELECT c.seq, c.kb, d.source, d.title, c.section, c.text FROM kb_chunks c JOIN kb_documents d ON d.id = c.document_id
+     WHERE c.seq IN (SELECT value FROM json_each(?))`,
   );
 
   const removeById = (id: number) => {
@@ -137,10 +139,14 @@ export function createSqliteKnowledge(database: DatabaseSync): KnowledgeStore {
       if (kbs.length === 0) return [];
       const { n } = countVectors.get(JSON.stringify(kbs)) as { n: number };
       if (n === 0 || n > maxVectorScanChunks) return [];
-      const scored = (vectors.all(JSON.stringify(kbs)) as unknown as (Omit<PassageRow, "score"> & { embedding: Uint8Array })[]).map(
-        ({ embedding, ...row }) => ({ ...row, score: cosine(vector, bytesVector(embedding)) }),
+      const best = (vectors.all(JSON.stringify(kbs)) as { seq: number; embedding: Uint8Array }[])
+        .map((row) => ({ seq: row.seq, score: cosine(vector, bytesVector(row.embedding)) }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, limit);
+      const rows = new Map(
+        (passagesBySeq.all(JSON.stringify(best.map((entry) => entry.seq))) as unknown as (Omit<PassageRow, "score"> & { seq: number })[]).map((row) => [row.seq, row]),
       );
-      return scored.sort((a, b) => b.score - a.score).slice(0, limit).map(toPassage);
+      return best.filter((entry) => rows.has(entry.seq)).map((entry) => toPassage({ ...rows.get(entry.seq)!, score: entry.score }));
     },
   };
 }

@@ -48,21 +48,13 @@ export function chunkText(text: string, maxChars = maxChunkChars): KnowledgeChun
       size += part.length + 2;
     }
   };
-  const blocks = text.replace(/\r\n?/g, "\n").split(/\n(?=```)|(?<=```)\n|\n\s*\n/);
-  let fence: string[] | undefined;
-  for (const block of blocks) {
-    if (fence) {
-      fence.push(block);
-      if (block.trimEnd().endsWith("```")) {
-        add(fence.join("\n"));
-        fence = undefined;
-      }
-      continue;
-    }
-    if (block.startsWith("```") && !(block.length > 3 && block.trimEnd().endsWith("```"))) {
-      fence = [block];
-      continue;
-    }
+  // Fenced code blocks are set aside first: their blank lines and `#` lines are code, not structure.
+  const fences: string[] = [];
+  const withoutFences = text
+    .replace(/\r\n?/g, "\n")
+    .replace(/^```[^\n]*\n[\s\S]*?(?:\n```[^\n]*$|$(?![\s\S]))/gm, (fence) => `\u0000${fences.push(fence) - 1}\u0000`);
+  const restored = (paragraph: string) => paragraph.replace(/\u0000(\d+)\u0000/g, (_, index: string) => fences[Number(index)]!);
+  for (const block of withoutFences.split(/\n\s*\n/)) {
     const lines = block.split("\n");
     let rest: string[] = [];
     for (const line of lines) {
@@ -71,16 +63,15 @@ export function chunkText(text: string, maxChars = maxChunkChars): KnowledgeChun
         rest.push(line);
         continue;
       }
-      if (rest.join("\n").trim()) add(rest.join("\n").trim());
+      if (rest.join("\n").trim()) add(restored(rest.join("\n").trim()));
       rest = [];
       flush();
       const level = heading[1]!.length;
       headings.splice(level - 1, headings.length, heading[2]!);
       section = headings.filter(Boolean).join(" › ");
     }
-    if (rest.join("\n").trim()) add(rest.join("\n").trim());
+    if (rest.join("\n").trim()) add(restored(rest.join("\n").trim()));
   }
-  if (fence) add(fence.join("\n"));
   flush();
   return chunks;
 }

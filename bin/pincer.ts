@@ -17,7 +17,9 @@ Commands:
   pairing list                       list pending pairing requests (people and groups)
   pairing approve <channel> <code>   admit the sender or group that got <code> (a default channel's id is its platform)
   usage                              model tokens and estimated cost, today and this month, per user
-  weixin login                       log in to WeChat ClawBot with a QR code (stored in DATA_DIR)`;
+  weixin login                       log in to WeChat ClawBot with a QR code (stored in DATA_DIR)
+  kb add <file|folder|url> [--kb name]  add documents (md, txt, html, pdf, docx) to a knowledge base
+  kb list | kb remove <source|--all> | kb reindex  [--kb name]`;
 
 /** The first line is always "Pincer is running at <url>"; the link carries the token only on the start that made it. */
 function startBanner(url: string, token: AdminToken): string {
@@ -115,6 +117,10 @@ async function doctor(): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "kb") {
+    const { kbCommand } = await import("../gateway/kb-cli.ts");
+    return kbCommand(loadConfig(), argv.slice(1), { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) });
+  }
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: "boolean", short: "h" } } });
   const [command = "start", action, ...rest] = positionals;
   if (values.help || command === "help") {

@@ -12,6 +12,10 @@ export const controlHelp: Record<ControlName, string> = {
   usage: "show today's and this month's tokens and cost, for this chat and for you",
   model: "show the model, or switch it for this conversation (admins)",
   agent: "list the agents, or switch this conversation's agent (admins)",
+  remember: "remember a fact about you (--chat: for everyone in this chat, admins in groups)",
+  memory: "list what I remember about you and this chat; /memory export sends it all to you as a file",
+  forget: "forget memory <n> of /memory, or all of them",
+  kb: "search this chat's knowledge bases (/kb <question>); /kb add with a file adds it (admins)",
 };
 
 function isControlName(name: string): name is ControlName {

@@ -51,6 +51,7 @@ const fileSchema = z
           instructions: z.string().max(4000).optional(),
           tools: z.enum(["all", "read", "none"]).optional(),
           autoApprove: z.array(z.string().min(1)).optional(),
+          knowledge: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, { error: "expected a knowledge base name" })).optional(),
         }),
       )
       .default([]),

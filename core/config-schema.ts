@@ -84,6 +84,8 @@ export const envSchema = z.object({
   PINCER_DAILY_TOKENS_PER_CHAT: integer(0, Number.MAX_SAFE_INTEGER, 0),
   PINCER_DAILY_USD_PER_USER: amount(0),
   PINCER_DAILY_USD_PER_CHAT: amount(0),
+  PINCER_MEMORY_TOKENS: z.preprocess(emptyAsUndefined, z.coerce.number({ error: "expected an integer of at least 0" }).int().min(0, { error: "expected an integer of at least 0" }).optional()),
+  EMBEDDINGS_MODEL: z.preprocess(emptyAsUndefined, z.string().optional()),
   STT_PROVIDER: z.enum(["auto", "openai", "pocketsphinx", "none"]).default("auto"),
   STT_BASE_URL: url,
   STT_API_KEY: z.string().optional(),

@@ -37,6 +37,8 @@ export interface McpServerSettings {
 export interface BudgetConfig {
   /** Prompt budget of one model call: system prompt, tool schemas and messages. */
   contextTokens: number;
+  /** PINCER_MEMORY_TOKENS: the most the memories injected at the start of a turn may take (default 5% of contextTokens). */
+  memoryTokens?: number;
   /** Daily caps; 0 means no cap. */
   dailyTokensPerUser: number;
   dailyTokensPerChat: number;

@@ -58,6 +58,8 @@ export interface Config {
     /** DM and group policies of the `channels:` entries that set their own, by channel id. */
     channels: Record<string, ChannelPolicy>;
   };
+  /** Set when EMBEDDINGS_MODEL is: the OpenAI-compatible endpoint (OPENAI_BASE_URL, OPENAI_API_KEY) that embeds knowledge. */
+  embeddings: { model: string; baseUrl: string | undefined; apiKey: string | undefined } | undefined;
   /** PINCER_FETCH_ALLOW: hosts, IPs or CIDRs `http_fetch` may reach although they are private. */
   fetchAllow: string[];
   /** Values that must never reach a log line. */
@@ -98,6 +100,16 @@ export function isLoopbackHost(host: string): boolean {
   if (host === "localhost") return true;
   if (isIP(host) === 4) return host.startsWith("127.");
   return host === "::1";
+}
+
+/** PINCER_MEMORY_TOKENS, at most half the context budget; 5% of it when unset. */
+function memoryTokens(values: EnvValues): number {
+  const configured = values.PINCER_MEMORY_TOKENS;
+  if (configured === undefined) return Math.floor(values.PINCER_CONTEXT_TOKENS * 0.05);
+  if (configured > values.PINCER_CONTEXT_TOKENS / 2) {
+    throw new BridgeError("config", `PINCER_MEMORY_TOKENS: expected at most half of PINCER_CONTEXT_TOKENS (${Math.floor(values.PINCER_CONTEXT_TOKENS / 2)})`);
+  }
+  return configured;
 }
 
 function llmConfig(values: EnvValues): LlmConfig | undefined {
@@ -184,6 +196,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     isOwnerAutoApproved: values.PINCER_OWNER_AUTO_APPROVE,
     budget: {
       contextTokens: values.PINCER_CONTEXT_TOKENS,
+      memoryTokens: memoryTokens(values),
       dailyTokensPerUser: values.PINCER_DAILY_TOKENS_PER_USER,
       dailyTokensPerChat: values.PINCER_DAILY_TOKENS_PER_CHAT,
       dailyUsdPerUser: values.PINCER_DAILY_USD_PER_USER,
@@ -202,6 +215,7 @@ export function loadConfig(env: Env = readEnv()): Config {
       channels: Object.fromEntries(channels.map((channel) => [channel.id, channel.policy])),
     },
     fetchAllow: values.PINCER_FETCH_ALLOW,
+    embeddings: values.EMBEDDINGS_MODEL ? { model: values.EMBEDDINGS_MODEL, baseUrl: values.OPENAI_BASE_URL, apiKey: values.OPENAI_API_KEY } : undefined,
     secrets: secretsOf(values, file, channels),
     commandEnv: childEnv(env, file.shellEnv),
     mcpEnv: childEnv(env),

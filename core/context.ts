@@ -28,15 +28,18 @@ export interface BudgetShares {
   toolResultTokens: number;
   /** The longest new message the model reads. */
   turnTextTokens: number;
+  /** The most the memories injected at the start of a turn may take (PINCER_MEMORY_TOKENS). */
+  memoryTokens: number;
   /** When the history no longer fits, it is cut down to this fraction of its room (see `planContext`). */
   lowWater: number;
 }
 
-export function budgetShares(contextTokens: number): BudgetShares {
+export function budgetShares(contextTokens: number, memoryTokens = Math.floor(contextTokens * 0.05)): BudgetShares {
   return {
     summaryTokens: Math.min(800, Math.floor(contextTokens * 0.15)),
     toolResultTokens: Math.min(1500, Math.floor(contextTokens * 0.2)),
     turnTextTokens: Math.floor(contextTokens * 0.3),
+    memoryTokens,
     lowWater: 0.5,
   };
 }

@@ -1,4 +1,7 @@
 import { usageReport } from "./budget.ts";
+import { fullTextKnowledge } from "./knowledge.ts";
+import { knowledgeCommand } from "./knowledge-command.ts";
+import { memoryCommand, type MemoryScope } from "./memory.ts";
 import { controlHelp } from "./commands.ts";
 import { controlNames } from "./types/command.ts";
 import type { Command } from "./types/command.ts";
@@ -9,6 +12,11 @@ import { routeFor } from "./stages/prepare.ts";
 import { conversationKey } from "./types/conversation.ts";
 import { assertNever } from "./types/errors.ts";
 import type { InboundMessage } from "./types/message.ts";
+import type { ReplyPart } from "./types/reply.ts";
+import { adapterFor } from "./stages/deps.ts";
+
+/** A control command's answer: a text, or one part (the file of `/memory export`). */
+export type ControlAnswer = string | ReplyPart;
 
 export interface ControlContext {
   usageReport(): Promise<string>;
@@ -26,6 +34,10 @@ export interface ControlContext {
   session(): Promise<{ createdAt: number; messageCount: number }>;
   /** Prompt tokens of the conversation's last model call, and the budget per call. */
   contextFill(): Promise<{ usedTokens: number; budgetTokens: number } | undefined>;
+  /** `/remember`, `/memory`, `/forget`. */
+  memory(name: "remember" | "memory" | "forget", args: string): Promise<ControlAnswer>;
+  /** `/kb`. */
+  knowledge(args: string): Promise<string>;
   now: number;
 }
 
@@ -61,7 +73,7 @@ async function chooseModel(name: string, context: ControlContext): Promise<strin
 }
 
 /** The answer to a control command; these never reach the agent. */
-export async function handleControl(command: Extract<Command, { type: "control" }>, context: ControlContext): Promise<string> {
+export async function handleControl(command: Extract<Command, { type: "control" }>, context: ControlContext): Promise<ControlAnswer> {
   switch (command.name) {
     case "help":
       return helpText();
@@ -91,6 +103,12 @@ export async function handleControl(command: Extract<Command, { type: "control" 
       return chooseAgent(command.args, context);
     case "model":
       return chooseModel(command.args, context);
+    case "remember":
+    case "memory":
+    case "forget":
+      return context.memory(command.name, command.args);
+    case "kb":
+      return context.knowledge(command.args);
     default:
       return assertNever(command.name);
   }
@@ -102,13 +120,15 @@ export interface RunControl {
   stopRun(conversationKey: string): Promise<boolean>;
 }
 
-export type ControlDeps = Pick<StageDeps, "store" | "routing" | "agents" | "budget" | "media" | "now"> & { runs: RunControl };
+export type ControlDeps = Pick<StageDeps, "store" | "routing" | "agents" | "budget" | "media" | "now" | "adapters" | "knowledge"> & { runs: RunControl };
 
 /** The context a control command is answered in: the conversation's agent, session, usage and run. */
 export async function controlContext(message: InboundMessage, role: Role, deps: ControlDeps): Promise<ControlContext> {
   const { store, now } = deps;
   const key = conversationKey(message.conversation);
   const current = await routeFor(message.conversation, userRef(message), deps);
+  const isAdmin = role === "owner" || role === "admin";
+  const memoryScope: MemoryScope = { userRef: userRef(message), conversationKey: key, isGroup: message.conversation.kind === "group", isAdmin };
   return {
     usageReport: () => usageReport(store.usage, { userRef: userRef(message), conversationKey: key }, now()),
     agentName: current.route.agent,
@@ -132,6 +152,17 @@ export async function controlContext(message: InboundMessage, role: Role, deps: 
       const last = await store.usage.lastCall(key);
       return last && { usedTokens: last.inputTokens, budgetTokens: deps.budget.contextTokens };
     },
+    memory: (name, args) => memoryCommand(name, args, store.memories, memoryScope, now()),
+    knowledge: (args) =>
+      knowledgeCommand(args, {
+        port: deps.knowledge ?? fullTextKnowledge(store.knowledge),
+        store: store.knowledge,
+        kbs: current.route.knowledge,
+        isAdmin,
+        attachments: message.attachments,
+        fetchMedia: (ref) => adapterFor(deps, message.conversation).fetchMedia(ref),
+        uploadSource: (fileName) => `chat:${key}/${fileName}`,
+      }),
     now: now(),
   };
 }

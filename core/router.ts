@@ -24,7 +24,12 @@ export interface Binding {
   tools?: ToolPolicy;
   /** Tools that read and run without asking in a group (elsewhere they never ask). */
   autoApprove?: readonly string[];
+  /** The knowledge bases these conversations may search (`/kb`, `search_knowledge`); without it, `default` only. */
+  knowledge?: readonly string[];
 }
+
+/** The knowledge bases of a conversation no binding names any for. */
+export const defaultKnowledgeBases: readonly string[] = ["default"];
 
 export interface Routing {
   bindings: readonly Binding[];
@@ -43,6 +48,7 @@ export interface Route {
   instructions: string | undefined;
   tools: ToolPolicy;
   autoApprove: readonly string[];
+  knowledge: readonly string[];
 }
 
 export function matches(match: BindingMatch, conversation: ConversationRef, senderRef: string): boolean {
@@ -67,5 +73,6 @@ export function route(routing: Routing, conversation: ConversationRef, senderRef
     instructions: isBound ? binding.instructions : undefined,
     tools: binding?.tools ?? "all",
     autoApprove: binding?.autoApprove ?? [],
+    knowledge: binding?.knowledge ?? defaultKnowledgeBases,
   };
 }

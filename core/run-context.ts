@@ -1,6 +1,8 @@
 import type { Approvals } from "./approvals.ts";
 import { checkDailyCaps, costOf } from "./budget.ts";
 import type { BudgetConfig, ModelPrice } from "./config.ts";
+import { fullTextKnowledge, type KnowledgePort } from "./knowledge.ts";
+import { relevantMemories, remember, type MemoryScope } from "./memory.ts";
 import type { Metrics } from "./metrics.ts";
 import { userRef } from "./policy.ts";
 import { decidePermission, type PermissionSettings, type RiskLevel } from "./permissions.ts";
@@ -17,6 +19,7 @@ export interface RunContextDeps {
   budget: BudgetConfig;
   prices: Record<string, ModelPrice>;
   metrics: Metrics;
+  knowledge?: KnowledgePort;
 }
 
 export interface RunScope {
@@ -38,6 +41,13 @@ export function createAgentContext(deps: RunContextDeps, scope: RunScope): Agent
   const { input, session, signal, now } = scope;
   const requesterRef = userRef(input);
   const key = conversationKey(input.conversation);
+  const memoryScope: MemoryScope = {
+    userRef: requesterRef,
+    conversationKey: key,
+    isGroup: input.conversation.kind === "group",
+    isAdmin: input.senderRole === "owner" || input.senderRole === "admin",
+  };
+  const knowledge = deps.knowledge ?? fullTextKnowledge(deps.store.knowledge);
   return {
     signal,
     ...(scope.route.model ? { model: scope.route.model } : {}),
@@ -58,6 +68,14 @@ export function createAgentContext(deps: RunContextDeps, scope: RunScope): Agent
     checkBudget: () => checkDailyCaps(deps.store.usage, deps.budget, { userRef: requesterRef, conversationKey: key }, now()),
     saveSummary: (summary, throughSeq) => deps.store.sessions.saveSummary(session.id, summary, throughSeq),
     audit: (kind, detail) => deps.store.audit.recordEvent(scope.runRef, now(), kind, detail),
+    memory: {
+      relevant: (text) => relevantMemories(deps.store.memories, memoryScope, text),
+      remember: (fact) => remember(deps.store.memories, memoryScope, fact, false, now()),
+    },
+    knowledge: {
+      bases: scope.route.knowledge,
+      search: (query, limit) => knowledge.search(scope.route.knowledge, query, limit, signal),
+    },
   };
 }
 

@@ -34,6 +34,14 @@ export function createAdminRoutes(
       handle: async (_request, response) => sendJson(response, 200, { summary: await usageSummary(store.usage, now()) }),
     },
     {
+      // Counts only: the console never shows what a person asked the bot to remember.
+      method: "GET",
+      path: "/api/admin/memory",
+      isOwnerOnly: true,
+      handle: async (_request, response) =>
+        sendJson(response, 200, { memories: await store.memories.counts(), knowledgeBases: await store.knowledge.bases() }),
+    },
+    {
       // Each channel's state, with the QR code to scan while a login waits for one.
       method: "GET",
       path: "/api/admin/channels",

@@ -19,17 +19,18 @@ export async function createAgents(config: Config, deps: { logger: Logger; store
   const closers: (() => Promise<void>)[] = [];
   if (config.llm) {
     const { createLlmAgent } = await import("../agents/llm/index.ts");
-    const { createTools } = await import("../agents/tools/index.ts");
+    const { createMemoryTools, createTools } = await import("../agents/tools/index.ts");
     const tools = createTools({ shell: { env: config.commandEnv }, httpFetch: { allow: config.fetchAllow },
       sendFile: { maxBytes: config.media.limits.maxBytes },
     });
+    tools.push(...createMemoryTools());
     if (config.mcpServers.length > 0) {
       const { connectMcpServers } = await import("../agents/mcp/index.ts");
       const mcp = await connectMcpServers(config.mcpServers, { logger: deps.logger.child({ part: "mcp" }), env: config.mcpEnv });
       closers.push(() => mcp.close());
       tools.push(...mcp.tools);
     }
-    agents.set("llm", createLlmAgent({ ...config.llm, contextTokens: config.budget.contextTokens, workspaceDir: config.workspaceDir, tools }));
+    agents.set("llm", createLlmAgent({ ...config.llm, contextTokens: config.budget.contextTokens, memoryTokens: config.budget.memoryTokens, workspaceDir: config.workspaceDir, tools }));
   }
   const acpNames = Object.keys(config.acpAgents);
   if (acpNames.length > 0) {

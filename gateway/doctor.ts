@@ -66,6 +66,17 @@ export async function runDoctor(config: Config): Promise<Check[]> {
       store.close();
       return `${config.dataDir}/pincer.db`;
     }),
+    await check("knowledge bases", async () => {
+      const store = createSqliteStore(config.dataDir);
+      try {
+        const bases = await store.knowledge.bases();
+        const list = bases.map((base) => `${base.kb} (${base.documents} documents, ${base.chunks} passages, ${Math.ceil(base.textBytes / 1024)} KB)`);
+        const embeddings = config.embeddings ? `embeddings on (${config.embeddings.model})` : "embeddings off: nothing leaves this machine";
+        return `${list.length > 0 ? list.join(", ") : "none"}; ${embeddings}`;
+      } finally {
+        store.close();
+      }
+    }),
   );
   if (config.llm) {
     const llm = config.llm;

@@ -22,6 +22,7 @@ import { createMedia } from "../media/index.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
 import { resolveAdminToken, type AdminToken } from "./admin-token.ts";
 import { createAgents } from "./agents.ts";
+import { knowledgeFor } from "./knowledge.ts";
 import { channelSink, createChannel, createChannels, type RunningChannel } from "./channels.ts";
 import { createLogins } from "./logins.ts";
 import { defaultChannels } from "./registry.ts";
@@ -113,6 +114,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     prices: config.prices,
     media,
     mediaLimits: config.media.limits,
+    knowledge: knowledgeFor(config, store.knowledge),
   });
 
   const lifetime = new AbortController();

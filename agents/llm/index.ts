@@ -1,3 +1,4 @@
+import { memoryBlock } from "../../core/memory.ts";
 import { budgetShares, messageTokens, planContext, trimHeadTail, type CountTokens } from "../../core/context.ts";
 import type { Agent, AgentContext, AgentEvent, AgentInput, StoredSessionMessage } from "../../core/types/agent.ts";
 import { BridgeError } from "../../core/types/errors.ts";
@@ -19,6 +20,8 @@ export interface LlmAgentOptions {
   model: string;
   maxSteps: number;
   contextTokens: number;
+  /** PINCER_MEMORY_TOKENS: the memories' share of each call (default 5% of contextTokens). */
+  memoryTokens?: number;
   workspaceDir: string;
   tools: Tool[];
   /** Replaces the provider built from the options above (tests, or another SDK). */
@@ -46,6 +49,11 @@ function turnTokens(turn: readonly LlmMessage[], count: CountTokens): number {
   }, 0);
 }
 
+/** The turn's message with the memory block before it (the block has its own share of the budget). */
+function withMemories(memories: string, text: string): string {
+  return memories ? `${memories}\n\n${text}` : text;
+}
+
 export function createModelProvider(options: Pick<LlmAgentOptions, "provider" | "baseUrl" | "apiKey" | "model">): ModelProvider {
   return options.provider === "anthropic" ? createAnthropicProvider(options) : createOpenAiProvider(options);
 }
@@ -57,7 +65,7 @@ export function createLlmAgent(options: LlmAgentOptions): Agent {
   const toolsFor = (policy: AgentContext["toolPolicy"]) =>
     options.tools.filter((tool) => policy === "all" || (policy === "read" && tool.risk === "read"));
   const specsByPolicy = new Map((["all", "read", "none"] as const).map((policy) => [policy, toolsFor(policy).map(toolSpec)]));
-  const shares = budgetShares(options.contextTokens);
+  const shares = budgetShares(options.contextTokens, options.memoryTokens);
   const { summaryTokens } = shares;
   const maxResultTokens = shares.toolResultTokens;
   const maxOutputTokens = options.maxOutputTokens ?? 2048;
@@ -69,10 +77,12 @@ export function createLlmAgent(options: LlmAgentOptions): Agent {
     const tools = new Map(toolsFor(context.toolPolicy).map((tool) => [tool.name, tool]));
     const system = context.instructions ? `${systemPrompt}\n\nInstructions for this chat:\n${context.instructions}` : systemPrompt;
     const fixedTokens = messageTokens({ text: system }, count) + count(JSON.stringify(specs));
+    // The memories most relevant to this turn, within their share: outside the history, so compaction never drops them.
+    const memories = context.memory ? memoryBlock(await context.memory.relevant(input.text), shares.memoryTokens, count) : "";
     const turn: LlmMessage[] = [
       {
         role: "user",
-        text: trimHeadTail(userTurnText(input), shares.turnTextTokens, count),
+        text: withMemories(memories, trimHeadTail(userTurnText(input), shares.turnTextTokens, count)),
         ...(input.images.length > 0 ? { images: input.images } : {}),
       },
     ];

@@ -34,13 +34,15 @@ async function runOne(call: ToolCall, options: RunToolsOptions, context: AgentCo
     return reply(`Error: ${toBridgeError(thrown).message}`);
   }
   await context.audit("tool-call", { tool: call.name, summary, risk: tool.risk });
-  const decision = await context.requestApproval({
-    toolName: call.name,
-    summary,
-    arguments: parsed.data as Record<string, unknown>,
-    ...(tool.fileArguments ? { fileArguments: tool.fileArguments } : {}),
-    risk: tool.risk,
-  });
+  const decision = tool.isContained
+    ? { isApproved: true, decidedBy: "no one: it touches only the sender's memories and this chat's knowledge" }
+    : await context.requestApproval({
+        toolName: call.name,
+        summary,
+        arguments: parsed.data as Record<string, unknown>,
+        ...(tool.fileArguments ? { fileArguments: tool.fileArguments } : {}),
+        risk: tool.risk,
+      });
   await context.audit("tool-decision", { tool: call.name, isApproved: decision.isApproved, decidedBy: decision.decidedBy });
   if (!decision.isApproved) {
     return reply(`This ${call.name} call was denied by ${decision.decidedBy}; it did not run. Do not retry it.`);
@@ -50,6 +52,8 @@ async function runOne(call: ToolCall, options: RunToolsOptions, context: AgentCo
     const result = await tool.run(parsed.data, {
       signal: context.signal,
       workspaceDir: options.workspaceDir,
+      ...(context.memory ? { memory: context.memory } : {}),
+      ...(context.knowledge ? { knowledge: context.knowledge } : {}),
       reportStatus: (text) => emit({ type: "status", text: `${call.name}: ${text}` }),
       async requestApproval(more) {
         await context.audit("tool-call", { tool: call.name, summary: more, risk: tool.risk });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createHttpFetchTool, type HttpFetchToolOptions } from "./http-fetch.ts";
 import { createListFilesTool } from "./list-files.ts";
+import { createRecallTool, createRememberTool, createSearchKnowledgeTool } from "./memory.ts";
 import { createReadFileTool } from "./read-file.ts";
 import { createSendFileTool, type SendFileToolOptions } from "./send-file.ts";
 import { createShellTool, type ShellToolOptions } from "./shell.ts";
@@ -26,6 +27,11 @@ export function createTools(options: ToolsOptions): Tool[] {
     createHttpFetchTool(options.httpFetch),
     createSendFileTool(options.sendFile),
   ];
+}
+
+/** Memory and knowledge: they touch nothing on the host (read risk); after the host tools, in a fixed order. */
+export function createMemoryTools(): Tool[] {
+  return [createRememberTool(), createRecallTool(), createSearchKnowledgeTool()];
 }
 
 export interface ToolSpec {

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { RiskLevel } from "../../core/permissions.ts";
-import type { ApprovalDecision } from "../../core/types/agent.ts";
+import type { AgentKnowledge, AgentMemory, ApprovalDecision } from "../../core/types/agent.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
 
 export interface ToolContext {
@@ -11,6 +11,10 @@ export interface ToolContext {
   reportStatus(text: string): void;
   /** Asks again, mid-run, for something the approved call did not cover (`http_fetch` redirected to another site). */
   requestApproval(summary: string): Promise<ApprovalDecision>;
+  /** The sender's and the chat's memories (`remember`, `recall`); absent where the core gives none. */
+  memory?: AgentMemory;
+  /** The knowledge bases this chat may search (`search_knowledge`). */
+  knowledge?: AgentKnowledge;
 }
 
 export interface ToolResult {
@@ -28,6 +32,11 @@ export interface Tool<Args = any> {
   /** The JSON Schema the model sees, when it does not come from `parameters` (tools of MCP servers). */
   inputSchema?: Record<string, unknown>;
   risk: RiskLevel;
+  /**
+   * Acts only on what the sender may already see and change themselves (their memories, this chat's knowledge
+   * bases): it never asks for an approval, not even in a group. Audited like every tool.
+   */
+  isContained?: boolean;
   /** Exactly what will happen, for the approval request: the command and cwd, the file path. */
   describeCall(args: Args, workspaceDir: string): string;
   /** Arguments that are file contents: an approval request attaches them as a file instead of showing them. */

@@ -2,6 +2,7 @@ import type { Approvals } from "../approvals.ts";
 import type { BudgetConfig, ModelPrice } from "../config.ts";
 import type { Delivery } from "../delivery.ts";
 import type { MediaLimits } from "../enrich.ts";
+import type { KnowledgePort } from "../knowledge.ts";
 import type { MediaPort } from "../media.ts";
 import type { Metrics } from "../metrics.ts";
 import type { PermissionSettings } from "../permissions.ts";
@@ -28,6 +29,8 @@ export interface PipelineDeps {
   /** Voice and image handling; without it attachments are refused politely. */
   media: MediaPort | undefined;
   mediaLimits: MediaLimits;
+  /** Knowledge-base retrieval and ingestion (hybrid when embeddings are on); full text from the store without it. */
+  knowledge?: KnowledgePort;
   budget: BudgetConfig;
   prices: Record<string, ModelPrice>;
   delivery: Delivery;

@@ -37,6 +37,7 @@ export async function answerAtOnce(
           approverRole: role,
           from: message.conversation,
         });
-  await replyText(deps, key, answerTo(message), answer);
+  if (typeof answer === "string") await replyText(deps, key, answerTo(message), answer);
+  else await deps.delivery.send(`${key}:0`, answerTo(message), answer);
   await deps.store.inbox.setStatus([key], "done");
 }

@@ -5,7 +5,12 @@ import type { ReplyPart } from "../types/reply.ts";
 import type { ConversationChoice } from "../router.ts";
 import type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
 
+import type { KnowledgeStore } from "./knowledge-store.ts";
+import type { MemoryStore } from "./memory-store.ts";
+
 export type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
+export type { KnowledgeStore } from "./knowledge-store.ts";
+export type { MemoryStore } from "./memory-store.ts";
 
 /**
  * The store port: all state that must survive a crash or be shared by several gateway processes.
@@ -25,6 +30,8 @@ export interface Store {
   choices: ChoiceStore;
   agentSessions: AgentSessionStore;
   retention: RetentionStore;
+  memories: MemoryStore;
+  knowledge: KnowledgeStore;
   close(): void;
 }
 

@@ -6,6 +6,22 @@ import type { RiskLevel } from "../permissions.ts";
 import type { Role } from "../policy.ts";
 import type { ToolPolicy } from "../router.ts";
 import type { PreparedImage } from "../media.ts";
+import type { KnowledgePassage } from "../store/knowledge-store.ts";
+import type { MemoryRecord } from "../store/memory-store.ts";
+
+/** The memories a run may use and add to: the sender's (as `/memory` shows them here) and the chat's. */
+export interface AgentMemory {
+  /** The most relevant to a text first (full text, then recency); the agent fits them to its memory share. */
+  relevant(text: string): Promise<readonly MemoryRecord[]>;
+  /** Stores a fact for the sender; returns the sentence to report. */
+  remember(fact: string): Promise<string>;
+}
+
+/** The knowledge bases this conversation may search. */
+export interface AgentKnowledge {
+  bases: readonly string[];
+  search(query: string, limit: number): Promise<KnowledgePassage[]>;
+}
 
 export type AgentEvent =
   | { type: "text-delta"; text: string }
@@ -96,6 +112,8 @@ export interface AgentContext {
   saveSummary(summary: string, throughSeq: number): Promise<void>;
   /** Writes to the run's audit trail (tool calls, decisions, results). */
   audit(kind: string, detail: Record<string, unknown>): Promise<void>;
+  memory?: AgentMemory;
+  knowledge?: AgentKnowledge;
 }
 
 export interface Agent {

@@ -1,6 +1,6 @@
 import type { Attachment } from "./message.ts";
 
-export const controlNames = ["new", "stop", "status", "usage", "model", "agent", "help"] as const;
+export const controlNames = ["new", "stop", "status", "usage", "model", "agent", "help", "remember", "memory", "forget", "kb"] as const;
 export type ControlName = (typeof controlNames)[number];
 
 export type Command =

@@ -56,7 +56,7 @@ describe("trimHeadTail", () => {
 
 describe("budgetShares: how one call's budget is shared out", () => {
   it("gives the summary 15%, tool results 20% and the new message 30% of a small budget", () => {
-    expect(budgetShares(2000)).toEqual({ summaryTokens: 300, toolResultTokens: 400, turnTextTokens: 600, lowWater: 0.5 });
+    expect(budgetShares(2000)).toEqual({ summaryTokens: 300, toolResultTokens: 400, turnTextTokens: 600, memoryTokens: 100, lowWater: 0.5 });
   });
 
   it("caps the summary at 800 and tool results at 1,500 tokens in a large budget", () => {

@@ -28,16 +28,17 @@ bindings:
     model: gpt-4o
     instructions: Answer in French.
     tools: read
+    knowledge: [handbook]
 defaultAgent: builtin
 `);
     const config = loadConfig({ ...model, PINCER_CONFIG: path, CODER_SCRIPT: "/opt/coder agent.js" });
     expect(config.acpAgents.coder).toEqual({ command: ["node", "/opt/coder agent.js", "--acp"], cwd: "/tmp", env: {} });
     const chat = (chatId: string, platform = "telegram") => ({ platform, chatId, kind: "direct" as const });
-    const plain = { instructions: undefined, tools: "all", autoApprove: [] };
+    const plain = { instructions: undefined, tools: "all", autoApprove: [], knowledge: ["default"] };
     expect(route(config.routing, chat("42"), "telegram:42")).toEqual({ agent: "coder", model: undefined, ...plain });
-    expect(route(config.routing, chat("7"), "telegram:7")).toEqual({ agent: "llm", model: "gpt-4o", instructions: "Answer in French.", tools: "read", autoApprove: [] });
+    expect(route(config.routing, chat("7"), "telegram:7")).toEqual({ agent: "llm", model: "gpt-4o", instructions: "Answer in French.", tools: "read", autoApprove: [], knowledge: ["handbook"] });
     expect(route(config.routing, chat("7", "slack"), "slack:7")).toEqual({ agent: "builtin", model: undefined, ...plain });
-    expect(route(config.routing, chat("7"), "telegram:7", { agent: "builtin" })).toEqual({ agent: "builtin", model: undefined, instructions: undefined, tools: "read", autoApprove: [] });
+    expect(route(config.routing, chat("7"), "telegram:7", { agent: "builtin" })).toEqual({ agent: "builtin", model: undefined, instructions: undefined, tools: "read", autoApprove: [], knowledge: ["handbook"] });
   });
 
   it("refuses a binding to an agent that does not exist, naming the place and the agents there are", () => {

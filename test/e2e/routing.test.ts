@@ -89,7 +89,7 @@ describe("a binding's tool policy and instructions", () => {
     await platform.deliver(platform.text("reader", "run id"));
     await eventually(() => platform.texts().includes("Not here."));
     const offered = (model.chatRequests()[1]!.body.tools ?? []).map((tool) => (tool as { function: { name: string } }).function.name);
-    expect(offered).toEqual(["read_file", "list_files", "send_file"]);
+    expect(offered).toEqual(["read_file", "list_files", "send_file", "remember", "recall", "search_knowledge"]);
     const toolReply = model.chatRequests()[2]!.body.messages.find((message) => message.role === "tool");
     expect(String(toolReply?.content)).toBe("Error: there is no tool named shell.");
     expect(platform.sent.some((entry) => entry.part.type === "buttons")).toBe(false);

@@ -35,7 +35,25 @@ export type OpenAIRecordedRequest =
   | (RecordedBase & { endpoint: "transcriptions"; body: TranscriptionFields })
   | SpeechRequest
   | (RecordedBase & { endpoint: "models"; body: string })
+  | EmbeddingsRequest
   | (RecordedBase & { endpoint: "other"; body: string });
+
+/** The JSON body of `POST /v1/embeddings` as sent; null when it was not JSON. */
+export type EmbeddingsRequest = RecordedBase & { endpoint: "embeddings"; body: { model?: string; input?: string | string[] } | null };
+
+/**
+ * The fake's embedding of a text: each lower-cased word (each character, for Chinese) adds 1 to one of 64
+ * dimensions picked by a hash, so texts sharing words are near. Deterministic; tests may give their own.
+ */
+export function bagOfWordsVector(text: string): number[] {
+  const vector = new Array<number>(64).fill(0);
+  for (const word of text.toLowerCase().match(/\p{Script=Han}|[\p{L}\p{N}]+/gu) ?? []) {
+    let hash = 0;
+    for (const char of word) hash = (hash * 31 + char.codePointAt(0)!) >>> 0;
+    vector[hash % 64]! += 1;
+  }
+  return vector;
+}
 
 export type TranscriptionScript = { type: "text"; text: string; responseDelayMs?: number } | ErrorScript;
 
@@ -47,6 +65,8 @@ export interface FakeOpenAIOptions {
   fallback?: (body: ChatCompletionCreateParams) => ModelScript;
   /** Smallest common prefix reported as `cached_tokens` (default 0; real OpenAI: 1024). */
   minCacheTokens?: number;
+  /** The vector `/v1/embeddings` gives a text (default: `bagOfWordsVector`). */
+  embed?: (text: string) => number[];
 }
 
 export interface FakeOpenAI {
@@ -65,6 +85,8 @@ export interface FakeOpenAI {
   scriptSpeech(...responses: SpeechScript[]): void;
   /** The speech requests so far. */
   speechRequests(): SpeechRequest[];
+  /** The embeddings requests so far. */
+  embeddingsRequests(): EmbeddingsRequest[];
   /** The chat completion requests so far. */
   chatRequests(): ChatRequest[];
   waitFor(predicate: (requests: OpenAIRecordedRequest[]) => boolean, timeoutMs?: number): Promise<void>;
@@ -154,6 +176,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
         return { ...base, endpoint: "speech", body: parseJson(rawBody) as SpeechCreateParams | null };
       }
       if (base.method === "GET" && path === "/v1/models") return { ...base, endpoint: "models", body: "" };
+      if (base.method === "POST" && path === "/v1/embeddings") return { ...base, endpoint: "embeddings", body: parseJson(rawBody) as EmbeddingsRequest["body"] };
       return { ...base, endpoint: "other", body: rawBody.toString("utf8") };
     },
     async respond(recorded, exchange) {
@@ -174,6 +197,18 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
             object: "list",
             data: ["gpt-4o-mini", "gpt-4o", "whisper-1", "tts-1"].map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "fake" })),
           });
+        case "embeddings": {
+          const input = recorded.body?.input;
+          if (!recorded.body?.model || input === undefined) return sendJson(exchange, 400, errorBody(400, "you must provide a model and an input", "input"));
+          const texts = typeof input === "string" ? [input] : input;
+          const embed = options.embed ?? bagOfWordsVector;
+          return sendJson(exchange, 200, {
+            object: "list",
+            model: recorded.body.model,
+            data: texts.map((text, index) => ({ object: "embedding", index, embedding: embed(text) })),
+            usage: { prompt_tokens: estimateTokens(texts.join(" ")), total_tokens: estimateTokens(texts.join(" ")) },
+          });
+        }
         case "other":
           return sendJson(exchange, 404, errorBody(404, `Invalid URL (${recorded.method} ${recorded.path})`), requestIdHeader());
         default:
@@ -189,6 +224,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     scriptTranscriptions: (...responses) => void transcripts.push(...responses),
     scriptSpeech: (...responses) => void speeches.push(...responses),
     speechRequests: () => fake.requests.filter((request): request is SpeechRequest => request.endpoint === "speech"),
+    embeddingsRequests: () => fake.requests.filter((request): request is EmbeddingsRequest => request.endpoint === "embeddings"),
     chatRequests: () => fake.requests.filter((request): request is ChatRequest => request.endpoint === "chat-completions"),
     waitFor: fake.waitFor,
     close: fake.close,

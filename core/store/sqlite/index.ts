@@ -8,7 +8,9 @@ import { createSqliteContacts } from "./contacts.ts";
 import { retryingWhenBusy } from "./busy.ts";
 import { openDatabase } from "./database.ts";
 import { createSqliteInbox } from "./inbox.ts";
+import { createSqliteKnowledge } from "./knowledge.ts";
 import { createSqliteLeases } from "./leases.ts";
+import { createSqliteMemories } from "./memories.ts";
 import { createSqliteOutbox } from "./outbox.ts";
 import { createSqlitePairing } from "./pairing.ts";
 import { createSqliteRetention } from "./retention.ts";
@@ -45,6 +47,8 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
     choices: createSqliteChoices(database),
     agentSessions: createSqliteAgentSessions(database),
     retention: createSqliteRetention(database),
+    memories: createSqliteMemories(database),
+    knowledge: createSqliteKnowledge(database),
   };
   const retrying = Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, retryingWhenBusy(part)])) as typeof parts;
   return {

@@ -16,7 +16,7 @@ function setUp(options: { hasVoiceOut?: boolean; media?: ReturnType<typeof fakeM
   const deps = stageDeps(pipelineDeps(store, [fake.adapter], { media }));
   const turnWith = (attachments: Attachment[]): PreparedTurn => ({
     ...beginTurn([{ key: "fake:m1", conversationKey: "fake:c1", status: "running", receivedAt: 0, message: fakeMessage({ text: "", attachments }) }], deps.policy, 0),
-    route: { agent: "builtin", model: undefined, instructions: undefined, tools: "all", autoApprove: [] },
+    route: { agent: "builtin", model: undefined, instructions: undefined, tools: "all", autoApprove: [], knowledge: ["default"] },
     session: { id: "s1", conversationKey: "fake:c1", createdAt: 0, summary: "", summarizedThrough: 0, history: [] },
   });
   return { fake, media, deps, turnWith };

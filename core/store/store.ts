@@ -4,8 +4,10 @@ import type { InboundMessage } from "../types/message.ts";
 import type { ReplyPart } from "../types/reply.ts";
 import type { ConversationChoice } from "../router.ts";
 import type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
+import type { JobStore } from "./jobs.ts";
 
 export type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
+export type { JobClaim, JobOutcome, JobRecord, JobRunResult, JobSchedule, JobState, JobStore } from "./jobs.ts";
 
 /**
  * The store port: all state that must survive a crash or be shared by several gateway processes.
@@ -25,6 +27,7 @@ export interface Store {
   choices: ChoiceStore;
   agentSessions: AgentSessionStore;
   retention: RetentionStore;
+  jobs: JobStore;
   close(): void;
 }
 

@@ -8,6 +8,7 @@ import { createSqliteContacts } from "./contacts.ts";
 import { retryingWhenBusy } from "./busy.ts";
 import { openDatabase } from "./database.ts";
 import { createSqliteInbox } from "./inbox.ts";
+import { createSqliteJobs } from "./jobs.ts";
 import { createSqliteLeases } from "./leases.ts";
 import { createSqliteOutbox } from "./outbox.ts";
 import { createSqlitePairing } from "./pairing.ts";
@@ -45,6 +46,7 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
     choices: createSqliteChoices(database),
     agentSessions: createSqliteAgentSessions(database),
     retention: createSqliteRetention(database),
+    jobs: createSqliteJobs(database),
   };
   const retrying = Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, retryingWhenBusy(part)])) as typeof parts;
   return {

@@ -10,7 +10,11 @@ import { createDelivery } from "../core/delivery.ts";
 import { createLogger } from "../core/logger.ts";
 import type { MediaPort } from "../core/media.ts";
 import { createMetrics } from "../core/metrics.ts";
-import { createPipeline, type Pipeline } from "../core/pipeline.ts";
+import { createPipeline, type Pipeline, type PipelineDeps } from "../core/pipeline.ts";
+import { runJob } from "../core/jobs/run.ts";
+import { createScheduler, type Scheduler } from "../core/jobs/scheduler.ts";
+import { createJobService } from "../core/jobs/service.ts";
+import { stageDeps } from "../core/stages/deps.ts";
 import { createRetention } from "../core/retention.ts";
 import type { Store } from "../core/store/store.ts";
 import { createSqliteStore, type StoreOptions } from "../core/store/sqlite/index.ts";
@@ -94,7 +98,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     attachmentDir: join(config.dataDir, "approvals"),
     ...(options.approvalTtlMs ? { ttlMs: options.approvalTtlMs } : {}),
   });
-  const pipeline = createPipeline({
+  // The scheduler runs jobs with the pipeline's dependencies; the job commands wake it.
+  let scheduler: Scheduler | undefined;
+  const jobs = createJobService({ jobs: store.jobs, config: config.jobs, wake: () => scheduler?.wake() });
+  const pipelineDeps: PipelineDeps = {
     store,
     adapters,
     agents: agentSet.agents,
@@ -109,6 +116,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     prices: config.prices,
     media,
     mediaLimits: config.media.limits,
+    jobs,
+  };
+  const pipeline = createPipeline(pipelineDeps);
+  const jobRunDeps = { ...stageDeps(pipelineDeps), jobsConfig: config.jobs };
+  scheduler = createScheduler({
+    jobs: store.jobs,
+    run: (claim, signal) => runJob(claim, jobRunDeps, signal, logger),
+    metrics,
+    logger,
   });
 
   const lifetime = new AbortController();
@@ -157,6 +173,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   await store.leases.releaseAll();
   for (const adapter of adapterList) await adapter.start(pipeline, lifetime.signal);
   await pipeline.recover();
+  // Likewise no job run is going: a run cut off by the last stop is claimed again (once) now.
+  const cutOffJobs = await store.jobs.releaseClaims();
+  if (cutOffJobs > 0) logger.warn({ count: cutOffJobs }, "job runs cut off by the last stop will run again");
+  scheduler.start();
   const flushing = new AbortController();
   let lastFlush: Promise<unknown> = Promise.resolve();
   const flushTimer = setInterval(() => {
@@ -185,7 +205,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       flushing.abort();
       // Stop taking work first (polls end; webhooks and receive answer "not stored", so platforms redeliver),
       // then let the runs finish within the grace; what is left is resumed at the next start.
-      const stopping = pipeline.stop(config.shutdownGraceSec * 1000);
+      const stopping = Promise.all([pipeline.stop(config.shutdownGraceSec * 1000), scheduler.stop(config.shutdownGraceSec * 1000)]);
       lifetime.abort();
       await stopping;
       await lastFlush;

@@ -175,7 +175,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   await pipeline.recover();
   // Likewise no job run is going: a run cut off by the last stop is claimed again (once) now.
   const cutOffJobs = await store.jobs.releaseClaims();
-  if (cutOffJobs > 0) logger.warn({ count: cutOffJobs }, "job runs cut off by the last stop will run again");
+  if (cutOffJobs > 0) logger.info({ count: cutOffJobs }, "job runs cut off by the last stop will run again");
   scheduler.start();
   const flushing = new AbortController();
   let lastFlush: Promise<unknown> = Promise.resolve();

@@ -133,7 +133,7 @@ export function createJobService(deps: JobServiceDeps): JobService {
 function createdText(job: JobRecord, secret: string | undefined): string {
   if (job.isBackground) return `Working on it in the background (job ${job.id}); the answer will follow here. The chat stays free.`;
   const when = describeSchedule(job.schedule, job.timezone, false);
-  const next = job.nextRunAt === undefined ? "" : `, next run ${formatTime(job.nextRunAt, job.timezone)} (${job.timezone})`;
+  const next = job.nextRunAt === undefined || job.schedule.type === "once" ? ` (${job.timezone})` : `, next run ${formatTime(job.nextRunAt, job.timezone)} (${job.timezone})`;
   const hook = secret ? `\nTrigger it with POST /api/hooks/${job.id} and the header "Authorization: Bearer ${secret}" (shown once; the body is added to the prompt).` : "";
   return `Scheduled job ${job.id}: ${when}${next}. /cancel ${job.id} to stop it.${hook}`;
 }

@@ -24,6 +24,7 @@ import type { Agent } from "../core/types/agent.ts";
 import type { Logger } from "../core/types/logger.ts";
 import { createMedia } from "../media/index.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
+import { createJobRoutes } from "./job-routes.ts";
 import { resolveAdminToken, type AdminToken } from "./admin-token.ts";
 import { createAgents } from "./agents.ts";
 import { createChannel, createChannels } from "./channels.ts";
@@ -147,6 +148,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     routes: [
       ...createAdminRoutes(store, () => channelStates(adapterList, secrets), { logins: logins.platforms }),
       ...logins.routes,
+      ...createJobRoutes({ store, jobs, delivery, adapters, logger }),
     ],
     metrics,
     adminToken: adminToken.value,

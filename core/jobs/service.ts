@@ -1,4 +1,5 @@
-import { createHash, randomBytes, randomInt } from "node:crypto";
+import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { untrusted } from "../untrusted.ts";
 import type { JobsConfig } from "../config-types.ts";
 import type { Role } from "../policy.ts";
 import type { JobRecord, JobStore } from "../store/jobs.ts";
@@ -43,6 +44,11 @@ export interface JobService {
   create(owner: JobOwner, kind: JobKind, args: string): Promise<Created>;
   /** A chat's jobs, or every job (the admin). */
   list(conversationKey?: string): Promise<JobRecord[]>;
+  /**
+   * `POST /api/hooks/<id>` with the job's secret: one run now, with `payload` added to the prompt as untrusted
+   * text. Undefined when the secret does not match (or there is no such job).
+   */
+  trigger(id: string, secret: string, payload: string): Promise<{ type: "started"; runId: string } | { type: "refused"; reason: string } | undefined>;
   /** Cancels, pauses or resumes a job of this chat (its creator or an admin; an admin anywhere). */
   change(id: string, action: JobAction, actor: { userRef: string; role: Role; conversationKey: string | undefined }): Promise<string>;
 }
@@ -100,6 +106,28 @@ export function createJobService(deps: JobServiceDeps): JobService {
       }
       deps.wake();
       return { type: "created", job, secret, text: createdText(job, secret) };
+    },
+    async trigger(id, secret, payload) {
+      const job = /^[a-z0-9]{4,6}$/.test(id) ? await jobs.get(id) : undefined;
+      if (!job?.secretHash || !secret) return undefined;
+      const [given, kept] = [Buffer.from(hashSecret(secret), "hex"), Buffer.from(job.secretHash, "hex")];
+      if (given.length !== kept.length || !timingSafeEqual(given, kept)) return undefined;
+      if (job.state !== "active") return { type: "refused", reason: `job ${job.id} is ${job.state}` };
+      const at = now();
+      const run: JobRecord = {
+        ...job,
+        id: newJobId(),
+        prompt: payload ? `${job.prompt}\n\n${untrusted(`webhook of job ${job.id}`, payload)}` : job.prompt,
+        schedule: { type: "once", at },
+        nextRunAt: at,
+        secretHash: undefined,
+        createdAt: at,
+        lastRun: undefined,
+        runCount: 0,
+      };
+      await jobs.create(run);
+      deps.wake();
+      return { type: "started", runId: run.id };
     },
     list: (key) => jobs.list(key === undefined ? {} : { conversationKey: key }),
     async change(id, action, actor) {

@@ -35,10 +35,10 @@ describe("operators post through the outbox", () => {
     expect(chat.texts().filter((text) => text === "Deploy finished.")).toHaveLength(1);
     const badChannel = await postJson("/api/admin/send", { ...message, channel: "nowhere" }, auth);
     expect(badChannel.status).toBe(400);
-    expect((await badChannel.json()).error).toMatch(/^channel: unknown channel "nowhere"/);
+    expect(((await badChannel.json()) as { error: string }).error).toMatch(/^channel: unknown channel "nowhere"/);
     const badChat = await postJson("/api/admin/send", { ...message, chatId: "never-seen" }, auth);
     expect(badChat.status).toBe(400);
-    expect((await badChat.json()).error).toMatch(/^chatId: Pincer has no conversation with chat "never-seen"/);
+    expect(((await badChat.json()) as { error: string }).error).toMatch(/^chatId: Pincer has no conversation with chat "never-seen"/);
     expect((await postJson("/api/admin/send", message, {})).status).toBe(401);
     await chat.close();
   });

@@ -1,6 +1,8 @@
 import type { Approvals } from "./approvals.ts";
 import { checkDailyCaps, costOf } from "./budget.ts";
 import type { BudgetConfig, ModelPrice } from "./config.ts";
+import type { JobService } from "./jobs/service.ts";
+import { jobsFor } from "./jobs/agent-jobs.ts";
 import type { Metrics } from "./metrics.ts";
 import { userRef } from "./policy.ts";
 import { decidePermission, type PermissionSettings, type RiskLevel } from "./permissions.ts";
@@ -17,6 +19,7 @@ export interface RunContextDeps {
   budget: BudgetConfig;
   prices: Record<string, ModelPrice>;
   metrics: Metrics;
+  jobs?: JobService;
 }
 
 export interface RunScope {
@@ -58,6 +61,7 @@ export function createAgentContext(deps: RunContextDeps, scope: RunScope): Agent
     checkBudget: () => checkDailyCaps(deps.store.usage, deps.budget, { userRef: requesterRef, conversationKey: key }, now()),
     saveSummary: (summary, throughSeq) => deps.store.sessions.saveSummary(session.id, summary, throughSeq),
     audit: (kind, detail) => deps.store.audit.recordEvent(scope.runRef, now(), kind, detail),
+    ...(deps.jobs ? { jobs: jobsFor(deps.jobs, input) } : {}),
   };
 }
 

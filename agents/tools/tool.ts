@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { RiskLevel } from "../../core/permissions.ts";
-import type { ApprovalDecision } from "../../core/types/agent.ts";
+import type { AgentJobs, ApprovalDecision } from "../../core/types/agent.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
 
 export interface ToolContext {
@@ -11,6 +11,8 @@ export interface ToolContext {
   reportStatus(text: string): void;
   /** Asks again, mid-run, for something the approved call did not cover (`http_fetch` redirected to another site). */
   requestApproval(summary: string): Promise<ApprovalDecision>;
+  /** The chat's jobs, as the person the run answers (the `schedule` tool); absent where jobs are off. */
+  jobs?: AgentJobs;
 }
 
 export interface ToolResult {

@@ -59,6 +59,8 @@ export interface Gateway {
   adminTokenSource: AdminToken;
   store: Store;
   pipeline: Pipeline;
+  /** The job scheduler (`wake` after writing jobs to the store from outside the chat commands). */
+  scheduler: Scheduler;
   logger: Logger;
   stop(): Promise<void>;
 }
@@ -200,6 +202,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     adminTokenSource: adminToken,
     store,
     pipeline,
+    scheduler,
     logger,
     async stop() {
       clearInterval(flushTimer);

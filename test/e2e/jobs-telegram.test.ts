@@ -6,6 +6,7 @@ import { conversationOn, telegramChat, telegramEntities } from "../support/conve
 import { eventually } from "../support/eventually.ts";
 import { ask, fakeAgent, say } from "../support/fake-agent.ts";
 import { alice, groupChat, recordingAgent, startTelegramGateway } from "../support/telegram.ts";
+import { tempDataDir } from "../support/web-chat-client.ts";
 
 let gateway: Gateway | undefined;
 let fake: FakeBotApi | undefined;
@@ -118,4 +119,27 @@ describe("jobs on Telegram", () => {
     await chat.says("/jobs");
     await chat.expectAnswer(/skipped: daily cap reached/);
   }, 15_000);
+
+  it("stops the jobs of a user removed from the allowlist: the run is skipped, nothing is sent, the job ends", async () => {
+    fake = await startFakeBotApi();
+    const dataDir = tempDataDir();
+    const allowed = { DATA_DIR: dataDir, PINCER_DM_POLICY: "allowlist", PINCER_ALLOW_FROM: `telegram:${alice.id}`, PINCER_MIN_INTERVAL_SEC: "1" };
+    const { agent, inputs } = recordingAgent(() => [{ type: "text-delta", text: "tick" }]);
+    ({ gateway } = await startTelegramGateway(fake, allowed, { agent }));
+    const chat = conversationOn(telegramChat(gateway, fake));
+    await chat.says("/every 2s report");
+    const id = /job ([a-z0-9]{5})/.exec(await chat.expectAnswer(/^Scheduled job/))![1]!;
+    await gateway.stop();
+    gateway = undefined;
+    ({ gateway } = await startTelegramGateway(fake, { ...allowed, PINCER_ALLOW_FROM: "" }, { agent }));
+    await eventually(() => inputs.length > 0 || fake!.textsIn(alice.id).length > 1, 4000).catch(() => undefined);
+    let job = await gateway.store.jobs.get(id);
+    for (let tries = 0; !job?.lastRun && tries < 100; tries += 1) {
+      await sleep(50);
+      job = await gateway.store.jobs.get(id);
+    }
+    expect(job).toMatchObject({ state: "finished", lastRun: { outcome: "skipped", detail: "Alice may no longer talk to the bot here" } });
+    expect(inputs).toHaveLength(0);
+    expect(fake.textsIn(alice.id)).toHaveLength(1);
+  }, 20_000);
 });

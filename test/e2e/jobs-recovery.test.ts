@@ -44,11 +44,16 @@ describe("a crash in the middle of a job run", () => {
     const second = await startPincerProcess({ DATA_DIR: dataDir }, children);
     const after = await openSse(`${second.url}api/web/events?conversationId=c1`, auth);
     await after.waitFor((events) => events.some((event) => event.event === "edit" && textOf(event.data) === words), 20_000);
-    await post(second.url, token, "m2", "/jobs");
-    await after.waitFor((events) => events.some((event) => event.event === "message" && textOf(event.data).startsWith("Jobs in this chat")));
-    const newMessages = after.events.filter((event) => event.event === "message").map((event) => textOf(event.data));
-    expect(newMessages).toHaveLength(1); // only /jobs' answer: the job's answer was completed in place, not sent again
-    expect(newMessages[0]).toMatch(/finished · last .*: delivered/);
+    // The run is recorded just after its last edit: ask /jobs until it shows the outcome.
+    const jobsAnswers = () => after.events.filter((event) => event.event === "message" && textOf(event.data).startsWith("Jobs in this chat"));
+    for (let attempt = 1; attempt <= 10 && !jobsAnswers().some((event) => /finished · last .*: delivered/.test(textOf(event.data))); attempt += 1) {
+      await post(second.url, token, `m${attempt + 1}`, "/jobs");
+      await after.waitFor(() => jobsAnswers().length >= attempt);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(jobsAnswers().some((event) => /finished · last .*: delivered/.test(textOf(event.data)))).toBe(true);
+    const newMessages = after.events.filter((event) => event.event === "message" && !textOf(event.data).startsWith("Jobs in this chat"));
+    expect(newMessages).toHaveLength(0); // the job's answer was completed in place, not sent again
     const edited = after.events.filter((event) => event.event === "edit").map((event) => (event.data as { messageId: string }).messageId);
     expect(new Set(edited)).toEqual(new Set([jobMessageId]));
     await after.close();

@@ -49,7 +49,7 @@ export function jobLine(job: JobRecord, timezone: string): string {
   const parts = [`${job.id}`, describeSchedule(job.schedule, timezone, job.isBackground)];
   if (job.state === "paused") parts.push("paused");
   else if (job.state === "finished" || job.state === "cancelled") parts.push(job.state);
-  else if (job.nextRunAt !== undefined) parts.push(`next ${formatTime(job.nextRunAt, timezone)}`);
+  else if (job.nextRunAt !== undefined && job.schedule.type !== "once") parts.push(`next ${formatTime(job.nextRunAt, timezone)}`);
   if (job.lastRun) parts.push(`last ${formatTime(job.lastRun.dueAt, timezone)}: ${outcomeText(job.lastRun)}`);
   return `${parts.join(" · ")} — "${quote(job.prompt)}" (${job.creatorName})`;
 }

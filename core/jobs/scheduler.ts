@@ -18,6 +18,8 @@ export interface SchedulerDeps {
   maxSleepMs?: number;
   /** Runs claimed per look at the store. */
   batch?: number;
+  /** Runs going at once in this process; more due ones wait in the store (a backlog after downtime does not stampede). */
+  maxRunning?: number;
 }
 
 export interface Scheduler {
@@ -43,6 +45,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const leaseMs = deps.leaseMs ?? 60_000;
   const maxSleepMs = Math.min(deps.maxSleepMs ?? 60_000, maxDelayMs);
   const batch = deps.batch ?? 20;
+  const maxRunning = deps.maxRunning ?? 16;
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   let timer: NodeJS.Timeout | undefined;
   let pumping: Promise<void> = Promise.resolve();
@@ -104,9 +107,11 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     if (isStopped) return;
     try {
       for (;;) {
-        const claims = await jobs.claimDue(now(), leaseMs, batch);
+        const room = Math.min(batch, maxRunning - running.size);
+        if (room <= 0) return; // a run's end looks again
+        const claims = await jobs.claimDue(now(), leaseMs, room);
         for (const claim of claims) launch(claim);
-        if (claims.length < batch || isStopped) break;
+        if (claims.length < room || isStopped) break;
       }
     } catch (error) {
       logger.error({ err: error }, "claiming due jobs failed");

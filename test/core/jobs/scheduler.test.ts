@@ -92,4 +92,29 @@ describe("the job scheduler", () => {
     const text = await metrics.registry.metrics();
     expect(Number(/pincer_job_runs_total\{outcome="skipped"\} (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(3 * (runs.length - 1));
   });
+
+  it("runs a backlog (after downtime) a few at a time, every run once", async () => {
+    store = createSqliteStore(":memory:");
+    const dueAt = Date.now() - 1000;
+    for (let index = 0; index < 30; index += 1) await store.jobs.create(job(`job${index.toString().padStart(2, "0")}`, { nextRunAt: dueAt + index }));
+    const ran: string[] = [];
+    let going = 0;
+    let mostAtOnce = 0;
+    scheduler = createScheduler({
+      jobs: store.jobs, metrics: createMetrics(async () => 0), logger: silentLogger, maxRunning: 4,
+      run: async (claim) => {
+        going += 1;
+        mostAtOnce = Math.max(mostAtOnce, going);
+        await sleep(30);
+        going -= 1;
+        ran.push(claim.job.id);
+        return { dueAt: claim.dueAt, endedAt: Date.now(), outcome: "delivered", detail: undefined };
+      },
+    });
+    scheduler.start();
+    for (let tries = 0; ran.length < 30 && tries < 200; tries += 1) await sleep(20);
+    await scheduler.idle();
+    expect(mostAtOnce).toBeLessThanOrEqual(4);
+    expect(ran.sort()).toEqual(Array.from({ length: 30 }, (_, index) => `job${index.toString().padStart(2, "0")}`));
+  });
 });

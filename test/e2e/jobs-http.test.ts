@@ -93,3 +93,26 @@ describe("a job's webhook", () => {
     await chat.close();
   });
 });
+
+describe("the admin's view of jobs", () => {
+  it("lists every chat's jobs without their secrets, and pauses or cancels any of them", async () => {
+    ({ gateway } = await startTestGateway());
+    const chat = await openWebChat(gateway, "c4");
+    await chat.say("/every 1h /echo hourly");
+    await chat.say("/hook /echo hooked");
+    await chat.waitFor(() => chat.texts().filter((text) => text.startsWith("Scheduled job")).length === 2);
+    const auth = { authorization: `Bearer ${gateway.adminToken}` };
+    const listed = (await (await fetch(`${gateway.url}api/admin/jobs`, { headers: auth })).json()) as { jobs: { id: string; state: string; secretHash?: string }[] };
+    expect(listed.jobs).toHaveLength(2);
+    expect(listed.jobs.every((job) => job.state === "active" && job.secretHash === undefined)).toBe(true);
+    const page = await (await fetch(`${gateway.url}admin`)).text();
+    expect(page).toContain("<h2>Jobs</h2>");
+    const [first] = listed.jobs;
+    const paused = await postJson("/api/admin/jobs", { id: first!.id, action: "pause" }, auth);
+    expect(await paused.json()).toMatchObject({ answer: expect.stringMatching(/^Paused job/) });
+    await postJson("/api/admin/jobs", { id: first!.id, action: "cancel" }, auth);
+    expect(await gateway.store.jobs.get(first!.id)).toMatchObject({ state: "cancelled" });
+    expect((await fetch(`${gateway.url}api/admin/jobs`)).status).toBe(401);
+    await chat.close();
+  });
+});

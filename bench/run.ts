@@ -170,6 +170,9 @@ async function main(): Promise<void> {
       settings.isMarkdown ? "markdown" : "text",
     );
     process.stdout.write(report);
+    log("10,000 scheduled jobs");
+    const { measureJobs, renderJobs } = await import("./jobs-scenario.ts");
+    process.stdout.write(renderJobs(await measureJobs(), settings.isMarkdown ? "markdown" : "text"));
     log("200-turn conversation against the fake model server");
     // Loaded last: the tokenizer and the model SDKs would weigh on the memory figures above.
     const { measureContextTokens, renderContextTokens } = await import("./context-tokens.ts");

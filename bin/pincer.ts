@@ -17,6 +17,7 @@ Commands:
   pairing list                       list pending pairing requests (people and groups)
   pairing approve <channel> <code>   admit the sender or group that got <code> (a default channel's id is its platform)
   usage                              model tokens and estimated cost, today and this month, per user
+  send <channel> <chatId> <text>     post a message through the running gateway's outbox (once, even when retried)
   weixin login                       log in to WeChat ClawBot with a QR code (stored in DATA_DIR)
   kb add <file|folder|url> [--kb name]  add documents (md, txt, html, pdf, docx) to a knowledge base
   kb list | kb remove <source|--all> | kb reindex  [--kb name]`;
@@ -137,6 +138,10 @@ async function main(argv: string[]): Promise<number> {
       return doctor();
     case "usage":
       return usage();
+    case "send": {
+      const { sendCommand } = await import("../gateway/send-cli.ts");
+      return sendCommand(loadConfig(), [action ?? "", ...rest].filter(Boolean), (line) => process.stdout.write(`${line}\n`));
+    }
     case "weixin": {
       if (action !== "login") {
         process.stderr.write(`${help}\n`);

@@ -1,4 +1,4 @@
-import { controlNames, type Command, type ControlName } from "./types/command.ts";
+import { controlNames, jobCommandNames, type Command, type ControlName, type JobCommandName } from "./types/command.ts";
 import type { Attachment } from "./types/message.ts";
 
 const commandPattern = /^\/([a-z][a-z0-9_]*)(@\S+)?(?:\s+([\s\S]*))?$/i;
@@ -17,6 +17,10 @@ export const controlHelp: Record<ControlName, string> = {
   forget: "forget memory <n> of /memory, or all of them",
   kb: "search this chat's knowledge bases (/kb <question>); /kb add with a file adds it (admins)",
 };
+
+function isJobCommandName(name: string): name is JobCommandName {
+  return (jobCommandNames as readonly string[]).includes(name);
+}
 
 function isControlName(name: string): name is ControlName {
   return (controlNames as readonly string[]).includes(name);
@@ -38,6 +42,7 @@ export function parseCommand(text: string, attachments: Attachment[]): Command {
     const name = match[1]!.toLowerCase();
     const args = (match[3] ?? "").trim();
     if (isControlName(name)) return { type: "control", name, args };
+    if (isJobCommandName(name)) return { type: "job", name, args };
     const approval = /^([a-z0-9]{4,6})(?:\s+(always))?$/i.exec(args);
     if ((name === "approve" || name === "deny") && approval) {
       return { type: "approval", requestId: approval[1]!.toLowerCase(), isApproved: name === "approve", isAlways: approval[2] !== undefined };

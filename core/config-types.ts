@@ -46,6 +46,18 @@ export interface BudgetConfig {
   dailyUsdPerChat: number;
 }
 
+/** Scheduled jobs (`/in`, `/every`, …; core/jobs). */
+export interface JobsConfig {
+  /** PINCER_TIMEZONE, else the host's zone: how times are read and shown for users without `/tz`. */
+  timezone: string;
+  minIntervalMs: number;
+  maxJobsPerUser: number;
+  /** A run missed while Pincer was down runs at start when it is at most this late, else it is skipped and told. */
+  catchupMs: number;
+  /** Tokens one run may use; 0: no bound beyond the daily caps. */
+  maxTokensPerRun: number;
+}
+
 export interface AcpAgentConfig {
   command: string[];
   cwd: string;

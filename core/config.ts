@@ -11,9 +11,9 @@ import { envSchema, secretNames, type EnvValues } from "./config-schema.ts";
 import type { ChannelPolicy } from "./policy.ts";
 import type { Routing } from "./router.ts";
 import { BridgeError } from "./types/errors.ts";
-import type { AcpAgentConfig, BudgetConfig, LlmConfig, McpServerSettings, MediaConfig } from "./config-types.ts";
+import type { AcpAgentConfig, BudgetConfig, JobsConfig, LlmConfig, McpServerSettings, MediaConfig } from "./config-types.ts";
 
-export type { AcpAgentConfig, BudgetConfig, LlmConfig, McpServerSettings, MediaConfig } from "./config-types.ts";
+export type { AcpAgentConfig, BudgetConfig, JobsConfig, LlmConfig, McpServerSettings, MediaConfig } from "./config-types.ts";
 
 export interface Config {
   host: string;
@@ -42,6 +42,7 @@ export interface Config {
   workspaceDir: string;
   isOwnerAutoApproved: boolean;
   budget: BudgetConfig;
+  jobs: JobsConfig;
   media: MediaConfig;
   /** Each platform's default channel, where its credentials are present in the environment. */
   platforms: PlatformsConfig;
@@ -201,6 +202,13 @@ export function loadConfig(env: Env = readEnv()): Config {
       dailyTokensPerChat: values.PINCER_DAILY_TOKENS_PER_CHAT,
       dailyUsdPerUser: values.PINCER_DAILY_USD_PER_USER,
       dailyUsdPerChat: values.PINCER_DAILY_USD_PER_CHAT,
+    },
+    jobs: {
+      timezone: values.PINCER_TIMEZONE ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"),
+      minIntervalMs: values.PINCER_MIN_INTERVAL_SEC * 1000,
+      maxJobsPerUser: values.PINCER_MAX_JOBS_PER_USER,
+      catchupMs: values.PINCER_JOB_CATCHUP_SEC * 1000,
+      maxTokensPerRun: values.PINCER_JOB_MAX_TOKENS,
     },
     prices: file.prices,
     platforms: platformsConfig(values),

@@ -3,7 +3,8 @@ import { fullTextKnowledge } from "./knowledge.ts";
 import { knowledgeCommand } from "./knowledge-command.ts";
 import { memoryCommand, type MemoryScope } from "./memory.ts";
 import { controlHelp } from "./commands.ts";
-import { controlNames } from "./types/command.ts";
+import { controlNames, jobCommandNames } from "./types/command.ts";
+import { jobCommandHelp } from "./jobs/commands.ts";
 import type { Command } from "./types/command.ts";
 import { userRef, type Role } from "./policy.ts";
 import type { ConversationChoice } from "./router.ts";
@@ -51,7 +52,12 @@ function formatAge(ms: number): string {
 
 export function helpText(): string {
   const lines = controlNames.map((name) => `/${name}: ${controlHelp[name]}`);
-  return ["Commands:", ...lines, "/approve <id>, /deny <id>: decide a tool approval request (admins)", "Anything else goes to the agent."].join("\n");
+  const jobLines = jobCommandNames.map((name) => (jobCommandHelp[name].startsWith("/") ? jobCommandHelp[name] : `/${name}: ${jobCommandHelp[name]}`));
+  return [
+    "Commands:", ...lines, "/approve <id>, /deny <id>: decide a tool approval request (admins)",
+    "Jobs:", ...jobLines,
+    "Anything else goes to the agent.",
+  ].join("\n");
 }
 
 async function chooseAgent(name: string, context: ControlContext): Promise<string> {

@@ -10,6 +10,8 @@ export interface Metrics {
   tokens: Counter<"direction" | "model">;
   runSeconds: Histogram<"outcome">;
   firstReplySeconds: Histogram;
+  jobRuns: Counter<"outcome">;
+  jobFireLagSeconds: Histogram;
 }
 
 /** One registry per gateway (no global default registry), so tests and several gateways stay apart. */
@@ -53,6 +55,18 @@ export function createMetrics(queueDepth: () => Promise<number>): Metrics {
       name: "pincer_first_reply_seconds",
       help: "From a message entering the inbox to the first reply sent",
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60],
+      registers,
+    }),
+    jobRuns: new Counter({
+      name: "pincer_job_runs_total",
+      help: "Scheduled and background job runs by outcome (delivered, parked, failed, skipped)",
+      labelNames: ["outcome"],
+      registers,
+    }),
+    jobFireLagSeconds: new Histogram({
+      name: "pincer_job_fire_lag_seconds",
+      help: "From a job run's due time to its start",
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 30, 300],
       registers,
     }),
   };

@@ -3,6 +3,8 @@ import { checkDailyCaps, costOf } from "./budget.ts";
 import type { BudgetConfig, ModelPrice } from "./config.ts";
 import { fullTextKnowledge, type KnowledgePort } from "./knowledge.ts";
 import { relevantMemories, remember, type MemoryScope } from "./memory.ts";
+import type { JobService } from "./jobs/service.ts";
+import { jobsFor } from "./jobs/agent-jobs.ts";
 import type { Metrics } from "./metrics.ts";
 import { userRef } from "./policy.ts";
 import { decidePermission, type PermissionSettings, type RiskLevel } from "./permissions.ts";
@@ -20,6 +22,7 @@ export interface RunContextDeps {
   prices: Record<string, ModelPrice>;
   metrics: Metrics;
   knowledge?: KnowledgePort;
+  jobs?: JobService;
 }
 
 export interface RunScope {
@@ -76,6 +79,7 @@ export function createAgentContext(deps: RunContextDeps, scope: RunScope): Agent
       bases: scope.route.knowledge,
       search: (query, limit) => knowledge.search(scope.route.knowledge, query, limit, signal),
     },
+    ...(deps.jobs ? { jobs: jobsFor(deps.jobs, input) } : {}),
   };
 }
 

@@ -47,6 +47,8 @@ export const adminPage = (logins: LoginSection[]): HtmlPage => htmlPage(`<!docty
 ${logins.map(loginSection).join("\n")}
 <h2>Waiting to pair</h2>
 <table><thead><tr><th>Platform</th><th>User or group</th><th>Name</th><th>Code</th><th>Expires</th><th></th></tr></thead><tbody id="pending"></tbody></table>
+<h2>Jobs</h2>
+<table><thead><tr><th>Id</th><th>Chat</th><th>By</th><th>Schedule</th><th>State</th><th>Next run</th><th>Last run</th><th>Prompt</th><th></th></tr></thead><tbody id="jobs"></tbody></table>
 <h2>Usage</h2>
 <pre id="usage"></pre>
 <script type="module">
@@ -84,10 +86,40 @@ async function refresh() {
     }));
     if (pending.length === 0) rows.innerHTML = "<tr><td colspan=6>Nobody is waiting.</td></tr>";
     document.getElementById("usage").textContent = (await api("/api/admin/usage")).summary;
+    await refreshJobs();
     await refreshChannels();
   } catch (error) {
     show(error);
   }
+}
+const when = (at) => (at === undefined || at === null ? "" : new Date(at).toLocaleString());
+const scheduleText = (schedule) => schedule.type === "every" ? "every " + Math.round(schedule.intervalMs / 1000) + " s" : schedule.type === "cron" ? "cron " + schedule.expr : schedule.type === "hook" ? "hook" : "once";
+async function refreshJobs() {
+  const { jobs } = await api("/api/admin/jobs");
+  const rows = document.getElementById("jobs");
+  rows.replaceChildren(...jobs.map((job) => {
+    const row = document.createElement("tr");
+    const last = job.lastRun ? when(job.lastRun.dueAt) + ": " + job.lastRun.outcome + (job.lastRun.detail ? " (" + job.lastRun.detail + ")" : "") : "";
+    for (const value of [job.id, job.conversation.platform + ":" + job.conversation.chatId, job.creatorName, scheduleText(job.schedule), job.state, when(job.nextRunAt), last, job.prompt.slice(0, 80)]) {
+      const cell = document.createElement("td");
+      cell.append(text(value));
+      row.append(cell);
+    }
+    const cell = document.createElement("td");
+    const actions = job.state === "active" ? ["pause", "cancel"] : job.state === "paused" ? ["resume", "cancel"] : [];
+    for (const action of actions) {
+      const button = document.createElement("button");
+      button.textContent = action[0].toUpperCase() + action.slice(1);
+      button.addEventListener("click", async () => {
+        await api("/api/admin/jobs", { id: job.id, action }).catch(show);
+        await refresh();
+      });
+      cell.append(button);
+    }
+    row.append(cell);
+    return row;
+  }));
+  if (jobs.length === 0) rows.innerHTML = "<tr><td colspan=9>No jobs.</td></tr>";
 }
 async function refreshChannels() {
   const { channels } = await api("/api/admin/channels");

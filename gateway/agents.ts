@@ -19,11 +19,13 @@ export async function createAgents(config: Config, deps: { logger: Logger; store
   const closers: (() => Promise<void>)[] = [];
   if (config.llm) {
     const { createLlmAgent } = await import("../agents/llm/index.ts");
-    const { createMemoryTools, createTools } = await import("../agents/tools/index.ts");
+    const { createMemoryTools, createScheduleTool, createTools } = await import("../agents/tools/index.ts");
     const tools = createTools({ shell: { env: config.commandEnv }, httpFetch: { allow: config.fetchAllow },
       sendFile: { maxBytes: config.media.limits.maxBytes },
     });
     tools.push(...createMemoryTools());
+    // Jobs (`/in`, `/every`, …) for the model: it runs only where the gateway gives the run a view of them.
+    tools.push(createScheduleTool());
     if (config.mcpServers.length > 0) {
       const { connectMcpServers } = await import("../agents/mcp/index.ts");
       const mcp = await connectMcpServers(config.mcpServers, { logger: deps.logger.child({ part: "mcp" }), env: config.mcpEnv });

@@ -10,7 +10,11 @@ import { createDelivery } from "../core/delivery.ts";
 import { createLogger } from "../core/logger.ts";
 import type { MediaPort } from "../core/media.ts";
 import { createMetrics } from "../core/metrics.ts";
-import { createPipeline, type Pipeline } from "../core/pipeline.ts";
+import { createPipeline, type Pipeline, type PipelineDeps } from "../core/pipeline.ts";
+import { runJob } from "../core/jobs/run.ts";
+import { createScheduler, type Scheduler } from "../core/jobs/scheduler.ts";
+import { createJobService } from "../core/jobs/service.ts";
+import { stageDeps } from "../core/stages/deps.ts";
 import { createRetention } from "../core/retention.ts";
 import type { Store } from "../core/store/store.ts";
 import { createSqliteStore, type StoreOptions } from "../core/store/sqlite/index.ts";
@@ -20,6 +24,7 @@ import type { Agent } from "../core/types/agent.ts";
 import type { Logger } from "../core/types/logger.ts";
 import { createMedia } from "../media/index.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
+import { createJobRoutes } from "./job-routes.ts";
 import { resolveAdminToken, type AdminToken } from "./admin-token.ts";
 import { createAgents } from "./agents.ts";
 import { knowledgeFor } from "./knowledge.ts";
@@ -55,6 +60,8 @@ export interface Gateway {
   adminTokenSource: AdminToken;
   store: Store;
   pipeline: Pipeline;
+  /** The job scheduler (`wake` after writing jobs to the store from outside the chat commands). */
+  scheduler: Scheduler;
   logger: Logger;
   stop(): Promise<void>;
 }
@@ -99,7 +106,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     attachmentDir: join(config.dataDir, "approvals"),
     ...(options.approvalTtlMs ? { ttlMs: options.approvalTtlMs } : {}),
   });
-  const pipeline = createPipeline({
+  // The scheduler runs jobs with the pipeline's dependencies; the job commands wake it.
+  let scheduler: Scheduler | undefined;
+  const jobs = createJobService({ jobs: store.jobs, config: config.jobs, wake: () => scheduler?.wake() });
+  const pipelineDeps: PipelineDeps = {
     store,
     adapters,
     agents: agentSet.agents,
@@ -115,6 +125,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     media,
     mediaLimits: config.media.limits,
     knowledge: knowledgeFor(config, store.knowledge),
+    jobs,
+  };
+  const pipeline = createPipeline(pipelineDeps);
+  const jobRunDeps = { ...stageDeps(pipelineDeps), jobsConfig: config.jobs };
+  scheduler = createScheduler({
+    jobs: store.jobs,
+    run: (claim, signal) => runJob(claim, jobRunDeps, signal, logger),
+    metrics,
+    logger,
   });
 
   const lifetime = new AbortController();
@@ -137,6 +156,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     routes: [
       ...createAdminRoutes(store, () => channelStates(channelList, secrets), { logins: logins.platforms }),
       ...logins.routes,
+      ...createJobRoutes({ store, jobs, delivery, adapters, logger }),
     ],
     metrics,
     adminToken: adminToken.value,
@@ -163,6 +183,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   await store.leases.releaseAll();
   for (const channel of channelList) await channel.adapter.start(channelSink(pipeline, channel.id), lifetime.signal);
   await pipeline.recover();
+  // Likewise no job run is going: a run cut off by the last stop is claimed again (once) now.
+  const cutOffJobs = await store.jobs.releaseClaims();
+  if (cutOffJobs > 0) logger.info({ count: cutOffJobs }, "job runs cut off by the last stop will run again");
+  scheduler.start();
   const flushing = new AbortController();
   let lastFlush: Promise<unknown> = Promise.resolve();
   const flushTimer = setInterval(() => {
@@ -184,6 +208,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     adminTokenSource: adminToken,
     store,
     pipeline,
+    scheduler,
     logger,
     async stop() {
       clearInterval(flushTimer);
@@ -191,7 +216,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       flushing.abort();
       // Stop taking work first (polls end; webhooks and receive answer "not stored", so platforms redeliver),
       // then let the runs finish within the grace; what is left is resumed at the next start.
-      const stopping = pipeline.stop(config.shutdownGraceSec * 1000);
+      const stopping = Promise.all([pipeline.stop(config.shutdownGraceSec * 1000), scheduler.stop(config.shutdownGraceSec * 1000)]);
       lifetime.abort();
       await stopping;
       await lastFlush;

@@ -83,7 +83,7 @@ export function createHttpApp(deps: HttpDeps): Express {
 
   const mount = (route: HttpRoute) => {
     const isApi = route.path.startsWith("/api/");
-    const isOwnerOnly = route.isOwnerOnly || isApi;
+    const isOwnerOnly = !route.isSelfAuthenticated && (route.isOwnerOnly || isApi);
     const isJsonRequired = isApi && route.method === "POST" && route.body !== "file";
     const handler = async function routeHandler(request: Request, response: Response) {
       if (isOwnerOnly && !holdsToken(request, deps.adminToken, route.method === "GET" && route.isQueryTokenAccepted === true)) {
@@ -101,7 +101,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   };
   const guardWebhook = createWebhookGuard(deps.webhookGuard ?? defaultWebhookGuardLimits, { logger: deps.logger });
   for (const channel of deps.channels) for (const route of channelRoutes(channel)) mount(guardWebhook(route));
-  for (const route of deps.routes) mount(route);
+  for (const route of deps.routes) mount(guardWebhook(route));
 
   app.use(function notFound(_request, response) {
     sendJson(response, 404, { error: "not found" });

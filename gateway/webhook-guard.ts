@@ -40,9 +40,9 @@ export function createWebhookGuard(limits: WebhookGuardLimits, deps: { logger: L
     if (window.failures === limits.maxFailures) deps.logger.warn({ peer, failures: window.failures }, "webhook peer blocked after repeated failed authentication");
   };
 
-  /** Wraps a public `/webhooks/…` route; any other route is returned as it is. */
+  /** Wraps a public `/webhooks/…` route or one with its own secret (a job's hook); any other route is returned as it is. */
   return function guardWebhookRoute(route: HttpRoute): HttpRoute {
-    if (route.isOwnerOnly || !route.path.startsWith("/webhooks/")) return route;
+    if (route.isOwnerOnly || !(route.path.startsWith("/webhooks/") || route.isSelfAuthenticated)) return route;
     return {
       ...route,
       handle: async function guardedWebhook(request: IncomingMessage, response: ServerResponse) {

@@ -55,6 +55,7 @@ async function runOne(call: ToolCall, options: RunToolsOptions, context: AgentCo
       ...(context.memory ? { memory: context.memory } : {}),
       ...(context.knowledge ? { knowledge: context.knowledge } : {}),
       reportStatus: (text) => emit({ type: "status", text: `${call.name}: ${text}` }),
+      ...(context.jobs ? { jobs: context.jobs } : {}),
       async requestApproval(more) {
         await context.audit("tool-call", { tool: call.name, summary: more, risk: tool.risk });
         const again = await context.requestApproval({ toolName: call.name, summary: more, risk: tool.risk });

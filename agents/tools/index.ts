@@ -10,6 +10,7 @@ import { createWriteFileTool } from "./write-file.ts";
 
 export type { Tool, ToolContext, ToolResult } from "./tool.ts";
 export { resolveInWorkspace } from "./workspace.ts";
+export { createScheduleTool } from "./schedule.ts";
 
 export interface ToolsOptions {
   shell: ShellToolOptions;

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { RiskLevel } from "../../core/permissions.ts";
-import type { AgentKnowledge, AgentMemory, ApprovalDecision } from "../../core/types/agent.ts";
+import type { AgentJobs, AgentKnowledge, AgentMemory, ApprovalDecision } from "../../core/types/agent.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
 
 export interface ToolContext {
@@ -15,6 +15,8 @@ export interface ToolContext {
   memory?: AgentMemory;
   /** The knowledge bases this chat may search (`search_knowledge`). */
   knowledge?: AgentKnowledge;
+  /** The chat's jobs, as the person the run answers (the `schedule` tool); absent where jobs are off. */
+  jobs?: AgentJobs;
 }
 
 export interface ToolResult {

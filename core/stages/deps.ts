@@ -1,6 +1,7 @@
 import type { Approvals } from "../approvals.ts";
 import type { BudgetConfig, ModelPrice } from "../config.ts";
 import type { Delivery } from "../delivery.ts";
+import type { JobService } from "../jobs/service.ts";
 import type { MediaLimits } from "../enrich.ts";
 import type { KnowledgePort } from "../knowledge.ts";
 import type { MediaPort } from "../media.ts";
@@ -36,6 +37,8 @@ export interface PipelineDeps {
   delivery: Delivery;
   metrics: Metrics;
   logger: Logger;
+  /** Scheduled and background work (`/in`, `/every`, `/jobs`, …); without it those commands say they are off. */
+  jobs?: JobService;
   locks?: ConversationLocks;
   runs?: RunningRuns;
   /** Most recent unsummarized session messages handed to the agent (the agent compacts older ones). */

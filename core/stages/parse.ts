@@ -1,6 +1,7 @@
 import { parseCommand } from "../commands.ts";
 import { controlContext, handleControl, type RunControl } from "../control.ts";
 import { channelLabels } from "../metrics.ts";
+import { handleJobCommand } from "../jobs/commands.ts";
 import type { Role } from "../policy.ts";
 import { userRef } from "../policy.ts";
 import type { Command } from "../types/command.ts";
@@ -17,19 +18,27 @@ export function isEmptyPrompt(command: Extract<Command, { type: "prompt" }>): bo
   return !command.text && command.attachments.length === 0;
 }
 
+async function answerJobCommand(command: Extract<Command, { type: "job" }>, message: InboundMessage, role: Role, deps: StageDeps): Promise<string> {
+  if (!deps.jobs) return "Scheduled jobs are not available here.";
+  const asker = { conversation: answerTo(message), userRef: userRef(message), displayName: message.sender.displayName, role };
+  return handleJobCommand(command.name, command.args, asker, deps.jobs);
+}
+
 /** Control commands and approval decisions are answered at once, bypassing the queue; the message is then done. */
 export async function answerAtOnce(
   key: string,
   message: InboundMessage,
   role: Role,
-  command: Extract<Command, { type: "control" | "approval" }>,
+  command: Extract<Command, { type: "control" | "approval" | "job" }>,
   deps: StageDeps & { runs: RunControl },
 ): Promise<void> {
   deps.metrics.messagesIn.inc({ ...channelLabels(message.conversation), outcome: "control" });
   const answer =
     command.type === "control"
       ? await handleControl(command, await controlContext(message, role, deps))
-      : await deps.approvals.decide({
+      : command.type === "job"
+        ? await answerJobCommand(command, message, role, deps)
+        : await deps.approvals.decide({
           requestId: command.requestId,
           isApproved: command.isApproved,
           isAlways: command.isAlways,

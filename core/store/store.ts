@@ -4,6 +4,7 @@ import type { InboundMessage } from "../types/message.ts";
 import type { ReplyPart } from "../types/reply.ts";
 import type { ConversationChoice } from "../router.ts";
 import type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
+import type { JobStore } from "./jobs.ts";
 
 import type { KnowledgeStore } from "./knowledge-store.ts";
 import type { MemoryStore } from "./memory-store.ts";
@@ -11,6 +12,7 @@ import type { MemoryStore } from "./memory-store.ts";
 export type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
 export type { KnowledgeStore } from "./knowledge-store.ts";
 export type { MemoryStore } from "./memory-store.ts";
+export type { JobClaim, JobOutcome, JobRecord, JobRunResult, JobSchedule, JobState, JobStore } from "./jobs.ts";
 
 /**
  * The store port: all state that must survive a crash or be shared by several gateway processes.
@@ -32,6 +34,7 @@ export interface Store {
   retention: RetentionStore;
   memories: MemoryStore;
   knowledge: KnowledgeStore;
+  jobs: JobStore;
   close(): void;
 }
 

@@ -71,6 +71,11 @@ export interface HttpRoute {
   path: string;
   /** When true, the route needs the admin token as `Authorization: Bearer` (every `/api/*` route does, whatever this says). */
   isOwnerOnly: boolean;
+  /**
+   * The route checks a credential of its own (a job's webhook secret) instead of the admin token; the other rules of
+   * `/api/*` (Host, Origin, JSON) still apply, and its 401s count toward the webhook guard's limit.
+   */
+  isSelfAuthenticated?: boolean;
   /** GET routes a browser reads without headers (EventSource, media elements, downloads) take the token as `?token=` too. */
   isQueryTokenAccepted?: boolean;
   /** What a POST under `/api/` carries: JSON (the default; another content type gets 415) or a file's own bytes. */

@@ -94,6 +94,14 @@ export interface ModelCallUsage {
   cachedTokens: number;
 }
 
+/** The `schedule` tool's view of jobs, bound to the person the run answers: the same rules as the chat commands. */
+export interface AgentJobs {
+  /** `when`: a duration for `in`/`every` (20m, 1h), a time for `at` (09:30, 2026-12-24 18:00), 5 fields for `cron`. */
+  create(kind: "in" | "at" | "every" | "cron", when: string, prompt: string): Promise<string>;
+  list(): Promise<string>;
+  cancel(id: string): Promise<string>;
+}
+
 export interface AgentContext {
   signal: AbortSignal;
   /** The model this conversation is routed to (a binding or `/model`); the agent's own when absent. */
@@ -114,6 +122,8 @@ export interface AgentContext {
   audit(kind: string, detail: Record<string, unknown>): Promise<void>;
   memory?: AgentMemory;
   knowledge?: AgentKnowledge;
+  /** Present where scheduled jobs are on (the gateway). */
+  jobs?: AgentJobs;
 }
 
 export interface Agent {

@@ -9,6 +9,7 @@ import { retryingWhenBusy } from "./busy.ts";
 import { openDatabase } from "./database.ts";
 import { createSqliteInbox } from "./inbox.ts";
 import { createSqliteKnowledge } from "./knowledge.ts";
+import { createSqliteJobs } from "./jobs.ts";
 import { createSqliteLeases } from "./leases.ts";
 import { createSqliteMemories } from "./memories.ts";
 import { createSqliteOutbox } from "./outbox.ts";
@@ -49,6 +50,7 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
     retention: createSqliteRetention(database),
     memories: createSqliteMemories(database),
     knowledge: createSqliteKnowledge(database),
+    jobs: createSqliteJobs(database),
   };
   const retrying = Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, retryingWhenBusy(part)])) as typeof parts;
   return {

@@ -228,6 +228,38 @@ const migrations: readonly string[] = [
     INSERT INTO kb_chunks_fts (kb_chunks_fts, rowid, section, text) VALUES ('delete', old.seq, old.section, old.text);
   END;
   `,
+  // Scheduled jobs: a due run is claimed by one conditional update with a lease (claimed_due_at, claim_attempts).
+  `
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    conversation TEXT NOT NULL,
+    conversation_key TEXT NOT NULL,
+    creator_ref TEXT NOT NULL,
+    creator_name TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    schedule TEXT NOT NULL,
+    timezone TEXT NOT NULL,
+    state TEXT NOT NULL,
+    next_run_at INTEGER,
+    is_background INTEGER NOT NULL DEFAULT 0,
+    secret_hash TEXT,
+    created_at INTEGER NOT NULL,
+    last_run TEXT,
+    run_count INTEGER NOT NULL DEFAULT 0,
+    claimed_due_at INTEGER,
+    claimed_until INTEGER,
+    claim_attempts INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX jobs_due ON jobs (next_run_at) WHERE state = 'active';
+  CREATE INDEX jobs_by_conversation ON jobs (conversation_key, created_at);
+  CREATE INDEX jobs_by_creator ON jobs (creator_ref, state);
+  CREATE TABLE user_settings (
+    user_ref TEXT PRIMARY KEY,
+    timezone TEXT,
+    updated_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 /** Brings the schema up to `toVersion` (the latest unless a test stops earlier). */

@@ -1,0 +1,149 @@
+import { randomUUID } from "node:crypto";
+import { checkDailyCaps } from "../budget.ts";
+import type { JobsConfig } from "../config-types.ts";
+import { pairingSubject } from "../pairing.ts";
+import { decideAccess, needsPairingLookup, type Role } from "../policy.ts";
+import { isShutdownAbort } from "../queue.ts";
+import { respond } from "../responder.ts";
+import { createAgentContext, recordUsage } from "../run-context.ts";
+import { adapterFor, type StageDeps } from "../stages/deps.ts";
+import { routeFor } from "../stages/prepare.ts";
+import { recordTurn, userMessage } from "../stages/settle.ts";
+import { newRef, type PreparedTurn } from "../stages/turn.ts";
+import type { JobClaim, JobRecord, JobRunResult } from "../store/jobs.ts";
+import type { AgentInput } from "../types/agent.ts";
+import { channelOf, conversationKey } from "../types/conversation.ts";
+import { toBridgeError } from "../types/errors.ts";
+import type { Logger } from "../types/logger.ts";
+import type { InboundMessage } from "../types/message.ts";
+import { formatDuration, formatTime } from "./schedule.ts";
+
+export interface JobRunDeps extends StageDeps {
+  jobsConfig: JobsConfig;
+}
+
+/** How a run ended; `stopsJob`: the creator may no longer talk here, so the job runs no more. */
+export type JobRunEnd = JobRunResult & { stopsJob?: boolean };
+
+/** The creator's message as the policy sees it: addressed to the bot, in the job's chat. */
+function creatorMessage(job: JobRecord, dueAt: number): InboundMessage {
+  const { inReplyTo: _inReplyTo, ...conversation } = job.conversation;
+  return {
+    id: `job:${job.id}:${dueAt}`,
+    conversation,
+    sender: { id: job.creatorRef.slice(channelOf(conversation).length + 1), displayName: job.creatorName, isBot: false },
+    sentAt: dueAt,
+    segments: [{ type: "mention", userId: "", text: "", isSelf: true }, { type: "text", text: job.prompt }],
+    attachments: [],
+  };
+}
+
+/** The creator's role if they may still talk in the job's chat (a user removed from the allowlist stops their jobs). */
+async function creatorRole(message: InboundMessage, deps: JobRunDeps): Promise<Role | undefined> {
+  const isPaired = needsPairingLookup(message, deps.policy) && (await deps.store.pairing.find(pairingSubject(message)))?.approvedAt !== undefined;
+  const access = decideAccess(message, deps.policy, isPaired);
+  return access.type === "admit" ? access.role : undefined;
+}
+
+/**
+ * One run of a claimed job, as its creator (role, the chat's binding, approvals, daily caps) in the job's own
+ * session; the answer goes through the outbox under keys of this run, so a re-run after a crash sends nothing twice.
+ * Undefined when a shutdown cut it short: the claim stays, and the next start runs it again.
+ */
+export async function runJob(claim: JobClaim, deps: JobRunDeps, signal: AbortSignal, logger: Logger): Promise<JobRunEnd | undefined> {
+  const { job, dueAt } = claim;
+  const { store, delivery, now } = deps;
+  const startedAt = now();
+  const keyBase = `job:${job.id}:${dueAt}`;
+  const to = job.conversation;
+  const runId = randomUUID();
+  const ref = newRef();
+  const log = logger.child({ job: job.id, run: runId, ref });
+  const message = creatorMessage(job, dueAt);
+  await store.audit.startRun({
+    ref: runId, conversationKey: conversationKey(to), sessionId: `job:${job.id}`, senderId: message.sender.id, agentId: "",
+    inboxKeys: [keyBase], startedAt,
+  });
+  const end = async (outcome: JobRunEnd["outcome"], detail?: string, tell?: string, extra: Partial<JobRunEnd> = {}): Promise<JobRunEnd> => {
+    if (tell) await delivery.send(`${keyBase}:note`, to, { type: "markdown", text: tell });
+    await store.audit.recordEvent(runId, now(), "job", { job: job.id, dueAt, attempt: claim.attempt, outcome, ...(detail ? { detail } : {}) });
+    await store.audit.finishRun(runId, outcome === "failed" ? "error" : "ok", now(), detail);
+    return { dueAt, endedAt: now(), outcome, detail, ...extra };
+  };
+  const due = formatTime(dueAt, job.timezone);
+
+  if (claim.attempt > 2) {
+    return end("failed", "interrupted twice by a restart; not run again", `Job ${job.id} (due ${due}) was interrupted twice by a restart; it was not run again.`);
+  }
+  const lateMs = startedAt - dueAt;
+  if (!job.isBackground && lateMs > deps.jobsConfig.catchupMs) {
+    const why = `missed while Pincer was down (${formatDuration(lateMs)} late)`;
+    return end("skipped", why, `Job ${job.id} was due at ${due} (${job.timezone}) while Pincer was down, and was skipped: it is more than ${formatDuration(deps.jobsConfig.catchupMs)} late.`);
+  }
+  const role = await creatorRole(message, deps);
+  if (!role) return end("skipped", `${job.creatorName} may no longer talk to the bot here`, undefined, { stopsJob: true });
+  const userRef = job.creatorRef;
+  try {
+    await checkDailyCaps(store.usage, deps.budget, { userRef, conversationKey: conversationKey(to) }, startedAt);
+  } catch (thrown) {
+    const error = toBridgeError(thrown);
+    if (error.code !== "budget-exceeded") throw error;
+    return end("skipped", "daily cap reached", `Job ${job.id} was skipped: ${error.message}`);
+  }
+
+  const { agent, route } = await routeFor(to, userRef, deps);
+  const session = await store.sessions.current(`job:${job.id}`, startedAt, deps.historyLimit);
+  const input: AgentInput = { text: job.prompt, attachments: [], conversation: to, sender: message.sender, senderRole: role, images: [] };
+  const turn: PreparedTurn = {
+    runId, ref, conversationKey: conversationKey(to), inboxKeys: [keyBase], keyBase, receivedAt: dueAt, startedAt, to, input, route, session,
+  };
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal.reason);
+  signal.addEventListener("abort", onAbort, { once: true });
+  let tokens = 0;
+  let isOverTokens = false;
+  try {
+    const context = createAgentContext(deps, { input, runRef: runId, session, route, signal: controller.signal, logger: log, now });
+    const answer = await respond(
+      {
+        adapter: adapterFor(deps, to),
+        delivery,
+        logger: log,
+        onUsage: async (usage) => {
+          await recordUsage(deps, input, usage, now());
+          tokens += usage.inputTokens + usage.outputTokens;
+          const max = deps.jobsConfig.maxTokensPerRun;
+          if (max > 0 && tokens >= max && !isOverTokens) {
+            isOverTokens = true;
+            controller.abort(new Error("PINCER_JOB_MAX_TOKENS"));
+          }
+        },
+      },
+      to,
+      keyBase,
+      agent.run(input, context),
+      controller.signal,
+    );
+    if (isShutdownAbort(signal)) return undefined;
+    await recordTurn(turn, answer.text, deps);
+    if (isOverTokens) {
+      const why = `stopped at ${tokens.toLocaleString("en-US")} tokens (PINCER_JOB_MAX_TOKENS is ${deps.jobsConfig.maxTokensPerRun.toLocaleString("en-US")})`;
+      return end("failed", why, `Job ${job.id} was ${why}.`);
+    }
+    if (answer.isStopped) return end("failed", "stopped", `Job ${job.id} was stopped.`);
+    const first = await store.outbox.get(`${keyBase}:0`);
+    if (first?.messageId?.startsWith("parked:")) return end("parked");
+    if (first && first.status !== "sent") return end("failed", `not sent yet (${first.lastError ?? "the platform refused it"}); retrying`);
+    return end("delivered");
+  } catch (thrown) {
+    if (isShutdownAbort(signal)) return undefined;
+    const error = toBridgeError(thrown);
+    if (error.code === "budget-exceeded") return end("skipped", "daily cap reached", `Job ${job.id} was skipped: ${error.message}`);
+    log.error({ err: error }, "job run failed");
+    deps.metrics.errors.inc({ code: error.code });
+    await delivery.send(`${keyBase}:error`, to, { type: "error", code: error.code, message: `Job ${job.id}: ${userMessage(error)}`, ref });
+    return end("failed", `${userMessage(error)} (ref ${ref})`);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}

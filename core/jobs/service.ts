@@ -1,0 +1,167 @@
+import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { untrusted } from "../untrusted.ts";
+import type { JobsConfig } from "../config-types.ts";
+import type { Role } from "../policy.ts";
+import type { JobRecord, JobStore } from "../store/jobs.ts";
+import type { ConversationRef } from "../types/conversation.ts";
+import { conversationKey } from "../types/conversation.ts";
+import { planJob, type JobKind } from "./plan.ts";
+import { describeSchedule, firstRun, formatTime, isTimezone } from "./schedule.ts";
+
+/** Who asks for a job, and where its answers go. */
+export interface JobOwner {
+  conversation: ConversationRef;
+  userRef: string;
+  displayName: string;
+  role: Role;
+}
+
+export type JobAction = "cancel" | "pause" | "resume";
+
+export interface JobServiceDeps {
+  jobs: JobStore;
+  config: JobsConfig;
+  /** The scheduler looks at the store again (a job was added or resumed). */
+  wake(): void;
+  now?: () => number;
+}
+
+export type Created = { type: "created"; job: JobRecord; secret: string | undefined; text: string } | { type: "error"; message: string };
+
+const idAlphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+const newJobId = () => Array.from({ length: 5 }, () => idAlphabet[randomInt(idAlphabet.length)]).join("");
+
+export function hashSecret(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
+}
+
+const canManageAll = (role: Role) => role === "owner" || role === "admin";
+
+/** The rules of jobs, shared by the chat commands, the `schedule` tool and the admin API. */
+export interface JobService {
+  timezoneOf(userRef: string): Promise<string>;
+  setTimezone(userRef: string, name: string): Promise<string>;
+  create(owner: JobOwner, kind: JobKind, args: string): Promise<Created>;
+  /** A chat's jobs, or every job (the admin). */
+  list(conversationKey?: string): Promise<JobRecord[]>;
+  /**
+   * `POST /api/hooks/<id>` with the job's secret: one run now, with `payload` added to the prompt as untrusted
+   * text. Undefined when the secret does not match (or there is no such job).
+   */
+  trigger(id: string, secret: string, payload: string): Promise<{ type: "started"; runId: string } | { type: "refused"; reason: string } | undefined>;
+  /** Cancels, pauses or resumes a job of this chat (its creator or an admin; an admin anywhere). */
+  change(id: string, action: JobAction, actor: { userRef: string; role: Role; conversationKey: string | undefined }): Promise<string>;
+}
+
+export function createJobService(deps: JobServiceDeps): JobService {
+  const { jobs, config } = deps;
+  const now = deps.now ?? Date.now;
+  const timezoneOf = async (userRef: string) => (await jobs.timezone(userRef)) ?? config.timezone;
+
+  return {
+    timezoneOf,
+    async setTimezone(userRef, name) {
+      if (!name) return `Your time zone is ${await timezoneOf(userRef)}. Change it with /tz <IANA name>, e.g. /tz Asia/Shanghai.`;
+      if (!isTimezone(name)) return `Unknown time zone "${name}": expected an IANA name such as Europe/Berlin or Asia/Shanghai.`;
+      const canonical = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+      await jobs.setTimezone(userRef, canonical, now());
+      return `Your time zone is now ${canonical}: /at, /cron and /jobs use it (jobs made before keep theirs).`;
+    },
+    async create(owner, kind, args) {
+      const at = now();
+      const timezone = await timezoneOf(owner.userRef);
+      const planned = planJob(kind, args, timezone, at, config);
+      if (planned.type === "error") return { type: "error", message: planned.message };
+      if (config.maxJobsPerUser > 0 && !planned.plan.isBackground && (await jobs.countOpen(owner.userRef)) >= config.maxJobsPerUser) {
+        return { type: "error", message: `You have ${config.maxJobsPerUser} jobs already (the most allowed): /cancel one first.` };
+      }
+      const { plan } = planned;
+      const secret = plan.schedule.type === "hook" ? randomBytes(24).toString("base64url") : undefined;
+      // A scheduled answer is a new message in the chat; a background run's answers the message that asked (mentioning the asker).
+      const { inReplyTo: _inReplyTo, ...chat } = owner.conversation;
+      const job: JobRecord = {
+        id: newJobId(),
+        conversation: plan.isBackground ? owner.conversation : chat,
+        creatorRef: owner.userRef,
+        creatorName: owner.displayName,
+        prompt: plan.prompt,
+        schedule: plan.schedule,
+        timezone,
+        state: "active",
+        nextRunAt: plan.nextRunAt,
+        isBackground: plan.isBackground,
+        secretHash: secret && hashSecret(secret),
+        createdAt: at,
+        lastRun: undefined,
+        runCount: 0,
+      };
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await jobs.create(job);
+          break;
+        } catch (error) {
+          if (attempt >= 3 || (await jobs.get(job.id)) === undefined) throw error;
+          job.id = newJobId();
+        }
+      }
+      deps.wake();
+      return { type: "created", job, secret, text: createdText(job, secret) };
+    },
+    async trigger(id, secret, payload) {
+      const job = /^[a-z0-9]{4,6}$/.test(id) ? await jobs.get(id) : undefined;
+      if (!job?.secretHash || !secret) return undefined;
+      const [given, kept] = [Buffer.from(hashSecret(secret), "hex"), Buffer.from(job.secretHash, "hex")];
+      if (given.length !== kept.length || !timingSafeEqual(given, kept)) return undefined;
+      if (job.state !== "active") return { type: "refused", reason: `job ${job.id} is ${job.state}` };
+      const at = now();
+      const run: JobRecord = {
+        ...job,
+        id: newJobId(),
+        prompt: payload ? `${job.prompt}\n\n${untrusted(`webhook of job ${job.id}`, payload)}` : job.prompt,
+        schedule: { type: "once", at },
+        nextRunAt: at,
+        secretHash: undefined,
+        createdAt: at,
+        lastRun: undefined,
+        runCount: 0,
+      };
+      await jobs.create(run);
+      deps.wake();
+      return { type: "started", runId: run.id };
+    },
+    list: (key) => jobs.list(key === undefined ? {} : { conversationKey: key }),
+    async change(id, action, actor) {
+      const job = await jobs.get(id.toLowerCase());
+      const isHere = job !== undefined && (actor.conversationKey === undefined || conversationKey(job.conversation) === actor.conversationKey);
+      if (!job || (!isHere && !canManageAll(actor.role))) return `There is no job ${id} in this chat. /jobs lists them.`;
+      if (job.creatorRef !== actor.userRef && !canManageAll(actor.role)) return `Job ${job.id} is ${job.creatorName}'s: only they or an admin may change it.`;
+      if (job.state === "finished" || job.state === "cancelled") return `Job ${job.id} is ${job.state} already.`;
+      const at = now();
+      switch (action) {
+        case "cancel":
+          await jobs.setState(job.id, "cancelled", undefined, at);
+          return `Cancelled job ${job.id}.`;
+        case "pause":
+          if (job.state === "paused") return `Job ${job.id} is paused already.`;
+          await jobs.setState(job.id, "paused", undefined, at);
+          return `Paused job ${job.id}: /resume ${job.id} to go on.`;
+        case "resume": {
+          if (job.state === "active") return `Job ${job.id} is not paused.`;
+          // A one-off whose time passed while it was paused runs now.
+          const next = job.schedule.type === "once" ? Math.max(job.schedule.at, at) : firstRun(job.schedule, job.timezone, at);
+          await jobs.setState(job.id, "active", next, at);
+          deps.wake();
+          return next === undefined ? `Resumed job ${job.id}.` : `Resumed job ${job.id}: next run ${formatTime(next, job.timezone)} (${job.timezone}).`;
+        }
+      }
+    },
+  };
+}
+
+function createdText(job: JobRecord, secret: string | undefined): string {
+  if (job.isBackground) return `Working on it in the background (job ${job.id}); the answer will follow here. The chat stays free.`;
+  const when = describeSchedule(job.schedule, job.timezone, false);
+  const next = job.nextRunAt === undefined || job.schedule.type === "once" ? ` (${job.timezone})` : `, next run ${formatTime(job.nextRunAt, job.timezone)} (${job.timezone})`;
+  const hook = secret ? `\nTrigger it with POST /api/hooks/${job.id} and the header "Authorization: Bearer ${secret}" (shown once; the body is added to the prompt).` : "";
+  return `Scheduled job ${job.id}: ${when}${next}. /cancel ${job.id} to stop it.${hook}`;
+}

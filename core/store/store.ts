@@ -25,7 +25,9 @@ export interface Store {
   choices: ChoiceStore;
   agentSessions: AgentSessionStore;
   retention: RetentionStore;
-  close(): void;
+  /** True when several gateway processes may share the store (PostgreSQL): nothing held at start-up is stale. */
+  isShared?: boolean;
+  close(): void | Promise<void>;
 }
 
 /**
@@ -67,6 +69,8 @@ export interface InboxStore {
 export interface HeldWork {
   conversationKeys: readonly string[];
   messageKeys: readonly string[];
+  /** Only received rows that arrived before this (epoch ms): a periodic recovery leaves fresh ones to the process taking them in. */
+  receivedBefore?: number;
 }
 
 /** pending (to send, or to retry) → sending (claimed by one worker until its lease ends) → sent; or failed. */

@@ -52,7 +52,7 @@ export function createSqliteInbox(database: DatabaseSync, durable: DatabaseSync 
     "UPDATE inbox SET status = 'queued' WHERE status = 'running' AND conversation_key NOT IN (SELECT value FROM json_each(?))",
   );
   const selectReceived = database.prepare(
-    "SELECT * FROM inbox WHERE status = 'received' AND key NOT IN (SELECT value FROM json_each(?)) ORDER BY seq",
+    "SELECT * FROM inbox WHERE status = 'received' AND key NOT IN (SELECT value FROM json_each(?)) AND received_at < ? ORDER BY seq",
   );
   const selectQueuedConversations = database.prepare(
     "SELECT DISTINCT conversation_key FROM inbox WHERE status = 'queued'",
@@ -125,7 +125,7 @@ export function createSqliteInbox(database: DatabaseSync, durable: DatabaseSync 
     async recover(held?: HeldWork) {
       return inTransaction(database, () => {
         requeue.run(JSON.stringify(held?.conversationKeys ?? []));
-        const received = (selectReceived.all(JSON.stringify(held?.messageKeys ?? [])) as unknown as InboxRecord[]).map(toRow);
+        const received = (selectReceived.all(JSON.stringify(held?.messageKeys ?? []), held?.receivedBefore ?? Number.MAX_SAFE_INTEGER) as unknown as InboxRecord[]).map(toRow);
         const queuedConversations = (selectQueuedConversations.all() as { conversation_key: string }[]).map(
           (row) => row.conversation_key,
         );

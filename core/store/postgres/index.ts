@@ -1,0 +1,47 @@
+import type { Store } from "../store.ts";
+import { createPostgresApprovals } from "./approvals.ts";
+import { createPool, type PoolOptions } from "./database.ts";
+import { createPostgresInbox } from "./inbox.ts";
+import { createPostgresLeases } from "./leases.ts";
+import { migrate } from "./migrations.ts";
+import { createPostgresOutbox } from "./outbox.ts";
+import { createPostgresPairing } from "./pairing.ts";
+import { createPostgresRetention } from "./retention.ts";
+import { createPostgresSessions } from "./sessions.ts";
+import {
+  createPostgresAdapterState, createPostgresAgentSessions, createPostgresAudit, createPostgresChoices, createPostgresContacts,
+} from "./small-stores.ts";
+import { createPostgresUsage } from "./usage.ts";
+
+export type { PoolOptions as PostgresStoreOptions } from "./database.ts";
+
+/**
+ * The shared store: every gateway process on one PostgreSQL database (`DATABASE_URL`). Opening it migrates the
+ * schema (safely when several processes start at once). `isShared`: nothing another process holds is released at start.
+ */
+export async function createPostgresStore(url: string, options: PoolOptions = {}): Promise<Store> {
+  const pool = createPool(url, options);
+  try {
+    await migrate(pool, options.schema);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return {
+    inbox: createPostgresInbox(pool),
+    outbox: createPostgresOutbox(pool),
+    sessions: createPostgresSessions(pool),
+    audit: createPostgresAudit(pool),
+    pairing: createPostgresPairing(pool),
+    usage: createPostgresUsage(pool),
+    approvals: createPostgresApprovals(pool),
+    leases: createPostgresLeases(pool),
+    adapterState: createPostgresAdapterState(pool),
+    contacts: createPostgresContacts(pool),
+    choices: createPostgresChoices(pool),
+    agentSessions: createPostgresAgentSessions(pool),
+    retention: createPostgresRetention(pool),
+    isShared: true,
+    close: () => pool.end(),
+  };
+}

@@ -104,5 +104,12 @@ export function describeInboxContract(name: string, factory: StoreFactory): void
       expect(recovered).toEqual({ received: [], queuedConversations: [] });
       expect(await store().inbox.claimQueued(chatKey)).toEqual([]);
     });
+
+    it("leaves fresh received rows to the process taking them in when a periodic recovery asks so", async () => {
+      await store().inbox.insert(message({ id: "old" }), t0);
+      await store().inbox.insert(message({ id: "new" }), t0 + 50_000);
+      const { received } = await store().inbox.recover({ conversationKeys: [], messageKeys: [], receivedBefore: t0 + 30_000 });
+      expect(received.map((row) => row.message.id)).toEqual(["old"]);
+    });
   });
 }

@@ -19,8 +19,11 @@ export type { PipelineDeps } from "./stages/deps.ts";
 export interface Pipeline {
   /** Resolves once the message is durable in the inbox: the adapter may acknowledge then. */
   receive(message: InboundMessage): Promise<InboundReceipt>;
-  /** After a restart: resumes messages that were received or queued but not answered. */
-  recover(): Promise<void>;
+  /**
+   * After a restart (and, on a shared store, every lease period): resumes messages that were received or queued
+   * but not answered. `receivedBefore` leaves received rows younger than that to the process taking them in.
+   */
+  recover(options?: { receivedBefore?: number }): Promise<void>;
   /** Resolves when no message is being processed. */
   idle(): Promise<void>;
   /**
@@ -113,9 +116,13 @@ export function createPipeline(pipelineDeps: PipelineDeps): Pipeline {
       work.track(process(message));
       return { isDuplicate: false };
     },
-    async recover() {
+    async recover(options = {}) {
       // Only what no live worker of this process holds: messages received meanwhile are being processed already.
-      const { received, queuedConversations } = await store.inbox.recover({ conversationKeys: queue.draining(), messageKeys: [...processing] });
+      const { received, queuedConversations } = await store.inbox.recover({
+        conversationKeys: queue.draining(),
+        messageKeys: [...processing],
+        ...(options.receivedBefore === undefined ? {} : { receivedBefore: options.receivedBefore }),
+      });
       for (const row of received) work.track(process(row.message));
       for (const key of queuedConversations) work.track(queue.drain(key));
     },

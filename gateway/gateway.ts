@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { DestinationStream } from "pino";
@@ -11,9 +13,11 @@ import { createLogger } from "../core/logger.ts";
 import type { MediaPort } from "../core/media.ts";
 import { createMetrics } from "../core/metrics.ts";
 import { createPipeline, type Pipeline } from "../core/pipeline.ts";
+import { createLeaseLocks, createRunningRuns } from "../core/queue.ts";
 import { createRetention } from "../core/retention.ts";
 import type { Store } from "../core/store/store.ts";
-import { createSqliteStore, type StoreOptions } from "../core/store/sqlite/index.ts";
+import type { StoreOptions } from "../core/store/sqlite/index.ts";
+import { openStore } from "./store.ts";
 import type { Adapter } from "../core/types/adapter.ts";
 import { conversationKey } from "../core/types/conversation.ts";
 import type { Agent } from "../core/types/agent.ts";
@@ -67,7 +71,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     secrets,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
-  const store = createSqliteStore(config.dataDir, options.storeOptions);
+  const store = await openStore(config, options.storeOptions);
   const metrics = createMetrics(() => store.inbox.countQueued());
   const web = createWebAdapter({
     logger: logger.child({ channel: "web" }),
@@ -94,8 +98,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     attachmentDir: join(config.dataDir, "approvals"),
     ...(options.approvalTtlMs ? { ttlMs: options.approvalTtlMs } : {}),
   });
+  // This process, as the holder of leases in the store (conversations, long connections): readable in /readyz.
+  const holder = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   const pipeline = createPipeline({
     store,
+    locks: createLeaseLocks({ leases: store.leases, holder, leaseMs: config.leaseMs, logger }),
+    runs: createRunningRuns({ leases: store.leases, holder, logger }),
     adapters,
     agents: agentSet.agents,
     routing,
@@ -150,13 +158,22 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const host = listenHost.includes(":") ? `[${listenHost}]` : listenHost;
   const url = `http://${host}:${port}/`;
 
-  // This process is the store's only user (SQLite): no send that an earlier process claimed is still going.
-  const cutOffCount = await store.outbox.releaseLeases();
-  if (cutOffCount > 0) logger.warn({ count: cutOffCount }, "replies whose send was cut off by the last stop will be sent again");
-  // Likewise no conversation is being drained: leases left by a crashed process would hold its queue back until they ran out.
-  await store.leases.releaseAll();
+  if (!store.isShared) {
+    // This process is the store's only user (SQLite): no send that an earlier process claimed is still going.
+    const cutOffCount = await store.outbox.releaseLeases();
+    if (cutOffCount > 0) logger.warn({ count: cutOffCount }, "replies whose send was cut off by the last stop will be sent again");
+    // Likewise no conversation is being drained: leases left by a crashed process would hold its queue back until they ran out.
+    await store.leases.releaseAll();
+  }
   for (const adapter of adapterList) await adapter.start(pipeline, lifetime.signal);
-  await pipeline.recover();
+  // A shared store: other processes are live. Their leases run out if they die, and the recovery that runs every
+  // lease period then hands their conversations over; fresh received rows are left to the process taking them in.
+  const recoverShared = () => pipeline.recover({ receivedBefore: Date.now() - config.leaseMs });
+  await (store.isShared ? recoverShared() : pipeline.recover());
+  const recoveryTimer = store.isShared
+    ? setInterval(() => void recoverShared().catch((error: unknown) => logger.error({ err: error }, "recovering other processes' work failed")), config.leaseMs)
+    : undefined;
+  recoveryTimer?.unref();
   const flushing = new AbortController();
   let lastFlush: Promise<unknown> = Promise.resolve();
   const flushTimer = setInterval(() => {
@@ -181,6 +198,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     logger,
     async stop() {
       clearInterval(flushTimer);
+      clearInterval(recoveryTimer);
       await retention.stop();
       flushing.abort();
       // Stop taking work first (polls end; webhooks and receive answer "not stored", so platforms redeliver),
@@ -195,7 +213,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       for (const adapter of adapterList) await adapter.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      store.close();
+      await store.close();
     },
   };
 }

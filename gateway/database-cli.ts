@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../core/config.ts";
-import { createPool } from "../core/store/postgres/database.ts";
+import { createPool, splitDatabaseUrl } from "../core/store/postgres/database.ts";
 import { importSqlite } from "../core/store/postgres/import-sqlite.ts";
 import { inspectDatabase } from "../core/store/postgres/inspect.ts";
 import { migrate, schemaVersion } from "../core/store/postgres/migrations.ts";
@@ -17,7 +17,7 @@ function databaseUrl(config: Pick<Config, "databaseUrl">): string {
 export async function migrateCommand(config: Pick<Config, "databaseUrl">): Promise<string> {
   const pool = createPool(databaseUrl(config), { max: 1 });
   try {
-    const applied = await migrate(pool);
+    const applied = await migrate(pool, splitDatabaseUrl(databaseUrl(config)).schema);
     return applied.length === 0 ? `The schema is up to date (version ${schemaVersion}).` : `Applied migration ${applied.join(", ")}; the schema is at version ${schemaVersion}.`;
   } finally {
     await pool.end();
@@ -32,7 +32,7 @@ export async function importSqliteCommand(config: Pick<Config, "databaseUrl">, p
   // Opening it brings an older SQLite schema up to date first, as starting that Pincer would.
   const source = openDatabase(file);
   try {
-    await migrate(pool);
+    await migrate(pool, splitDatabaseUrl(databaseUrl(config)).schema);
     const counts = await importSqlite(source, pool);
     return `Imported ${file}: ${Object.entries(counts).map(([table, count]) => `${table} ${count}`).join(", ")}.`;
   } finally {

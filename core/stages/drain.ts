@@ -65,7 +65,8 @@ export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
     if (isClosed || !(await locks.tryAcquire(key))) return;
     draining.add(key);
     try {
-      const rows = await store.inbox.claimQueued(key);
+      // Just taken: anything still running in this conversation is a dead process's turn, which goes first.
+      const rows = await store.inbox.claimQueued(key, { isTakeover: true });
       if (rows.length > 0) await runTurn(key, rows);
     } finally {
       draining.delete(key);

@@ -54,9 +54,11 @@ export interface InboxStore {
   /**
    * The conversation's next turn, moved to running, in arrival order. A turn is durable: rows claimed
    * together are claimed together again after a crash (and first), so a re-run has the same rows, the
-   * same first key and so the same outbox keys. Otherwise every queued row joins the new turn.
+   * same first key and so the same outbox keys. Otherwise every queued row joins the new turn. `isTakeover`: the
+   * caller has just taken the conversation's lease, so rows still running are a dead holder's turn (not yet
+   * recovered), claimed again first, whole.
    */
-  claimQueued(conversationKey: string): Promise<InboxRow[]>;
+  claimQueued(conversationKey: string, options?: { isTakeover?: boolean }): Promise<InboxRow[]>;
   hasQueued(conversationKey: string): Promise<boolean>;
   countQueued(): Promise<number>;
   /**

@@ -22,8 +22,19 @@ export function checkSchemaName(schema: string): string {
   return schema;
 }
 
-export function createPool(url: string, options: PoolOptions = {}): pg.Pool {
-  const schema = checkSchemaName(options.schema ?? "public");
+/**
+ * `DATABASE_URL` may name the schema Pincer's tables live in: `postgres://…/db?schema=pincer` (several deployments,
+ * or test runs, on one database). The parameter is Pincer's, taken off before the URL reaches the driver.
+ */
+export function splitDatabaseUrl(raw: string, schema?: string): { url: string; schema: string } {
+  const parsed = new URL(raw);
+  const fromUrl = parsed.searchParams.get("schema") ?? undefined;
+  parsed.searchParams.delete("schema");
+  return { url: parsed.toString(), schema: checkSchemaName(schema ?? fromUrl ?? "public") };
+}
+
+export function createPool(raw: string, options: PoolOptions = {}): pg.Pool {
+  const { url, schema } = splitDatabaseUrl(raw, options.schema);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,

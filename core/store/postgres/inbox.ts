@@ -100,13 +100,15 @@ export function createPostgresInbox(pool: pg.Pool): InboxStore {
         throw new Error(`inbox rows move to ${status} only by claim or recovery`);
       }
     },
-    async claimQueued(conversation: string) {
-      // A turn claimed before a crash first, whole; otherwise every queued row joins a new turn.
+    async claimQueued(conversation: string, options = {}) {
+      // A turn claimed before a crash first, whole; otherwise every queued row joins a new turn. Right after a
+      // takeover, rows still running are a dead holder's turn, not yet recovered: it goes first too.
+      const unfinishedStatuses = options.isTakeover ? ["queued", "running"] : ["queued"];
       const unfinished = await pool.query<InboxRecord>(
-        `UPDATE inbox SET status = 'running' WHERE status = 'queued' AND conversation_key = $1
-           AND turn = (SELECT turn FROM inbox WHERE status = 'queued' AND conversation_key = $1 AND turn IS NOT NULL ORDER BY seq LIMIT 1)
+        `UPDATE inbox SET status = 'running' WHERE status = ANY($2::text[]) AND conversation_key = $1
+           AND turn = (SELECT turn FROM inbox WHERE status = ANY($2::text[]) AND conversation_key = $1 AND turn IS NOT NULL ORDER BY seq LIMIT 1)
          RETURNING *`,
-        [conversation],
+        [conversation, unfinishedStatuses],
       );
       if (unfinished.rows.length > 0) return toRows(unfinished.rows);
       const fresh = await pool.query<InboxRecord>(

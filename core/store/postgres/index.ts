@@ -1,6 +1,6 @@
 import type { Store } from "../store.ts";
 import { createPostgresApprovals } from "./approvals.ts";
-import { createPool, type PoolOptions } from "./database.ts";
+import { createPool, splitDatabaseUrl, type PoolOptions } from "./database.ts";
 import { createPostgresInbox } from "./inbox.ts";
 import { createPostgresLeases } from "./leases.ts";
 import { migrate } from "./migrations.ts";
@@ -22,7 +22,7 @@ export type { PoolOptions as PostgresStoreOptions } from "./database.ts";
 export async function createPostgresStore(url: string, options: PoolOptions = {}): Promise<Store> {
   const pool = createPool(url, options);
   try {
-    await migrate(pool, options.schema);
+    await migrate(pool, splitDatabaseUrl(url, options.schema).schema);
   } catch (error) {
     await pool.end();
     throw error;

@@ -1,6 +1,5 @@
-import { createPool } from "./database.ts";
+import { createPool, nowMs, splitDatabaseUrl } from "./database.ts";
 import { currentVersion, schemaVersion } from "./migrations.ts";
-import { nowMs } from "./database.ts";
 
 export interface DatabaseReport {
   version: number;
@@ -13,7 +12,7 @@ export interface DatabaseReport {
 export async function inspectDatabase(url: string): Promise<DatabaseReport> {
   const pool = createPool(url, { max: 1 });
   try {
-    const version = await currentVersion(pool);
+    const version = await currentVersion(pool, splitDatabaseUrl(url).schema);
     const leases =
       version === 0
         ? []

@@ -32,13 +32,13 @@ export function createSqliteInbox(database: DatabaseSync, durable: DatabaseSync 
   const setFinished = database.prepare("UPDATE inbox SET status = ? WHERE key = ? AND status IN ('received', 'queued', 'running')");
   const setMessage = database.prepare("UPDATE inbox SET message = ? WHERE key = ?");
   const selectUnfinishedTurn = database.prepare(
-    "SELECT turn FROM inbox WHERE status = 'queued' AND conversation_key = ? AND turn IS NOT NULL ORDER BY seq LIMIT 1",
+    "SELECT turn FROM inbox WHERE status IN ('queued', ?) AND conversation_key = ? AND turn IS NOT NULL ORDER BY seq LIMIT 1",
   );
   const selectTurn = database.prepare(
-    "SELECT * FROM inbox WHERE status = 'queued' AND conversation_key = ? AND turn = ? ORDER BY seq",
+    "SELECT * FROM inbox WHERE status IN ('queued', ?) AND conversation_key = ? AND turn = ? ORDER BY seq",
   );
   const markTurnRunning = database.prepare(
-    "UPDATE inbox SET status = 'running' WHERE status = 'queued' AND conversation_key = ? AND turn = ?",
+    "UPDATE inbox SET status = 'running' WHERE status IN ('queued', ?) AND conversation_key = ? AND turn = ?",
   );
   const selectNew = database.prepare(
     "SELECT * FROM inbox WHERE status = 'queued' AND conversation_key = ? AND turn IS NULL ORDER BY seq",
@@ -100,15 +100,17 @@ export function createSqliteInbox(database: DatabaseSync, durable: DatabaseSync 
         }
       });
     },
-    async claimQueued(conversation: string) {
+    async claimQueued(conversation: string, options = {}) {
       // Most claims after a turn find nothing: look before taking the write lock.
       if (anyQueued.get(conversation) === undefined) return [];
+      // Right after a takeover, rows still running are a dead holder's turn, which goes first ('queued' twice: not).
+      const alsoRunning = options.isTakeover ? "running" : "queued";
       return inTransaction(database, () => {
-        const unfinished = selectUnfinishedTurn.get(conversation) as { turn: string } | undefined;
+        const unfinished = selectUnfinishedTurn.get(alsoRunning, conversation) as { turn: string } | undefined;
         let records: InboxRecord[];
         if (unfinished) {
-          records = selectTurn.all(conversation, unfinished.turn) as unknown as InboxRecord[];
-          markTurnRunning.run(conversation, unfinished.turn);
+          records = selectTurn.all(alsoRunning, conversation, unfinished.turn) as unknown as InboxRecord[];
+          markTurnRunning.run(alsoRunning, conversation, unfinished.turn);
         } else {
           records = selectNew.all(conversation) as unknown as InboxRecord[];
           if (records.length > 0) markNewRunning.run(records[0]!.key, conversation);

@@ -75,6 +75,17 @@ export function describeInboxContract(name: string, factory: StoreFactory): void
       expect((await store().inbox.claimQueued(chatKey)).map((row) => row.message.id)).toEqual(["3"]);
     });
 
+    it("gives the next holder of the conversation a dead holder's running turn first, before it was recovered", async () => {
+      await queue("1", "2");
+      await store().inbox.claimQueued(chatKey);
+      // Its holder died mid-run; the conversation's lease ran out and another worker took it, before any recovery.
+      await queue("3");
+      const other = await factory.openAnother();
+      expect((await other.inbox.claimQueued(chatKey, { isTakeover: true })).map((row) => row.message.id)).toEqual(["1", "2"]);
+      await other.inbox.setStatus(["telegram:1", "telegram:2"], "done");
+      expect((await other.inbox.claimQueued(chatKey, { isTakeover: true })).map((row) => row.message.id)).toEqual(["3"]);
+    });
+
     it("keeps the interrupted turn apart from a message received before it but queued only after the restart", async () => {
       await store().inbox.insert(message({ id: "0", text: "0" }), t0);
       await queue("1");

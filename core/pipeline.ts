@@ -13,6 +13,7 @@ import { inboxKey, type InboxRow } from "./store/store.ts";
 import type { InboundReceipt } from "./types/adapter.ts";
 import { BridgeError, toBridgeError } from "./types/errors.ts";
 import { answerTo, type InboundMessage } from "./types/message.ts";
+import { conversationKey } from "./types/conversation.ts";
 
 export type { PipelineDeps } from "./stages/deps.ts";
 
@@ -33,16 +34,31 @@ export interface Pipeline {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Admit, parse, then answer a control command at once or queue a prompt. A failure is answered with its reference. */
+/**
+ * Admit, parse, then answer a control command at once or queue a prompt. A failure is answered with its reference.
+ * A message that ends without a turn lets the conversation's later messages, held behind it, go.
+ */
 async function processMessage(key: string, message: InboundMessage, deps: StageDeps, queue: TurnQueue): Promise<void> {
+  if (!(await takeIn(key, message, deps, queue))) await queue.resume(conversationKey(message.conversation));
+}
+
+/** True when the message was queued for a turn. */
+async function takeIn(key: string, message: InboundMessage, deps: StageDeps, queue: TurnQueue): Promise<boolean> {
   const log = deps.logger.child({ inbox: key });
   try {
     const admission = await admit(key, message, deps, log);
-    if (admission.type === "refused") return;
+    if (admission.type === "refused") return false;
     const command = parse(admission.message);
-    if (command.type !== "prompt") return await answerAtOnce(key, admission.message, admission.role, command, { ...deps, runs: queue });
-    if (isEmptyPrompt(command)) return await deps.store.inbox.setStatus([key], "ignored");
+    if (command.type !== "prompt") {
+      await answerAtOnce(key, admission.message, admission.role, command, { ...deps, runs: queue });
+      return false;
+    }
+    if (isEmptyPrompt(command)) {
+      await deps.store.inbox.setStatus([key], "ignored");
+      return false;
+    }
     await queue.enqueue(key, admission.message);
+    return true;
   } catch (thrown) {
     const error = toBridgeError(thrown);
     const ref = newRef();
@@ -50,6 +66,7 @@ async function processMessage(key: string, message: InboundMessage, deps: StageD
     deps.metrics.errors.inc({ code: error.code });
     await deps.store.inbox.setStatus([key], "ignored");
     await deps.delivery.send(`${key}:error`, answerTo(message), { type: "error", code: error.code, message: userMessage(error), ref });
+    return false;
   }
 }
 
@@ -86,7 +103,7 @@ export function createPipeline(pipelineDeps: PipelineDeps): Pipeline {
   const { store, metrics, logger } = deps;
   const work = createWorkTracker(metrics, logger);
   const queue = createTurnQueue({
-    store, metrics, logger: pipelineDeps.logger, locks: pipelineDeps.locks, runs: pipelineDeps.runs,
+    store, metrics, logger: pipelineDeps.logger, locks: pipelineDeps.locks, runs: pipelineDeps.runs, heldBehindMs: pipelineDeps.heldBehindMs,
     takeTurn: (rows, run) => takeTurn(rows, run, deps),
   });
   /** Messages this process is taking through admit and parse now (`recover` leaves them alone). */

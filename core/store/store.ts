@@ -58,14 +58,26 @@ export interface InboxStore {
    * caller has just taken the conversation's lease, so rows still running are a dead holder's turn (not yet
    * recovered), claimed again first, whole.
    */
-  claimQueued(conversationKey: string, options?: { isTakeover?: boolean }): Promise<InboxRow[]>;
-  hasQueued(conversationKey: string): Promise<boolean>;
+  claimQueued(conversationKey: string, options?: ClaimOptions): Promise<InboxRow[]>;
+  /** Whether a claim would find rows (with the same `heldBehindSince`). */
+  hasQueued(conversationKey: string, options?: Pick<ClaimOptions, "heldBehindSince">): Promise<boolean>;
   countQueued(): Promise<number>;
   /**
    * Crash recovery: running rows go back to queued; returns received and queued rows to resume. Work a
    * live worker holds (`held`: conversations being drained, messages being processed) is left to it.
    */
   recover(held?: HeldWork): Promise<{ received: InboxRow[]; queuedConversations: string[] }>;
+}
+
+export interface ClaimOptions {
+  /** The caller has just taken the conversation's lease: rows still running are a dead holder's turn, claimed first. */
+  isTakeover?: boolean;
+  /**
+   * Order across processes: a new turn takes only the queued rows that arrived before the conversation's oldest
+   * row still being taken in (`received`), if that row arrived after this time (epoch ms). Another process may be
+   * admitting it (or, dead, leave it to recovery); the held rows join the turn that row is queued for.
+   */
+  heldBehindSince?: number;
 }
 
 export interface HeldWork {

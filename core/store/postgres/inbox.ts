@@ -26,6 +26,10 @@ function toRows(records: InboxRecord[]): InboxRow[] {
     }));
 }
 
+/** The seq before which queued rows may join a new turn: the oldest fresh `received` row's ($1: the conversation). */
+const heldBehind = (since: string) =>
+  `coalesce((SELECT min(seq) FROM inbox AS r WHERE r.status = 'received' AND r.conversation_key = $1 AND r.received_at > ${since}::bigint), 9223372036854775807)`;
+
 /**
  * The inbox on PostgreSQL. Several processes share it: a turn is claimed by one conditional UPDATE … RETURNING
  * (so a row that arrives meanwhile is either in the turn or left queued, never marked without being returned), and
@@ -112,13 +116,17 @@ export function createPostgresInbox(pool: pg.Pool): InboxStore {
       );
       if (unfinished.rows.length > 0) return toRows(unfinished.rows);
       const fresh = await pool.query<InboxRecord>(
-        "UPDATE inbox SET status = 'running', turn = $2 WHERE status = 'queued' AND conversation_key = $1 AND turn IS NULL RETURNING *",
-        [conversation, randomUUID()],
+        `UPDATE inbox SET status = 'running', turn = $2 WHERE status = 'queued' AND conversation_key = $1 AND turn IS NULL
+           AND seq < ${heldBehind("$3")} RETURNING *`,
+        [conversation, randomUUID(), options.heldBehindSince ?? null],
       );
       return toRows(fresh.rows);
     },
-    async hasQueued(conversation: string) {
-      const { rows } = await pool.query("SELECT 1 FROM inbox WHERE status = 'queued' AND conversation_key = $1 LIMIT 1", [conversation]);
+    async hasQueued(conversation: string, options = {}) {
+      const { rows } = await pool.query(
+        `SELECT 1 FROM inbox WHERE status = 'queued' AND conversation_key = $1 AND (turn IS NOT NULL OR seq < ${heldBehind("$2")}) LIMIT 1`,
+        [conversation, options.heldBehindSince ?? null],
+      );
       return rows.length > 0;
     },
     async countQueued() {

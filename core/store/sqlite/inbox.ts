@@ -40,11 +40,16 @@ export function createSqliteInbox(database: DatabaseSync, durable: DatabaseSync 
   const markTurnRunning = database.prepare(
     "UPDATE inbox SET status = 'running' WHERE status IN ('queued', ?) AND conversation_key = ? AND turn = ?",
   );
+  // Queued rows behind an older message still being taken in wait for it (ClaimOptions.heldBehindSince).
+  const heldBehind = "coalesce((SELECT min(seq) FROM inbox AS r WHERE r.status = 'received' AND r.conversation_key = ? AND r.received_at > ?), 9223372036854775807)";
   const selectNew = database.prepare(
-    "SELECT * FROM inbox WHERE status = 'queued' AND conversation_key = ? AND turn IS NULL ORDER BY seq",
+    `SELECT * FROM inbox WHERE status = 'queued' AND conversation_key = ? AND turn IS NULL AND seq < ${heldBehind} ORDER BY seq`,
   );
   const markNewRunning = database.prepare(
-    "UPDATE inbox SET status = 'running', turn = ? WHERE status = 'queued' AND conversation_key = ? AND turn IS NULL",
+    `UPDATE inbox SET status = 'running', turn = ? WHERE status = 'queued' AND conversation_key = ? AND turn IS NULL AND seq < ${heldBehind}`,
+  );
+  const anyClaimable = database.prepare(
+    `SELECT 1 FROM inbox WHERE status = 'queued' AND conversation_key = ? AND (turn IS NOT NULL OR seq < ${heldBehind}) LIMIT 1`,
   );
   const countQueued = database.prepare("SELECT count(*) AS n FROM inbox WHERE status = 'queued'");
   const anyQueued = database.prepare("SELECT 1 FROM inbox WHERE status = 'queued' AND conversation_key = ? LIMIT 1");
@@ -112,14 +117,15 @@ export function createSqliteInbox(database: DatabaseSync, durable: DatabaseSync 
           records = selectTurn.all(alsoRunning, conversation, unfinished.turn) as unknown as InboxRecord[];
           markTurnRunning.run(alsoRunning, conversation, unfinished.turn);
         } else {
-          records = selectNew.all(conversation) as unknown as InboxRecord[];
-          if (records.length > 0) markNewRunning.run(records[0]!.key, conversation);
+          const since = options.heldBehindSince ?? null;
+          records = selectNew.all(conversation, conversation, since) as unknown as InboxRecord[];
+          if (records.length > 0) markNewRunning.run(records[0]!.key, conversation, conversation, since);
         }
         return records.map((record) => ({ ...toRow(record), status: "running" as const }));
       });
     },
-    async hasQueued(conversation: string) {
-      return anyQueued.get(conversation) !== undefined;
+    async hasQueued(conversation: string, options = {}) {
+      return anyClaimable.get(conversation, conversation, options.heldBehindSince ?? null) !== undefined;
     },
     async countQueued() {
       return (countQueued.get() as { n: number }).n;

@@ -75,6 +75,17 @@ export function describeInboxContract(name: string, factory: StoreFactory): void
       expect((await store().inbox.claimQueued(chatKey)).map((row) => row.message.id)).toEqual(["3"]);
     });
 
+    it("holds queued messages behind an older one still being taken in, until it is queued or grown stale", async () => {
+      await store().inbox.insert(message({ id: "0", text: "0" }), t0 + 10);
+      await queue("1");
+      expect(await store().inbox.hasQueued(chatKey, { heldBehindSince: t0 })).toBe(false);
+      expect(await store().inbox.claimQueued(chatKey, { heldBehindSince: t0 })).toEqual([]);
+      // Received before the window: whoever took it in is gone, and recovery resumes it later.
+      expect(await store().inbox.hasQueued(chatKey, { heldBehindSince: t0 + 10 })).toBe(true);
+      await store().inbox.setStatus(["telegram:0"], "queued");
+      expect((await store().inbox.claimQueued(chatKey, { heldBehindSince: t0 })).map((row) => row.message.id)).toEqual(["0", "1"]);
+    });
+
     it("gives the next holder of the conversation a dead holder's running turn first, before it was recovered", async () => {
       await queue("1", "2");
       await store().inbox.claimQueued(chatKey);

@@ -21,10 +21,13 @@ export type { PoolOptions as PostgresStoreOptions } from "./database.ts";
  */
 export async function createPostgresStore(url: string, options: PoolOptions = {}): Promise<Store> {
   const pool = createPool(url, options);
+  // Leases on their own two connections: a renewal never waits behind the message traffic, whose queue can be
+  // longer than a lease under load, which would hand a live run's conversation to another process.
+  const leasePool = createPool(url, { ...options, max: 2 });
   try {
     await migrate(pool, splitDatabaseUrl(url, options.schema).schema);
   } catch (error) {
-    await pool.end();
+    await Promise.all([pool.end(), leasePool.end()]);
     throw error;
   }
   return {
@@ -35,13 +38,15 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     pairing: createPostgresPairing(pool),
     usage: createPostgresUsage(pool),
     approvals: createPostgresApprovals(pool),
-    leases: createPostgresLeases(pool),
+    leases: createPostgresLeases(leasePool),
     adapterState: createPostgresAdapterState(pool),
     contacts: createPostgresContacts(pool),
     choices: createPostgresChoices(pool),
     agentSessions: createPostgresAgentSessions(pool),
     retention: createPostgresRetention(pool),
     isShared: true,
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), leasePool.end()]);
+    },
   };
 }

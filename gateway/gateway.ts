@@ -142,6 +142,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...logins.routes,
     ],
     metrics,
+    instance: { holder, store: store.isShared ? "postgres" : "sqlite" },
     adminToken: adminToken.value,
     metricsToken: config.metricsToken,
     configuredHost: config.host,

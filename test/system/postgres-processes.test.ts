@@ -137,11 +137,23 @@ describe.skipIf(!testDatabaseUrl)("several gateway processes on one PostgreSQL d
     const fake = await startFakeBotApi();
     fakes.push(fake);
     const [a, b] = await startCluster(2, { databaseUrl: schemaUrl(schema), fake, mode: "webhook", leaseSec: 3 }, children);
+    // Each process names itself in /readyz (to the admin): the lease holder id that doctor lists.
+    const instances = await Promise.all(
+      [a!, b!].map(async (each, index) => {
+        const response = await fetch(new URL("readyz", each.url), { headers: { authorization: `Bearer cluster-admin-token-${index}-0123456789` } });
+        return ((await response.json()) as { process: { holder: string; store: string } }).process;
+      }),
+    );
+    expect(instances.map((instance) => instance.store)).toEqual(["postgres", "postgres"]);
+    expect(instances[0]!.holder).toMatch(new RegExp(`:${a!.child.pid}:`));
+    expect(instances[1]!.holder).toMatch(new RegExp(`:${b!.child.pid}:`));
+    const holderB = instances[1]!.holder;
     const long = `/echo ${Array.from({ length: 1500 }, (_, index) => `word${index}`).join(" ")}`;
     await roundRobin([b!])(echoUpdate(1, 0, 0, long));
     // B runs it: its lease on the conversation is held, and the streamed answer has begun.
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline && (await query(schema, "SELECT 1 FROM $schema.runs WHERE ended_at IS NULL")).length === 0) await sleep(50);
+    expect((await query<{ holder: string }>(schema, "SELECT holder FROM $schema.leases")).map((row) => row.holder)).toEqual([holderB]);
     await roundRobin([a!])(echoUpdate(2, 0, 1, "/stop"));
     while (Date.now() < deadline && (await query(schema, "SELECT 1 FROM $schema.runs WHERE ended_at IS NULL")).length > 0) await sleep(50);
     const runs = await query<{ outcome: string }>(schema, "SELECT outcome FROM $schema.runs");

@@ -18,6 +18,7 @@ import { createRetention } from "../core/retention.ts";
 import type { Store } from "../core/store/store.ts";
 import type { StoreOptions } from "../core/store/sqlite/index.ts";
 import { openStore } from "./store.ts";
+import { holdsLongConnection, underConnectionLease } from "./connection-lease.ts";
 import type { Adapter } from "../core/types/adapter.ts";
 import { conversationKey } from "../core/types/conversation.ts";
 import type { Agent } from "../core/types/agent.ts";
@@ -80,7 +81,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     history: (conversation) => store.sessions.history(conversationKey(conversation), 50),
   });
   const channelDeps = { logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes, state: store.adapterState, waitingReplies: store.outbox };
-  const channels = await createChannels(config, channelDeps);
+  // This process, as the holder of leases in the store (conversations, long connections): readable in /readyz.
+  const holder = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  // Several processes on one store: each long connection (a poller, a socket) is opened by one of them at a time.
+  const connectionLease = { leases: store.leases, holder, leaseMs: config.leaseMs, logger };
+  const leased = (channel: Adapter) => (store.isShared && holdsLongConnection(channel) ? underConnectionLease(channel, connectionLease) : channel);
+  const channels = (await createChannels(config, channelDeps)).map(leased);
   const adapterList: Adapter[] = [web, ...channels, ...(options.extraAdapters ?? [])];
   const adapters = new Map(adapterList.map((adapter) => [adapter.platform, adapter]));
   const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics });
@@ -98,8 +104,6 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     attachmentDir: join(config.dataDir, "approvals"),
     ...(options.approvalTtlMs ? { ttlMs: options.approvalTtlMs } : {}),
   });
-  // This process, as the holder of leases in the store (conversations, long connections): readable in /readyz.
-  const holder = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   const pipeline = createPipeline({
     store,
     locks: createLeaseLocks({ leases: store.leases, holder, leaseMs: config.leaseMs, logger }),
@@ -128,8 +132,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     // A running channel picks a new login up by itself (ClawBot); without one, it connects now, no restart needed.
     onLoggedIn: async (spec) => {
       if (adapters.has(spec.descriptor.platform) || lifetime.signal.aborted) return;
-      const channel = await createChannel(spec, channelDeps);
-      if (!channel) return;
+      const created = await createChannel(spec, channelDeps);
+      if (!created) return;
+      const channel = leased(created);
       adapterList.push(channel);
       adapters.set(channel.platform, channel);
       await channel.start(pipeline, lifetime.signal);

@@ -70,6 +70,8 @@ export interface FakeBotApi {
   textsIn(chatId: number): string[];
   waitFor(predicate: (calls: BotApiCall[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
+  /** getUpdates refused with 409 because another poll was waiting (only with `conflictOnConcurrentPolls`). */
+  conflicts(): number;
 }
 
 const allowedTags = new Set(["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a", "blockquote", "tg-spoiler", "span", "tg-emoji"]);
@@ -120,7 +122,9 @@ function parseJsonField(value: string): unknown {
   }
 }
 
-export async function startFakeBotApi(options: { token?: string; bot?: BotIdentity; maxHoldMs?: number } = {}): Promise<FakeBotApi> {
+export async function startFakeBotApi(
+  options: { token?: string; bot?: BotIdentity; maxHoldMs?: number; conflictOnConcurrentPolls?: boolean } = {},
+): Promise<FakeBotApi> {
   const token = options.token ?? "123456:TEST-fake-token";
   const bot = options.bot ?? { id: 8000000001, username: "pincer_test_bot", first_name: "Pincer Test" };
   const maxHoldMs = options.maxHoldMs ?? 500;
@@ -135,6 +139,8 @@ export async function startFakeBotApi(options: { token?: string; bot?: BotIdenti
   let webhook: { url: string; secretToken: string | undefined } | undefined;
   let freezeState: "off" | "armed" | "frozen" = "off";
   let fileCounter = 0;
+  let activePolls = 0;
+  let conflicts = 0;
 
   const wakePollers = () => {
     for (const wake of [...pollWaiters]) wake();
@@ -241,8 +247,19 @@ export async function startFakeBotApi(options: { token?: string; bot?: BotIdenti
     switch (call.apiMethod) {
       case "getMe":
         return ok(exchange, { ...botUser(), can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false });
-      case "getUpdates":
-        return getUpdates(call, exchange);
+      case "getUpdates": {
+        // As Telegram does: a second poller while one is waiting gets 409 (counted in `conflicts`).
+        if (options.conflictOnConcurrentPolls && activePolls > 0) {
+          conflicts += 1;
+          return fail(exchange, { error_code: 409, description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running" });
+        }
+        activePolls += 1;
+        try {
+          return await getUpdates(call, exchange);
+        } finally {
+          activePolls -= 1;
+        }
+      }
       case "deleteWebhook":
         webhook = undefined;
         if (params.drop_pending_updates === true) queue.length = 0;
@@ -305,6 +322,7 @@ export async function startFakeBotApi(options: { token?: string; bot?: BotIdenti
   });
 
   return {
+    conflicts: () => conflicts,
     url: fake.origin,
     token,
     bot,

@@ -131,6 +131,59 @@ describe.skipIf(!testDatabaseUrl)("several gateway processes on one PostgreSQL d
     expect(repeats).toBeLessThanOrEqual(inFlightAtKill);
   }, 180_000);
 
+  it("polls Telegram from one process at a time, and another takes the poller over when the holder is SIGKILLed", async () => {
+    const schema = uniqueSchema();
+    schemas.push(schema);
+    const fake = await startFakeBotApi({ conflictOnConcurrentPolls: true, maxHoldMs: 300 });
+    fakes.push(fake);
+    const leaseSec = 3;
+    const processes = await startCluster(2, { databaseUrl: schemaUrl(schema), fake, mode: "polling", leaseSec }, children);
+    const holderPid = async () => {
+      const rows = await query<{ holder: string }>(schema, `SELECT holder FROM $schema.leases WHERE key = 'connection:telegram' AND expires_at > (extract(epoch from clock_timestamp()) * 1000)::bigint`);
+      return rows[0] ? Number(rows[0].holder.split(":").at(-2)) : undefined;
+    };
+    let updateId = 1;
+    const chats = 3;
+    const perChat = 30;
+    const sending = (async () => {
+      for (let index = 0; index < perChat; index += 1) {
+        for (let chat = 0; chat < chats; chat += 1) fake.push(echoUpdate(updateId++, 100 + chat, index));
+        await sleep(100);
+      }
+    })();
+    // Mid-stream: the poller's holder dies.
+    await sleep(1200);
+    const first = await holderPid();
+    const victim = processes.find((each) => each.child.pid === first)!;
+    expect(victim).toBeDefined();
+    await kill(victim);
+    const killedAt = Date.now();
+    let takenOverMs = -1;
+    while (Date.now() - killedAt < 20_000) {
+      const current = await holderPid();
+      if (current !== undefined && current !== first) {
+        takenOverMs = Date.now() - killedAt;
+        break;
+      }
+      await sleep(100);
+    }
+    await sending;
+    const expected = new Map(Array.from({ length: chats }, (_, chat) => [userIdBase + 100 + chat, Array.from({ length: perChat }, (_, index) => `c${100 + chat}m${index}`)]));
+    const deadline = Date.now() + 60_000;
+    const isComplete = () => [...expected].every(([chatId, ids]) => ids.every((id) => echoedPerChat(fake).get(chatId)?.includes(id)));
+    while (Date.now() < deadline && !isComplete()) await sleep(250);
+    process.stdout.write(`[cluster] polling taken over ${takenOverMs} ms after the SIGKILL (lease ${leaseSec} s); ${repeatedMessages(fake)} messages repeated; ${fake.conflicts()} 409s\n`);
+    expect(takenOverMs).toBeGreaterThan(0);
+    expect(takenOverMs).toBeLessThanOrEqual(2 * leaseSec * 1000);
+    expect(fake.conflicts()).toBe(0);
+    // At most one part per conversation was caught mid-send by the kill.
+    expect(repeatedMessages(fake)).toBeLessThanOrEqual(chats);
+    for (const [chatId, ids] of expected) {
+      const got = echoedPerChat(fake).get(chatId) ?? [];
+      expect(got.filter((id, index) => got.indexOf(id) === index), `chat ${chatId}`).toEqual(ids);
+    }
+  }, 120_000);
+
   it("stops a run on process B when /stop reaches process A", async () => {
     const schema = uniqueSchema();
     schemas.push(schema);

@@ -3,11 +3,12 @@ import { parseArgs } from "node:util";
 import { usageSummary } from "../core/budget.ts";
 import { loadConfig } from "../core/config.ts";
 import { printable } from "../core/printable.ts";
-import { createSqliteStore } from "../core/store/sqlite/index.ts";
 import { BridgeError } from "../core/types/errors.ts";
 import type { AdminToken } from "../gateway/admin-token.ts";
 import { runDoctor } from "../gateway/doctor.ts";
+import { importSqliteCommand, migrateCommand } from "../gateway/database-cli.ts";
 import { startGateway } from "../gateway/gateway.ts";
+import { openStore } from "../gateway/store.ts";
 
 const help = `Usage: pincer <command>
 
@@ -18,6 +19,8 @@ Commands:
   pairing approve <channel> <code>   admit the sender or group that got <code> (a default channel's id is its platform)
   usage                              model tokens and estimated cost, today and this month, per user
   send <channel> <chatId> <text>     post a message through the running gateway's outbox (once, even when retried)
+  migrate                            bring the PostgreSQL schema (DATABASE_URL) up to date
+  import-sqlite <path>               copy a SQLite store (pincer.db or its DATA_DIR) into an empty PostgreSQL store
   weixin login                       log in to WeChat ClawBot with a QR code (stored in DATA_DIR)
   kb add <file|folder|url> [--kb name]  add documents (md, txt, html, pdf, docx) to a knowledge base
   kb list | kb remove <source|--all> | kb reindex  [--kb name]`;
@@ -58,7 +61,7 @@ async function start(): Promise<void> {
 
 async function pairing(action: string | undefined, args: string[]): Promise<number> {
   const config = loadConfig();
-  const store = createSqliteStore(config.dataDir);
+  const store = await openStore(config);
   try {
     if (action === "list") {
       const pending = await store.pairing.listPending(Date.now());
@@ -86,17 +89,17 @@ async function pairing(action: string | undefined, args: string[]): Promise<numb
     process.stderr.write(`${help}\n`);
     return 2;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 async function usage(): Promise<number> {
-  const store = createSqliteStore(loadConfig().dataDir);
+  const store = await openStore(loadConfig());
   try {
     process.stdout.write(`${await usageSummary(store.usage, Date.now())}\n`);
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -142,6 +145,16 @@ async function main(argv: string[]): Promise<number> {
       const { sendCommand } = await import("../gateway/send-cli.ts");
       return sendCommand(loadConfig(), [action ?? "", ...rest].filter(Boolean), (line) => process.stdout.write(`${line}\n`));
     }
+    case "migrate":
+      process.stdout.write(`${await migrateCommand(loadConfig())}\n`);
+      return 0;
+    case "import-sqlite":
+      if (!action || rest.length > 0) {
+        process.stderr.write(`${help}\n`);
+        return 2;
+      }
+      process.stdout.write(`${await importSqliteCommand(loadConfig(), action)}\n`);
+      return 0;
     case "weixin": {
       if (action !== "login") {
         process.stderr.write(`${help}\n`);

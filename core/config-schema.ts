@@ -56,6 +56,11 @@ export const envSchema = z.object({
   PINCER_RETENTION_DAYS: integer(0, 36_500, 90),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PINCER_SHUTDOWN_GRACE_SEC: integer(0, 3600, 20),
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z.string().regex(/^postgres(ql)?:\/\/\S+$/, { error: "expected a PostgreSQL URL such as postgres://pincer:password@db:5432/pincer" }).optional(),
+  ),
+  PINCER_LEASE_SEC: integer(2, 3600, 15),
   PINCER_ADMIN_TOKEN: z.preprocess(
     emptyAsUndefined,
     z.string().min(16, { error: "expected at least 16 characters" }).optional(),
@@ -124,6 +129,6 @@ export const envSchema = z.object({
 export const variableNames: readonly string[] = Object.keys(envSchema.shape);
 
 /** Variables whose values are never echoed in an error. */
-export const secretNames = new Set<string>(["PINCER_ADMIN_TOKEN", "PINCER_METRICS_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "STT_API_KEY", "TTS_API_KEY", ...platformSecretNames]);
+export const secretNames = new Set<string>(["DATABASE_URL", "PINCER_ADMIN_TOKEN", "PINCER_METRICS_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "STT_API_KEY", "TTS_API_KEY", ...platformSecretNames]);
 
 export type EnvValues = z.infer<typeof envSchema>;

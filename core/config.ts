@@ -19,6 +19,10 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  /** DATABASE_URL: set, every store part lives in PostgreSQL, shared by all gateway processes on it; unset, SQLite in DATA_DIR. */
+  databaseUrl: string | undefined;
+  /** PINCER_LEASE_SEC in ms: how long a conversation's or a connection's lease lasts unless renewed (a dead holder's work is taken over after it). */
+  leaseMs: number;
   /** PINCER_RETENTION_DAYS: messages, run events and files older than this are pruned daily; 0 keeps everything. */
   retentionDays: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
@@ -184,6 +188,8 @@ export function loadConfig(env: Env = readEnv()): Config {
     host: values.HOST,
     port: values.PORT,
     dataDir,
+    databaseUrl: values.DATABASE_URL,
+    leaseMs: values.PINCER_LEASE_SEC * 1000,
     retentionDays: values.PINCER_RETENTION_DAYS,
     logLevel: values.LOG_LEVEL,
     shutdownGraceSec: values.PINCER_SHUTDOWN_GRACE_SEC,
@@ -303,7 +309,7 @@ function mediaConfig(values: EnvValues): MediaConfig {
 function secretsOf(values: EnvValues, file: ConfigFile, channels: readonly { secrets: readonly string[] }[]): string[] {
   // MCP servers' env may carry their credentials, and their stderr is logged.
   return [
-    values.PINCER_ADMIN_TOKEN, values.PINCER_METRICS_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY, values.TTS_API_KEY,
+    values.DATABASE_URL, values.PINCER_ADMIN_TOKEN, values.PINCER_METRICS_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY, values.TTS_API_KEY,
     ...platformSecretNames.map((name) => values[name]),
     ...channels.flatMap((channel) => channel.secrets),
     ...Object.values(file.mcpServers).flatMap((server) => Object.values(server.env ?? {})),

@@ -15,14 +15,18 @@ import type { InboundReceipt } from "./types/adapter.ts";
 import { channelOf } from "./types/conversation.ts";
 import { BridgeError, toBridgeError } from "./types/errors.ts";
 import { answerTo, type InboundMessage } from "./types/message.ts";
+import { conversationKey } from "./types/conversation.ts";
 
 export type { PipelineDeps } from "./stages/deps.ts";
 
 export interface Pipeline {
   /** Resolves once the message is durable in the inbox: the adapter may acknowledge then. */
   receive(message: InboundMessage): Promise<InboundReceipt>;
-  /** After a restart: resumes messages that were received or queued but not answered. */
-  recover(): Promise<void>;
+  /**
+   * After a restart (and, on a shared store, every lease period): resumes messages that were received or queued
+   * but not answered. `receivedBefore` leaves received rows younger than that to the process taking them in.
+   */
+  recover(options?: { receivedBefore?: number }): Promise<void>;
   /** Resolves when no message is being processed. */
   idle(): Promise<void>;
   /**
@@ -32,16 +36,31 @@ export interface Pipeline {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Admit, parse, then answer a control command at once or queue a prompt. A failure is answered with its reference. */
+/**
+ * Admit, parse, then answer a control command at once or queue a prompt. A failure is answered with its reference.
+ * A message that ends without a turn lets the conversation's later messages, held behind it, go.
+ */
 async function processMessage(key: string, message: InboundMessage, deps: StageDeps, queue: TurnQueue): Promise<void> {
+  if (!(await takeIn(key, message, deps, queue))) await queue.resume(conversationKey(message.conversation));
+}
+
+/** True when the message was queued for a turn. */
+async function takeIn(key: string, message: InboundMessage, deps: StageDeps, queue: TurnQueue): Promise<boolean> {
   const log = deps.logger.child({ inbox: key });
   try {
     const admission = await admit(key, message, deps, log);
-    if (admission.type === "refused") return;
+    if (admission.type === "refused") return false;
     const command = parse(admission.message);
-    if (command.type !== "prompt") return await answerAtOnce(key, admission.message, admission.role, command, { ...deps, runs: queue });
-    if (isEmptyPrompt(command)) return await deps.store.inbox.setStatus([key], "ignored");
+    if (command.type !== "prompt") {
+      await answerAtOnce(key, admission.message, admission.role, command, { ...deps, runs: queue });
+      return false;
+    }
+    if (isEmptyPrompt(command)) {
+      await deps.store.inbox.setStatus([key], "ignored");
+      return false;
+    }
     await queue.enqueue(key, admission.message);
+    return true;
   } catch (thrown) {
     const error = toBridgeError(thrown);
     const ref = newRef();
@@ -49,6 +68,7 @@ async function processMessage(key: string, message: InboundMessage, deps: StageD
     deps.metrics.errors.inc({ code: error.code });
     await deps.store.inbox.setStatus([key], "ignored");
     await deps.delivery.send(`${key}:error`, answerTo(message), { type: "error", code: error.code, message: userMessage(error), ref });
+    return false;
   }
 }
 
@@ -85,7 +105,7 @@ export function createPipeline(pipelineDeps: PipelineDeps): Pipeline {
   const { store, metrics, logger } = deps;
   const work = createWorkTracker(metrics, logger);
   const queue = createTurnQueue({
-    store, metrics, logger: pipelineDeps.logger, locks: pipelineDeps.locks, runs: pipelineDeps.runs,
+    store, metrics, logger: pipelineDeps.logger, locks: pipelineDeps.locks, runs: pipelineDeps.runs, heldBehindMs: pipelineDeps.heldBehindMs,
     takeTurn: (rows, run) => takeTurn(rows, run, deps),
   });
   /** Messages this process is taking through admit and parse now (`recover` leaves them alone). */
@@ -115,9 +135,13 @@ export function createPipeline(pipelineDeps: PipelineDeps): Pipeline {
       work.track(process(message));
       return { isDuplicate: false };
     },
-    async recover() {
+    async recover(options = {}) {
       // Only what no live worker of this process holds: messages received meanwhile are being processed already.
-      const { received, queuedConversations } = await store.inbox.recover({ conversationKeys: queue.draining(), messageKeys: [...processing] });
+      const { received, queuedConversations } = await store.inbox.recover({
+        conversationKeys: queue.draining(),
+        messageKeys: [...processing],
+        ...(options.receivedBefore === undefined ? {} : { receivedBefore: options.receivedBefore }),
+      });
       for (const row of received) work.track(process(row.message));
       for (const key of queuedConversations) work.track(queue.drain(key));
     },

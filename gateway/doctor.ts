@@ -4,6 +4,7 @@ import type { Config } from "../core/config.ts";
 import { createSqliteStore } from "../core/store/sqlite/index.ts";
 import { toBridgeError } from "../core/types/errors.ts";
 import { createLogger } from "../core/logger.ts";
+import { describeDatabase } from "./database-cli.ts";
 import { configuredChannels } from "./registry.ts";
 
 export interface Check {
@@ -62,6 +63,7 @@ export async function runDoctor(config: Config): Promise<Check[]> {
   const checks: Check[] = [];
   checks.push(
     await check("store", async () => {
+      if (config.databaseUrl) return describeDatabase(config.databaseUrl);
       const store = createSqliteStore(config.dataDir);
       store.close();
       return `${config.dataDir}/pincer.db`;

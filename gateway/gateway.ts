@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { DestinationStream } from "pino";
@@ -15,9 +17,12 @@ import { runJob } from "../core/jobs/run.ts";
 import { createScheduler, type Scheduler } from "../core/jobs/scheduler.ts";
 import { createJobService } from "../core/jobs/service.ts";
 import { stageDeps } from "../core/stages/deps.ts";
+import { createLeaseLocks, createRunningRuns } from "../core/queue.ts";
 import { createRetention } from "../core/retention.ts";
 import type { Store } from "../core/store/store.ts";
-import { createSqliteStore, type StoreOptions } from "../core/store/sqlite/index.ts";
+import type { StoreOptions } from "../core/store/sqlite/index.ts";
+import { openStore } from "./store.ts";
+import { holdsLongConnection, underConnectionLease } from "./connection-lease.ts";
 import type { Adapter } from "../core/types/adapter.ts";
 import { conversationKey } from "../core/types/conversation.ts";
 import type { Agent } from "../core/types/agent.ts";
@@ -75,7 +80,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     secrets,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
-  const store = createSqliteStore(config.dataDir, options.storeOptions);
+  const store = await openStore(config, options.storeOptions);
   const metrics = createMetrics(() => store.inbox.countQueued());
   const web = createWebAdapter({
     logger: logger.child({ channel: "web" }),
@@ -84,9 +89,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     history: (conversation) => store.sessions.history(conversationKey(conversation), 50),
   });
   const channelDeps = { logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes, state: store.adapterState, waitingReplies: store.outbox };
+  // This process, as the holder of leases in the store (conversations, long connections): readable in /readyz.
+  const holder = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  // Several processes on one store: each long connection (a poller, a socket) is opened by one of them at a time.
+  const connectionLease = { leases: store.leases, holder, leaseMs: config.leaseMs, logger };
+  const leased = (channel: RunningChannel): RunningChannel =>
+    store.isShared && holdsLongConnection(channel.adapter) ? { ...channel, adapter: underConnectionLease(channel.adapter, channel.id, connectionLease) } : channel;
   const channelList: RunningChannel[] = [
     { id: "web", platform: "web", adapter: web },
-    ...(await createChannels(config, channelDeps)),
+    ...(await createChannels(config, channelDeps)).map(leased),
     ...(options.extraAdapters ?? []).map((adapter) => ({ id: adapter.platform, platform: adapter.platform, adapter })),
   ];
   // By channel id: a conversation's `channelId` (its platform's name for a default channel) names its adapter.
@@ -111,6 +122,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const jobs = createJobService({ jobs: store.jobs, config: config.jobs, wake: () => scheduler?.wake() });
   const pipelineDeps: PipelineDeps = {
     store,
+    locks: createLeaseLocks({ leases: store.leases, holder, leaseMs: config.leaseMs, logger }),
+    runs: createRunningRuns({ leases: store.leases, holder, logger }),
+    heldBehindMs: 3 * config.leaseMs,
     adapters,
     agents: agentSet.agents,
     routing,
@@ -144,8 +158,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     // A running channel picks a new login up by itself (ClawBot); without one, it connects now, no restart needed.
     onLoggedIn: async (spec) => {
       if (adapters.has(spec.id) || lifetime.signal.aborted) return;
-      const channel = await createChannel(spec, channelDeps);
-      if (!channel) return;
+      const created = await createChannel(spec, channelDeps);
+      if (!created) return;
+      const channel = leased(created);
       channelList.push(channel);
       adapters.set(channel.id, channel.adapter);
       await channel.adapter.start(channelSink(pipeline, channel.id), lifetime.signal);
@@ -159,6 +174,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...createJobRoutes({ store, jobs, delivery, adapters, logger }),
     ],
     metrics,
+    instance: { holder, store: store.isShared ? "postgres" : "sqlite" },
     adminToken: adminToken.value,
     metricsToken: config.metricsToken,
     configuredHost: config.host,
@@ -176,16 +192,28 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const host = listenHost.includes(":") ? `[${listenHost}]` : listenHost;
   const url = `http://${host}:${port}/`;
 
-  // This process is the store's only user (SQLite): no send that an earlier process claimed is still going.
-  const cutOffCount = await store.outbox.releaseLeases();
-  if (cutOffCount > 0) logger.warn({ count: cutOffCount }, "replies whose send was cut off by the last stop will be sent again");
-  // Likewise no conversation is being drained: leases left by a crashed process would hold its queue back until they ran out.
-  await store.leases.releaseAll();
+  if (!store.isShared) {
+    // This process is the store's only user (SQLite): no send that an earlier process claimed is still going.
+    const cutOffCount = await store.outbox.releaseLeases();
+    if (cutOffCount > 0) logger.warn({ count: cutOffCount }, "replies whose send was cut off by the last stop will be sent again");
+    // Likewise no conversation is being drained: leases left by a crashed process would hold its queue back until they ran out.
+    await store.leases.releaseAll();
+  }
   for (const channel of channelList) await channel.adapter.start(channelSink(pipeline, channel.id), lifetime.signal);
-  await pipeline.recover();
-  // Likewise no job run is going: a run cut off by the last stop is claimed again (once) now.
-  const cutOffJobs = await store.jobs.releaseClaims();
-  if (cutOffJobs > 0) logger.info({ count: cutOffJobs }, "job runs cut off by the last stop will run again");
+  // A shared store: other processes are live. Their leases run out if they die, and the recovery that runs every
+  // lease period then hands their conversations over; fresh received rows are left to the process taking them in.
+  const recoverShared = () => pipeline.recover({ receivedBefore: Date.now() - config.leaseMs });
+  await (store.isShared ? recoverShared() : pipeline.recover());
+  const recoveryTimer = store.isShared
+    ? setInterval(() => void recoverShared().catch((error: unknown) => logger.error({ err: error }, "recovering other processes' work failed")), config.leaseMs)
+    : undefined;
+  recoveryTimer?.unref();
+  if (!store.isShared) {
+    // The only user again (SQLite): no job run is going, so a run cut off by the last stop is claimed again (once) now.
+    // On a shared store a dead process's claim runs out with its lease instead.
+    const cutOffJobs = await store.jobs.releaseClaims();
+    if (cutOffJobs > 0) logger.info({ count: cutOffJobs }, "job runs cut off by the last stop will run again");
+  }
   scheduler.start();
   const flushing = new AbortController();
   let lastFlush: Promise<unknown> = Promise.resolve();
@@ -212,6 +240,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     logger,
     async stop() {
       clearInterval(flushTimer);
+      clearInterval(recoveryTimer);
       await retention.stop();
       flushing.abort();
       // Stop taking work first (polls end; webhooks and receive answer "not stored", so platforms redeliver),
@@ -226,7 +255,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       for (const { adapter } of channelList) await adapter.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      store.close();
+      await store.close();
     },
   };
 }

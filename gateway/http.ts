@@ -25,6 +25,8 @@ export interface HttpDeps {
   logger: Logger;
   /** Masked in the channels' details, which /readyz shows to the admin token's holder. */
   secrets: readonly string[];
+  /** This process as the admin sees it in /readyz: its lease holder id and its store (several processes may share one). */
+  instance?: { holder: string; store: "sqlite" | "postgres" };
   /** Failed webhook authentications allowed per peer (tests lower or raise them). */
   webhookGuard?: WebhookGuardLimits;
 }
@@ -69,7 +71,8 @@ export function createHttpApp(deps: HttpDeps): Express {
     const shown = holdsToken(request, deps.adminToken)
       ? channels
       : Object.fromEntries(Object.entries(channels).map(([id, health]) => [id, { state: health.state, ...(health.platform ? { platform: health.platform } : {}) }]));
-    sendJson(response, isReady ? 200 : 503, { status: isReady ? "ready" : "not ready", channels: shown });
+    const isAdmin = holdsToken(request, deps.adminToken);
+    sendJson(response, isReady ? 200 : 503, { status: isReady ? "ready" : "not ready", channels: shown, ...(isAdmin && deps.instance ? { process: deps.instance } : {}) });
   });
 
   app.get("/metrics", async function metrics(request, response) {

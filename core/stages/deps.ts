@@ -41,19 +41,21 @@ export interface PipelineDeps {
   jobs?: JobService;
   locks?: ConversationLocks;
   runs?: RunningRuns;
+  /** How long a message still being taken in holds its conversation's later ones back (three lease periods). */
+  heldBehindMs?: number;
   /** Most recent unsummarized session messages handed to the agent (the agent compacts older ones). */
   historyLimit?: number;
   now?: () => number;
 }
 
 /** What every stage may use: the pipeline's dependencies with their defaults filled in (the lock and runs stay with the queue stage). */
-export interface StageDeps extends Omit<PipelineDeps, "locks" | "runs" | "historyLimit" | "now"> {
+export interface StageDeps extends Omit<PipelineDeps, "locks" | "runs" | "historyLimit" | "now" | "heldBehindMs"> {
   historyLimit: number;
   now: () => number;
 }
 
 export function stageDeps(deps: PipelineDeps): StageDeps {
-  const { locks: _locks, runs: _runs, ...rest } = deps;
+  const { locks: _locks, runs: _runs, heldBehindMs: _heldBehindMs, ...rest } = deps;
   return { ...rest, historyLimit: deps.historyLimit ?? 200, now: deps.now ?? Date.now };
 }
 

@@ -20,6 +20,11 @@ export interface TurnQueueDeps {
   runs?: RunningRuns | undefined;
   /** Takes one turn through prepare, run, speak back and settle. */
   takeTurn(rows: readonly InboxRow[], run: RunHandle): Promise<void>;
+  /**
+   * How long a message still being taken in (`received`) holds later ones of its conversation back, so that they are
+   * answered after it (another process admitting it, or recovery after that process died). 45 s by default.
+   */
+  heldBehindMs?: number | undefined;
 }
 
 /**
@@ -37,6 +42,8 @@ export interface TurnQueue {
   isRunning(conversationKey: string): Promise<boolean>;
   /** `/stop`: aborts the conversation's run, here or through the store in the process holding it; false when none runs. */
   stopRun(conversationKey: string): Promise<boolean>;
+  /** Drains the conversation if rows wait in it (a message finished without a turn may have held them back). */
+  resume(conversationKey: string): Promise<void>;
   /** Takes no new turn from now on. */
   close(): void;
   /** Aborts every run going on (a shutdown's grace is over). */
@@ -50,6 +57,7 @@ export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
   const locks = deps.locks ?? createLeaseLocks({ leases: store.leases, holder, logger: deps.logger });
   const runs = deps.runs ?? createRunningRuns({ leases: store.leases, holder, logger: deps.logger });
   const draining = new Set<string>();
+  const heldBehindSince = () => Date.now() - (deps.heldBehindMs ?? 45_000);
   let isClosed = false;
 
   const runTurn = async (key: string, rows: readonly InboxRow[]) => {
@@ -65,14 +73,15 @@ export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
     if (isClosed || !(await locks.tryAcquire(key))) return;
     draining.add(key);
     try {
-      const rows = await store.inbox.claimQueued(key);
+      // Just taken: anything still running in this conversation is a dead process's turn, which goes first.
+      const rows = await store.inbox.claimQueued(key, { isTakeover: true, heldBehindSince: heldBehindSince() });
       if (rows.length > 0) await runTurn(key, rows);
     } finally {
       draining.delete(key);
       await locks.release(key);
     }
     // What queued during the turn (or between the claim and the release) is the next turn.
-    if (!isClosed && (await store.inbox.hasQueued(key))) await drain(key);
+    if (!isClosed && (await store.inbox.hasQueued(key, { heldBehindSince: heldBehindSince() }))) await drain(key);
   };
 
   return {
@@ -82,6 +91,9 @@ export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
       await drain(conversationKey(message.conversation));
     },
     drain,
+    async resume(key) {
+      if (!isClosed && (await store.inbox.hasQueued(key, { heldBehindSince: heldBehindSince() }))) await drain(key);
+    },
     draining: () => [...draining],
     isRunning: (key) => runs.isRunning(key),
     stopRun: (key) => runs.stop(key),

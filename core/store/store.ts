@@ -35,7 +35,9 @@ export interface Store {
   memories: MemoryStore;
   knowledge: KnowledgeStore;
   jobs: JobStore;
-  close(): void;
+  /** True when several gateway processes may share the store (PostgreSQL): nothing held at start-up is stale. */
+  isShared?: boolean;
+  close(): void | Promise<void>;
 }
 
 /**
@@ -62,10 +64,13 @@ export interface InboxStore {
   /**
    * The conversation's next turn, moved to running, in arrival order. A turn is durable: rows claimed
    * together are claimed together again after a crash (and first), so a re-run has the same rows, the
-   * same first key and so the same outbox keys. Otherwise every queued row joins the new turn.
+   * same first key and so the same outbox keys. Otherwise every queued row joins the new turn. `isTakeover`: the
+   * caller has just taken the conversation's lease, so rows still running are a dead holder's turn (not yet
+   * recovered), claimed again first, whole.
    */
-  claimQueued(conversationKey: string): Promise<InboxRow[]>;
-  hasQueued(conversationKey: string): Promise<boolean>;
+  claimQueued(conversationKey: string, options?: ClaimOptions): Promise<InboxRow[]>;
+  /** Whether a claim would find rows (with the same `heldBehindSince`). */
+  hasQueued(conversationKey: string, options?: Pick<ClaimOptions, "heldBehindSince">): Promise<boolean>;
   countQueued(): Promise<number>;
   /**
    * Crash recovery: running rows go back to queued; returns received and queued rows to resume. Work a
@@ -74,9 +79,22 @@ export interface InboxStore {
   recover(held?: HeldWork): Promise<{ received: InboxRow[]; queuedConversations: string[] }>;
 }
 
+export interface ClaimOptions {
+  /** The caller has just taken the conversation's lease: rows still running are a dead holder's turn, claimed first. */
+  isTakeover?: boolean;
+  /**
+   * Order across processes: a new turn takes only the queued rows that arrived before the conversation's oldest
+   * row still being taken in (`received`), if that row arrived after this time (epoch ms). Another process may be
+   * admitting it (or, dead, leave it to recovery); the held rows join the turn that row is queued for.
+   */
+  heldBehindSince?: number;
+}
+
 export interface HeldWork {
   conversationKeys: readonly string[];
   messageKeys: readonly string[];
+  /** Only received rows that arrived before this (epoch ms): a periodic recovery leaves fresh ones to the process taking them in. */
+  receivedBefore?: number;
 }
 
 /** pending (to send, or to retry) → sending (claimed by one worker until its lease ends) → sent; or failed. */

@@ -70,6 +70,8 @@ export interface FakeBotApi {
   textsIn(chatId: number): string[];
   waitFor(predicate: (calls: BotApiCall[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
+  /** getUpdates refused with 409 because another poll was waiting (only with `conflictOnConcurrentPolls`). */
+  conflicts(): number;
 }
 
 const allowedTags = new Set(["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a", "blockquote", "tg-spoiler", "span", "tg-emoji"]);
@@ -123,7 +125,7 @@ function parseJsonField(value: string): unknown {
 type BotOptions = { token?: string; bot?: BotIdentity };
 
 /** One bot's state on the fake server: its updates, sent messages, files, webhook and scripted failures. */
-function createBotState(token: string, bot: BotIdentity, maxHoldMs: number) {
+function createBotState(token: string, bot: BotIdentity, maxHoldMs: number, conflictOnConcurrentPolls = false) {
   const queue: Record<string, unknown>[] = [];
   let nextUpdateId = 1000;
   const failures = new Map<string, ApiError[]>();
@@ -135,6 +137,8 @@ function createBotState(token: string, bot: BotIdentity, maxHoldMs: number) {
   let webhook: { url: string; secretToken: string | undefined } | undefined;
   let freezeState: "off" | "armed" | "frozen" = "off";
   let fileCounter = 0;
+  let activePolls = 0;
+  let conflicts = 0;
 
   const wakePollers = () => {
     for (const wake of [...pollWaiters]) wake();
@@ -241,8 +245,19 @@ function createBotState(token: string, bot: BotIdentity, maxHoldMs: number) {
     switch (call.apiMethod) {
       case "getMe":
         return ok(exchange, { ...botUser(), can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false });
-      case "getUpdates":
-        return getUpdates(call, exchange);
+      case "getUpdates": {
+        // As Telegram does: a second poller while one is waiting gets 409 (counted in `conflicts`).
+        if (conflictOnConcurrentPolls && activePolls > 0) {
+          conflicts += 1;
+          return fail(exchange, { error_code: 409, description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running" });
+        }
+        activePolls += 1;
+        try {
+          return await getUpdates(call, exchange);
+        } finally {
+          activePolls -= 1;
+        }
+      }
       case "deleteWebhook":
         webhook = undefined;
         if (params.drop_pending_updates === true) queue.length = 0;
@@ -294,6 +309,7 @@ function createBotState(token: string, bot: BotIdentity, maxHoldMs: number) {
 
   return {
     token, bot, sent, files, respond, wakePollers,
+    conflicts: () => conflicts,
     push(update: Record<string, unknown>) {
       const full = { update_id: update.update_id ?? nextUpdateId++, ...update };
       queue.push(full);
@@ -325,10 +341,10 @@ function createBotState(token: string, bot: BotIdentity, maxHoldMs: number) {
  * The fake server with one bot (`options.token`); `addBot` adds more on the same server, each with its own
  * state (updates, messages, webhook), as Telegram keeps per bot token.
  */
-export async function startFakeBotApi(options: BotOptions & { maxHoldMs?: number } = {}): Promise<FakeBotApi & { addBot(options: Required<BotOptions>): FakeBotApi }> {
+export async function startFakeBotApi(options: BotOptions & { maxHoldMs?: number; conflictOnConcurrentPolls?: boolean } = {}): Promise<FakeBotApi & { addBot(options: Required<BotOptions>): FakeBotApi }> {
   const maxHoldMs = options.maxHoldMs ?? 500;
   const bots = new Map<string, ReturnType<typeof createBotState>>();
-  const first = createBotState(options.token ?? "123456:TEST-fake-token", options.bot ?? { id: 8000000001, username: "pincer_test_bot", first_name: "Pincer Test" }, maxHoldMs);
+  const first = createBotState(options.token ?? "123456:TEST-fake-token", options.bot ?? { id: 8000000001, username: "pincer_test_bot", first_name: "Pincer Test" }, maxHoldMs, options.conflictOnConcurrentPolls);
   bots.set(first.token, first);
 
   const fake = await startHttpFake<BotApiCall & { token: string | undefined }>({
@@ -360,6 +376,7 @@ export async function startFakeBotApi(options: BotOptions & { maxHoldMs?: number
       freezeAfterNextDelivery: state.freezeAfterNextDelivery,
       unfreeze: state.unfreeze,
       webhook: state.webhook,
+      conflicts: state.conflicts,
       callsOf: (method) => callsOfBot(fake.requests).filter((call) => call.apiMethod === method),
       textsIn: (chatId) => state.sent.filter((message) => message.chatId === chatId && message.text !== undefined).map((message) => visibleText(message.text!)),
       waitFor: (predicate, timeoutMs) => fake.waitFor((calls) => predicate(callsOfBot(calls)), timeoutMs),

@@ -1,7 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { channelOf, conversationKey } from "../../types/conversation.ts";
 import type { InboundMessage } from "../../types/message.ts";
-import { inboxKey, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "../store.ts";
+import { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "../store.ts";
 import { inTransaction } from "./database.ts";
 
 interface InboxRecord {
@@ -22,6 +22,9 @@ function toRow(record: InboxRecord): InboxRow {
   };
 }
 
+// Queued rows behind an older message still being taken in wait for it (ClaimOptions.heldBehindSince).
+const heldBehind = "coalesce((SELECT min(seq) FROM inbox AS r WHERE r.status = 'received' AND r.conversation_key = ? AND r.received_at > ?), 9223372036854775807)";
+
 /** The inbox's statements, prepared once per connection; `insert` on the durable one. */
 function prepareInboxStatements(database: DatabaseSync, durable: DatabaseSync) {
   return {
@@ -33,19 +36,22 @@ function prepareInboxStatements(database: DatabaseSync, durable: DatabaseSync) {
     setFinished: database.prepare("UPDATE inbox SET status = ? WHERE key = ? AND status IN ('received', 'queued', 'running')"),
     setMessage: database.prepare("UPDATE inbox SET message = ? WHERE key = ?"),
     selectUnfinishedTurn: database.prepare(
-      "SELECT turn FROM inbox WHERE status = 'queued' AND conversation_key = ? AND turn IS NOT NULL ORDER BY seq LIMIT 1",
+      "SELECT turn FROM inbox WHERE status IN ('queued', ?) AND conversation_key = ? AND turn IS NOT NULL ORDER BY seq LIMIT 1",
     ),
     selectTurn: database.prepare(
-      "SELECT * FROM inbox WHERE status = 'queued' AND conversation_key = ? AND turn = ? ORDER BY seq",
+      "SELECT * FROM inbox WHERE status IN ('queued', ?) AND conversation_key = ? AND turn = ? ORDER BY seq",
     ),
     markTurnRunning: database.prepare(
-      "UPDATE inbox SET status = 'running' WHERE status = 'queued' AND conversation_key = ? AND turn = ?",
+      "UPDATE inbox SET status = 'running' WHERE status IN ('queued', ?) AND conversation_key = ? AND turn = ?",
     ),
     selectNew: database.prepare(
-      "SELECT * FROM inbox WHERE status = 'queued' AND conversation_key = ? AND turn IS NULL ORDER BY seq",
+      `SELECT * FROM inbox WHERE status = 'queued' AND conversation_key = ? AND turn IS NULL AND seq < ${heldBehind} ORDER BY seq`,
     ),
     markNewRunning: database.prepare(
-      "UPDATE inbox SET status = 'running', turn = ? WHERE status = 'queued' AND conversation_key = ? AND turn IS NULL",
+      `UPDATE inbox SET status = 'running', turn = ? WHERE status = 'queued' AND conversation_key = ? AND turn IS NULL AND seq < ${heldBehind}`,
+    ),
+    anyClaimable: database.prepare(
+      `SELECT 1 FROM inbox WHERE status = 'queued' AND conversation_key = ? AND (turn IS NOT NULL OR seq < ${heldBehind}) LIMIT 1`,
     ),
     countQueued: database.prepare("SELECT count(*) AS n FROM inbox WHERE status = 'queued'"),
     anyQueued: database.prepare("SELECT 1 FROM inbox WHERE status = 'queued' AND conversation_key = ? LIMIT 1"),
@@ -53,7 +59,7 @@ function prepareInboxStatements(database: DatabaseSync, durable: DatabaseSync) {
       "UPDATE inbox SET status = 'queued' WHERE status = 'running' AND conversation_key NOT IN (SELECT value FROM json_each(?))",
     ),
     selectReceived: database.prepare(
-      "SELECT * FROM inbox WHERE status = 'received' AND key NOT IN (SELECT value FROM json_each(?)) ORDER BY seq",
+      "SELECT * FROM inbox WHERE status = 'received' AND key NOT IN (SELECT value FROM json_each(?)) AND received_at < ? ORDER BY seq",
     ),
     selectQueuedConversations: database.prepare(
       "SELECT DISTINCT conversation_key FROM inbox WHERE status = 'queued'",
@@ -64,15 +70,18 @@ function prepareInboxStatements(database: DatabaseSync, durable: DatabaseSync) {
 type InboxStatements = ReturnType<typeof prepareInboxStatements>;
 
 /** Claims a conversation's queued rows as one turn: an unfinished turn's rows again, else every new row. */
-function claimTurn(sql: InboxStatements, conversation: string): InboxRow[] {
-  const unfinished = sql.selectUnfinishedTurn.get(conversation) as { turn: string } | undefined;
+function claimTurn(sql: InboxStatements, conversation: string, options: ClaimOptions): InboxRow[] {
+  // Right after a takeover, rows still running are a dead holder's turn, which goes first ('queued' twice: not).
+  const alsoRunning = options.isTakeover ? "running" : "queued";
+  const unfinished = sql.selectUnfinishedTurn.get(alsoRunning, conversation) as { turn: string } | undefined;
   let records: InboxRecord[];
   if (unfinished) {
-    records = sql.selectTurn.all(conversation, unfinished.turn) as unknown as InboxRecord[];
-    sql.markTurnRunning.run(conversation, unfinished.turn);
+    records = sql.selectTurn.all(alsoRunning, conversation, unfinished.turn) as unknown as InboxRecord[];
+    sql.markTurnRunning.run(alsoRunning, conversation, unfinished.turn);
   } else {
-    records = sql.selectNew.all(conversation) as unknown as InboxRecord[];
-    if (records.length > 0) sql.markNewRunning.run(records[0]!.key, conversation);
+    const since = options.heldBehindSince ?? null;
+    records = sql.selectNew.all(conversation, conversation, since) as unknown as InboxRecord[];
+    if (records.length > 0) sql.markNewRunning.run(records[0]!.key, conversation, conversation, since);
   }
   return records.map((record) => ({ ...toRow(record), status: "running" as const }));
 }
@@ -80,7 +89,7 @@ function claimTurn(sql: InboxStatements, conversation: string): InboxRow[] {
 /** Rows no live worker holds go back to the stages: running ones queued again, received ones returned. */
 function recoverRows(sql: InboxStatements, held: HeldWork | undefined) {
   sql.requeue.run(JSON.stringify(held?.conversationKeys ?? []));
-  const received = (sql.selectReceived.all(JSON.stringify(held?.messageKeys ?? [])) as unknown as InboxRecord[]).map(toRow);
+  const received = (sql.selectReceived.all(JSON.stringify(held?.messageKeys ?? []), held?.receivedBefore ?? Number.MAX_SAFE_INTEGER) as unknown as InboxRecord[]).map(toRow);
   const queuedConversations = (sql.selectQueuedConversations.all() as { conversation_key: string }[]).map(
     (row) => row.conversation_key,
   );
@@ -132,13 +141,13 @@ export function createSqliteInbox(database: DatabaseSync, durable: DatabaseSync 
         }
       });
     },
-    async claimQueued(conversation: string) {
+    async claimQueued(conversation: string, options: ClaimOptions = {}) {
       // Most claims after a turn find nothing: look before taking the write lock.
       if (sql.anyQueued.get(conversation) === undefined) return [];
-      return inTransaction(database, () => claimTurn(sql, conversation));
+      return inTransaction(database, () => claimTurn(sql, conversation, options));
     },
-    async hasQueued(conversation: string) {
-      return sql.anyQueued.get(conversation) !== undefined;
+    async hasQueued(conversation: string, options: ClaimOptions = {}) {
+      return sql.anyClaimable.get(conversation, conversation, options.heldBehindSince ?? null) !== undefined;
     },
     async countQueued() {
       return (sql.countQueued.get() as { n: number }).n;

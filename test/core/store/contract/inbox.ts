@@ -75,6 +75,28 @@ export function describeInboxContract(name: string, factory: StoreFactory): void
       expect((await store().inbox.claimQueued(chatKey)).map((row) => row.message.id)).toEqual(["3"]);
     });
 
+    it("holds queued messages behind an older one still being taken in, until it is queued or grown stale", async () => {
+      await store().inbox.insert(message({ id: "0", text: "0" }), t0 + 10);
+      await queue("1");
+      expect(await store().inbox.hasQueued(chatKey, { heldBehindSince: t0 })).toBe(false);
+      expect(await store().inbox.claimQueued(chatKey, { heldBehindSince: t0 })).toEqual([]);
+      // Received before the window: whoever took it in is gone, and recovery resumes it later.
+      expect(await store().inbox.hasQueued(chatKey, { heldBehindSince: t0 + 10 })).toBe(true);
+      await store().inbox.setStatus(["telegram:0"], "queued");
+      expect((await store().inbox.claimQueued(chatKey, { heldBehindSince: t0 })).map((row) => row.message.id)).toEqual(["0", "1"]);
+    });
+
+    it("gives the next holder of the conversation a dead holder's running turn first, before it was recovered", async () => {
+      await queue("1", "2");
+      await store().inbox.claimQueued(chatKey);
+      // Its holder died mid-run; the conversation's lease ran out and another worker took it, before any recovery.
+      await queue("3");
+      const other = await factory.openAnother();
+      expect((await other.inbox.claimQueued(chatKey, { isTakeover: true })).map((row) => row.message.id)).toEqual(["1", "2"]);
+      await other.inbox.setStatus(["telegram:1", "telegram:2"], "done");
+      expect((await other.inbox.claimQueued(chatKey, { isTakeover: true })).map((row) => row.message.id)).toEqual(["3"]);
+    });
+
     it("keeps the interrupted turn apart from a message received before it but queued only after the restart", async () => {
       await store().inbox.insert(message({ id: "0", text: "0" }), t0);
       await queue("1");
@@ -103,6 +125,13 @@ export function describeInboxContract(name: string, factory: StoreFactory): void
       const recovered = await store().inbox.recover({ conversationKeys: [chatKey], messageKeys: ["telegram:2"] });
       expect(recovered).toEqual({ received: [], queuedConversations: [] });
       expect(await store().inbox.claimQueued(chatKey)).toEqual([]);
+    });
+
+    it("leaves fresh received rows to the process taking them in when a periodic recovery asks so", async () => {
+      await store().inbox.insert(message({ id: "old" }), t0);
+      await store().inbox.insert(message({ id: "new" }), t0 + 50_000);
+      const { received } = await store().inbox.recover({ conversationKeys: [], messageKeys: [], receivedBefore: t0 + 30_000 });
+      expect(received.map((row) => row.message.id)).toEqual(["old"]);
     });
   });
 }

@@ -1,0 +1,55 @@
+import type pg from "pg";
+import type { ConversationRef } from "../../types/conversation.ts";
+import type { ApprovalRecord, ApprovalStatus, ApprovalStore } from "../store.ts";
+
+interface ApprovalRow {
+  id: string;
+  conversation: string;
+  requester_ref: string;
+  tool: string;
+  summary: string;
+  status: string;
+  created_at: number;
+  expires_at: number;
+  decided_by: string | null;
+  is_always: boolean;
+}
+
+/** Approvals; a decision is one conditional UPDATE (and a NOTIFY), so a click on any process settles it once. */
+export function createPostgresApprovals(pool: pg.Pool): ApprovalStore {
+  return {
+    async create(record: ApprovalRecord) {
+      await pool.query(
+        `INSERT INTO approvals (id, conversation, requester_ref, tool, summary, status, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [record.id, JSON.stringify(record.conversation), record.requesterRef, record.tool, record.summary, record.status, record.createdAt, record.expiresAt],
+      );
+    },
+    async get(id: string) {
+      const row = (await pool.query<ApprovalRow>("SELECT * FROM approvals WHERE id = $1", [id])).rows[0];
+      if (!row) return undefined;
+      return {
+        id: row.id,
+        conversation: JSON.parse(row.conversation) as ConversationRef,
+        requesterRef: row.requester_ref,
+        tool: row.tool,
+        summary: row.summary,
+        status: row.status as ApprovalStatus,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+        decidedBy: row.decided_by ?? undefined,
+        isAlways: row.is_always,
+      };
+    },
+    async settle(id, status, decidedBy, at, isAlways = false) {
+      const result = await pool.query(
+        `WITH settled AS (
+           UPDATE approvals SET status = $1, decided_by = $2, decided_at = $3, is_always = $4 WHERE id = $5 AND status = 'pending' RETURNING id
+         )
+         SELECT pg_notify('pincer_approval', id) FROM settled`,
+        [status, decidedBy, at, isAlways, id],
+      );
+      return result.rowCount === 1;
+    },
+  };
+}

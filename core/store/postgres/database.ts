@@ -1,0 +1,67 @@
+import pg from "pg";
+
+/** int8 (epoch ms, counts) and numeric (sums) come back as numbers: every value the store keeps fits a double. */
+const types = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+export interface PoolOptions {
+  /** The schema the store's tables live in (created if missing); `public` by default. Tests use one per run. */
+  schema?: string;
+  /** Connections per process (10 by default). */
+  max?: number;
+}
+
+const schemaName = /^[a-z_][a-z0-9_]{0,62}$/;
+
+export function checkSchemaName(schema: string): string {
+  if (!schemaName.test(schema)) throw new Error(`schema name "${schema}" must be lowercase letters, digits and _`);
+  return schema;
+}
+
+/**
+ * `DATABASE_URL` may name the schema Pincer's tables live in: `postgres://…/db?schema=pincer` (several deployments,
+ * or test runs, on one database). The parameter is Pincer's, taken off before the URL reaches the driver.
+ */
+export function splitDatabaseUrl(raw: string, schema?: string): { url: string; schema: string } {
+  const parsed = new URL(raw);
+  const fromUrl = parsed.searchParams.get("schema") ?? undefined;
+  parsed.searchParams.delete("schema");
+  return { url: parsed.toString(), schema: checkSchemaName(schema ?? fromUrl ?? "public") };
+}
+
+export function createPool(raw: string, options: PoolOptions = {}): pg.Pool {
+  const { url, schema } = splitDatabaseUrl(raw, options.schema);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    types,
+    options: `-c search_path=${schema}`,
+    application_name: "pincer",
+  });
+  // An idle connection the server dropped (a restart, a failover) must not crash the process: the pool replaces it.
+  pool.on("error", () => {});
+  return pool;
+}
+
+/** Runs `work` in one transaction on one connection; rolled back when it throws. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** The database's clock in epoch ms: every process reads the same time. */
+export const nowMs = "(extract(epoch from clock_timestamp()) * 1000)::bigint";

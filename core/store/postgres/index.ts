@@ -1,0 +1,56 @@
+import { notYetOnPostgres } from "./not-yet.ts";
+import type { Store } from "../store.ts";
+import { createPostgresApprovals } from "./approvals.ts";
+import { createPool, splitDatabaseUrl, type PoolOptions } from "./database.ts";
+import { createPostgresInbox } from "./inbox.ts";
+import { createPostgresLeases } from "./leases.ts";
+import { migrate } from "./migrations.ts";
+import { createPostgresOutbox } from "./outbox.ts";
+import { createPostgresPairing } from "./pairing.ts";
+import { createPostgresRetention } from "./retention.ts";
+import { createPostgresSessions } from "./sessions.ts";
+import {
+  createPostgresAdapterState, createPostgresAgentSessions, createPostgresAudit, createPostgresChoices, createPostgresContacts,
+} from "./small-stores.ts";
+import { createPostgresUsage } from "./usage.ts";
+
+export type { PoolOptions as PostgresStoreOptions } from "./database.ts";
+
+/**
+ * The shared store: every gateway process on one PostgreSQL database (`DATABASE_URL`). Opening it migrates the
+ * schema (safely when several processes start at once). `isShared`: nothing another process holds is released at start.
+ */
+export async function createPostgresStore(url: string, options: PoolOptions = {}): Promise<Store> {
+  const pool = createPool(url, options);
+  // Leases on their own two connections: a renewal never waits behind the message traffic, whose queue can be
+  // longer than a lease under load, which would hand a live run's conversation to another process.
+  const leasePool = createPool(url, { ...options, max: 2 });
+  try {
+    await migrate(pool, splitDatabaseUrl(url, options.schema).schema);
+  } catch (error) {
+    await Promise.all([pool.end(), leasePool.end()]);
+    throw error;
+  }
+  return {
+    inbox: createPostgresInbox(pool),
+    outbox: createPostgresOutbox(pool),
+    sessions: createPostgresSessions(pool),
+    audit: createPostgresAudit(pool),
+    pairing: createPostgresPairing(pool),
+    usage: createPostgresUsage(pool),
+    approvals: createPostgresApprovals(pool),
+    leases: createPostgresLeases(leasePool),
+    adapterState: createPostgresAdapterState(pool),
+    contacts: createPostgresContacts(pool),
+    choices: createPostgresChoices(pool),
+    agentSessions: createPostgresAgentSessions(pool),
+    retention: createPostgresRetention(pool),
+    memories: notYetOnPostgres("memories"),
+    knowledge: notYetOnPostgres("knowledge bases"),
+    jobs: notYetOnPostgres("scheduled jobs"),
+    isShared: true,
+    close: async () => {
+      await Promise.all([pool.end(), leasePool.end()]);
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import type pg from "pg";
+import type { PairingRequest, PairingStore, PairingSubject } from "../store.ts";
+import { inTransaction } from "./database.ts";
+
+interface PairingRecord {
+  platform: string;
+  chat_id: string;
+  user_id: string;
+  display_name: string;
+  code: string;
+  created_at: number;
+  expires_at: number;
+  last_sent_at: number;
+  approved_at: number | null;
+}
+
+function toRequest(record: PairingRecord): PairingRequest {
+  return {
+    platform: record.platform,
+    chatId: record.chat_id === "" ? undefined : record.chat_id,
+    userId: record.user_id,
+    displayName: record.display_name,
+    code: record.code,
+    createdAt: record.created_at,
+    expiresAt: record.expires_at,
+    lastSentAt: record.last_sent_at,
+    approvedAt: record.approved_at ?? undefined,
+  };
+}
+
+/** A person's row has chat_id ''; a group's row is found by its chat id alone. Parameters $1 platform, $2 chat id, $3 user id. */
+const subjectClause = "platform = $1 AND CASE WHEN $2::text = '' THEN chat_id = '' AND user_id = $3 ELSE chat_id = $2 END";
+const subjectParams = (subject: PairingSubject) => [subject.platform, subject.chatId ?? "", subject.userId];
+
+export function createPostgresPairing(pool: pg.Pool): PairingStore {
+  return {
+    async find(subject) {
+      const record = (await pool.query<PairingRecord>(`SELECT * FROM pairing WHERE ${subjectClause}`, subjectParams(subject))).rows[0];
+      return record ? toRequest(record) : undefined;
+    },
+    async save(request: PairingRequest) {
+      await inTransaction(pool, async (client) => {
+        await client.query(`DELETE FROM pairing WHERE ${subjectClause}`, subjectParams(request));
+        await client.query(
+          `INSERT INTO pairing (platform, chat_id, user_id, display_name, code, created_at, expires_at, last_sent_at, approved_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [
+            request.platform, request.chatId ?? "", request.userId, request.displayName, request.code,
+            request.createdAt, request.expiresAt, request.lastSentAt, request.approvedAt ?? null,
+          ],
+        );
+      });
+    },
+    async markSent(subject, sentAt) {
+      await pool.query(`UPDATE pairing SET last_sent_at = $4 WHERE ${subjectClause}`, [...subjectParams(subject), sentAt]);
+    },
+    async approve(platform: string, code: string, now: number) {
+      // One conditional UPDATE: two admins approving the same code at once approve it once.
+      const { rows } = await pool.query<PairingRecord>(
+        `UPDATE pairing SET approved_at = $3 WHERE id = (
+           SELECT id FROM pairing WHERE platform = $1 AND code = $2 AND approved_at IS NULL AND expires_at > $3 LIMIT 1 FOR UPDATE
+         ) AND approved_at IS NULL RETURNING *`,
+        [platform, code.toUpperCase(), now],
+      );
+      return rows[0] ? toRequest(rows[0]) : undefined;
+    },
+    async listPending(now: number) {
+      const { rows } = await pool.query<PairingRecord>("SELECT * FROM pairing WHERE approved_at IS NULL AND expires_at > $1 ORDER BY created_at", [now]);
+      return rows.map(toRequest);
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+import type { SessionMessage, SessionRole, StoredSessionMessage } from "../../types/agent.ts";
+import type { SessionStore } from "../store.ts";
+
+interface OpenSession {
+  id: string;
+  created_at: number;
+  summary: string;
+  summarized_through: number;
+}
+
+const selectOpen = "SELECT id, created_at, summary, summarized_through FROM sessions WHERE conversation_key = $1 AND ended_at IS NULL";
+
+export function createPostgresSessions(pool: pg.Pool): SessionStore {
+  const latest = async (open: OpenSession, limit: number): Promise<StoredSessionMessage[]> => {
+    const { rows } = await pool.query<{ seq: number; role: string; text: string; created_at: number }>(
+      "SELECT seq, role, text, created_at FROM session_messages WHERE session_id = $1 AND seq > $2 ORDER BY seq DESC LIMIT $3",
+      [open.id, open.summarized_through, limit],
+    );
+    return rows.reverse().map((row) => ({ seq: row.seq, role: row.role as SessionRole, text: row.text, createdAt: row.created_at }));
+  };
+  const findOpen = async (conversationKey: string) => (await pool.query<OpenSession>(selectOpen, [conversationKey])).rows[0];
+
+  return {
+    async current(conversationKey: string, now: number, historyLimit: number) {
+      let open = await findOpen(conversationKey);
+      if (!open) {
+        // Two processes opening at once: the unique index on open sessions keeps one, and both read it.
+        await pool.query("INSERT INTO sessions (id, conversation_key, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [
+          randomUUID(), conversationKey, now,
+        ]);
+        open = (await findOpen(conversationKey))!;
+      }
+      return {
+        id: open.id,
+        conversationKey,
+        createdAt: open.created_at,
+        summary: open.summary,
+        summarizedThrough: open.summarized_through,
+        history: await latest(open, historyLimit),
+      };
+    },
+    async history(conversationKey: string, limit: number) {
+      const open = await findOpen(conversationKey);
+      return open ? latest(open, limit) : [];
+    },
+    async end(conversationKey: string, now: number) {
+      await pool.query("UPDATE sessions SET ended_at = $1 WHERE conversation_key = $2 AND ended_at IS NULL", [now, conversationKey]);
+    },
+    async append(sessionId: string, messages: readonly SessionMessage[]) {
+      if (messages.length === 0) return;
+      // One statement for the turn's messages, in order.
+      await pool.query(
+        `INSERT INTO session_messages (session_id, role, text, created_at)
+         SELECT $1, role, text, created_at FROM unnest($2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS t (role, text, created_at, n) ORDER BY n`,
+        [sessionId, messages.map((m) => m.role), messages.map((m) => m.text), messages.map((m) => m.createdAt)],
+      );
+    },
+    async saveSummary(sessionId: string, summary: string, throughSeq: number) {
+      await pool.query("UPDATE sessions SET summary = $1, summarized_through = $2 WHERE id = $3", [summary, throughSeq, sessionId]);
+    },
+    async countMessages(sessionId: string) {
+      return (await pool.query<{ n: number }>("SELECT count(*) AS n FROM session_messages WHERE session_id = $1", [sessionId])).rows[0]!.n;
+    },
+  };
+}

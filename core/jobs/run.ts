@@ -45,12 +45,20 @@ async function creatorRole(message: InboundMessage, deps: JobRunDeps): Promise<R
   return access.type === "admit" ? access.role : undefined;
 }
 
-/**
- * One run of a claimed job, as its creator (role, the chat's binding, approvals, daily caps) in the job's own
- * session; the answer goes through the outbox under keys of this run, so a re-run after a crash sends nothing twice.
- * Undefined when a shutdown cut it short: the claim stays, and the next start runs it again.
- */
-export async function runJob(claim: JobClaim, deps: JobRunDeps, signal: AbortSignal, logger: Logger): Promise<JobRunEnd | undefined> {
+/** What one run carries from start to end: its keys, its audit run, and `end`, which records how it ended. */
+interface JobRun {
+  claim: JobClaim;
+  keyBase: string;
+  runId: string;
+  ref: string;
+  startedAt: number;
+  log: Logger;
+  message: InboundMessage;
+  end: (outcome: JobRunEnd["outcome"], detail?: string, tell?: string, extra?: Partial<JobRunEnd>) => Promise<JobRunEnd>;
+}
+
+/** Opens the run's audit record and returns the run with its `end`. */
+async function startJobRun(claim: JobClaim, deps: JobRunDeps, logger: Logger): Promise<JobRun> {
   const { job, dueAt } = claim;
   const { store, delivery, now } = deps;
   const startedAt = now();
@@ -58,7 +66,6 @@ export async function runJob(claim: JobClaim, deps: JobRunDeps, signal: AbortSig
   const to = job.conversation;
   const runId = randomUUID();
   const ref = newRef();
-  const log = logger.child({ job: job.id, run: runId, ref });
   const message = creatorMessage(job, dueAt);
   await store.audit.startRun({
     ref: runId, conversationKey: conversationKey(to), sessionId: `job:${job.id}`, senderId: message.sender.id, agentId: "",
@@ -70,9 +77,15 @@ export async function runJob(claim: JobClaim, deps: JobRunDeps, signal: AbortSig
     await store.audit.finishRun(runId, outcome === "failed" ? "error" : "ok", now(), detail);
     return { dueAt, endedAt: now(), outcome, detail, ...extra };
   };
-  const due = formatTime(dueAt, job.timezone);
+  return { claim, keyBase, runId, ref, startedAt, log: logger.child({ job: job.id, run: runId, ref }), message, end };
+}
 
-  if (claim.attempt > 2) {
+/** The creator's role when the run may go ahead; otherwise how it ended (too many restarts, too late, no access, a cap). */
+async function admitJobRun(run: JobRun, deps: JobRunDeps): Promise<Role | JobRunEnd> {
+  const { job, dueAt } = run.claim;
+  const { end, startedAt } = run;
+  const due = formatTime(dueAt, job.timezone);
+  if (run.claim.attempt > 2) {
     return end("failed", "interrupted twice by a restart; not run again", `Job ${job.id} (due ${due}) was interrupted twice by a restart; it was not run again.`);
   }
   const lateMs = startedAt - dueAt;
@@ -80,35 +93,82 @@ export async function runJob(claim: JobClaim, deps: JobRunDeps, signal: AbortSig
     const why = `missed while Pincer was down (${formatDuration(lateMs)} late)`;
     return end("skipped", why, `Job ${job.id} was due at ${due} (${job.timezone}) while Pincer was down, and was skipped: it is more than ${formatDuration(deps.jobsConfig.catchupMs)} late.`);
   }
-  const role = await creatorRole(message, deps);
+  const role = await creatorRole(run.message, deps);
   if (!role) return end("skipped", `${job.creatorName} may no longer talk to the bot here`, undefined, { stopsJob: true });
-  const userRef = job.creatorRef;
   try {
-    await checkDailyCaps(store.usage, deps.budget, { userRef, conversationKey: conversationKey(to) }, startedAt);
+    await checkDailyCaps(deps.store.usage, deps.budget, { userRef: job.creatorRef, conversationKey: conversationKey(job.conversation) }, startedAt);
   } catch (thrown) {
     const error = toBridgeError(thrown);
     if (error.code !== "budget-exceeded") throw error;
     return end("skipped", "daily cap reached", `Job ${job.id} was skipped: ${error.message}`);
   }
+  return role;
+}
 
-  const { agent, route } = await routeFor(to, userRef, deps);
-  const session = await store.sessions.current(`job:${job.id}`, startedAt, deps.historyLimit);
-  const input: AgentInput = { text: job.prompt, attachments: [], conversation: to, sender: message.sender, senderRole: role, images: [] };
+/** The prepared turn of a run: the job's prompt in its own session, routed as the job's chat is. */
+async function prepareJobTurn(run: JobRun, role: Role, deps: JobRunDeps): Promise<{ turn: PreparedTurn; agent: Awaited<ReturnType<typeof routeFor>>["agent"] }> {
+  const { job, dueAt } = run.claim;
+  const to = job.conversation;
+  const { agent, route } = await routeFor(to, job.creatorRef, deps);
+  const session = await deps.store.sessions.current(`job:${job.id}`, run.startedAt, deps.historyLimit);
+  const input: AgentInput = { text: job.prompt, attachments: [], conversation: to, sender: run.message.sender, senderRole: role, images: [] };
   const turn: PreparedTurn = {
-    runId, ref, conversationKey: conversationKey(to), inboxKeys: [keyBase], keyBase, receivedAt: dueAt, startedAt, to, input, route, session,
+    runId: run.runId, ref: run.ref, conversationKey: conversationKey(to), inboxKeys: [run.keyBase], keyBase: run.keyBase, receivedAt: dueAt,
+    startedAt: run.startedAt, to, input, route, session,
   };
+  return { turn, agent };
+}
+
+/** How an answered run ended: over its token cap, stopped, parked, not sent yet, or delivered. */
+async function answeredEnd(run: JobRun, deps: JobRunDeps, isStopped: boolean, tokens: number, isOverTokens: boolean): Promise<JobRunEnd> {
+  const { job } = run.claim;
+  const { end } = run;
+  if (isOverTokens) {
+    const why = `stopped at ${tokens.toLocaleString("en-US")} tokens (PINCER_JOB_MAX_TOKENS is ${deps.jobsConfig.maxTokensPerRun.toLocaleString("en-US")})`;
+    return end("failed", why, `Job ${job.id} was ${why}.`);
+  }
+  if (isStopped) return end("failed", "stopped", `Job ${job.id} was stopped.`);
+  const first = await deps.store.outbox.get(`${run.keyBase}:0`);
+  if (first?.messageId?.startsWith("parked:")) return end("parked");
+  if (first && first.status !== "sent") return end("failed", `not sent yet (${first.lastError ?? "the platform refused it"}); retrying`);
+  return end("delivered");
+}
+
+/** How a run that threw ended: skipped at a cap, else failed with the error told in the chat. */
+async function failedEnd(run: JobRun, deps: JobRunDeps, thrown: unknown): Promise<JobRunEnd> {
+  const { job } = run.claim;
+  const error = toBridgeError(thrown);
+  if (error.code === "budget-exceeded") return run.end("skipped", "daily cap reached", `Job ${job.id} was skipped: ${error.message}`);
+  run.log.error({ err: error }, "job run failed");
+  deps.metrics.errors.inc({ code: error.code });
+  await deps.delivery.send(`${run.keyBase}:error`, job.conversation, { type: "error", code: error.code, message: `Job ${job.id}: ${userMessage(error)}`, ref: run.ref });
+  return run.end("failed", `${userMessage(error)} (ref ${run.ref})`);
+}
+
+/**
+ * One run of a claimed job, as its creator (role, the chat's binding, approvals, daily caps) in the job's own
+ * session; the answer goes through the outbox under keys of this run, so a re-run after a crash sends nothing twice.
+ * Undefined when a shutdown cut it short: the claim stays, and the next start runs it again.
+ */
+export async function runJob(claim: JobClaim, deps: JobRunDeps, signal: AbortSignal, logger: Logger): Promise<JobRunEnd | undefined> {
+  const run = await startJobRun(claim, deps, logger);
+  const admitted = await admitJobRun(run, deps);
+  if (typeof admitted !== "string") return admitted;
+  const { turn, agent } = await prepareJobTurn(run, admitted, deps);
+  const { input, to, keyBase } = turn;
+  const { now } = deps;
   const controller = new AbortController();
   const onAbort = () => controller.abort(signal.reason);
   signal.addEventListener("abort", onAbort, { once: true });
   let tokens = 0;
   let isOverTokens = false;
   try {
-    const context = createAgentContext(deps, { input, runRef: runId, session, route, signal: controller.signal, logger: log, now });
+    const context = createAgentContext(deps, { input, runRef: run.runId, session: turn.session, route: turn.route, signal: controller.signal, logger: run.log, now });
     const answer = await respond(
       {
         adapter: adapterFor(deps, to),
-        delivery,
-        logger: log,
+        delivery: deps.delivery,
+        logger: run.log,
         onUsage: async (usage) => {
           await recordUsage(deps, input, usage, now());
           tokens += usage.inputTokens + usage.outputTokens;
@@ -126,23 +186,10 @@ export async function runJob(claim: JobClaim, deps: JobRunDeps, signal: AbortSig
     );
     if (isShutdownAbort(signal)) return undefined;
     await recordTurn(turn, answer.text, deps);
-    if (isOverTokens) {
-      const why = `stopped at ${tokens.toLocaleString("en-US")} tokens (PINCER_JOB_MAX_TOKENS is ${deps.jobsConfig.maxTokensPerRun.toLocaleString("en-US")})`;
-      return end("failed", why, `Job ${job.id} was ${why}.`);
-    }
-    if (answer.isStopped) return end("failed", "stopped", `Job ${job.id} was stopped.`);
-    const first = await store.outbox.get(`${keyBase}:0`);
-    if (first?.messageId?.startsWith("parked:")) return end("parked");
-    if (first && first.status !== "sent") return end("failed", `not sent yet (${first.lastError ?? "the platform refused it"}); retrying`);
-    return end("delivered");
+    return await answeredEnd(run, deps, answer.isStopped, tokens, isOverTokens);
   } catch (thrown) {
     if (isShutdownAbort(signal)) return undefined;
-    const error = toBridgeError(thrown);
-    if (error.code === "budget-exceeded") return end("skipped", "daily cap reached", `Job ${job.id} was skipped: ${error.message}`);
-    log.error({ err: error }, "job run failed");
-    deps.metrics.errors.inc({ code: error.code });
-    await delivery.send(`${keyBase}:error`, to, { type: "error", code: error.code, message: `Job ${job.id}: ${userMessage(error)}`, ref });
-    return end("failed", `${userMessage(error)} (ref ${ref})`);
+    return await failedEnd(run, deps, thrown);
   } finally {
     signal.removeEventListener("abort", onAbort);
   }

@@ -35,121 +35,151 @@ export interface Scheduler {
 /** setTimeout's longest delay. */
 const maxDelayMs = 2_147_483_647;
 
+/** The scheduler's dependencies with the defaults filled in, and its state. */
+interface SchedulerContext {
+  deps: SchedulerDeps;
+  jobs: JobStore;
+  metrics: Metrics;
+  logger: Logger;
+  now: () => number;
+  leaseMs: number;
+  maxSleepMs: number;
+  batch: number;
+  maxRunning: number;
+  running: Map<string, { controller: AbortController; done: Promise<void> }>;
+  timer: NodeJS.Timeout | undefined;
+  pumping: Promise<void>;
+  isStarted: boolean;
+  isStopped: boolean;
+}
+
+/** Records how a run ended and moves its job on to the next run (or none). */
+async function finish(ctx: SchedulerContext, claim: JobClaim, ended: JobRunEnd): Promise<void> {
+  const { jobs, metrics, logger } = ctx;
+  const { job, dueAt } = claim;
+  const next = ended.stopsJob ? undefined : nextRunAfter(job.schedule, job.timezone, dueAt, ctx.now());
+  const skipped = skippedBetween(job.schedule, dueAt, next);
+  const { stopsJob: _stopsJob, ...result } = ended;
+  metrics.jobRuns.inc({ outcome: result.outcome });
+  if (skipped > 0) {
+    // A repeat never stacks: the runs that fell due while this one went on are skipped, and counted.
+    metrics.jobRuns.inc({ outcome: "skipped" }, skipped);
+    logger.info({ job: job.id, skipped }, "job runs skipped: the previous run was still going");
+  }
+  if (!(await jobs.finish(job.id, dueAt, result, next))) logger.warn({ job: job.id, dueAt }, "job run finished after its claim was taken over");
+}
+
+/** Starts one claimed run, renewing its claim until it ends. */
+function launch(ctx: SchedulerContext, claim: JobClaim): void {
+  const { jobs, logger, now, leaseMs, running } = ctx;
+  const key = `${claim.job.id}:${claim.dueAt}`;
+  if (running.has(key)) return;
+  if (claim.attempt === 1) ctx.metrics.jobFireLagSeconds.observe(Math.max(0, now() - claim.dueAt) / 1000);
+  const controller = new AbortController();
+  const renewal = setInterval(() => {
+    jobs.renew(claim.job.id, claim.dueAt, now() + leaseMs).catch((error: unknown) => logger.warn({ err: error, job: claim.job.id }, "job claim renewal failed"));
+  }, Math.max(50, Math.floor(leaseMs / 3)));
+  renewal.unref();
+  const done = (async () => {
+    try {
+      const ended = await ctx.deps.run(claim, controller.signal);
+      if (ended) await finish(ctx, claim, ended);
+    } catch (error) {
+      logger.error({ err: error, job: claim.job.id }, "job run failed unexpectedly");
+      const failed: JobRunEnd = { dueAt: claim.dueAt, endedAt: now(), outcome: "failed", detail: "internal error" };
+      await finish(ctx, claim, failed).catch((finishError: unknown) => logger.error({ err: finishError }, "job run could not be recorded"));
+    } finally {
+      clearInterval(renewal);
+      running.delete(key);
+      wake(ctx);
+    }
+  })();
+  running.set(key, { controller, done });
+}
+
+/** Sets the timer to the store's next due run, or the longest sleep. */
+async function arm(ctx: SchedulerContext): Promise<void> {
+  if (ctx.timer) clearTimeout(ctx.timer);
+  ctx.timer = undefined;
+  if (ctx.isStopped) return;
+  const at = await ctx.jobs.nextWakeAt();
+  if (ctx.isStopped) return;
+  const delayMs = at === undefined ? ctx.maxSleepMs : Math.min(Math.max(0, at - ctx.now()), ctx.maxSleepMs);
+  ctx.timer = setTimeout(() => wake(ctx), delayMs);
+  ctx.timer.unref();
+}
+
+/** Claims what is due while there is room, then sets the timer. */
+async function pump(ctx: SchedulerContext): Promise<void> {
+  if (ctx.isStopped) return;
+  try {
+    for (;;) {
+      const room = Math.min(ctx.batch, ctx.maxRunning - ctx.running.size);
+      if (room <= 0) return; // a run's end looks again
+      const claims = await ctx.jobs.claimDue(ctx.now(), ctx.leaseMs, room);
+      for (const claim of claims) launch(ctx, claim);
+      if (claims.length < room || ctx.isStopped) break;
+    }
+  } catch (error) {
+    ctx.logger.error({ err: error }, "claiming due jobs failed");
+  }
+  await arm(ctx).catch((error: unknown) => ctx.logger.error({ err: error }, "job timer could not be set"));
+}
+
+/** One look at a time: wakes that come while one is going are served by the next. */
+function wake(ctx: SchedulerContext): void {
+  if (!ctx.isStarted || ctx.isStopped) return;
+  ctx.pumping = ctx.pumping.then(() => pump(ctx));
+}
+
+async function stop(ctx: SchedulerContext, graceMs: number): Promise<void> {
+  ctx.isStopped = true;
+  if (ctx.timer) clearTimeout(ctx.timer);
+  await ctx.pumping;
+  const all = () => Promise.all([...ctx.running.values()].map((each) => each.done));
+  let graceTimer: NodeJS.Timeout | undefined;
+  const isIdle = await Promise.race([
+    all().then(() => true),
+    new Promise<boolean>((resolve) => {
+      graceTimer = setTimeout(() => resolve(false), graceMs);
+    }),
+  ]);
+  clearTimeout(graceTimer);
+  if (!isIdle) for (const each of ctx.running.values()) each.controller.abort(new ShutdownAbort());
+  await all();
+}
+
 /**
  * One timer, set to the store's next due run (no polling): it claims what is due, runs each claimed run
  * without holding the chat's lease, renews the claim while the run goes on, and then moves the job on.
  */
 export function createScheduler(deps: SchedulerDeps): Scheduler {
-  const { jobs, metrics, logger } = deps;
-  const now = deps.now ?? Date.now;
-  const leaseMs = deps.leaseMs ?? 60_000;
-  const maxSleepMs = Math.min(deps.maxSleepMs ?? 60_000, maxDelayMs);
-  const batch = deps.batch ?? 20;
-  const maxRunning = deps.maxRunning ?? 16;
-  const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
-  let timer: NodeJS.Timeout | undefined;
-  let pumping: Promise<void> = Promise.resolve();
-  let isStarted = false;
-  let isStopped = false;
-
-  const finish = async (claim: JobClaim, ended: JobRunEnd) => {
-    const { job, dueAt } = claim;
-    const next = ended.stopsJob ? undefined : nextRunAfter(job.schedule, job.timezone, dueAt, now());
-    const skipped = skippedBetween(job.schedule, dueAt, next);
-    const { stopsJob: _stopsJob, ...result } = ended;
-    metrics.jobRuns.inc({ outcome: result.outcome });
-    if (skipped > 0) {
-      // A repeat never stacks: the runs that fell due while this one went on are skipped, and counted.
-      metrics.jobRuns.inc({ outcome: "skipped" }, skipped);
-      logger.info({ job: job.id, skipped }, "job runs skipped: the previous run was still going");
-    }
-    if (!(await jobs.finish(job.id, dueAt, result, next))) logger.warn({ job: job.id, dueAt }, "job run finished after its claim was taken over");
+  const ctx: SchedulerContext = {
+    deps,
+    jobs: deps.jobs,
+    metrics: deps.metrics,
+    logger: deps.logger,
+    now: deps.now ?? Date.now,
+    leaseMs: deps.leaseMs ?? 60_000,
+    maxSleepMs: Math.min(deps.maxSleepMs ?? 60_000, maxDelayMs),
+    batch: deps.batch ?? 20,
+    maxRunning: deps.maxRunning ?? 16,
+    running: new Map(),
+    timer: undefined,
+    pumping: Promise.resolve(),
+    isStarted: false,
+    isStopped: false,
   };
-
-  const launch = (claim: JobClaim) => {
-    const key = `${claim.job.id}:${claim.dueAt}`;
-    if (running.has(key)) return;
-    if (claim.attempt === 1) metrics.jobFireLagSeconds.observe(Math.max(0, now() - claim.dueAt) / 1000);
-    const controller = new AbortController();
-    const renewal = setInterval(() => {
-      jobs.renew(claim.job.id, claim.dueAt, now() + leaseMs).catch((error: unknown) => logger.warn({ err: error, job: claim.job.id }, "job claim renewal failed"));
-    }, Math.max(50, Math.floor(leaseMs / 3)));
-    renewal.unref();
-    const done = (async () => {
-      try {
-        const ended = await deps.run(claim, controller.signal);
-        if (ended) await finish(claim, ended);
-      } catch (error) {
-        logger.error({ err: error, job: claim.job.id }, "job run failed unexpectedly");
-        const failed: JobRunEnd = { dueAt: claim.dueAt, endedAt: now(), outcome: "failed", detail: "internal error" };
-        await finish(claim, failed).catch((finishError: unknown) => logger.error({ err: finishError }, "job run could not be recorded"));
-      } finally {
-        clearInterval(renewal);
-        running.delete(key);
-        wake();
-      }
-    })();
-    running.set(key, { controller, done });
-  };
-
-  const arm = async () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    if (isStopped) return;
-    const at = await jobs.nextWakeAt();
-    if (isStopped) return;
-    const delayMs = at === undefined ? maxSleepMs : Math.min(Math.max(0, at - now()), maxSleepMs);
-    timer = setTimeout(wake, delayMs);
-    timer.unref();
-  };
-
-  const pump = async () => {
-    if (isStopped) return;
-    try {
-      for (;;) {
-        const room = Math.min(batch, maxRunning - running.size);
-        if (room <= 0) return; // a run's end looks again
-        const claims = await jobs.claimDue(now(), leaseMs, room);
-        for (const claim of claims) launch(claim);
-        if (claims.length < room || isStopped) break;
-      }
-    } catch (error) {
-      logger.error({ err: error }, "claiming due jobs failed");
-    }
-    await arm().catch((error: unknown) => logger.error({ err: error }, "job timer could not be set"));
-  };
-
-  /** One look at a time: wakes that come while one is going are served by the next. */
-  function wake(): void {
-    if (!isStarted || isStopped) return;
-    pumping = pumping.then(pump);
-  }
-
   return {
     start() {
-      isStarted = true;
-      wake();
+      ctx.isStarted = true;
+      wake(ctx);
     },
-    wake,
-    async stop(graceMs = 0) {
-      isStopped = true;
-      if (timer) clearTimeout(timer);
-      await pumping;
-      const all = () => Promise.all([...running.values()].map((each) => each.done));
-      let graceTimer: NodeJS.Timeout | undefined;
-      const isIdle = await Promise.race([
-        all().then(() => true),
-        new Promise<boolean>((resolve) => {
-          graceTimer = setTimeout(() => resolve(false), graceMs);
-        }),
-      ]);
-      clearTimeout(graceTimer);
-      if (!isIdle) for (const each of running.values()) each.controller.abort(new ShutdownAbort());
-      await all();
-    },
+    wake: () => wake(ctx),
+    stop: (graceMs = 0) => stop(ctx, graceMs),
     async idle() {
-      await pumping;
-      while (running.size > 0) await Promise.all([...running.values()].map((each) => each.done));
+      await ctx.pumping;
+      while (ctx.running.size > 0) await Promise.all([...ctx.running.values()].map((each) => each.done));
     },
   };
 }

@@ -53,108 +53,130 @@ export interface JobService {
   change(id: string, action: JobAction, actor: { userRef: string; role: Role; conversationKey: string | undefined }): Promise<string>;
 }
 
-export function createJobService(deps: JobServiceDeps): JobService {
-  const { jobs, config } = deps;
-  const now = deps.now ?? Date.now;
-  const timezoneOf = async (userRef: string) => (await jobs.timezone(userRef)) ?? config.timezone;
+/** The service's dependencies with the defaults filled in. */
+interface JobServiceContext {
+  jobs: JobStore;
+  config: JobsConfig;
+  wake(): void;
+  now: () => number;
+}
 
+const timezoneOf = async (ctx: JobServiceContext, userRef: string) => (await ctx.jobs.timezone(userRef)) ?? ctx.config.timezone;
+
+async function setTimezone(ctx: JobServiceContext, userRef: string, name: string): Promise<string> {
+  if (!name) return `Your time zone is ${await timezoneOf(ctx, userRef)}. Change it with /tz <IANA name>, e.g. /tz Asia/Shanghai.`;
+  if (!isTimezone(name)) return `Unknown time zone "${name}": expected an IANA name such as Europe/Berlin or Asia/Shanghai.`;
+  const canonical = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+  await ctx.jobs.setTimezone(userRef, canonical, ctx.now());
+  return `Your time zone is now ${canonical}: /at, /cron and /jobs use it (jobs made before keep theirs).`;
+}
+
+/** Stores a job under a fresh id, drawing another when the id is taken (up to three times). */
+async function insertJob(jobs: JobStore, job: JobRecord): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await jobs.create(job);
+      return;
+    } catch (error) {
+      if (attempt >= 3 || (await jobs.get(job.id)) === undefined) throw error;
+      job.id = newJobId();
+    }
+  }
+}
+
+async function createJob(ctx: JobServiceContext, owner: JobOwner, kind: JobKind, args: string): Promise<Created> {
+  const { jobs, config } = ctx;
+  const at = ctx.now();
+  const timezone = await timezoneOf(ctx, owner.userRef);
+  const planned = planJob(kind, args, timezone, at, config);
+  if (planned.type === "error") return { type: "error", message: planned.message };
+  if (config.maxJobsPerUser > 0 && !planned.plan.isBackground && (await jobs.countOpen(owner.userRef)) >= config.maxJobsPerUser) {
+    return { type: "error", message: `You have ${config.maxJobsPerUser} jobs already (the most allowed): /cancel one first.` };
+  }
+  const { plan } = planned;
+  const secret = plan.schedule.type === "hook" ? randomBytes(24).toString("base64url") : undefined;
+  // A scheduled answer is a new message in the chat; a background run's answers the message that asked (mentioning the asker).
+  const { inReplyTo: _inReplyTo, ...chat } = owner.conversation;
+  const job: JobRecord = {
+    id: newJobId(),
+    conversation: plan.isBackground ? owner.conversation : chat,
+    creatorRef: owner.userRef,
+    creatorName: owner.displayName,
+    prompt: plan.prompt,
+    schedule: plan.schedule,
+    timezone,
+    state: "active",
+    nextRunAt: plan.nextRunAt,
+    isBackground: plan.isBackground,
+    secretHash: secret && hashSecret(secret),
+    createdAt: at,
+    lastRun: undefined,
+    runCount: 0,
+  };
+  await insertJob(jobs, job);
+  ctx.wake();
+  return { type: "created", job, secret, text: createdText(job, secret) };
+}
+
+async function triggerJob(ctx: JobServiceContext, id: string, secret: string, payload: string): ReturnType<JobService["trigger"]> {
+  const job = /^[a-z0-9]{4,6}$/.test(id) ? await ctx.jobs.get(id) : undefined;
+  if (!job?.secretHash || !secret) return undefined;
+  const [given, kept] = [Buffer.from(hashSecret(secret), "hex"), Buffer.from(job.secretHash, "hex")];
+  if (given.length !== kept.length || !timingSafeEqual(given, kept)) return undefined;
+  if (job.state !== "active") return { type: "refused", reason: `job ${job.id} is ${job.state}` };
+  const at = ctx.now();
+  const run: JobRecord = {
+    ...job,
+    id: newJobId(),
+    prompt: payload ? `${job.prompt}\n\n${untrusted(`webhook of job ${job.id}`, payload)}` : job.prompt,
+    schedule: { type: "once", at },
+    nextRunAt: at,
+    secretHash: undefined,
+    createdAt: at,
+    lastRun: undefined,
+    runCount: 0,
+  };
+  await ctx.jobs.create(run);
+  ctx.wake();
+  return { type: "started", runId: run.id };
+}
+
+async function changeJob(ctx: JobServiceContext, id: string, action: JobAction, actor: Parameters<JobService["change"]>[2]): Promise<string> {
+  const { jobs } = ctx;
+  const job = await jobs.get(id.toLowerCase());
+  const isHere = job !== undefined && (actor.conversationKey === undefined || conversationKey(job.conversation) === actor.conversationKey);
+  if (!job || (!isHere && !canManageAll(actor.role))) return `There is no job ${id} in this chat. /jobs lists them.`;
+  if (job.creatorRef !== actor.userRef && !canManageAll(actor.role)) return `Job ${job.id} is ${job.creatorName}'s: only they or an admin may change it.`;
+  if (job.state === "finished" || job.state === "cancelled") return `Job ${job.id} is ${job.state} already.`;
+  const at = ctx.now();
+  switch (action) {
+    case "cancel":
+      await jobs.setState(job.id, "cancelled", undefined, at);
+      return `Cancelled job ${job.id}.`;
+    case "pause":
+      if (job.state === "paused") return `Job ${job.id} is paused already.`;
+      await jobs.setState(job.id, "paused", undefined, at);
+      return `Paused job ${job.id}: /resume ${job.id} to go on.`;
+    case "resume": {
+      if (job.state === "active") return `Job ${job.id} is not paused.`;
+      // A one-off whose time passed while it was paused runs now.
+      const next = job.schedule.type === "once" ? Math.max(job.schedule.at, at) : firstRun(job.schedule, job.timezone, at);
+      await jobs.setState(job.id, "active", next, at);
+      ctx.wake();
+      return next === undefined ? `Resumed job ${job.id}.` : `Resumed job ${job.id}: next run ${formatTime(next, job.timezone)} (${job.timezone}).`;
+    }
+  }
+}
+
+export function createJobService(deps: JobServiceDeps): JobService {
+  const ctx: JobServiceContext = { jobs: deps.jobs, config: deps.config, wake: () => deps.wake(), now: deps.now ?? Date.now };
   return {
-    timezoneOf,
-    async setTimezone(userRef, name) {
-      if (!name) return `Your time zone is ${await timezoneOf(userRef)}. Change it with /tz <IANA name>, e.g. /tz Asia/Shanghai.`;
-      if (!isTimezone(name)) return `Unknown time zone "${name}": expected an IANA name such as Europe/Berlin or Asia/Shanghai.`;
-      const canonical = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
-      await jobs.setTimezone(userRef, canonical, now());
-      return `Your time zone is now ${canonical}: /at, /cron and /jobs use it (jobs made before keep theirs).`;
-    },
-    async create(owner, kind, args) {
-      const at = now();
-      const timezone = await timezoneOf(owner.userRef);
-      const planned = planJob(kind, args, timezone, at, config);
-      if (planned.type === "error") return { type: "error", message: planned.message };
-      if (config.maxJobsPerUser > 0 && !planned.plan.isBackground && (await jobs.countOpen(owner.userRef)) >= config.maxJobsPerUser) {
-        return { type: "error", message: `You have ${config.maxJobsPerUser} jobs already (the most allowed): /cancel one first.` };
-      }
-      const { plan } = planned;
-      const secret = plan.schedule.type === "hook" ? randomBytes(24).toString("base64url") : undefined;
-      // A scheduled answer is a new message in the chat; a background run's answers the message that asked (mentioning the asker).
-      const { inReplyTo: _inReplyTo, ...chat } = owner.conversation;
-      const job: JobRecord = {
-        id: newJobId(),
-        conversation: plan.isBackground ? owner.conversation : chat,
-        creatorRef: owner.userRef,
-        creatorName: owner.displayName,
-        prompt: plan.prompt,
-        schedule: plan.schedule,
-        timezone,
-        state: "active",
-        nextRunAt: plan.nextRunAt,
-        isBackground: plan.isBackground,
-        secretHash: secret && hashSecret(secret),
-        createdAt: at,
-        lastRun: undefined,
-        runCount: 0,
-      };
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          await jobs.create(job);
-          break;
-        } catch (error) {
-          if (attempt >= 3 || (await jobs.get(job.id)) === undefined) throw error;
-          job.id = newJobId();
-        }
-      }
-      deps.wake();
-      return { type: "created", job, secret, text: createdText(job, secret) };
-    },
-    async trigger(id, secret, payload) {
-      const job = /^[a-z0-9]{4,6}$/.test(id) ? await jobs.get(id) : undefined;
-      if (!job?.secretHash || !secret) return undefined;
-      const [given, kept] = [Buffer.from(hashSecret(secret), "hex"), Buffer.from(job.secretHash, "hex")];
-      if (given.length !== kept.length || !timingSafeEqual(given, kept)) return undefined;
-      if (job.state !== "active") return { type: "refused", reason: `job ${job.id} is ${job.state}` };
-      const at = now();
-      const run: JobRecord = {
-        ...job,
-        id: newJobId(),
-        prompt: payload ? `${job.prompt}\n\n${untrusted(`webhook of job ${job.id}`, payload)}` : job.prompt,
-        schedule: { type: "once", at },
-        nextRunAt: at,
-        secretHash: undefined,
-        createdAt: at,
-        lastRun: undefined,
-        runCount: 0,
-      };
-      await jobs.create(run);
-      deps.wake();
-      return { type: "started", runId: run.id };
-    },
-    list: (key) => jobs.list(key === undefined ? {} : { conversationKey: key }),
-    async change(id, action, actor) {
-      const job = await jobs.get(id.toLowerCase());
-      const isHere = job !== undefined && (actor.conversationKey === undefined || conversationKey(job.conversation) === actor.conversationKey);
-      if (!job || (!isHere && !canManageAll(actor.role))) return `There is no job ${id} in this chat. /jobs lists them.`;
-      if (job.creatorRef !== actor.userRef && !canManageAll(actor.role)) return `Job ${job.id} is ${job.creatorName}'s: only they or an admin may change it.`;
-      if (job.state === "finished" || job.state === "cancelled") return `Job ${job.id} is ${job.state} already.`;
-      const at = now();
-      switch (action) {
-        case "cancel":
-          await jobs.setState(job.id, "cancelled", undefined, at);
-          return `Cancelled job ${job.id}.`;
-        case "pause":
-          if (job.state === "paused") return `Job ${job.id} is paused already.`;
-          await jobs.setState(job.id, "paused", undefined, at);
-          return `Paused job ${job.id}: /resume ${job.id} to go on.`;
-        case "resume": {
-          if (job.state === "active") return `Job ${job.id} is not paused.`;
-          // A one-off whose time passed while it was paused runs now.
-          const next = job.schedule.type === "once" ? Math.max(job.schedule.at, at) : firstRun(job.schedule, job.timezone, at);
-          await jobs.setState(job.id, "active", next, at);
-          deps.wake();
-          return next === undefined ? `Resumed job ${job.id}.` : `Resumed job ${job.id}: next run ${formatTime(next, job.timezone)} (${job.timezone}).`;
-        }
-      }
-    },
+    timezoneOf: (userRef) => timezoneOf(ctx, userRef),
+    setTimezone: (userRef, name) => setTimezone(ctx, userRef, name),
+    create: (owner, kind, args) => createJob(ctx, owner, kind, args),
+    trigger: (id, secret, payload) => triggerJob(ctx, id, secret, payload),
+    list: (key) => deps.jobs.list(key === undefined ? {} : { conversationKey: key }),
+    change: (id, action, actor) => changeJob(ctx, id, action, actor),
   };
 }
 

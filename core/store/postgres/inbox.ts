@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { conversationKey } from "../../types/conversation.ts";
 import type { InboundMessage } from "../../types/message.ts";
-import { inboxKey, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "../store.ts";
+import { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "../store.ts";
 import { inTransaction, nowMs } from "./database.ts";
 
 interface InboxRecord {
@@ -30,14 +30,14 @@ function toRows(records: InboxRecord[]): InboxRow[] {
 const heldBehind = (since: string) =>
   `coalesce((SELECT min(seq) FROM inbox AS r WHERE r.status = 'received' AND r.conversation_key = $1 AND r.received_at > ${since}::bigint), 9223372036854775807)`;
 
+type InsertRow = [key: string, conversationKey: string, message: string, receivedAt: number];
+
 /**
- * The inbox on PostgreSQL. Several processes share it: a turn is claimed by one conditional UPDATE … RETURNING
- * (so a row that arrives meanwhile is either in the turn or left queued, never marked without being returned), and
- * recovery gives back only the running rows of conversations whose lease nobody alive holds.
+ * Group commit: the inserts of one event-loop turn go in one statement (one round trip, one commit). Resolves each
+ * with whether its row was new.
  */
-export function createPostgresInbox(pool: pg.Pool): InboxStore {
-  // Group commit: the inserts of one event-loop turn go in one statement (one round trip, one commit).
-  let batch: { row: [string, string, string, number]; resolve(isNew: boolean): void; reject(error: unknown): void }[] = [];
+function createInsertBatcher(pool: pg.Pool): (row: InsertRow) => Promise<boolean> {
+  let batch: { row: InsertRow; resolve(isNew: boolean): void; reject(error: unknown): void }[] = [];
   const commitBatch = async () => {
     const pending = batch;
     batch = [];
@@ -58,70 +58,78 @@ export function createPostgresInbox(pool: pg.Pool): InboxStore {
       for (const entry of pending) entry.reject(error);
     }
   };
+  return (row) =>
+    new Promise<boolean>((resolve, reject) => {
+      batch.push({ row, resolve, reject });
+      if (batch.length === 1) setImmediate(() => void commitBatch());
+    });
+}
 
-  const requeueAndRead = async (client: pg.PoolClient, held: HeldWork | undefined) => {
-    // Running rows go back to queued unless a live lease covers their conversation (another process runs them).
-    await client.query(
-      `UPDATE inbox SET status = 'queued' WHERE status = 'running' AND NOT (conversation_key = ANY($1::text[]))
-         AND NOT EXISTS (SELECT 1 FROM leases WHERE leases.key = inbox.conversation_key AND leases.expires_at > ${nowMs})`,
-      [held?.conversationKeys ?? []],
-    );
-    const received = await client.query<InboxRecord>(
-      "SELECT * FROM inbox WHERE status = 'received' AND NOT (key = ANY($1::text[])) AND received_at < $2 ORDER BY seq",
-      [held?.messageKeys ?? [], held?.receivedBefore ?? Number.MAX_SAFE_INTEGER],
-    );
-    const queued = await client.query<{ conversation_key: string }>("SELECT DISTINCT conversation_key FROM inbox WHERE status = 'queued'");
-    return { received: toRows(received.rows), queuedConversations: queued.rows.map((row) => row.conversation_key) };
-  };
+async function requeueAndRead(client: pg.PoolClient, held: HeldWork | undefined) {
+  // Running rows go back to queued unless a live lease covers their conversation (another process runs them).
+  await client.query(
+    `UPDATE inbox SET status = 'queued' WHERE status = 'running' AND NOT (conversation_key = ANY($1::text[]))
+       AND NOT EXISTS (SELECT 1 FROM leases WHERE leases.key = inbox.conversation_key AND leases.expires_at > ${nowMs})`,
+    [held?.conversationKeys ?? []],
+  );
+  const received = await client.query<InboxRecord>(
+    "SELECT * FROM inbox WHERE status = 'received' AND NOT (key = ANY($1::text[])) AND received_at < $2 ORDER BY seq",
+    [held?.messageKeys ?? [], held?.receivedBefore ?? Number.MAX_SAFE_INTEGER],
+  );
+  const queued = await client.query<{ conversation_key: string }>("SELECT DISTINCT conversation_key FROM inbox WHERE status = 'queued'");
+  return { received: toRows(received.rows), queuedConversations: queued.rows.map((row) => row.conversation_key) };
+}
 
+async function setStatus(pool: pg.Pool, keys: readonly string[], status: InboxStatus): Promise<void> {
+  if (keys.length === 0) return;
+  // Forward only: a late or repeated transition (a message processed twice) cannot put a row back.
+  if (status === "queued") {
+    await pool.query("UPDATE inbox SET status = 'queued' WHERE key = ANY($1::text[]) AND status = 'received'", [keys]);
+  } else if (status === "done" || status === "ignored") {
+    await pool.query("UPDATE inbox SET status = $2 WHERE key = ANY($1::text[]) AND status IN ('received', 'queued', 'running')", [keys, status]);
+  } else {
+    throw new Error(`inbox rows move to ${status} only by claim or recovery`);
+  }
+}
+
+async function claimQueued(pool: pg.Pool, conversation: string, options: ClaimOptions): Promise<InboxRow[]> {
+  // A turn claimed before a crash first, whole; otherwise every queued row joins a new turn. Right after a
+  // takeover, rows still running are a dead holder's turn, not yet recovered: it goes first too.
+  const unfinishedStatuses = options.isTakeover ? ["queued", "running"] : ["queued"];
+  const unfinished = await pool.query<InboxRecord>(
+    `UPDATE inbox SET status = 'running' WHERE status = ANY($2::text[]) AND conversation_key = $1
+       AND turn = (SELECT turn FROM inbox WHERE status = ANY($2::text[]) AND conversation_key = $1 AND turn IS NOT NULL ORDER BY seq LIMIT 1)
+     RETURNING *`,
+    [conversation, unfinishedStatuses],
+  );
+  if (unfinished.rows.length > 0) return toRows(unfinished.rows);
+  const fresh = await pool.query<InboxRecord>(
+    `UPDATE inbox SET status = 'running', turn = $2 WHERE status = 'queued' AND conversation_key = $1 AND turn IS NULL
+       AND seq < ${heldBehind("$3")} RETURNING *`,
+    [conversation, randomUUID(), options.heldBehindSince ?? null],
+  );
+  return toRows(fresh.rows);
+}
+
+/**
+ * The inbox on PostgreSQL. Several processes share it: a turn is claimed by one conditional UPDATE … RETURNING
+ * (so a row that arrives meanwhile is either in the turn or left queued, never marked without being returned), and
+ * recovery gives back only the running rows of conversations whose lease nobody alive holds.
+ */
+export function createPostgresInbox(pool: pg.Pool): InboxStore {
+  const insertRow = createInsertBatcher(pool);
   return {
     insert(message: InboundMessage, receivedAt: number) {
       // The raw platform payload can be large and is of no use after normalization: it is not kept.
       const { raw: _raw, ...kept } = message;
-      const row: [string, string, string, number] = [
-        inboxKey(message.conversation.platform, message.id),
-        conversationKey(message.conversation),
-        JSON.stringify(kept),
-        receivedAt,
-      ];
-      return new Promise<boolean>((resolve, reject) => {
-        batch.push({ row, resolve, reject });
-        if (batch.length === 1) setImmediate(() => void commitBatch());
-      });
+      return insertRow([inboxKey(message.conversation.platform, message.id), conversationKey(message.conversation), JSON.stringify(kept), receivedAt]);
     },
     async updateMessage(key: string, message: InboundMessage) {
       const { raw: _raw, ...kept } = message;
       await pool.query("UPDATE inbox SET message = $1 WHERE key = $2", [JSON.stringify(kept), key]);
     },
-    async setStatus(keys: readonly string[], status: InboxStatus) {
-      if (keys.length === 0) return;
-      // Forward only: a late or repeated transition (a message processed twice) cannot put a row back.
-      if (status === "queued") {
-        await pool.query("UPDATE inbox SET status = 'queued' WHERE key = ANY($1::text[]) AND status = 'received'", [keys]);
-      } else if (status === "done" || status === "ignored") {
-        await pool.query("UPDATE inbox SET status = $2 WHERE key = ANY($1::text[]) AND status IN ('received', 'queued', 'running')", [keys, status]);
-      } else {
-        throw new Error(`inbox rows move to ${status} only by claim or recovery`);
-      }
-    },
-    async claimQueued(conversation: string, options = {}) {
-      // A turn claimed before a crash first, whole; otherwise every queued row joins a new turn. Right after a
-      // takeover, rows still running are a dead holder's turn, not yet recovered: it goes first too.
-      const unfinishedStatuses = options.isTakeover ? ["queued", "running"] : ["queued"];
-      const unfinished = await pool.query<InboxRecord>(
-        `UPDATE inbox SET status = 'running' WHERE status = ANY($2::text[]) AND conversation_key = $1
-           AND turn = (SELECT turn FROM inbox WHERE status = ANY($2::text[]) AND conversation_key = $1 AND turn IS NOT NULL ORDER BY seq LIMIT 1)
-         RETURNING *`,
-        [conversation, unfinishedStatuses],
-      );
-      if (unfinished.rows.length > 0) return toRows(unfinished.rows);
-      const fresh = await pool.query<InboxRecord>(
-        `UPDATE inbox SET status = 'running', turn = $2 WHERE status = 'queued' AND conversation_key = $1 AND turn IS NULL
-           AND seq < ${heldBehind("$3")} RETURNING *`,
-        [conversation, randomUUID(), options.heldBehindSince ?? null],
-      );
-      return toRows(fresh.rows);
-    },
+    setStatus: (keys, status) => setStatus(pool, keys, status),
+    claimQueued: (conversation, options = {}) => claimQueued(pool, conversation, options),
     async hasQueued(conversation: string, options = {}) {
       const { rows } = await pool.query(
         `SELECT 1 FROM inbox WHERE status = 'queued' AND conversation_key = $1 AND (turn IS NOT NULL OR seq < ${heldBehind("$2")}) LIMIT 1`,

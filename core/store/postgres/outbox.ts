@@ -31,62 +31,86 @@ function toRow(record: OutboxRecord): OutboxRow {
 
 const columns = "key, conversation, part, status, message_id, attempts, next_attempt_at, last_error, claimed_until";
 
+/** Claims one part for sending, inside the transaction that locks its row. */
+async function claimRow(client: pg.PoolClient, item: OutboxPart, now: number, leaseMs: number): Promise<OutboxClaim> {
+  const inserted = await client.query(
+    `INSERT INTO outbox (key, conversation, part, status, next_attempt_at, created_at, claimed_until)
+     VALUES ($1, $2, $3, 'sending', $4, $4, $5) ON CONFLICT (key) DO NOTHING`,
+    [item.key, JSON.stringify(item.conversation), JSON.stringify(item.part), now, now + leaseMs],
+  );
+  if (inserted.rowCount === 1) return { type: "claimed", attempts: 0, wasUnknown: false };
+  const { rows } = await client.query<OutboxRecord>(`SELECT ${columns} FROM outbox WHERE key = $1 FOR UPDATE`, [item.key]);
+  const record = rows[0]!;
+  const take = () =>
+    client.query("UPDATE outbox SET status = 'sending', part = $2, claimed_until = $3 WHERE key = $1", [item.key, JSON.stringify(item.part), now + leaseMs]);
+  switch (record.status as OutboxStatus) {
+    case "sent":
+      return { type: "sent", messageId: record.message_id ?? "" };
+    case "failed":
+      return { type: "failed" };
+    case "sending":
+      if ((record.claimed_until ?? 0) > now) return { type: "held", claimedUntil: record.claimed_until ?? 0 };
+      await take();
+      return { type: "claimed", attempts: record.attempts, wasUnknown: true };
+    case "pending":
+      await take();
+      return { type: "claimed", attempts: record.attempts, wasUnknown: false };
+  }
+}
+
+/** Claims the due parts, each behind the open parts stored before it in its conversation. */
+async function claimDue(pool: pg.Pool, now: number, limit: number, leaseMs: number): Promise<(OutboxRow & { wasUnknown: boolean })[]> {
+  // A part waits for the open parts of the same conversation stored before it, so that a reply is never sent out
+  // of order. Parts that wait for a condition are left to the adapter that parked them, and hold nothing back.
+  const { rows } = await pool.query<OutboxRecord & { was_sending: boolean; seq: number; created_at: number }>(
+    `WITH claimable AS (
+       SELECT o.key, o.status = 'sending' AS was_sending FROM outbox AS o
+       WHERE ((o.status = 'pending' AND o.next_attempt_at <= $1) OR (o.status = 'sending' AND o.claimed_until <= $1))
+         AND o.waits_for IS NULL
+         AND NOT EXISTS (SELECT 1 FROM outbox AS earlier WHERE earlier.status IN ('pending', 'sending') AND earlier.waits_for IS NULL
+           AND earlier.conversation = o.conversation AND earlier.seq < o.seq AND earlier.key <> o.key)
+       ORDER BY o.created_at, o.seq LIMIT $2
+       FOR UPDATE SKIP LOCKED
+     )
+     UPDATE outbox SET status = 'sending', claimed_until = $3 FROM claimable WHERE outbox.key = claimable.key
+     RETURNING outbox.seq, outbox.created_at, claimable.was_sending, ${columns.split(", ").map((name) => `outbox.${name}`).join(", ")}`,
+    [now, limit, now + leaseMs],
+  );
+  return rows
+    .sort((a, b) => a.created_at - b.created_at || a.seq - b.seq)
+    .map((record) => ({ ...toRow(record), status: "sending" as const, wasUnknown: record.was_sending }));
+}
+
+async function markSent(pool: pg.Pool, item: OutboxPart, messageId: string, now: number) {
+  await pool.query(
+    `INSERT INTO outbox (key, conversation, part, status, message_id, attempts, next_attempt_at, created_at)
+     VALUES ($1, $2, $3, 'sent', $4, 1, $5, $5)
+     ON CONFLICT (key) DO UPDATE SET status = 'sent', message_id = excluded.message_id, part = excluded.part, last_error = NULL,
+       claimed_until = NULL, waits_for = NULL`,
+    [item.key, JSON.stringify(item.conversation), JSON.stringify(item.part), messageId, now],
+  );
+}
+
+async function markFailedAttempt(pool: pg.Pool, item: OutboxPart, error: string, nextAttemptAt: number, isFinal: boolean, now: number) {
+  await pool.query(
+    `INSERT INTO outbox (key, conversation, part, status, attempts, last_error, next_attempt_at, created_at)
+     VALUES ($1, $2, $3, $4, 1, $5, $6, $7)
+     ON CONFLICT (key) DO UPDATE SET status = excluded.status, part = excluded.part, attempts = outbox.attempts + 1,
+       last_error = excluded.last_error, next_attempt_at = excluded.next_attempt_at, claimed_until = NULL`,
+    [item.key, JSON.stringify(item.conversation), JSON.stringify(item.part), isFinal ? "failed" : "pending", error, nextAttemptAt, now],
+  );
+}
+
 /**
  * The outbox on PostgreSQL. A claim locks the part's row (`FOR UPDATE`) for the decision; a flush claims due parts
  * with `FOR UPDATE SKIP LOCKED`, so two processes flushing at once take different parts and never wait on each other.
  */
 export function createPostgresOutbox(pool: pg.Pool): OutboxStore {
-  const claimRow = async (client: pg.PoolClient, item: OutboxPart, now: number, leaseMs: number): Promise<OutboxClaim> => {
-    const inserted = await client.query(
-      `INSERT INTO outbox (key, conversation, part, status, next_attempt_at, created_at, claimed_until)
-       VALUES ($1, $2, $3, 'sending', $4, $4, $5) ON CONFLICT (key) DO NOTHING`,
-      [item.key, JSON.stringify(item.conversation), JSON.stringify(item.part), now, now + leaseMs],
-    );
-    if (inserted.rowCount === 1) return { type: "claimed", attempts: 0, wasUnknown: false };
-    const { rows } = await client.query<OutboxRecord>(`SELECT ${columns} FROM outbox WHERE key = $1 FOR UPDATE`, [item.key]);
-    const record = rows[0]!;
-    const take = () =>
-      client.query("UPDATE outbox SET status = 'sending', part = $2, claimed_until = $3 WHERE key = $1", [item.key, JSON.stringify(item.part), now + leaseMs]);
-    switch (record.status as OutboxStatus) {
-      case "sent":
-        return { type: "sent", messageId: record.message_id ?? "" };
-      case "failed":
-        return { type: "failed" };
-      case "sending":
-        if ((record.claimed_until ?? 0) > now) return { type: "held", claimedUntil: record.claimed_until ?? 0 };
-        await take();
-        return { type: "claimed", attempts: record.attempts, wasUnknown: true };
-      case "pending":
-        await take();
-        return { type: "claimed", attempts: record.attempts, wasUnknown: false };
-    }
-  };
-
   return {
     async claim(item, now, leaseMs) {
       return inTransaction(pool, (client) => claimRow(client, item, now, leaseMs));
     },
-    async claimDue(now, limit, leaseMs) {
-      // A part waits for the open parts of the same conversation stored before it, so that a reply is never sent out
-      // of order. Parts that wait for a condition are left to the adapter that parked them, and hold nothing back.
-      const { rows } = await pool.query<OutboxRecord & { was_sending: boolean; seq: number; created_at: number }>(
-        `WITH claimable AS (
-           SELECT o.key, o.status = 'sending' AS was_sending FROM outbox AS o
-           WHERE ((o.status = 'pending' AND o.next_attempt_at <= $1) OR (o.status = 'sending' AND o.claimed_until <= $1))
-             AND o.waits_for IS NULL
-             AND NOT EXISTS (SELECT 1 FROM outbox AS earlier WHERE earlier.status IN ('pending', 'sending') AND earlier.waits_for IS NULL
-               AND earlier.conversation = o.conversation AND earlier.seq < o.seq AND earlier.key <> o.key)
-           ORDER BY o.created_at, o.seq LIMIT $2
-           FOR UPDATE SKIP LOCKED
-         )
-         UPDATE outbox SET status = 'sending', claimed_until = $3 FROM claimable WHERE outbox.key = claimable.key
-         RETURNING outbox.seq, outbox.created_at, claimable.was_sending, ${columns.split(", ").map((name) => `outbox.${name}`).join(", ")}`,
-        [now, limit, now + leaseMs],
-      );
-      return rows
-        .sort((a, b) => a.created_at - b.created_at || a.seq - b.seq)
-        .map((record) => ({ ...toRow(record), status: "sending" as const, wasUnknown: record.was_sending }));
-    },
+    claimDue: (now, limit, leaseMs) => claimDue(pool, now, limit, leaseMs),
     async releaseLeases() {
       const result = await pool.query("UPDATE outbox SET claimed_until = 0 WHERE status = 'sending'");
       return result.rowCount ?? 0;
@@ -104,24 +128,8 @@ export function createPostgresOutbox(pool: pg.Pool): OutboxStore {
       const { rows } = await pool.query<OutboxRecord>(`SELECT ${columns} FROM outbox WHERE key = $1`, [key]);
       return rows[0] && toRow(rows[0]);
     },
-    async markSent(item: OutboxPart, messageId: string, now: number) {
-      await pool.query(
-        `INSERT INTO outbox (key, conversation, part, status, message_id, attempts, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, 'sent', $4, 1, $5, $5)
-         ON CONFLICT (key) DO UPDATE SET status = 'sent', message_id = excluded.message_id, part = excluded.part, last_error = NULL,
-           claimed_until = NULL, waits_for = NULL`,
-        [item.key, JSON.stringify(item.conversation), JSON.stringify(item.part), messageId, now],
-      );
-    },
-    async markFailedAttempt(item: OutboxPart, error: string, nextAttemptAt: number, isFinal: boolean, now: number) {
-      await pool.query(
-        `INSERT INTO outbox (key, conversation, part, status, attempts, last_error, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, 1, $5, $6, $7)
-         ON CONFLICT (key) DO UPDATE SET status = excluded.status, part = excluded.part, attempts = outbox.attempts + 1,
-           last_error = excluded.last_error, next_attempt_at = excluded.next_attempt_at, claimed_until = NULL`,
-        [item.key, JSON.stringify(item.conversation), JSON.stringify(item.part), isFinal ? "failed" : "pending", error, nextAttemptAt, now],
-      );
-    },
+    markSent: (item, messageId, now) => markSent(pool, item, messageId, now),
+    markFailedAttempt: (item, error, nextAttemptAt, isFinal, now) => markFailedAttempt(pool, item, error, nextAttemptAt, isFinal, now),
     async park(item, waitsFor, now) {
       await pool.query(
         `INSERT INTO outbox (key, conversation, part, status, next_attempt_at, created_at, waits_for)

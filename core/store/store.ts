@@ -1,17 +1,21 @@
 import type { SessionInfo, SessionMessage, StoredSessionMessage } from "../types/agent.ts";
 import type { ConversationRef } from "../types/conversation.ts";
-import type { InboundMessage } from "../types/message.ts";
-import type { ReplyPart } from "../types/reply.ts";
 import type { ConversationChoice } from "../router.ts";
 import type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
+import type { InboxStore } from "./inbox-store.ts";
 import type { JobStore } from "./jobs.ts";
 
 import type { KnowledgeStore } from "./knowledge-store.ts";
 import type { MemoryStore } from "./memory-store.ts";
+import type { OutboxStore } from "./outbox-store.ts";
+import type { PairingStore } from "./pairing-store.ts";
 
 export type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
 export type { KnowledgeStore } from "./knowledge-store.ts";
 export type { MemoryStore } from "./memory-store.ts";
+export { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "./inbox-store.ts";
+export type { OutboxClaim, OutboxPart, OutboxRow, OutboxStatus, OutboxStore, WaitingReplies } from "./outbox-store.ts";
+export type { PairingRequest, PairingStore, PairingSubject } from "./pairing-store.ts";
 export type { JobClaim, JobOutcome, JobRecord, JobRunResult, JobSchedule, JobState, JobStore } from "./jobs.ts";
 
 /**
@@ -38,130 +42,6 @@ export interface Store {
   /** True when several gateway processes may share the store (PostgreSQL): nothing held at start-up is stale. */
   isShared?: boolean;
   close(): void | Promise<void>;
-}
-
-/**
- * received → (policy, parse) → queued → running → done; or ignored. Statuses only move forward
- * (`setStatus` leaves a row alone otherwise); only crash recovery moves running rows back to queued.
- */
-export type InboxStatus = "received" | "queued" | "running" | "done" | "ignored";
-
-export interface InboxRow {
-  key: string;
-  conversationKey: string;
-  message: InboundMessage;
-  status: InboxStatus;
-  receivedAt: number;
-}
-
-export interface InboxStore {
-  /** Records the message unless (channel id, id) is already there; false for a duplicate. */
-  insert(message: InboundMessage, receivedAt: number): Promise<boolean>;
-  /** Moves rows forward: `queued` only from `received`, `done`/`ignored` from any unfinished status. */
-  setStatus(keys: readonly string[], status: InboxStatus): Promise<void>;
-  /** Stores what was learned about a message since it arrived (a transcript), so a re-run does not redo it. */
-  updateMessage(key: string, message: InboundMessage): Promise<void>;
-  /**
-   * The conversation's next turn, moved to running, in arrival order. A turn is durable: rows claimed
-   * together are claimed together again after a crash (and first), so a re-run has the same rows, the
-   * same first key and so the same outbox keys. Otherwise every queued row joins the new turn. `isTakeover`: the
-   * caller has just taken the conversation's lease, so rows still running are a dead holder's turn (not yet
-   * recovered), claimed again first, whole.
-   */
-  claimQueued(conversationKey: string, options?: ClaimOptions): Promise<InboxRow[]>;
-  /** Whether a claim would find rows (with the same `heldBehindSince`). */
-  hasQueued(conversationKey: string, options?: Pick<ClaimOptions, "heldBehindSince">): Promise<boolean>;
-  countQueued(): Promise<number>;
-  /**
-   * Crash recovery: running rows go back to queued; returns received and queued rows to resume. Work a
-   * live worker holds (`held`: conversations being drained, messages being processed) is left to it.
-   */
-  recover(held?: HeldWork): Promise<{ received: InboxRow[]; queuedConversations: string[] }>;
-}
-
-export interface ClaimOptions {
-  /** The caller has just taken the conversation's lease: rows still running are a dead holder's turn, claimed first. */
-  isTakeover?: boolean;
-  /**
-   * Order across processes: a new turn takes only the queued rows that arrived before the conversation's oldest
-   * row still being taken in (`received`), if that row arrived after this time (epoch ms). Another process may be
-   * admitting it (or, dead, leave it to recovery); the held rows join the turn that row is queued for.
-   */
-  heldBehindSince?: number;
-}
-
-export interface HeldWork {
-  conversationKeys: readonly string[];
-  messageKeys: readonly string[];
-  /** Only received rows that arrived before this (epoch ms): a periodic recovery leaves fresh ones to the process taking them in. */
-  receivedBefore?: number;
-}
-
-/** pending (to send, or to retry) → sending (claimed by one worker until its lease ends) → sent; or failed. */
-export type OutboxStatus = "pending" | "sending" | "sent" | "failed";
-
-export interface OutboxRow {
-  key: string;
-  conversation: ConversationRef;
-  part: ReplyPart;
-  status: OutboxStatus;
-  messageId: string | undefined;
-  /** Rounds tried so far (each round may retry a few times in place). */
-  attempts: number;
-  nextAttemptAt: number;
-  lastError: string | undefined;
-}
-
-/** What a send is about: enough to write the outbox row in one statement, whatever came before. */
-export interface OutboxPart {
-  key: string;
-  conversation: ConversationRef;
-  part: ReplyPart;
-}
-
-/**
- * What a claim found. `claimed`: this worker sends the part now; `wasUnknown` says an earlier worker
- * claimed it and died (or overran its lease) mid-send, so the platform may have it already.
- * `held`: another worker's lease is live.
- */
-export type OutboxClaim =
-  | { type: "claimed"; attempts: number; wasUnknown: boolean }
-  | { type: "sent"; messageId: string }
-  | { type: "held"; claimedUntil: number }
-  | { type: "failed" };
-
-/**
- * Parts that wait for a condition before they can go: ClawBot's replies that no longer fit the user's
- * reply window wait for `next-inbound:<conversation key>`. The flush leaves them alone; the adapter that
- * parked them sends them, oldest first, once the condition is met, and marks each sent.
- */
-export interface WaitingReplies {
-  /** Stores a part that waits for `waitsFor`, after the ones already waiting for it. */
-  park(item: OutboxPart, waitsFor: string, now: number): Promise<void>;
-  /** The parts waiting for `waitsFor`, oldest first. */
-  waiting(waitsFor: string): Promise<OutboxPart[]>;
-  /** Records a released part as sent: it waits no more. */
-  markSent(item: OutboxPart, messageId: string, now: number): Promise<void>;
-}
-
-export interface OutboxStore extends WaitingReplies {
-  get(key: string): Promise<OutboxRow | undefined>;
-  /** Takes the part for one send (inserting it when new), written before the send goes out. */
-  claim(item: OutboxPart, now: number, leaseMs: number): Promise<OutboxClaim>;
-  /**
-   * Claims due parts for a flush: pending ones whose next attempt is due, and ones whose send was cut
-   * off (lease over). Each comes back with `wasUnknown` set for the latter.
-   */
-  claimDue(now: number, limit: number, leaseMs: number): Promise<(OutboxRow & { wasUnknown: boolean })[]>;
-  /** After a restart of the only process on this store: no lease is held by anyone alive. */
-  releaseLeases(): Promise<number>;
-  /** Stores a part for a later send; a row still pending takes the newer part, a sent or failed one is left alone. */
-  put(key: string, conversation: ConversationRef, part: ReplyPart, now: number): Promise<OutboxRow>;
-  /** Records the part as sent (inserting the row if it was never stored): one write per successful send. */
-  markSent(item: OutboxPart, messageId: string, now: number): Promise<void>;
-  markFailedAttempt(item: OutboxPart, error: string, nextAttemptAt: number, isFinal: boolean, now: number): Promise<void>;
-  /** Pending rows whose next attempt is due, oldest first (none that waits for a condition). */
-  due(now: number, limit: number): Promise<OutboxRow[]>;
 }
 
 export interface SessionStore {
@@ -250,46 +130,6 @@ export interface ApprovalStore {
 export interface ContactStore {
   remember(userRef: string, conversation: ConversationRef, at: number): Promise<void>;
   find(userRef: string): Promise<ConversationRef | undefined>;
-}
-
-export interface PairingRequest {
-  /**
-   * The channel id (a default channel's id is its platform's name, so rows written before there were
-   * channels keep their meaning). Named `platform` as in the stored rows and the admin API.
-   */
-  platform: string;
-  /** A group's pairing: the group's chat id (then `userId` is the member who asked first). Absent for a person's DM pairing. */
-  chatId: string | undefined;
-  userId: string;
-  displayName: string;
-  code: string;
-  createdAt: number;
-  expiresAt: number;
-  lastSentAt: number;
-  approvedAt: number | undefined;
-}
-
-/** Who pairs: a person (by user id) or a group (by chat id; `userId` is then ignored). */
-export interface PairingSubject {
-  /** The channel id, as in `PairingRequest`. */
-  platform: string;
-  chatId: string | undefined;
-  userId: string;
-}
-
-export interface PairingStore {
-  find(subject: PairingSubject): Promise<PairingRequest | undefined>;
-  /** Inserts or replaces the subject's request (an expired one is replaced by a new code). */
-  save(request: PairingRequest): Promise<void>;
-  markSent(subject: PairingSubject, sentAt: number): Promise<void>;
-  /** Approves an unexpired request by code; returns it, or undefined when none matches. */
-  approve(platform: string, code: string, now: number): Promise<PairingRequest | undefined>;
-  listPending(now: number): Promise<PairingRequest[]>;
-}
-
-/** `channelId:messageId`: message ids are unique per channel (per bot), not per platform. */
-export function inboxKey(channelId: string, id: string): string {
-  return `${channelId}:${id}`;
 }
 
 /** What `/agent` and `/model` chose for a conversation. */

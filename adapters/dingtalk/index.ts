@@ -7,7 +7,7 @@ import { createDingtalkApi } from "./api.ts";
 import { cardCallbackSchema, cardCallbackToInbound, platform, robotMessageSchema, toInboundMessage } from "./inbound.ts";
 import { downloadMedia } from "./media.ts";
 import { createOutbound } from "./outbound.ts";
-import { cardCallbackTopic, createStreamClient, robotTopic, type StreamFrame, type StreamState } from "./stream.ts";
+import { cardCallbackTopic, createStreamClient, robotTopic, type StreamFrame } from "./stream.ts";
 import { createCallbackHandler, type Outcome } from "./webhook.ts";
 
 /** Timings, with production defaults; tests shorten them. */
@@ -48,7 +48,6 @@ export function createDingtalkAdapter(settings: DingtalkConfig, deps: AdapterDep
   });
   let sink: InboundSink | undefined;
   let health: ChannelHealth = { state: "starting" };
-  let hasBeenReady = false;
 
   const receive = async (message: InboundMessage) => {
     if (!sink) throw new BridgeError("upstream", "DingTalk channel is not started");
@@ -96,26 +95,9 @@ export function createDingtalkAdapter(settings: DingtalkConfig, deps: AdapterDep
   };
 
   let settleStart: () => void = () => undefined;
-  const onStateChange = (state: StreamState, detail?: string) => {
-    switch (state) {
-      case "open":
-        hasBeenReady = true;
-        health = { state: "ready" };
-        settleStart();
-        return;
-      case "connecting":
-        health = { state: "starting", detail: "connecting" };
-        return;
-      case "reconnecting":
-        health = { state: hasBeenReady ? "degraded" : "starting", detail: detail ?? "reconnecting" };
-        return;
-      case "refused":
-        health = { state: "error", detail: detail ?? "DingTalk refused the app" };
-        settleStart();
-        return;
-      case "stopped":
-        health = { state: "stopped" };
-    }
+  /** The first connection, or DingTalk refusing the app, settles `start`. */
+  const onHealth = (next: ChannelHealth) => {
+    if (next.state === "ready" || next.state === "error") settleStart();
   };
 
   const stream = isStream
@@ -127,7 +109,7 @@ export function createDingtalkAdapter(settings: DingtalkConfig, deps: AdapterDep
           ...(hasCards ? [{ type: "CALLBACK" as const, topic: cardCallbackTopic }] : []),
         ],
         onFrame,
-        onStateChange,
+        onHealth,
         ...(options.keepAliveMs !== undefined ? { keepAliveMs: options.keepAliveMs } : {}),
         ...(options.minReconnectMs !== undefined ? { minReconnectMs: options.minReconnectMs } : {}),
       })
@@ -189,12 +171,12 @@ export function createDingtalkAdapter(settings: DingtalkConfig, deps: AdapterDep
     },
 
     async stop() {
-      stream?.stop();
+      await stream?.stop();
       sink = undefined;
       health = { state: "stopped" };
     },
 
-    health: () => health,
+    health: () => (stream && health.state !== "stopped" ? stream.health() : health),
     send: outbound.send,
     ...(hasCards ? { edit: outbound.edit } : {}),
     fetchMedia: (ref: MediaRef) => downloadMedia(api, robotCode, ref, deps.maxMediaBytes),

@@ -2,8 +2,8 @@ import WebSocket from "ws";
 import { z } from "zod";
 import { BridgeError, toBridgeError } from "../../core/types/errors.ts";
 import type { Logger } from "../../core/types/logger.ts";
-import { createBackoff } from "../kit/backoff.ts";
-import { createSilenceWatchdog } from "../kit/silence-watchdog.ts";
+import type { ChannelHealth } from "../../core/types/adapter.ts";
+import { createConnectionLifecycle, type ConnectionSession } from "../kit/connection-lifecycle.ts";
 import { callError, type ApiSettings } from "./api.ts";
 
 /**
@@ -16,6 +16,8 @@ import { callError, type ApiSettings } from "./api.ts";
  *   here only once its handler resolved (the inbox row is written); unacknowledged frames are sent again;
  * - SYSTEM `ping` is answered with its own headers and data; SYSTEM `disconnect` announces the end of this
  *   connection: a new one is opened at once (with a new ticket).
+ * One ticket and socket is one session of the kit's connection lifecycle, which reconnects with backoff and
+ * replaces a socket silent for two keep-alive intervals.
  */
 
 export const robotTopic = "/v1.0/im/bot/messages/get";
@@ -38,7 +40,7 @@ export interface StreamClientOptions {
   subscriptions: { type: "CALLBACK" | "EVENT"; topic: string }[];
   /** Handles an EVENT or CALLBACK frame; what it resolves to is the acknowledgement's `response`. Throwing leaves it unacknowledged. */
   onFrame(frame: StreamFrame): Promise<unknown>;
-  onStateChange?(state: StreamState, detail?: string): void;
+  onHealth?(health: ChannelHealth): void;
   /** WebSocket pings this often; no frame or pong for two of them and the socket is replaced. Default 30 s. */
   keepAliveMs?: number;
   minReconnectMs?: number;
@@ -48,28 +50,24 @@ export interface StreamClientOptions {
 /** How long a connection DingTalk announced the end of is kept for acknowledgements after the next one opened. */
 const retireAfterMs = 10_000;
 
+/** DingTalk announced the end of the connection: the session ends, and the next opens at once. */
+class Retired extends Error {}
+
+const stateOf = (health: ChannelHealth, hasBeenUp: boolean): StreamState => {
+  if (health.state === "ready") return "open";
+  if (health.state === "error") return "refused";
+  if (health.state === "stopped") return "stopped";
+  return hasBeenUp ? "reconnecting" : "connecting";
+};
+
 export function createStreamClient(options: StreamClientOptions) {
   const { settings, logger } = options;
+  /** Announced connections, still open for the acknowledgements of frames being handled; they outlive their session. */
   const retiring = new Set<WebSocket>();
   const keepAliveMs = options.keepAliveMs ?? 30_000;
-  const backoff = createBackoff({ minMs: options.minReconnectMs ?? 1000, maxMs: options.maxReconnectMs ?? 60_000 });
-  let socket: WebSocket | undefined;
-  let state: StreamState = "connecting";
-  let isStopped = false;
-  let reconnectTimer: NodeJS.Timeout | undefined;
-  let pingTimer: NodeJS.Timeout | undefined;
-  const watchdog = createSilenceWatchdog({
-    silenceMs: keepAliveMs * 2,
-    onSilent(silentForMs) {
-      logger.warn({ silentForMs }, "DingTalk stream went quiet; replacing the connection");
-      socket?.terminate();
-    },
-  });
-
-  const setState = (next: StreamState, detail?: string) => {
-    state = next;
-    options.onStateChange?.(next, detail);
-  };
+  let hasBeenUp = false;
+  let lifetime: AbortController | undefined;
+  let running: Promise<void> | undefined;
 
   const openTicket = async (): Promise<string> => {
     let response: Response;
@@ -99,67 +97,48 @@ export function createStreamClient(options: StreamClientOptions) {
     send(target, { code: 200, headers: { contentType: "application/json", messageId: frame.headers.messageId }, message: "OK", data: JSON.stringify(data) });
   };
 
-  const handle = (target: WebSocket, frame: StreamFrame) => {
+  /** Keeps an announced connection open a while for acknowledgements; DingTalk closes it, or we do. */
+  const retire = (target: WebSocket) => {
+    retiring.add(target);
+    target.once("close", () => retiring.delete(target));
+    setTimeout(() => target.close(1000, "replaced after disconnect"), retireAfterMs).unref();
+  };
+
+  /** Handles a frame on the socket it came on (acknowledgements go back on it); true when DingTalk announced the end. */
+  const handle = (target: WebSocket, frame: StreamFrame): boolean => {
     if (frame.type === "SYSTEM") {
-      if (frame.headers.topic === "ping") {
-        send(target, { code: 200, headers: frame.headers, message: "OK", data: frame.data ?? "" });
-      } else if (frame.headers.topic === "disconnect") {
-        // DingTalk closes this connection shortly: the next one opens now, so no message waits for the gap; this one
-        // stays open a little for the acknowledgements of frames still being handled.
-        logger.info({}, "DingTalk announced the end of the stream connection; opening a new one");
-        if (socket === target) socket = undefined;
-        retiring.add(target);
-        target.once("close", () => retiring.delete(target));
-        watchdog.disarm();
-        clearInterval(pingTimer);
-        setTimeout(() => target.close(1000, "replaced after disconnect"), retireAfterMs).unref();
-        void connect();
-      }
-      return;
+      if (frame.headers.topic === "ping") send(target, { code: 200, headers: frame.headers, message: "OK", data: frame.data ?? "" });
+      return frame.headers.topic === "disconnect";
     }
-    if (!frame.headers.messageId) return;
+    if (!frame.headers.messageId) return false;
     options
       .onFrame(frame)
       .then((response) => acknowledge(target, frame, response))
       .catch((error: unknown) => logger.error({ err: toBridgeError(error), topic: frame.headers.topic }, "DingTalk stream frame failed; left unacknowledged for redelivery"));
+    return false;
   };
 
-  const scheduleReconnect = () => {
-    if (isStopped || reconnectTimer) return;
-    const delayMs = backoff.nextDelayMs();
-    reconnectTimer = setTimeout(() => {
-      reconnectTimer = undefined;
-      void connect();
-    }, delayMs);
-  };
-
-  const connect = async (): Promise<void> => {
-    if (isStopped) return;
-    let url: string;
-    try {
-      url = await openTicket();
-    } catch (error) {
-      const bridgeError = toBridgeError(error);
-      const isRefused = bridgeError.code === "unauthorized" || bridgeError.code === "bad-input";
-      logger.warn({ err: bridgeError.message }, "DingTalk stream: could not open a connection");
-      setState(isRefused ? "refused" : "reconnecting", isRefused ? `${bridgeError.message}; check DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET` : bridgeError.message);
-      scheduleReconnect();
-      return;
-    }
-    if (isStopped) return;
+  /** One session: a ticket, a socket, until it closes, DingTalk announces its end, or the session is aborted. */
+  const runSession = async (session: ConnectionSession): Promise<void> => {
+    const url = await openTicket();
+    if (session.signal.aborted) return;
     const target = new WebSocket(url);
-    socket = target;
+    let pingTimer: NodeJS.Timeout | undefined;
+    let isRetired = false;
+    const ended = Promise.withResolvers<void>();
+    const onAbort = () => ended.resolve();
+    session.signal.addEventListener("abort", onAbort, { once: true });
+    // A silent socket is cut; its close ends the session, and the lifecycle opens the next after the backoff.
+    session.onReplace(() => target.terminate());
     target.on("open", () => {
-      backoff.reset();
-      watchdog.arm();
-      clearInterval(pingTimer);
       pingTimer = setInterval(() => target.readyState === WebSocket.OPEN && target.ping(), keepAliveMs);
-      setState("open");
+      hasBeenUp = true;
+      session.up();
       logger.info({}, "DingTalk stream connected");
     });
-    target.on("pong", () => watchdog.touch());
+    target.on("pong", () => session.alive());
     target.on("message", (raw) => {
-      watchdog.touch();
+      session.alive();
       let frame: StreamFrame;
       try {
         frame = frameSchema.parse(JSON.parse(raw.toString()));
@@ -167,38 +146,54 @@ export function createStreamClient(options: StreamClientOptions) {
         logger.warn({}, "DingTalk stream: a frame that is not JSON was ignored");
         return;
       }
-      handle(target, frame);
+      if (!handle(target, frame) || isRetired) return;
+      // DingTalk closes this connection shortly: the next one opens now, so no message waits for the gap; this one
+      // stays open a little for the acknowledgements of frames still being handled.
+      logger.info({}, "DingTalk announced the end of the stream connection; opening a new one");
+      isRetired = true;
+      retire(target);
+      ended.reject(new Retired("DingTalk announced the end of the stream connection; opening a new one"));
     });
     target.on("error", (error) => logger.warn({ err: error.message }, "DingTalk stream socket error"));
-    target.on("close", () => {
-      if (socket !== target) return;
-      socket = undefined;
-      watchdog.disarm();
+    target.on("close", () => ended.reject(new Error("the stream connection closed; reconnecting")));
+    try {
+      await ended.promise;
+    } finally {
       clearInterval(pingTimer);
-      if (isStopped) return;
-      setState("reconnecting", "the stream connection closed; reconnecting");
-      // A dropped socket: a new ticket after the back-off (which starts again at its minimum after each open).
-      scheduleReconnect();
-    });
+      session.signal.removeEventListener("abort", onAbort);
+      if (!isRetired) target.close(1000, "stopping");
+    }
   };
+
+  const lifecycle = createConnectionLifecycle({
+    what: "DingTalk stream",
+    logger,
+    backoff: { minMs: options.minReconnectMs ?? 1000, maxMs: options.maxReconnectMs ?? 60_000 },
+    silenceMs: keepAliveMs * 2,
+    connectTimeoutMs: keepAliveMs * 2,
+    describeFailure(error, wasUp) {
+      if (error instanceof Retired) return { state: "degraded", detail: error.message, waitMs: 0 };
+      const bridgeError = toBridgeError(error);
+      if (bridgeError.code === "unauthorized" || bridgeError.code === "bad-input")
+        return { state: "error", detail: `${bridgeError.message}; check DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET` };
+      return { state: wasUp ? "degraded" : "starting", detail: bridgeError.message };
+    },
+    ...(options.onHealth ? { onHealth: options.onHealth } : {}),
+    connect: runSession,
+  });
 
   return {
     start(): void {
-      isStopped = false;
-      setState("connecting");
-      void connect();
+      lifetime = new AbortController();
+      running = lifecycle.run(lifetime.signal);
     },
-    stop(): void {
-      isStopped = true;
-      clearTimeout(reconnectTimer);
-      clearInterval(pingTimer);
-      watchdog.disarm();
-      socket?.close(1000, "stopping");
-      socket = undefined;
+    async stop(): Promise<void> {
+      lifetime?.abort();
+      await running;
       for (const old of retiring) old.close(1000, "stopping");
       retiring.clear();
-      setState("stopped");
     },
-    state: () => state,
+    health: () => lifecycle.health(),
+    state: (): StreamState => stateOf(lifecycle.health(), hasBeenUp),
   };
 }

@@ -1,4 +1,6 @@
 import { WebSocketManager, WebSocketShardEvents } from "@discordjs/ws";
+import type { Logger } from "../../core/types/logger.ts";
+import type { ConnectionSession } from "../kit/connection-lifecycle.ts";
 import type { DiscordRest } from "./rest.ts";
 
 /**
@@ -20,6 +22,44 @@ export interface GatewayHandlers {
   onReady(): void;
   onClosed(detail: string, isFinal: boolean): void;
   onError(error: Error): void;
+}
+
+/** Discord closed the gateway for good (a bad token, intents): reconnecting cannot help. */
+export class GatewayRefused extends Error {}
+
+/**
+ * One session of the connection lifecycle: a WebSocketManager, whose own reconnect and resume ride out drops
+ * (mapped onto the session as down and up), until the session is aborted, Discord refuses for good, or the
+ * manager cannot connect (thrown, and the lifecycle starts a new manager after its backoff).
+ */
+export async function runDiscordGateway(
+  options: { botToken: string; rest: DiscordRest; gatewayUrl: string | undefined; dispatch(event: { t: string; d: unknown }): void; logger: Logger },
+  session: ConnectionSession,
+): Promise<void> {
+  const ended = Promise.withResolvers<void>();
+  const onAbort = () => ended.resolve();
+  session.signal.addEventListener("abort", onAbort, { once: true });
+  const gateway = createDiscordGateway({
+    ...options,
+    handlers: {
+      dispatch: (event) => {
+        session.alive();
+        options.dispatch(event);
+      },
+      onReady: () => session.up(),
+      onClosed: (detail, isFinal) => (isFinal ? ended.reject(new GatewayRefused(detail)) : session.down(detail)),
+      onError: (error) => options.logger.warn({ err: error }, "Discord gateway error"),
+    },
+  });
+  gateway.connect().catch((error: unknown) => ended.reject(error));
+  try {
+    await ended.promise;
+  } finally {
+    session.signal.removeEventListener("abort", onAbort);
+    await Promise.resolve()
+      .then(() => gateway.destroy())
+      .catch((error: unknown) => options.logger.warn({ err: error }, "Discord gateway did not close cleanly"));
+  }
 }
 
 /**

@@ -6,7 +6,8 @@ import { promptText, type MediaRef } from "../../core/types/message.ts";
 import { buttonCommand } from "../../core/types/reply.ts";
 import { createBoundedMap } from "../kit/bounded-map.ts";
 import { registerSlashCommands } from "./commands.ts";
-import { createDiscordGateway } from "./gateway.ts";
+import { createConnectionLifecycle } from "../kit/connection-lifecycle.ts";
+import { GatewayRefused, runDiscordGateway } from "./gateway.ts";
 import { interactionMessageId, interactionSchema, type DiscordInteraction, interactionToInbound, interactionType, messageToInbound, platform, type InboundContext, type ThreadInfo } from "./inbound.ts";
 import { createDiscordOutbound, type PendingInteraction } from "./outbound.ts";
 import { createDiscordRest } from "./rest.ts";
@@ -14,7 +15,7 @@ import { createDiscordRest } from "./rest.ts";
 export interface DiscordAdapterOptions {
   /** Every REST call gives up after this (then a retryable "timeout"). Default 30 s. */
   callTimeoutMs?: number;
-  /** After a failed start (Discord unreachable), the next attempt waits this long. Default 5 s. */
+  /** After a failed start (Discord unreachable), the next attempt waits this long, doubling up to a minute. Default 5 s. */
   connectRetryMs?: number;
 }
 
@@ -34,7 +35,7 @@ const threadEvent = (payload: unknown): { id: string; parentId: string; ownerId:
 export function createDiscordAdapter(settings: DiscordConfig, deps: AdapterDeps, options: DiscordAdapterOptions = {}): Adapter {
   const { logger } = deps;
   const rest = createDiscordRest({ apiBase: settings.apiBase, botToken: settings.botToken, callTimeoutMs: options.callTimeoutMs });
-  let health: ChannelHealth = { state: "starting" };
+  let isStopped = false;
   let sink: InboundSink | undefined;
   let selfId = "";
   let selfName: string | undefined;
@@ -47,10 +48,6 @@ export function createDiscordAdapter(settings: DiscordConfig, deps: AdapterDeps,
   const context: InboundContext = { get selfId() { return selfId; }, hasThreads: settings.hasThreads, threadOf: (id) => threads.get(id) };
   /** Events are taken in one at a time, in the gateway's order. */
   let intake: Promise<void> = Promise.resolve();
-
-  const setHealth = (next: ChannelHealth) => {
-    if (health.state !== "stopped") health = next;
-  };
 
   const rememberThread = (payload: unknown) => {
     const thread = threadEvent(payload);
@@ -152,33 +149,32 @@ export function createDiscordAdapter(settings: DiscordConfig, deps: AdapterDeps,
     intake = intake.then(work).catch((error: unknown) => logger.error({ err: toBridgeError(error), event: event.t }, "a Discord event could not be taken in"));
   };
 
-  const gateway = createDiscordGateway({
-    botToken: settings.botToken,
-    rest,
-    gatewayUrl: settings.gatewayUrl,
-    handlers: {
-      dispatch,
-      onReady: () => setHealth({ state: "ready" }),
-      onClosed: (detail, isFinal) => {
-        if (isFinal) refusal = detail;
-        setHealth({ state: isFinal ? "error" : "degraded", detail });
-      },
-      onError: (error) => logger.warn({ err: error }, "Discord gateway error"),
+  const connection = createConnectionLifecycle({
+    what: "Discord gateway",
+    logger,
+    backoff: { minMs: options.connectRetryMs ?? 5000, maxMs: 60_000 },
+    describeFailure: (error) => {
+      const bridgeError = toBridgeError(error, "upstream");
+      return { detail: bridgeError.message, ...(bridgeError.retryAfterMs !== undefined ? { waitMs: bridgeError.retryAfterMs } : {}) };
+    },
+    async connect(session) {
+      try {
+        await runDiscordGateway({ botToken: settings.botToken, rest, gatewayUrl: settings.gatewayUrl, dispatch, logger }, session);
+      } catch (error) {
+        const isFinal = error instanceof GatewayRefused || toBridgeError(error).code === "unauthorized";
+        if (!isFinal) throw error;
+        // Why Discord refused for good (a bad token, intents): shown on /readyz, never retried.
+        const refusal = toBridgeError(error, "upstream");
+        logger.error({ err: refusal, willRetry: false }, "Discord gateway could not connect");
+        session.down();
+        session.show({ state: "error", detail: refusal.message });
+        // Parked until stopped: no later attempt fixes a refused token or intent.
+        await new Promise<void>((resolve) => session.signal.addEventListener("abort", () => resolve(), { once: true }));
+      }
     },
   });
-
-  let retryTimer: NodeJS.Timeout | undefined;
-  /** Why Discord closed the gateway for good (bad token, intents): shown on /readyz, never retried. */
-  let refusal: string | undefined;
-  const connect = () => {
-    gateway.connect().catch((thrown: unknown) => {
-      const error = toBridgeError(thrown, "upstream");
-      const willRetry = error.code !== "unauthorized" && refusal === undefined && health.state !== "stopped";
-      setHealth({ state: "error", detail: refusal ?? error.message });
-      logger.error({ err: error, willRetry }, "Discord gateway could not connect");
-      if (willRetry) retryTimer = setTimeout(connect, Math.max(options.connectRetryMs ?? 5000, error.retryAfterMs ?? 0));
-    });
-  };
+  let lifetime: AbortController | undefined;
+  let running: Promise<void> | undefined;
 
   const maxDownloadBytes = deps.maxMediaBytes;
   const allowedHosts = mediaHosts(settings.apiBase);
@@ -219,17 +215,18 @@ export function createDiscordAdapter(settings: DiscordConfig, deps: AdapterDeps,
     capabilities: { maxTextLength: 1900, minEditIntervalMs: 1200, hasButtons: true, hasVoiceOut: true },
     async start(inboundSink) {
       sink = inboundSink;
-      health = { state: "starting", detail: "connecting to Discord's gateway" };
-      connect();
+      isStopped = false;
+      lifetime = new AbortController();
+      running = connection.run(lifetime.signal);
     },
     async stop() {
-      health = { state: "stopped" };
-      clearTimeout(retryTimer);
+      isStopped = true;
       sink = undefined;
-      await Promise.resolve().then(() => gateway.destroy()).catch((error: unknown) => logger.warn({ err: error }, "Discord gateway did not close cleanly"));
+      lifetime?.abort();
+      await running;
       await intake;
     },
-    health: () => health,
+    health: (): ChannelHealth => (isStopped ? { state: "stopped" } : running ? connection.health() : { state: "starting", detail: "connecting to Discord's gateway" }),
     send: (to, part) => outbound.send(to, part),
     edit: (sent, part) => outbound.edit(sent, part),
     showTyping: (to) => outbound.showTyping(to),

@@ -32,6 +32,11 @@ export interface ConnectionSession {
    * reconnects). Without one, a silent session is aborted and `connect` is called again.
    */
   onReplace(cut: () => void): void;
+  /**
+   * The silence this session allows, where the protocol names it (a heartbeat interval from the server's hello):
+   * replaces `silenceMs` for this session; while up, the watch counts from now.
+   */
+  watchSilence(silenceMs: number): void;
 }
 
 /** How a failure shows on health and how long to wait before the next attempt. */
@@ -124,7 +129,9 @@ export function createConnectionLifecycle(options: ConnectionLifecycleOptions): 
       if (cut) cut();
       else controller.abort(new Replaced(detail));
     };
-    const silence = options.silenceMs === undefined ? undefined : createSilenceWatchdog({ silenceMs: options.silenceMs, now, onSilent: (ms) => replace("no sign of life", ms) });
+    const watchdogFor = (silenceMs: number) => createSilenceWatchdog({ silenceMs, now, onSilent: (ms) => replace("no sign of life", ms) });
+    let silence = options.silenceMs === undefined ? undefined : watchdogFor(options.silenceMs);
+    let isUp = false;
     const connectWatch =
       options.connectTimeoutMs === undefined ? undefined : createSilenceWatchdog({ silenceMs: options.connectTimeoutMs, now, onSilent: (ms) => replace("the connection did not come up", ms) });
     const session: ConnectionSession = {
@@ -136,6 +143,7 @@ export function createConnectionLifecycle(options: ConnectionLifecycleOptions): 
         if (sessionSignal.aborted) return;
         connectWatch?.disarm();
         silence?.arm();
+        isUp = true;
         if (lastProblem) logger.info({}, `${what} recovered`);
         lastProblem = undefined;
         hasBeenUp = true;
@@ -153,6 +161,7 @@ export function createConnectionLifecycle(options: ConnectionLifecycleOptions): 
       down(detail) {
         if (sessionSignal.aborted) return;
         silence?.disarm();
+        isUp = false;
         connectWatch?.disarm();
         clearTimeout(healthyTimer);
         if (detail !== undefined) setHealth({ state: hasBeenUp ? "degraded" : "starting", detail });
@@ -162,6 +171,7 @@ export function createConnectionLifecycle(options: ConnectionLifecycleOptions): 
       },
       async trouble(plan) {
         silence?.disarm();
+        isUp = false;
         clearTimeout(healthyTimer);
         const waitMs = plan.waitMs ?? backoff.nextDelayMs();
         notePlan(plan, waitMs);
@@ -169,6 +179,11 @@ export function createConnectionLifecycle(options: ConnectionLifecycleOptions): 
       },
       onReplace(replaceWith) {
         cut = replaceWith;
+      },
+      watchSilence(silenceMs) {
+        silence?.disarm();
+        silence = watchdogFor(silenceMs);
+        if (isUp && !sessionSignal.aborted) silence.arm();
       },
     };
     try {

@@ -8,7 +8,7 @@ import { readReplyMedia } from "../kit/local-media.ts";
 import { createParkingStore } from "../kit/parking-store.ts";
 import { createReplyMailbox } from "../kit/reply-mailbox.ts";
 import { createQqClient, QqApiError, windowRefusalCodes } from "./client.ts";
-import { runQqGateway } from "./gateway-ws.ts";
+import { createQqGateway } from "./gateway-ws.ts";
 import { platform, targetOf, toInboundMessage, type QqPayload } from "./inbound.ts";
 import { replyLimits, sendStep, stepParts, toSteps, withCue, type Step } from "./outbound.ts";
 import { createQqSigner } from "./signature.ts";
@@ -148,26 +148,20 @@ export async function createQqAdapter(settings: QqConfig, deps: AdapterDeps): Pr
         await firstAttempt;
         return;
       }
-      running = runQqGateway(
-        {
-          client,
-          onDispatch: async (payload) => {
-            if ((await onDispatch(payload)) === "not-stored") throw new BridgeError("upstream", "not stored");
-          },
-          onReady: (id) => {
-            if (id) selfId = id;
-            health = { state: "ready" };
-          },
-          setHealth: (next) => {
-            health = next;
-          },
-          logger,
+      const gateway = createQqGateway({
+        client,
+        onDispatch: async (payload) => {
+          if ((await onDispatch(payload)) === "not-stored") throw new BridgeError("upstream", "not stored");
         },
-        stopSignal,
-      ).catch((error: unknown) => {
-        health = { state: "error", detail: error instanceof Error ? error.message : String(error) };
-        logger.error({ err: error }, "the QQ gateway loop ended");
+        onReady: (id) => {
+          if (id) selfId = id;
+        },
+        onHealth: (next) => {
+          health = next;
+        },
+        logger,
       });
+      running = gateway.run(stopSignal);
     },
     async stop() {
       controller?.abort();

@@ -208,4 +208,24 @@ describe("the connection lifecycle", () => {
     h.controller.abort();
     await h.running;
   });
+
+  it("watches the silence a session names for itself (a heartbeat from the server's hello) instead of silenceMs", async () => {
+    const h = harness(
+      async (session, attempt) => {
+        if (attempt === 1) session.watchSilence(300);
+        session.up();
+        await untilAborted(session.signal);
+      },
+      { silenceMs: 10_000 },
+    );
+    await vi.advanceTimersByTimeAsync(299);
+    expect(h.starts).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(h.starts).toHaveLength(2);
+    // The next session names none: silenceMs again.
+    await vi.advanceTimersByTimeAsync(9000);
+    expect(h.starts).toHaveLength(2);
+    h.controller.abort();
+    await h.running;
+  });
 });

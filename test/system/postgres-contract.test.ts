@@ -2,6 +2,7 @@ import { describe, it } from "vitest";
 import { describeAdapterStateContract } from "../core/store/contract/adapter-state.ts";
 import { describeApprovalsContract } from "../core/store/contract/approvals.ts";
 import { describeInboxContract } from "../core/store/contract/inbox.ts";
+import { describeJobsContract } from "../core/store/contract/jobs.ts";
 import { describeLeasesContract } from "../core/store/contract/leases.ts";
 import { describeOutboxContract } from "../core/store/contract/outbox.ts";
 import { describePairingContract } from "../core/store/contract/pairing.ts";
@@ -20,6 +21,7 @@ if (testDatabaseUrl) {
   describeSessionsContract("postgres", postgres);
   describeUsageContract("postgres", postgres);
   describeAdapterStateContract("postgres", postgres);
+  describeJobsContract("postgres", postgres);
 } else {
   describe.skip("postgres store contract", () => it.skip(skipReason, () => {}));
 }

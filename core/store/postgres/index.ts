@@ -3,6 +3,7 @@ import type { Store } from "../store.ts";
 import { createPostgresApprovals } from "./approvals.ts";
 import { createPool, splitDatabaseUrl, type PoolOptions } from "./database.ts";
 import { createPostgresInbox } from "./inbox.ts";
+import { createPostgresJobs } from "./jobs.ts";
 import { createPostgresLeases } from "./leases.ts";
 import { migrate } from "./migrations.ts";
 import { createPostgresOutbox } from "./outbox.ts";
@@ -47,7 +48,7 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     retention: createPostgresRetention(pool),
     memories: notYetOnPostgres("memories"),
     knowledge: notYetOnPostgres("knowledge bases"),
-    jobs: notYetOnPostgres("scheduled jobs"),
+    jobs: createPostgresJobs(pool),
     isShared: true,
     close: async () => {
       await Promise.all([pool.end(), leasePool.end()]);

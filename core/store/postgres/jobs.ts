@@ -50,6 +50,28 @@ function toJob(row: JobRow): JobRecord {
 const finishedShown = 5;
 const filtered = "($1::text IS NULL OR conversation_key = $1) AND ($2::text IS NULL OR creator_ref = $2)";
 
+const insertJob = `INSERT INTO jobs (id, conversation, conversation_key, creator_ref, creator_name, prompt, schedule, timezone, state,
+    next_run_at, is_background, secret_hash, created_at, last_run, run_count, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $13)`;
+
+const jobValues = (job: JobRecord) => [
+  job.id, JSON.stringify(job.conversation), conversationKey(job.conversation), job.creatorRef, job.creatorName, job.prompt,
+  JSON.stringify(job.schedule), job.timezone, job.state, job.nextRunAt ?? null, job.isBackground, job.secretHash ?? null,
+  job.createdAt, job.lastRun ? JSON.stringify(job.lastRun) : null, job.runCount,
+];
+
+// One statement: a run is claimed by exactly one caller, and a claim of the same run again counts its attempts.
+const claimSql = `WITH due AS (
+    SELECT id FROM jobs WHERE state = 'active' AND next_run_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+    ORDER BY next_run_at LIMIT $3
+    FOR UPDATE SKIP LOCKED
+  )
+  UPDATE jobs SET
+    claim_attempts = CASE WHEN jobs.claimed_due_at = jobs.next_run_at THEN jobs.claim_attempts + 1 ELSE 1 END,
+    claimed_due_at = jobs.next_run_at, claimed_until = $2
+  FROM due WHERE jobs.id = due.id
+  RETURNING jobs.*`;
+
 /**
  * Scheduled jobs on PostgreSQL. Due runs are claimed by one UPDATE … RETURNING over rows locked with
  * `FOR UPDATE SKIP LOCKED`: processes claiming at once take different runs and never wait on each other, and a run
@@ -60,16 +82,7 @@ export function createPostgresJobs(pool: pg.Pool): JobStore {
   const changed = async (sql: string, values: unknown[]) => ((await pool.query(sql, values)).rowCount ?? 0) === 1;
   return {
     async create(job) {
-      await pool.query(
-        `INSERT INTO jobs (id, conversation, conversation_key, creator_ref, creator_name, prompt, schedule, timezone, state,
-           next_run_at, is_background, secret_hash, created_at, last_run, run_count, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $13)`,
-        [
-          job.id, JSON.stringify(job.conversation), conversationKey(job.conversation), job.creatorRef, job.creatorName, job.prompt,
-          JSON.stringify(job.schedule), job.timezone, job.state, job.nextRunAt ?? null, job.isBackground, job.secretHash ?? null,
-          job.createdAt, job.lastRun ? JSON.stringify(job.lastRun) : null, job.runCount,
-        ],
-      );
+      await pool.query(insertJob, jobValues(job));
     },
     async get(id) {
       const [row] = await rows("SELECT * FROM jobs WHERE id = $1", [id]);
@@ -103,18 +116,8 @@ export function createPostgresJobs(pool: pg.Pool): JobStore {
       return row?.at ?? undefined;
     },
     async claimDue(now, leaseMs, limit) {
-      // One statement: a run is claimed by exactly one caller, and a claim of the same run again counts its attempts.
       const claimed = await rows(
-        `WITH due AS (
-           SELECT id FROM jobs WHERE state = 'active' AND next_run_at <= $1 AND (claimed_until IS NULL OR claimed_until <= $1)
-           ORDER BY next_run_at LIMIT $3
-           FOR UPDATE SKIP LOCKED
-         )
-         UPDATE jobs SET
-           claim_attempts = CASE WHEN jobs.claimed_due_at = jobs.next_run_at THEN jobs.claim_attempts + 1 ELSE 1 END,
-           claimed_due_at = jobs.next_run_at, claimed_until = $2
-         FROM due WHERE jobs.id = due.id
-         RETURNING jobs.*`,
+        claimSql,
         [now, now + leaseMs, limit],
       );
       return claimed

@@ -41,12 +41,63 @@ const fromChunks = "FROM kb_chunks c JOIN kb_documents d ON d.id = c.document_id
 // The section weighs double, as on SQLite (bm25 weights 2, 1): it is in the tsvector with weight A, and searched for pieces too.
 const relevance = relevanceSql("c.words", "(c.section || ' ' || c.section || ' ' || c.text)", "$2", "$3");
 
+const passages = async (pool: pg.Pool, sql: string, values: unknown[]) => (await pool.query<PassageRow>(sql, values)).rows;
+
+/** Full-text relevance within the bases asked, then chunks holding the query's Chinese two-character words. */
+async function search(pool: pg.Pool, kbs: readonly string[], query: string, limit: number): Promise<KnowledgePassage[]> {
+  if (kbs.length === 0) return [];
+  const { words, pieces } = textQuery(query);
+  const found = words || pieces.length > 0
+    ? (await passages(
+        pool,
+        `SELECT ${passageColumns}, ${relevance.score}::float8 AS score ${fromChunks}
+         WHERE c.kb = ANY($1::text[]) AND ${relevance.matches} ORDER BY score DESC, c.seq LIMIT $4`,
+        [kbs, words ?? null, pieces, limit],
+      )).map(toPassage)
+    : [];
+  const bigrams = cjkBigrams(query);
+  if (bigrams.length === 0 || found.length >= limit) return found;
+  // Chinese two-character words: a substring scan of the bases asked, ranked by the share of pieces each chunk holds.
+  const seen = new Set(found.map((passage) => `${passage.source}\u0000${passage.text}`));
+  const more = (await passages(
+    pool,
+    `SELECT ${passageColumns}, 0 AS score ${fromChunks}
+     WHERE c.kb = ANY($1::text[]) AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS piece WHERE c.text LIKE piece ESCAPE '\\' OR c.section LIKE piece ESCAPE '\\')
+     LIMIT 2000`,
+    [kbs, bigrams.map(likePattern)],
+  ))
+    .filter((row) => !seen.has(`${row.source}\u0000${row.text}`))
+    .map((row) => toPassage({ ...row, score: bigramScore(`${row.section} ${row.text}`, bigrams) }))
+    .sort((a, b) => b.score - a.score);
+  return [...found, ...more].slice(0, limit);
+}
+
+/** The nearest chunks by cosine similarity: a scan of the bases' vectors in the process, as on SQLite. */
+async function nearest(pool: pg.Pool, kbs: readonly string[], vector: readonly number[], limit: number): Promise<KnowledgePassage[]> {
+  if (kbs.length === 0) return [];
+  const { rows: [counted] } = await pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM kb_chunks WHERE kb = ANY($1::text[]) AND embedding IS NOT NULL",
+    [kbs],
+  );
+  if (!counted || counted.n === 0 || counted.n > maxVectorScanChunks) return [];
+  // The scan reads only ids and vectors; the texts of the best few are read afterwards.
+  const { rows } = await pool.query<{ seq: number; embedding: number[] }>(
+    "SELECT seq, embedding FROM kb_chunks WHERE kb = ANY($1::text[]) AND embedding IS NOT NULL",
+    [kbs],
+  );
+  const best = rows.map((row) => ({ seq: row.seq, score: cosine(vector, row.embedding) })).sort((a, b) => b.score - a.score).slice(0, limit);
+  const texts = new Map(
+    (await pool.query<Omit<PassageRow, "score"> & { seq: number }>(`SELECT c.seq, ${passageColumns} ${fromChunks} WHERE c.seq = ANY($1::bigint[])`, [best.map((entry) => entry.seq)]))
+      .rows.map((row) => [row.seq, row]),
+  );
+  return best.filter((entry) => texts.has(entry.seq)).map((entry) => toPassage({ ...texts.get(entry.seq)!, score: entry.score }));
+}
+
 /**
  * The knowledge base on PostgreSQL: full-text relevance by a `simple` tsvector (ts_rank, section over text) with
  * substring matches for Chinese, and vectors as float4[] scanned by cosine similarity in the process, as on SQLite.
  */
 export function createPostgresKnowledge(pool: pg.Pool): KnowledgeStore {
-  const passages = async (sql: string, values: unknown[]) => (await pool.query<PassageRow>(sql, values)).rows;
   return {
     async put(document, chunks) {
       await inTransaction(pool, async (client) => {
@@ -85,49 +136,7 @@ export function createPostgresKnowledge(pool: pg.Pool): KnowledgeStore {
       );
       return rows.map((row) => ({ kb: row.kb, documents: row.documents, chunks: row.chunks, textBytes: row.text_bytes, embeddedChunks: row.embedded }));
     },
-    async search(kbs, query, limit) {
-      if (kbs.length === 0) return [];
-      const { words, pieces } = textQuery(query);
-      const found = words || pieces.length > 0
-        ? (await passages(
-            `SELECT ${passageColumns}, ${relevance.score}::float8 AS score ${fromChunks}
-             WHERE c.kb = ANY($1::text[]) AND ${relevance.matches} ORDER BY score DESC, c.seq LIMIT $4`,
-            [kbs, words ?? null, pieces, limit],
-          )).map(toPassage)
-        : [];
-      const bigrams = cjkBigrams(query);
-      if (bigrams.length === 0 || found.length >= limit) return found;
-      // Chinese two-character words: a substring scan of the bases asked, ranked by the share of pieces each chunk holds.
-      const seen = new Set(found.map((passage) => `${passage.source}\u0000${passage.text}`));
-      const more = (await passages(
-        `SELECT ${passageColumns}, 0 AS score ${fromChunks}
-         WHERE c.kb = ANY($1::text[]) AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS piece WHERE c.text LIKE piece ESCAPE '\\' OR c.section LIKE piece ESCAPE '\\')
-         LIMIT 2000`,
-        [kbs, bigrams.map(likePattern)],
-      ))
-        .filter((row) => !seen.has(`${row.source}\u0000${row.text}`))
-        .map((row) => toPassage({ ...row, score: bigramScore(`${row.section} ${row.text}`, bigrams) }))
-        .sort((a, b) => b.score - a.score);
-      return [...found, ...more].slice(0, limit);
-    },
-    async nearest(kbs, vector, limit) {
-      if (kbs.length === 0) return [];
-      const { rows: [counted] } = await pool.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM kb_chunks WHERE kb = ANY($1::text[]) AND embedding IS NOT NULL",
-        [kbs],
-      );
-      if (!counted || counted.n === 0 || counted.n > maxVectorScanChunks) return [];
-      // The scan reads only ids and vectors; the texts of the best few are read afterwards.
-      const { rows } = await pool.query<{ seq: number; embedding: number[] }>(
-        "SELECT seq, embedding FROM kb_chunks WHERE kb = ANY($1::text[]) AND embedding IS NOT NULL",
-        [kbs],
-      );
-      const best = rows.map((row) => ({ seq: row.seq, score: cosine(vector, row.embedding) })).sort((a, b) => b.score - a.score).slice(0, limit);
-      const texts = new Map(
-        (await pool.query<Omit<PassageRow, "score"> & { seq: number }>(`SELECT c.seq, ${passageColumns} ${fromChunks} WHERE c.seq = ANY($1::bigint[])`, [best.map((entry) => entry.seq)]))
-          .rows.map((row) => [row.seq, row]),
-      );
-      return best.filter((entry) => texts.has(entry.seq)).map((entry) => toPassage({ ...texts.get(entry.seq)!, score: entry.score }));
-    },
+    search: (kbs, query, limit) => search(pool, kbs, query, limit),
+    nearest: (kbs, vector, limit) => nearest(pool, kbs, vector, limit),
   };
 }

@@ -38,8 +38,8 @@ const toPassage = (row: PassageRow): KnowledgePassage => ({
 const documentColumns = "kb, source, title, size_bytes, added_at, embedding_model";
 const passageColumns = "c.kb, d.source, d.title, c.section, c.text";
 const fromChunks = "FROM kb_chunks c JOIN kb_documents d ON d.id = c.document_id";
-// The section weighs double, as on SQLite (bm25 weights 2, 1): it is in the tsvector with weight A, and searched for pieces too.
-const relevance = relevanceSql("c.words", "(c.section || ' ' || c.section || ' ' || c.text)", "$2", "$3");
+// The section weighs more than the text, as on SQLite (bm25 weights 2, 1): it is in the tsvector with weight A.
+const relevance = relevanceSql("c.words", "(c.section || ' ' || c.text)", "$2", "$3");
 
 const passages = async (pool: pg.Pool, sql: string, values: unknown[]) => (await pool.query<PassageRow>(sql, values)).rows;
 

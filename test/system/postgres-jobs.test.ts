@@ -38,6 +38,14 @@ describe.skipIf(!testDatabaseUrl)("scheduled jobs on one PostgreSQL store shared
     return scheduler;
   };
 
+  it("tells the database's clock, which the schedulers of all processes read", async () => {
+    const store = await factory.open();
+    const before = Date.now();
+    const databaseNow = await store.jobs.clockMs!();
+    expect(databaseNow).toBeGreaterThanOrEqual(before - 1000);
+    expect(databaseNow).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+
   it("fires each due run once across the three", async () => {
     const stores = [await factory.open(), await factory.openAnother(), await factory.openAnother()];
     const dueAt = Date.now() + 300;

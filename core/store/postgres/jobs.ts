@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { ConversationRef } from "../../types/conversation.ts";
 import { conversationKey } from "../../types/conversation.ts";
 import type { JobClaim, JobRecord, JobRunResult, JobSchedule, JobState, JobStore } from "../jobs.ts";
+import { nowMs } from "./database.ts";
 
 interface JobRow {
   id: string;
@@ -140,6 +141,9 @@ export function createPostgresJobs(pool: pg.Pool): JobStore {
     },
     async releaseClaims() {
       return (await pool.query("UPDATE jobs SET claimed_until = 0 WHERE claimed_until IS NOT NULL")).rowCount ?? 0;
+    },
+    async clockMs() {
+      return (await pool.query<{ now: number }>(`SELECT ${nowMs} AS now`)).rows[0]!.now;
     },
     async timezone(userRef) {
       const { rows: [row] } = await pool.query<{ timezone: string | null }>("SELECT timezone FROM user_settings WHERE user_ref = $1", [userRef]);

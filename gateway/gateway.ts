@@ -13,6 +13,7 @@ import { createLogger } from "../core/logger.ts";
 import type { MediaPort } from "../core/media.ts";
 import { createMetrics } from "../core/metrics.ts";
 import { createPipeline, type Pipeline, type PipelineDeps } from "../core/pipeline.ts";
+import { storeClock } from "../core/jobs/clock.ts";
 import { runJob } from "../core/jobs/run.ts";
 import { createScheduler, type Scheduler } from "../core/jobs/scheduler.ts";
 import { createJobService } from "../core/jobs/service.ts";
@@ -143,11 +144,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   };
   const pipeline = createPipeline(pipelineDeps);
   const jobRunDeps = { ...stageDeps(pipelineDeps), jobsConfig: config.jobs };
+  // On a shared store the database's clock decides when a run is due and when a dead worker's claim ran out.
+  const jobClock = await storeClock(store.jobs, logger);
   scheduler = createScheduler({
     jobs: store.jobs,
     run: (claim, signal) => runJob(claim, jobRunDeps, signal, logger),
     metrics,
     logger,
+    now: jobClock.now,
   });
 
   const lifetime = new AbortController();
@@ -241,6 +245,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     async stop() {
       clearInterval(flushTimer);
       clearInterval(recoveryTimer);
+      jobClock.stop();
       await retention.stop();
       flushing.abort();
       // Stop taking work first (polls end; webhooks and receive answer "not stored", so platforms redeliver),

@@ -89,6 +89,8 @@ export interface JobStore {
   finish(id: string, dueAt: number, result: JobRunResult, nextRunAt: number | undefined): Promise<boolean>;
   /** After a restart of the only process on this store: no claim is held by anyone alive. */
   releaseClaims(): Promise<number>;
+  /** The store's clock in epoch ms where several processes share it (PostgreSQL: the database's); absent otherwise. */
+  clockMs?(): Promise<number>;
   /** The user's time zone (`/tz`), if they set one. */
   timezone(userRef: string): Promise<string | undefined>;
   setTimezone(userRef: string, timezone: string, now: number): Promise<void>;

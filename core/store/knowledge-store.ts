@@ -44,6 +44,19 @@ export interface KnowledgeBaseInfo {
  */
 export const maxVectorScanChunks = 20_000;
 
+/** Cosine similarity of two vectors (0 when either is all zeros); the vector scan of both implementations. */
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  for (let index = 0; index < Math.min(a.length, b.length); index += 1) {
+    dot += a[index]! * b[index]!;
+    normA += a[index]! * a[index]!;
+    normB += b[index]! * b[index]!;
+  }
+  return normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
+}
+
 /** The private knowledge base: documents split in chunks, full-text search, and optional vectors. */
 export interface KnowledgeStore {
   /** Adds or replaces (by kb + source) one document with its chunks, in one transaction. */

@@ -32,13 +32,13 @@ describe.skipIf(!testDatabaseUrl)("pincer migrate, import-sqlite and doctor on P
     const schema = uniqueSchema();
     schemas.push(schema);
     const env = { DATA_DIR: tempDataDir(), DATABASE_URL: schemaUrl(schema) };
-    expect((await pincer(["migrate"], env)).stdout).toMatch(/^Applied migration 1; the schema is at version 1\./);
-    expect((await pincer(["migrate"], env)).stdout).toMatch(/^The schema is up to date \(version 1\)\./);
+    expect((await pincer(["migrate"], env)).stdout).toMatch(/^Applied migration 1, 2; the schema is at version 2\./);
+    expect((await pincer(["migrate"], env)).stdout).toMatch(/^The schema is up to date \(version 2\)\./);
     const doctor = await pincer(["doctor"], env).catch((error: { stdout: string }) => error);
-    expect(doctor.stdout).toMatch(/ok {3}store: PostgreSQL reached, schema version 1; no lease held/);
+    expect(doctor.stdout).toMatch(/ok {3}store: PostgreSQL reached, schema version 2; no lease held/);
   }, 60_000);
 
-  it("copies a SQLite store with sessions, usage, pairings, choices and ACP session ids, and the conversation goes on", async () => {
+  it("copies a SQLite store with sessions, usage, pairings, choices, ACP session ids, jobs, memories and knowledge, and the conversation goes on", async () => {
     const dataDir = tempDataDir();
     const sqlite = createSqliteStore(dataDir);
     const key = conversationKey(directChat);
@@ -55,6 +55,16 @@ describe.skipIf(!testDatabaseUrl)("pincer migrate, import-sqlite and doctor on P
     await sqlite.choices.set(key, { agent: "builtin", model: "m2" }, t0);
     await sqlite.agentSessions.set("acp", key, "acp-session-1");
     await sqlite.inbox.insert({ id: "m1", conversation: directChat, sender: { id: "1", displayName: "Ada" }, segments: [{ type: "text", text: "hi" }], attachments: [] } as never, t0);
+    await sqlite.jobs.create({
+      id: "ab3cd", conversation: directChat, creatorRef: "telegram:1", creatorName: "Ada", prompt: "water the plants", schedule: { type: "every", intervalMs: 60_000 },
+      timezone: "Asia/Shanghai", state: "active", nextRunAt: t0 + 60_000, isBackground: true, secretHash: "f00d", createdAt: t0, lastRun: undefined, runCount: 0,
+    });
+    await sqlite.jobs.setTimezone("telegram:1", "Asia/Shanghai", t0);
+    await sqlite.memories.add({ id: "mem1", owner: "user:telegram:1", text: "我们从发布分支部署", authorRef: "telegram:1", conversationKey: key, createdAt: t0 });
+    await sqlite.knowledge.put(
+      { kb: "default", source: "/docs/guide.md", title: "Guide", sizeBytes: 40, addedAt: t0, embeddingModel: "fake-embed" },
+      [{ section: "Deploying", text: "Deploy from the release branch.", embedding: [0.5, 0.25, 0] }],
+    );
     sqlite.close();
 
     const schema = uniqueSchema();
@@ -79,6 +89,14 @@ describe.skipIf(!testDatabaseUrl)("pincer migrate, import-sqlite and doctor on P
       expect(await store.choices.get(key)).toEqual({ agent: "builtin", model: "m2" });
       expect(await store.agentSessions.get("acp", key)).toBe("acp-session-1");
       expect(await store.inbox.insert({ id: "m1", conversation: directChat } as never, t0)).toBe(false);
+      expect(await store.jobs.get("ab3cd")).toMatchObject({ prompt: "water the plants", isBackground: true, secretHash: "f00d", nextRunAt: t0 + 60_000 });
+      expect(await store.jobs.timezone("telegram:1")).toBe("Asia/Shanghai");
+      expect((await store.jobs.claimDue(t0 + 60_000, 60_000, 10)).map((claim) => claim.job.id)).toEqual(["ab3cd"]);
+      expect((await store.memories.search(["user:telegram:1"], "从哪个发布分支部署?", 1)).map((record) => record.id)).toEqual(["mem1"]);
+      await store.memories.add({ id: "mem2", owner: "user:telegram:1", text: "tea", authorRef: "telegram:1", conversationKey: key, createdAt: t0 + 1 });
+      expect((await store.memories.list(["user:telegram:1"])).map((record) => record.id)).toEqual(["mem1", "mem2"]);
+      expect((await store.knowledge.search(["default"], "deploy", 5)).map((passage) => passage.section)).toEqual(["Deploying"]);
+      expect((await store.knowledge.nearest(["default"], [1, 0.5, 0], 1))[0]?.score).toBeCloseTo(1, 5);
     } finally {
       await store.close();
     }

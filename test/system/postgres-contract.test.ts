@@ -2,7 +2,10 @@ import { describe, it } from "vitest";
 import { describeAdapterStateContract } from "../core/store/contract/adapter-state.ts";
 import { describeApprovalsContract } from "../core/store/contract/approvals.ts";
 import { describeInboxContract } from "../core/store/contract/inbox.ts";
+import { describeJobsContract } from "../core/store/contract/jobs.ts";
+import { describeKnowledgeContract } from "../core/store/contract/knowledge.ts";
 import { describeLeasesContract } from "../core/store/contract/leases.ts";
+import { describeMemoriesContract } from "../core/store/contract/memories.ts";
 import { describeOutboxContract } from "../core/store/contract/outbox.ts";
 import { describePairingContract } from "../core/store/contract/pairing.ts";
 import { describeSessionsContract } from "../core/store/contract/sessions.ts";
@@ -20,6 +23,9 @@ if (testDatabaseUrl) {
   describeSessionsContract("postgres", postgres);
   describeUsageContract("postgres", postgres);
   describeAdapterStateContract("postgres", postgres);
+  describeJobsContract("postgres", postgres);
+  describeMemoriesContract("postgres", postgres);
+  describeKnowledgeContract("postgres", postgres);
 } else {
   describe.skip("postgres store contract", () => it.skip(skipReason, () => {}));
 }

@@ -2,6 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
+import { createPostgresStore } from "../../core/store/postgres/index.ts";
 import { afterEach, describe, expect, it } from "vitest";
 import { conversationKey, type ConversationRef } from "../../core/types/conversation.ts";
 import { startFakeBotApi, visibleText, type FakeBotApi } from "../fakes/telegram-bot-api.ts";
@@ -213,6 +214,39 @@ describe.skipIf(!testDatabaseUrl)("several gateway processes on one PostgreSQL d
     expect(runs).toEqual([{ outcome: "stopped" }]);
     // The whole echo was never sent.
     expect(fake.sent.some((message) => message.text !== undefined && visibleText(message.text).includes("word1499"))).toBe(false);
+  }, 60_000);
+
+  it("fires a scheduled job once with three processes up", async () => {
+    const schema = uniqueSchema();
+    schemas.push(schema);
+    const fake = await startFakeBotApi();
+    fakes.push(fake);
+    // The jobs are in the database before the processes start: each of the three sets its timer to the same due
+    // times and all of them try to claim each run at once.
+    const chatId = userIdBase + 7;
+    const dueAt = Date.now() + 9000;
+    const store = await createPostgresStore(schemaUrl(schema));
+    try {
+      for (const [index, id] of ["ab3cd", "ef4gh", "jk5mn"].entries()) {
+        await store.jobs.create({
+          id, conversation: { platform: "telegram", chatId: String(chatId), kind: "direct" }, creatorRef: `telegram:${chatId}`, creatorName: "User 7",
+          prompt: `/echo fired-${id}`, schedule: { type: "once", at: dueAt + index * 300 }, timezone: "UTC", state: "active", nextRunAt: dueAt + index * 300,
+          isBackground: false, secretHash: undefined, createdAt: Date.now(), lastRun: undefined, runCount: 0,
+        });
+      }
+    } finally {
+      await store.close();
+    }
+    await startCluster(3, { databaseUrl: schemaUrl(schema), fake, mode: "webhook", leaseSec: 3 }, children);
+    const texts = () => fake.sent.filter((message) => message.chatId === chatId && message.text !== undefined).map((message) => visibleText(message.text!));
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && (await query(schema, "SELECT 1 FROM $schema.jobs WHERE state = 'finished'")).length < 3) await sleep(200);
+    await sleep(1500);
+    expect(texts().sort()).toEqual(["fired-ab3cd", "fired-ef4gh", "fired-jk5mn"]);
+    const jobs = await query<{ id: string; run_count: number; last_run: string }>(schema, "SELECT id, run_count, last_run FROM $schema.jobs ORDER BY id");
+    expect(jobs.map((row) => [row.id, row.run_count, (JSON.parse(row.last_run) as { outcome: string }).outcome])).toEqual([
+      ["ab3cd", 1, "delivered"], ["ef4gh", 1, "delivered"], ["jk5mn", 1, "delivered"],
+    ]);
   }, 60_000);
 });
 

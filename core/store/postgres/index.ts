@@ -1,9 +1,11 @@
-import { notYetOnPostgres } from "./not-yet.ts";
 import type { Store } from "../store.ts";
 import { createPostgresApprovals } from "./approvals.ts";
 import { createPool, splitDatabaseUrl, type PoolOptions } from "./database.ts";
 import { createPostgresInbox } from "./inbox.ts";
+import { createPostgresJobs } from "./jobs.ts";
+import { createPostgresKnowledge } from "./knowledge.ts";
 import { createPostgresLeases } from "./leases.ts";
+import { createPostgresMemories } from "./memories.ts";
 import { migrate } from "./migrations.ts";
 import { createPostgresOutbox } from "./outbox.ts";
 import { createPostgresPairing } from "./pairing.ts";
@@ -45,9 +47,9 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     choices: createPostgresChoices(pool),
     agentSessions: createPostgresAgentSessions(pool),
     retention: createPostgresRetention(pool),
-    memories: notYetOnPostgres("memories"),
-    knowledge: notYetOnPostgres("knowledge bases"),
-    jobs: notYetOnPostgres("scheduled jobs"),
+    memories: createPostgresMemories(pool),
+    knowledge: createPostgresKnowledge(pool),
+    jobs: createPostgresJobs(pool),
     isShared: true,
     close: async () => {
       await Promise.all([pool.end(), leasePool.end()]);

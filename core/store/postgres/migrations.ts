@@ -5,7 +5,8 @@ import { checkSchemaName, inTransaction } from "./database.ts";
  * Append only: each entry moves the schema one version up (`pincer_schema.version`). Version 1 is the SQLite
  * schema as it stands after its own migrations (core/store/sqlite/migrations.ts), with the same tables and columns,
  * so that `import-sqlite` copies rows across one to one. Epoch milliseconds are bigint; JSON stays text, as written.
- * The job store's tables (scheduled jobs) come as the next entry when that port lands.
+ * Version 2 adds scheduled jobs, memories and the knowledge base (SQLite's versions 3 and 4), searched with a
+ * `simple` tsvector (prefix matches, ts_rank) and substring matches for Chinese; vectors are float4[].
  */
 const migrations: readonly string[] = [
   `
@@ -157,6 +158,75 @@ const migrations: readonly string[] = [
     expires_at bigint,
     PRIMARY KEY (namespace, key)
   );
+  `,
+  `
+  CREATE TABLE jobs (
+    id text PRIMARY KEY,
+    conversation text NOT NULL,
+    conversation_key text NOT NULL,
+    creator_ref text NOT NULL,
+    creator_name text NOT NULL,
+    prompt text NOT NULL,
+    schedule text NOT NULL,
+    timezone text NOT NULL,
+    state text NOT NULL,
+    next_run_at bigint,
+    is_background boolean NOT NULL DEFAULT false,
+    secret_hash text,
+    created_at bigint NOT NULL,
+    last_run text,
+    run_count integer NOT NULL DEFAULT 0,
+    claimed_due_at bigint,
+    claimed_until bigint,
+    claim_attempts integer NOT NULL DEFAULT 0,
+    updated_at bigint NOT NULL,
+    seq bigserial NOT NULL
+  );
+  CREATE INDEX jobs_due ON jobs (next_run_at) WHERE state = 'active';
+  CREATE INDEX jobs_by_conversation ON jobs (conversation_key, created_at);
+  CREATE INDEX jobs_by_creator ON jobs (creator_ref, state);
+  CREATE TABLE user_settings (
+    user_ref text PRIMARY KEY,
+    timezone text,
+    updated_at bigint NOT NULL
+  );
+
+  CREATE TABLE memories (
+    seq bigserial PRIMARY KEY,
+    id text NOT NULL UNIQUE,
+    owner text NOT NULL,
+    text text NOT NULL,
+    author_ref text NOT NULL,
+    conversation_key text NOT NULL,
+    created_at bigint NOT NULL,
+    words tsvector GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED
+  );
+  CREATE INDEX memories_by_owner ON memories (owner, seq);
+  CREATE INDEX memories_by_author ON memories (author_ref);
+  CREATE INDEX memories_words ON memories USING gin (words);
+
+  CREATE TABLE kb_documents (
+    id bigserial PRIMARY KEY,
+    kb text NOT NULL,
+    source text NOT NULL,
+    title text NOT NULL,
+    size_bytes bigint NOT NULL,
+    added_at bigint NOT NULL,
+    embedding_model text,
+    UNIQUE (kb, source)
+  );
+  CREATE TABLE kb_chunks (
+    seq bigserial PRIMARY KEY,
+    document_id bigint NOT NULL REFERENCES kb_documents (id) ON DELETE CASCADE,
+    kb text NOT NULL,
+    section text NOT NULL,
+    text text NOT NULL,
+    embedding float4[],
+    words tsvector GENERATED ALWAYS AS (setweight(to_tsvector('simple', section), 'A') || setweight(to_tsvector('simple', text), 'B')) STORED
+  );
+  CREATE INDEX kb_chunks_by_document ON kb_chunks (document_id);
+  CREATE INDEX kb_chunks_by_kb ON kb_chunks (kb);
+  CREATE INDEX kb_chunks_words ON kb_chunks USING gin (words);
   `,
 ];
 

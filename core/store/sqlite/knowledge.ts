@@ -1,7 +1,9 @@
 import type { DatabaseSync } from "node:sqlite";
 import { bigramScore, cjkBigrams, ftsMatch, likePattern } from "../fts-query.ts";
-import { maxVectorScanChunks, type KnowledgeDocument, type KnowledgePassage, type KnowledgeStore } from "../knowledge-store.ts";
+import { cosine, maxVectorScanChunks, type KnowledgeDocument, type KnowledgePassage, type KnowledgeStore } from "../knowledge-store.ts";
 import { inTransaction } from "./database.ts";
+
+export { cosine } from "../knowledge-store.ts";
 
 interface DocumentRow {
   kb: string;
@@ -36,18 +38,6 @@ const toPassage = (row: PassageRow): KnowledgePassage => ({
 
 const vectorBytes = (vector: readonly number[]) => new Uint8Array(Float32Array.from(vector).buffer);
 const bytesVector = (bytes: Uint8Array) => new Float32Array(new Uint8Array(bytes).buffer);
-
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let normA = 0;
-  let normB = 0;
-  for (let index = 0; index < Math.min(a.length, b.length); index += 1) {
-    dot += a[index]! * b[index]!;
-    normA += a[index]! * a[index]!;
-    normB += b[index]! * b[index]!;
-  }
-  return normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
-}
 
 const inKbs = "c.kb IN (SELECT value FROM json_each(?))";
 

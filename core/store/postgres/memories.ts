@@ -1,0 +1,76 @@
+import type pg from "pg";
+import { bigramScore, cjkBigrams } from "../fts-query.ts";
+import type { MemoryOwner, MemoryRecord, MemoryStore } from "../memory-store.ts";
+import { relevanceSql, textQuery } from "./text-search.ts";
+
+interface MemoryRow {
+  id: string;
+  owner: string;
+  text: string;
+  author_ref: string;
+  conversation_key: string;
+  created_at: number;
+}
+
+const columns = "id, owner, text, author_ref, conversation_key, created_at";
+
+const toRecord = (row: MemoryRow): MemoryRecord => ({
+  id: row.id,
+  owner: row.owner as MemoryOwner,
+  text: row.text,
+  authorRef: row.author_ref,
+  conversationKey: row.conversation_key,
+  createdAt: row.created_at,
+});
+
+const relevance = relevanceSql("words", "text", "$2", "$3");
+
+/** Memories on PostgreSQL: relevance by a `simple` tsvector (ts_rank) and substring matches for Chinese, as on SQLite. */
+export function createPostgresMemories(pool: pg.Pool): MemoryStore {
+  const records = async (sql: string, values: unknown[]) => (await pool.query<MemoryRow>(sql, values)).rows.map(toRecord);
+  return {
+    async add(record) {
+      await pool.query(
+        "INSERT INTO memories (id, owner, text, author_ref, conversation_key, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        [record.id, record.owner, record.text, record.authorRef, record.conversationKey, record.createdAt],
+      );
+    },
+    async list(owners) {
+      return records(`SELECT ${columns} FROM memories WHERE owner = ANY($1::text[]) ORDER BY seq`, [owners]);
+    },
+    async search(owners, query, limit) {
+      const { words, pieces } = textQuery(query);
+      const found =
+        words || pieces.length > 0
+          ? await records(
+              `SELECT ${columns} FROM memories WHERE owner = ANY($1::text[]) AND ${relevance.matches}
+               ORDER BY ${relevance.score} DESC, seq DESC LIMIT $4`,
+              [owners, words ?? null, pieces, limit],
+            )
+          : [];
+      if (found.length >= limit) return found;
+      const seen = new Set(found.map((record) => record.id));
+      // The rest newest first; those holding a Chinese two-character word of the query before the others.
+      const bigrams = cjkBigrams(query);
+      const rest = (await records(`SELECT ${columns} FROM memories WHERE owner = ANY($1::text[]) ORDER BY seq DESC LIMIT $2`, [owners, limit]))
+        .filter((record) => !seen.has(record.id))
+        .map((record, order) => ({ record, order, score: bigramScore(record.text, bigrams) }))
+        .sort((a, b) => b.score - a.score || a.order - b.order)
+        .map((entry) => entry.record);
+      return [...found, ...rest].slice(0, limit);
+    },
+    async remove(owners, ids) {
+      return (await pool.query("DELETE FROM memories WHERE owner = ANY($1::text[]) AND id = ANY($2::text[])", [owners, ids])).rowCount ?? 0;
+    },
+    async about(userRef) {
+      return records(`SELECT ${columns} FROM memories WHERE owner = $1 OR author_ref = $2 ORDER BY seq`, [`user:${userRef}`, userRef]);
+    },
+    async counts() {
+      const { rows: [row] } = await pool.query<{ users: number; chats: number; memories: number }>(
+        `SELECT count(DISTINCT owner) FILTER (WHERE owner LIKE 'user:%')::int AS users,
+           count(DISTINCT owner) FILTER (WHERE owner LIKE 'chat:%')::int AS chats, count(*)::int AS memories FROM memories`,
+      );
+      return { users: row!.users, chats: row!.chats, memories: row!.memories };
+    },
+  };
+}

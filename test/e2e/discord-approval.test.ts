@@ -23,7 +23,7 @@ interface ButtonRow {
   components: { type: number; style: number; label: string; custom_id: string }[];
 }
 
-describe("approvals in Discord, as message buttons", () => {
+describe("approvals in Discord: buttons and the typed command", () => {
   it("a member's press is refused ephemerally; the admin's press resolves `shell`, which then runs once", async () => {
     fake = await startFakeDiscord();
     model = await startFakeOpenAI();
@@ -68,6 +68,40 @@ describe("approvals in Discord, as message buttons", () => {
     expect(readFileSync(join(workspaceDir, "proof.txt"), "utf8")).toBe("discord-approved\n");
     expect(fake.acknowledged.has(byAlice.id)).toBe(true);
     expect(fake.callsTo("POST", new RegExp(`/interactions/${byAlice.id}/`))[0]!.body).toEqual({ type: 6 });
+    expect(model.chatRequests()).toHaveLength(2);
+  }, 40_000);
+
+  it("a typed /approve <id> works too: a member's is refused, the admin's resolves `shell`", async () => {
+    fake = await startFakeDiscord();
+    model = await startFakeOpenAI();
+    const workspaceDir = join(tempDataDir(), "workspace");
+    ({ gateway } = await startDiscordGateway(fake, {
+      PINCER_ADMINS: `discord:${alice.id}`,
+      OPENAI_BASE_URL: model.url,
+      OPENAI_API_KEY: "sk-test-fake-key-0000",
+      OPENAI_MODEL: "gpt-4o-mini",
+      WORKSPACE_DIR: workspaceDir,
+    }));
+    model.script(
+      { type: "tool-calls", calls: [{ name: "shell", arguments: { command: "echo typed-approval > proof.txt" } }] },
+      { type: "text", text: "Done: typed proof written." },
+    );
+    const inGuild = { guild_id: guildId, channel_id: channelId, member: { nick: null, roles: [] } };
+    const asked = fake.messageCreate({ ...inGuild, content: `<@${bot.id}> write a proof file` });
+    await eventually(() => fake!.messages.some((message) => message.components !== undefined), 20_000);
+    const request = fake.messages.find((message) => message.components !== undefined)!;
+    const id = /approve ([a-z0-9]{4,6})/.exec(JSON.stringify(request.components))![1]!;
+    expect(request.content).toContain(id);
+
+    // In the thread the bot opened, Bob (a member) types the command: refused, nothing runs.
+    fake.messageCreate({ guild_id: guildId, channel_id: asked.id, author: bob, content: `/approve ${id}` });
+    await eventually(() => fake!.textsIn(asked.id).some((text) => /Only an admin can approve/.test(text)), 5000);
+    expect(existsSync(join(workspaceDir, "proof.txt"))).toBe(false);
+
+    fake.messageCreate({ guild_id: guildId, channel_id: asked.id, author: alice, content: `/approve ${id}` });
+    await eventually(() => fake!.textsIn(asked.id).some((text) => text.includes("Done: typed proof written.")), 8000);
+    await gateway.pipeline.idle();
+    expect(readFileSync(join(workspaceDir, "proof.txt"), "utf8")).toBe("typed-approval\n");
     expect(model.chatRequests()).toHaveLength(2);
   }, 40_000);
 });

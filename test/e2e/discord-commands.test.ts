@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createBuiltinAgent } from "../../agents/builtin/index.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
+import { slashCommands } from "../../adapters/discord/commands.ts";
 import { channelId, guildId, startFakeDiscord, type FakeDiscord } from "../fakes/discord.ts";
 import { eventually } from "../support/eventually.ts";
 import { startDiscordGateway } from "../support/discord.ts";
@@ -23,6 +24,7 @@ describe("Pincer's commands as Discord slash commands", () => {
     await eventually(() => fake!.registeredCommands().length > 0, 5000);
     const names = (fake.registeredCommands() as { name: string }[]).map((command) => command.name);
     expect(names).toEqual(expect.arrayContaining(["help", "new", "stop", "status", "usage", "jobs", "in", "every", "cancel", "approve", "deny"]));
+    expect(fake.registeredCommands()).toEqual(slashCommands());
     expect(fake.callsTo("PUT", /\/applications\/\d+\/commands$/)).toHaveLength(1);
   }, 15_000);
 

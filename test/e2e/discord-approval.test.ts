@@ -104,4 +104,31 @@ describe("approvals in Discord: buttons and the typed command", () => {
     expect(readFileSync(join(workspaceDir, "proof.txt"), "utf8")).toBe("typed-approval\n");
     expect(model.chatRequests()).toHaveLength(2);
   }, 40_000);
+
+  it("the /approve slash command resolves `shell` too, answered under the command", async () => {
+    fake = await startFakeDiscord();
+    model = await startFakeOpenAI();
+    const workspaceDir = join(tempDataDir(), "workspace");
+    ({ gateway } = await startDiscordGateway(fake, {
+      PINCER_ADMINS: `discord:${alice.id}`,
+      OPENAI_BASE_URL: model.url,
+      OPENAI_API_KEY: "sk-test-fake-key-0000",
+      OPENAI_MODEL: "gpt-4o-mini",
+      WORKSPACE_DIR: workspaceDir,
+    }));
+    model.script(
+      { type: "tool-calls", calls: [{ name: "shell", arguments: { command: "echo slash-approval > proof.txt" } }] },
+      { type: "text", text: "Done: slash proof written." },
+    );
+    const asked = fake.messageCreate({ guild_id: guildId, channel_id: channelId, member: { nick: null, roles: [] }, content: `<@${bot.id}> write a proof file` });
+    await eventually(() => fake!.messages.some((message) => message.components !== undefined), 20_000);
+    const request = fake.messages.find((message) => message.components !== undefined)!;
+    const id = /approve ([a-z0-9]{4,6})/.exec(JSON.stringify(request.components))![1]!;
+    const command = fake.interactionCreate({ type: 2, user: alice, guild_id: guildId, channel_id: asked.id, data: { id: "800000000000000020", name: "approve", type: 1, options: [{ name: "id", type: 3, value: id }] } });
+    await eventually(() => fake!.messages.some((message) => message.interactionId === command.id), 5000);
+    expect(fake.messages.find((message) => message.interactionId === command.id)!.content).toMatch(/Approved/);
+    await eventually(() => fake!.textsIn(asked.id).some((text) => text.includes("Done: slash proof written.")), 8000);
+    await gateway.pipeline.idle();
+    expect(readFileSync(join(workspaceDir, "proof.txt"), "utf8")).toBe("slash-approval\n");
+  }, 40_000);
 });

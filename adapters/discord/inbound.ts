@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import type { Attachment, InboundMessage, MediaRef, Segment } from "../../core/types/message.ts";
 import { buttonCommand } from "../../core/types/reply.ts";
+import { slashText } from "./commands.ts";
 
 export const platform = "discord";
 
@@ -189,8 +190,7 @@ export function interactionToInbound(payload: DiscordInteraction, context: Inbou
   if (!user || !payload.channel_id || !payload.data) return undefined;
   let text: string;
   if (payload.type === interactionType.command && payload.data.name) {
-    const args = (payload.data.options ?? []).map((option) => String(option.value ?? "")).filter(Boolean);
-    text = [`/${payload.data.name}`, ...args].join(" ");
+    text = slashText(payload.data.name, payload.data.options ?? []);
   } else if (payload.type === interactionType.component && payload.data.custom_id) {
     text = buttonCommand(payload.data.custom_id);
   } else return undefined;

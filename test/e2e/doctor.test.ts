@@ -5,6 +5,7 @@ import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
 import { startFakeBotApi } from "../fakes/telegram-bot-api.ts";
 import { startFakeSlack } from "../fakes/slack-api.ts";
 import { startFakeDiscord } from "../fakes/discord.ts";
+import { startFakeQq } from "../fakes/qq.ts";
 import { fakeAppId, fakeAppSecret, fakeBotOpenId, startFakeOpenPlatform } from "../fakes/feishu-open-platform.ts";
 import { tempDataDir } from "../support/web-chat-client.ts";
 
@@ -108,6 +109,26 @@ describe("pincer doctor", () => {
       expect(refused.stdout).toMatch(/FAIL Discord.*DISCORD_BOT_TOKEN/);
     } finally {
       await discord.close();
+    }
+  }, 40_000);
+
+  it("gets a QQ access token from the token endpoint and reports the bot, saying when it is the sandbox", async () => {
+    const qq = await startFakeQq();
+    try {
+      const env = { QQ_APP_ID: qq.appId, QQ_APP_SECRET: qq.appSecret, QQ_API_BASE: qq.origin, QQ_TOKEN_URL: qq.tokenUrl };
+      const result = await doctor(env);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("  channels: web, qq");
+      expect(result.stdout).toMatch(new RegExp(`ok {3}QQ: bot PincerFakeBot \\(${qq.botId}\\), app ${qq.appId}; webhook POST /webhooks/qq; API ${qq.origin}`));
+      expect(qq.tokenRequests).toEqual([{ appId: qq.appId, clientSecret: qq.appSecret }]);
+      expect(result.stdout).not.toContain(qq.appSecret);
+      const sandbox = await doctor({ ...env, QQ_SANDBOX: "true", QQ_CONNECTION: "websocket" });
+      expect(sandbox.stdout).toMatch(/ok {3}QQ: .*WebSocket gateway, sandbox/);
+      const refused = await doctor({ ...env, QQ_APP_SECRET: "wrong-secret-0000" });
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toMatch(/FAIL QQ: .*QQ_APP_ID and QQ_APP_SECRET/);
+    } finally {
+      await qq.close();
     }
   }, 40_000);
 });

@@ -6,7 +6,6 @@ import { BridgeError, toBridgeError } from "../core/types/errors.ts";
 import { createLogger } from "../core/logger.ts";
 import { describeDatabase } from "./database-cli.ts";
 import { configuredChannels } from "./registry.ts";
-import { openStore } from "./store.ts";
 
 export interface Check {
   name: string;
@@ -74,7 +73,8 @@ export async function runDoctor(config: Config): Promise<Check[]> {
     // migrated, so that doctor never migrates), else SQLite's in DATA_DIR.
     await check("knowledge bases", async () => {
       if (!storeCheck.isOk) throw new BridgeError("config", "not read: the store is not ready (see above)");
-      const store = await openStore(config);
+      // PostgreSQL's driver is loaded only when it is the store (it costs a second or two of start-up).
+      const store = config.databaseUrl ? await (await import("./store.ts")).openStore(config) : createSqliteStore(config.dataDir);
       try {
         const bases = await store.knowledge.bases();
         const list = bases.map((base) => `${base.kb} (${base.documents} documents, ${base.chunks} passages, ${Math.ceil(base.textBytes / 1024)} KB)`);

@@ -76,6 +76,8 @@ describe.skipIf(!testDatabaseUrl)("several gateway processes on one PostgreSQL d
   });
 
   it("answers every webhook update once and in order per chat, spread over three processes, one SIGKILLed mid-burst", async () => {
+    // CI runs 600 updates over 30 chats; the issue's size is PINCER_CLUSTER_CHATS=50 PINCER_CLUSTER_UPDATES_PER_CHAT=40
+    // (2,000 updates), which takes about two minutes on a shared 2-core machine.
     const chats = Number(process.env.PINCER_CLUSTER_CHATS ?? 30);
     const perChat = Number(process.env.PINCER_CLUSTER_UPDATES_PER_CHAT ?? 20);
     const schema = uniqueSchema();

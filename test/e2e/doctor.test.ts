@@ -8,6 +8,7 @@ import { startFakeDiscord } from "../fakes/discord.ts";
 import { startFakeQq } from "../fakes/qq.ts";
 import { fakeAppId, fakeAppSecret, fakeBotOpenId, startFakeOpenPlatform } from "../fakes/feishu-open-platform.ts";
 import { tempDataDir } from "../support/web-chat-client.ts";
+import { createSqliteStore } from "../../core/store/sqlite/index.ts";
 
 const run = promisify(execFile);
 let model: FakeOpenAI | undefined;
@@ -131,5 +132,20 @@ describe("pincer doctor", { timeout: 60_000 }, () => {
     } finally {
       await qq.close();
     }
+  });
+
+  it("lists the knowledge bases with their sizes, and whether embeddings are on", async () => {
+    const dataDir = tempDataDir();
+    const store = createSqliteStore(dataDir);
+    await store.knowledge.put(
+      { kb: "handbook", source: "/docs/guide.md", title: "Guide", sizeBytes: 40, addedAt: Date.now(), embeddingModel: undefined },
+      [{ section: "Deploying", text: "Deploy from the release branch.", embedding: undefined }, { section: "Rollback", text: "Roll back with the previous tag.", embedding: undefined }],
+    );
+    store.close();
+    const off = await doctor({ DATA_DIR: dataDir });
+    expect(off.stdout).toContain("ok   knowledge bases: handbook (1 documents, 2 passages, 1 KB); embeddings off: nothing leaves this machine");
+    model = await startFakeOpenAI();
+    const on = await doctor({ DATA_DIR: dataDir, EMBEDDINGS_MODEL: "fake-embed", OPENAI_BASE_URL: model.url, OPENAI_API_KEY: "sk-test-fake", OPENAI_MODEL: "gpt-4o-mini" });
+    expect(on.stdout).toContain("ok   knowledge bases: handbook (1 documents, 2 passages, 1 KB); embeddings on (fake-embed)");
   });
 });

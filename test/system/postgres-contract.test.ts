@@ -1,6 +1,9 @@
 import { describe, it } from "vitest";
 import { describeAdapterStateContract } from "../core/store/contract/adapter-state.ts";
 import { describeApprovalsContract } from "../core/store/contract/approvals.ts";
+import { describeAuditContract } from "../core/store/contract/audit.ts";
+import { describeChoicesContract } from "../core/store/contract/choices.ts";
+import { describeContactsContract } from "../core/store/contract/contacts.ts";
 import { describeInboxContract } from "../core/store/contract/inbox.ts";
 import { describeJobsContract } from "../core/store/contract/jobs.ts";
 import { describeKnowledgeContract } from "../core/store/contract/knowledge.ts";
@@ -8,6 +11,7 @@ import { describeLeasesContract } from "../core/store/contract/leases.ts";
 import { describeMemoriesContract } from "../core/store/contract/memories.ts";
 import { describeOutboxContract } from "../core/store/contract/outbox.ts";
 import { describePairingContract } from "../core/store/contract/pairing.ts";
+import { describeRetentionContract } from "../core/store/contract/retention.ts";
 import { describeSessionsContract } from "../core/store/contract/sessions.ts";
 import { describeUsageContract } from "../core/store/contract/usage.ts";
 import { postgresFactory, skipReason, testDatabaseUrl } from "../support/postgres.ts";
@@ -26,6 +30,10 @@ if (testDatabaseUrl) {
   describeJobsContract("postgres", postgres);
   describeMemoriesContract("postgres", postgres);
   describeKnowledgeContract("postgres", postgres);
+  describeAuditContract("postgres", postgres);
+  describeContactsContract("postgres", postgres);
+  describeChoicesContract("postgres", postgres);
+  describeRetentionContract("postgres", postgres);
 } else {
   describe.skip("postgres store contract", () => it.skip(skipReason, () => {}));
 }

@@ -7,7 +7,7 @@ import { runNonInteractiveSetup } from "./non-interactive.ts";
 import type { Prompter } from "./prompter.ts";
 import { runSetupWizard, type StartedGateway, type WizardResult } from "./wizard.ts";
 
-export const setupHelp = `Usage: pincer setup [--non-interactive] [--env-file <path>] [NAME=value ...]
+export const setupHelp = `Usage: pincer setup [--non-interactive] [--dotenv <path>] [NAME=value ...]
 
   Interactive (default): pick a chat app, paste its credentials (checked at once), choose a model and who may
   talk to the bot; writes .env (mode 600) and offers to start the gateway and pair your own account.
@@ -33,7 +33,7 @@ export async function setupCommand(argv: readonly string[], deps: SetupCliDeps):
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index]!;
     if (arg === "--non-interactive") isNonInteractive = true;
-    else if (arg === "--env-file" && argv[index + 1]) envFile = argv[++index]!;
+    else if (arg === "--dotenv" && argv[index + 1]) envFile = argv[++index]!;
     else if (arg === "--help" || arg === "-h") {
       deps.out(`${setupHelp}\n`);
       return { code: 0 };

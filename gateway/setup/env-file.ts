@@ -1,3 +1,4 @@
+import { BridgeError } from "../../core/types/errors.ts";
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 
@@ -6,11 +7,17 @@ export function readEnvFile(path: string): Record<string, string> {
   return existsSync(path) ? (parseEnv(readFileSync(path, "utf8")) as Record<string, string>) : {};
 }
 
-/** A value as `.env` writes it: bare when it is plain, else quoted so that `parseEnv` reads it back unchanged. */
+/**
+ * A value as `.env` writes it: bare when it is plain, else in the first quotes it does not contain (node's
+ * `parseEnv` knows no escapes inside quotes), so that it reads back unchanged.
+ */
 function quoted(value: string): string {
   if (/^[\w@%+=:,./-]*$/.test(value)) return value;
-  if (!value.includes("'") && !/[\r\n]/.test(value)) return `'${value}'`;
-  return `"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n")}"`;
+  const isOneLine = !/[\r\n]/.test(value);
+  if (isOneLine && !value.includes("'")) return `'${value}'`;
+  if (isOneLine && !value.includes('"')) return `"${value}"`;
+  if (!value.includes("`")) return `\`${value}\``;
+  throw new BridgeError("bad-input", "a value that contains ', \" and ` together cannot be written to .env");
 }
 
 /**

@@ -61,7 +61,7 @@ export const setupEn = {
   "setup.startNow": "Start the gateway now?",
   "setup.started": "Pincer is running at {url}",
   "setup.pairNow": "Pair your own account now? (send the bot any message from the chat app)",
-  "setup.pairWaiting": "Send your bot a message now; waiting for it (Ctrl+C to skip)…",
+  "setup.pairWaiting": "Send your bot a message now from the chat app; waiting for it (up to 5 minutes)…",
   "setup.pairFound": "{channel}: {name} ({userId}) asked to talk with code {code}. Approve?",
   "setup.pairApproved": "Approved: {name} may talk to the bot now. Send another message to get an answer.",
   "setup.pairTimeout": "No message arrived. Approve later with: npm run pincer -- pairing list, then pairing approve <channel> <code>.",

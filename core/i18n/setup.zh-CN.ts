@@ -62,7 +62,7 @@ export const setupZhCN: Record<keyof typeof setupEn, string> = {
   "setup.startNow": "现在启动网关吗？",
   "setup.started": "Pincer 正在运行：{url}",
   "setup.pairNow": "现在配对你自己的账号吗？（在聊天应用中给机器人发任意一条消息）",
-  "setup.pairWaiting": "现在给你的机器人发一条消息；正在等待（按 Ctrl+C 跳过）……",
+  "setup.pairWaiting": "现在在聊天应用中给你的机器人发一条消息；正在等待（最多 5 分钟）……",
   "setup.pairFound": "{channel}：{name}（{userId}）请求对话，配对码 {code}。批准吗？",
   "setup.pairApproved": "已批准：{name} 现在可以和机器人对话了。再发一条消息即可收到回答。",
   "setup.pairTimeout": "没有收到消息。稍后可以这样批准：npm run pincer -- pairing list，然后 pairing approve <channel> <code>。",

@@ -61,7 +61,7 @@ document.getElementById("add").addEventListener("submit", async (event) => {
   const env = {};
   for (const input of form.querySelectorAll("fieldset:not([disabled]) input")) if (input.value) env[input.name] = input.value;
   try {
-    const added = await call("/api/admin/channels/add", { platform: platform.value, id: form.elements.id.value || undefined, env });
+    const added = await call("/api/admin/channels/add?lang=" + encodeURIComponent(document.documentElement.lang), { platform: platform.value, id: form.elements.id.value || undefined, env });
     show(text.added.replace("{id}", added.id).replace("{detail}", added.detail), false);
     for (const input of form.querySelectorAll("input[type=password]")) input.value = "";
   } catch (error) { show(error.message, true); }

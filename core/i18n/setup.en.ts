@@ -86,5 +86,6 @@ export const setupEn = {
   "setup.page.added": "Added {id}: {detail}",
   "setup.page.removed": "Removed {id}.",
   "setup.page.restartNote": "Channels from .env or PINCER_CONFIG change with a restart; those added here are stored and come back at each start. Model, policy and server settings need a restart.",
+  "setup.page.optional": "optional",
   "setup.page.cli": "In a terminal: npm run pincer -- setup",
 } as const;

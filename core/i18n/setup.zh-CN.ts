@@ -87,5 +87,6 @@ export const setupZhCN: Record<keyof typeof setupEn, string> = {
   "setup.page.added": "已添加 {id}：{detail}",
   "setup.page.removed": "已移除 {id}。",
   "setup.page.restartNote": "来自 .env 或 PINCER_CONFIG 的频道需要重启才会变化；在此页添加的频道会被保存，每次启动时自动恢复。模型、权限策略和服务器设置需要重启。",
+  "setup.page.optional": "可选",
   "setup.page.cli": "在终端中：npm run pincer -- setup",
 };

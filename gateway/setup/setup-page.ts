@@ -80,7 +80,7 @@ export function setupPage(locale: Locale): HtmlPage {
     const descriptor = channelRegistry[setup.key] as ChannelDescriptor<unknown>;
     const inputs = setup.fields.map(
       (field) =>
-        html`<label>${field.name}${field.isOptional ? " (optional)" : ""}<br><input name="${field.name}" type="${field.isSecret ? "password" : "text"}" autocomplete="off" value="${field.defaultValue ?? ""}"></label><br>`,
+        html`<label>${field.name}${field.isOptional ? ` (${t("setup.page.optional")})` : ""}<br><input name="${field.name}" type="${field.isSecret ? "password" : "text"}" autocomplete="off" value="${field.defaultValue ?? ""}"></label><br>`,
     );
     const endpoints = setup.endpoints.map((name) => html`<label>${name}<br><input name="${name}" type="text" autocomplete="off"></label><br>`);
     return html`<fieldset data-platform="${setup.key}"><legend>${descriptor.displayName}</legend><pre>${t(setup.stepsKey)}</pre>${inputs}${
@@ -88,7 +88,8 @@ export function setupPage(locale: Locale): HtmlPage {
     }</fieldset>`;
   });
   const options = offered.map((setup) => html`<option value="${setup.key}">${(channelRegistry[setup.key] as ChannelDescriptor<unknown>).displayName}</option>`);
-  const body = html`<div id="setup" data-remove="${t("setup.page.remove")}" data-removed="${t("setup.page.removed")}" data-added="${t("setup.page.added")}" data-checking="${translate(locale, "setup.checking", { name: "…" })}" data-sourceenv="${t("setup.page.source.env")}" data-sourceconfig="${t("setup.page.source.config")}" data-sourcestore="${t("setup.page.source.store")}">
+  const body = html`<style>#add input[type=text], #add input[type=password] { width: min(34rem, 100%); box-sizing: border-box; } #add fieldset { margin: .8rem 0; }</style>
+<div id="setup" data-remove="${t("setup.page.remove")}" data-removed="${t("setup.page.removed")}" data-added="${t("setup.page.added")}" data-checking="${translate(locale, "setup.checking", { name: "…" })}" data-sourceenv="${t("setup.page.source.env")}" data-sourceconfig="${t("setup.page.source.config")}" data-sourcestore="${t("setup.page.source.store")}">
 <p>${t("setup.page.intro")}</p>
 <p class="muted">${t("setup.page.restartNote")} ${t("setup.page.cli")}</p>
 <h2>${t("setup.page.channels")}</h2>

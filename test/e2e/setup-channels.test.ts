@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { startFakeBotApi, type FakeBotApi } from "../fakes/telegram-bot-api.ts";
+import { startFakeSlack } from "../fakes/slack-api.ts";
+import { postSlackEvent } from "../fakes/slack-events.ts";
 import { eventually } from "../support/eventually.ts";
 import { alice, textUpdate } from "../support/telegram.ts";
 import { ownerAuth, startTestGateway, tempDataDir } from "../support/web-chat-client.ts";
@@ -71,5 +73,25 @@ describe("adding a channel from the setup page while the gateway runs", () => {
     const page = await fetch(new URL("/admin/setup?lang=zh-CN", gateway.url), { headers: ownerAuth(gateway) });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("在 Pincer 运行时接入聊天应用");
+  }, 20_000);
+
+  it("serves a webhook channel's routes as soon as it is added, under its own id too, and drops them when it is removed", async () => {
+    const slack = await startFakeSlack();
+    try {
+      ({ gateway } = await startTestGateway({}));
+      const signingSecret = "fake-signing-secret-1234";
+      const challenge = { token: "x", challenge: "c0ffee", type: "url_verification" };
+      const before = await postSlackEvent(`${gateway.url}webhooks/slack/events`, signingSecret, challenge);
+      expect(before.status).toBe(404);
+      const added = await post(gateway, "/api/admin/channels/add", { platform: "slack", id: "team", env: { SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl } });
+      expect(added.status).toBe(200);
+      expect(await postSlackEvent(`${gateway.url}webhooks/slack/team/events`, signingSecret, challenge)).toEqual({ status: 200, text: JSON.stringify({ challenge: "c0ffee" }) });
+      // Not the default channel: today's path stays free for the environment's Slack bot.
+      expect((await postSlackEvent(`${gateway.url}webhooks/slack/events`, signingSecret, challenge)).status).toBe(404);
+      expect((await post(gateway, "/api/admin/channels/remove", { id: "team" })).status).toBe(200);
+      expect((await postSlackEvent(`${gateway.url}webhooks/slack/team/events`, signingSecret, challenge)).status).toBe(404);
+    } finally {
+      await slack.close();
+    }
   }, 20_000);
 });

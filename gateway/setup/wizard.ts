@@ -100,7 +100,8 @@ async function connectPlatform(setup: PlatformSetup, options: WizardOptions, env
       { value: "events", name: t("setup.slack.events") },
     ]);
     fields = fields.filter((field) => field.name !== (mode === "socket" ? "SLACK_SIGNING_SECRET" : "SLACK_APP_TOKEN")).map((field) => ({ ...field, isOptional: false }));
-    fixed[mode === "socket" ? "SLACK_SIGNING_SECRET" : "SLACK_APP_TOKEN"] = undefined;
+    // An app token means Socket Mode: the Events API needs it gone (a signing secret beside Socket Mode is harmless).
+    if (mode === "events") fixed.SLACK_APP_TOKEN = undefined;
   }
   if (setup.key === "qq" && (await prompter.confirm(t("setup.qq.sandbox"), env.QQ_SANDBOX === "true"))) fixed.QQ_SANDBOX = "true";
 

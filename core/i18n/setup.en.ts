@@ -6,6 +6,7 @@ export const setupEn = {
   "setup.another": "Connect another chat app?",
   "setup.stepsTitle": "In {name}:",
   "setup.ask.secret": "Paste {name} (hidden)",
+  "setup.ask.keep": "Paste {name} (hidden; Enter keeps the current one)",
   "setup.ask.value": "{name}",
   "setup.ask.optional": "{name} (optional, Enter to skip)",
   "setup.checking": "Checking with {name}…",

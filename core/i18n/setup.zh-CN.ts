@@ -7,6 +7,7 @@ export const setupZhCN: Record<keyof typeof setupEn, string> = {
   "setup.another": "再接入一个聊天应用？",
   "setup.stepsTitle": "在 {name} 中：",
   "setup.ask.secret": "粘贴 {name}（不会显示）",
+  "setup.ask.keep": "粘贴 {name}（不会显示；直接回车保留现有的值）",
   "setup.ask.value": "{name}",
   "setup.ask.optional": "{name}（可选，直接回车跳过）",
   "setup.checking": "正在向 {name} 验证……",

@@ -108,9 +108,12 @@ async function connectPlatform(setup: PlatformSetup, options: WizardOptions, env
   for (;;) {
     const answers: Env = { ...fixed };
     for (const field of fields) {
-      const label = t(field.isOptional ? "setup.ask.optional" : field.isSecret ? "setup.ask.secret" : "setup.ask.value", { name: field.name });
+      // A secret already configured is kept by an empty answer (it is never shown as a default).
+      const hasSecret = field.isSecret && Boolean(env[field.name]);
+      const labelKey = hasSecret ? "setup.ask.keep" : field.isOptional ? "setup.ask.optional" : field.isSecret ? "setup.ask.secret" : "setup.ask.value";
+      const label = t(labelKey, { name: field.name });
       const answer = (field.isSecret ? await prompter.password(label) : await prompter.input(label, env[field.name] || field.defaultValue)).trim();
-      if (answer !== "" || !field.isOptional) answers[field.name] = answer;
+      if (answer !== "" || (!field.isOptional && !hasSecret)) answers[field.name] = answer;
     }
     prompter.say(t("setup.checking", { name: descriptor.displayName }));
     const outcome = await checkPlatform(setup.key, { ...env, ...answers }, { dataDir: options.dataDir, locale: options.locale });

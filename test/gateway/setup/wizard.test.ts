@@ -161,4 +161,26 @@ describe("pincer setup, the wizard's questions answered as a person would", () =
     expect(parseEnv(readFileSync(options.envPath, "utf8"))).toMatchObject({ PINCER_AGENT: "llm", OPENAI_BASE_URL: model.url, OPENAI_API_KEY: "sk-test-fake", OPENAI_MODEL: "gpt-4o-mini" });
     expect(model.chatRequests()).toHaveLength(0);
   });
+
+  it("keeps a token already in .env when the answer is empty, checking it all the same, and leaves its line as it was", async () => {
+    telegram = await startFakeBotApi();
+    const { options, said, asked, remaining } = wizardOptions(
+      [
+        { kind: "select", answer: "telegram" },
+        { kind: "password", asks: "Enter keeps the current one", answer: "" },
+        { kind: "confirm", answer: false },
+        ...noModelNoStart("pairing"),
+      ],
+      { TELEGRAM_API_ROOT: telegram.url, TELEGRAM_BOT_TOKEN: telegram.token },
+    );
+    const before = `# the bot\nTELEGRAM_BOT_TOKEN=${telegram.token} # from BotFather\n`;
+    writeFileSync(options.envPath, before);
+    await runSetupWizard(options);
+    expect(remaining).toEqual([]);
+    expect(said).toContain(`ok: @${telegram.bot.username}, long polling`);
+    expect(asked.map((question) => question.message).join("\n")).not.toContain(telegram.token);
+    const text = readFileSync(options.envPath, "utf8");
+    expect(text.startsWith(before)).toBe(true);
+    expect(parseEnv(text)).toMatchObject({ TELEGRAM_BOT_TOKEN: telegram.token, PINCER_DM_POLICY: "pairing" });
+  });
 });

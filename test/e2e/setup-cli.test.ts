@@ -19,6 +19,9 @@ afterEach(async () => {
   telegram = model = undefined;
 });
 
+// Each case runs the CLI as a process, which takes several seconds on a busy 2-core machine.
+const slow = { timeout: 60_000 };
+
 async function setup(args: string[], env: Record<string, string>) {
   const dataDir = tempDataDir();
   const envPath = join(dataDir, ".env");
@@ -26,7 +29,7 @@ async function setup(args: string[], env: Record<string, string>) {
     const { stdout } = await run(process.execPath, [bin, "setup", "--non-interactive", "--dotenv", envPath, ...args], {
       cwd: dataDir,
       env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, ...env },
-      timeout: 30_000,
+      timeout: 50_000,
     });
     return { code: 0, stdout, envPath };
   } catch (error) {
@@ -35,7 +38,7 @@ async function setup(args: string[], env: Record<string, string>) {
   }
 }
 
-describe("pincer setup --non-interactive", () => {
+describe("pincer setup --non-interactive", slow, () => {
   it("exits 0 when every configured part answers, and writes the given values to .env (mode 600) without printing a secret", async () => {
     telegram = await startFakeBotApi();
     model = await startFakeOpenAI();
@@ -73,7 +76,7 @@ describe("pincer setup --non-interactive", () => {
   });
 });
 
-describe("npm start with nothing configured", () => {
+describe("npm start with nothing configured", slow, () => {
   it("prints one line pointing at pincer setup and the web chat", async () => {
     const dataDir = tempDataDir();
     const child = spawn(process.execPath, [bin, "start"], { cwd: dataDir, env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "warn" }, stdio: ["ignore", "pipe", "inherit"] });
@@ -88,7 +91,7 @@ describe("npm start with nothing configured", () => {
   });
 });
 
-describe("pincer setup in a real terminal (script(1) gives it a pseudo-terminal)", () => {
+describe("pincer setup in a real terminal (script(1) gives it a pseudo-terminal)", slow, () => {
   const hasScript = existsSync("/usr/bin/script");
   it.skipIf(!hasScript)("asks, hides the pasted token, checks it and writes .env", async () => {
     telegram = await startFakeBotApi();
@@ -104,7 +107,7 @@ describe("pincer setup in a real terminal (script(1) gives it a pseudo-terminal)
     let output = "";
     child.stdout!.on("data", (chunk) => (output += String(chunk)));
     const waitFor = async (text: string) => {
-      const deadline = Date.now() + 20_000;
+      const deadline = Date.now() + 45_000;
       while (!output.includes(text)) {
         if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no "${text}" in: ${output}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -126,5 +129,5 @@ describe("pincer setup in a real terminal (script(1) gives it a pseudo-terminal)
     expect(output).not.toContain(telegram.token);
     expect(code).toBe(0);
     expect(parseEnv(readFileSync(envPath, "utf8"))).toMatchObject({ TELEGRAM_BOT_TOKEN: telegram.token, PINCER_AGENT: "builtin", PINCER_DM_POLICY: "open" });
-  }, 40_000);
+  });
 });

@@ -65,6 +65,8 @@ export const setupEn = {
   "setup.pairWaiting": "Send your bot a message now from the chat app; waiting for it (up to 5 minutes)…",
   "setup.pairFound": "{channel}: {name} ({userId}) asked to talk with code {code}. Approve?",
   "setup.pairApproved": "Approved: {name} may talk to the bot now. Send another message to get an answer.",
+  "setup.makeAdmin": "Make {name} an admin too (approves tools and pairing requests from the chat)?",
+  "setup.adminWritten": "Added {ref} to PINCER_ADMINS in {envPath}; it applies from the next start.",
   "setup.pairTimeout": "No message arrived. Approve later with: npm run pincer -- pairing list, then pairing approve <channel> <code>.",
   "setup.stopHint": "Press Ctrl+C to stop the gateway.",
   "setup.later": "Start it later with: npm start",

@@ -66,6 +66,8 @@ export const setupZhCN: Record<keyof typeof setupEn, string> = {
   "setup.pairWaiting": "现在在聊天应用中给你的机器人发一条消息；正在等待（最多 5 分钟）……",
   "setup.pairFound": "{channel}：{name}（{userId}）请求对话，配对码 {code}。批准吗？",
   "setup.pairApproved": "已批准：{name} 现在可以和机器人对话了。再发一条消息即可收到回答。",
+  "setup.makeAdmin": "同时把 {name} 设为管理员吗？（可以在聊天中批准工具调用和配对请求）",
+  "setup.adminWritten": "已把 {ref} 加入 {envPath} 中的 PINCER_ADMINS；下次启动时生效。",
   "setup.pairTimeout": "没有收到消息。稍后可以这样批准：npm run pincer -- pairing list，然后 pairing approve <channel> <code>。",
   "setup.stopHint": "按 Ctrl+C 停止网关。",
   "setup.later": "稍后用 npm start 启动。",

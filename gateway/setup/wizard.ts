@@ -216,10 +216,20 @@ async function pairOwner(options: WizardOptions, gateway: StartedGateway): Promi
       if (await options.prompter.confirm(t("setup.pairFound", params), true)) {
         await gateway.pairing.approve(request.platform, request.code, Date.now());
         options.prompter.say(t("setup.pairApproved", params));
+        await offerAdmin(options, `${request.platform}:${request.userId}`, params.name);
       }
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, options.pairingPollMs ?? 1000));
   }
   options.prompter.say(t("setup.pairTimeout"));
+}
+
+/** The owner, now paired, may also approve tools and pairing requests from the chat: PINCER_ADMINS, from the next start. */
+async function offerAdmin(options: WizardOptions, ref: string, name: string): Promise<void> {
+  const t = (key: MessageKey, params?: MessageParams) => translate(options.locale, key, params);
+  const admins = (options.env.PINCER_ADMINS ?? "").split(",").map((each) => each.trim()).filter(Boolean);
+  if (admins.includes(ref) || !(await options.prompter.confirm(t("setup.makeAdmin", { name }), true))) return;
+  writeEnvFile(options.envPath, { PINCER_ADMINS: [...admins, ref].join(",") });
+  options.prompter.say(t("setup.adminWritten", { ref: printable(ref), envPath: options.envPath }));
 }

@@ -66,6 +66,7 @@ describe("pincer setup, the wizard's questions answered as a person would", () =
         { kind: "confirm", asks: "Start the gateway", answer: true },
         { kind: "confirm", asks: "Pair your own account", answer: true },
         { kind: "confirm", asks: /Alice \(100000001\) asked to talk with code [A-Z2-9]{8}/, answer: true },
+        { kind: "confirm", asks: "Make Alice an admin too", answer: true },
       ],
       { TELEGRAM_API_ROOT: fake.url },
       {},
@@ -82,7 +83,7 @@ describe("pincer setup, the wizard's questions answered as a person would", () =
     expect(statSync(options.envPath).mode & 0o777).toBe(0o600);
     const text = readFileSync(options.envPath, "utf8");
     expect(text.startsWith("# my own notes\nLOG_LEVEL=warn\n")).toBe(true);
-    expect(parseEnv(text)).toMatchObject({ TELEGRAM_BOT_TOKEN: fake.token, PINCER_AGENT: "builtin", PINCER_DM_POLICY: "pairing", LOG_LEVEL: "warn" });
+    expect(parseEnv(text)).toMatchObject({ TELEGRAM_BOT_TOKEN: fake.token, PINCER_AGENT: "builtin", PINCER_DM_POLICY: "pairing", LOG_LEVEL: "warn", PINCER_ADMINS: `telegram:${alice.id}` });
     expect(said.join("\n")).not.toContain(fake.token);
     expect(said).toContain(`ok: @${fake.bot.username}, long polling`);
     expect(said.some((line) => line.startsWith("Approved: Alice may talk to the bot now"))).toBe(true);

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
@@ -8,6 +8,7 @@ import { runSetupWizard, type WizardOptions } from "../../../gateway/setup/wizar
 import { startFakeBotApi, type FakeBotApi } from "../../fakes/telegram-bot-api.ts";
 import { startFakeSlack, type FakeSlack } from "../../fakes/slack-api.ts";
 import { startFakeOpenAI, type FakeOpenAI } from "../../fakes/openai-server.ts";
+import { startFakeIlink } from "../../fakes/weixin-ilink.ts";
 import { eventually } from "../../support/eventually.ts";
 import { collectingLog } from "../../support/recording-logger.ts";
 import { scriptedPrompter, type ScriptedAnswer } from "../../support/scripted-prompter.ts";
@@ -184,4 +185,29 @@ describe("pincer setup, the wizard's questions answered as a person would", () =
     expect(text.startsWith(before)).toBe(true);
     expect(parseEnv(text)).toMatchObject({ TELEGRAM_BOT_TOKEN: telegram.token, PINCER_DM_POLICY: "pairing" });
   });
+
+  it("logs in to WeChat ClawBot with the QR code in the terminal; the login is kept in DATA_DIR, not in .env", async () => {
+    const ilink = await startFakeIlink({ qrScript: ["wait", "confirmed"] });
+    try {
+      const shown: string[] = [];
+      const { options, said, remaining } = wizardOptions(
+        [
+          { kind: "select", answer: "weixin" },
+          { kind: "confirm", asks: "Log in to ClawBot now", answer: true },
+          { kind: "confirm", asks: "Connect another", answer: false },
+          ...noModelNoStart("pairing"),
+        ],
+        { WEIXIN_API_BASE: ilink.origin },
+      );
+      options.loginIo = (signal) => ({ dataDir: options.dataDir, signal, fetch: globalThis.fetch, showQr: async (qr) => void shown.push(qr), say: () => undefined, askCode: async () => "" });
+      await runSetupWizard(options);
+      expect(remaining).toEqual([]);
+      expect(shown).toHaveLength(1);
+      expect(said.some((line) => line.startsWith("ok: ClawBot "))).toBe(true);
+      expect(existsSync(join(options.dataDir, "weixin", "login.json"))).toBe(true);
+      expect(parseEnv(readFileSync(options.envPath, "utf8"))).toEqual({ PINCER_AGENT: "builtin", PINCER_DM_POLICY: "pairing" });
+    } finally {
+      await ilink.close();
+    }
+  }, 20_000);
 });

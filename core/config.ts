@@ -97,7 +97,11 @@ export function childEnv(env: Env, namedByConfig: readonly string[] = []): Recor
 
 /** Reads `.env` from the working directory (if any) under the real environment, which wins. */
 export function readEnv(cwd = process.cwd()): Env {
-  const path = resolve(cwd, ".env");
+  return readEnvFrom(resolve(cwd, ".env"));
+}
+
+/** Reads an env file (if it exists) under the real environment, which wins (`pincer setup --env-file`). */
+export function readEnvFrom(path: string): Env {
   const fromFile = existsSync(path) ? parseEnv(readFileSync(path, "utf8")) : {};
   return { ...fromFile, ...process.env };
 }

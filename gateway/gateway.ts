@@ -36,6 +36,10 @@ import { createAgents } from "./agents.ts";
 import { knowledgeFor } from "./knowledge.ts";
 import { channelSink, createChannel, createChannels, type RunningChannel } from "./channels.ts";
 import { createLogins } from "./logins.ts";
+import { createLiveChannels } from "./live-channels.ts";
+import { createSetupRoutes } from "./setup/setup-routes.ts";
+import { createStoredChannels } from "./setup/stored-channels.ts";
+import { localeOf } from "../core/config-locale.ts";
 import { defaultChannels } from "./registry.ts";
 import { channelStates, createHttpApp } from "./http.ts";
 import type { WebhookGuardLimits } from "./webhook-guard.ts";
@@ -66,6 +70,8 @@ export interface Gateway {
   adminTokenSource: AdminToken;
   store: Store;
   pipeline: Pipeline;
+  /** The ids of the channels running now (the web chat's included; the setup page adds and removes some). */
+  channelIds(): string[];
   /** The job scheduler (`wake` after writing jobs to the store from outside the chat commands). */
   scheduler: Scheduler;
   logger: Logger;
@@ -96,9 +102,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const connectionLease = { leases: store.leases, holder, leaseMs: config.leaseMs, logger };
   const leased = (channel: RunningChannel): RunningChannel =>
     store.isShared && holdsLongConnection(channel.adapter) ? { ...channel, adapter: underConnectionLease(channel.adapter, channel.id, connectionLease) } : channel;
+  const configured = (await createChannels(config, channelDeps)).map(leased);
   const channelList: RunningChannel[] = [
     { id: "web", platform: "web", adapter: web },
-    ...(await createChannels(config, channelDeps)).map(leased),
+    ...configured,
     ...(options.extraAdapters ?? []).map((adapter) => ({ id: adapter.platform, platform: adapter.platform, adapter })),
   ];
   // By channel id: a conversation's `channelId` (its platform's name for a default channel) names its adapter.
@@ -155,6 +162,22 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
 
   const lifetime = new AbortController();
+  // Channels added and removed while running (the setup page); its routes are rebuilt on the HTTP app set below.
+  let refreshRoutes = () => {};
+  const live = createLiveChannels({
+    channels: channelList,
+    adapters,
+    channelDeps,
+    sink: pipeline,
+    lifetime: lifetime.signal,
+    wrap: leased,
+    refreshRoutes: () => refreshRoutes(),
+    secrets,
+    stored: createStoredChannels(store.adapterState),
+    logger,
+    dataDir: config.dataDir,
+  });
+  for (const channel of channelList) live.mark(channel.id, channel.id === "web" ? "web" : channel.id === channel.platform ? "env" : "config");
   const logins = createLogins({
     channels: defaultChannels(config.platforms),
     dataDir: config.dataDir,
@@ -175,6 +198,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     routes: [
       ...createAdminRoutes(store, () => channelStates(channelList, secrets), { logins: logins.platforms }),
       ...logins.routes,
+      ...createSetupRoutes({ live, channels: () => channelStates(channelList, secrets), locale: localeOf() }),
       ...createJobRoutes({ store, jobs, delivery, adapters, logger }),
     ],
     metrics,
@@ -190,6 +214,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
+  refreshRoutes = () => app.refreshChannelRoutes();
   const { port } = server.address() as AddressInfo;
   // A wildcard address is not one a browser may use (the Host check refuses it): the link names loopback.
   const listenHost = config.host === "0.0.0.0" ? "127.0.0.1" : config.host === "::" ? "::1" : config.host;
@@ -203,7 +228,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     // Likewise no conversation is being drained: leases left by a crashed process would hold its queue back until they ran out.
     await store.leases.releaseAll();
   }
-  for (const channel of channelList) await channel.adapter.start(channelSink(pipeline, channel.id), lifetime.signal);
+  for (const channel of [...channelList]) await channel.adapter.start(channelSink(pipeline, channel.id), lifetime.signal);
+  await live.startStored();
   // A shared store: other processes are live. Their leases run out if they die, and the recovery that runs every
   // lease period then hands their conversations over; fresh received rows are left to the process taking them in.
   const recoverShared = () => pipeline.recover({ receivedBefore: Date.now() - config.leaseMs });
@@ -240,6 +266,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     adminTokenSource: adminToken,
     store,
     pipeline,
+    channelIds: () => channelList.map((channel) => channel.id),
     scheduler,
     logger,
     async stop() {

@@ -66,7 +66,7 @@ export function createAgentContext(deps: RunContextDeps, scope: RunScope): Agent
       if (decidePermission(input.senderRole, request.risk, deps.permissions, permissionScope) === "run") {
         return { isApproved: true, decidedBy: `the policy (${input.senderRole})` };
       }
-      return deps.approvals.request({ conversation: input.conversation, requesterRef, requesterRole: input.senderRole, request, signal });
+      return deps.approvals.request({ conversation: input.conversation, requesterRef, requesterRole: input.senderRole, request, signal, ...(input.sender.locale ? { locale: input.sender.locale } : {}) });
     },
     checkBudget: () => checkDailyCaps(deps.store.usage, deps.budget, { userRef: requesterRef, conversationKey: key }, now()),
     saveSummary: (summary, throughSeq) => deps.store.sessions.saveSummary(session.id, summary, throughSeq),

@@ -1,4 +1,5 @@
 import { Lexer } from "marked";
+import { translate } from "../i18n/catalogue.ts";
 import type { Adapter, Capabilities, SendOptions, SentMessage } from "../types/adapter.ts";
 import type { ConversationRef } from "../types/conversation.ts";
 import { buttonCommand, type Button, type ReplyPart } from "../types/reply.ts";
@@ -13,11 +14,12 @@ import { markdownToPlainText } from "./plain-text.ts";
 export const escapeMarkdown = (text: string): string => text.replace(/[!-/:-@[-`{-~]/g, "\\$&");
 
 /** The one rendering of an error part: "⚠️ The model is down. (ref e7k2)". */
-export const errorText = (part: Extract<ReplyPart, { type: "error" }>): string => `⚠️ ${part.message} (ref ${part.ref})`;
+export const errorText = (part: Extract<ReplyPart, { type: "error" }>): string =>
+  translate(part.locale ?? "en", "errors.withRef", { message: part.message, ref: part.ref });
 
 /** The same as Markdown for the platforms that render Markdown: the message shows literally. */
 export const errorMarkdown = (part: Extract<ReplyPart, { type: "error" }>): string =>
-  `⚠️ ${escapeMarkdown(part.message)} (ref ${escapeMarkdown(part.ref)})`;
+  translate(part.locale ?? "en", "errors.withRef", { message: escapeMarkdown(part.message), ref: escapeMarkdown(part.ref) });
 
 const escapeRegExp = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 

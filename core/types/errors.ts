@@ -22,7 +22,15 @@ export interface BridgeErrorOptions {
 /** A catalogue entry with its parameters: text that is written in the reader's language when it is sent. */
 export interface LocalizedText {
   key: MessageKey;
-  params?: MessageParams;
+  /** A parameter may itself be text to translate ("12 h 0 min", "1,000 tokens"). */
+  params?: Record<string, string | number | LocalizedText>;
+}
+
+/** The text in `locale`, its translatable parameters translated first. */
+export function renderText(locale: Locale, text: LocalizedText): string {
+  const params: MessageParams = {};
+  for (const [name, value] of Object.entries(text.params ?? {})) params[name] = typeof value === "object" ? renderText(locale, value) : value;
+  return translate(locale, text.key, params);
 }
 
 /** The one error type: a literal code, a message fit for a user, and the cause kept for the log. */
@@ -41,13 +49,14 @@ export class BridgeError extends Error {
 }
 
 /** A BridgeError whose user-facing message comes from the catalogue (English in `message`, for logs). */
-export function localizedError(code: BridgeErrorCode, key: MessageKey, params: MessageParams = {}, options: Omit<BridgeErrorOptions, "text"> = {}): BridgeError {
-  return new BridgeError(code, translate("en", key, params), { ...options, text: { key, params } });
+export function localizedError(code: BridgeErrorCode, key: MessageKey, params: LocalizedText["params"] = {}, options: Omit<BridgeErrorOptions, "text"> = {}): BridgeError {
+  const text = { key, params };
+  return new BridgeError(code, renderText("en", text), { ...options, text });
 }
 
 /** What a user reads for an error, in `locale`: the catalogue's words where it has them, a plain sentence for an internal fault. */
 export function userMessage(error: BridgeError, locale: Locale = "en"): string {
-  if (error.text) return translate(locale, error.text.key, error.text.params);
+  if (error.text) return renderText(locale, error.text);
   return error.code === "internal" ? translate(locale, "errors.internal") : error.message;
 }
 

@@ -1,6 +1,6 @@
 import { translate, type Locale } from "./i18n/catalogue.ts";
 import type { KnowledgePassage, KnowledgeStore } from "./store/knowledge-store.ts";
-import { BridgeError } from "./types/errors.ts";
+import { localizedError } from "./types/errors.ts";
 
 /** An uploaded or fetched file to add to a knowledge base. */
 export interface KnowledgeFile {
@@ -25,7 +25,7 @@ export function fullTextKnowledge(store: KnowledgeStore): KnowledgePort {
   return {
     search: (kbs, query, limit) => store.search(kbs, query, limit),
     async addFile() {
-      throw new BridgeError("unsupported", "Adding documents from a chat is not available in this gateway.");
+      throw localizedError("unsupported", "knowledge.addOff");
     },
   };
 }

@@ -13,4 +13,5 @@ export const knowledgeEn = {
   "knowledge.askHint": "Ask with /kb <question>.",
   "knowledge.noBase": "This chat has no knowledge base.",
   "knowledge.nothingFound": "Nothing found in {kbs} for \"{question}\".",
+  "knowledge.addOff": "Adding documents from a chat is not available in this gateway.",
 } as const;

@@ -14,4 +14,5 @@ export const knowledgeZhCN: Record<keyof typeof knowledgeEn, string> = {
   "knowledge.askHint": "用 /kb <问题> 提问。",
   "knowledge.noBase": "本会话没有知识库。",
   "knowledge.nothingFound": "在 {kbs} 中没有找到与“{question}”相关的内容。",
+  "knowledge.addOff": "此网关不支持从聊天中添加文档。",
 };

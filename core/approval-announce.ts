@@ -35,6 +35,7 @@ function requestPart(record: ApprovalRecord, pending: PendingRequest, body: stri
   const always = pending.request.canBeAlways ? translate(locale, "approvals.alwaysHint") : "";
   return {
     type: "buttons" as const,
+    ...(locale === "en" ? {} : { locale }),
     text: [body, `${translate(locale, "approvals.instructions", { id: record.id, always, minutes })}${who}`].join("\n"),
     buttons: [
       { id: `approve ${record.id}`, label: translate(locale, "approvals.button.approve"), style: "primary" as const },

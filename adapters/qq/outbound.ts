@@ -32,7 +32,7 @@ export function toSteps(part: ReplyPart, isMarkdown: boolean): Step[] {
     case "markdown":
       return textStep(part.text, isMarkdown);
     case "buttons":
-      return [{ kind: "text", text: buttonsAsPlainText(part.text, part.buttons) }];
+      return [{ kind: "text", text: buttonsAsPlainText(part.text, part.buttons, part.locale) }];
     case "error":
       return [{ kind: "text", text: errorText(part) }];
     case "image":

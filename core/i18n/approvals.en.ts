@@ -28,4 +28,6 @@ export const approvalsEn = {
   "approvals.approvedAlways": "Approved (and from now on): {tool} runs now.",
   "approvals.denied": "Denied: {tool} will not run.",
   "approvals.deniedAlways": "Denied (and from now on): {tool} will not run.",
+  "approvals.typedReply": "Reply {commands}.",
+  "approvals.typedOr": "{list} or {last}",
 } as const;

@@ -29,4 +29,6 @@ export const approvalsZhCN: Record<keyof typeof approvalsEn, string> = {
   "approvals.approvedAlways": "已批准（以后也一样）：{tool} 现在运行。",
   "approvals.denied": "已拒绝：{tool} 不会运行。",
   "approvals.deniedAlways": "已拒绝（以后也一样）：{tool} 不会运行。",
+  "approvals.typedReply": "请回复 {commands}。",
+  "approvals.typedOr": "{list} 或 {last}",
 };

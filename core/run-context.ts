@@ -13,6 +13,7 @@ import type { Store } from "./store/store.ts";
 import type { AgentContext, AgentInput, ModelCallUsage, SessionInfo } from "./types/agent.ts";
 import { conversationKey } from "./types/conversation.ts";
 import type { Logger } from "./types/logger.ts";
+import type { Locale } from "./i18n/catalogue.ts";
 
 export interface RunContextDeps {
   store: Store;
@@ -33,6 +34,8 @@ export interface RunScope {
   signal: AbortSignal;
   logger: Logger;
   now: () => number;
+  /** The language of the person the run answers. */
+  locale?: Locale;
 }
 
 export function isAllowedHere(risk: RiskLevel, policy: ToolPolicy): boolean {
@@ -58,6 +61,7 @@ export function createAgentContext(deps: RunContextDeps, scope: RunScope): Agent
     toolPolicy: scope.route.tools,
     session,
     logger: scope.logger,
+    ...(scope.locale ? { locale: scope.locale } : {}),
     async requestApproval(request) {
       if (!isAllowedHere(request.risk, scope.route.tools)) {
         return { isApproved: false, decidedBy: `this chat's tool policy (${scope.route.tools})` };

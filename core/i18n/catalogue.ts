@@ -24,6 +24,8 @@ import { knowledgeEn } from "./knowledge.en.ts";
 import { knowledgeZhCN } from "./knowledge.zh-CN.ts";
 import { jobsEn } from "./jobs.en.ts";
 import { jobsZhCN } from "./jobs.zh-CN.ts";
+import { builtinEn } from "./builtin.en.ts";
+import { builtinZhCN } from "./builtin.zh-CN.ts";
 
 /** The languages Pincer writes in: the console's and every message the bot itself writes in a chat. */
 export const locales = ["en", "zh-CN"] as const;
@@ -47,6 +49,7 @@ const english = {
   ...memoryEn,
   ...knowledgeEn,
   ...jobsEn,
+  ...builtinEn,
 } as const;
 export type MessageKey = keyof typeof english;
 const chinese: Record<MessageKey, string> = {
@@ -63,6 +66,7 @@ const chinese: Record<MessageKey, string> = {
   ...memoryZhCN,
   ...knowledgeZhCN,
   ...jobsZhCN,
+  ...builtinZhCN,
 };
 const catalogues: Record<Locale, Record<MessageKey, string>> = { en: english, "zh-CN": chinese };
 

@@ -171,7 +171,7 @@ export async function runJob(claim: JobClaim, deps: JobRunDeps, signal: AbortSig
   let tokens = 0;
   let isOverTokens = false;
   try {
-    const context = createAgentContext(deps, { input, runRef: run.runId, session: turn.session, route: turn.route, signal: controller.signal, logger: run.log, now });
+    const context = createAgentContext(deps, { input, runRef: run.runId, session: turn.session, route: turn.route, signal: controller.signal, logger: run.log, now, locale: run.locale });
     const answer = await respond(
       {
         adapter: adapterFor(deps, to),

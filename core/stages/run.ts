@@ -25,7 +25,7 @@ export async function runAgent(turn: PreparedTurn, deps: StageDeps, signal: Abor
   const { input } = turn;
   const { now } = deps;
   const agent = deps.agents.get(turn.route.agent)!;
-  const context = createAgentContext(deps, { input, runRef: turn.runId, session: turn.session, route: turn.route, signal, logger, now });
+  const context = createAgentContext(deps, { input, runRef: turn.runId, session: turn.session, route: turn.route, signal, logger, now, locale: localeOf(input, deps) });
   return respond(
     {
       adapter: adapterFor(deps, input.conversation),

@@ -123,6 +123,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     admins: config.policy.admins,
     logger,
     attachmentDir: join(config.dataDir, "approvals"),
+    locale: config.locale,
+    adapterState: store.adapterState,
     ...(options.approvalTtlMs ? { ttlMs: options.approvalTtlMs } : {}),
   });
   // The scheduler runs jobs with the pipeline's dependencies; the job commands wake it.
@@ -148,6 +150,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     mediaLimits: config.media.limits,
     knowledge: knowledgeFor(config, store.knowledge),
     jobs,
+    locale: config.locale,
   };
   const pipeline = createPipeline(pipelineDeps);
   const jobRunDeps = { ...stageDeps(pipelineDeps), jobsConfig: config.jobs };

@@ -1,7 +1,7 @@
 import type { QqConfig } from "../../core/config-platforms.ts";
 import { createMemoryAdapterState } from "../../core/store/memory-adapter-state.ts";
 import type { Adapter, AdapterDeps, ChannelHealth, FetchedMedia, InboundSink } from "../../core/types/adapter.ts";
-import { BridgeError } from "../../core/types/errors.ts";
+import { BridgeError, localizedError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
 import { createBackoff } from "../kit/backoff.ts";
 import { readReplyMedia } from "../kit/local-media.ts";
@@ -38,7 +38,7 @@ async function download(url: string, maxBytes: number): Promise<Uint8Array> {
   let size = 0;
   for await (const chunk of response.body) {
     size += chunk.length;
-    if (size > maxBytes) throw new BridgeError("unsupported", `This file is too large for me (over ${Math.round(maxBytes / 1_000_000)} MB).`);
+    if (size > maxBytes) throw localizedError("unsupported", "media.tooBigOver", { limit: `${Math.round(maxBytes / 1_000_000)} MB` });
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
@@ -64,7 +64,7 @@ export async function createQqAdapter(settings: QqConfig, deps: AdapterDeps): Pr
   const fetchMedia = async (ref: MediaRef): Promise<FetchedMedia> => {
     if (!ref.url) throw new BridgeError("bad-input", "That QQ attachment cannot be downloaded.");
     if (ref.sizeBytes !== undefined && ref.sizeBytes > deps.maxMediaBytes) {
-      throw new BridgeError("unsupported", `This file is too large for me (over ${Math.round(deps.maxMediaBytes / 1_000_000)} MB).`);
+      throw localizedError("unsupported", "media.tooBigOver", { limit: `${Math.round(deps.maxMediaBytes / 1_000_000)} MB` });
     }
     const bytes = await download(ref.url, deps.maxMediaBytes);
     return { bytes, mimeType: ref.mimeType ?? "application/octet-stream", ...(ref.fileName ? { fileName: ref.fileName } : {}) };

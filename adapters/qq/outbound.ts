@@ -40,7 +40,7 @@ export function toSteps(part: ReplyPart, isMarkdown: boolean, hasKeyboard = fals
     case "markdown":
       return textStep(part.text, isMarkdown);
     case "buttons":
-      return hasKeyboard ? [{ kind: "buttons", text: part.text, buttons: part.buttons }] : [{ kind: "text", text: buttonsAsPlainText(part.text, part.buttons) }];
+      return hasKeyboard ? [{ kind: "buttons", text: part.text, buttons: part.buttons }] : [{ kind: "text", text: buttonsAsPlainText(part.text, part.buttons, part.locale) }];
     case "error":
       return [{ kind: "text", text: errorText(part) }];
     case "image":

@@ -6,6 +6,7 @@ import { describeJobsContract } from "../core/store/contract/jobs.ts";
 import { describeKnowledgeContract } from "../core/store/contract/knowledge.ts";
 import { describeLeasesContract } from "../core/store/contract/leases.ts";
 import { describeMemoriesContract } from "../core/store/contract/memories.ts";
+import { describeOverviewContract } from "../core/store/contract/overview.ts";
 import { describeOutboxContract } from "../core/store/contract/outbox.ts";
 import { describePairingContract } from "../core/store/contract/pairing.ts";
 import { describeSessionsContract } from "../core/store/contract/sessions.ts";
@@ -26,6 +27,7 @@ if (testDatabaseUrl) {
   describeJobsContract("postgres", postgres);
   describeMemoriesContract("postgres", postgres);
   describeKnowledgeContract("postgres", postgres);
+  describeOverviewContract("postgres", postgres);
 } else {
   describe.skip("postgres store contract", () => it.skip(skipReason, () => {}));
 }

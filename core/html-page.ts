@@ -6,11 +6,16 @@ export interface HtmlPage {
   headers: Record<string, string>;
 }
 
+export interface HtmlPageOptions {
+  /** Where the page's forms may post: nowhere (the default: the page talks through `fetch`) or its own origin. */
+  formAction?: "none" | "self";
+}
+
 /**
  * A page with its own inline scripts only (allowed by hash), that no other site may frame, which talks to this
  * origin alone.
  */
-export function htmlPage(html: string): HtmlPage {
+export function htmlPage(html: string, options: HtmlPageOptions = {}): HtmlPage {
   const hashes = [...html.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/g)].map(
     ([, script]) => `'sha256-${createHash("sha256").update(script!, "utf8").digest("base64")}'`,
   );
@@ -22,7 +27,7 @@ export function htmlPage(html: string): HtmlPage {
     "media-src 'self'",
     "connect-src 'self'",
     "base-uri 'none'",
-    "form-action 'none'",
+    `form-action '${options.formAction ?? "none"}'`,
     "frame-ancestors 'none'",
   ].join("; ");
   return {

@@ -7,7 +7,11 @@ export interface HtmlPage {
 }
 
 export interface HtmlPageOptions {
-  /** Where the page's forms may post: nowhere (the default: the page talks through `fetch`) or its own origin. */
+  /**
+   * Where the page's forms may post: nowhere (the default: the page talks through `fetch`) or its own origin. A page
+   * whose forms post to itself sends its referrer to its own origin only (`same-origin`): under `no-referrer` a
+   * browser sends `Origin: null` with a form's POST, which the same-origin check must refuse.
+   */
   formAction?: "none" | "self";
 }
 
@@ -37,7 +41,7 @@ export function htmlPage(html: string, options: HtmlPageOptions = {}): HtmlPage 
       "content-security-policy": policy,
       "x-frame-options": "DENY",
       "x-content-type-options": "nosniff",
-      "referrer-policy": "no-referrer",
+      "referrer-policy": options.formAction === "self" ? "same-origin" : "no-referrer",
     },
   };
 }

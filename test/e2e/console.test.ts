@@ -54,6 +54,8 @@ describe("logging in to the console", () => {
     const form = await anonymous.text();
     expect(form).toContain('<form id="login" method="post" action="/admin/login">');
     expect(anonymous.headers.get("content-security-policy")).toContain("form-action 'self'");
+    // Under no-referrer a browser would send `Origin: null` with the form, which the same-origin check refuses.
+    expect(anonymous.headers.get("referrer-policy")).toBe("same-origin");
 
     const login = await logIn("Ada");
     expect(login.status).toBe(303);

@@ -19,6 +19,12 @@ export const consoleEn = {
   "console.unit.h": "{n} h",
   "console.unit.d": "{n} d",
 
+  "console.state.starting": "starting",
+  "console.state.ready": "ready",
+  "console.state.degraded": "degraded",
+  "console.state.error": "error",
+  "console.state.stopped": "stopped",
+
   "console.login.title": "Log in",
   "console.login.intro": "Enter the admin token: PINCER_ADMIN_TOKEN, or the contents of the file admin-token in the data directory. The link Pincer printed at its first start (#token=…) logs you in by itself.",
   "console.login.token": "Admin token",

@@ -20,6 +20,12 @@ export const consoleZhCN: Record<keyof typeof consoleEn, string> = {
   "console.unit.h": "{n} 小时",
   "console.unit.d": "{n} 天",
 
+  "console.state.starting": "启动中",
+  "console.state.ready": "就绪",
+  "console.state.degraded": "降级",
+  "console.state.error": "错误",
+  "console.state.stopped": "已停止",
+
   "console.login.title": "登录",
   "console.login.intro": "请输入管理令牌：即 PINCER_ADMIN_TOKEN，或数据目录中 admin-token 文件的内容。使用 Pincer 首次启动时打印的链接（#token=…）可自动登录。",
   "console.login.token": "管理令牌",

@@ -42,7 +42,7 @@ export function activityChart(buckets: readonly ActivityBucket[], text: ChartTex
     return html`<li><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" fill="${colors[series]}"/></svg>${text.names[series]} <span class="muted">${text.peak(seriesPeak)}</span></li>`;
   });
   return html`<figure class="chart">
-<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${text.label}" preserveAspectRatio="none">
+<svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${text.label}">
 <line x1="${left}" y1="${top + plotHeight}" x2="${width - 4}" y2="${top + plotHeight}" stroke="currentColor" stroke-opacity=".3"/>
 <line x1="${left}" y1="${top}" x2="${width - 4}" y2="${top}" stroke="currentColor" stroke-opacity=".1"/>
 <text x="${left - 4}" y="${top + 8}" text-anchor="end" font-size="10" fill="currentColor">${peak}</text>

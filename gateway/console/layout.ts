@@ -39,7 +39,7 @@ const style = `
   .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); gap: .75rem; margin: 1rem 0; }
   .card { border: 1px solid var(--line); border-radius: .5rem; padding: .6rem .8rem; }
   .card .value { font-size: 1.5rem; font-weight: 600; }
-  .chart { margin: 0; } .chart svg { width: 100%; height: 10rem; }
+  .chart { margin: 0; } .chart > svg { width: 100%; height: auto; max-height: 14rem; }
   .legend { display: flex; flex-wrap: wrap; gap: 1rem; list-style: none; padding: 0; margin: .3rem 0 0; }
   .legend li { display: flex; gap: .35rem; align-items: center; } .swatch { width: .7rem; height: .7rem; }
   .state-ready { color: #2a9d5c; } .state-error, .state-stopped { color: #c03020; } .state-degraded, .state-starting, .quiet { color: #b07000; }

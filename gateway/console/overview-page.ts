@@ -77,7 +77,7 @@ function lastEventCell(channel: ChannelOverview, at: number, t: T, locale: Local
 function channelRows(overview: Overview, t: T, locale: Locale): RawHtml[] {
   return overview.channels.map(
     (channel) =>
-      html`<tr><td>${channel.platform ? `${channel.id} (${channel.platform})` : channel.id}</td><td class="state-${channel.state}">${channel.state}</td>${lastEventCell(channel, overview.at, t, locale)}<td>${channel.detail ?? ""}</td></tr>`,
+      html`<tr><td>${channel.platform ? `${channel.id} (${channel.platform})` : channel.id}</td><td class="state-${channel.state}">${t(`console.state.${channel.state}`)}</td>${lastEventCell(channel, overview.at, t, locale)}<td>${channel.detail ?? ""}</td></tr>`,
   );
 }
 

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright-core";
 import { loadConfig } from "../../core/config.ts";
+import { inboxKey } from "../../core/store/store.ts";
 import { startGateway, type Gateway } from "../../gateway/gateway.ts";
 import { createChatPlatform } from "../fakes/chat-platform.ts";
 import { startFakeIlink } from "../fakes/weixin-ilink.ts";
@@ -87,6 +88,25 @@ describe("the admin page in a real browser", () => {
       await page.screenshot({ path: join(screenshotDir, `console-${name}.png`), fullPage: true });
     };
     try {
+      // Three hours of earlier traffic, so that the activity chart has something to draw.
+      const minute = 60_000;
+      const startedAt = Date.now() - 180 * minute;
+      for (let index = 0; index < 180; index += 1) {
+        const at = startedAt + index * minute;
+        const count = Math.round(3 + 2 * Math.sin(index / 12) + (index % 7 === 0 ? 3 : 0));
+        for (let n = 0; n < count; n += 1) {
+          const message = { ...chat.text(`user${n}`, "earlier"), id: `earlier-${index}-${n}` };
+          await own.store.inbox.insert(message, at + n);
+          await own.store.inbox.setStatus([inboxKey("chat", message.id)], "done");
+          if (n === 0) continue; // one message a minute goes unanswered, so the two lines part
+          await own.store.outbox.claim({ key: `earlier-${index}-${n}:0`, conversation: message.conversation, part: { type: "markdown", text: "ok" } }, at + n + 1, minute);
+          await own.store.outbox.markSent({ key: `earlier-${index}-${n}:0`, conversation: message.conversation, part: { type: "markdown", text: "ok" } }, `sent-${index}-${n}`, at + n + 2);
+        }
+        const run = { ref: `earlier-${index}`, conversationKey: "chat:user0", sessionId: "s", senderId: "user0", agentId: "asker", inboxKeys: [], startedAt: at };
+        await own.store.audit.startRun(run);
+        await own.store.audit.finishRun(run.ref, index % 45 === 44 ? "error" : "ok", at + 500);
+      }
+      await own.store.usage.record({ at: Date.now(), userRef: "chat:bob", conversationKey: "chat:bob", model: "gpt-4o-mini", inputTokens: 5400, outputTokens: 820, cachedTokens: 0, costUsd: 0.0013 });
       const context = await browser!.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       await page.goto(`${own.url}admin`);

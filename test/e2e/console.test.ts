@@ -119,6 +119,12 @@ describe("logging in to the console", () => {
     expect((await fetch(url("/api/admin/approvals"), { headers: { cookie: cookie! } })).status).toBe(401);
   });
 
+  it("makes guessing slow: a peer that gave ten wrong tokens in a minute gets 429, even with the right one", async () => {
+    await start();
+    for (let attempt = 0; attempt < 10; attempt += 1) expect((await logIn("", `wrong-token-${attempt}-0123456789`)).status).toBe(401);
+    expect((await logIn()).status).toBe(429);
+  });
+
   it("logs out: the cookie is removed", async () => {
     await start();
     const { cookie } = await logIn();

@@ -231,7 +231,7 @@ const migrations: readonly string[] = [
   // The console: activity over time (inbox, outbox, runs by their time) and the approvals of every chat by state.
   `
   CREATE INDEX inbox_by_received ON inbox (received_at);
-  CREATE INDEX outbox_by_created ON outbox (created_at);
+  CREATE INDEX outbox_sent_by_created ON outbox (status, created_at);
   CREATE INDEX runs_by_start ON runs (started_at);
   CREATE INDEX approvals_by_status ON approvals (status, created_at);
   CREATE INDEX approvals_by_created ON approvals (created_at);

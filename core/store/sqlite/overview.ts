@@ -3,7 +3,10 @@ import { fillBuckets, type OverviewStore, type UsageLeader } from "../overview-s
 
 type Series = "inbound" | "outbound" | "runs" | "errors";
 
-/** The overview's counts, each an indexed range scan over one time column (`migrations.ts`: the console's indexes). */
+/**
+ * The overview's counts, each an indexed range scan over one time column (`migrations.ts`: the console's indexes).
+ * `GROUP BY +column`: without the `+` SQLite would rather walk the whole usage table in `usage_by_user` order.
+ */
 export function createSqliteOverview(database: DatabaseSync): OverviewStore {
   const grouped = (table: string, column: string, where = "") =>
     database.prepare(`SELECT CAST((${column} - ?) / ? AS INTEGER) AS bucket, count(*) AS count FROM ${table} WHERE ${column} >= ? AND ${column} < ?${where} GROUP BY bucket`);
@@ -18,7 +21,7 @@ export function createSqliteOverview(database: DatabaseSync): OverviewStore {
   );
   const leader = (column: string) =>
     database.prepare(
-      `SELECT ${column} AS ref, sum(input_tokens + output_tokens) AS tokens, sum(cost_usd) AS cost FROM usage WHERE at >= ? GROUP BY ${column} ORDER BY tokens DESC, cost DESC LIMIT 1`,
+      `SELECT ${column} AS ref, sum(input_tokens + output_tokens) AS tokens, sum(cost_usd) AS cost FROM usage WHERE at >= ? GROUP BY +${column} ORDER BY tokens DESC, cost DESC LIMIT 1`,
     );
   const topUser = leader("user_ref");
   const topChat = leader("conversation_key");

@@ -52,11 +52,23 @@ export interface Decision {
   locale?: Locale;
 }
 
+/** What a decision taken in the console came to. */
+export type ConsoleDecisionResult =
+  | { type: "decided"; record: ApprovalRecord }
+  | { type: "not-found" }
+  | { type: "already-decided"; record: ApprovalRecord }
+  | { type: "expired"; record: ApprovalRecord };
+
 export interface Approvals {
   /** Asks in the chat and waits for a decision, the expiry (a denial) or the run's stop (a denial). */
   request(pending: PendingRequest): Promise<ApprovalDecision>;
   /** `/approve <id>`, `/deny <id>` or a button: returns the answer for the person who decided. */
   decide(decision: Decision): Promise<string>;
+  /**
+   * A decision from the admin console, whose user holds the admin token (the owner's): it counts for any chat's
+   * request, is recorded with `approverRef` (`console:<name>`) and wakes the waiting run like a decision in the chat.
+   */
+  decideFromConsole(decision: { requestId: string; isApproved: boolean; approverRef: string }): Promise<ConsoleDecisionResult>;
 }
 
 const idAlphabet = "abcdefghjkmnpqrstuvwxyz23456789";
@@ -155,6 +167,30 @@ async function decideApproval(decision: Decision, deps: ApprovalsDeps, waiters: 
   return t(answer, { tool: record.tool });
 }
 
+async function decideFromConsole(
+  decision: { requestId: string; isApproved: boolean; approverRef: string },
+  deps: ApprovalsDeps,
+  waiters: Waiters,
+  now: () => number,
+): Promise<ConsoleDecisionResult> {
+  const record = await deps.approvals.get(decision.requestId);
+  if (!record) return { type: "not-found" };
+  if (record.status !== "pending") return { type: "already-decided", record };
+  if (now() >= record.expiresAt) {
+    await deps.approvals.settle(record.id, "expired", "expiry", now());
+    waiters.get(record.id)?.({ isApproved: false, decidedBy: "expiry" });
+    return { type: "expired", record: { ...record, status: "expired", decidedBy: "expiry" } };
+  }
+  const status = decision.isApproved ? "approved" : "denied";
+  if (!(await deps.approvals.settle(record.id, status, decision.approverRef, now()))) {
+    const settled = await deps.approvals.get(record.id);
+    return { type: "already-decided", record: settled ?? record };
+  }
+  deps.logger.info({ approval: record.id, by: decision.approverRef, status }, "approval decided in the console");
+  waiters.get(record.id)?.({ isApproved: decision.isApproved, decidedBy: decision.approverRef, isAlways: false });
+  return { type: "decided", record: { ...record, status, decidedBy: decision.approverRef } };
+}
+
 /**
  * Approvals in the chat itself. The store holds the truth (a request is decided once, and expires);
  * this process wakes its waiting runs at once and polls for decisions taken elsewhere.
@@ -182,5 +218,6 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
       return waitForDecision(record, pending, deps, waiters, timing);
     },
     decide: (decision) => decideApproval(decision, deps, waiters, now),
+    decideFromConsole: (decision) => decideFromConsole(decision, deps, waiters, now),
   };
 }

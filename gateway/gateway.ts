@@ -24,12 +24,15 @@ import type { Store } from "../core/store/store.ts";
 import type { StoreOptions } from "../core/store/sqlite/index.ts";
 import { openStore } from "./store.ts";
 import { holdsLongConnection, underConnectionLease } from "./connection-lease.ts";
-import type { Adapter } from "../core/types/adapter.ts";
+import type { Adapter, InboundSink } from "../core/types/adapter.ts";
 import { conversationKey } from "../core/types/conversation.ts";
 import type { Agent } from "../core/types/agent.ts";
 import type { Logger } from "../core/types/logger.ts";
 import { createMedia } from "../media/index.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
+import { createChannelActivity } from "./console/channel-activity.ts";
+import { consoleAuth, createConsoleRoutes } from "./console/routes.ts";
+import { createConsoleSessions } from "./console/session.ts";
 import { createJobRoutes } from "./job-routes.ts";
 import { resolveAdminToken, type AdminToken } from "./admin-token.ts";
 import { createAgents } from "./agents.ts";
@@ -164,6 +167,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     now: jobClock.now,
   });
 
+  // The console: sessions signed under a secret kept in the store, and when each channel last took a message in.
+  const sessions = await createConsoleSessions({ adminToken: adminToken.value, state: store.adapterState });
+  const channelActivity = createChannelActivity({ state: store.adapterState, logger });
+  // Every channel's messages, whichever way the channel started (environment, PINCER_CONFIG, setup page, QR login).
+  const inbound: InboundSink = {
+    receive: (message) => (channelActivity.touch(message.conversation.channelId ?? message.conversation.platform), pipeline.receive(message)),
+  };
+
   const lifetime = new AbortController();
   // Channels added and removed while running (the setup page); its routes are rebuilt on the HTTP app set below.
   let refreshRoutes = () => {};
@@ -171,7 +182,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     channels: channelList,
     adapters,
     channelDeps,
-    sink: pipeline,
+    sink: inbound,
     lifetime: lifetime.signal,
     wrap: leased,
     refreshRoutes: () => refreshRoutes(),
@@ -193,18 +204,31 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       const channel = leased(created);
       channelList.push(channel);
       adapters.set(channel.id, channel.adapter);
-      await channel.adapter.start(channelSink(pipeline, channel.id), lifetime.signal);
+      await channel.adapter.start(channelSink(inbound, channel.id), lifetime.signal);
     },
   });
   const app = createHttpApp({
     channels: channelList,
     routes: [
-      ...createAdminRoutes(store, () => channelStates(channelList, secrets), { logins: logins.platforms }),
+      ...createAdminRoutes(store, () => channelStates(channelList, secrets)),
+      ...createConsoleRoutes({
+        store,
+        approvals,
+        sessions,
+        adminToken: adminToken.value,
+        channels: () => channelStates(channelList, secrets),
+        activity: channelActivity,
+        budget: config.budget,
+        access: { dmPolicy: config.policy.dm, groupPolicy: config.policy.group, allowFrom: config.policy.allowFrom, admins: config.policy.admins, allowGroups: config.policy.allowGroups },
+        logins: logins.platforms,
+        logger,
+      }),
       ...logins.routes,
       ...createSetupRoutes({ live, channels: () => channelStates(channelList, secrets), locale: localeOf() }),
       ...createJobRoutes({ store, jobs, delivery, adapters, logger }),
     ],
     metrics,
+    console: consoleAuth(sessions),
     instance: { holder, store: store.isShared ? "postgres" : "sqlite" },
     adminToken: adminToken.value,
     metricsToken: config.metricsToken,
@@ -231,7 +255,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     // Likewise no conversation is being drained: leases left by a crashed process would hold its queue back until they ran out.
     await store.leases.releaseAll();
   }
-  for (const channel of [...channelList]) await channel.adapter.start(channelSink(pipeline, channel.id), lifetime.signal);
+  for (const channel of [...channelList]) await channel.adapter.start(channelSink(inbound, channel.id), lifetime.signal);
   await live.startStored();
   // A shared store: other processes are live. Their leases run out if they die, and the recovery that runs every
   // lease period then hands their conversations over; fresh received rows are left to the process taking them in.

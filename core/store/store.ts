@@ -9,6 +9,7 @@ import type { KnowledgeStore } from "./knowledge-store.ts";
 import type { MemoryStore } from "./memory-store.ts";
 import type { OutboxStore } from "./outbox-store.ts";
 import type { PairingStore } from "./pairing-store.ts";
+import type { OverviewStore } from "./overview-store.ts";
 
 export type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
 export type { KnowledgeStore } from "./knowledge-store.ts";
@@ -16,6 +17,7 @@ export type { MemoryStore } from "./memory-store.ts";
 export { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "./inbox-store.ts";
 export type { OutboxClaim, OutboxPart, OutboxRow, OutboxStatus, OutboxStore, WaitingReplies } from "./outbox-store.ts";
 export type { PairingRequest, PairingStore, PairingSubject } from "./pairing-store.ts";
+export type { ActivityBucket, OverviewStore, UsageLeader } from "./overview-store.ts";
 export type { JobClaim, JobOutcome, JobRecord, JobRunResult, JobSchedule, JobState, JobStore } from "./jobs.ts";
 
 /**
@@ -39,6 +41,8 @@ export interface Store {
   memories: MemoryStore;
   knowledge: KnowledgeStore;
   jobs: JobStore;
+  /** The console's overview: activity over time, usage leaders. */
+  overview: OverviewStore;
   /** True when several gateway processes may share the store (PostgreSQL): nothing held at start-up is stale. */
   isShared?: boolean;
   close(): void | Promise<void>;
@@ -124,6 +128,8 @@ export interface ApprovalStore {
   get(id: string): Promise<ApprovalRecord | undefined>;
   /** Moves a pending approval to `status`; false when it was no longer pending (decided twice, expired). */
   settle(id: string, status: Exclude<ApprovalStatus, "pending">, decidedBy: string, at: number, isAlways?: boolean): Promise<boolean>;
+  /** Requests of every chat, newest first (the console's list); `status` narrows them to one state. */
+  list(filter: { status?: ApprovalStatus; limit: number }): Promise<ApprovalRecord[]>;
 }
 
 /** Where each user can be reached directly (their DM with the bot), to bring them approval requests. */

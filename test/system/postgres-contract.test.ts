@@ -9,6 +9,7 @@ import { describeJobsContract } from "../core/store/contract/jobs.ts";
 import { describeKnowledgeContract } from "../core/store/contract/knowledge.ts";
 import { describeLeasesContract } from "../core/store/contract/leases.ts";
 import { describeMemoriesContract } from "../core/store/contract/memories.ts";
+import { describeOverviewContract } from "../core/store/contract/overview.ts";
 import { describeOutboxContract } from "../core/store/contract/outbox.ts";
 import { describePairingContract } from "../core/store/contract/pairing.ts";
 import { describeRetentionContract } from "../core/store/contract/retention.ts";
@@ -34,6 +35,7 @@ if (testDatabaseUrl) {
   describeContactsContract("postgres", postgres);
   describeChoicesContract("postgres", postgres);
   describeRetentionContract("postgres", postgres);
+  describeOverviewContract("postgres", postgres);
 } else {
   describe.skip("postgres store contract", () => it.skip(skipReason, () => {}));
 }

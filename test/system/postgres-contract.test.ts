@@ -1,5 +1,6 @@
 import { describe, it } from "vitest";
 import { describeAdapterStateContract } from "../core/store/contract/adapter-state.ts";
+import { describeAuditLogContract } from "../core/store/contract/audit-log.ts";
 import { describeApprovalsContract } from "../core/store/contract/approvals.ts";
 import { describeInboxContract } from "../core/store/contract/inbox.ts";
 import { describeJobsContract } from "../core/store/contract/jobs.ts";
@@ -10,6 +11,7 @@ import { describeOutboxContract } from "../core/store/contract/outbox.ts";
 import { describePairingContract } from "../core/store/contract/pairing.ts";
 import { describeSessionsContract } from "../core/store/contract/sessions.ts";
 import { describeUsageContract } from "../core/store/contract/usage.ts";
+import { describeUsageReportContract } from "../core/store/contract/usage-report.ts";
 import { postgresFactory, skipReason, testDatabaseUrl } from "../support/postgres.ts";
 
 // The same contract suites as test/core/store/contract/sqlite.test.ts, against a real PostgreSQL server.
@@ -22,6 +24,8 @@ if (testDatabaseUrl) {
   describePairingContract("postgres", postgres);
   describeSessionsContract("postgres", postgres);
   describeUsageContract("postgres", postgres);
+  describeUsageReportContract("postgres", postgres);
+  describeAuditLogContract("postgres", postgres);
   describeAdapterStateContract("postgres", postgres);
   describeJobsContract("postgres", postgres);
   describeMemoriesContract("postgres", postgres);

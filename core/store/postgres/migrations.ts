@@ -228,6 +228,14 @@ const migrations: readonly string[] = [
   CREATE INDEX kb_chunks_by_kb ON kb_chunks (kb);
   CREATE INDEX kb_chunks_words ON kb_chunks USING gin (words);
   `,
+  // The console's usage chart and audit log: usage by time, runs and run events newest first (and per chat, per user).
+  `
+  CREATE INDEX usage_by_time ON usage (at);
+  CREATE INDEX runs_by_time ON runs (started_at, ref);
+  CREATE INDEX runs_by_conversation ON runs (conversation_key, started_at);
+  CREATE INDEX runs_by_sender ON runs (sender_id, started_at);
+  CREATE INDEX run_events_by_time ON run_events (at, seq);
+  `,
 ];
 
 export const schemaVersion = migrations.length;

@@ -260,6 +260,14 @@ const migrations: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // The console's usage chart and audit log: usage by time, runs and run events newest first (and per chat, per user).
+  `
+  CREATE INDEX usage_by_time ON usage (at);
+  CREATE INDEX runs_by_time ON runs (started_at, ref);
+  CREATE INDEX runs_by_conversation ON runs (conversation_key, started_at);
+  CREATE INDEX runs_by_sender ON runs (sender_id, started_at);
+  CREATE INDEX run_events_by_time ON run_events (at, seq);
+  `,
 ];
 
 /** Brings the schema up to `toVersion` (the latest unless a test stops earlier). */

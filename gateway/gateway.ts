@@ -31,6 +31,7 @@ import type { Logger } from "../core/types/logger.ts";
 import { createMedia } from "../media/index.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
 import { createJobRoutes } from "./job-routes.ts";
+import { createConsoleDataRoutes } from "./console/data-routes.ts";
 import { resolveAdminToken, type AdminToken } from "./admin-token.ts";
 import { createAgents } from "./agents.ts";
 import { knowledgeFor } from "./knowledge.ts";
@@ -176,6 +177,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...createAdminRoutes(store, () => channelStates(channelList, secrets), { logins: logins.platforms }),
       ...logins.routes,
       ...createJobRoutes({ store, jobs, delivery, adapters, logger }),
+      ...createConsoleDataRoutes({ store, jobs, budget: config.budget }),
     ],
     metrics,
     instance: { holder, store: store.isShared ? "postgres" : "sqlite" },

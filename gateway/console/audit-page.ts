@@ -10,6 +10,7 @@ export const knownAuditKinds = ["run", "tool-call", "tool-decision", "tool-resul
 
 /** The filters as the page's form and links carry them (the query's own names). */
 export interface AuditPageFilters {
+  limit?: string | undefined;
   runRef?: string | undefined;
   kind?: string | undefined;
   user?: string | undefined;

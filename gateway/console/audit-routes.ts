@@ -51,8 +51,8 @@ async function sendExport(response: ServerResponse, store: Store, filter: AuditF
 
 /** The raw filters, for the page's form and links (as the person typed them). */
 function pageFilters(raw: Record<string, string>): AuditPageFilters {
-  const { runRef, kind, user, chat, since, until } = raw;
-  return { runRef, kind, user, chat, since, until };
+  const { limit, runRef, kind, user, chat, since, until } = raw;
+  return { limit, runRef, kind, user, chat, since, until };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { UsageEntry, UsageStore } from "../store.ts";
-import { dayColumn, dimensionColumn, toTotals, type TotalsRow } from "../usage-report-sql.ts";
+import { createPostgresUsageReport } from "./usage-report.ts";
 
 const totalsColumns =
   "count(*) AS calls, coalesce(sum(input_tokens), 0) AS input, coalesce(sum(output_tokens), 0) AS output, coalesce(sum(cost_usd), 0) AS usd";
@@ -25,35 +25,13 @@ interface UsageRecord {
 
 export function createPostgresUsage(pool: pg.Pool): UsageStore {
   return {
+    ...createPostgresUsageReport(pool),
     async byUser(since: number, limit: number) {
       const { rows } = await pool.query<Totals & { user_ref: string }>(
         `SELECT user_ref, ${totalsColumns} FROM usage WHERE at >= $1 GROUP BY user_ref ORDER BY sum(input_tokens + output_tokens) DESC LIMIT $2`,
         [since, limit],
       );
       return rows.map((row) => ({ userRef: row.user_ref, calls: row.calls, inputTokens: row.input, outputTokens: row.output, costUsd: row.usd }));
-    },
-    async daily(since, until) {
-      const { rows } = await pool.query<TotalsRow & { day: number }>(
-        `SELECT ${dayColumn} AS day, ${totalsColumns} FROM usage WHERE at >= $1 AND at < $2 GROUP BY day ORDER BY day`,
-        [since, until],
-      );
-      return rows.map((row) => ({ dayStart: Number(row.day), ...toTotals(row) }));
-    },
-    async breakdown(by, since, limit) {
-      const { rows } = await pool.query<TotalsRow & { key: string }>(
-        `SELECT ${dimensionColumn[by]} AS key, ${totalsColumns} FROM usage WHERE at >= $1 GROUP BY key
-         ORDER BY sum(input_tokens + output_tokens) DESC, key LIMIT $2`,
-        [since, limit],
-      );
-      return rows.map((row) => ({ key: row.key, ...toTotals(row) }));
-    },
-    async rollup(since, until) {
-      const { rows } = await pool.query<TotalsRow & { day: number; user_ref: string; conversation_key: string; model: string }>(
-        `SELECT ${dayColumn} AS day, user_ref, conversation_key, model, ${totalsColumns} FROM usage WHERE at >= $1 AND at < $2
-         GROUP BY day, user_ref, conversation_key, model ORDER BY day, user_ref, conversation_key, model`,
-        [since, until],
-      );
-      return rows.map((row) => ({ dayStart: Number(row.day), userRef: row.user_ref, conversationKey: row.conversation_key, model: row.model, ...toTotals(row) }));
     },
     async lastCall(conversationKey: string) {
       const row = (await pool.query<UsageRecord>("SELECT * FROM usage WHERE conversation_key = $1 ORDER BY seq DESC LIMIT 1", [conversationKey])).rows[0];

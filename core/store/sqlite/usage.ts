@@ -1,7 +1,6 @@
-import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
 import type { UsageEntry, UsageStore } from "../store.ts";
-import { dayColumn, dimensionColumn, toTotals, type TotalsRow } from "../usage-report-sql.ts";
-import { usageDimensions, type UsageDimension } from "../usage-report.ts";
+import { createSqliteUsageReport } from "./usage-report.ts";
 
 export function createSqliteUsage(database: DatabaseSync): UsageStore {
   const insert = database.prepare(
@@ -16,23 +15,10 @@ export function createSqliteUsage(database: DatabaseSync): UsageStore {
   const byUser = database.prepare(
     `SELECT user_ref, ${totalsColumns} FROM usage WHERE at >= ? GROUP BY user_ref ORDER BY sum(input_tokens + output_tokens) DESC LIMIT ?`,
   );
-  const daily = database.prepare(
-    `SELECT ${dayColumn} AS day, ${totalsColumns} FROM usage WHERE at >= ? AND at < ? GROUP BY day ORDER BY day`,
-  );
-  const breakdowns = Object.fromEntries(
-    usageDimensions.map((by) => [
-      by,
-      database.prepare(`SELECT ${dimensionColumn[by]} AS key, ${totalsColumns} FROM usage WHERE at >= ? GROUP BY key ORDER BY sum(input_tokens + output_tokens) DESC, key LIMIT ?`),
-    ]),
-  ) as Record<UsageDimension, StatementSync>;
-
-  const rollup = database.prepare(
-    `SELECT ${dayColumn} AS day, user_ref, conversation_key, model, ${totalsColumns} FROM usage WHERE at >= ? AND at < ?
-     GROUP BY day, user_ref, conversation_key, model ORDER BY day, user_ref, conversation_key, model`,
-  );
   const last = database.prepare("SELECT * FROM usage WHERE conversation_key = ? ORDER BY seq DESC LIMIT 1");
 
   return {
+    ...createSqliteUsageReport(database),
     async byUser(since: number, limit: number) {
       return (byUser.all(since, limit) as { user_ref: string; calls: number; input: number; output: number; usd: number }[]).map((row) => ({
         userRef: row.user_ref,
@@ -40,21 +26,6 @@ export function createSqliteUsage(database: DatabaseSync): UsageStore {
         inputTokens: row.input,
         outputTokens: row.output,
         costUsd: row.usd,
-      }));
-    },
-    async daily(since, until) {
-      return (daily.all(since, until) as unknown as (TotalsRow & { day: number })[]).map((row) => ({ dayStart: row.day, ...toTotals(row) }));
-    },
-    async breakdown(by, since, limit) {
-      return (breakdowns[by].all(since, limit) as unknown as (TotalsRow & { key: string })[]).map((row) => ({ key: row.key, ...toTotals(row) }));
-    },
-    async rollup(since, until) {
-      return (rollup.all(since, until) as unknown as (TotalsRow & { day: number; user_ref: string; conversation_key: string; model: string })[]).map((row) => ({
-        dayStart: row.day,
-        userRef: row.user_ref,
-        conversationKey: row.conversation_key,
-        model: row.model,
-        ...toTotals(row),
       }));
     },
     async lastCall(conversationKey: string) {

@@ -108,11 +108,13 @@ export interface UsageStore {
   byUser(since: number, limit: number): Promise<(UsageTotals & { userRef: string })[]>;
   /** Totals since `since` (epoch ms) for one user or one conversation. */
   totals(scope: { userRef: string } | { conversationKey: string }, since: number): Promise<UsageTotals>;
-  /** Totals per UTC day in [since, until), oldest first; days without calls are left out. */
+  // The console's report counts whole UTC days: from the day `since` falls in, up to `until` (exclusive, a time
+  // inside a day counting that day in).
+  /** Totals per UTC day, oldest first; days without calls are left out. */
   daily(since: number, until: number): Promise<UsageDay[]>;
-  /** Totals since `since` per user, chat or model, most tokens first. */
+  /** Totals per user, chat or model from `since`'s day on, most tokens first. */
   breakdown(by: UsageDimension, since: number, limit: number): Promise<UsageGroup[]>;
-  /** Totals per UTC day, user, chat and model in [since, until), by day then user, chat and model (the CSV export). */
+  /** Totals per UTC day, user, chat and model, by day then user, chat and model (the CSV export). */
   rollup(since: number, until: number): Promise<UsageRollupRow[]>;
 }
 

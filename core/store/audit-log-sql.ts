@@ -21,7 +21,7 @@ export function auditListQuery(filter: AuditFilter, limit: number, before?: Audi
     if (before) {
       // A run sorts after (below) the events of the same millisecond: seq 0.
       if (before.seq > 0) add("r.started_at <= ?", before.at);
-      else add("(r.started_at < ? OR (r.started_at = ? AND r.ref < ?))", before.at, before.at, before.runRef);
+      else add("r.started_at <= ? AND (r.started_at < ? OR r.ref < ?)", before.at, before.at, before.runRef);
     }
     params.push(limit);
     arms.push(
@@ -37,7 +37,8 @@ export function auditListQuery(filter: AuditFilter, limit: number, before?: Audi
     if (filter.conversationKey !== undefined) add("r.conversation_key = ?", filter.conversationKey);
     if (filter.since !== undefined) add("e.at >= ?", filter.since);
     if (filter.until !== undefined) add("e.at < ?", filter.until);
-    if (before) add("(e.at < ? OR (e.at = ? AND e.seq < ?))", before.at, before.at, before.seq);
+    // `at <= ?` first: the index on (at, seq) starts there.
+    if (before) add("e.at <= ? AND (e.at < ? OR e.seq < ?)", before.at, before.at, before.seq);
     params.push(limit);
     arms.push(
       `SELECT * FROM (SELECT 'event' AS type, e.at, e.seq, e.run_ref, e.kind, coalesce(r.conversation_key, '') AS conversation_key,

@@ -89,7 +89,7 @@ function entryRow(entry: AuditEntry, data: AuditPageData): RawHtml {
   const full = entry.type === "event" ? JSON.stringify(entry.detail, null, 2) : (entry.detail ?? "");
   const withFilter = (name: keyof AuditPageFilters, value: string) => link({ ...data.filters, [name]: value });
   return html`<tr>
-<td class="time">${formatUtc(entry.at)}</td>
+<td class="time">${formatUtc(entry.at, true)}</td>
 <td>${kind}</td>
 <td><a href="${withFilter("runRef", entry.runRef)}"><code>${trimmed(entry.runRef, 13)}</code></a></td>
 <td>${entry.conversationKey ? html`<a href="${withFilter("chat", entry.conversationKey)}">${entry.conversationKey}</a>` : html``}</td>

@@ -8,8 +8,8 @@ export const formatUsd = (locale: Locale, value: number): string =>
 
 export const formatShare = (locale: Locale, share: number): string => new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 }).format(share);
 
-/** `2026-12-06 18:30 UTC`: the console shows UTC, as the daily caps count. */
-export const formatUtc = (at: number): string => `${new Date(at).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+/** `2026-12-06 18:30 UTC` (`18:30:05` with seconds): the console shows UTC, as the daily caps count. */
+export const formatUtc = (at: number, hasSeconds = false): string => `${new Date(at).toISOString().slice(0, hasSeconds ? 19 : 16).replace("T", " ")} UTC`;
 
 /** `2026-12-06`: a UTC day. */
 export const formatDay = (at: number): string => new Date(at).toISOString().slice(0, 10);

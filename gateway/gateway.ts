@@ -34,6 +34,7 @@ import { createChannelActivity } from "./console/channel-activity.ts";
 import { consoleAuth, createConsoleRoutes } from "./console/routes.ts";
 import { createConsoleSessions } from "./console/session.ts";
 import { createJobRoutes } from "./job-routes.ts";
+import { createConsoleDataRoutes } from "./console/data-routes.ts";
 import { resolveAdminToken, type AdminToken } from "./admin-token.ts";
 import { createAgents } from "./agents.ts";
 import { knowledgeFor } from "./knowledge.ts";
@@ -226,6 +227,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...logins.routes,
       ...createSetupRoutes({ live, channels: () => channelStates(channelList, secrets), locale: localeOf() }),
       ...createJobRoutes({ store, jobs, delivery, adapters, logger }),
+      ...createConsoleDataRoutes({ store, jobs, budget: config.budget }),
     ],
     metrics,
     console: consoleAuth(sessions),

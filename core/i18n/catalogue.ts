@@ -28,6 +28,8 @@ import { builtinEn } from "./builtin.en.ts";
 import { builtinZhCN } from "./builtin.zh-CN.ts";
 import { setupEn } from "./setup.en.ts";
 import { setupZhCN } from "./setup.zh-CN.ts";
+import { consoleDataEn } from "./console-data.en.ts";
+import { consoleDataZhCN } from "./console-data.zh-CN.ts";
 
 /** The languages Pincer writes in: the console's and every message the bot itself writes in a chat. */
 export const locales = ["en", "zh-CN"] as const;
@@ -53,6 +55,7 @@ const english = {
   ...jobsEn,
   ...builtinEn,
   ...setupEn,
+  ...consoleDataEn,
 } as const;
 export type MessageKey = keyof typeof english;
 const chinese: Record<MessageKey, string> = {
@@ -71,6 +74,7 @@ const chinese: Record<MessageKey, string> = {
   ...jobsZhCN,
   ...builtinZhCN,
   ...setupZhCN,
+  ...consoleDataZhCN,
 };
 const catalogues: Record<Locale, Record<MessageKey, string>> = { en: english, "zh-CN": chinese };
 

@@ -51,6 +51,11 @@ export interface JobService {
    * text. Undefined when the secret does not match (or there is no such job).
    */
   trigger(id: string, secret: string, payload: string): Promise<{ type: "started"; runId: string } | { type: "refused"; reason: string } | undefined>;
+  /**
+   * The admin's "run now": one run of the job at once, as a one-off copy (the job's own schedule is left as it is).
+   * Undefined when there is no such job; refused when it was cancelled.
+   */
+  runNow(id: string): Promise<{ type: "started"; runId: string } | { type: "refused"; reason: string } | undefined>;
   /** Cancels, pauses or resumes a job of this chat (its creator or an admin; an admin anywhere). */
   change(id: string, action: JobAction, actor: { userRef: string; role: Role; conversationKey: string | undefined }, locale?: Locale): Promise<string>;
 }
@@ -126,21 +131,34 @@ async function triggerJob(ctx: JobServiceContext, id: string, secret: string, pa
   const [given, kept] = [Buffer.from(hashSecret(secret), "hex"), Buffer.from(job.secretHash, "hex")];
   if (given.length !== kept.length || !timingSafeEqual(given, kept)) return undefined;
   if (job.state !== "active") return { type: "refused", reason: `job ${job.id} is ${job.state}` };
+  return startOneOff(ctx, job, payload ? `${job.prompt}\n\n${untrusted(`webhook of job ${job.id}`, payload)}` : job.prompt);
+}
+
+/** One run of `job` now, with `prompt`: a one-off copy under a new id, which the scheduler claims at once. */
+async function startOneOff(ctx: JobServiceContext, job: JobRecord, prompt: string): Promise<{ type: "started"; runId: string }> {
   const at = ctx.now();
   const run: JobRecord = {
     ...job,
     id: newJobId(),
-    prompt: payload ? `${job.prompt}\n\n${untrusted(`webhook of job ${job.id}`, payload)}` : job.prompt,
+    prompt,
     schedule: { type: "once", at },
+    state: "active",
     nextRunAt: at,
     secretHash: undefined,
     createdAt: at,
     lastRun: undefined,
     runCount: 0,
   };
-  await ctx.jobs.create(run);
+  await insertJob(ctx.jobs, run);
   ctx.wake();
   return { type: "started", runId: run.id };
+}
+
+async function runJobNow(ctx: JobServiceContext, id: string): ReturnType<JobService["runNow"]> {
+  const job = /^[a-z0-9]{4,6}$/i.test(id) ? await ctx.jobs.get(id.toLowerCase()) : undefined;
+  if (!job) return undefined;
+  if (job.state === "cancelled") return { type: "refused", reason: `job ${job.id} is cancelled` };
+  return startOneOff(ctx, job, job.prompt);
 }
 
 async function changeJob(ctx: JobServiceContext, id: string, action: JobAction, actor: Parameters<JobService["change"]>[2], locale: Locale): Promise<string> {
@@ -178,6 +196,7 @@ export function createJobService(deps: JobServiceDeps): JobService {
     setTimezone: (userRef, name, locale = "en") => setTimezone(ctx, userRef, name, locale),
     create: (owner, kind, args, locale = "en") => createJob(ctx, owner, kind, args, locale),
     trigger: (id, secret, payload) => triggerJob(ctx, id, secret, payload),
+    runNow: (id) => runJobNow(ctx, id),
     list: (key) => deps.jobs.list(key === undefined ? {} : { conversationKey: key }),
     change: (id, action, actor, locale = "en") => changeJob(ctx, id, action, actor, locale),
   };

@@ -10,6 +10,8 @@ import type { MemoryStore } from "./memory-store.ts";
 import type { OutboxStore } from "./outbox-store.ts";
 import type { PairingStore } from "./pairing-store.ts";
 import type { OverviewStore } from "./overview-store.ts";
+import type { AuditCursor, AuditEntry, AuditFilter } from "./audit-log.ts";
+import type { UsageDay, UsageDimension, UsageGroup, UsageRollupRow } from "./usage-report.ts";
 
 export type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
 export type { KnowledgeStore } from "./knowledge-store.ts";
@@ -18,6 +20,8 @@ export { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxSt
 export type { OutboxClaim, OutboxPart, OutboxRow, OutboxStatus, OutboxStore, WaitingReplies } from "./outbox-store.ts";
 export type { PairingRequest, PairingStore, PairingSubject } from "./pairing-store.ts";
 export type { ActivityBucket, OverviewStore, UsageLeader } from "./overview-store.ts";
+export type { AuditCursor, AuditEntry, AuditFilter } from "./audit-log.ts";
+export type { UsageDay, UsageDimension, UsageGroup, UsageRollupRow } from "./usage-report.ts";
 export type { JobClaim, JobOutcome, JobRecord, JobRunResult, JobSchedule, JobState, JobStore } from "./jobs.ts";
 
 /**
@@ -78,6 +82,8 @@ export interface AuditStore {
   /** One step of a run: a tool call, a permission decision, a tool result. */
   recordEvent(runRef: string, at: number, kind: string, detail: Record<string, unknown>): Promise<void>;
   events(runRef: string): Promise<{ at: number; kind: string; detail: Record<string, unknown> }[]>;
+  /** Runs and their events matching `filter`, newest first, up to `limit`, older than `before` when given (keyset). */
+  list(filter: AuditFilter, limit: number, before?: AuditCursor): Promise<AuditEntry[]>;
 }
 
 export interface UsageEntry {
@@ -106,6 +112,14 @@ export interface UsageStore {
   byUser(since: number, limit: number): Promise<(UsageTotals & { userRef: string })[]>;
   /** Totals since `since` (epoch ms) for one user or one conversation. */
   totals(scope: { userRef: string } | { conversationKey: string }, since: number): Promise<UsageTotals>;
+  // The console's report counts whole UTC days: from the day `since` falls in, up to `until` (exclusive, a time
+  // inside a day counting that day in).
+  /** Totals per UTC day, oldest first; days without calls are left out. */
+  daily(since: number, until: number): Promise<UsageDay[]>;
+  /** Totals per user, chat or model from `since`'s day on, most tokens first. */
+  breakdown(by: UsageDimension, since: number, limit: number): Promise<UsageGroup[]>;
+  /** Totals per UTC day, user, chat and model, by day then user, chat and model (the CSV export). */
+  rollup(since: number, until: number): Promise<UsageRollupRow[]>;
 }
 
 export type ApprovalStatus = "pending" | "approved" | "denied" | "expired" | "cancelled";

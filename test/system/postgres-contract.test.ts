@@ -1,5 +1,6 @@
 import { describe, it } from "vitest";
 import { describeAdapterStateContract } from "../core/store/contract/adapter-state.ts";
+import { describeAuditLogContract } from "../core/store/contract/audit-log.ts";
 import { describeApprovalsContract } from "../core/store/contract/approvals.ts";
 import { describeAuditContract } from "../core/store/contract/audit.ts";
 import { describeChoicesContract } from "../core/store/contract/choices.ts";
@@ -15,6 +16,7 @@ import { describePairingContract } from "../core/store/contract/pairing.ts";
 import { describeRetentionContract } from "../core/store/contract/retention.ts";
 import { describeSessionsContract } from "../core/store/contract/sessions.ts";
 import { describeUsageContract } from "../core/store/contract/usage.ts";
+import { describeUsageReportContract } from "../core/store/contract/usage-report.ts";
 import { postgresFactory, skipReason, testDatabaseUrl } from "../support/postgres.ts";
 
 // The same contract suites as test/core/store/contract/sqlite.test.ts, against a real PostgreSQL server.
@@ -27,6 +29,8 @@ if (testDatabaseUrl) {
   describePairingContract("postgres", postgres);
   describeSessionsContract("postgres", postgres);
   describeUsageContract("postgres", postgres);
+  describeUsageReportContract("postgres", postgres);
+  describeAuditLogContract("postgres", postgres);
   describeAdapterStateContract("postgres", postgres);
   describeJobsContract("postgres", postgres);
   describeMemoriesContract("postgres", postgres);

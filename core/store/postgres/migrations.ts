@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { consoleReportMigration } from "./migration-console-report.ts";
 import { checkSchemaName, inTransaction } from "./database.ts";
 
 /**
@@ -232,12 +233,13 @@ const migrations: readonly string[] = [
   `
   CREATE INDEX inbox_by_received ON inbox (received_at);
   CREATE INDEX outbox_sent_by_created ON outbox (status, created_at);
-  CREATE INDEX runs_by_start ON runs (started_at);
   CREATE INDEX approvals_by_status ON approvals (status, created_at);
   CREATE INDEX approvals_by_created ON approvals (created_at);
   CREATE INDEX pairing_by_approval ON pairing (approved_at) WHERE approved_at IS NOT NULL;
   CREATE INDEX usage_by_time ON usage (at);
   `,
+  // The console's usage report and audit log (its own file: the SQL is long).
+  consoleReportMigration,
 ];
 
 export const schemaVersion = migrations.length;

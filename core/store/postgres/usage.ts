@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { UsageEntry, UsageStore } from "../store.ts";
+import { createPostgresUsageReport } from "./usage-report.ts";
 
 const totalsColumns =
   "count(*) AS calls, coalesce(sum(input_tokens), 0) AS input, coalesce(sum(output_tokens), 0) AS output, coalesce(sum(cost_usd), 0) AS usd";
@@ -24,6 +25,7 @@ interface UsageRecord {
 
 export function createPostgresUsage(pool: pg.Pool): UsageStore {
   return {
+    ...createPostgresUsageReport(pool),
     async byUser(since: number, limit: number) {
       const { rows } = await pool.query<Totals & { user_ref: string }>(
         `SELECT user_ref, ${totalsColumns} FROM usage WHERE at >= $1 GROUP BY user_ref ORDER BY sum(input_tokens + output_tokens) DESC LIMIT $2`,

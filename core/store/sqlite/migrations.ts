@@ -1,4 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
+import { consoleReportMigration } from "./migration-console-report.ts";
 
 /** Append only: each entry moves the schema one version up (`PRAGMA user_version`). */
 const migrations: readonly string[] = [
@@ -264,12 +265,13 @@ const migrations: readonly string[] = [
   `
   CREATE INDEX inbox_by_received ON inbox (received_at);
   CREATE INDEX outbox_sent_by_created ON outbox (status, created_at);
-  CREATE INDEX runs_by_start ON runs (started_at);
   CREATE INDEX approvals_by_status ON approvals (status, created_at);
   CREATE INDEX approvals_by_created ON approvals (created_at);
   CREATE INDEX pairing_by_approval ON pairing (approved_at) WHERE approved_at IS NOT NULL;
   CREATE INDEX usage_by_time ON usage (at);
   `,
+  // The console's usage report and audit log (its own file: the SQL is long).
+  consoleReportMigration,
 ];
 
 /** Brings the schema up to `toVersion` (the latest unless a test stops earlier). */

@@ -1,5 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { UsageEntry, UsageStore } from "../store.ts";
+import { createSqliteUsageReport } from "./usage-report.ts";
 
 export function createSqliteUsage(database: DatabaseSync): UsageStore {
   const insert = database.prepare(
@@ -17,6 +18,7 @@ export function createSqliteUsage(database: DatabaseSync): UsageStore {
   const last = database.prepare("SELECT * FROM usage WHERE conversation_key = ? ORDER BY seq DESC LIMIT 1");
 
   return {
+    ...createSqliteUsageReport(database),
     async byUser(since: number, limit: number) {
       return (byUser.all(since, limit) as { user_ref: string; calls: number; input: number; output: number; usd: number }[]).map((row) => ({
         userRef: row.user_ref,

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createSqliteStore } from "../../../../core/store/sqlite/index.ts";
 import type { Store } from "../../../../core/store/store.ts";
 import { describeAdapterStateContract } from "./adapter-state.ts";
+import { describeAuditLogContract } from "./audit-log.ts";
 import { describeApprovalsContract } from "./approvals.ts";
 import { describeAuditContract } from "./audit.ts";
 import { describeChoicesContract } from "./choices.ts";
@@ -20,6 +21,7 @@ import { describePairingContract } from "./pairing.ts";
 import { describeRetentionContract } from "./retention.ts";
 import { describeSessionsContract } from "./sessions.ts";
 import { describeUsageContract } from "./usage.ts";
+import { describeUsageReportContract } from "./usage-report.ts";
 
 /** SQLite: a file in a temporary directory; "another process" is a second store on the same file. */
 function sqliteFactory(): StoreFactory {
@@ -54,6 +56,8 @@ describeApprovalsContract("sqlite", sqlite);
 describePairingContract("sqlite", sqlite);
 describeSessionsContract("sqlite", sqlite);
 describeUsageContract("sqlite", sqlite);
+describeUsageReportContract("sqlite", sqlite);
+describeAuditLogContract("sqlite", sqlite);
 describeAdapterStateContract("sqlite", sqlite);
 describeMemoriesContract("sqlite", sqlite);
 describeKnowledgeContract("sqlite", sqlite);

@@ -9,6 +9,7 @@ import { describeMemoriesContract } from "../core/store/contract/memories.ts";
 import { describeOutboxContract } from "../core/store/contract/outbox.ts";
 import { describePairingContract } from "../core/store/contract/pairing.ts";
 import { describeSessionsContract } from "../core/store/contract/sessions.ts";
+import { describeTracesContract } from "../core/store/contract/traces.ts";
 import { describeUsageContract } from "../core/store/contract/usage.ts";
 import { postgresFactory, skipReason, testDatabaseUrl } from "../support/postgres.ts";
 
@@ -22,6 +23,7 @@ if (testDatabaseUrl) {
   describePairingContract("postgres", postgres);
   describeSessionsContract("postgres", postgres);
   describeUsageContract("postgres", postgres);
+  describeTracesContract("postgres", postgres);
   describeAdapterStateContract("postgres", postgres);
   describeJobsContract("postgres", postgres);
   describeMemoriesContract("postgres", postgres);

@@ -11,6 +11,7 @@ import { createPostgresOutbox } from "./outbox.ts";
 import { createPostgresPairing } from "./pairing.ts";
 import { createPostgresRetention } from "./retention.ts";
 import { createPostgresSessions } from "./sessions.ts";
+import { createPostgresTraces } from "./traces.ts";
 import {
   createPostgresAdapterState, createPostgresAgentSessions, createPostgresAudit, createPostgresChoices, createPostgresContacts,
 } from "./small-stores.ts";
@@ -50,6 +51,7 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     memories: createPostgresMemories(pool),
     knowledge: createPostgresKnowledge(pool),
     jobs: createPostgresJobs(pool),
+    traces: createPostgresTraces(pool),
     isShared: true,
     close: async () => {
       await Promise.all([pool.end(), leasePool.end()]);

@@ -228,6 +228,20 @@ const migrations: readonly string[] = [
   CREATE INDEX kb_chunks_by_kb ON kb_chunks (kb);
   CREATE INDEX kb_chunks_words ON kb_chunks USING gin (words);
   `,
+  // Traces (SQLite's trace_spans migration): each inbound message's path, pruned with the retention.
+  `
+  CREATE TABLE trace_spans (
+    seq bigserial PRIMARY KEY,
+    trace_key text NOT NULL,
+    name text NOT NULL,
+    started_at bigint NOT NULL,
+    ended_at bigint NOT NULL,
+    status text NOT NULL,
+    attributes text NOT NULL
+  );
+  CREATE INDEX trace_spans_by_key ON trace_spans (trace_key, seq);
+  CREATE INDEX trace_spans_by_age ON trace_spans (started_at);
+  `,
 ];
 
 export const schemaVersion = migrations.length;

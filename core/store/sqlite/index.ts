@@ -16,6 +16,7 @@ import { createSqliteOutbox } from "./outbox.ts";
 import { createSqlitePairing } from "./pairing.ts";
 import { createSqliteRetention } from "./retention.ts";
 import { createSqliteSessions } from "./sessions.ts";
+import { createSqliteTraces } from "./traces.ts";
 import { createSqliteUsage } from "./usage.ts";
 
 export interface StoreOptions {
@@ -51,6 +52,7 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
     memories: createSqliteMemories(database),
     knowledge: createSqliteKnowledge(database),
     jobs: createSqliteJobs(database),
+    traces: createSqliteTraces(database),
   };
   const retrying = Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, retryingWhenBusy(part)])) as typeof parts;
   return {

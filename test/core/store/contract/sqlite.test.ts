@@ -14,6 +14,7 @@ import { describeMemoriesContract } from "./memories.ts";
 import { describeOutboxContract } from "./outbox.ts";
 import { describePairingContract } from "./pairing.ts";
 import { describeSessionsContract } from "./sessions.ts";
+import { describeTracesContract } from "./traces.ts";
 import { describeUsageContract } from "./usage.ts";
 
 /** SQLite: a file in a temporary directory; "another process" is a second store on the same file. */
@@ -53,3 +54,4 @@ describeAdapterStateContract("sqlite", sqlite);
 describeMemoriesContract("sqlite", sqlite);
 describeKnowledgeContract("sqlite", sqlite);
 describeJobsContract("sqlite", sqlite);
+describeTracesContract("sqlite", sqlite);

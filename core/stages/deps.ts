@@ -11,6 +11,7 @@ import type { PolicySettings } from "../policy.ts";
 import type { ConversationLocks, RunningRuns } from "../queue.ts";
 import type { Routing } from "../router.ts";
 import type { Store } from "../store/store.ts";
+import { noTracer, type Tracer } from "../trace.ts";
 import type { Adapter } from "../types/adapter.ts";
 import type { Agent } from "../types/agent.ts";
 import { channelOf, type ConversationRef } from "../types/conversation.ts";
@@ -45,18 +46,21 @@ export interface PipelineDeps {
   heldBehindMs?: number;
   /** Most recent unsummarized session messages handed to the agent (the agent compacts older ones). */
   historyLimit?: number;
+  /** Records each message's path (core/trace.ts); nothing without it. */
+  tracer?: Tracer;
   now?: () => number;
 }
 
 /** What every stage may use: the pipeline's dependencies with their defaults filled in (the lock and runs stay with the queue stage). */
-export interface StageDeps extends Omit<PipelineDeps, "locks" | "runs" | "historyLimit" | "now" | "heldBehindMs"> {
+export interface StageDeps extends Omit<PipelineDeps, "locks" | "runs" | "historyLimit" | "now" | "heldBehindMs" | "tracer"> {
   historyLimit: number;
+  tracer: Tracer;
   now: () => number;
 }
 
 export function stageDeps(deps: PipelineDeps): StageDeps {
   const { locks: _locks, runs: _runs, heldBehindMs: _heldBehindMs, ...rest } = deps;
-  return { ...rest, historyLimit: deps.historyLimit ?? 200, now: deps.now ?? Date.now };
+  return { ...rest, historyLimit: deps.historyLimit ?? 200, tracer: deps.tracer ?? noTracer, now: deps.now ?? Date.now };
 }
 
 export function adapterFor(deps: Pick<StageDeps, "adapters">, conversation: ConversationRef): Adapter {

@@ -1,5 +1,6 @@
 import { turnText } from "../prompt-text.ts";
 import { isShutdownAbort } from "../queue.ts";
+import { clip } from "../trace.ts";
 import { toBridgeError, type BridgeError } from "../types/errors.ts";
 import type { Logger } from "../types/logger.ts";
 import type { StageDeps } from "./deps.ts";
@@ -44,6 +45,14 @@ export async function settle(turn: Turn, outcome: TurnOutcome, hasStarted: boole
   const audited = outcome.type === "interrupted" ? "stopped" : outcome.type;
   if (outcome.type !== "interrupted") await deps.store.inbox.setStatus(turn.inboxKeys, "done");
   if (hasStarted) await deps.store.audit.finishRun(turn.runId, audited, deps.now(), outcome.type === "error" ? outcome.detail : undefined);
+  // Every message the turn answered shows the turn; its steps are kept under the first message's key (`turnKey`).
+  const endedAt = deps.tracer.now();
+  for (const traceKey of turn.inboxKeys) {
+    deps.tracer.record({
+      traceKey, name: "turn", startedAt: turn.startedAt, endedAt, status: outcome.type === "error" ? "error" : "ok",
+      attributes: { turnKey: turn.keyBase, run: turn.ref, messages: turn.inboxKeys.length, outcome: outcome.type, ...(outcome.type === "error" ? { error: clip(outcome.detail) } : {}) },
+    });
+  }
   deps.metrics.runs.inc({ outcome: audited });
   deps.metrics.runSeconds.observe({ outcome: audited }, (deps.now() - turn.startedAt) / 1000);
 }

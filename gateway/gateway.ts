@@ -20,6 +20,7 @@ import { createJobService } from "../core/jobs/service.ts";
 import { stageDeps } from "../core/stages/deps.ts";
 import { createLeaseLocks, createRunningRuns } from "../core/queue.ts";
 import { createRetention } from "../core/retention.ts";
+import { createTracer, type Tracer } from "../core/trace.ts";
 import type { Store } from "../core/store/store.ts";
 import type { StoreOptions } from "../core/store/sqlite/index.ts";
 import { openStore } from "./store.ts";
@@ -31,6 +32,7 @@ import type { Logger } from "../core/types/logger.ts";
 import { createMedia } from "../media/index.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
 import { createJobRoutes } from "./job-routes.ts";
+import { createTraceRoutes } from "./trace-routes.ts";
 import { resolveAdminToken, type AdminToken } from "./admin-token.ts";
 import { createAgents } from "./agents.ts";
 import { knowledgeFor } from "./knowledge.ts";
@@ -68,6 +70,8 @@ export interface Gateway {
   pipeline: Pipeline;
   /** The job scheduler (`wake` after writing jobs to the store from outside the chat commands). */
   scheduler: Scheduler;
+  /** Each message's path (`flush` writes what is buffered, as the trace routes do before reading). */
+  tracer: Tracer;
   logger: Logger;
   stop(): Promise<void>;
 }
@@ -83,6 +87,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
   const store = await openStore(config, options.storeOptions);
   const metrics = createMetrics(() => store.inbox.countQueued());
+  // Every message's path goes to the store; to OpenTelemetry too when an endpoint is set (its SDK is loaded only then).
+  const otel = config.otel ? await (await import("./otel.ts")).createOtelSink(config.otel, logger) : undefined;
+  const tracer = createTracer({ sinks: [{ write: (spans) => store.traces.append(spans) }, ...(otel ? [otel] : [])], logger });
   const web = createWebAdapter({
     logger: logger.child({ channel: "web" }),
     uploadDir: join(config.dataDir, "uploads"),
@@ -103,7 +110,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   ];
   // By channel id: a conversation's `channelId` (its platform's name for a default channel) names its adapter.
   const adapters = new Map(channelList.map((channel) => [channel.id, channel.adapter]));
-  const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics });
+  const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics, tracer });
   const agentSet = await createAgents(config, { logger, store });
   if (options.agent) agentSet.agents.set(options.agent.id, options.agent);
   const routing = options.agent ? { ...config.routing, defaultAgent: options.agent.id } : config.routing;
@@ -141,6 +148,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     mediaLimits: config.media.limits,
     knowledge: knowledgeFor(config, store.knowledge),
     jobs,
+    tracer,
   };
   const pipeline = createPipeline(pipelineDeps);
   const jobRunDeps = { ...stageDeps(pipelineDeps), jobsConfig: config.jobs };
@@ -176,6 +184,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...createAdminRoutes(store, () => channelStates(channelList, secrets), { logins: logins.platforms }),
       ...logins.routes,
       ...createJobRoutes({ store, jobs, delivery, adapters, logger }),
+      ...createTraceRoutes({ traces: store.traces, flush: () => tracer.flush() }),
     ],
     metrics,
     instance: { holder, store: store.isShared ? "postgres" : "sqlite" },
@@ -241,6 +250,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     store,
     pipeline,
     scheduler,
+    tracer,
     logger,
     async stop() {
       clearInterval(flushTimer);
@@ -260,6 +270,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       for (const { adapter } of channelList) await adapter.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await tracer.close();
       await store.close();
     },
   };

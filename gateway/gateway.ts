@@ -20,7 +20,7 @@ import { createJobService } from "../core/jobs/service.ts";
 import { stageDeps } from "../core/stages/deps.ts";
 import { createLeaseLocks, createRunningRuns } from "../core/queue.ts";
 import { createRetention } from "../core/retention.ts";
-import { createTracer, type Tracer } from "../core/trace.ts";
+import { createTracer, noTracer, type Tracer } from "../core/trace.ts";
 import type { Store } from "../core/store/store.ts";
 import type { StoreOptions } from "../core/store/sqlite/index.ts";
 import { openStore } from "./store.ts";
@@ -58,6 +58,8 @@ export interface GatewayOptions {
   storeOptions?: StoreOptions;
   /** Failed webhook authentications allowed per peer before 429 (default: 10 a minute). */
   webhookGuard?: WebhookGuardLimits;
+  /** false: no message's trace is recorded (the bench measures what recording costs). */
+  isTracing?: boolean;
 }
 
 export interface Gateway {
@@ -89,7 +91,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const metrics = createMetrics(() => store.inbox.countQueued());
   // Every message's path goes to the store; to OpenTelemetry too when an endpoint is set (its SDK is loaded only then).
   const otel = config.otel ? await (await import("./otel.ts")).createOtelSink(config.otel, logger) : undefined;
-  const tracer = createTracer({ sinks: [{ write: (spans) => store.traces.append(spans) }, ...(otel ? [otel] : [])], logger });
+  const tracer = options.isTracing === false ? noTracer : createTracer({ sinks: [{ write: (spans) => store.traces.append(spans) }, ...(otel ? [otel] : [])], logger });
   const web = createWebAdapter({
     logger: logger.child({ channel: "web" }),
     uploadDir: join(config.dataDir, "uploads"),

@@ -233,11 +233,8 @@ const migrations: readonly string[] = [
   CREATE TABLE trace_spans (
     seq bigserial PRIMARY KEY,
     trace_key text NOT NULL,
-    name text NOT NULL,
     started_at bigint NOT NULL,
-    ended_at bigint NOT NULL,
-    status text NOT NULL,
-    attributes text NOT NULL
+    spans text NOT NULL
   );
   CREATE INDEX trace_spans_by_key ON trace_spans (trace_key, seq);
   CREATE INDEX trace_spans_by_age ON trace_spans (started_at);

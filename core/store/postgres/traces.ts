@@ -1,47 +1,21 @@
 import type pg from "pg";
-import type { SpanName, TraceSpan } from "../../trace.ts";
 import type { TraceStore } from "../store.ts";
+import { spansOfRows, traceRows } from "../trace-rows.ts";
 
-interface SpanRow {
-  trace_key: string;
-  name: string;
-  started_at: number;
-  ended_at: number;
-  status: string;
-  attributes: string;
-}
-
-/** A batch is one statement: the columns as arrays, unnested. */
+/** A batch is one statement (the rows' columns as arrays, unnested), one row per message in it. */
 export function createPostgresTraces(pool: pg.Pool): TraceStore {
   return {
     async append(spans) {
       if (spans.length === 0) return;
+      const rows = traceRows(spans);
       await pool.query(
-        `INSERT INTO trace_spans (trace_key, name, started_at, ended_at, status, attributes)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[])`,
-        [
-          spans.map((span) => span.traceKey),
-          spans.map((span) => span.name),
-          spans.map((span) => span.startedAt),
-          spans.map((span) => span.endedAt),
-          spans.map((span) => span.status),
-          spans.map((span) => JSON.stringify(span.attributes)),
-        ],
+        "INSERT INTO trace_spans (trace_key, started_at, spans) SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])",
+        [rows.map((row) => row.traceKey), rows.map((row) => row.startedAt), rows.map((row) => row.spans)],
       );
     },
     async list(traceKey) {
-      const { rows } = await pool.query<SpanRow>(
-        "SELECT trace_key, name, started_at, ended_at, status, attributes FROM trace_spans WHERE trace_key = $1 ORDER BY seq LIMIT 1000",
-        [traceKey],
-      );
-      return rows.map((row) => ({
-        traceKey: row.trace_key,
-        name: row.name as SpanName,
-        startedAt: Number(row.started_at),
-        endedAt: Number(row.ended_at),
-        status: row.status === "error" ? "error" : "ok",
-        attributes: JSON.parse(row.attributes) as TraceSpan["attributes"],
-      }));
+      const { rows } = await pool.query<{ spans: string }>("SELECT spans FROM trace_spans WHERE trace_key = $1 ORDER BY seq LIMIT 200", [traceKey]);
+      return spansOfRows(traceKey, rows);
     },
   };
 }

@@ -23,7 +23,7 @@ import { settledMemory } from "./memory.ts";
 import { renderReport } from "./report.ts";
 import { runRounds, type RoundsPlan } from "./rounds.ts";
 import { measureRun } from "./server-run.ts";
-import { countDoneMessages, describeMessages } from "./store-check.ts";
+import { countDoneMessages, countTraceSpans, describeMessages } from "./store-check.ts";
 import { runTelegramScenario } from "./telegram-scenario.ts";
 
 const usage = `Usage: npm run bench -- [--messages N] [--rounds N] [--concurrency N] [--conversations N]
@@ -136,6 +136,27 @@ async function mainPostgres(settings: Settings): Promise<void> {
   }
 }
 
+/**
+ * The cost of recording every message's trace (core/trace.ts): the same closed-loop rounds, alternating, against the
+ * gateway above and one that records none; and the span rows each message left in the first one's store.
+ */
+async function measureTracingCost(
+  client: LoadClient,
+  traced: Gateway,
+  untracedDataDir: string,
+  settings: Settings,
+  stoppers: (() => Promise<void>)[],
+  log: (line: string) => void,
+) {
+  const untraced = await startBenchGateway(untracedDataDir, {}, "FULL", false);
+  stoppers.push(() => untraced.gateway.stop());
+  const targets = {
+    traced: { type: "web", name: "Pincer gateway, traces recorded", url: traced.url, replyIn: "events", token: traced.adminToken },
+    untraced: { type: "web", name: "Pincer gateway, no traces", url: untraced.gateway.url, replyIn: "events", token: untraced.gateway.adminToken },
+  } satisfies Record<string, Target>;
+  return runRounds(client, targets, roundsPlan(settings), { traced: () => traced.pipeline.idle(), untraced: () => untraced.gateway.pipeline.idle() }, log);
+}
+
 async function main(): Promise<void> {
   const settings = readSettings();
   if (settings.isPostgres) return mainPostgres(settings);
@@ -181,6 +202,10 @@ async function main(): Promise<void> {
     for (const line of describeMessages(databasePath, lost)) log(`no echo for ${line}`);
     for (const line of logTap.kept) log(`gateway logged: ${line}`);
     const durability = await measureDurableCommits(client, gateway, join(tempDir, "gateway-normal"), settings, stoppers, log);
+    log("traces recorded against none");
+    const tracingRuns = await measureTracingCost(client, gateway, join(tempDir, "gateway-untraced"), settings, stoppers, log);
+    await gateway.tracer.flush();
+    const tracing = { ...tracingRuns, spanCount: countTraceSpans(databasePath), doneCount: countDoneMessages(databasePath) };
     const telegram = await runTelegramScenario(client, roundsPlan(settings), join(tempDir, "telegram"), stoppers, log);
 
     const report = renderReport(
@@ -197,6 +222,7 @@ async function main(): Promise<void> {
         gatewayLogLineCount: logTap.lineCount(),
         telegram,
         durability,
+        tracing,
       },
       settings.isMarkdown ? "markdown" : "text",
     );

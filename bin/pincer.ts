@@ -21,6 +21,7 @@ Commands:
   pairing list                       list pending pairing requests (people and groups)
   pairing approve <channel> <code>   admit the sender or group that got <code> (a default channel's id is its platform)
   usage                              model tokens and estimated cost, today and this month, per user
+  trace <channel> <messageId>        show an inbound message's path, step by step, with timings
   send <channel> <chatId> <text>     post a message through the running gateway's outbox (once, even when retried)
   migrate                            bring the PostgreSQL schema (DATABASE_URL) up to date
   import-sqlite <path>               copy a SQLite store (pincer.db or its DATA_DIR) into an empty PostgreSQL store
@@ -172,6 +173,15 @@ async function main(argv: string[]): Promise<number> {
       return doctor();
     case "usage":
       return usage();
+    case "trace": {
+      const { traceCommand } = await import("../gateway/trace-cli.ts");
+      const store = await openStore(loadConfig());
+      try {
+        return await traceCommand(store.traces, [action ?? "", ...rest].filter(Boolean), (line) => process.stdout.write(`${line}\n`));
+      } finally {
+        await store.close();
+      }
+    }
     case "send": {
       const { sendCommand } = await import("../gateway/send-cli.ts");
       return sendCommand(loadConfig(), [action ?? "", ...rest].filter(Boolean), (line) => process.stdout.write(`${line}\n`));

@@ -13,9 +13,9 @@ import type { ChannelPolicy } from "./policy.ts";
 import type { Routing } from "./router.ts";
 import { BridgeError } from "./types/errors.ts";
 import type { Locale } from "./i18n/catalogue.ts";
-import type { AcpAgentConfig, BudgetConfig, JobsConfig, LlmConfig, McpServerSettings, MediaConfig } from "./config-types.ts";
+import type { AcpAgentConfig, BudgetConfig, JobsConfig, LlmConfig, McpServerSettings, MediaConfig, OtelConfig } from "./config-types.ts";
 
-export type { AcpAgentConfig, BudgetConfig, JobsConfig, LlmConfig, McpServerSettings, MediaConfig } from "./config-types.ts";
+export type { AcpAgentConfig, BudgetConfig, JobsConfig, LlmConfig, McpServerSettings, MediaConfig, OtelConfig } from "./config-types.ts";
 
 export interface Config {
   host: string;
@@ -38,6 +38,8 @@ export interface Config {
   allowedHosts: string[];
   /** Set: /metrics needs it as a Bearer token. */
   metricsToken: string | undefined;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT set: every trace span is also exported over OTLP/HTTP (gateway/otel.ts); unset, nothing is loaded. */
+  otel: OtelConfig | undefined;
   /** The agent of conversations that no binding and no `/agent` choice sends elsewhere. */
   defaultAgent: string;
   /** Present when a model is configured (OPENAI_* or ANTHROPIC_*): the agent named `llm`. */
@@ -175,6 +177,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     adminToken: values.PINCER_ADMIN_TOKEN,
     allowedHosts: values.PINCER_ALLOWED_HOSTS,
     metricsToken: values.PINCER_METRICS_TOKEN,
+    otel: otelConfig(values),
     llm,
     ...agents,
     mcpServers: mcpServersConfig(file),
@@ -233,11 +236,32 @@ function checkCombinations(values: EnvValues): void {
 }
 
 
+/** OTEL_EXPORTER_OTLP_HEADERS values are percent-encoded (the OpenTelemetry specification); a stray `%` stays as written. */
+function percentDecoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** OpenTelemetry export, from the variables the OpenTelemetry specification names. */
+function otelConfig(values: EnvValues): OtelConfig | undefined {
+  if (!values.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
+  const headers = Object.fromEntries(
+    (values.OTEL_EXPORTER_OTLP_HEADERS ?? "")
+      .split(",")
+      .filter((pair) => pair.includes("="))
+      .map((pair) => [pair.slice(0, pair.indexOf("=")).trim(), percentDecoded(pair.slice(pair.indexOf("=") + 1).trim())]),
+  );
+  return { endpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT, headers, serviceName: values.OTEL_SERVICE_NAME };
+}
+
 /** Values that must never reach a log line. */
 function secretsOf(values: EnvValues, file: ConfigFile, channels: readonly { secrets: readonly string[] }[]): string[] {
   // MCP servers' env may carry their credentials, and their stderr is logged.
   return [
-    values.DATABASE_URL, values.PINCER_ADMIN_TOKEN, values.PINCER_METRICS_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY, values.TTS_API_KEY,
+    values.DATABASE_URL, values.PINCER_ADMIN_TOKEN, values.PINCER_METRICS_TOKEN, values.OTEL_EXPORTER_OTLP_HEADERS, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY, values.TTS_API_KEY,
     ...platformSecretNames.map((name) => values[name]),
     ...channels.flatMap((channel) => channel.secrets),
     ...Object.values(file.mcpServers).flatMap((server) => Object.values(server.env ?? {})),

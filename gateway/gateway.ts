@@ -20,6 +20,7 @@ import { createJobService } from "../core/jobs/service.ts";
 import { stageDeps } from "../core/stages/deps.ts";
 import { createLeaseLocks, createRunningRuns } from "../core/queue.ts";
 import { createRetention } from "../core/retention.ts";
+import { createTracer, noTracer, type Tracer } from "../core/trace.ts";
 import type { Store } from "../core/store/store.ts";
 import type { StoreOptions } from "../core/store/sqlite/index.ts";
 import { openStore } from "./store.ts";
@@ -35,6 +36,7 @@ import { consoleAuth, createConsoleRoutes } from "./console/routes.ts";
 import { createConsoleSessions } from "./console/session.ts";
 import { createJobRoutes } from "./job-routes.ts";
 import { createConsoleDataRoutes } from "./console/data-routes.ts";
+import { createTraceRoutes } from "./trace-routes.ts";
 import { resolveAdminToken, type AdminToken } from "./admin-token.ts";
 import { createAgents } from "./agents.ts";
 import { knowledgeFor } from "./knowledge.ts";
@@ -64,6 +66,8 @@ export interface GatewayOptions {
   storeOptions?: StoreOptions;
   /** Failed webhook authentications allowed per peer before 429 (default: 10 a minute). */
   webhookGuard?: WebhookGuardLimits;
+  /** false: no message's trace is recorded (the bench measures what recording costs). */
+  isTracing?: boolean;
 }
 
 export interface Gateway {
@@ -78,6 +82,8 @@ export interface Gateway {
   channelIds(): string[];
   /** The job scheduler (`wake` after writing jobs to the store from outside the chat commands). */
   scheduler: Scheduler;
+  /** Each message's path (`flush` writes what is buffered, as the trace routes do before reading). */
+  tracer: Tracer;
   logger: Logger;
   stop(): Promise<void>;
 }
@@ -93,6 +99,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
   const store = await openStore(config, options.storeOptions);
   const metrics = createMetrics(() => store.inbox.countQueued());
+  // Every message's path goes to the store; to OpenTelemetry too when an endpoint is set (its SDK is loaded only then).
+  const otel = config.otel ? await (await import("./otel.ts")).createOtelSink(config.otel, logger) : undefined;
+  const tracer = options.isTracing === false ? noTracer : createTracer({ sinks: [{ write: (spans) => store.traces.append(spans) }, ...(otel ? [otel] : [])], logger });
   const web = createWebAdapter({
     logger: logger.child({ channel: "web" }),
     uploadDir: join(config.dataDir, "uploads"),
@@ -114,7 +123,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   ];
   // By channel id: a conversation's `channelId` (its platform's name for a default channel) names its adapter.
   const adapters = new Map(channelList.map((channel) => [channel.id, channel.adapter]));
-  const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics });
+  const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics, tracer });
   const agentSet = await createAgents(config, { logger, store });
   if (options.agent) agentSet.agents.set(options.agent.id, options.agent);
   const routing = options.agent ? { ...config.routing, defaultAgent: options.agent.id } : config.routing;
@@ -155,6 +164,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     knowledge: knowledgeFor(config, store.knowledge),
     jobs,
     locale: config.locale,
+    tracer,
   };
   const pipeline = createPipeline(pipelineDeps);
   const jobRunDeps = { ...stageDeps(pipelineDeps), jobsConfig: config.jobs };
@@ -228,6 +238,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...createSetupRoutes({ live, channels: () => channelStates(channelList, secrets), locale: localeOf() }),
       ...createJobRoutes({ store, jobs, delivery, adapters, logger }),
       ...createConsoleDataRoutes({ store, jobs, budget: config.budget }),
+      ...createTraceRoutes({ traces: store.traces, flush: () => tracer.flush() }),
     ],
     metrics,
     console: consoleAuth(sessions),
@@ -297,6 +308,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     pipeline,
     channelIds: () => channelList.map((channel) => channel.id),
     scheduler,
+    tracer,
     logger,
     async stop() {
       clearInterval(flushTimer);
@@ -316,6 +328,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       for (const { adapter } of channelList) await adapter.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await tracer.close();
       await store.close();
     },
   };

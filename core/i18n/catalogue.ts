@@ -30,6 +30,8 @@ import { setupEn } from "./setup.en.ts";
 import { setupZhCN } from "./setup.zh-CN.ts";
 import { consoleDataEn } from "./console-data.en.ts";
 import { consoleDataZhCN } from "./console-data.zh-CN.ts";
+import { traceEn } from "./trace.en.ts";
+import { traceZhCN } from "./trace.zh-CN.ts";
 
 /** The languages Pincer writes in: the console's and every message the bot itself writes in a chat. */
 export const locales = ["en", "zh-CN"] as const;
@@ -56,6 +58,7 @@ const english = {
   ...builtinEn,
   ...setupEn,
   ...consoleDataEn,
+  ...traceEn,
 } as const;
 export type MessageKey = keyof typeof english;
 const chinese: Record<MessageKey, string> = {
@@ -75,6 +78,7 @@ const chinese: Record<MessageKey, string> = {
   ...builtinZhCN,
   ...setupZhCN,
   ...consoleDataZhCN,
+  ...traceZhCN,
 };
 const catalogues: Record<Locale, Record<MessageKey, string>> = { en: english, "zh-CN": chinese };
 

@@ -13,6 +13,7 @@ import type { PolicySettings } from "../policy.ts";
 import type { ConversationLocks, RunningRuns } from "../queue.ts";
 import type { Routing } from "../router.ts";
 import type { Store } from "../store/store.ts";
+import { noTracer, type Tracer } from "../trace.ts";
 import type { Adapter } from "../types/adapter.ts";
 import type { Agent } from "../types/agent.ts";
 import { channelOf, type ConversationRef } from "../types/conversation.ts";
@@ -49,19 +50,22 @@ export interface PipelineDeps {
   historyLimit?: number;
   /** PINCER_LOCALE: the language of the bot's own words for people whose platform does not tell theirs (default `en`). */
   locale?: Locale;
+  /** Records each message's path (core/trace.ts); nothing without it. */
+  tracer?: Tracer;
   now?: () => number;
 }
 
 /** What every stage may use: the pipeline's dependencies with their defaults filled in (the lock and runs stay with the queue stage). */
-export interface StageDeps extends Omit<PipelineDeps, "locks" | "runs" | "historyLimit" | "now" | "heldBehindMs" | "locale"> {
+export interface StageDeps extends Omit<PipelineDeps, "locks" | "runs" | "historyLimit" | "now" | "heldBehindMs" | "locale" | "tracer"> {
   historyLimit: number;
   locale: Locale;
+  tracer: Tracer;
   now: () => number;
 }
 
 export function stageDeps(deps: PipelineDeps): StageDeps {
   const { locks: _locks, runs: _runs, heldBehindMs: _heldBehindMs, ...rest } = deps;
-  return { ...rest, historyLimit: deps.historyLimit ?? 200, locale: deps.locale ?? "en", now: deps.now ?? Date.now };
+  return { ...rest, historyLimit: deps.historyLimit ?? 200, locale: deps.locale ?? "en", tracer: deps.tracer ?? noTracer, now: deps.now ?? Date.now };
 }
 
 export function adapterFor(deps: Pick<StageDeps, "adapters">, conversation: ConversationRef): Adapter {

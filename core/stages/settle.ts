@@ -3,6 +3,7 @@ import { isShutdownAbort } from "../queue.ts";
 import type { Locale } from "../i18n/catalogue.ts";
 import { toBridgeError, userMessage, type BridgeError } from "../types/errors.ts";
 import type { ReplyPart } from "../types/reply.ts";
+import { clip } from "../trace.ts";
 import type { Logger } from "../types/logger.ts";
 import { localeOf, type StageDeps } from "./deps.ts";
 import type { PreparedTurn, Turn, TurnOutcome } from "./turn.ts";
@@ -48,6 +49,14 @@ export async function settle(turn: Turn, outcome: TurnOutcome, hasStarted: boole
   const audited = outcome.type === "interrupted" ? "stopped" : outcome.type;
   if (outcome.type !== "interrupted") await deps.store.inbox.setStatus(turn.inboxKeys, "done");
   if (hasStarted) await deps.store.audit.finishRun(turn.runId, audited, deps.now(), outcome.type === "error" ? outcome.detail : undefined);
+  // Every message the turn answered shows the turn; its steps are kept under the first message's key (`turnKey`).
+  const endedAt = deps.tracer.now();
+  for (const traceKey of turn.inboxKeys) {
+    deps.tracer.record({
+      traceKey, name: "turn", startedAt: turn.startedAt, endedAt, status: outcome.type === "error" ? "error" : "ok",
+      attributes: { turnKey: turn.keyBase, run: turn.ref, messages: turn.inboxKeys.length, outcome: outcome.type, ...(outcome.type === "error" ? { error: clip(outcome.detail) } : {}) },
+    });
+  }
   deps.metrics.runs.inc({ outcome: audited });
   deps.metrics.runSeconds.observe({ outcome: audited }, (deps.now() - turn.startedAt) / 1000);
 }

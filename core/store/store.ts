@@ -12,10 +12,12 @@ import type { PairingStore } from "./pairing-store.ts";
 import type { OverviewStore } from "./overview-store.ts";
 import type { AuditCursor, AuditEntry, AuditFilter } from "./audit-log.ts";
 import type { UsageDay, UsageDimension, UsageGroup, UsageRollupRow } from "./usage-report.ts";
+import type { TraceStore } from "./trace-store.ts";
 
 export type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
 export type { KnowledgeStore } from "./knowledge-store.ts";
 export type { MemoryStore } from "./memory-store.ts";
+export type { TraceStore } from "./trace-store.ts";
 export { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "./inbox-store.ts";
 export type { OutboxClaim, OutboxPart, OutboxRow, OutboxStatus, OutboxStore, WaitingReplies } from "./outbox-store.ts";
 export type { PairingRequest, PairingStore, PairingSubject } from "./pairing-store.ts";
@@ -47,6 +49,7 @@ export interface Store {
   jobs: JobStore;
   /** The console's overview: activity over time, usage leaders. */
   overview: OverviewStore;
+  traces: TraceStore;
   /** True when several gateway processes may share the store (PostgreSQL): nothing held at start-up is stale. */
   isShared?: boolean;
   close(): void | Promise<void>;
@@ -168,14 +171,14 @@ export interface AgentSessionStore {
 
 /** What `PINCER_RETENTION_DAYS` prunes (core/retention.ts), by age. */
 export interface PruneCutoffs {
-  /** Older finished messages, runs, run events, session messages, sent replies and decided approvals go. */
+  /** Older finished messages, runs, run events, session messages, sent replies, decided approvals and trace spans go. */
   before: number;
   /** Finished inbox rows, kept body-less past `before` so a platform's late redelivery is still a duplicate, go. */
   inboxKeysBefore: number;
 }
 
 /** Rows removed (or emptied) per kind. */
-export type PruneCounts = Record<"inboxBodies" | "inboxKeys" | "runs" | "runEvents" | "sessionMessages" | "sessions" | "outbox" | "approvals", number>;
+export type PruneCounts = Record<"inboxBodies" | "inboxKeys" | "runs" | "runEvents" | "sessionMessages" | "sessions" | "outbox" | "approvals" | "traceSpans", number>;
 
 export interface RetentionStore {
   prune(cutoffs: PruneCutoffs): Promise<PruneCounts>;

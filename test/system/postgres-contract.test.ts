@@ -15,6 +15,7 @@ import { describeOutboxContract } from "../core/store/contract/outbox.ts";
 import { describePairingContract } from "../core/store/contract/pairing.ts";
 import { describeRetentionContract } from "../core/store/contract/retention.ts";
 import { describeSessionsContract } from "../core/store/contract/sessions.ts";
+import { describeTracesContract } from "../core/store/contract/traces.ts";
 import { describeUsageContract } from "../core/store/contract/usage.ts";
 import { describeUsageReportContract } from "../core/store/contract/usage-report.ts";
 import { postgresFactory, skipReason, testDatabaseUrl } from "../support/postgres.ts";
@@ -31,6 +32,7 @@ if (testDatabaseUrl) {
   describeUsageContract("postgres", postgres);
   describeUsageReportContract("postgres", postgres);
   describeAuditLogContract("postgres", postgres);
+  describeTracesContract("postgres", postgres);
   describeAdapterStateContract("postgres", postgres);
   describeJobsContract("postgres", postgres);
   describeMemoriesContract("postgres", postgres);

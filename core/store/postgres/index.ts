@@ -12,6 +12,7 @@ import { createPostgresOverview } from "./overview.ts";
 import { createPostgresPairing } from "./pairing.ts";
 import { createPostgresRetention } from "./retention.ts";
 import { createPostgresSessions } from "./sessions.ts";
+import { createPostgresTraces } from "./traces.ts";
 import {
   createPostgresAdapterState, createPostgresAgentSessions, createPostgresAudit, createPostgresChoices, createPostgresContacts,
 } from "./small-stores.ts";
@@ -52,6 +53,7 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     knowledge: createPostgresKnowledge(pool),
     jobs: createPostgresJobs(pool),
     overview: createPostgresOverview(pool),
+    traces: createPostgresTraces(pool),
     isShared: true,
     close: async () => {
       await Promise.all([pool.end(), leasePool.end()]);

@@ -17,6 +17,7 @@ import { createSqliteOverview } from "./overview.ts";
 import { createSqlitePairing } from "./pairing.ts";
 import { createSqliteRetention } from "./retention.ts";
 import { createSqliteSessions } from "./sessions.ts";
+import { createSqliteTraces } from "./traces.ts";
 import { createSqliteUsage } from "./usage.ts";
 
 export interface StoreOptions {
@@ -53,6 +54,7 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
     knowledge: createSqliteKnowledge(database),
     jobs: createSqliteJobs(database),
     overview: createSqliteOverview(database),
+    traces: createSqliteTraces(database),
   };
   const retrying = Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, retryingWhenBusy(part)])) as typeof parts;
   return {

@@ -20,6 +20,7 @@ import { describeOutboxContract } from "./outbox.ts";
 import { describePairingContract } from "./pairing.ts";
 import { describeRetentionContract } from "./retention.ts";
 import { describeSessionsContract } from "./sessions.ts";
+import { describeTracesContract } from "./traces.ts";
 import { describeUsageContract } from "./usage.ts";
 import { describeUsageReportContract } from "./usage-report.ts";
 
@@ -67,3 +68,4 @@ describeContactsContract("sqlite", sqlite);
 describeChoicesContract("sqlite", sqlite);
 describeRetentionContract("sqlite", sqlite);
 describeOverviewContract("sqlite", sqlite);
+describeTracesContract("sqlite", sqlite);

@@ -29,6 +29,8 @@ export interface PendingRequest {
   requesterRole: Role;
   request: ApprovalRequest;
   signal: AbortSignal;
+  /** The run that asks (recorded with the request, so the console shows it under that run). */
+  runRef?: string | undefined;
 }
 
 export interface Decision {
@@ -165,6 +167,7 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
         expiresAt: now() + ttlMs,
         decidedBy: undefined,
         isAlways: false,
+        ...(pending.runRef ? { runRef: pending.runRef } : {}),
       };
       await deps.approvals.create(record);
       await announceApproval(record, pending, deps, ttlMs);

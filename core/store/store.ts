@@ -2,6 +2,7 @@ import type { SessionInfo, SessionMessage, StoredSessionMessage } from "../types
 import type { ConversationRef } from "../types/conversation.ts";
 import type { ConversationChoice } from "../router.ts";
 import type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
+import type { ConversationStore } from "./conversation-store.ts";
 import type { InboxStore } from "./inbox-store.ts";
 import type { JobStore } from "./jobs.ts";
 
@@ -12,6 +13,7 @@ import type { PairingStore } from "./pairing-store.ts";
 
 export type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
 export type { KnowledgeStore } from "./knowledge-store.ts";
+export type { ConversationStore } from "./conversation-store.ts";
 export type { MemoryStore } from "./memory-store.ts";
 export { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "./inbox-store.ts";
 export type { OutboxClaim, OutboxPart, OutboxRow, OutboxStatus, OutboxStore, WaitingReplies } from "./outbox-store.ts";
@@ -39,6 +41,8 @@ export interface Store {
   memories: MemoryStore;
   knowledge: KnowledgeStore;
   jobs: JobStore;
+  /** What the console reads about conversations: the list with search, one conversation's messages and runs. */
+  conversations: ConversationStore;
   /** True when several gateway processes may share the store (PostgreSQL): nothing held at start-up is stale. */
   isShared?: boolean;
   close(): void | Promise<void>;
@@ -85,6 +89,8 @@ export interface UsageEntry {
   outputTokens: number;
   cachedTokens: number;
   costUsd: number;
+  /** The run that made the call, when it was one (the console joins calls to runs). */
+  runRef?: string | undefined;
 }
 
 export interface UsageTotals {
@@ -117,6 +123,8 @@ export interface ApprovalRecord {
   expiresAt: number;
   decidedBy: string | undefined;
   isAlways: boolean;
+  /** The run that asked, when it was one (the console shows the approval under it). */
+  runRef?: string | undefined;
 }
 
 export interface ApprovalStore {

@@ -1,6 +1,7 @@
 import { describe, it } from "vitest";
 import { describeAdapterStateContract } from "../core/store/contract/adapter-state.ts";
 import { describeApprovalsContract } from "../core/store/contract/approvals.ts";
+import { describeConversationsContract } from "../core/store/contract/conversations.ts";
 import { describeInboxContract } from "../core/store/contract/inbox.ts";
 import { describeJobsContract } from "../core/store/contract/jobs.ts";
 import { describeKnowledgeContract } from "../core/store/contract/knowledge.ts";
@@ -26,6 +27,7 @@ if (testDatabaseUrl) {
   describeJobsContract("postgres", postgres);
   describeMemoriesContract("postgres", postgres);
   describeKnowledgeContract("postgres", postgres);
+  describeConversationsContract("postgres", postgres);
 } else {
   describe.skip("postgres store contract", () => it.skip(skipReason, () => {}));
 }

@@ -1,6 +1,7 @@
 import type { Store } from "../store.ts";
 import { createPostgresApprovals } from "./approvals.ts";
 import { createPool, splitDatabaseUrl, type PoolOptions } from "./database.ts";
+import { createPostgresConversations } from "./conversations.ts";
 import { createPostgresInbox } from "./inbox.ts";
 import { createPostgresJobs } from "./jobs.ts";
 import { createPostgresKnowledge } from "./knowledge.ts";
@@ -50,6 +51,7 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     memories: createPostgresMemories(pool),
     knowledge: createPostgresKnowledge(pool),
     jobs: createPostgresJobs(pool),
+    conversations: createPostgresConversations(pool),
     isShared: true,
     close: async () => {
       await Promise.all([pool.end(), leasePool.end()]);

@@ -13,12 +13,13 @@ interface ApprovalRow {
   expires_at: number;
   decided_by: string | null;
   is_always: number;
+  run_ref: string | null;
 }
 
 export function createSqliteApprovals(database: DatabaseSync): ApprovalStore {
   const insert = database.prepare(
-    `INSERT INTO approvals (id, conversation, requester_ref, tool, summary, status, created_at, expires_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO approvals (id, conversation, requester_ref, tool, summary, status, created_at, expires_at, run_ref)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const select = database.prepare("SELECT * FROM approvals WHERE id = ?");
   const settle = database.prepare(
@@ -29,7 +30,7 @@ export function createSqliteApprovals(database: DatabaseSync): ApprovalStore {
     async create(record: ApprovalRecord) {
       insert.run(
         record.id, JSON.stringify(record.conversation), record.requesterRef, record.tool, record.summary,
-        record.status, record.createdAt, record.expiresAt,
+        record.status, record.createdAt, record.expiresAt, record.runRef ?? null,
       );
     },
     async get(id: string) {
@@ -46,6 +47,7 @@ export function createSqliteApprovals(database: DatabaseSync): ApprovalStore {
         expiresAt: row.expires_at,
         decidedBy: row.decided_by ?? undefined,
         isAlways: row.is_always === 1,
+        ...(row.run_ref ? { runRef: row.run_ref } : {}),
       };
     },
     async settle(id, status, decidedBy, at, isAlways = false) {

@@ -31,6 +31,8 @@ import type { Logger } from "../core/types/logger.ts";
 import { createMedia } from "../media/index.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
 import { createJobRoutes } from "./job-routes.ts";
+import { createApprovalRoutes } from "./console/approval-routes.ts";
+import { createConversationRoutes } from "./console/conversation-routes.ts";
 import { resolveAdminToken, type AdminToken } from "./admin-token.ts";
 import { createAgents } from "./agents.ts";
 import { knowledgeFor } from "./knowledge.ts";
@@ -121,10 +123,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // The scheduler runs jobs with the pipeline's dependencies; the job commands wake it.
   let scheduler: Scheduler | undefined;
   const jobs = createJobService({ jobs: store.jobs, config: config.jobs, wake: () => scheduler?.wake() });
+  // The running runs: `/stop` in a chat and the console's Stop run abort a run here or ask its holder through the store.
+  const runs = createRunningRuns({ leases: store.leases, holder, logger });
   const pipelineDeps: PipelineDeps = {
     store,
     locks: createLeaseLocks({ leases: store.leases, holder, leaseMs: config.leaseMs, logger }),
-    runs: createRunningRuns({ leases: store.leases, holder, logger }),
+    runs,
     heldBehindMs: 3 * config.leaseMs,
     adapters,
     agents: agentSet.agents,
@@ -174,6 +178,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     channels: channelList,
     routes: [
       ...createAdminRoutes(store, () => channelStates(channelList, secrets), { logins: logins.platforms }),
+      ...createConversationRoutes({ store, stopRun: (key) => runs.stop(key) }),
+      ...createApprovalRoutes({ approvals, store: store.approvals }),
       ...logins.routes,
       ...createJobRoutes({ store, jobs, delivery, adapters, logger }),
     ],

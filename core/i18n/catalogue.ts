@@ -2,6 +2,8 @@ import { commonEn } from "./common.en.ts";
 import { commonZhCN } from "./common.zh-CN.ts";
 import { consoleEn } from "./console.en.ts";
 import { consoleZhCN } from "./console.zh-CN.ts";
+import { conversationsEn } from "./conversations.en.ts";
+import { conversationsZhCN } from "./conversations.zh-CN.ts";
 
 /** The languages Pincer writes in: the console's and every message the bot itself writes in a chat. */
 export const locales = ["en", "zh-CN"] as const;
@@ -11,9 +13,9 @@ export type Locale = (typeof locales)[number];
  * One catalogue per language, composed of one file pair per area (`<area>.en.ts`, `<area>.zh-CN.ts`). The English
  * file defines the keys; the Chinese one is typed `Record<keyof …, string>`, so a key missing in either fails `tsc`.
  */
-const english = { ...commonEn, ...consoleEn } as const;
+const english = { ...commonEn, ...consoleEn, ...conversationsEn } as const;
 export type MessageKey = keyof typeof english;
-const chinese: Record<MessageKey, string> = { ...commonZhCN, ...consoleZhCN };
+const chinese: Record<MessageKey, string> = { ...commonZhCN, ...consoleZhCN, ...conversationsZhCN };
 const catalogues: Record<Locale, Record<MessageKey, string>> = { en: english, "zh-CN": chinese };
 
 export type MessageParams = Record<string, string | number>;

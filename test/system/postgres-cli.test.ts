@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPostgresStore } from "../../core/store/postgres/index.ts";
+import { schemaVersion } from "../../core/store/postgres/migrations.ts";
 import { createSqliteStore } from "../../core/store/sqlite/index.ts";
 import { conversationKey } from "../../core/types/conversation.ts";
 import { directChat } from "../core/fixtures.ts";
@@ -32,10 +33,11 @@ describe.skipIf(!testDatabaseUrl)("pincer migrate, import-sqlite and doctor on P
     const schema = uniqueSchema();
     schemas.push(schema);
     const env = { DATA_DIR: tempDataDir(), DATABASE_URL: schemaUrl(schema) };
-    expect((await pincer(["migrate"], env)).stdout).toMatch(/^Applied migration 1, 2; the schema is at version 2\./);
-    expect((await pincer(["migrate"], env)).stdout).toMatch(/^The schema is up to date \(version 2\)\./);
+    const versions = Array.from({ length: schemaVersion }, (_, index) => index + 1).join(", ");
+    expect((await pincer(["migrate"], env)).stdout).toContain(`Applied migration ${versions}; the schema is at version ${schemaVersion}.`);
+    expect((await pincer(["migrate"], env)).stdout).toContain(`The schema is up to date (version ${schemaVersion}).`);
     const doctor = await pincer(["doctor"], env).catch((error: { stdout: string }) => error);
-    expect(doctor.stdout).toMatch(/ok {3}store: PostgreSQL reached, schema version 2; no lease held/);
+    expect(doctor.stdout).toContain(`ok   store: PostgreSQL reached, schema version ${schemaVersion}; no lease held`);
   }, 60_000);
 
   it("copies a SQLite store with sessions, usage, pairings, choices, ACP session ids, jobs, memories and knowledge, and the conversation goes on", async () => {

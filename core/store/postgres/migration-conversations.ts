@@ -50,11 +50,16 @@ export const conversationsMigration = `
   $fn$;
   CREATE TRIGGER inbox_conversation AFTER INSERT ON inbox FOR EACH ROW EXECUTE FUNCTION pincer_inbox_conversation();
 
+  -- In public when allowed: an extension lives in one schema per database, and a schema of Pincer's may be dropped.
   DO $do$
   BEGIN
-    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+    CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
   EXCEPTION WHEN others THEN
-    RAISE NOTICE 'pg_trgm is not available: conversation search scans the latest messages instead';
+    BEGIN
+      CREATE EXTENSION IF NOT EXISTS pg_trgm;
+    EXCEPTION WHEN others THEN
+      RAISE NOTICE 'pg_trgm is not available: conversation search scans the latest messages instead';
+    END;
   END
   $do$;
   DO $do$

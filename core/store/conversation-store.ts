@@ -32,7 +32,7 @@ export interface ConversationListOptions {
   /** The `nextCursor` of the page before; none: the most recent conversations. */
   cursor?: string | undefined;
   limit: number;
-  /** Text in any message of the conversation (three characters or more), or in its chat id or sender's name. */
+  /** Text in any message of the conversation (three characters or more), or in its chat id, last sender's name or last message. */
   search?: string | undefined;
 }
 
@@ -160,6 +160,12 @@ export function decodeBefore(before: string | undefined): number | undefined {
   if (!before || !/^\d{1,15}$/.test(before)) return undefined;
   return Number(before);
 }
+
+/**
+ * Whether a search looks into every message's text: three characters or more (a trigram index matches nothing
+ * shorter). A shorter one (a two-character Chinese word) matches chat ids, senders' names and last messages only.
+ */
+export const isMessageSearch = (search: string): boolean => [...search].length >= 3;
 
 export function trimText(text: string, chars: number): string {
   return text.length <= chars ? text : `${text.slice(0, chars)}…`;

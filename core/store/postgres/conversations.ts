@@ -1,6 +1,6 @@
 import type pg from "pg";
 import {
-  clampLimit, decodeBefore, decodeListCursor, encodeListCursor, searchScanLimit, type ConversationStore,
+  clampLimit, decodeBefore, decodeListCursor, encodeListCursor, isMessageSearch, searchScanLimit, type ConversationStore,
 } from "../conversation-store.ts";
 import {
   replyKeyRange, runsPerPage, toMessage, toRun, toSummary,
@@ -9,7 +9,7 @@ import {
 import { likePattern } from "../fts-query.ts";
 
 const page = "ORDER BY last_at DESC, key DESC";
-const named = "(chat_id ILIKE $1 OR last_sender ILIKE $1)";
+const named = "(chat_id ILIKE $1 OR last_sender ILIKE $1 OR last_text ILIKE $1)";
 // The conversations of the most recent matching messages: ILIKE on the generated text column (a pg_trgm index when there is one).
 const matching = `key IN (SELECT conversation_key FROM (SELECT conversation_key FROM inbox WHERE search_text ILIKE $1 ORDER BY seq DESC LIMIT ${searchScanLimit}) m)`;
 
@@ -56,7 +56,7 @@ export function createPostgresConversations(pool: pg.Pool): ConversationStore {
       const cursor = decodeListCursor(options.cursor);
       const search = options.search?.trim().slice(0, 200) ?? "";
       const params: unknown[] = search === "" ? [] : [likePattern(search)];
-      const where: string[] = search === "" ? [] : [`(${matching} OR ${named})`];
+      const where: string[] = search === "" ? [] : [isMessageSearch(search) ? `(${matching} OR ${named})` : named];
       if (cursor) {
         params.push(cursor.lastAt, cursor.key);
         where.push(`(last_at, key) < ($${params.length - 1}, $${params.length})`);

@@ -1,6 +1,6 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import {
-  clampLimit, decodeBefore, decodeListCursor, encodeListCursor, searchScanLimit, type ConversationStore,
+  clampLimit, decodeBefore, decodeListCursor, encodeListCursor, isMessageSearch, searchScanLimit, type ConversationStore,
 } from "../conversation-store.ts";
 import {
   replyKeyRange, runsPerPage, toMessage, toRun, toSummary,
@@ -10,13 +10,13 @@ import { likePattern } from "../fts-query.ts";
 
 /** An FTS5 phrase (trigram: a substring match, case-insensitive) for the whole search text; none under three characters. */
 function phrase(search: string): string | undefined {
-  return [...search].length >= 3 ? `"${search.replaceAll('"', '""')}"` : undefined;
+  return isMessageSearch(search) ? `"${search.replaceAll('"', '""')}"` : undefined;
 }
 
 function prepareConversationStatements(database: DatabaseSync) {
   const page = "ORDER BY last_at DESC, key DESC LIMIT ?";
   const after = "(last_at < ? OR (last_at = ? AND key < ?))";
-  const named = "(chat_id LIKE ? ESCAPE '\\' OR last_sender LIKE ? ESCAPE '\\')";
+  const named = "(chat_id LIKE ? ESCAPE '\\' OR last_sender LIKE ? ESCAPE '\\' OR last_text LIKE ? ESCAPE '\\')";
   // The conversations of the most recent matching messages (a bounded scan, newest first: FTS5 walks rowids backwards).
   const matching = `key IN (SELECT i.conversation_key FROM inbox i
     WHERE i.seq IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ? ORDER BY rowid DESC LIMIT ${searchScanLimit}))`;
@@ -77,7 +77,7 @@ export function createSqliteConversations(database: DatabaseSync): ConversationS
         const like = likePattern(search);
         const match = phrase(search);
         statement = match ? sql.searchText : sql.searchNames;
-        params = [...(match ? [match] : []), like, like, ...bounds, limit + 1];
+        params = [...(match ? [match] : []), like, like, like, ...bounds, limit + 1];
       }
       const rows = (statement.all(...params) as unknown as SummaryRow[]).map(toSummary);
       const conversations = rows.slice(0, limit);

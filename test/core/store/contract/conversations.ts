@@ -85,6 +85,7 @@ export function describeConversationsContract(name: string, factory: StoreFactor
       expect(await keys("disk is full")).toEqual(["c1"]);
       expect(await keys("服务器")).toEqual(["c2"]);
       expect(await keys("c3")).toEqual(["c3"]);
+      expect(await keys("日志")).toEqual(["c2"]);
       expect(await keys("no such words")).toEqual([]);
       expect(await keys('100% "quoted" _')).toEqual([]);
     });

@@ -26,7 +26,7 @@ export const summaryTextChars = 200;
 /** How much of a tool call's arguments or result, a reply part's text, a message shows in a conversation's page. */
 export const detailTextChars = 2000;
 /** Conversations found by a search are those among the most recent this many matching messages. */
-export const searchScanLimit = 5000;
+export const searchScanLimit = 2000;
 
 export interface ConversationListOptions {
   /** The `nextCursor` of the page before; none: the most recent conversations. */

@@ -16,9 +16,11 @@ function phrase(search: string): string | undefined {
 function prepareConversationStatements(database: DatabaseSync) {
   const page = "ORDER BY last_at DESC, key DESC LIMIT ?";
   const after = "(last_at < ? OR (last_at = ? AND key < ?))";
-  const named = "(chat_id LIKE ? ESCAPE '\\' OR last_sender LIKE ? ESCAPE '\\' OR last_text LIKE ? ESCAPE '\\')";
+  // Both lists are made once (names by one scan of the table); the list's index is then walked newest first, each
+  // key checked against them without reading its row (`+key`: not an index lookup per listed key, which sorts them all).
+  const named = "+key IN (SELECT key FROM conversations WHERE chat_id LIKE ? ESCAPE '\\' OR last_sender LIKE ? ESCAPE '\\' OR last_text LIKE ? ESCAPE '\\')";
   // The conversations of the most recent matching messages (a bounded scan, newest first: FTS5 walks rowids backwards).
-  const matching = `key IN (SELECT i.conversation_key FROM inbox i
+  const matching = `+key IN (SELECT i.conversation_key FROM inbox i
     WHERE i.seq IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH ? ORDER BY rowid DESC LIMIT ${searchScanLimit}))`;
   return {
     first: database.prepare(`SELECT * FROM conversations ${page}`),

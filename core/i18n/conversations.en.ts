@@ -49,6 +49,7 @@ export const conversationsEn = {
   "conversations.column.state": "Delivery",
   "conversations.attempts": "{attempts} attempts",
   "conversations.attachments": "Attachments: {list}",
+  "conversations.state.running": "running now",
   "conversations.status.received": "received",
   "conversations.status.queued": "queued",
   "conversations.status.running": "running",

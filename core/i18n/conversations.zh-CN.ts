@@ -50,6 +50,7 @@ export const conversationsZhCN: Record<keyof typeof conversationsEn, string> = {
   "conversations.column.state": "投递状态",
   "conversations.attempts": "尝试 {attempts} 次",
   "conversations.attachments": "附件：{list}",
+  "conversations.state.running": "正在运行",
   "conversations.status.received": "已接收",
   "conversations.status.queued": "排队中",
   "conversations.status.running": "运行中",

@@ -55,12 +55,28 @@ export function conversationKeyOf(request: IncomingMessage, prefix: string): str
   }
 }
 
-export function listConversations(deps: ConversationDataDeps, query: ListQuery): Promise<ConversationListPage> {
-  return deps.store.conversations.list({ limit: query.limit, cursor: query.cursor, search: query.search });
+/** A conversation's state as the list shows it: a process holds it (a turn is being taken) or not. */
+export type ConversationState = "running" | "idle";
+export type ListedConversations = Omit<ConversationListPage, "conversations"> & {
+  conversations: (ConversationListPage["conversations"][number] & { state: ConversationState })[];
+};
+
+/** The conversation's lease (held while a process takes its turns) says whether it is running, in any process. */
+async function stateOf(deps: ConversationDataDeps, key: string): Promise<ConversationState> {
+  return (await deps.store.leases.holder(key)) === undefined ? "idle" : "running";
 }
 
-export function conversationMessages(deps: ConversationDataDeps, key: string, query: MessagesQuery): Promise<ConversationMessagesPage> {
-  return deps.store.conversations.messages(key, { limit: query.limit, before: query.before });
+export async function listConversations(deps: ConversationDataDeps, query: ListQuery): Promise<ListedConversations> {
+  const page = await deps.store.conversations.list({ limit: query.limit, cursor: query.cursor, search: query.search });
+  const states = await Promise.all(page.conversations.map((conversation) => stateOf(deps, conversation.key)));
+  return { ...page, conversations: page.conversations.map((conversation, index) => ({ ...conversation, state: states[index]! })) };
+}
+
+export async function conversationMessages(
+  deps: ConversationDataDeps, key: string, query: MessagesQuery,
+): Promise<ConversationMessagesPage & { state: ConversationState }> {
+  const [page, state] = await Promise.all([deps.store.conversations.messages(key, { limit: query.limit, before: query.before }), stateOf(deps, key)]);
+  return { ...page, state };
 }
 
 /** Stop run: what `/stop` in the chat does. */

@@ -60,12 +60,16 @@ function query(params: Record<string, string | undefined>): string {
 
 type T = (key: MessageKey, params?: MessageParams) => string;
 
-export function conversationListPage(locale: Locale, page: ConversationListPage, search: string | undefined): HtmlPage {
+type ListedPage = Omit<ConversationListPage, "conversations"> & {
+  conversations: (ConversationListPage["conversations"][number] & { state?: "running" | "idle" })[];
+};
+
+export function conversationListPage(locale: Locale, page: ListedPage, search: string | undefined): HtmlPage {
   const t: T = (key, params) => translate(locale, key, params);
   const rows = page.conversations.map(
     (conversation) => html`<tr>
 <td>${conversation.platform}${conversation.channelId === conversation.platform ? "" : ` (${conversation.channelId})`}</td>
-<td><a href="${conversationPath(conversation.key)}">${conversation.chatId}</a> <span class="muted">${t(`conversations.kind.${conversation.kind}`)}</span></td>
+<td><a href="${conversationPath(conversation.key)}">${conversation.chatId}</a> <span class="muted">${t(`conversations.kind.${conversation.kind}`)}</span>${conversation.state === "running" ? html` <span class="state-running">${t("conversations.state.running")}</span>` : ""}</td>
 <td><strong>${conversation.lastSender}</strong>: ${conversation.lastText}</td>
 <td>${time(conversation.lastAt)}</td>
 <td>${conversation.messageCount}</td>
@@ -142,11 +146,11 @@ ${runs}
 </article>`;
 }
 
-export function conversationDetailPage(locale: Locale, key: string, page: ConversationMessagesPage): HtmlPage {
+export function conversationDetailPage(locale: Locale, key: string, page: ConversationMessagesPage & { state?: "running" | "idle" }): HtmlPage {
   const t: T = (name, params) => translate(locale, name, params);
   const chat = page.conversation?.chatId ?? key;
   const body = html`<style>${raw(style)}</style>
-<p><a href="/admin/conversations">${t("conversations.back")}</a> · <span class="muted">${key}</span></p>
+<p><a href="/admin/conversations">${t("conversations.back")}</a> · <span class="muted">${key}</span>${page.state === "running" ? html` · <span class="state-running">${t("conversations.state.running")}</span>` : ""}</p>
 <div class="actions">
 <button data-post="${apiPath(key)}/stop">${t("conversations.stop")}</button>
 <button data-post="${apiPath(key)}/new-session">${t("conversations.newSession")}</button>

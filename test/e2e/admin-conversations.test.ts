@@ -135,10 +135,14 @@ describe("the console's conversations API", () => {
     await gateway.pipeline.idle();
     await web.say("a long one");
     await web.waitFor(() => web.texts().some((text) => text.startsWith("working")));
+    const stateOf = async () => (await getJson<{ conversations: { key: string; state: string }[] }>("/api/admin/conversations")).conversations.find((each) => each.key === "web:console2")?.state;
+    expect(await stateOf()).toBe("running");
+    expect(await (await get(`/admin/conversations/${key}`)).text()).toContain("running now");
 
     expect(await (await post(`/api/admin/conversations/${key}/stop`, {})).json()).toEqual({ isStopped: true });
     await gateway.pipeline.idle();
     expect(web.texts()).not.toContain("never");
+    expect(await stateOf()).toBe("idle");
     expect(await (await post(`/api/admin/conversations/${key}/stop`, {})).json()).toEqual({ isStopped: false });
     const shown = await getJson<ConversationMessagesPage>(`/api/admin/conversations/${key}`);
     expect(shown.messages.map((each) => each.runs[0]?.outcome)).toEqual(["ok", "stopped"]);

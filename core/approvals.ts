@@ -37,6 +37,8 @@ export interface PendingRequest {
   signal: AbortSignal;
   /** The requester's language, for the request in their chat (else as last seen, else the default). */
   locale?: Locale;
+  /** The run that asks (recorded with the request, so the console shows it under that run). */
+  runRef?: string | undefined;
 }
 
 export interface Decision {
@@ -212,6 +214,7 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
         expiresAt: now() + ttlMs,
         decidedBy: undefined,
         isAlways: false,
+        ...(pending.runRef ? { runRef: pending.runRef } : {}),
       };
       await deps.approvals.create(record);
       await announceApproval(record, pending, { ...deps, now }, ttlMs);

@@ -70,7 +70,7 @@ export function createAgentContext(deps: RunContextDeps, scope: RunScope): Agent
       if (decidePermission(input.senderRole, request.risk, deps.permissions, permissionScope) === "run") {
         return { isApproved: true, decidedBy: `the policy (${input.senderRole})` };
       }
-      return deps.approvals.request({ conversation: input.conversation, requesterRef, requesterRole: input.senderRole, request, signal, ...(input.sender.locale ? { locale: input.sender.locale } : {}) });
+      return deps.approvals.request({ conversation: input.conversation, requesterRef, requesterRole: input.senderRole, request, signal, runRef: scope.runRef, ...(input.sender.locale ? { locale: input.sender.locale } : {}) });
     },
     checkBudget: () => checkDailyCaps(deps.store.usage, deps.budget, { userRef: requesterRef, conversationKey: key }, now()),
     saveSummary: (summary, throughSeq) => deps.store.sessions.saveSummary(session.id, summary, throughSeq),
@@ -88,7 +88,7 @@ export function createAgentContext(deps: RunContextDeps, scope: RunScope): Agent
 }
 
 /** One model call into the ledger (with its estimated cost) and the metrics. */
-export async function recordUsage(deps: RunContextDeps, input: AgentInput, usage: ModelCallUsage, at: number): Promise<void> {
+export async function recordUsage(deps: RunContextDeps, input: AgentInput, usage: ModelCallUsage, at: number, runRef?: string): Promise<void> {
   deps.metrics.tokens.inc({ direction: "input", model: usage.model }, usage.inputTokens);
   deps.metrics.tokens.inc({ direction: "output", model: usage.model }, usage.outputTokens);
   await deps.store.usage.record({
@@ -100,5 +100,6 @@ export async function recordUsage(deps: RunContextDeps, input: AgentInput, usage
     outputTokens: usage.outputTokens,
     cachedTokens: usage.cachedTokens,
     costUsd: costOf(usage, deps.prices),
+    ...(runRef ? { runRef } : {}),
   });
 }

@@ -37,6 +37,7 @@ import { createConsoleSessions } from "./console/session.ts";
 import { createJobRoutes } from "./job-routes.ts";
 import { createConsoleDataRoutes } from "./console/data-routes.ts";
 import { createTraceRoutes } from "./trace-routes.ts";
+import { createConversationRoutes } from "./console/conversation-routes.ts";
 import { resolveAdminToken, type AdminToken } from "./admin-token.ts";
 import { createAgents } from "./agents.ts";
 import { knowledgeFor } from "./knowledge.ts";
@@ -143,10 +144,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // The scheduler runs jobs with the pipeline's dependencies; the job commands wake it.
   let scheduler: Scheduler | undefined;
   const jobs = createJobService({ jobs: store.jobs, config: config.jobs, wake: () => scheduler?.wake() });
+  // The running runs: `/stop` in a chat and the console's Stop run abort a run here or ask its holder through the store.
+  const runs = createRunningRuns({ leases: store.leases, holder, logger });
   const pipelineDeps: PipelineDeps = {
     store,
     locks: createLeaseLocks({ leases: store.leases, holder, leaseMs: config.leaseMs, logger }),
-    runs: createRunningRuns({ leases: store.leases, holder, logger }),
+    runs,
     heldBehindMs: 3 * config.leaseMs,
     adapters,
     agents: agentSet.agents,
@@ -234,6 +237,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         logins: logins.platforms,
         logger,
       }),
+      ...createConversationRoutes({ store, stopRun: (key) => runs.stop(key) }),
       ...logins.routes,
       ...createSetupRoutes({ live, channels: () => channelStates(channelList, secrets), locale: localeOf() }),
       ...createJobRoutes({ store, jobs, delivery, adapters, logger }),

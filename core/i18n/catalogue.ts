@@ -32,6 +32,8 @@ import { consoleDataEn } from "./console-data.en.ts";
 import { consoleDataZhCN } from "./console-data.zh-CN.ts";
 import { traceEn } from "./trace.en.ts";
 import { traceZhCN } from "./trace.zh-CN.ts";
+import { conversationsEn } from "./conversations.en.ts";
+import { conversationsZhCN } from "./conversations.zh-CN.ts";
 
 /** The languages Pincer writes in: the console's and every message the bot itself writes in a chat. */
 export const locales = ["en", "zh-CN"] as const;
@@ -59,6 +61,7 @@ const english = {
   ...setupEn,
   ...consoleDataEn,
   ...traceEn,
+  ...conversationsEn,
 } as const;
 export type MessageKey = keyof typeof english;
 const chinese: Record<MessageKey, string> = {
@@ -79,6 +82,7 @@ const chinese: Record<MessageKey, string> = {
   ...setupZhCN,
   ...consoleDataZhCN,
   ...traceZhCN,
+  ...conversationsZhCN,
 };
 const catalogues: Record<Locale, Record<MessageKey, string>> = { en: english, "zh-CN": chinese };
 

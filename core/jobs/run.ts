@@ -179,7 +179,7 @@ export async function runJob(claim: JobClaim, deps: JobRunDeps, signal: AbortSig
         logger: run.log,
         locale: run.locale,
         onUsage: async (usage) => {
-          await recordUsage(deps, input, usage, now());
+          await recordUsage(deps, input, usage, now(), run.runId);
           tokens += usage.inputTokens + usage.outputTokens;
           const max = deps.jobsConfig.maxTokensPerRun;
           if (max > 0 && tokens >= max && !isOverTokens) {

@@ -38,7 +38,7 @@ export async function runAgent(turn: PreparedTurn, deps: StageDeps, signal: Abor
         delivery: deps.delivery,
         logger,
         onFirstReply: () => deps.metrics.firstReplySeconds.observe((now() - turn.receivedAt) / 1000),
-        onUsage: (usage) => recordUsage(deps, input, usage, now()),
+        onUsage: (usage) => recordUsage(deps, input, usage, now(), turn.runId),
         locale: localeOf(input, deps),
       },
       turn.to,

@@ -2,6 +2,7 @@ import type { SessionInfo, SessionMessage, StoredSessionMessage } from "../types
 import type { ConversationRef } from "../types/conversation.ts";
 import type { ConversationChoice } from "../router.ts";
 import type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
+import type { ConversationStore } from "./conversation-store.ts";
 import type { InboxStore } from "./inbox-store.ts";
 import type { JobStore } from "./jobs.ts";
 
@@ -16,6 +17,7 @@ import type { TraceStore } from "./trace-store.ts";
 
 export type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
 export type { KnowledgeStore } from "./knowledge-store.ts";
+export type { ConversationStore } from "./conversation-store.ts";
 export type { MemoryStore } from "./memory-store.ts";
 export type { TraceStore } from "./trace-store.ts";
 export { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "./inbox-store.ts";
@@ -50,6 +52,8 @@ export interface Store {
   /** The console's overview: activity over time, usage leaders. */
   overview: OverviewStore;
   traces: TraceStore;
+  /** What the console reads about conversations: the list with search, one conversation's messages and runs. */
+  conversations: ConversationStore;
   /** True when several gateway processes may share the store (PostgreSQL): nothing held at start-up is stale. */
   isShared?: boolean;
   close(): void | Promise<void>;
@@ -98,6 +102,8 @@ export interface UsageEntry {
   outputTokens: number;
   cachedTokens: number;
   costUsd: number;
+  /** The run that made the call, when it was one (the console joins calls to runs). */
+  runRef?: string | undefined;
 }
 
 export interface UsageTotals {
@@ -138,6 +144,8 @@ export interface ApprovalRecord {
   expiresAt: number;
   decidedBy: string | undefined;
   isAlways: boolean;
+  /** The run that asked, when it was one (the console shows the approval under it). */
+  runRef?: string | undefined;
 }
 
 export interface ApprovalStore {

@@ -5,6 +5,7 @@ import { describeApprovalsContract } from "../core/store/contract/approvals.ts";
 import { describeAuditContract } from "../core/store/contract/audit.ts";
 import { describeChoicesContract } from "../core/store/contract/choices.ts";
 import { describeContactsContract } from "../core/store/contract/contacts.ts";
+import { describeConversationsContract } from "../core/store/contract/conversations.ts";
 import { describeInboxContract } from "../core/store/contract/inbox.ts";
 import { describeJobsContract } from "../core/store/contract/jobs.ts";
 import { describeKnowledgeContract } from "../core/store/contract/knowledge.ts";
@@ -42,6 +43,7 @@ if (testDatabaseUrl) {
   describeChoicesContract("postgres", postgres);
   describeRetentionContract("postgres", postgres);
   describeOverviewContract("postgres", postgres);
+  describeConversationsContract("postgres", postgres);
 } else {
   describe.skip("postgres store contract", () => it.skip(skipReason, () => {}));
 }

@@ -1,6 +1,7 @@
 import type { Store } from "../store.ts";
 import { createPostgresApprovals } from "./approvals.ts";
 import { createPool, splitDatabaseUrl, type PoolOptions } from "./database.ts";
+import { createPostgresConversations } from "./conversations.ts";
 import { createPostgresInbox } from "./inbox.ts";
 import { createPostgresJobs } from "./jobs.ts";
 import { createPostgresKnowledge } from "./knowledge.ts";
@@ -54,6 +55,7 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     jobs: createPostgresJobs(pool),
     overview: createPostgresOverview(pool),
     traces: createPostgresTraces(pool),
+    conversations: createPostgresConversations(pool),
     isShared: true,
     close: async () => {
       await Promise.all([pool.end(), leasePool.end()]);

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { consoleReportMigration } from "./migration-console-report.ts";
 import { checkSchemaName, inTransaction } from "./database.ts";
+import { conversationsMigration } from "./migration-conversations.ts";
 
 /**
  * Append only: each entry moves the schema one version up (`pincer_schema.version`). Version 1 is the SQLite
@@ -251,6 +252,7 @@ const migrations: readonly string[] = [
   CREATE INDEX trace_spans_by_key ON trace_spans (trace_key, seq);
   CREATE INDEX trace_spans_by_age ON trace_spans (started_at);
   `,
+  conversationsMigration,
 ];
 
 export const schemaVersion = migrations.length;

@@ -49,9 +49,12 @@ export function createPostgresUsage(pool: pg.Pool): UsageStore {
     },
     async record(entry: UsageEntry) {
       await pool.query(
-        `INSERT INTO usage (at, user_ref, conversation_key, model, input_tokens, output_tokens, cached_tokens, cost_usd)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [entry.at, entry.userRef, entry.conversationKey, entry.model, entry.inputTokens, entry.outputTokens, entry.cachedTokens, entry.costUsd],
+        `INSERT INTO usage (at, user_ref, conversation_key, model, input_tokens, output_tokens, cached_tokens, cost_usd, run_ref)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          entry.at, entry.userRef, entry.conversationKey, entry.model, entry.inputTokens, entry.outputTokens, entry.cachedTokens,
+          entry.costUsd, entry.runRef ?? null,
+        ],
       );
     },
     async totals(scope, since) {

@@ -5,6 +5,7 @@ import { createSqliteApprovals } from "./approvals.ts";
 import { createSqliteAudit } from "./audit.ts";
 import { createSqliteAgentSessions, createSqliteChoices } from "./choices.ts";
 import { createSqliteContacts } from "./contacts.ts";
+import { createSqliteConversations } from "./conversations.ts";
 import { retryingWhenBusy } from "./busy.ts";
 import { openDatabase } from "./database.ts";
 import { createSqliteInbox } from "./inbox.ts";
@@ -55,6 +56,7 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
     jobs: createSqliteJobs(database),
     overview: createSqliteOverview(database),
     traces: createSqliteTraces(database),
+    conversations: createSqliteConversations(database),
   };
   const retrying = Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, retryingWhenBusy(part)])) as typeof parts;
   return {

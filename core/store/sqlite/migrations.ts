@@ -1,5 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import { consoleReportMigration } from "./migration-console-report.ts";
+import { conversationsMigration } from "./migration-conversations.ts";
 
 /** Append only: each entry moves the schema one version up (`PRAGMA user_version`). */
 const migrations: readonly string[] = [
@@ -284,6 +285,7 @@ const migrations: readonly string[] = [
   CREATE INDEX trace_spans_by_key ON trace_spans (trace_key, seq);
   CREATE INDEX trace_spans_by_age ON trace_spans (started_at);
   `,
+  conversationsMigration,
 ];
 
 /** Brings the schema up to `toVersion` (the latest unless a test stops earlier). */

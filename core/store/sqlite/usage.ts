@@ -4,8 +4,8 @@ import { createSqliteUsageReport } from "./usage-report.ts";
 
 export function createSqliteUsage(database: DatabaseSync): UsageStore {
   const insert = database.prepare(
-    `INSERT INTO usage (at, user_ref, conversation_key, model, input_tokens, output_tokens, cached_tokens, cost_usd)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO usage (at, user_ref, conversation_key, model, input_tokens, output_tokens, cached_tokens, cost_usd, run_ref)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const totalsColumns =
     "count(*) AS calls, coalesce(sum(input_tokens), 0) AS input, coalesce(sum(output_tokens), 0) AS output, coalesce(sum(cost_usd), 0) AS usd";
@@ -47,7 +47,7 @@ export function createSqliteUsage(database: DatabaseSync): UsageStore {
     async record(entry: UsageEntry) {
       insert.run(
         entry.at, entry.userRef, entry.conversationKey, entry.model,
-        entry.inputTokens, entry.outputTokens, entry.cachedTokens, entry.costUsd,
+        entry.inputTokens, entry.outputTokens, entry.cachedTokens, entry.costUsd, entry.runRef ?? null,
       );
     },
     async totals(scope, since) {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { conversationKey } from "../../types/conversation.ts";
+import { channelOf, conversationKey } from "../../types/conversation.ts";
 import type { InboundMessage } from "../../types/message.ts";
 import { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "../store.ts";
 import { inTransaction, nowMs } from "./database.ts";
@@ -122,7 +122,7 @@ export function createPostgresInbox(pool: pg.Pool): InboxStore {
     insert(message: InboundMessage, receivedAt: number) {
       // The raw platform payload can be large and is of no use after normalization: it is not kept.
       const { raw: _raw, ...kept } = message;
-      return insertRow([inboxKey(message.conversation.platform, message.id), conversationKey(message.conversation), JSON.stringify(kept), receivedAt]);
+      return insertRow([inboxKey(channelOf(message.conversation), message.id), conversationKey(message.conversation), JSON.stringify(kept), receivedAt]);
     },
     async updateMessage(key: string, message: InboundMessage) {
       const { raw: _raw, ...kept } = message;

@@ -22,6 +22,13 @@ export function describeInboxContract(name: string, factory: StoreFactory): void
       expect(await store().inbox.insert(slack, t0)).toBe(true);
     });
 
+    it("keeps the same id from a second bot of one platform apart, and dedupes within each", async () => {
+      const second = (text: string) => message({ id: "1", text, conversation: { ...directChat, channelId: "telegram-2" } });
+      expect(await store().inbox.insert(message({ id: "1" }), t0)).toBe(true);
+      expect(await store().inbox.insert(second("hello"), t0)).toBe(true);
+      expect(await store().inbox.insert(second("retry"), t0 + 1)).toBe(false);
+    });
+
     it("claims queued messages in arrival order and marks them running", async () => {
       for (const id of ["b", "a", "c"]) await store().inbox.insert(message({ id, text: id }), t0);
       await store().inbox.insert(message({ id: "g", conversation: groupChat }), t0);

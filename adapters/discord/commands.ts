@@ -1,4 +1,5 @@
-import { controlHelp } from "../../core/commands.ts";
+import { controlHelp, controlHelpText } from "../../core/commands.ts";
+import type { ControlName } from "../../core/types/command.ts";
 import type { DiscordRest } from "./rest.ts";
 
 /** Pincer's control commands that Discord offers as slash commands; `/model` and `/agent` take a name. */
@@ -10,6 +11,8 @@ export function slashCommands() {
     name,
     type: 1,
     description: description.slice(0, 100),
+    // Discord shows each user the description in their client's language.
+    description_localizations: { "zh-CN": controlHelpText(name as ControlName, "zh-CN").slice(0, 100) },
     ...(withName.has(name) ? { options: [{ type: 3, name: "name", description: `the ${name} to switch to`, required: false }] } : {}),
   }));
 }

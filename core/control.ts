@@ -15,9 +15,7 @@ import { conversationKey } from "./types/conversation.ts";
 import { assertNever } from "./types/errors.ts";
 import type { InboundMessage } from "./types/message.ts";
 import type { ReplyPart } from "./types/reply.ts";
-import { adapterFor } from "./stages/deps.ts";
-
-const localeOf = (message: InboundMessage, deps: { locale?: Locale }): Locale => message.sender.locale ?? deps.locale ?? "en";
+import { adapterFor, localeOf } from "./stages/deps.ts";
 
 /** A control command's answer: a text, or one part (the file of `/memory export`). */
 export type ControlAnswer = string | ReplyPart;
@@ -47,7 +45,7 @@ export interface ControlContext {
   locale: Locale;
 }
 
-export function formatAge(ms: number, locale: Locale): string {
+function formatAge(ms: number, locale: Locale): string {
   const minutes = Math.floor(ms / 60_000);
   if (minutes < 1) return translate(locale, "time.lessThanMinute");
   if (minutes < 60) return translate(locale, "time.minutes", { minutes });

@@ -1,4 +1,4 @@
-import { BridgeError } from "./types/errors.ts";
+import { BridgeError, localizedError } from "./types/errors.ts";
 
 interface HttpishError {
   status?: number;
@@ -7,12 +7,12 @@ interface HttpishError {
 }
 
 export interface ServiceWording {
-  /** "The model service", "The speech-to-text service"… */
-  service: string;
+  /** Which service, as the catalogue names it ("The model service", "The speech-to-text service"…). */
+  service: "errors.service.model" | "errors.service.speechToText" | "errors.service.textToSpeech";
   /** The variable to check when the credentials are refused. */
   keyVariable: string;
-  /** What to check when a request is rejected (4xx), e.g. "check TTS_MODEL and TTS_VOICE". */
-  rejectedHint?: string;
+  /** What to check when a request is rejected (4xx). */
+  rejectedHint?: "errors.service.voiceHint";
 }
 
 function retryAfterMs(error: HttpishError): number | undefined {
@@ -26,22 +26,19 @@ function retryAfterMs(error: HttpishError): number | undefined {
 export function serviceError(thrown: unknown, wording: ServiceWording): BridgeError {
   if (thrown instanceof BridgeError) return thrown;
   const error = (thrown ?? {}) as HttpishError;
-  const { service } = wording;
-  if (error.name === "AbortError" || error.name === "APIUserAbortError") return new BridgeError("aborted", "Stopped.", { cause: thrown });
+  const service = { key: wording.service };
+  if (error.name === "AbortError" || error.name === "APIUserAbortError") return localizedError("aborted", "errors.stopped", {}, { cause: thrown });
   const status = error.status;
   if (status === 401 || status === 403) {
-    return new BridgeError("unauthorized", `${service} refused the credentials (HTTP ${status}): check ${wording.keyVariable}.`, { cause: thrown });
+    return localizedError("unauthorized", "errors.service.credentials", { service, status, variable: wording.keyVariable }, { cause: thrown });
   }
   if (status === 429) {
-    return new BridgeError("rate-limited", `${service} is rate-limiting us (HTTP 429) even after retries. Try again in a minute.`, {
-      cause: thrown,
-      retryAfterMs: retryAfterMs(error),
-    });
+    return localizedError("rate-limited", "errors.service.rateLimited", { service }, { cause: thrown, retryAfterMs: retryAfterMs(error) });
   }
   if (status !== undefined && status < 500) {
-    const hint = wording.rejectedHint ? `: ${wording.rejectedHint}` : "";
-    return new BridgeError("upstream", `${service} rejected the request (HTTP ${status})${hint}.`, { cause: thrown });
+    const hint = wording.rejectedHint ? { key: wording.rejectedHint } : "";
+    return localizedError("upstream", "errors.service.rejected", { service, status, hint }, { cause: thrown });
   }
-  if (status !== undefined) return new BridgeError("upstream", `${service} failed (HTTP ${status}).`, { cause: thrown });
-  return new BridgeError("upstream", `${service} could not be reached.`, { cause: thrown });
+  if (status !== undefined) return localizedError("upstream", "errors.service.failed", { service, status }, { cause: thrown });
+  return localizedError("upstream", "errors.service.unreachable", { service }, { cause: thrown });
 }

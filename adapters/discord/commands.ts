@@ -1,4 +1,4 @@
-import { controlHelp } from "../../core/commands.ts";
+import { controlHelp, controlHelpText } from "../../core/commands.ts";
 import type { ControlName, JobCommandName } from "../../core/types/command.ts";
 import type { DiscordRest } from "./rest.ts";
 
@@ -60,6 +60,8 @@ export function slashCommands() {
     name,
     type: 1,
     description: spec.description.slice(0, 100),
+    // Discord shows each user the description in their client's language.
+    ...(name in controlHelp ? { description_localizations: { "zh-CN": controlHelpText(name as ControlName, "zh-CN").slice(0, 100) } } : {}),
     ...(spec.options.length > 0
       ? {
           options: spec.options.map((each) => ({

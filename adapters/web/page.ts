@@ -76,7 +76,7 @@ function withToken(url) { return token ? url + "?token=" + encodeURIComponent(to
 function partHtml(part) {
   switch (part.type) {
     case "markdown": return render(part.text);
-    case "error": return escapeHtml(part.message) + " <small>(ref " + escapeHtml(part.ref) + ")</small>";
+    case "error": return escapeHtml(part.message) + " <small>" + (part.locale === "zh-CN" ? "（编号 " + escapeHtml(part.ref) + "）" : "(ref " + escapeHtml(part.ref) + ")") + "</small>";
     case "buttons": return render(part.text) + "<br>" + part.buttons.map((b) => '<button type="button" data-say="/' + escapeHtml(b.id) + '">' + escapeHtml(b.label) + "</button>").join(" ");
     case "image": return part.media.url ? '<img alt="" style="max-width:100%" src="' + withToken(part.media.url) + '">' : "<em>[image]</em>";
     case "audio": if (part.media.url) return '<audio controls preload="none" src="' + withToken(part.media.url) + '"></audio>';

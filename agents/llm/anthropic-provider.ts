@@ -72,7 +72,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
         for await (const model of client.models.list({}, { signal })) ids.push(model.id);
         return ids;
       } catch (thrown) {
-        throw serviceError(thrown, { service: "The model service", keyVariable: "ANTHROPIC_API_KEY" });
+        throw serviceError(thrown, { service: "errors.service.model", keyVariable: "ANTHROPIC_API_KEY" });
       }
     },
     async *stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
@@ -126,7 +126,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Mode
         }
         signal.throwIfAborted();
       } catch (thrown) {
-        throw serviceError(thrown, { service: "The model service", keyVariable: "ANTHROPIC_API_KEY" });
+        throw serviceError(thrown, { service: "errors.service.model", keyVariable: "ANTHROPIC_API_KEY" });
       }
       // Anthropic counts cached reads apart from input_tokens; the ledger wants the whole prompt.
       yield { type: "usage", inputTokens: inputTokens + cachedTokens, outputTokens, cachedTokens };

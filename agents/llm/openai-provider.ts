@@ -52,7 +52,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ModelProvi
         for await (const model of client.models.list({ signal })) ids.push(model.id);
         return ids;
       } catch (thrown) {
-        throw serviceError(thrown, { service: "The model service", keyVariable: "OPENAI_API_KEY" });
+        throw serviceError(thrown, { service: "errors.service.model", keyVariable: "OPENAI_API_KEY" });
       }
     },
     async *stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
@@ -95,7 +95,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ModelProvi
         // openai 7 ends the stream quietly on abort instead of throwing: a cut-off answer is no answer.
         signal.throwIfAborted();
       } catch (thrown) {
-        throw serviceError(thrown, { service: "The model service", keyVariable: "OPENAI_API_KEY" });
+        throw serviceError(thrown, { service: "errors.service.model", keyVariable: "OPENAI_API_KEY" });
       }
       if (calls.size > 0) {
         yield { type: "tool-calls", calls: [...calls.entries()].sort(([a], [b]) => a - b).map(([index, call]) => ({ ...call, id: call.id || `call_${index}` })) };

@@ -9,4 +9,8 @@ export const errorsEn = {
   "errors.service.rejected": "{service} rejected the request (HTTP {status}){hint}.",
   "errors.service.failed": "{service} failed (HTTP {status}).",
   "errors.service.unreachable": "{service} could not be reached.",
+  "errors.service.model": "The model service",
+  "errors.service.speechToText": "The speech-to-text service",
+  "errors.service.textToSpeech": "The text-to-speech service",
+  "errors.service.voiceHint": ": check TTS_MODEL and TTS_VOICE",
 } as const;

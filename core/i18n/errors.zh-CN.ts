@@ -10,4 +10,8 @@ export const errorsZhCN: Record<keyof typeof errorsEn, string> = {
   "errors.service.rejected": "{service}拒绝了请求（HTTP {status}）{hint}。",
   "errors.service.failed": "{service}出错了（HTTP {status}）。",
   "errors.service.unreachable": "无法连接{service}。",
+  "errors.service.model": "模型服务",
+  "errors.service.speechToText": "语音转文字服务",
+  "errors.service.textToSpeech": "文字转语音服务",
+  "errors.service.voiceHint": "：请检查 TTS_MODEL 和 TTS_VOICE",
 };

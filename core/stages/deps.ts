@@ -80,6 +80,6 @@ export function replyText(deps: Pick<StageDeps, "delivery">, key: string, to: Co
 }
 
 /** The language to answer `message` in: its sender's own where the platform told it, else the default. */
-export function localeOf(message: Pick<InboundMessage, "sender">, deps: Pick<StageDeps, "locale">): Locale {
-  return message.sender.locale ?? deps.locale;
+export function localeOf(message: Pick<InboundMessage, "sender">, deps: { locale?: Locale }): Locale {
+  return message.sender.locale ?? deps.locale ?? "en";
 }

@@ -15,7 +15,7 @@ export interface OpenAiSttOptions {
   maxRetries?: number;
 }
 
-const wording = { service: "The speech-to-text service", keyVariable: "STT_API_KEY" };
+const wording = { service: "errors.service.speechToText", keyVariable: "STT_API_KEY" } as const;
 
 /** POST /audio/transcriptions through the official SDK, the WAV sent as `voice.wav`. */
 export function createOpenAiStt(options: OpenAiSttOptions): SpeechToText {

@@ -20,7 +20,7 @@ export interface OpenAiTtsOptions {
   ffmpegPath?: string;
 }
 
-const wording = { service: "The text-to-speech service", keyVariable: "TTS_API_KEY", rejectedHint: "check TTS_MODEL and TTS_VOICE" };
+const wording = { service: "errors.service.textToSpeech", keyVariable: "TTS_API_KEY", rejectedHint: "errors.service.voiceHint" } as const;
 
 async function requestSpeech(
   client: OpenAI,

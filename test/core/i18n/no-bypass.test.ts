@@ -13,7 +13,7 @@ const root = join(import.meta.dirname, "../../..");
 const chatModules = [
   "core/pairing.ts", "core/control.ts", "core/commands.ts", "core/approvals.ts", "core/approval-announce.ts", "core/approval-prompt.ts",
   "core/memory.ts", "core/knowledge-command.ts", "core/knowledge.ts", "core/enrich.ts", "core/budget.ts", "core/waiting-signals.ts",
-  "core/responder.ts", "core/render/fallbacks.ts", "core/pipeline.ts", "core/types/errors.ts",
+  "core/responder.ts", "core/render/fallbacks.ts", "core/pipeline.ts", "core/types/errors.ts", "core/service-error.ts",
   "core/jobs/commands.ts", "core/jobs/service.ts", "core/jobs/plan.ts", "core/jobs/run.ts", "core/jobs/schedule.ts",
   "agents/builtin/index.ts",
   "core/stages/admit.ts", "core/stages/parse.ts", "core/stages/prepare.ts", "core/stages/run.ts", "core/stages/settle.ts", "core/stages/deps.ts",

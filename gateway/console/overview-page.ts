@@ -5,6 +5,7 @@ import { activityChart } from "./chart.ts";
 import { consoleScript } from "./client-script.ts";
 import { formatCount, formatDuration, formatUsd, timeTag, utcText } from "./format.ts";
 import { html, raw, type RawHtml } from "./html.ts";
+import { jobsTable } from "./jobs-table.ts";
 import { consolePage } from "./layout.ts";
 import type { ChannelOverview, Overview } from "./overview-data.ts";
 
@@ -139,7 +140,9 @@ ${capRow(t("console.overview.topChat"), topChat, overview.caps.tokensPerChat, ov
 </div>
 <h2>${t("console.overview.pairing")}</h2>
 <table id="pending-table" data-live><thead><tr><th>${t("console.access.channel")}</th><th>${t("console.access.who")}</th><th>${t("console.access.name")}</th><th>${t("console.access.code")}</th><th>${t("console.access.expires")}</th><th></th></tr></thead>
-<tbody id="pending">${pairingRows(overview.pendingPairing, t)}</tbody></table>`;
+<tbody id="pending">${pairingRows(overview.pendingPairing, t)}</tbody></table>
+<h2>${t("console.overview.jobs")}</h2>
+${jobsTable(overview.jobs, locale)}`;
   return consolePage({ locale, section: "overview", body, user: options.user, refreshMs: 5000, scripts: [consoleScript, ...(options.logins.length > 0 ? [loginScript] : [])] });
 }
 

@@ -82,7 +82,8 @@ function channelRows(overview: Overview, t: T, locale: Locale): RawHtml[] {
   );
 }
 
-function pairingRows(pending: readonly PairingRequest[], t: T): RawHtml[] {
+/** The codes waiting to pair, each with Approve (shared with the access page). */
+export function pairingRows(pending: readonly PairingRequest[], t: T): RawHtml[] {
   if (pending.length === 0) return [html`<tr><td colspan="6">${t("console.access.nobodyWaiting")}</td></tr>`];
   return pending.map(
     (request) => html`<tr><td>${request.platform}</td><td>${request.chatId ? t("console.access.group", { chatId: request.chatId }) : request.userId}</td><td>${request.chatId ? t("console.access.firstAsker", { name: request.displayName }) : request.displayName}</td><td><code>${request.code}</code></td><td>${timeTag(request.expiresAt)}</td>
@@ -101,7 +102,7 @@ function capRow(label: string, leader: { ref: string; tokens: number; costUsd: n
 const card = (id: string, label: string, value: string, href?: string): RawHtml =>
   html`<div class="card" id="${id}"><div class="muted">${href ? html`<a href="${href}">${label}</a>` : label}</div><div class="value">${value}</div></div>`;
 
-/** `/admin`: channels (and their QR logins), activity, errors, queue, today's usage against the caps, pairing. */
+/** `/admin`: channels (and their QR logins), activity, errors, queue, today's usage against the caps, pairing, jobs. */
 export function overviewPage(options: { locale: Locale; user: string; overview: Overview; logins: readonly LoginSection[] }): HtmlPage {
   const { locale, overview } = options;
   const t: T = (key, params) => translate(locale, key, params);
@@ -145,5 +146,3 @@ ${capRow(t("console.overview.topChat"), topChat, overview.caps.tokensPerChat, ov
 ${jobsTable(overview.jobs, locale)}`;
   return consolePage({ locale, section: "overview", body, user: options.user, refreshMs: 5000, scripts: [consoleScript, ...(options.logins.length > 0 ? [loginScript] : [])] });
 }
-
-export { pairingRows };

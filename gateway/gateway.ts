@@ -24,7 +24,7 @@ import type { Store } from "../core/store/store.ts";
 import type { StoreOptions } from "../core/store/sqlite/index.ts";
 import { openStore } from "./store.ts";
 import { holdsLongConnection, underConnectionLease } from "./connection-lease.ts";
-import type { Adapter, InboundSink } from "../core/types/adapter.ts";
+import type { Adapter } from "../core/types/adapter.ts";
 import { conversationKey } from "../core/types/conversation.ts";
 import type { Agent } from "../core/types/agent.ts";
 import type { Logger } from "../core/types/logger.ts";
@@ -160,14 +160,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // The console: sessions signed under a secret kept in the store, and when each channel last took a message in.
   const sessions = await createConsoleSessions({ adminToken: adminToken.value, state: store.adapterState });
   const channelActivity = createChannelActivity({ state: store.adapterState, logger });
-  const sinkOf = (channelId: string): InboundSink => {
+  const sinkOf = (channelId: string) => {
     const sink = channelSink(pipeline, channelId);
-    return {
-      receive(message) {
-        channelActivity.touch(channelId);
-        return sink.receive(message);
-      },
-    };
+    return { receive: (message: Parameters<typeof sink.receive>[0]) => (channelActivity.touch(channelId), sink.receive(message)) };
   };
 
   const lifetime = new AbortController();

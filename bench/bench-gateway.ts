@@ -12,9 +12,9 @@ export interface GatewayStart {
 
 /**
  * The real gateway, in this process, with the built-in agent answering at once, the SQLite store
- * in `dataDir` (its inbox committing with `inboxSynchronous`), and logs at warn or above counted rather than printed; `env` adds settings (a channel).
+ * in `dataDir` (its inbox committing with `inboxSynchronous`; each message's trace recorded unless `isTracing` is false), and logs at warn or above counted rather than printed; `env` adds settings (a channel).
  */
-export async function startBenchGateway(dataDir: string, env: Record<string, string> = {}, inboxSynchronous: "FULL" | "NORMAL" = "FULL") {
+export async function startBenchGateway(dataDir: string, env: Record<string, string> = {}, inboxSynchronous: "FULL" | "NORMAL" = "FULL", isTracing = true) {
   const importStartedAt = performance.now();
   const [{ loadConfig }, { startGateway }, { createBuiltinAgent }] = await Promise.all([
     import("../core/config.ts"),
@@ -25,7 +25,7 @@ export async function startBenchGateway(dataDir: string, env: Record<string, str
   const logTap = createLogTap();
   const gateway = await startGateway(
     loadConfig({ ...env, DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn" }),
-    { agent: createBuiltinAgent({ deltaDelayMs: 0 }), logDestination: logTap.destination, storeOptions: { inboxSynchronous } },
+    { agent: createBuiltinAgent({ deltaDelayMs: 0 }), logDestination: logTap.destination, storeOptions: { inboxSynchronous }, isTracing },
   );
   const startGatewayMs = performance.now() - startedAt;
   if (!(await waitFor200(`${gateway.url}readyz`, 100, 10))) {

@@ -29,6 +29,8 @@ export interface BenchResults {
   telegram: TelegramResults;
   /** The web-chat closed loop against the gateway whose inbox commits with synchronous=FULL (the default) and NORMAL. */
   durability: { full: ServerRun; normal: ServerRun };
+  /** The web-chat closed loop against the gateway recording traces and one recording none; spans and messages in the first one's store. */
+  tracing: { traced: ServerRun; untraced: ServerRun; spanCount: number; doneCount: number };
 }
 
 const ms = (value: number) => (Number.isNaN(value) ? "n/a" : value < 10 ? value.toFixed(2) : value.toFixed(1));
@@ -114,6 +116,18 @@ function durabilityTable(results: BenchResults): Table {
   };
 }
 
+function tracingTable(results: BenchResults): Table {
+  const { traced, untraced, spanCount, doneCount } = results.tracing;
+  const ratio = perSecond(traced) / perSecond(untraced);
+  const spansPerMessage = spanCount / Math.max(1, doneCount);
+  return {
+    title: `Traces, web chat closed loop (${roundsLabel(results.settings)} messages): recording every message's path runs at ${ratio.toFixed(2)} × the rate without, ${ms(cpuPerMessage(traced) - cpuPerMessage(untraced))} ms CPU/msg, ${spansPerMessage.toFixed(1)} span rows per message`,
+    headers: withRatio("vs no traces"),
+    numericColumns: [1, 2, 3, 4, 5, 6, 7, 8],
+    rows: [traced, untraced].map((run) => closedCells(run, untraced)),
+  };
+}
+
 function startTable(results: BenchResults): Table {
   const { coldStart, inProcess, installSize } = results;
   return {
@@ -171,7 +185,7 @@ function targetTable(results: BenchResults, format: TableFormat): Table {
 }
 
 export function renderReport(results: BenchResults, format: TableFormat): string {
-  const tables = [targetTable(results, format), closedTable(results), rateTable(results), telegramTable(results), durabilityTable(results), startTable(results)];
+  const tables = [targetTable(results, format), closedTable(results), rateTable(results), telegramTable(results), durabilityTable(results), tracingTable(results), startTable(results)];
   const heading = `Pincer bench, ${results.date}, ${results.machine}`;
   return `${heading}\n\n${tables.map((table) => renderTable(table, format)).join("\n\n")}\n`;
 }

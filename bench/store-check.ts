@@ -16,6 +16,11 @@ export function countDoneMessages(path: string): number {
   );
 }
 
+/** Trace spans the gateway stored: what tracing writes per message. */
+export function countTraceSpans(path: string): number {
+  return withDatabase(path, (database) => (database.prepare("SELECT count(*) AS n FROM trace_spans").get() as { n: number }).n);
+}
+
 /** Where the store left messages that got no echo (by inbox key, `platform:id`): their inbox status and their reply's outbox rows. */
 export function describeMessages(path: string, inboxKeys: readonly string[]): string[] {
   return withDatabase(path, (database) => {

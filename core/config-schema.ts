@@ -54,6 +54,7 @@ export const envSchema = z.object({
   PORT: integer(0, 65535, 8787),
   DATA_DIR: z.string().min(1).default("./data"),
   PINCER_RETENTION_DAYS: integer(0, 36_500, 90),
+  PINCER_LOCALE: z.enum(["en", "zh-CN"], { error: 'expected "en" or "zh-CN"' }).default("en"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PINCER_SHUTDOWN_GRACE_SEC: integer(0, 3600, 20),
   DATABASE_URL: z.preprocess(
@@ -67,6 +68,12 @@ export const envSchema = z.object({
   ),
   PINCER_ALLOWED_HOSTS: hostNameList,
   PINCER_METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, { error: "expected at least 16 characters" }).optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyAsUndefined, url),
+  OTEL_EXPORTER_OTLP_HEADERS: z.preprocess(
+    emptyAsUndefined,
+    z.string().regex(/^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/, { error: "expected key=value pairs, comma-separated" }).optional(),
+  ),
+  OTEL_SERVICE_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).default("pincer")),
   PINCER_CONFIG: z.string().optional(),
   PINCER_AGENT: z.string().regex(/^[a-z][a-z0-9_-]*$/, { error: "expected an agent name: builtin, llm, acp or one from PINCER_CONFIG" }).optional(),
   ACP_AGENT_COMMAND: z.string().optional(),
@@ -129,6 +136,6 @@ export const envSchema = z.object({
 export const variableNames: readonly string[] = Object.keys(envSchema.shape);
 
 /** Variables whose values are never echoed in an error. */
-export const secretNames = new Set<string>(["DATABASE_URL", "PINCER_ADMIN_TOKEN", "PINCER_METRICS_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "STT_API_KEY", "TTS_API_KEY", ...platformSecretNames]);
+export const secretNames = new Set<string>(["DATABASE_URL", "PINCER_ADMIN_TOKEN", "PINCER_METRICS_TOKEN", "OTEL_EXPORTER_OTLP_HEADERS", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "STT_API_KEY", "TTS_API_KEY", ...platformSecretNames]);
 
 export type EnvValues = z.infer<typeof envSchema>;

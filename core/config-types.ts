@@ -64,3 +64,13 @@ export interface AcpAgentConfig {
   /** The agent's environment (and its terminals'): the allowlist plus ACP_AGENT_ENV or the agent's `env` names. */
   env: Record<string, string>;
 }
+
+/** OpenTelemetry trace export over OTLP/HTTP. */
+export interface OtelConfig {
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: the collector's base URL; spans go to `<endpoint>/v1/traces`. */
+  endpoint: string;
+  /** OTEL_EXPORTER_OTLP_HEADERS: sent with every export (an API key for a hosted collector). */
+  headers: Record<string, string>;
+  /** OTEL_SERVICE_NAME (default `pincer`). */
+  serviceName: string;
+}

@@ -12,9 +12,10 @@ import { envSchema, secretNames, type EnvValues } from "./config-schema.ts";
 import type { ChannelPolicy } from "./policy.ts";
 import type { Routing } from "./router.ts";
 import { BridgeError } from "./types/errors.ts";
-import type { AcpAgentConfig, BudgetConfig, JobsConfig, LlmConfig, McpServerSettings, MediaConfig } from "./config-types.ts";
+import type { Locale } from "./i18n/catalogue.ts";
+import type { AcpAgentConfig, BudgetConfig, JobsConfig, LlmConfig, McpServerSettings, MediaConfig, OtelConfig } from "./config-types.ts";
 
-export type { AcpAgentConfig, BudgetConfig, JobsConfig, LlmConfig, McpServerSettings, MediaConfig } from "./config-types.ts";
+export type { AcpAgentConfig, BudgetConfig, JobsConfig, LlmConfig, McpServerSettings, MediaConfig, OtelConfig } from "./config-types.ts";
 
 export interface Config {
   host: string;
@@ -27,6 +28,8 @@ export interface Config {
   /** PINCER_RETENTION_DAYS: messages, run events and files older than this are pruned daily; 0 keeps everything. */
   retentionDays: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  /** PINCER_LOCALE: the language the bot writes in when the platform does not tell a user's own. */
+  locale: Locale;
   /** On SIGTERM/SIGINT, how long running turns may take to finish before they are left for the next start. */
   shutdownGraceSec: number;
   /** PINCER_ADMIN_TOKEN; unset, the gateway keeps a generated one in DATA_DIR/admin-token. */
@@ -35,6 +38,8 @@ export interface Config {
   allowedHosts: string[];
   /** Set: /metrics needs it as a Bearer token. */
   metricsToken: string | undefined;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT set: every trace span is also exported over OTLP/HTTP (gateway/otel.ts); unset, nothing is loaded. */
+  otel: OtelConfig | undefined;
   /** The agent of conversations that no binding and no `/agent` choice sends elsewhere. */
   defaultAgent: string;
   /** Present when a model is configured (OPENAI_* or ANTHROPIC_*): the agent named `llm`. */
@@ -97,7 +102,11 @@ export function childEnv(env: Env, namedByConfig: readonly string[] = []): Recor
 
 /** Reads `.env` from the working directory (if any) under the real environment, which wins. */
 export function readEnv(cwd = process.cwd()): Env {
-  const path = resolve(cwd, ".env");
+  return readEnvFrom(resolve(cwd, ".env"));
+}
+
+/** Reads an env file (if it exists) under the real environment, which wins (`pincer setup --env-file`). */
+export function readEnvFrom(path: string): Env {
   const fromFile = existsSync(path) ? parseEnv(readFileSync(path, "utf8")) : {};
   return { ...fromFile, ...process.env };
 }
@@ -163,10 +172,12 @@ export function loadConfig(env: Env = readEnv()): Config {
     leaseMs: values.PINCER_LEASE_SEC * 1000,
     retentionDays: values.PINCER_RETENTION_DAYS,
     logLevel: values.LOG_LEVEL,
+    locale: values.PINCER_LOCALE,
     shutdownGraceSec: values.PINCER_SHUTDOWN_GRACE_SEC,
     adminToken: values.PINCER_ADMIN_TOKEN,
     allowedHosts: values.PINCER_ALLOWED_HOSTS,
     metricsToken: values.PINCER_METRICS_TOKEN,
+    otel: otelConfig(values),
     llm,
     ...agents,
     mcpServers: mcpServersConfig(file),
@@ -225,11 +236,32 @@ function checkCombinations(values: EnvValues): void {
 }
 
 
+/** OTEL_EXPORTER_OTLP_HEADERS values are percent-encoded (the OpenTelemetry specification); a stray `%` stays as written. */
+function percentDecoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** OpenTelemetry export, from the variables the OpenTelemetry specification names. */
+function otelConfig(values: EnvValues): OtelConfig | undefined {
+  if (!values.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
+  const headers = Object.fromEntries(
+    (values.OTEL_EXPORTER_OTLP_HEADERS ?? "")
+      .split(",")
+      .filter((pair) => pair.includes("="))
+      .map((pair) => [pair.slice(0, pair.indexOf("=")).trim(), percentDecoded(pair.slice(pair.indexOf("=") + 1).trim())]),
+  );
+  return { endpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT, headers, serviceName: values.OTEL_SERVICE_NAME };
+}
+
 /** Values that must never reach a log line. */
 function secretsOf(values: EnvValues, file: ConfigFile, channels: readonly { secrets: readonly string[] }[]): string[] {
   // MCP servers' env may carry their credentials, and their stderr is logged.
   return [
-    values.DATABASE_URL, values.PINCER_ADMIN_TOKEN, values.PINCER_METRICS_TOKEN, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY, values.TTS_API_KEY,
+    values.DATABASE_URL, values.PINCER_ADMIN_TOKEN, values.PINCER_METRICS_TOKEN, values.OTEL_EXPORTER_OTLP_HEADERS, values.OPENAI_API_KEY, values.ANTHROPIC_API_KEY, values.STT_API_KEY, values.TTS_API_KEY,
     ...platformSecretNames.map((name) => values[name]),
     ...channels.flatMap((channel) => channel.secrets),
     ...Object.values(file.mcpServers).flatMap((server) => Object.values(server.env ?? {})),

@@ -8,6 +8,7 @@ import { assertNever, BridgeError, toBridgeError } from "./types/errors.ts";
 import type { Logger } from "./types/logger.ts";
 import type { ReplyPart } from "./types/reply.ts";
 import { sendPrepared } from "./render/fallbacks.ts";
+import { clip, noTracer, traceKeyOfPart, type SpanAttributes, type Tracer } from "./trace.ts";
 
 export interface DeliveryOptions {
   adapters: ReadonlyMap<string, Adapter>;
@@ -23,6 +24,8 @@ export interface DeliveryOptions {
   maxInlineWaitMs?: number;
   /** How long a claimed part belongs to the worker sending it (longer than any one send may take). */
   leaseMs?: number;
+  /** Each part's send, retry or parking becomes a `send` span of the message it answers. */
+  tracer?: Tracer;
   now?: () => number;
 }
 
@@ -60,6 +63,7 @@ interface DeliveryContext {
   maxRounds: number;
   maxInlineWaitMs: number;
   leaseMs: number;
+  tracer: Tracer;
   now: () => number;
 }
 
@@ -74,6 +78,7 @@ function contextOf(options: DeliveryOptions): DeliveryContext {
     maxRounds: options.maxRounds ?? 8,
     maxInlineWaitMs: options.maxInlineWaitMs ?? 5000,
     leaseMs: options.leaseMs ?? 60_000,
+    tracer: options.tracer ?? noTracer,
     now: options.now ?? Date.now,
   };
 }
@@ -82,6 +87,13 @@ function adapterFor(context: DeliveryContext, to: ConversationRef): Adapter {
   const adapter = context.adapters.get(channelOf(to));
   if (!adapter) throw new BridgeError("internal", `No adapter for channel ${channelOf(to)}`);
   return adapter;
+}
+
+/** A `send` span under the message the part answers: sent, sent before, retrying, failed or parked. */
+function traceSend(context: DeliveryContext, key: string, part: ReplyPart, startedAt: number, outcome: string, more: SpanAttributes = {}): void {
+  const { traceKey, part: name } = traceKeyOfPart(key);
+  const status = outcome === "retrying" || outcome === "failed" ? "error" : "ok";
+  context.tracer.record({ traceKey, name: "send", startedAt, endedAt: context.tracer.now(), status, attributes: { part: name, type: part.type, outcome, ...more } });
 }
 
 /** Retries in place: retryable codes only, a short `retry_after` waited out, a long one left to the outbox. */
@@ -101,16 +113,23 @@ function withRetry<T>(context: DeliveryContext, work: () => Promise<T>): Promise
 /** One round of sending a claimed part. `options` apply to the immediate send only: a part retried later from the outbox is sent whole. */
 async function attempt(context: DeliveryContext, row: OutboxPart & { attempts: number }, options?: SendOptions): Promise<SentMessage | undefined> {
   const { outbox, now } = context;
+  const startedAt = context.tracer.now();
   try {
     const sent = await withRetry(context, () => sendPrepared(adapterFor(context, row.conversation), row.conversation, row.part, options));
     await outbox.markSent(row, sent.messageId, now());
     context.metrics.messagesOut.inc(channelLabels(row.conversation));
+    // A platform that answers only inside a reply window (ClawBot, QQ) parks the part for the chat's next message.
+    traceSend(context, row.key, row.part, startedAt, sent.messageId.startsWith("parked:") ? "parked" : "sent", { attempt: row.attempts + 1 });
     return sent;
   } catch (thrown) {
     const error = toBridgeError(thrown);
     const isFinal = row.attempts + 1 >= context.maxRounds || !retryableCodes.has(error.code);
     const backoffMs = Math.min(60_000 * 2 ** Math.min(row.attempts, 6), 3_600_000);
-    await outbox.markFailedAttempt(row, error.message, now() + Math.max(backoffMs, error.retryAfterMs ?? 0), isFinal, now());
+    const nextAttemptAt = now() + Math.max(backoffMs, error.retryAfterMs ?? 0);
+    traceSend(context, row.key, row.part, startedAt, isFinal ? "failed" : "retrying", {
+      attempt: row.attempts + 1, error: clip(error.message), ...(isFinal ? {} : { nextAttemptAt }),
+    });
+    await outbox.markFailedAttempt(row, error.message, nextAttemptAt, isFinal, now());
     context.metrics.errors.inc({ code: error.code });
     context.logger.error({ err: error, key: row.key, isFinal }, "send failed");
     return undefined;
@@ -125,8 +144,10 @@ async function sendOnce(context: DeliveryContext, key: string, to: ConversationR
     const claim = await outbox.claim({ key, conversation: to, part }, now(), context.leaseMs);
     switch (claim.type) {
       case "sent":
+        traceSend(context, key, part, context.tracer.now(), "sent-before");
         return { sent: { conversation: to, messageId: claim.messageId }, wasSentBefore: true };
       case "failed":
+        traceSend(context, key, part, context.tracer.now(), "failed");
         return undefined;
       case "held":
         // Another worker (a flush) is sending this very part: its outcome is ours.
@@ -180,7 +201,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   return {
     send: (key, to, part, sendOptions) => sendOnce(context, key, to, part, sendOptions),
     async enqueue(key, to, part) {
+      const startedAt = context.tracer.now();
       await context.outbox.put(key, to, part, context.now());
+      traceSend(context, key, part, startedAt, "parked");
     },
     edit: (key, sent, part, editOptions) => editSent(context, key, sent, part, editOptions),
     flushDue(signal) {

@@ -1,15 +1,16 @@
 import { channelLabels } from "./metrics.ts";
 import { isShutdownAbort, ShutdownAbort } from "./queue.ts";
 import { admit } from "./stages/admit.ts";
-import { stageDeps, type PipelineDeps, type StageDeps } from "./stages/deps.ts";
+import { localeOf, stageDeps, type PipelineDeps, type StageDeps } from "./stages/deps.ts";
 import { createTurnQueue, type RunHandle, type TurnQueue } from "./stages/drain.ts";
 import { answerAtOnce, isEmptyPrompt, parse } from "./stages/parse.ts";
 import { prepare } from "./stages/prepare.ts";
 import { runAgent, startRun } from "./stages/run.ts";
-import { failTurn, recordTurn, settle, userMessage } from "./stages/settle.ts";
+import { errorPart, failTurn, recordTurn, settle } from "./stages/settle.ts";
 import { speakBack } from "./stages/speak.ts";
 import { beginTurn, newRef, type PreparedTurn, type TurnOutcome } from "./stages/turn.ts";
 import { createWorkTracker } from "./work-tracker.ts";
+import { messageAttributes } from "./trace-attributes.ts";
 import { inboxKey, type InboxRow } from "./store/store.ts";
 import type { InboundReceipt } from "./types/adapter.ts";
 import { channelOf } from "./types/conversation.ts";
@@ -36,39 +37,47 @@ export interface Pipeline {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** How far a message went in this process: its root span says so. */
+type TakeInOutcome = "refused" | "answered" | "empty" | "queued" | "error";
+
 /**
  * Admit, parse, then answer a control command at once or queue a prompt. A failure is answered with its reference.
  * A message that ends without a turn lets the conversation's later messages, held behind it, go.
  */
-async function processMessage(key: string, message: InboundMessage, deps: StageDeps, queue: TurnQueue): Promise<void> {
-  if (!(await takeIn(key, message, deps, queue))) await queue.resume(conversationKey(message.conversation));
+async function processMessage(key: string, message: InboundMessage, deps: StageDeps, queue: TurnQueue): Promise<TakeInOutcome> {
+  const outcome = await takeIn(key, message, deps, queue);
+  if (outcome !== "queued") await queue.resume(conversationKey(message.conversation));
+  return outcome;
 }
 
-/** True when the message was queued for a turn. */
-async function takeIn(key: string, message: InboundMessage, deps: StageDeps, queue: TurnQueue): Promise<boolean> {
+async function takeIn(key: string, message: InboundMessage, deps: StageDeps, queue: TurnQueue): Promise<TakeInOutcome> {
   const log = deps.logger.child({ inbox: key });
   try {
     const admission = await admit(key, message, deps, log);
-    if (admission.type === "refused") return false;
+    if (admission.type === "refused") return "refused";
+    const parsing = deps.tracer.start(key, "parse");
     const command = parse(admission.message);
+    parsing.end({ command: command.type, ...(command.type === "control" || command.type === "job" ? { name: command.name } : {}) });
     if (command.type !== "prompt") {
+      const answering = deps.tracer.start(key, "answer", { command: command.type });
       await answerAtOnce(key, admission.message, admission.role, command, { ...deps, runs: queue });
-      return false;
+      answering.end();
+      return "answered";
     }
     if (isEmptyPrompt(command)) {
       await deps.store.inbox.setStatus([key], "ignored");
-      return false;
+      return "empty";
     }
     await queue.enqueue(key, admission.message);
-    return true;
+    return "queued";
   } catch (thrown) {
     const error = toBridgeError(thrown);
     const ref = newRef();
     log.error({ err: error, ref }, "message processing failed");
     deps.metrics.errors.inc({ code: error.code });
     await deps.store.inbox.setStatus([key], "ignored");
-    await deps.delivery.send(`${key}:error`, answerTo(message), { type: "error", code: error.code, message: userMessage(error), ref });
-    return false;
+    await deps.delivery.send(`${key}:error`, answerTo(message), errorPart(error, ref, localeOf(message, deps)));
+    return "error";
   }
 }
 
@@ -105,21 +114,26 @@ export function createPipeline(pipelineDeps: PipelineDeps): Pipeline {
   const { store, metrics, logger } = deps;
   const work = createWorkTracker(metrics, logger);
   const queue = createTurnQueue({
-    store, metrics, logger: pipelineDeps.logger, locks: pipelineDeps.locks, runs: pipelineDeps.runs, heldBehindMs: pipelineDeps.heldBehindMs,
+    store, metrics, tracer: deps.tracer, logger: pipelineDeps.logger, locks: pipelineDeps.locks, runs: pipelineDeps.runs, heldBehindMs: pipelineDeps.heldBehindMs,
     takeTurn: (rows, run) => takeTurn(rows, run, deps),
   });
   /** Messages this process is taking through admit and parse now (`recover` leaves them alone). */
   const processing = new Set<string>();
   let isStopping = false;
 
-  const process = async (message: InboundMessage) => {
+  const process = async (message: InboundMessage, receivedAt: number, isRecovered = false) => {
     const key = inboxKey(channelOf(message.conversation), message.id);
     if (processing.has(key)) return;
     processing.add(key);
+    let outcome: TakeInOutcome = "error";
     try {
-      await processMessage(key, message, deps, queue);
+      outcome = await processMessage(key, message, deps, queue);
     } finally {
       processing.delete(key);
+      deps.tracer.record({
+        traceKey: key, name: "message", startedAt: receivedAt, endedAt: deps.tracer.now(), status: outcome === "error" ? "error" : "ok",
+        attributes: { ...messageAttributes(message), outcome, ...(isRecovered ? { isRecovered } : {}) },
+      });
     }
   };
 
@@ -127,12 +141,15 @@ export function createPipeline(pipelineDeps: PipelineDeps): Pipeline {
     async receive(message) {
       // Not acknowledged: the platform delivers it again, to this process after a restart or to another one.
       if (isStopping) throw new BridgeError("upstream", "Pincer is shutting down; deliver this message again later");
+      const receivedAt = deps.tracer.now();
       const isNew = await store.inbox.insert(message, deps.now());
+      const traceKey = inboxKey(channelOf(message.conversation), message.id);
+      deps.tracer.record({ traceKey, name: "store", startedAt: receivedAt, endedAt: deps.tracer.now(), status: "ok", attributes: { isDuplicate: !isNew } });
       if (!isNew) {
         metrics.messagesIn.inc({ ...channelLabels(message.conversation), outcome: "duplicate" });
         return { isDuplicate: true };
       }
-      work.track(process(message));
+      work.track(process(message, receivedAt));
       return { isDuplicate: false };
     },
     async recover(options = {}) {
@@ -142,7 +159,7 @@ export function createPipeline(pipelineDeps: PipelineDeps): Pipeline {
         messageKeys: [...processing],
         ...(options.receivedBefore === undefined ? {} : { receivedBefore: options.receivedBefore }),
       });
-      for (const row of received) work.track(process(row.message));
+      for (const row of received) work.track(process(row.message, deps.tracer.now(), true));
       for (const key of queuedConversations) work.track(queue.drain(key));
     },
     idle: () => work.idle(),

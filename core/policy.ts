@@ -28,7 +28,10 @@ export type AccessDecision =
   /** An unaddressed voice note in a group: admitted only if its transcript says the bot's name. */
   | { type: "listen"; role: Role }
   | { type: "pair" }
-  | { type: "drop"; reason: string };
+  | { type: "drop"; reason: DropReason };
+
+/** Why a message was let go without an answer (the trace shows it, in the reader's language). */
+export type DropReason = "bot-sender" | "groups-disabled" | "group-not-paired" | "not-addressed" | "not-allowlisted";
 
 /**
  * `channelId:userId`: how config, roles, pairing and the usage ledger name a person. User ids are the
@@ -60,26 +63,26 @@ export function isAddressed(message: InboundMessage): boolean {
  * `isPaired` says whether the pairing request of the sender (a DM) or of the group was approved.
  */
 export function decideAccess(message: InboundMessage, settings: PolicySettings, isPaired: boolean): AccessDecision {
-  if (message.sender.isBot) return { type: "drop", reason: "sender is a bot" };
+  if (message.sender.isBot) return { type: "drop", reason: "bot-sender" };
   const role = roleOf(message, settings);
   const own = settings.channels?.[channelOf(message.conversation)];
   const dm = own?.dm ?? settings.dm;
   const group = own?.group ?? settings.group;
   if (message.conversation.kind === "group") {
-    if (group === "disabled") return { type: "drop", reason: "groups are disabled" };
+    if (group === "disabled") return { type: "drop", reason: "groups-disabled" };
     const isKnownGroup = group !== "pairing" || settings.allowGroups.includes(groupRef(message)) || isPaired;
     if (group !== "open" && !isAddressed(message)) {
       // An unknown group's voice notes are never transcribed: only addressed text asks for a pairing code.
-      if (!isKnownGroup) return { type: "drop", reason: "group not paired" };
+      if (!isKnownGroup) return { type: "drop", reason: "group-not-paired" };
       const hasVoiceNote = message.attachments.some((attachment) => attachment.type === "audio" && attachment.isVoiceNote);
-      return hasVoiceNote ? { type: "listen", role } : { type: "drop", reason: "not addressed" };
+      return hasVoiceNote ? { type: "listen", role } : { type: "drop", reason: "not-addressed" };
     }
     return isKnownGroup ? { type: "admit", role } : { type: "pair" };
   }
   const isKnown = role !== "member" || settings.allowFrom.includes(userRef(message)) || isPaired;
   if (isKnown || dm === "open") return { type: "admit", role };
   if (dm === "pairing") return { type: "pair" };
-  return { type: "drop", reason: "sender not in the allowlist" };
+  return { type: "drop", reason: "not-allowlisted" };
 }
 
 /** Whether the decision depends on an approved pairing, so that the pipeline looks one up only then. */

@@ -20,11 +20,12 @@ import { createJobService } from "../core/jobs/service.ts";
 import { stageDeps } from "../core/stages/deps.ts";
 import { createLeaseLocks, createRunningRuns } from "../core/queue.ts";
 import { createRetention } from "../core/retention.ts";
+import { createTracer, noTracer, type Tracer } from "../core/trace.ts";
 import type { Store } from "../core/store/store.ts";
 import type { StoreOptions } from "../core/store/sqlite/index.ts";
 import { openStore } from "./store.ts";
 import { holdsLongConnection, underConnectionLease } from "./connection-lease.ts";
-import type { Adapter } from "../core/types/adapter.ts";
+import type { Adapter, InboundSink } from "../core/types/adapter.ts";
 import { conversationKey } from "../core/types/conversation.ts";
 import type { Agent } from "../core/types/agent.ts";
 import type { Logger } from "../core/types/logger.ts";
@@ -34,11 +35,18 @@ import { createChannelActivity } from "./console/channel-activity.ts";
 import { consoleAuth, createConsoleRoutes } from "./console/routes.ts";
 import { createConsoleSessions } from "./console/session.ts";
 import { createJobRoutes } from "./job-routes.ts";
+import { createConsoleDataRoutes } from "./console/data-routes.ts";
+import { createTraceRoutes } from "./trace-routes.ts";
+import { createConversationRoutes } from "./console/conversation-routes.ts";
 import { resolveAdminToken, type AdminToken } from "./admin-token.ts";
 import { createAgents } from "./agents.ts";
 import { knowledgeFor } from "./knowledge.ts";
 import { channelSink, createChannel, createChannels, type RunningChannel } from "./channels.ts";
 import { createLogins } from "./logins.ts";
+import { createLiveChannels } from "./live-channels.ts";
+import { createSetupRoutes } from "./setup/setup-routes.ts";
+import { createStoredChannels } from "./setup/stored-channels.ts";
+import { localeOf } from "../core/config-locale.ts";
 import { defaultChannels } from "./registry.ts";
 import { channelStates, createHttpApp } from "./http.ts";
 import type { WebhookGuardLimits } from "./webhook-guard.ts";
@@ -59,6 +67,8 @@ export interface GatewayOptions {
   storeOptions?: StoreOptions;
   /** Failed webhook authentications allowed per peer before 429 (default: 10 a minute). */
   webhookGuard?: WebhookGuardLimits;
+  /** false: no message's trace is recorded (the bench measures what recording costs). */
+  isTracing?: boolean;
 }
 
 export interface Gateway {
@@ -69,8 +79,12 @@ export interface Gateway {
   adminTokenSource: AdminToken;
   store: Store;
   pipeline: Pipeline;
+  /** The ids of the channels running now (the web chat's included; the setup page adds and removes some). */
+  channelIds(): string[];
   /** The job scheduler (`wake` after writing jobs to the store from outside the chat commands). */
   scheduler: Scheduler;
+  /** Each message's path (`flush` writes what is buffered, as the trace routes do before reading). */
+  tracer: Tracer;
   logger: Logger;
   stop(): Promise<void>;
 }
@@ -86,6 +100,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   });
   const store = await openStore(config, options.storeOptions);
   const metrics = createMetrics(() => store.inbox.countQueued());
+  // Every message's path goes to the store; to OpenTelemetry too when an endpoint is set (its SDK is loaded only then).
+  const otel = config.otel ? await (await import("./otel.ts")).createOtelSink(config.otel, logger) : undefined;
+  const tracer = options.isTracing === false ? noTracer : createTracer({ sinks: [{ write: (spans) => store.traces.append(spans) }, ...(otel ? [otel] : [])], logger });
   const web = createWebAdapter({
     logger: logger.child({ channel: "web" }),
     uploadDir: join(config.dataDir, "uploads"),
@@ -99,14 +116,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const connectionLease = { leases: store.leases, holder, leaseMs: config.leaseMs, logger };
   const leased = (channel: RunningChannel): RunningChannel =>
     store.isShared && holdsLongConnection(channel.adapter) ? { ...channel, adapter: underConnectionLease(channel.adapter, channel.id, connectionLease) } : channel;
+  const configured = (await createChannels(config, channelDeps)).map(leased);
   const channelList: RunningChannel[] = [
     { id: "web", platform: "web", adapter: web },
-    ...(await createChannels(config, channelDeps)).map(leased),
+    ...configured,
     ...(options.extraAdapters ?? []).map((adapter) => ({ id: adapter.platform, platform: adapter.platform, adapter })),
   ];
   // By channel id: a conversation's `channelId` (its platform's name for a default channel) names its adapter.
   const adapters = new Map(channelList.map((channel) => [channel.id, channel.adapter]));
-  const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics });
+  const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics, tracer });
   const agentSet = await createAgents(config, { logger, store });
   if (options.agent) agentSet.agents.set(options.agent.id, options.agent);
   const routing = options.agent ? { ...config.routing, defaultAgent: options.agent.id } : config.routing;
@@ -119,15 +137,19 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     admins: config.policy.admins,
     logger,
     attachmentDir: join(config.dataDir, "approvals"),
+    locale: config.locale,
+    adapterState: store.adapterState,
     ...(options.approvalTtlMs ? { ttlMs: options.approvalTtlMs } : {}),
   });
   // The scheduler runs jobs with the pipeline's dependencies; the job commands wake it.
   let scheduler: Scheduler | undefined;
   const jobs = createJobService({ jobs: store.jobs, config: config.jobs, wake: () => scheduler?.wake() });
+  // The running runs: `/stop` in a chat and the console's Stop run abort a run here or ask its holder through the store.
+  const runs = createRunningRuns({ leases: store.leases, holder, logger });
   const pipelineDeps: PipelineDeps = {
     store,
     locks: createLeaseLocks({ leases: store.leases, holder, leaseMs: config.leaseMs, logger }),
-    runs: createRunningRuns({ leases: store.leases, holder, logger }),
+    runs,
     heldBehindMs: 3 * config.leaseMs,
     adapters,
     agents: agentSet.agents,
@@ -144,6 +166,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     mediaLimits: config.media.limits,
     knowledge: knowledgeFor(config, store.knowledge),
     jobs,
+    locale: config.locale,
+    tracer,
   };
   const pipeline = createPipeline(pipelineDeps);
   const jobRunDeps = { ...stageDeps(pipelineDeps), jobsConfig: config.jobs };
@@ -160,12 +184,28 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // The console: sessions signed under a secret kept in the store, and when each channel last took a message in.
   const sessions = await createConsoleSessions({ adminToken: adminToken.value, state: store.adapterState });
   const channelActivity = createChannelActivity({ state: store.adapterState, logger });
-  const sinkOf = (channelId: string) => {
-    const sink = channelSink(pipeline, channelId);
-    return { receive: (message: Parameters<typeof sink.receive>[0]) => (channelActivity.touch(channelId), sink.receive(message)) };
+  // Every channel's messages, whichever way the channel started (environment, PINCER_CONFIG, setup page, QR login).
+  const inbound: InboundSink = {
+    receive: (message) => (channelActivity.touch(message.conversation.channelId ?? message.conversation.platform), pipeline.receive(message)),
   };
 
   const lifetime = new AbortController();
+  // Channels added and removed while running (the setup page); its routes are rebuilt on the HTTP app set below.
+  let refreshRoutes = () => {};
+  const live = createLiveChannels({
+    channels: channelList,
+    adapters,
+    channelDeps,
+    sink: inbound,
+    lifetime: lifetime.signal,
+    wrap: leased,
+    refreshRoutes: () => refreshRoutes(),
+    secrets,
+    stored: createStoredChannels(store.adapterState),
+    logger,
+    dataDir: config.dataDir,
+  });
+  for (const channel of channelList) live.mark(channel.id, channel.id === "web" ? "web" : channel.id === channel.platform ? "env" : "config");
   const logins = createLogins({
     channels: defaultChannels(config.platforms),
     dataDir: config.dataDir,
@@ -178,7 +218,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       const channel = leased(created);
       channelList.push(channel);
       adapters.set(channel.id, channel.adapter);
-      await channel.adapter.start(sinkOf(channel.id), lifetime.signal);
+      await channel.adapter.start(channelSink(inbound, channel.id), lifetime.signal);
     },
   });
   const app = createHttpApp({
@@ -197,8 +237,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         logins: logins.platforms,
         logger,
       }),
+      ...createConversationRoutes({ store, stopRun: (key) => runs.stop(key) }),
       ...logins.routes,
+      ...createSetupRoutes({ live, channels: () => channelStates(channelList, secrets), locale: localeOf() }),
       ...createJobRoutes({ store, jobs, delivery, adapters, logger }),
+      ...createConsoleDataRoutes({ store, jobs, budget: config.budget }),
+      ...createTraceRoutes({ traces: store.traces, flush: () => tracer.flush() }),
     ],
     metrics,
     console: consoleAuth(sessions),
@@ -214,6 +258,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
+  refreshRoutes = () => app.refreshChannelRoutes();
   const { port } = server.address() as AddressInfo;
   // A wildcard address is not one a browser may use (the Host check refuses it): the link names loopback.
   const listenHost = config.host === "0.0.0.0" ? "127.0.0.1" : config.host === "::" ? "::1" : config.host;
@@ -227,7 +272,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     // Likewise no conversation is being drained: leases left by a crashed process would hold its queue back until they ran out.
     await store.leases.releaseAll();
   }
-  for (const channel of channelList) await channel.adapter.start(sinkOf(channel.id), lifetime.signal);
+  for (const channel of [...channelList]) await channel.adapter.start(channelSink(inbound, channel.id), lifetime.signal);
+  await live.startStored();
   // A shared store: other processes are live. Their leases run out if they die, and the recovery that runs every
   // lease period then hands their conversations over; fresh received rows are left to the process taking them in.
   const recoverShared = () => pipeline.recover({ receivedBefore: Date.now() - config.leaseMs });
@@ -264,7 +310,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     adminTokenSource: adminToken,
     store,
     pipeline,
+    channelIds: () => channelList.map((channel) => channel.id),
     scheduler,
+    tracer,
     logger,
     async stop() {
       clearInterval(flushTimer);
@@ -284,6 +332,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       for (const { adapter } of channelList) await adapter.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await tracer.close();
       await store.close();
     },
   };

@@ -1,4 +1,4 @@
-import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from "express";
 import { sendJson } from "../adapters/kit/http-body.ts";
 import type { Metrics } from "../core/metrics.ts";
 import { maskSecrets } from "../core/logger.ts";
@@ -68,7 +68,7 @@ export function channelStates(channels: readonly RunningChannel[], secrets: read
  * raw bodies. Webhooks are checked by their platform's signature; the browser-facing routes by `Host`, `Origin`,
  * the admin token and (JSON routes) the content type.
  */
-export function createHttpApp(deps: HttpDeps): Express {
+export function createHttpApp(deps: HttpDeps): Express & { refreshChannelRoutes(): void } {
   const app = express();
   app.disable("x-powered-by");
   app.use(createBrowserGuard({ configuredHost: deps.configuredHost, allowedHosts: deps.allowedHosts, logger: deps.logger }));
@@ -97,7 +97,7 @@ export function createHttpApp(deps: HttpDeps): Express {
     response.end(await deps.metrics.registry.metrics());
   });
 
-  const mount = (route: HttpRoute) => {
+  const mount = (route: HttpRoute, target: Pick<Router, "get" | "post"> = app) => {
     const isApi = route.path.startsWith("/api/");
     const isOwnerOnly = !route.isSelfAuthenticated && (route.isOwnerOnly || isApi);
     const isJsonRequired = isApi && route.method === "POST" && route.body !== "file";
@@ -124,11 +124,21 @@ export function createHttpApp(deps: HttpDeps): Express {
       }
       await route.handle(request, response);
     };
-    if (route.method === "GET") app.get(route.path, handler);
-    else app.post(route.path, handler);
+    if (route.method === "GET") target.get(route.path, handler);
+    else target.post(route.path, handler);
   };
   const guardWebhook = createWebhookGuard(deps.webhookGuard ?? defaultWebhookGuardLimits, { logger: deps.logger });
-  for (const channel of deps.channels) for (const route of channelRoutes(channel)) mount(guardWebhook(route));
+  // The channels' routes live in a router of their own, rebuilt when a channel is added or removed while running
+  // (the setup page), so a removed channel's webhooks answer 404 at once and a new one's answer without a restart.
+  const channelRouter = () => {
+    const router = express.Router();
+    for (const channel of deps.channels) for (const route of channelRoutes(channel)) mount(guardWebhook(route), router);
+    return router;
+  };
+  let channelRoutesNow = channelRouter();
+  app.use(function channelWebhooks(request, response, next) {
+    channelRoutesNow(request, response, next);
+  });
   for (const route of deps.routes) mount(guardWebhook(route));
 
   app.use(function notFound(_request, response) {
@@ -138,5 +148,9 @@ export function createHttpApp(deps: HttpDeps): Express {
     deps.logger.error({ err: error, path: request.path }, "request failed");
     if (!response.headersSent) sendJson(response, 500, { error: "internal error" });
   });
-  return app;
+  return Object.assign(app, {
+    refreshChannelRoutes() {
+      channelRoutesNow = channelRouter();
+    },
+  });
 }

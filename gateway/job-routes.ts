@@ -19,7 +19,7 @@ const sendSchema = z.object({
   attachments: z.array(z.object({ url: z.url(), name: z.string().min(1).max(200).optional() })).max(10).optional(),
 });
 
-const jobActionSchema = z.object({ id: z.string().regex(/^[a-z0-9]{4,6}$/), action: z.enum(["cancel", "pause", "resume"]) });
+const jobActionSchema = z.object({ id: z.string().regex(/^[a-z0-9]{4,6}$/), action: z.enum(["cancel", "pause", "resume", "run"]) });
 
 const maxHookBytes = 64 * 1024;
 
@@ -88,6 +88,13 @@ export function createJobRoutes(deps: JobRoutesDeps): HttpRoute[] {
       handle: async (request, response) => {
         try {
           const body = await readJsonBody(request, jobActionSchema, 4096);
+          if (body.action === "run") {
+            const started = await jobs.runNow(body.id);
+            if (!started) return sendJson(response, 404, { error: `no job ${body.id}` });
+            if (started.type === "refused") return sendJson(response, 409, { error: started.reason });
+            logger.info({ job: body.id, run: started.runId }, "job run now by the admin");
+            return sendJson(response, 202, { answer: `Started a run of job ${body.id} now (one-off job ${started.runId}).`, run: started.runId });
+          }
           const answer = await jobs.change(body.id, body.action, { userRef: "admin-api", role: "owner", conversationKey: undefined });
           sendJson(response, 200, { answer });
         } catch (error) {

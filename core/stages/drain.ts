@@ -5,6 +5,7 @@ import { channelLabels, type Metrics } from "../metrics.ts";
 import { conversationKey } from "../types/conversation.ts";
 import type { Logger } from "../types/logger.ts";
 import type { InboundMessage } from "../types/message.ts";
+import { noTracer, type Tracer } from "../trace.ts";
 
 /** The abort handle of one run; `end` says it no longer runs (for `/stop` and `/status`), before the turn settles. */
 export interface RunHandle {
@@ -16,6 +17,8 @@ export interface TurnQueueDeps {
   store: Store;
   metrics: Metrics;
   logger: Logger;
+  /** The `queue` span of each message (nothing without it). */
+  tracer?: Tracer | undefined;
   locks?: ConversationLocks | undefined;
   runs?: RunningRuns | undefined;
   /** Takes one turn through prepare, run, speak back and settle. */
@@ -87,7 +90,9 @@ export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
   return {
     async enqueue(key, message) {
       deps.metrics.messagesIn.inc({ ...channelLabels(message.conversation), outcome: "accepted" });
+      const span = (deps.tracer ?? noTracer).start(key, "queue");
       await store.inbox.setStatus([key], "queued");
+      span.end();
       await drain(conversationKey(message.conversation));
     },
     drain,

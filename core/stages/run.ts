@@ -1,7 +1,10 @@
 import { respond, type ResponseOutcome } from "../responder.ts";
+import { clip } from "../trace.ts";
+import { traceRun } from "../trace-run.ts";
+import { toBridgeError } from "../types/errors.ts";
 import { createAgentContext, recordUsage } from "../run-context.ts";
 import type { Logger } from "../types/logger.ts";
-import { adapterFor, type StageDeps } from "./deps.ts";
+import { adapterFor, localeOf, type StageDeps } from "./deps.ts";
 import type { PreparedTurn } from "./turn.ts";
 
 /** The run enters the audit log before the agent starts (its tool calls are recorded under it). */
@@ -25,18 +28,28 @@ export async function runAgent(turn: PreparedTurn, deps: StageDeps, signal: Abor
   const { input } = turn;
   const { now } = deps;
   const agent = deps.agents.get(turn.route.agent)!;
-  const context = createAgentContext(deps, { input, runRef: turn.runId, session: turn.session, route: turn.route, signal, logger, now });
-  return respond(
-    {
-      adapter: adapterFor(deps, input.conversation),
-      delivery: deps.delivery,
-      logger,
-      onFirstReply: () => deps.metrics.firstReplySeconds.observe((now() - turn.receivedAt) / 1000),
-      onUsage: (usage) => recordUsage(deps, input, usage, now()),
-    },
-    turn.to,
-    turn.keyBase,
-    agent.run(input, context),
-    signal,
-  );
+  const traced = traceRun(deps.tracer, turn.keyBase);
+  const context = traced.context(createAgentContext(deps, { input, runRef: turn.runId, session: turn.session, route: turn.route, signal, logger, now, locale: localeOf(input, deps) }));
+  const span = deps.tracer.start(turn.keyBase, "agent", { agent: agent.id, ...(context.model ?? agent.model ? { model: (context.model ?? agent.model)! } : {}) });
+  try {
+    const outcome = await respond(
+      {
+        adapter: adapterFor(deps, input.conversation),
+        delivery: deps.delivery,
+        logger,
+        onFirstReply: () => deps.metrics.firstReplySeconds.observe((now() - turn.receivedAt) / 1000),
+        onUsage: (usage) => recordUsage(deps, input, usage, now(), turn.runId),
+        locale: localeOf(input, deps),
+      },
+      turn.to,
+      turn.keyBase,
+      traced.events(agent.run(input, context)),
+      signal,
+    );
+    span.end({ isStopped: outcome.isStopped, answerChars: outcome.text.length });
+    return outcome;
+  } catch (error) {
+    span.end({ error: clip(toBridgeError(error).message) }, "error");
+    throw error;
+  }
 }

@@ -1,3 +1,4 @@
+import { clip } from "../trace.ts";
 import { toBridgeError } from "../types/errors.ts";
 import type { Logger } from "../types/logger.ts";
 import { adapterFor, type StageDeps } from "./deps.ts";
@@ -16,10 +17,13 @@ export async function speakBack(turn: PreparedTurn, text: string, deps: StageDep
   const media = deps.media;
   const { hasVoiceOut, voiceFormat } = adapterFor(deps, turn.input.conversation).capabilities;
   if (!media || media.ttsName === "none" || !wasSpoken(turn) || !text.trim() || !hasVoiceOut) return;
+  const span = deps.tracer.start(turn.keyBase, "speak", { tts: media.ttsName });
   try {
     const spoken = await media.speak(text, signal, voiceFormat);
     await deps.delivery.send(`${turn.keyBase}:voice`, turn.to, { type: "audio", media: spoken.media, isVoice: true });
+    span.end();
   } catch (thrown) {
+    span.end({ error: clip(toBridgeError(thrown).message) }, "error");
     log.warn({ err: toBridgeError(thrown) }, "voice reply failed; the text was sent");
   }
 }

@@ -2,6 +2,7 @@ import type { SessionInfo, SessionMessage, StoredSessionMessage } from "../types
 import type { ConversationRef } from "../types/conversation.ts";
 import type { ConversationChoice } from "../router.ts";
 import type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
+import type { ConversationStore } from "./conversation-store.ts";
 import type { InboxStore } from "./inbox-store.ts";
 import type { JobStore } from "./jobs.ts";
 
@@ -10,14 +11,21 @@ import type { MemoryStore } from "./memory-store.ts";
 import type { OutboxStore } from "./outbox-store.ts";
 import type { PairingStore } from "./pairing-store.ts";
 import type { OverviewStore } from "./overview-store.ts";
+import type { AuditCursor, AuditEntry, AuditFilter } from "./audit-log.ts";
+import type { UsageDay, UsageDimension, UsageGroup, UsageRollupRow } from "./usage-report.ts";
+import type { TraceStore } from "./trace-store.ts";
 
 export type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
 export type { KnowledgeStore } from "./knowledge-store.ts";
+export type { ConversationStore } from "./conversation-store.ts";
 export type { MemoryStore } from "./memory-store.ts";
+export type { TraceStore } from "./trace-store.ts";
 export { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "./inbox-store.ts";
 export type { OutboxClaim, OutboxPart, OutboxRow, OutboxStatus, OutboxStore, WaitingReplies } from "./outbox-store.ts";
 export type { PairingRequest, PairingStore, PairingSubject } from "./pairing-store.ts";
 export type { ActivityBucket, OverviewStore, UsageLeader } from "./overview-store.ts";
+export type { AuditCursor, AuditEntry, AuditFilter } from "./audit-log.ts";
+export type { UsageDay, UsageDimension, UsageGroup, UsageRollupRow } from "./usage-report.ts";
 export type { JobClaim, JobOutcome, JobRecord, JobRunResult, JobSchedule, JobState, JobStore } from "./jobs.ts";
 
 /**
@@ -43,6 +51,9 @@ export interface Store {
   jobs: JobStore;
   /** The console's overview: activity over time, usage leaders. */
   overview: OverviewStore;
+  traces: TraceStore;
+  /** What the console reads about conversations: the list with search, one conversation's messages and runs. */
+  conversations: ConversationStore;
   /** True when several gateway processes may share the store (PostgreSQL): nothing held at start-up is stale. */
   isShared?: boolean;
   close(): void | Promise<void>;
@@ -78,6 +89,8 @@ export interface AuditStore {
   /** One step of a run: a tool call, a permission decision, a tool result. */
   recordEvent(runRef: string, at: number, kind: string, detail: Record<string, unknown>): Promise<void>;
   events(runRef: string): Promise<{ at: number; kind: string; detail: Record<string, unknown> }[]>;
+  /** Runs and their events matching `filter`, newest first, up to `limit`, older than `before` when given (keyset). */
+  list(filter: AuditFilter, limit: number, before?: AuditCursor): Promise<AuditEntry[]>;
 }
 
 export interface UsageEntry {
@@ -89,6 +102,8 @@ export interface UsageEntry {
   outputTokens: number;
   cachedTokens: number;
   costUsd: number;
+  /** The run that made the call, when it was one (the console joins calls to runs). */
+  runRef?: string | undefined;
 }
 
 export interface UsageTotals {
@@ -106,6 +121,14 @@ export interface UsageStore {
   byUser(since: number, limit: number): Promise<(UsageTotals & { userRef: string })[]>;
   /** Totals since `since` (epoch ms) for one user or one conversation. */
   totals(scope: { userRef: string } | { conversationKey: string }, since: number): Promise<UsageTotals>;
+  // The console's report counts whole UTC days: from the day `since` falls in, up to `until` (exclusive, a time
+  // inside a day counting that day in).
+  /** Totals per UTC day, oldest first; days without calls are left out. */
+  daily(since: number, until: number): Promise<UsageDay[]>;
+  /** Totals per user, chat or model from `since`'s day on, most tokens first. */
+  breakdown(by: UsageDimension, since: number, limit: number): Promise<UsageGroup[]>;
+  /** Totals per UTC day, user, chat and model, by day then user, chat and model (the CSV export). */
+  rollup(since: number, until: number): Promise<UsageRollupRow[]>;
 }
 
 export type ApprovalStatus = "pending" | "approved" | "denied" | "expired" | "cancelled";
@@ -121,6 +144,8 @@ export interface ApprovalRecord {
   expiresAt: number;
   decidedBy: string | undefined;
   isAlways: boolean;
+  /** The run that asked, when it was one (the console shows the approval under it). */
+  runRef?: string | undefined;
 }
 
 export interface ApprovalStore {
@@ -154,14 +179,14 @@ export interface AgentSessionStore {
 
 /** What `PINCER_RETENTION_DAYS` prunes (core/retention.ts), by age. */
 export interface PruneCutoffs {
-  /** Older finished messages, runs, run events, session messages, sent replies and decided approvals go. */
+  /** Older finished messages, runs, run events, session messages, sent replies, decided approvals and trace spans go. */
   before: number;
   /** Finished inbox rows, kept body-less past `before` so a platform's late redelivery is still a duplicate, go. */
   inboxKeysBefore: number;
 }
 
 /** Rows removed (or emptied) per kind. */
-export type PruneCounts = Record<"inboxBodies" | "inboxKeys" | "runs" | "runEvents" | "sessionMessages" | "sessions" | "outbox" | "approvals", number>;
+export type PruneCounts = Record<"inboxBodies" | "inboxKeys" | "runs" | "runEvents" | "sessionMessages" | "sessions" | "outbox" | "approvals" | "traceSpans", number>;
 
 export interface RetentionStore {
   prune(cutoffs: PruneCutoffs): Promise<PruneCounts>;

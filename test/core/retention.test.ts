@@ -51,6 +51,7 @@ async function addTurn(store: Store, id: string, at: number) {
   await store.audit.finishRun(`run-${id}`, "ok", at);
   const reply = { type: "markdown" as const, text: `secret answer ${id}` };
   await store.outbox.markSent({ key: `reply-${id}`, conversation: directChat, part: reply }, "m1", at);
+  await store.traces.append([{ traceKey: `telegram:${id}`, name: "store", startedAt: at, endedAt: at + 1, status: "ok", attributes: {} }]);
 }
 
 describe("retention", () => {
@@ -63,7 +64,9 @@ describe("retention", () => {
     const oldVoice = file(voice, "old.ogg", old);
 
     const report = await retention.pruneOnce();
-    expect(report).toMatchObject({ inboxBodies: 1, inboxKeys: 0, runs: 1, runEvents: 1, sessionMessages: 1, outbox: 1, files: 2 });
+    expect(report).toMatchObject({ inboxBodies: 1, inboxKeys: 0, runs: 1, runEvents: 1, sessionMessages: 1, outbox: 1, traceSpans: 1, files: 2 });
+    expect(await store.traces.list("telegram:old")).toEqual([]);
+    expect(await store.traces.list("telegram:new")).toHaveLength(1);
     expect(await store.outbox.get("reply-old")).toBeUndefined();
     expect(await store.outbox.get("reply-new")).toBeDefined();
     expect(await store.audit.events("run-old")).toEqual([]);
@@ -99,7 +102,7 @@ describe("retention", () => {
   it("runs at start and then daily until stopped", async () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     try {
-      const prune = vi.fn(async (_cutoffs: PruneCutoffs) => ({ inboxBodies: 0, inboxKeys: 0, runs: 0, runEvents: 0, sessionMessages: 0, sessions: 0, outbox: 0, approvals: 0 }));
+      const prune = vi.fn(async (_cutoffs: PruneCutoffs) => ({ inboxBodies: 0, inboxKeys: 0, runs: 0, runEvents: 0, sessionMessages: 0, sessions: 0, outbox: 0, approvals: 0, traceSpans: 0 }));
       const retention = createRetention({ retentionDays: 90, store: { prune }, fileDirs: [], logger: recordingLogger(), now: () => now });
       retention.start();
       expect(prune).toHaveBeenCalledTimes(1);

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPostgresStore } from "../../core/store/postgres/index.ts";
+import { schemaVersion } from "../../core/store/postgres/migrations.ts";
 import { createSqliteStore } from "../../core/store/sqlite/index.ts";
 import { conversationKey } from "../../core/types/conversation.ts";
 import { directChat } from "../core/fixtures.ts";
@@ -32,10 +33,25 @@ describe.skipIf(!testDatabaseUrl)("pincer migrate, import-sqlite and doctor on P
     const schema = uniqueSchema();
     schemas.push(schema);
     const env = { DATA_DIR: tempDataDir(), DATABASE_URL: schemaUrl(schema) };
-    expect((await pincer(["migrate"], env)).stdout).toMatch(/^Applied migration 1, 2; the schema is at version 2\./);
-    expect((await pincer(["migrate"], env)).stdout).toMatch(/^The schema is up to date \(version 2\)\./);
+    expect((await pincer(["migrate"], env)).stdout).toMatch(
+      new RegExp(`^Applied migration ${Array.from({ length: schemaVersion }, (_, index) => index + 1).join(", ")}; the schema is at version ${schemaVersion}\\.`),
+    );
+    expect((await pincer(["migrate"], env)).stdout).toMatch(new RegExp(`^The schema is up to date \\(version ${schemaVersion}\\)\\.`));
     const doctor = await pincer(["doctor"], env).catch((error: { stdout: string }) => error);
-    expect(doctor.stdout).toMatch(/ok {3}store: PostgreSQL reached, schema version 2; no lease held/);
+    expect(doctor.stdout).toMatch(new RegExp(`ok {3}store: PostgreSQL reached, schema version ${schemaVersion}; no lease held`));
+    expect(doctor.stdout).toContain("ok   knowledge bases: none; embeddings off");
+    // The knowledge bases doctor lists are PostgreSQL's, not those of a SQLite file in DATA_DIR.
+    const store = await createPostgresStore(schemaUrl(schema));
+    try {
+      await store.knowledge.put(
+        { kb: "wiki", source: "/docs/guide.md", title: "Guide", sizeBytes: 40, addedAt: t0, embeddingModel: undefined },
+        [{ section: "Deploying", text: "Deploy from the release branch.", embedding: undefined }],
+      );
+    } finally {
+      await store.close();
+    }
+    const again = await pincer(["doctor"], env).catch((error: { stdout: string }) => error);
+    expect(again.stdout).toContain("ok   knowledge bases: wiki (1 documents, 1 passages, 1 KB); embeddings off");
   }, 60_000);
 
   it("copies a SQLite store with sessions, usage, pairings, choices, ACP session ids, jobs, memories and knowledge, and the conversation goes on", async () => {

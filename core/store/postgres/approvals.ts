@@ -13,6 +13,7 @@ interface ApprovalRow {
   expires_at: number;
   decided_by: string | null;
   is_always: boolean;
+  run_ref: string | null;
 }
 
 /** Approvals; a decision is one conditional UPDATE (and a NOTIFY), so a click on any process settles it once. */
@@ -28,6 +29,7 @@ function toRecord(row: ApprovalRow): ApprovalRecord {
     expiresAt: row.expires_at,
     decidedBy: row.decided_by ?? undefined,
     isAlways: row.is_always,
+    ...(row.run_ref ? { runRef: row.run_ref } : {}),
   };
 }
 
@@ -35,9 +37,12 @@ export function createPostgresApprovals(pool: pg.Pool): ApprovalStore {
   return {
     async create(record: ApprovalRecord) {
       await pool.query(
-        `INSERT INTO approvals (id, conversation, requester_ref, tool, summary, status, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [record.id, JSON.stringify(record.conversation), record.requesterRef, record.tool, record.summary, record.status, record.createdAt, record.expiresAt],
+        `INSERT INTO approvals (id, conversation, requester_ref, tool, summary, status, created_at, expires_at, run_ref)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          record.id, JSON.stringify(record.conversation), record.requesterRef, record.tool, record.summary, record.status,
+          record.createdAt, record.expiresAt, record.runRef ?? null,
+        ],
       );
     },
     async get(id: string) {

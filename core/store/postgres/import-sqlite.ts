@@ -22,13 +22,13 @@ const tables: { name: string; columns: string[]; order: string; booleans?: strin
   { name: "pairing", columns: ["platform", "chat_id", "user_id", "display_name", "code", "created_at", "expires_at", "last_sent_at", "approved_at"], order: "rowid" },
   {
     name: "usage",
-    columns: ["seq", "at", "user_ref", "conversation_key", "model", "input_tokens", "output_tokens", "cached_tokens", "cost_usd"],
+    columns: ["seq", "at", "user_ref", "conversation_key", "model", "input_tokens", "output_tokens", "cached_tokens", "cost_usd", "run_ref"],
     order: "seq",
     serial: "seq",
   },
   {
     name: "approvals",
-    columns: ["id", "conversation", "requester_ref", "tool", "summary", "status", "created_at", "expires_at", "decided_by", "decided_at", "is_always"],
+    columns: ["id", "conversation", "requester_ref", "tool", "summary", "status", "created_at", "expires_at", "decided_by", "decided_at", "is_always", "run_ref"],
     order: "rowid",
     booleans: ["is_always"],
   },

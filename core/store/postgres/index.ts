@@ -1,6 +1,7 @@
 import type { Store } from "../store.ts";
 import { createPostgresApprovals } from "./approvals.ts";
 import { createPool, splitDatabaseUrl, type PoolOptions } from "./database.ts";
+import { createPostgresConversations } from "./conversations.ts";
 import { createPostgresInbox } from "./inbox.ts";
 import { createPostgresJobs } from "./jobs.ts";
 import { createPostgresKnowledge } from "./knowledge.ts";
@@ -12,6 +13,7 @@ import { createPostgresOverview } from "./overview.ts";
 import { createPostgresPairing } from "./pairing.ts";
 import { createPostgresRetention } from "./retention.ts";
 import { createPostgresSessions } from "./sessions.ts";
+import { createPostgresTraces } from "./traces.ts";
 import {
   createPostgresAdapterState, createPostgresAgentSessions, createPostgresAudit, createPostgresChoices, createPostgresContacts,
 } from "./small-stores.ts";
@@ -52,6 +54,8 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     knowledge: createPostgresKnowledge(pool),
     jobs: createPostgresJobs(pool),
     overview: createPostgresOverview(pool),
+    traces: createPostgresTraces(pool),
+    conversations: createPostgresConversations(pool),
     isShared: true,
     close: async () => {
       await Promise.all([pool.end(), leasePool.end()]);

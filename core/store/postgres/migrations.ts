@@ -1,5 +1,7 @@
 import type pg from "pg";
+import { consoleReportMigration } from "./migration-console-report.ts";
 import { checkSchemaName, inTransaction } from "./database.ts";
+import { conversationsMigration } from "./migration-conversations.ts";
 
 /**
  * Append only: each entry moves the schema one version up (`pincer_schema.version`). Version 1 is the SQLite
@@ -232,12 +234,25 @@ const migrations: readonly string[] = [
   `
   CREATE INDEX inbox_by_received ON inbox (received_at);
   CREATE INDEX outbox_sent_by_created ON outbox (status, created_at);
-  CREATE INDEX runs_by_start ON runs (started_at);
   CREATE INDEX approvals_by_status ON approvals (status, created_at);
   CREATE INDEX approvals_by_created ON approvals (created_at);
   CREATE INDEX pairing_by_approval ON pairing (approved_at) WHERE approved_at IS NOT NULL;
   CREATE INDEX usage_by_time ON usage (at);
   `,
+  // The console's usage report and audit log (its own file: the SQL is long).
+  consoleReportMigration,
+  // Traces (SQLite's trace_spans migration): each inbound message's path, pruned with the retention.
+  `
+  CREATE TABLE trace_spans (
+    seq bigserial PRIMARY KEY,
+    trace_key text NOT NULL,
+    started_at bigint NOT NULL,
+    spans text NOT NULL
+  );
+  CREATE INDEX trace_spans_by_key ON trace_spans (trace_key, seq);
+  CREATE INDEX trace_spans_by_age ON trace_spans (started_at);
+  `,
+  conversationsMigration,
 ];
 
 export const schemaVersion = migrations.length;

@@ -14,6 +14,7 @@ const statements: Record<keyof PruneCounts, string> = {
   sessions: "DELETE FROM sessions WHERE ended_at < $1 AND NOT EXISTS (SELECT 1 FROM session_messages WHERE session_id = sessions.id)",
   outbox: "DELETE FROM outbox WHERE created_at < $1 AND status <> 'pending'",
   approvals: "DELETE FROM approvals WHERE created_at < $1 AND status <> 'pending'",
+  traceSpans: "DELETE FROM trace_spans WHERE started_at < $1",
 };
 
 export function createPostgresRetention(pool: pg.Pool): RetentionStore {

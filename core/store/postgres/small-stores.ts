@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { ConversationRef } from "../../types/conversation.ts";
+import { auditListQuery, numberedPlaceholders, toAuditEntry, type AuditRow } from "../audit-log-sql.ts";
 import type { AdapterStateStore, AgentSessionStore, AuditStore, ChoiceStore, ContactStore } from "../store.ts";
 
 // The store's small parts on PostgreSQL: one statement each, the same tables and columns as SQLite's.
@@ -24,6 +25,10 @@ export function createPostgresAudit(pool: pg.Pool): AuditStore {
         [runRef],
       );
       return rows.map((row) => ({ at: row.at, kind: row.kind, detail: JSON.parse(row.detail) as Record<string, unknown> }));
+    },
+    async list(filter, limit, before) {
+      const { sql, params } = auditListQuery(filter, limit, before);
+      return (await pool.query<AuditRow>(numberedPlaceholders(sql), params)).rows.map(toAuditEntry);
     },
   };
 }

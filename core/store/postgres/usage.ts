@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { UsageEntry, UsageStore } from "../store.ts";
+import { createPostgresUsageReport } from "./usage-report.ts";
 
 const totalsColumns =
   "count(*) AS calls, coalesce(sum(input_tokens), 0) AS input, coalesce(sum(output_tokens), 0) AS output, coalesce(sum(cost_usd), 0) AS usd";
@@ -24,6 +25,7 @@ interface UsageRecord {
 
 export function createPostgresUsage(pool: pg.Pool): UsageStore {
   return {
+    ...createPostgresUsageReport(pool),
     async byUser(since: number, limit: number) {
       const { rows } = await pool.query<Totals & { user_ref: string }>(
         `SELECT user_ref, ${totalsColumns} FROM usage WHERE at >= $1 GROUP BY user_ref ORDER BY sum(input_tokens + output_tokens) DESC LIMIT $2`,
@@ -47,9 +49,12 @@ export function createPostgresUsage(pool: pg.Pool): UsageStore {
     },
     async record(entry: UsageEntry) {
       await pool.query(
-        `INSERT INTO usage (at, user_ref, conversation_key, model, input_tokens, output_tokens, cached_tokens, cost_usd)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [entry.at, entry.userRef, entry.conversationKey, entry.model, entry.inputTokens, entry.outputTokens, entry.cachedTokens, entry.costUsd],
+        `INSERT INTO usage (at, user_ref, conversation_key, model, input_tokens, output_tokens, cached_tokens, cost_usd, run_ref)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          entry.at, entry.userRef, entry.conversationKey, entry.model, entry.inputTokens, entry.outputTokens, entry.cachedTokens,
+          entry.costUsd, entry.runRef ?? null,
+        ],
       );
     },
     async totals(scope, since) {

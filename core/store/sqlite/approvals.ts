@@ -13,6 +13,7 @@ interface ApprovalRow {
   expires_at: number;
   decided_by: string | null;
   is_always: number;
+  run_ref: string | null;
 }
 
 function toRecord(row: ApprovalRow): ApprovalRecord {
@@ -27,13 +28,14 @@ function toRecord(row: ApprovalRow): ApprovalRecord {
     expiresAt: row.expires_at,
     decidedBy: row.decided_by ?? undefined,
     isAlways: row.is_always === 1,
+    ...(row.run_ref ? { runRef: row.run_ref } : {}),
   };
 }
 
 export function createSqliteApprovals(database: DatabaseSync): ApprovalStore {
   const insert = database.prepare(
-    `INSERT INTO approvals (id, conversation, requester_ref, tool, summary, status, created_at, expires_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO approvals (id, conversation, requester_ref, tool, summary, status, created_at, expires_at, run_ref)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const select = database.prepare("SELECT * FROM approvals WHERE id = ?");
   const listAll = database.prepare("SELECT * FROM approvals ORDER BY created_at DESC, id LIMIT ?");
@@ -46,7 +48,7 @@ export function createSqliteApprovals(database: DatabaseSync): ApprovalStore {
     async create(record: ApprovalRecord) {
       insert.run(
         record.id, JSON.stringify(record.conversation), record.requesterRef, record.tool, record.summary,
-        record.status, record.createdAt, record.expiresAt,
+        record.status, record.createdAt, record.expiresAt, record.runRef ?? null,
       );
     },
     async get(id: string) {

@@ -1,4 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
+import { auditListQuery, toAuditEntry, type AuditRow } from "../audit-log-sql.ts";
 import type { AuditStore, RunOutcome, RunRecord } from "../store.ts";
 
 export function createSqliteAudit(database: DatabaseSync): AuditStore {
@@ -25,6 +26,10 @@ export function createSqliteAudit(database: DatabaseSync): AuditStore {
         kind: row.kind,
         detail: JSON.parse(row.detail) as Record<string, unknown>,
       }));
+    },
+    async list(filter, limit, before) {
+      const { sql, params } = auditListQuery(filter, limit, before);
+      return (database.prepare(sql).all(...(params as (string | number)[])) as unknown as AuditRow[]).map(toAuditEntry);
     },
   };
 }

@@ -5,6 +5,7 @@ import { createSqliteApprovals } from "./approvals.ts";
 import { createSqliteAudit } from "./audit.ts";
 import { createSqliteAgentSessions, createSqliteChoices } from "./choices.ts";
 import { createSqliteContacts } from "./contacts.ts";
+import { createSqliteConversations } from "./conversations.ts";
 import { retryingWhenBusy } from "./busy.ts";
 import { openDatabase } from "./database.ts";
 import { createSqliteInbox } from "./inbox.ts";
@@ -17,6 +18,7 @@ import { createSqliteOverview } from "./overview.ts";
 import { createSqlitePairing } from "./pairing.ts";
 import { createSqliteRetention } from "./retention.ts";
 import { createSqliteSessions } from "./sessions.ts";
+import { createSqliteTraces } from "./traces.ts";
 import { createSqliteUsage } from "./usage.ts";
 
 export interface StoreOptions {
@@ -53,6 +55,8 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
     knowledge: createSqliteKnowledge(database),
     jobs: createSqliteJobs(database),
     overview: createSqliteOverview(database),
+    traces: createSqliteTraces(database),
+    conversations: createSqliteConversations(database),
   };
   const retrying = Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, retryingWhenBusy(part)])) as typeof parts;
   return {

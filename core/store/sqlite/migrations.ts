@@ -1,4 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
+import { consoleReportMigration } from "./migration-console-report.ts";
+import { conversationsMigration } from "./migration-conversations.ts";
 
 /** Append only: each entry moves the schema one version up (`PRAGMA user_version`). */
 const migrations: readonly string[] = [
@@ -264,12 +266,26 @@ const migrations: readonly string[] = [
   `
   CREATE INDEX inbox_by_received ON inbox (received_at);
   CREATE INDEX outbox_sent_by_created ON outbox (status, created_at);
-  CREATE INDEX runs_by_start ON runs (started_at);
   CREATE INDEX approvals_by_status ON approvals (status, created_at);
   CREATE INDEX approvals_by_created ON approvals (created_at);
   CREATE INDEX pairing_by_approval ON pairing (approved_at) WHERE approved_at IS NOT NULL;
   CREATE INDEX usage_by_time ON usage (at);
   `,
+  // The console's usage report and audit log (its own file: the SQL is long).
+  consoleReportMigration,
+  // Traces: each inbound message's path (core/trace.ts): one row per message per batch written (its spans as a JSON
+  // array), so one or two rows per message; pruned with the retention.
+  `
+  CREATE TABLE trace_spans (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    trace_key TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    spans TEXT NOT NULL
+  );
+  CREATE INDEX trace_spans_by_key ON trace_spans (trace_key, seq);
+  CREATE INDEX trace_spans_by_age ON trace_spans (started_at);
+  `,
+  conversationsMigration,
 ];
 
 /** Brings the schema up to `toVersion` (the latest unless a test stops earlier). */

@@ -18,6 +18,7 @@ export function createSqliteRetention(database: DatabaseSync): RetentionStore {
     ),
     outbox: database.prepare("DELETE FROM outbox WHERE created_at < ? AND status != 'pending'"),
     approvals: database.prepare("DELETE FROM approvals WHERE created_at < ? AND status != 'pending'"),
+    traceSpans: database.prepare("DELETE FROM trace_spans WHERE started_at < ?"),
   };
 
   return {

@@ -1,10 +1,11 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { UsageEntry, UsageStore } from "../store.ts";
+import { createSqliteUsageReport } from "./usage-report.ts";
 
 export function createSqliteUsage(database: DatabaseSync): UsageStore {
   const insert = database.prepare(
-    `INSERT INTO usage (at, user_ref, conversation_key, model, input_tokens, output_tokens, cached_tokens, cost_usd)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO usage (at, user_ref, conversation_key, model, input_tokens, output_tokens, cached_tokens, cost_usd, run_ref)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const totalsColumns =
     "count(*) AS calls, coalesce(sum(input_tokens), 0) AS input, coalesce(sum(output_tokens), 0) AS output, coalesce(sum(cost_usd), 0) AS usd";
@@ -17,6 +18,7 @@ export function createSqliteUsage(database: DatabaseSync): UsageStore {
   const last = database.prepare("SELECT * FROM usage WHERE conversation_key = ? ORDER BY seq DESC LIMIT 1");
 
   return {
+    ...createSqliteUsageReport(database),
     async byUser(since: number, limit: number) {
       return (byUser.all(since, limit) as { user_ref: string; calls: number; input: number; output: number; usd: number }[]).map((row) => ({
         userRef: row.user_ref,
@@ -45,7 +47,7 @@ export function createSqliteUsage(database: DatabaseSync): UsageStore {
     async record(entry: UsageEntry) {
       insert.run(
         entry.at, entry.userRef, entry.conversationKey, entry.model,
-        entry.inputTokens, entry.outputTokens, entry.cachedTokens, entry.costUsd,
+        entry.inputTokens, entry.outputTokens, entry.cachedTokens, entry.costUsd, entry.runRef ?? null,
       );
     },
     async totals(scope, since) {

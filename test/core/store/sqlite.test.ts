@@ -50,6 +50,22 @@ describe("the database file", () => {
     }
   });
 
+  it("reports the usage recorded before the console's daily totals existed", async () => {
+    const old = new DatabaseSync(join(dataDir, "pincer.db"));
+    migrate(old, schemaVersion - 1);
+    const insert = old.prepare("INSERT INTO usage (at, user_ref, conversation_key, model, input_tokens, output_tokens, cached_tokens, cost_usd) VALUES (?, 'telegram:u1', 'telegram:1', 'm', ?, 1, 0, 0.5)");
+    insert.run(t0, 10);
+    insert.run(t0 + 1, 20);
+    old.close();
+    const reopened = createSqliteStore(dataDir);
+    try {
+      await reopened.usage.record({ at: t0 + 2, userRef: "telegram:u1", conversationKey: "telegram:1", model: "m", inputTokens: 30, outputTokens: 1, cachedTokens: 0, costUsd: 0.5 });
+      expect(await reopened.usage.breakdown("user", t0, 10)).toEqual([{ key: "telegram:u1", calls: 3, inputTokens: 60, outputTokens: 3, costUsd: 1.5 }]);
+    } finally {
+      reopened.close();
+    }
+  });
+
   it("is at the latest schema version, also after reopening", () => {
     createSqliteStore(dataDir).close();
     createSqliteStore(dataDir).close();

@@ -1,0 +1,104 @@
+import type { HtmlPage } from "../../core/html-page.ts";
+import { translate, type Locale, type MessageKey, type MessageParams } from "../../core/i18n/catalogue.ts";
+import { formatDuration, formatTime } from "../../core/jobs/schedule.ts";
+import type { JobRecord } from "../../core/store/jobs.ts";
+import { conversationKey } from "../../core/types/conversation.ts";
+import { html, raw, type RawHtml } from "./html.ts";
+import { consolePage } from "./layout.ts";
+
+type Action = "pause" | "resume" | "cancel" | "run";
+
+const pageStyle = `
+  .actions { display: flex; gap: .3rem; flex-wrap: wrap; }
+  .prompt { max-width: 22rem; overflow-wrap: anywhere; }
+  .state-paused { color: #a06000; } .state-cancelled, .state-finished { opacity: .7; }
+  .failed, .skipped { color: #c03020; }
+  #job-status:empty { display: none; }
+`;
+
+/** Posts the action to the JSON API, then reloads; a refusal is shown above the table. */
+const script = `
+const status = document.getElementById("job-status");
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("button[data-action]");
+  if (!button) return;
+  if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+  button.disabled = true;
+  try {
+    const response = await fetch("/api/admin/jobs", { method: "POST", credentials: "same-origin", headers: { "content-type": "application/json" }, body: JSON.stringify({ id: button.dataset.job, action: button.dataset.action }) });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(body.error || response.statusText);
+    window.location.reload();
+  } catch (error) {
+    status.textContent = status.dataset.prefix + " " + error.message;
+    button.disabled = false;
+  }
+});
+`;
+
+function actionsFor(job: JobRecord): Action[] {
+  switch (job.state) {
+    case "active":
+      return ["run", "pause", "cancel"];
+    case "paused":
+      return ["run", "resume", "cancel"];
+    case "finished":
+      return ["run"];
+    case "cancelled":
+      return [];
+  }
+}
+
+function scheduleText(job: JobRecord, t: (key: MessageKey, params?: MessageParams) => string): string {
+  const { schedule } = job;
+  switch (schedule.type) {
+    case "once":
+      return job.isBackground ? t("jobs.schedule.background") : t("jobs.schedule.once", { time: formatTime(schedule.at, job.timezone) });
+    case "every":
+      return t("jobs.schedule.every", { duration: formatDuration(schedule.intervalMs) });
+    case "cron":
+      return t("jobs.schedule.cron", { expr: schedule.expr });
+    case "hook":
+      return t("jobs.schedule.hook");
+  }
+}
+
+const trimmed = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+function jobRow(job: JobRecord, locale: Locale): RawHtml {
+  const t = (key: MessageKey, params?: MessageParams) => translate(locale, key, params);
+  const next = job.nextRunAt === undefined ? t("common.never") : `${formatTime(job.nextRunAt, job.timezone)} (${job.timezone})`;
+  const last = job.lastRun
+    ? html`${formatTime(job.lastRun.endedAt, job.timezone)}<br><span class="${job.lastRun.outcome}">${t(`jobs.outcome.${job.lastRun.outcome}`)}</span>${job.lastRun.detail ? html`<br><span class="muted">${trimmed(job.lastRun.detail, 200)}</span>` : html``}`
+    : html`<span class="muted">${t("common.never")}</span>`;
+  const buttons = actionsFor(job).map(
+    (action) =>
+      html`<button type="button" data-job="${job.id}" data-action="${action}"${action === "cancel" ? html` data-confirm="${t("jobs.confirmCancel", { id: job.id })}"` : html``}>${t(`jobs.action.${action}`)}</button>`,
+  );
+  return html`<tr data-job="${job.id}">
+<td><code>${job.id}</code></td>
+<td class="prompt" title="${trimmed(job.prompt, 2000)}">${trimmed(job.prompt, 160)}</td>
+<td>${scheduleText(job, t)}</td>
+<td>${job.creatorName}<br><span class="muted">${job.creatorRef}</span></td>
+<td>${conversationKey(job.conversation)}</td>
+<td class="state-${job.state}">${t(`jobs.state.${job.state}`)}</td>
+<td>${next}</td>
+<td>${last}</td>
+<td class="num">${job.runCount}</td>
+<td><div class="actions">${buttons}</div></td>
+</tr>`;
+}
+
+/** The Jobs page: every job with its schedule, owner, chat, next and last run; pause, resume, cancel, run now. */
+export function jobsPage(jobs: readonly JobRecord[], locale: Locale): HtmlPage {
+  const t = (key: MessageKey) => translate(locale, key);
+  const columns = (["id", "prompt", "schedule", "owner", "chat", "state", "next", "last", "runs", "actions"] as const).map((column) => html`<th>${t(`jobs.col.${column}`)}</th>`);
+  const body =
+    jobs.length === 0
+      ? html`<p class="muted">${t("jobs.none")}</p>`
+      : html`<style>${raw(pageStyle)}</style>
+<p id="job-status" class="error" role="alert" data-prefix="${t("jobs.actionFailed")}"></p>
+<p class="muted">${t("jobs.times")}</p>
+<table><thead><tr>${columns}</tr></thead><tbody>${jobs.map((job) => jobRow(job, locale))}</tbody></table>`;
+  return consolePage({ locale, section: "jobs", body, scripts: jobs.length === 0 ? [] : [script] });
+}

@@ -1,0 +1,61 @@
+import type { IncomingMessage } from "node:http";
+import { sendJson } from "../adapters/kit/http-body.ts";
+import { sendPage } from "../core/html-page.ts";
+import { isLocale, type Locale } from "../core/i18n/catalogue.ts";
+import { inboxKey, type TraceStore } from "../core/store/store.ts";
+import { readTrace } from "../core/trace-read.ts";
+import type { HttpRoute } from "../core/types/adapter.ts";
+import { tracePage } from "./console/trace-page.ts";
+
+export interface TraceRouteDeps {
+  traces: TraceStore;
+  /** Writes the spans still buffered in this process, so that a trace just made is complete. */
+  flush(): Promise<void>;
+}
+
+/** Express puts the path's `:channel` and `:messageId` (decoded) on the request. */
+function pathParams(request: IncomingMessage): { channel: string; messageId: string } {
+  const params = (request as IncomingMessage & { params?: Record<string, string | undefined> }).params ?? {};
+  return { channel: params.channel ?? "", messageId: params.messageId ?? "" };
+}
+
+/** `?lang=` when it names a language we write, else the browser's first choice between English and Chinese. */
+export function consoleLocale(request: IncomingMessage): Locale {
+  const asked = new URL(request.url ?? "/", "http://localhost").searchParams.get("lang");
+  if (asked && isLocale(asked)) return asked;
+  const accepted = String(request.headers["accept-language"] ?? "").toLowerCase();
+  const zh = accepted.indexOf("zh");
+  const en = accepted.indexOf("en");
+  return zh >= 0 && (en < 0 || zh < en) ? "zh-CN" : "en";
+}
+
+async function traceOf(request: IncomingMessage, deps: TraceRouteDeps) {
+  const { channel, messageId } = pathParams(request);
+  await deps.flush();
+  return { channel, messageId, trace: await readTrace(deps.traces, inboxKey(channel, messageId)) };
+}
+
+/** The trace of one inbound message, as JSON (`/api/admin/trace/…`) and as a console page (`/admin/trace/…`). */
+export function createTraceRoutes(deps: TraceRouteDeps): HttpRoute[] {
+  return [
+    {
+      method: "GET",
+      path: "/api/admin/trace/:channel/:messageId",
+      isOwnerOnly: true,
+      handle: async (request, response) => {
+        const { channel, messageId, trace } = await traceOf(request, deps);
+        if (trace.spans.length === 0) return sendJson(response, 404, { error: "no trace for this message", channel, messageId });
+        sendJson(response, 200, { channel, messageId, ...trace, durationMs: trace.endedAt - trace.startedAt });
+      },
+    },
+    {
+      method: "GET",
+      path: "/admin/trace/:channel/:messageId",
+      isOwnerOnly: true,
+      handle: async (request, response) => {
+        const { channel, messageId, trace } = await traceOf(request, deps);
+        sendPage(response, tracePage(trace, { locale: consoleLocale(request), channel, messageId }));
+      },
+    },
+  ];
+}

@@ -1,7 +1,7 @@
 import QRCode from "qrcode";
 import type { BudgetConfig } from "../../core/config.ts";
 import { startOfDay } from "../../core/budget.ts";
-import type { ActivityBucket, PairingRequest, Store, UsageLeader, UsageTotals } from "../../core/store/store.ts";
+import type { ActivityBucket, JobRecord, PairingRequest, Store, UsageLeader, UsageTotals } from "../../core/store/store.ts";
 import type { ChannelStatus } from "../http.ts";
 import type { ChannelActivity } from "./channel-activity.ts";
 
@@ -31,6 +31,8 @@ export interface Overview {
   /** PINCER_DAILY_*: 0 means no cap. */
   caps: { tokensPerUser: number; tokensPerChat: number; usdPerUser: number; usdPerChat: number };
   pendingPairing: PairingRequest[];
+  /** Every chat's active and paused jobs (and the last finished ones), without their secrets. */
+  jobs: Omit<JobRecord, "secretHash">[];
 }
 
 export interface OverviewDeps {
@@ -48,13 +50,14 @@ export async function readOverview(deps: OverviewDeps, at: number, hours: number
   const until = Math.floor(at / bucketMs) * bucketMs + bucketMs;
   const since = until - hours * 60 * minuteMs;
   const statuses = deps.channels();
-  const [activity, queueDepth, pending, today, pendingPairing, lastEvents] = await Promise.all([
+  const [activity, queueDepth, pending, today, pendingPairing, lastEvents, jobs] = await Promise.all([
     deps.store.overview.activity(since, until, bucketMs),
     deps.store.inbox.countQueued(),
     deps.store.approvals.list({ status: "pending", limit: 500 }),
     deps.store.overview.usageSince(startOfDay(at)),
     deps.store.pairing.listPending(at),
     deps.activity.lastEventAt(Object.keys(statuses)),
+    deps.store.jobs.list({}),
   ]);
   const channels = await Promise.all(
     Object.entries(statuses).map(async ([id, health]): Promise<ChannelOverview> => ({
@@ -83,5 +86,6 @@ export async function readOverview(deps: OverviewDeps, at: number, hours: number
       usdPerChat: deps.budget.dailyUsdPerChat,
     },
     pendingPairing,
+    jobs: jobs.map(({ secretHash: _secretHash, ...job }) => job),
   };
 }

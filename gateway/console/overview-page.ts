@@ -5,6 +5,7 @@ import { activityChart } from "./chart.ts";
 import { consoleScript } from "./client-script.ts";
 import { formatCount, formatDuration, formatUsd, timeTag, utcText } from "./format.ts";
 import { html, raw, type RawHtml } from "./html.ts";
+import { jobsTable } from "./jobs-table.ts";
 import { consolePage } from "./layout.ts";
 import type { ChannelOverview, Overview } from "./overview-data.ts";
 
@@ -81,7 +82,8 @@ function channelRows(overview: Overview, t: T, locale: Locale): RawHtml[] {
   );
 }
 
-function pairingRows(pending: readonly PairingRequest[], t: T): RawHtml[] {
+/** The codes waiting to pair, each with Approve (shared with the access page). */
+export function pairingRows(pending: readonly PairingRequest[], t: T): RawHtml[] {
   if (pending.length === 0) return [html`<tr><td colspan="6">${t("console.access.nobodyWaiting")}</td></tr>`];
   return pending.map(
     (request) => html`<tr><td>${request.platform}</td><td>${request.chatId ? t("console.access.group", { chatId: request.chatId }) : request.userId}</td><td>${request.chatId ? t("console.access.firstAsker", { name: request.displayName }) : request.displayName}</td><td><code>${request.code}</code></td><td>${timeTag(request.expiresAt)}</td>
@@ -100,7 +102,7 @@ function capRow(label: string, leader: { ref: string; tokens: number; costUsd: n
 const card = (id: string, label: string, value: string, href?: string): RawHtml =>
   html`<div class="card" id="${id}"><div class="muted">${href ? html`<a href="${href}">${label}</a>` : label}</div><div class="value">${value}</div></div>`;
 
-/** `/admin`: channels (and their QR logins), activity, errors, queue, today's usage against the caps, pairing. */
+/** `/admin`: channels (and their QR logins), activity, errors, queue, today's usage against the caps, pairing, jobs. */
 export function overviewPage(options: { locale: Locale; user: string; overview: Overview; logins: readonly LoginSection[] }): HtmlPage {
   const { locale, overview } = options;
   const t: T = (key, params) => translate(locale, key, params);
@@ -139,8 +141,8 @@ ${capRow(t("console.overview.topChat"), topChat, overview.caps.tokensPerChat, ov
 </div>
 <h2>${t("console.overview.pairing")}</h2>
 <table id="pending-table" data-live><thead><tr><th>${t("console.access.channel")}</th><th>${t("console.access.who")}</th><th>${t("console.access.name")}</th><th>${t("console.access.code")}</th><th>${t("console.access.expires")}</th><th></th></tr></thead>
-<tbody id="pending">${pairingRows(overview.pendingPairing, t)}</tbody></table>`;
+<tbody id="pending">${pairingRows(overview.pendingPairing, t)}</tbody></table>
+<h2>${t("console.overview.jobs")}</h2>
+${jobsTable(overview.jobs, locale)}`;
   return consolePage({ locale, section: "overview", body, user: options.user, refreshMs: 5000, scripts: [consoleScript, ...(options.logins.length > 0 ? [loginScript] : [])] });
 }
-
-export { pairingRows };

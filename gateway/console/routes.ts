@@ -1,3 +1,4 @@
+import { sendJson } from "../../adapters/kit/http-body.ts";
 import type { Approvals } from "../../core/approvals.ts";
 import type { BudgetConfig } from "../../core/config.ts";
 import type { Locale } from "../../core/i18n/catalogue.ts";
@@ -16,7 +17,6 @@ import { readOverview } from "./overview-data.ts";
 import { overviewPage, type LoginSection } from "./overview-page.ts";
 import { consoleContext, sendConsolePage } from "./page-context.ts";
 import type { ConsoleSessions } from "./session.ts";
-import { sendJson } from "../../adapters/kit/http-body.ts";
 
 export interface ConsoleDeps {
   store: Store;

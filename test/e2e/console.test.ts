@@ -133,6 +133,13 @@ describe("logging in to the console", () => {
     expect(logout.headers.get("set-cookie")).toMatch(/^pincer_session=; Path=\/; Max-Age=0; SameSite=Strict; HttpOnly$/);
   });
 
+  it("falls back to PINCER_LOCALE when the browser names none of its languages", async () => {
+    await start({ PINCER_LOCALE: "zh-CN" });
+    const page = await fetch(url("/admin/approvals"), { headers: { ...bearer, "accept-language": "fr-FR" } });
+    expect(await page.text()).toContain("没有等待决定的请求。");
+    expect(await (await fetch(url("/admin/access"), { headers: { "accept-language": "fr-FR" } })).text()).toContain("管理令牌");
+  });
+
   it("speaks Chinese to a Chinese browser, and remembers ?lang=", async () => {
     await start();
     const { cookie } = await logIn();

@@ -132,9 +132,20 @@ describe("the admin page in a real browser", () => {
       await page.getByRole("link", { name: "All" }).click();
       await expect.poll(() => page.locator("#approvals").innerText()).toContain("console:Ada");
 
+      const asked = { platform: "chat", chatId: undefined, displayName: "", createdAt: Date.now(), expiresAt: Date.now() + 3_600_000, lastSentAt: Date.now(), approvedAt: undefined };
+      await own.store.pairing.save({ ...asked, userId: "carol", displayName: "Carol", code: "KQ7MZ2XH" });
+      await own.store.pairing.save({ ...asked, userId: "erin", displayName: "Erin", code: "PW4RT8NB" });
+      await own.store.pairing.save({ ...asked, chatId: "team-room", userId: "frank", displayName: "Frank", code: "HC3VY6JD" });
+      await own.store.pairing.approve("chat", "PW4RT8NB", Date.now());
+      await own.store.pairing.approve("chat", "HC3VY6JD", Date.now());
       await page.getByRole("link", { name: "Pairing and access" }).click();
+      await expect.poll(() => page.locator("#paired").innerText()).toContain("group team-room");
       await expect.poll(() => page.locator("#configured").innerText()).toContain("chat:alice");
       await shot(page, "access");
+      page.once("dialog", (dialog) => void dialog.accept());
+      await page.locator("#paired tr", { hasText: "erin" }).getByRole("button", { name: "Revoke" }).click();
+      await expect.poll(() => page.locator("#paired").innerText()).not.toContain("erin");
+      expect(await own.store.pairing.find({ platform: "chat", chatId: undefined, userId: "erin" })).toBeUndefined();
 
       await page.getByRole("link", { name: "中文" }).click();
       await expect.poll(() => page.locator("h1").innerText()).toBe("配对与权限");

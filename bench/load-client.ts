@@ -7,7 +7,14 @@ export type Target =
   /** The web channel's API: POST a message, the echo comes on the conversation's SSE stream or in the POST's answer. */
   | { type: "web"; name: string; url: string; replyIn: "events" | "response"; /** Pincer's admin token (bare servers need none). */ token?: string }
   /** Telegram's webhook: POST an update, the echo arrives at the client's fake Bot API as sendMessage or an edit. */
-  | { type: "telegram"; name: string; url: string; secretToken: string };
+  | {
+      type: "telegram";
+      name: string;
+      url: string;
+      secretToken: string;
+      /** Further processes behind the same webhook: updates go to `url` and these in turn, as a load balancer would. */
+      moreUrls?: string[];
+    };
 
 /** Closed loop: a fixed number in flight. Rate: a fixed number sent per second, whatever the answers do. */
 export type LoadPlan =

@@ -3,6 +3,8 @@
  * bare node:http forwarder and a bare express app with the same load client in the same run, through
  * the web chat's API and then through Telegram's webhook (`telegram-scenario.ts`).
  * All traffic stays on 127.0.0.1; every loop is bounded in count and time.
+ * `npm run bench -- --postgres` runs the PostgreSQL figures instead (`postgres-scenario.ts`): 1, 2 and 3 gateway
+ * processes on the server that PINCER_TEST_DATABASE_URL or DATABASE_URL names, beside one on SQLite.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -25,7 +27,8 @@ import { countDoneMessages, describeMessages } from "./store-check.ts";
 import { runTelegramScenario } from "./telegram-scenario.ts";
 
 const usage = `Usage: npm run bench -- [--messages N] [--rounds N] [--concurrency N] [--conversations N]
-                       [--warmup N] [--rate N] [--rate-seconds N] [--markdown]`;
+                       [--warmup N] [--rate N] [--rate-seconds N] [--markdown]
+                       [--postgres [--lease-sec N]]   (PINCER_TEST_DATABASE_URL or DATABASE_URL: a PostgreSQL server)`;
 
 function integerOption(raw: string, name: string, min: number, max: number): number {
   const value = Number(raw);
@@ -46,6 +49,8 @@ function readSettings() {
       rate: { type: "string", default: "200" },
       "rate-seconds": { type: "string", default: "5" },
       markdown: { type: "boolean", default: false },
+      postgres: { type: "boolean", default: false },
+      "lease-sec": { type: "string", default: "15" },
     },
   });
   return {
@@ -57,6 +62,8 @@ function readSettings() {
     ratePerSecond: integerOption(values.rate, "rate", 1, 10_000),
     rateSeconds: integerOption(values["rate-seconds"], "rate-seconds", 1, 600),
     isMarkdown: values.markdown,
+    isPostgres: values.postgres,
+    leaseSec: integerOption(values["lease-sec"], "lease-sec", 1, 600),
   };
 }
 
@@ -106,8 +113,32 @@ async function measureDurableCommits(
   return runRounds(client, targets, roundsPlan(settings), { full: () => full.pipeline.idle(), normal: () => normal.gateway.pipeline.idle() }, log);
 }
 
+/** `--postgres`: the PostgreSQL figures alone (the rest of the bench is the same with or without it). */
+async function mainPostgres(settings: Settings): Promise<void> {
+  const databaseUrl = process.env.PINCER_TEST_DATABASE_URL || process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error(`--postgres needs a PostgreSQL server: set PINCER_TEST_DATABASE_URL or DATABASE_URL (.ci/postgres-up prints one)\n${usage}`);
+  const tempDir = mkdtempSync(join(tmpdir(), "pincer-bench-pg-"));
+  const stoppers: (() => Promise<void>)[] = [];
+  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  try {
+    const client = spawnLoadClient();
+    stoppers.push(() => client.close());
+    const { runPostgresScenario } = await import("./postgres-scenario.ts");
+    const { renderPostgres } = await import("./postgres-report.ts");
+    const results = await runPostgresScenario(client, roundsPlan(settings), { databaseUrl, leaseSec: settings.leaseSec, tempDir }, stoppers, log);
+    const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, Node ${process.version}, ${process.platform}`;
+    const { messageCount, roundCount, concurrency, conversationCount } = settings;
+    process.stdout.write(`\n${new Date().toISOString().slice(0, 10)}, ${machine}; ${roundCount} rounds of ${messageCount} messages, ${concurrency} in flight, ${conversationCount} chats\n`);
+    process.stdout.write(renderPostgres(results, settings.isMarkdown ? "markdown" : "text"));
+  } finally {
+    for (const stop of stoppers.reverse()) await stop().catch((error: unknown) => log(`cleanup: ${String(error)}`));
+    rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const settings = readSettings();
+  if (settings.isPostgres) return mainPostgres(settings);
   const repoDir = fileURLToPath(new URL("..", import.meta.url));
   const tempDir = mkdtempSync(join(tmpdir(), "pincer-bench-"));
   const stoppers: (() => Promise<void>)[] = [];

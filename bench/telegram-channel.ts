@@ -11,7 +11,7 @@ export const telegramWebhookPath = "webhooks/telegram";
  */
 export function createTelegramChannel(target: Extract<Target, { type: "telegram" }>, plan: LoadPlan, botApi: BenchBotApi, runNumber: number): Channel {
   const chatId = (index: number) => 1_000_000 + runNumber * 1_000 + (index % plan.conversationCount);
-  const postUrl = new URL(telegramWebhookPath, target.url);
+  const postUrls = [target.url, ...(target.moreUrls ?? [])].map((url) => new URL(telegramWebhookPath, url));
   const headers = { "x-telegram-bot-api-secret-token": target.secretToken };
   let frameCount = 0;
 
@@ -37,7 +37,9 @@ export function createTelegramChannel(target: Extract<Target, { type: "telegram"
           text: `/echo ${messageId}`,
         },
       };
-      return { url: postUrl, headers, body: JSON.stringify(update) };
+      // Each chat's next message goes to the next process: a load balancer that knows nothing of chats.
+      const turnInChat = Math.floor(index / plan.conversationCount);
+      return { url: postUrls[((index % plan.conversationCount) + turnInChat) % postUrls.length]!, headers, body: JSON.stringify(update) };
     },
     answer: (status) => (status === 200 ? "accepted" : "refused"),
     inboxKey: (index) => `telegram:${chatId(index)}:${index + 1}`,

@@ -1,19 +1,22 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { usageSummary } from "../core/budget.ts";
-import { loadConfig } from "../core/config.ts";
+import { loadConfig, type Env } from "../core/config.ts";
+import { localeOf } from "../core/config-locale.ts";
+import { translate } from "../core/i18n/catalogue.ts";
 import { printable } from "../core/printable.ts";
 import { BridgeError } from "../core/types/errors.ts";
 import type { AdminToken } from "../gateway/admin-token.ts";
 import { runDoctor } from "../gateway/doctor.ts";
 import { importSqliteCommand, migrateCommand } from "../gateway/database-cli.ts";
-import { startGateway } from "../gateway/gateway.ts";
+import { startGateway, type Gateway } from "../gateway/gateway.ts";
 import { openStore } from "../gateway/store.ts";
 
 const help = `Usage: pincer <command>
 
 Commands:
   start                              run the gateway (default)
+  setup [--non-interactive]          connect a chat app, a model and the policy, checked live; writes .env
   doctor                             check the configuration
   pairing list                       list pending pairing requests (people and groups)
   pairing approve <channel> <code>   admit the sender or group that got <code> (a default channel's id is its platform)
@@ -37,6 +40,13 @@ function startBanner(url: string, token: AdminToken): string {
 async function start(): Promise<void> {
   const gateway = await startGateway(loadConfig());
   process.stdout.write(startBanner(gateway.url, gateway.adminTokenSource));
+  // Nothing but the web chat: one line that says how to connect a real chat.
+  if (gateway.channelIds().every((id) => id === "web")) process.stdout.write(`${translate(localeOf(), "setup.nothingConfigured", { url: gateway.url })}\n`);
+  serve(gateway);
+}
+
+/** Keeps a started gateway running until a signal stops it. */
+function serve(gateway: Gateway): void {
   let isStopping = false;
   // The first signal stops gracefully (PINCER_SHUTDOWN_GRACE_SEC); a second one exits at once, and what
   // was unfinished is resumed at the next start as after a crash.
@@ -120,7 +130,28 @@ async function doctor(): Promise<number> {
   return checks.every((check) => check.isOk) ? 0 : 1;
 }
 
+async function setup(argv: string[]): Promise<number> {
+  const { setupCommand } = await import("../gateway/setup/cli.ts");
+  let started: Gateway | undefined;
+  const { code, result } = await setupCommand(argv, {
+    out: (text) => void process.stdout.write(text),
+    // The wizard's gateway logs only warnings, so its questions stay readable.
+    start: async (env: Env) => {
+      const gateway = await startGateway(loadConfig({ ...env, LOG_LEVEL: env.LOG_LEVEL ?? "warn" }));
+      started = gateway;
+      process.stdout.write(startBanner(gateway.url, gateway.adminTokenSource));
+      return { url: gateway.url, pairing: gateway.store.pairing, stop: () => gateway.stop() };
+    },
+  });
+  if (result?.gateway && started) {
+    serve(started);
+    return -1;
+  }
+  return code;
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "setup") return setup(argv.slice(1));
   if (argv[0] === "kb") {
     const { kbCommand } = await import("../gateway/kb-cli.ts");
     return kbCommand(loadConfig(), argv.slice(1), { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) });

@@ -1,3 +1,4 @@
+import { translate, type Locale } from "./i18n/catalogue.ts";
 import { printable } from "./printable.ts";
 import type { ApprovalRequest } from "./types/agent.ts";
 
@@ -35,14 +36,14 @@ const shownValue = (value: unknown): string => (typeof value === "string" ? valu
 
 const countLines = (text: string) => text.split("\n").length;
 const isLong = (text: string) => text.length > maxInlineChars || countLines(text) > maxInlineLines;
-const sizeOf = (text: string) => `${text.length.toLocaleString("en-US")} characters, ${countLines(text)} lines`;
+const sizeOf = (text: string, locale: Locale) => translate(locale, "approvals.size", { chars: text.length.toLocaleString("en-US"), lines: countLines(text) });
 
 /**
  * What the person who decides reads: the tool's own description of the call, then every argument in full. An argument
  * that is long, or that the tool marks as file contents, is attached as a file and named in the text; nothing is cut.
  */
-export function approvalPrompt(id: string, request: ApprovalRequest): ApprovalPrompt {
-  const heading = `🔐 Approval needed: **${printable(request.toolName)}** wants to run`;
+export function approvalPrompt(id: string, request: ApprovalRequest, locale: Locale = "en"): ApprovalPrompt {
+  const heading = translate(locale, "approvals.heading", { tool: printable(request.toolName) });
   const attachments: ApprovalAttachment[] = [];
   const attach = (name: string, text: string) => {
     const base = `approval-${id}-${name.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 40) || "argument"}`;
@@ -54,15 +55,15 @@ export function approvalPrompt(id: string, request: ApprovalRequest): ApprovalPr
   const isSummaryShown = !isLong(request.summary);
   const lines = isSummaryShown
     ? [heading, fenced(request.summary)]
-    : [heading, `(${sizeOf(request.summary)}: attached in full as **${attach("call", request.summary)}**)`];
+    : [heading, translate(locale, "approvals.callAttached", { size: sizeOf(request.summary, locale), file: attach("call", request.summary) })];
   const fileArguments = new Set(request.fileArguments ?? []);
   for (const [key, value] of Object.entries(request.arguments ?? {})) {
     const text = shownValue(value);
-    const name = inlineCode(printable(key) || "(unnamed)");
+    const name = inlineCode(printable(key) || translate(locale, "approvals.unnamed"));
     if (fileArguments.has(key) || isLong(text)) {
-      lines.push(`${name}: ${sizeOf(text)}, attached in full as **${attach(printable(key), text)}**`);
+      lines.push(translate(locale, "approvals.argumentAttached", { name, size: sizeOf(text, locale), file: attach(printable(key), text) }));
     } else if (isSummaryShown && typeof value === "string" && value.length > 0 && request.summary.includes(value)) {
-      lines.push(`${name}: as shown above`);
+      lines.push(translate(locale, "approvals.asShownAbove", { name }));
     } else {
       lines.push(`${name}:`, fenced(text));
     }

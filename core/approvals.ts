@@ -1,6 +1,8 @@
 import { randomInt } from "node:crypto";
 import { announceApproval, canApprove } from "./approval-announce.ts";
 import type { Delivery } from "./delivery.ts";
+import { translate, type Locale, type MessageKey, type MessageParams } from "./i18n/catalogue.ts";
+import type { AdapterStateStore } from "./store/shared-state.ts";
 import type { Role } from "./policy.ts";
 import type { ApprovalRecord, ApprovalStore, ContactStore } from "./store/store.ts";
 import type { ApprovalDecision, ApprovalRequest } from "./types/agent.ts";
@@ -18,6 +20,10 @@ export interface ApprovalsDeps {
   /** Where the files that go with a request (long arguments, file contents) are written before they are sent. */
   attachmentDir: string;
   ttlMs?: number;
+  /** PINCER_LOCALE, the language of requests to people whose own is not known (default `en`). */
+  locale?: Locale;
+  /** Where each person's language, as last seen, is kept (an admin asked in their DM reads their own). */
+  adapterState?: AdapterStateStore;
   /** How often a waiting run re-reads the store, for a decision taken by another gateway process. */
   pollMs?: number;
   now?: () => number;
@@ -29,6 +35,8 @@ export interface PendingRequest {
   requesterRole: Role;
   request: ApprovalRequest;
   signal: AbortSignal;
+  /** The requester's language, for the request in their chat (else as last seen, else the default). */
+  locale?: Locale;
 }
 
 export interface Decision {
@@ -40,13 +48,27 @@ export interface Decision {
   approverRole: Role;
   /** The chat the decision came from: it counts only there or in an admin's direct chat with the bot. */
   from: ConversationRef;
+  /** The language of the answer to whoever decided. */
+  locale?: Locale;
 }
+
+/** What a decision taken in the console came to. */
+export type ConsoleDecisionResult =
+  | { type: "decided"; record: ApprovalRecord }
+  | { type: "not-found" }
+  | { type: "already-decided"; record: ApprovalRecord }
+  | { type: "expired"; record: ApprovalRecord };
 
 export interface Approvals {
   /** Asks in the chat and waits for a decision, the expiry (a denial) or the run's stop (a denial). */
   request(pending: PendingRequest): Promise<ApprovalDecision>;
   /** `/approve <id>`, `/deny <id>` or a button: returns the answer for the person who decided. */
   decide(decision: Decision): Promise<string>;
+  /**
+   * A decision from the admin console, whose user holds the admin token (the owner's): it counts for any chat's
+   * request, is recorded with `approverRef` (`console:<name>`) and wakes the waiting run like a decision in the chat.
+   */
+  decideFromConsole(decision: { requestId: string; isApproved: boolean; approverRef: string }): Promise<ConsoleDecisionResult>;
 }
 
 const idAlphabet = "abcdefghjkmnpqrstuvwxyz23456789";
@@ -118,30 +140,55 @@ function waitForDecision(record: ApprovalRecord, pending: PendingRequest, deps: 
 
 /** `/approve <id>`, `/deny <id>` or a button: checks where and by whom, settles it once, wakes the waiting run. */
 async function decideApproval(decision: Decision, deps: ApprovalsDeps, waiters: Waiters, now: () => number): Promise<string> {
+  const t = (key: MessageKey, params?: MessageParams) => translate(decision.locale ?? deps.locale ?? "en", key, params);
   const record = await deps.approvals.get(decision.requestId);
-  if (!record) return `No approval request with id ${decision.requestId}.`;
+  if (!record) return t("approvals.unknown", { id: decision.requestId });
   if (!isDecidedInPlace(record, decision)) {
     deps.logger.warn({ approval: record.id, by: decision.approverRef }, "approval refused: decided from another chat");
-    return `Approval ${record.id} can only be decided in the chat where it was asked, or by an admin in a direct chat with me; nothing changed.`;
+    return t("approvals.wrongPlace", { id: record.id });
   }
-  if (record.status !== "pending") return `Approval ${record.id} was already ${record.status}; nothing changed.`;
+  if (record.status !== "pending") return t("approvals.alreadyStatus", { id: record.id, status: t(`approvals.status.${record.status}`) });
   if (now() >= record.expiresAt) {
     await deps.approvals.settle(record.id, "expired", "expiry", now());
     waiters.get(record.id)?.({ isApproved: false, decidedBy: "expiry" });
-    return `Approval ${record.id} has expired; the request was denied.`;
+    return t("approvals.expired", { id: record.id });
   }
   const isOwnDenial = !decision.isApproved && decision.approverRef === record.requesterRef;
   if (!canApprove(decision.approverRole) && !isOwnDenial) {
     deps.logger.warn({ approval: record.id, by: decision.approverRef }, "approval refused: not an admin");
-    return `Only an admin can ${decision.isApproved ? "approve" : "deny"} this request.`;
+    return t(decision.isApproved ? "approvals.notAllowedApprove" : "approvals.notAllowedDeny");
   }
   const status = decision.isApproved ? "approved" : "denied";
   if (!(await deps.approvals.settle(record.id, status, decision.approverRef, now(), decision.isAlways))) {
-    return `Approval ${record.id} was already decided; nothing changed.`;
+    return t("approvals.alreadyDecided", { id: record.id });
   }
   waiters.get(record.id)?.({ isApproved: decision.isApproved, decidedBy: decision.approverRef, isAlways: decision.isAlways });
-  const standing = decision.isAlways ? " (and from now on)" : "";
-  return decision.isApproved ? `Approved${standing}: ${record.tool} runs now.` : `Denied${standing}: ${record.tool} will not run.`;
+  const answer = decision.isApproved ? (decision.isAlways ? "approvals.approvedAlways" : "approvals.approved") : decision.isAlways ? "approvals.deniedAlways" : "approvals.denied";
+  return t(answer, { tool: record.tool });
+}
+
+async function decideFromConsole(
+  decision: { requestId: string; isApproved: boolean; approverRef: string },
+  deps: ApprovalsDeps,
+  waiters: Waiters,
+  now: () => number,
+): Promise<ConsoleDecisionResult> {
+  const record = await deps.approvals.get(decision.requestId);
+  if (!record) return { type: "not-found" };
+  if (record.status !== "pending") return { type: "already-decided", record };
+  if (now() >= record.expiresAt) {
+    await deps.approvals.settle(record.id, "expired", "expiry", now());
+    waiters.get(record.id)?.({ isApproved: false, decidedBy: "expiry" });
+    return { type: "expired", record: { ...record, status: "expired", decidedBy: "expiry" } };
+  }
+  const status = decision.isApproved ? "approved" : "denied";
+  if (!(await deps.approvals.settle(record.id, status, decision.approverRef, now()))) {
+    const settled = await deps.approvals.get(record.id);
+    return { type: "already-decided", record: settled ?? record };
+  }
+  deps.logger.info({ approval: record.id, by: decision.approverRef, status }, "approval decided in the console");
+  waiters.get(record.id)?.({ isApproved: decision.isApproved, decidedBy: decision.approverRef, isAlways: false });
+  return { type: "decided", record: { ...record, status, decidedBy: decision.approverRef } };
 }
 
 /**
@@ -167,9 +214,10 @@ export function createApprovals(deps: ApprovalsDeps): Approvals {
         isAlways: false,
       };
       await deps.approvals.create(record);
-      await announceApproval(record, pending, deps, ttlMs);
+      await announceApproval(record, pending, { ...deps, now }, ttlMs);
       return waitForDecision(record, pending, deps, waiters, timing);
     },
     decide: (decision) => decideApproval(decision, deps, waiters, now),
+    decideFromConsole: (decision) => decideFromConsole(decision, deps, waiters, now),
   };
 }

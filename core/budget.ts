@@ -1,7 +1,8 @@
 import type { BudgetConfig, ModelPrice } from "./config.ts";
 import type { UsageStore, UsageTotals } from "./store/store.ts";
 import type { ModelCallUsage } from "./types/agent.ts";
-import { BridgeError } from "./types/errors.ts";
+import { translate, type Locale } from "./i18n/catalogue.ts";
+import { localizedError, type LocalizedText } from "./types/errors.ts";
 
 /**
  * Estimates in USD per million tokens, used when PINCER_CONFIG has no `prices` entry for a model.
@@ -46,9 +47,9 @@ export function startOfMonth(now: number): number {
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
 }
 
-function untilReset(now: number): string {
+function untilReset(now: number): LocalizedText {
   const minutes = Math.ceil((startOfDay(now) + dayMs - now) / 60_000);
-  return minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
+  return minutes >= 60 ? { key: "time.hoursMinutes", params: { hours: Math.floor(minutes / 60), minutes: minutes % 60 } } : { key: "time.minutes", params: { minutes } };
 }
 
 const tokensOf = (totals: UsageTotals) => totals.inputTokens + totals.outputTokens;
@@ -61,33 +62,38 @@ export async function checkDailyCaps(
   now: number,
 ): Promise<void> {
   const since = startOfDay(now);
-  const checks: { who: string; cap: number; spent: (totals: UsageTotals) => number; unit: string; totals: () => Promise<UsageTotals> }[] = [
-    { who: "your", cap: budget.dailyTokensPerUser, spent: tokensOf, unit: "tokens", totals: () => usage.totals({ userRef: scope.userRef }, since) },
-    { who: "this chat's", cap: budget.dailyTokensPerChat, spent: tokensOf, unit: "tokens", totals: () => usage.totals({ conversationKey: scope.conversationKey }, since) },
-    { who: "your", cap: budget.dailyUsdPerUser, spent: (totals) => totals.costUsd, unit: "USD", totals: () => usage.totals({ userRef: scope.userRef }, since) },
-    { who: "this chat's", cap: budget.dailyUsdPerChat, spent: (totals) => totals.costUsd, unit: "USD", totals: () => usage.totals({ conversationKey: scope.conversationKey }, since) },
+  const checks: { who: "user" | "chat"; cap: number; spent: (totals: UsageTotals) => number; unit: string; totals: () => Promise<UsageTotals> }[] = [
+    { who: "user", cap: budget.dailyTokensPerUser, spent: tokensOf, unit: "tokens", totals: () => usage.totals({ userRef: scope.userRef }, since) },
+    { who: "chat", cap: budget.dailyTokensPerChat, spent: tokensOf, unit: "tokens", totals: () => usage.totals({ conversationKey: scope.conversationKey }, since) },
+    { who: "user", cap: budget.dailyUsdPerUser, spent: (totals) => totals.costUsd, unit: "USD", totals: () => usage.totals({ userRef: scope.userRef }, since) },
+    { who: "chat", cap: budget.dailyUsdPerChat, spent: (totals) => totals.costUsd, unit: "USD", totals: () => usage.totals({ conversationKey: scope.conversationKey }, since) },
   ];
   for (const check of checks) {
     if (check.cap <= 0) continue;
     if (check.spent(await check.totals()) < check.cap) continue;
-    const cap = check.unit === "USD" ? `$${check.cap.toFixed(2)}` : `${check.cap.toLocaleString("en-US")} tokens`;
-    throw new BridgeError(
-      "budget-exceeded",
-      `Daily budget reached: ${check.who} limit is ${cap} a day. No model call was made. It resets at 00:00 UTC, in ${untilReset(now)}.`,
-    );
+    const cap: string | LocalizedText =
+      check.unit === "USD" ? `$${check.cap.toFixed(2)}` : { key: "refusals.budget.tokens", params: { count: check.cap.toLocaleString("en-US") } };
+    throw localizedError("budget-exceeded", check.who === "user" ? "refusals.budget.user" : "refusals.budget.chat", { cap, wait: untilReset(now) });
   }
 }
 
-function formatTotals(totals: UsageTotals): string {
-  return `${tokensOf(totals).toLocaleString("en-US")} tokens (${totals.inputTokens.toLocaleString("en-US")} in, ${totals.outputTokens.toLocaleString("en-US")} out) in ${totals.calls} calls, about $${totals.costUsd.toFixed(4)}`;
+function formatTotals(totals: UsageTotals, locale: Locale = "en"): string {
+  return translate(locale, "control.usage.totals", {
+    tokens: tokensOf(totals).toLocaleString("en-US"),
+    input: totals.inputTokens.toLocaleString("en-US"),
+    output: totals.outputTokens.toLocaleString("en-US"),
+    calls: totals.calls,
+    cost: totals.costUsd.toFixed(4),
+  });
 }
 
 /** The answer to `/usage`: today and this month (UTC), for this chat and for the sender. */
-export async function usageReport(usage: UsageStore, scope: { userRef: string; conversationKey: string }, now: number): Promise<string> {
-  const lines = ["Usage (UTC):"];
-  for (const [label, since] of [["Today", startOfDay(now)], ["This month", startOfMonth(now)]] as const) {
-    lines.push(`${label}, this chat: ${formatTotals(await usage.totals({ conversationKey: scope.conversationKey }, since))}`);
-    lines.push(`${label}, you: ${formatTotals(await usage.totals({ userRef: scope.userRef }, since))}`);
+export async function usageReport(usage: UsageStore, scope: { userRef: string; conversationKey: string }, now: number, locale: Locale = "en"): Promise<string> {
+  const lines = [translate(locale, "control.usage.title")];
+  const periods = [["control.usage.todayChat", "control.usage.todayYou", startOfDay(now)], ["control.usage.monthChat", "control.usage.monthYou", startOfMonth(now)]] as const;
+  for (const [chatLine, youLine, since] of periods) {
+    lines.push(translate(locale, chatLine, { totals: formatTotals(await usage.totals({ conversationKey: scope.conversationKey }, since), locale) }));
+    lines.push(translate(locale, youLine, { totals: formatTotals(await usage.totals({ userRef: scope.userRef }, since), locale) }));
   }
   return lines.join("\n");
 }

@@ -1,22 +1,14 @@
+import { translate, type Locale } from "./i18n/catalogue.ts";
 import { controlNames, jobCommandNames, type Command, type ControlName, type JobCommandName } from "./types/command.ts";
 import type { Attachment } from "./types/message.ts";
 
 const commandPattern = /^\/([a-z][a-z0-9_]*)(@\S+)?(?:\s+([\s\S]*))?$/i;
 
-/** What each control command does, for `/help`. */
-export const controlHelp: Record<ControlName, string> = {
-  help: "list the commands",
-  new: "start a fresh session (the agent forgets this conversation)",
-  stop: "stop the running reply at once",
-  status: "show the agent, model, session age and messages in the session",
-  usage: "show today's and this month's tokens and cost, for this chat and for you",
-  model: "show the model, or switch it for this conversation (admins)",
-  agent: "list the agents, or switch this conversation's agent (admins)",
-  remember: "remember a fact about you (--chat: for everyone in this chat, admins in groups)",
-  memory: "list what I remember about you and this chat; /memory export sends it all to you as a file",
-  forget: "forget memory <n> of /memory, or all of them",
-  kb: "search this chat's knowledge bases (/kb <question>); /kb add with a file adds it (admins)",
-};
+/** What a control command does, for `/help` (and Discord's command list), in `locale`. */
+export const controlHelpText = (name: ControlName, locale: Locale): string => translate(locale, `control.help.${name}`);
+
+/** What each control command does, in English. */
+export const controlHelp: Record<ControlName, string> = Object.fromEntries(controlNames.map((name) => [name, controlHelpText(name, "en")])) as Record<ControlName, string>;
 
 function isJobCommandName(name: string): name is JobCommandName {
   return (jobCommandNames as readonly string[]).includes(name);

@@ -54,6 +54,7 @@ export const envSchema = z.object({
   PORT: integer(0, 65535, 8787),
   DATA_DIR: z.string().min(1).default("./data"),
   PINCER_RETENTION_DAYS: integer(0, 36_500, 90),
+  PINCER_LOCALE: z.enum(["en", "zh-CN"], { error: 'expected "en" or "zh-CN"' }).default("en"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PINCER_SHUTDOWN_GRACE_SEC: integer(0, 3600, 20),
   DATABASE_URL: z.preprocess(

@@ -12,6 +12,7 @@ import { envSchema, secretNames, type EnvValues } from "./config-schema.ts";
 import type { ChannelPolicy } from "./policy.ts";
 import type { Routing } from "./router.ts";
 import { BridgeError } from "./types/errors.ts";
+import type { Locale } from "./i18n/catalogue.ts";
 import type { AcpAgentConfig, BudgetConfig, JobsConfig, LlmConfig, McpServerSettings, MediaConfig } from "./config-types.ts";
 
 export type { AcpAgentConfig, BudgetConfig, JobsConfig, LlmConfig, McpServerSettings, MediaConfig } from "./config-types.ts";
@@ -27,6 +28,8 @@ export interface Config {
   /** PINCER_RETENTION_DAYS: messages, run events and files older than this are pruned daily; 0 keeps everything. */
   retentionDays: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  /** PINCER_LOCALE: the language the bot writes in when the platform does not tell a user's own. */
+  locale: Locale;
   /** On SIGTERM/SIGINT, how long running turns may take to finish before they are left for the next start. */
   shutdownGraceSec: number;
   /** PINCER_ADMIN_TOKEN; unset, the gateway keeps a generated one in DATA_DIR/admin-token. */
@@ -97,7 +100,11 @@ export function childEnv(env: Env, namedByConfig: readonly string[] = []): Recor
 
 /** Reads `.env` from the working directory (if any) under the real environment, which wins. */
 export function readEnv(cwd = process.cwd()): Env {
-  const path = resolve(cwd, ".env");
+  return readEnvFrom(resolve(cwd, ".env"));
+}
+
+/** Reads an env file (if it exists) under the real environment, which wins (`pincer setup --env-file`). */
+export function readEnvFrom(path: string): Env {
   const fromFile = existsSync(path) ? parseEnv(readFileSync(path, "utf8")) : {};
   return { ...fromFile, ...process.env };
 }
@@ -163,6 +170,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     leaseMs: values.PINCER_LEASE_SEC * 1000,
     retentionDays: values.PINCER_RETENTION_DAYS,
     logLevel: values.LOG_LEVEL,
+    locale: values.PINCER_LOCALE,
     shutdownGraceSec: values.PINCER_SHUTDOWN_GRACE_SEC,
     adminToken: values.PINCER_ADMIN_TOKEN,
     allowedHosts: values.PINCER_ALLOWED_HOSTS,

@@ -2,9 +2,10 @@ import { usageReport } from "./budget.ts";
 import { fullTextKnowledge } from "./knowledge.ts";
 import { knowledgeCommand } from "./knowledge-command.ts";
 import { memoryCommand, type MemoryScope } from "./memory.ts";
-import { controlHelp } from "./commands.ts";
+import { controlHelpText } from "./commands.ts";
+import { translate, type Locale, type MessageKey, type MessageParams } from "./i18n/catalogue.ts";
 import { controlNames, jobCommandNames } from "./types/command.ts";
-import { jobCommandHelp } from "./jobs/commands.ts";
+import { jobCommandHelpText } from "./jobs/commands.ts";
 import type { Command } from "./types/command.ts";
 import { userRef, type Role } from "./policy.ts";
 import type { ConversationChoice } from "./router.ts";
@@ -15,6 +16,8 @@ import { assertNever } from "./types/errors.ts";
 import type { InboundMessage } from "./types/message.ts";
 import type { ReplyPart } from "./types/reply.ts";
 import { adapterFor } from "./stages/deps.ts";
+
+const localeOf = (message: InboundMessage, deps: { locale?: Locale }): Locale => message.sender.locale ?? deps.locale ?? "en";
 
 /** A control command's answer: a text, or one part (the file of `/memory export`). */
 export type ControlAnswer = string | ReplyPart;
@@ -40,69 +43,85 @@ export interface ControlContext {
   /** `/kb`. */
   knowledge(args: string): Promise<string>;
   now: number;
+  /** The language of the answers. */
+  locale: Locale;
 }
 
-function formatAge(ms: number): string {
+export function formatAge(ms: number, locale: Locale): string {
   const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return "less than a minute";
-  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 1) return translate(locale, "time.lessThanMinute");
+  if (minutes < 60) return translate(locale, "time.minutes", { minutes });
   const hours = Math.floor(minutes / 60);
-  return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} days`;
+  return hours < 48 ? translate(locale, "time.hoursMinutes", { hours, minutes: minutes % 60 }) : translate(locale, "time.days", { days: Math.floor(hours / 24) });
 }
 
-export function helpText(): string {
-  const lines = controlNames.map((name) => `/${name}: ${controlHelp[name]}`);
-  const jobLines = jobCommandNames.map((name) => (jobCommandHelp[name].startsWith("/") ? jobCommandHelp[name] : `/${name}: ${jobCommandHelp[name]}`));
+export function helpText(locale: Locale = "en"): string {
+  const line = (name: string, text: string) => translate(locale, "control.help.line", { name, text });
+  const lines = controlNames.map((name) => line(name, controlHelpText(name, locale)));
+  const jobLines = jobCommandNames.map((name) => {
+    const text = jobCommandHelpText(name, locale);
+    return text.startsWith("/") ? text : line(name, text);
+  });
   return [
-    "Commands:", ...lines, "/approve <id>, /deny <id>: decide a tool approval request (admins)",
-    "Jobs:", ...jobLines,
-    "Anything else goes to the agent.",
+    translate(locale, "control.help.title"), ...lines, translate(locale, "control.help.approve"),
+    translate(locale, "control.help.jobs"), ...jobLines,
+    translate(locale, "control.help.rest"),
   ].join("\n");
 }
 
 async function chooseAgent(name: string, context: ControlContext): Promise<string> {
-  const list = context.agentNames.map((each) => (each === context.agentName ? `${each} (current)` : each)).join(", ");
-  if (!name) return `Agents: ${list}.${context.canChoose ? " Switch with /agent <name>." : ""}`;
-  if (!context.canChoose) return "Only an admin can switch the agent.";
-  if (!context.agentNames.includes(name)) return `There is no agent named ${name}. Agents: ${list}.`;
+  const { locale } = context;
+  const list = context.agentNames.map((each) => (each === context.agentName ? translate(locale, "control.agent.current", { name: each }) : each)).join(", ");
+  if (!name) return `${translate(locale, "control.agent.list", { list })}${context.canChoose ? translate(locale, "control.agent.switchHint") : ""}`;
+  if (!context.canChoose) return translate(locale, "refusals.adminOnlyAgent");
+  if (!context.agentNames.includes(name)) return translate(locale, "control.agent.unknown", { name, list });
   await context.choose({ agent: name, model: undefined });
-  return `This conversation now talks to ${name}.`;
+  return translate(locale, "control.agent.switched", { name });
 }
 
 async function chooseModel(name: string, context: ControlContext): Promise<string> {
+  const { locale } = context;
   if (!name) {
-    return `Model: ${context.model ?? "none"} (agent ${context.agentName}).${context.canChoose ? " Switch with /model <name>." : ""}`;
+    const shown = translate(locale, "control.model.shown", { model: context.model ?? translate(locale, "control.model.none"), agent: context.agentName });
+    return `${shown}${context.canChoose ? translate(locale, "control.model.switchHint") : ""}`;
   }
-  if (!context.canChoose) return "Only an admin can switch the model.";
+  if (!context.canChoose) return translate(locale, "refusals.adminOnlyModel");
   await context.choose({ model: name });
-  return `This conversation now uses ${name}.`;
+  return translate(locale, "control.model.switched", { name });
+}
+
+function statusText(context: ControlContext, session: { createdAt: number; messageCount: number }, fill: { usedTokens: number; budgetTokens: number } | undefined): string {
+  const { locale } = context;
+  const t = (key: MessageKey, params?: MessageParams) => translate(locale, key, params);
+  return [
+    t("control.status.agent", { agent: context.agentName }),
+    t("control.status.model", { model: context.model ?? t("control.status.noModel") }),
+    t("control.status.media", { stt: context.sttName, tts: context.ttsName }),
+    t("control.status.age", { age: formatAge(context.now - session.createdAt, locale) }),
+    t("control.status.messages", { count: session.messageCount }),
+    ...(fill
+      ? [t("control.status.context", {
+          used: fill.usedTokens.toLocaleString("en-US"),
+          budget: fill.budgetTokens.toLocaleString("en-US"),
+          percent: Math.round((100 * fill.usedTokens) / fill.budgetTokens),
+        })]
+      : []),
+    t("control.status.running", { running: t(context.isRunning ? "common.yes" : "common.no").toLowerCase() }),
+  ].join("\n");
 }
 
 /** The answer to a control command; these never reach the agent. */
 export async function handleControl(command: Extract<Command, { type: "control" }>, context: ControlContext): Promise<ControlAnswer> {
   switch (command.name) {
     case "help":
-      return helpText();
+      return helpText(context.locale);
     case "stop":
-      return (await context.stopRun()) ? "Stopped." : "Nothing is running.";
+      return translate(context.locale, (await context.stopRun()) ? "control.stopped" : "control.nothingRunning");
     case "new":
       await context.endSession();
-      return "Started a new session: I have forgotten this conversation.";
-    case "status": {
-      const session = await context.session();
-      const fill = await context.contextFill();
-      return [
-        `Agent: ${context.agentName}`,
-        `Model: ${context.model ?? "none (built-in, offline)"}`,
-        `Speech-to-text: ${context.sttName}; voice replies: ${context.ttsName}`,
-        `Session age: ${formatAge(context.now - session.createdAt)}`,
-        `Messages in session: ${session.messageCount}`,
-        ...(fill
-          ? [`Context: ${fill.usedTokens.toLocaleString("en-US")} of ${fill.budgetTokens.toLocaleString("en-US")} tokens (${Math.round((100 * fill.usedTokens) / fill.budgetTokens)}%) in the last model call`]
-          : []),
-        `Running: ${context.isRunning ? "yes" : "no"}`,
-      ].join("\n");
-    }
+      return translate(context.locale, "control.newSession");
+    case "status":
+      return statusText(context, await context.session(), await context.contextFill());
     case "usage":
       return context.usageReport();
     case "agent":
@@ -126,17 +145,18 @@ export interface RunControl {
   stopRun(conversationKey: string): Promise<boolean>;
 }
 
-export type ControlDeps = Pick<StageDeps, "store" | "routing" | "agents" | "budget" | "media" | "now" | "adapters" | "knowledge"> & { runs: RunControl };
+export type ControlDeps = Pick<StageDeps, "store" | "routing" | "agents" | "budget" | "media" | "now" | "adapters" | "knowledge"> & Partial<Pick<StageDeps, "locale">> & { runs: RunControl };
 
 /** The context a control command is answered in: the conversation's agent, session, usage and run. */
 export async function controlContext(message: InboundMessage, role: Role, deps: ControlDeps): Promise<ControlContext> {
   const { store, now } = deps;
+  const locale = localeOf(message, deps);
   const key = conversationKey(message.conversation);
   const current = await routeFor(message.conversation, userRef(message), deps);
   const isAdmin = role === "owner" || role === "admin";
   const memoryScope: MemoryScope = { userRef: userRef(message), conversationKey: key, isGroup: message.conversation.kind === "group", isAdmin };
   return {
-    usageReport: () => usageReport(store.usage, { userRef: userRef(message), conversationKey: key }, now()),
+    usageReport: () => usageReport(store.usage, { userRef: userRef(message), conversationKey: key }, now(), locale),
     agentName: current.route.agent,
     model: current.route.model ?? current.agent.model,
     agentNames: [...deps.agents.keys()],
@@ -158,7 +178,7 @@ export async function controlContext(message: InboundMessage, role: Role, deps: 
       const last = await store.usage.lastCall(key);
       return last && { usedTokens: last.inputTokens, budgetTokens: deps.budget.contextTokens };
     },
-    memory: (name, args) => memoryCommand(name, args, store.memories, memoryScope, now()),
+    memory: (name, args) => memoryCommand(name, args, store.memories, memoryScope, now(), locale),
     knowledge: (args) =>
       knowledgeCommand(args, {
         port: deps.knowledge ?? fullTextKnowledge(store.knowledge),
@@ -168,7 +188,9 @@ export async function controlContext(message: InboundMessage, role: Role, deps: 
         attachments: message.attachments,
         fetchMedia: (ref) => adapterFor(deps, message.conversation).fetchMedia(ref),
         uploadSource: (fileName) => `chat:${key}/${fileName}`,
+        locale,
       }),
     now: now(),
+    locale,
   };
 }

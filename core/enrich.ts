@@ -1,7 +1,8 @@
 import type { MediaPort } from "./media.ts";
 import type { FetchedMedia } from "./types/adapter.ts";
 import type { AgentInput } from "./types/agent.ts";
-import { BridgeError, toBridgeError } from "./types/errors.ts";
+import { translate, type Locale } from "./i18n/catalogue.ts";
+import { localizedError, toBridgeError, userMessage, type BridgeError } from "./types/errors.ts";
 import type { Attachment, MediaRef } from "./types/message.ts";
 
 export interface MediaLimits {
@@ -18,6 +19,8 @@ export interface EnrichDeps {
   signal: AbortSignal;
   /** Transcription and OCR of one attachment give up after this. */
   timeoutMs?: number;
+  /** The language of the notices (default `en`). */
+  locale?: Locale;
 }
 
 export interface Enriched {
@@ -30,36 +33,36 @@ const megabytes = (bytes: number) => (bytes >= 1e6 ? `${Math.round(bytes / 1e5) 
 
 async function fetchWithinLimit(ref: MediaRef, deps: EnrichDeps): Promise<FetchedMedia> {
   if (ref.sizeBytes !== undefined && ref.sizeBytes > deps.limits.maxBytes) {
-    throw new BridgeError("unsupported", `That file is too big (${megabytes(ref.sizeBytes)}; the limit is ${megabytes(deps.limits.maxBytes)}).`);
+    throw localizedError("unsupported", "media.tooBig", { size: megabytes(ref.sizeBytes), limit: megabytes(deps.limits.maxBytes) });
   }
   const fetched = await deps.fetchMedia(ref);
   if (fetched.bytes.length > deps.limits.maxBytes) {
-    throw new BridgeError("unsupported", `That file is too big (${megabytes(fetched.bytes.length)}; the limit is ${megabytes(deps.limits.maxBytes)}).`);
+    throw localizedError("unsupported", "media.tooBig", { size: megabytes(fetched.bytes.length), limit: megabytes(deps.limits.maxBytes) });
   }
   return fetched;
 }
 
-async function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, deps: EnrichDeps, what: string): Promise<T> {
+async function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, deps: EnrichDeps, what: "media.transcribing" | "media.readingImage"): Promise<T> {
   const signal = AbortSignal.any([deps.signal, AbortSignal.timeout(deps.timeoutMs ?? 60_000)]);
   try {
     return await work(signal);
   } catch (thrown) {
-    if (signal.aborted && !deps.signal.aborted) throw new BridgeError("timeout", `${what} took too long; I gave up.`, { cause: thrown });
+    if (signal.aborted && !deps.signal.aborted) throw localizedError("timeout", "media.tookTooLong", { what: { key: what } }, { cause: thrown });
     throw thrown;
   }
 }
 
 export async function enrichAudio(attachment: Extract<Attachment, { type: "audio" }>, deps: EnrichDeps): Promise<Attachment> {
   const tooLong = (seconds: number) =>
-    new BridgeError("unsupported", `That voice message is ${Math.round(seconds)} s long; I take up to ${deps.limits.maxAudioSec} s.`);
+    localizedError("unsupported", "media.voiceTooLong", { seconds: Math.round(seconds), max: deps.limits.maxAudioSec });
   if (attachment.durationSec !== undefined && attachment.durationSec > deps.limits.maxAudioSec) throw tooLong(attachment.durationSec);
   if (attachment.transcript) return attachment;
   if (!deps.media || deps.media.sttName === "none") {
-    throw new BridgeError("unsupported", "I can't listen to voice messages here: no speech-to-text is configured (STT_PROVIDER). Please type it.");
+    throw localizedError("unsupported", "media.noSpeechToText");
   }
   const media = deps.media;
   const audio = await fetchWithinLimit(attachment.media, deps);
-  const transcript = await withTimeout((signal) => media.transcribe(audio, signal), deps, "Transcribing the voice message");
+  const transcript = await withTimeout((signal) => media.transcribe(audio, signal), deps, "media.transcribing");
   if (transcript.durationSec > deps.limits.maxAudioSec) throw tooLong(transcript.durationSec);
   return { ...attachment, durationSec: transcript.durationSec, transcript: transcript.text || "(nothing audible)" };
 }
@@ -91,20 +94,20 @@ export async function enrich(input: AgentInput, deps: EnrichDeps): Promise<Enric
           attachments.push(await enrichAudio(attachment, deps));
           break;
         case "image": {
-          if (!deps.media) throw new BridgeError("unsupported", "I can't look at images here (the media packages are not installed).");
+          if (!deps.media) throw localizedError("unsupported", "media.noImages");
           const media = deps.media;
           const image = await fetchWithinLimit(attachment.media, deps);
           if (deps.acceptsImages) {
             images.push(await media.prepareImage(image, deps.limits.maxImagePx));
             attachments.push(attachment);
           } else {
-            const text = await withTimeout((signal) => media.readText(image, signal), deps, "Reading the image");
+            const text = await withTimeout((signal) => media.readText(image, signal), deps, "media.readingImage");
             attachments.push({ ...attachment, text: text || "(no text found in the image)" });
           }
           break;
         }
         case "video":
-          throw new BridgeError("unsupported", "I can't watch videos yet: send a screenshot, or describe what matters.");
+          throw localizedError("unsupported", "media.noVideo");
         case "file":
           attachments.push(attachment);
           break;
@@ -112,8 +115,14 @@ export async function enrich(input: AgentInput, deps: EnrichDeps): Promise<Enric
     } catch (thrown) {
       const error = toBridgeError(thrown);
       if (deps.signal.aborted) throw error;
-      notices.push(error.code === "internal" ? "I could not use one of the attachments." : error.message);
+      notices.push(noticeOf(error, deps.locale ?? "en"));
     }
   }
   return { input: { ...input, attachments, images }, notices };
+}
+
+/** What the chat is told about an attachment that could not be used. */
+function noticeOf(error: BridgeError, locale: Locale): string {
+  if (error.code === "internal") return translate(locale, "media.unusable");
+  return error.text ? userMessage(error, locale) : error.message;
 }

@@ -6,11 +6,20 @@ export interface HtmlPage {
   headers: Record<string, string>;
 }
 
+export interface HtmlPageOptions {
+  /**
+   * Where the page's forms may post: nowhere (the default: the page talks through `fetch`) or its own origin. A page
+   * whose forms post to itself sends its referrer to its own origin only (`same-origin`): under `no-referrer` a
+   * browser sends `Origin: null` with a form's POST, which the same-origin check must refuse.
+   */
+  formAction?: "none" | "self";
+}
+
 /**
  * A page with its own inline scripts only (allowed by hash), that no other site may frame, which talks to this
  * origin alone.
  */
-export function htmlPage(html: string): HtmlPage {
+export function htmlPage(html: string, options: HtmlPageOptions = {}): HtmlPage {
   const hashes = [...html.matchAll(/<script[^>]*>([\s\S]*?)<\/script>/g)].map(
     ([, script]) => `'sha256-${createHash("sha256").update(script!, "utf8").digest("base64")}'`,
   );
@@ -22,7 +31,7 @@ export function htmlPage(html: string): HtmlPage {
     "media-src 'self'",
     "connect-src 'self'",
     "base-uri 'none'",
-    "form-action 'none'",
+    `form-action '${options.formAction ?? "none"}'`,
     "frame-ancestors 'none'",
   ].join("; ");
   return {
@@ -32,7 +41,7 @@ export function htmlPage(html: string): HtmlPage {
       "content-security-policy": policy,
       "x-frame-options": "DENY",
       "x-content-type-options": "nosniff",
-      "referrer-policy": "no-referrer",
+      "referrer-policy": options.formAction === "self" ? "same-origin" : "no-referrer",
     },
   };
 }

@@ -1,7 +1,8 @@
 import { answerFromKnowledge, type KnowledgePort } from "./knowledge.ts";
 import type { KnowledgeStore } from "./store/knowledge-store.ts";
 import type { FetchedMedia } from "./types/adapter.ts";
-import { toBridgeError } from "./types/errors.ts";
+import { toBridgeError, userMessage } from "./types/errors.ts";
+import { translate, type Locale, type MessageKey, type MessageParams } from "./i18n/catalogue.ts";
 import type { Attachment, MediaRef } from "./types/message.ts";
 
 /** The largest document accepted into a knowledge base (a file, a page, an upload). */
@@ -19,26 +20,30 @@ export interface KnowledgeCommandContext {
   fetchMedia(ref: MediaRef): Promise<FetchedMedia>;
   /** Where an upload is recorded as coming from (`chat:<conversation key>/<file name>`). */
   uploadSource(fileName: string): string;
+  /** The language of the answers (default `en`). */
+  locale?: Locale;
 }
 
 async function addUploads(kb: string, context: KnowledgeCommandContext): Promise<string> {
-  if (!context.isAdmin) return "Only an admin can add documents to a knowledge base.";
-  if (!context.kbs.includes(kb)) return `This chat may not use the knowledge base ${kb} (it may use: ${context.kbs.join(", ") || "none"}).`;
+  const t = (key: MessageKey, params?: MessageParams) => translate(context.locale ?? "en", key, params);
+  if (!context.isAdmin) return t("knowledge.addAdminOnly");
+  if (!context.kbs.includes(kb)) return t("knowledge.notAllowed", { kb, list: context.kbs.join(", ") || t("knowledge.none") });
   const files = context.attachments.filter((attachment) => attachment.type === "file");
-  if (files.length === 0) return "Send the document (Markdown, text, HTML, PDF or DOCX) with /kb add as its caption.";
+  if (files.length === 0) return t("knowledge.sendDocument");
   const lines: string[] = [];
   for (const { media } of files) {
     const name = media.fileName ?? "document";
     try {
       if (media.sizeBytes !== undefined && media.sizeBytes > maxDocumentBytes) {
-        lines.push(`${name}: refused, it is too large (${megabytes(media.sizeBytes)}; the limit is ${megabytes(maxDocumentBytes)}).`);
+        lines.push(t("knowledge.tooLarge", { name, size: megabytes(media.sizeBytes), limit: megabytes(maxDocumentBytes) }));
         continue;
       }
       const fetched = await context.fetchMedia(media);
       const added = await context.port.addFile(kb, context.uploadSource(name), { bytes: fetched.bytes, fileName: name, mimeType: media.mimeType ?? fetched.mimeType });
-      lines.push(`${name}: added to ${kb} (${added.chunks} passages).`);
+      lines.push(t("knowledge.added", { name, kb, chunks: added.chunks }));
     } catch (thrown) {
-      lines.push(`${name}: refused: ${toBridgeError(thrown).message}`);
+      const error = toBridgeError(thrown);
+      lines.push(t("knowledge.refused", { name, reason: error.text ? userMessage(error, context.locale) : error.message }));
     }
   }
   return lines.join("\n");
@@ -48,10 +53,11 @@ async function addUploads(kb: string, context: KnowledgeCommandContext): Promise
 export async function knowledgeCommand(args: string, context: KnowledgeCommandContext): Promise<string> {
   const add = /^add(?:\s+([a-z0-9][a-z0-9_-]*))?$/i.exec(args);
   if (add) return addUploads(add[1]?.toLowerCase() ?? context.kbs[0] ?? "default", context);
+  const t = (key: MessageKey, params?: MessageParams) => translate(context.locale ?? "en", key, params);
   if (!args) {
     const bases = (await context.store.bases()).filter((base) => context.kbs.includes(base.kb));
-    if (bases.length === 0) return "No knowledge base here yet. An operator adds documents with `pincer kb add`, an admin with /kb add and a file.";
-    return ["Knowledge bases here:", ...bases.map((base) => `${base.kb}: ${base.documents} documents, ${base.chunks} passages`), "Ask with /kb <question>."].join("\n");
+    if (bases.length === 0) return t("knowledge.empty");
+    return [t("knowledge.title"), ...bases.map((base) => t("knowledge.base", { kb: base.kb, documents: base.documents, chunks: base.chunks })), t("knowledge.askHint")].join("\n");
   }
-  return answerFromKnowledge(context.port, context.kbs, args);
+  return answerFromKnowledge(context.port, context.kbs, args, undefined, context.locale);
 }

@@ -1,5 +1,6 @@
+import { translate, type Locale } from "./i18n/catalogue.ts";
 import type { KnowledgePassage, KnowledgeStore } from "./store/knowledge-store.ts";
-import { BridgeError } from "./types/errors.ts";
+import { localizedError } from "./types/errors.ts";
 
 /** An uploaded or fetched file to add to a knowledge base. */
 export interface KnowledgeFile {
@@ -24,7 +25,7 @@ export function fullTextKnowledge(store: KnowledgeStore): KnowledgePort {
   return {
     search: (kbs, query, limit) => store.search(kbs, query, limit),
     async addFile() {
-      throw new BridgeError("unsupported", "Adding documents from a chat is not available in this gateway.");
+      throw localizedError("unsupported", "knowledge.addOff");
     },
   };
 }
@@ -43,9 +44,9 @@ export function formatPassages(passages: readonly KnowledgePassage[], maxChars =
 }
 
 /** `/kb <question>`: the best passages with their sources; no model needed. */
-export async function answerFromKnowledge(port: KnowledgePort, kbs: readonly string[], question: string, signal?: AbortSignal): Promise<string> {
-  if (kbs.length === 0) return "This chat has no knowledge base.";
+export async function answerFromKnowledge(port: KnowledgePort, kbs: readonly string[], question: string, signal?: AbortSignal, locale: Locale = "en"): Promise<string> {
+  if (kbs.length === 0) return translate(locale, "knowledge.noBase");
   const passages = await port.search(kbs, question, 3, signal);
-  if (passages.length === 0) return `Nothing found in ${kbs.join(", ")} for "${excerpt(question, 80)}".`;
+  if (passages.length === 0) return translate(locale, "knowledge.nothingFound", { kbs: kbs.join(", "), question: excerpt(question, 80) });
   return formatPassages(passages, 500);
 }

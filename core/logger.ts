@@ -22,9 +22,12 @@ export function maskSecrets(line: string, secrets: readonly string[]): string {
   return masked;
 }
 
-/** JSON lines on stdout (or `destination`), with secrets redacted by key and by value. */
+/**
+ * JSON lines on stdout (or `destination`), with secrets redacted by key and by value. `secrets` is read at each
+ * line, so a value the gateway adds later (a channel added from the setup page) is masked from then on.
+ */
 export function createLogger(options: LoggerOptions): Logger {
-  const secrets = [...options.secrets];
+  const secrets = options.secrets;
   return pino(
     {
       level: options.level,

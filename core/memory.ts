@@ -3,6 +3,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CountTokens } from "./context.ts";
+import { translate, type Locale } from "./i18n/catalogue.ts";
 import { memoryOwner, type MemoryOwner, type MemoryRecord, type MemoryStore } from "./store/memory-store.ts";
 import type { ReplyPart } from "./types/reply.ts";
 
@@ -67,45 +68,46 @@ function cleanFact(text: string): string {
 }
 
 /** Stores a fact for the person, or with `isForChat` for the chat; returns what to tell them. */
-export async function remember(store: MemoryStore, scope: MemoryScope, fact: string, isForChat: boolean, now: number): Promise<string> {
+export async function remember(store: MemoryStore, scope: MemoryScope, fact: string, isForChat: boolean, now: number, locale: Locale = "en"): Promise<string> {
   const text = cleanFact(fact);
-  if (!text) return "Tell me what to remember: /remember <fact>, or /remember --chat <fact> for everyone in this chat.";
-  if (isForChat && scope.isGroup && !scope.isAdmin) return "Only an admin can make me remember something for the whole chat.";
+  if (!text) return translate(locale, "memory.rememberUsage");
+  if (isForChat && scope.isGroup && !scope.isAdmin) return translate(locale, "memory.chatAdminOnly");
   const owner: MemoryOwner = isForChat ? memoryOwner.chat(scope.conversationKey) : memoryOwner.user(scope.userRef);
   await store.add({ id: randomUUID(), owner, text, authorRef: scope.userRef, conversationKey: scope.conversationKey, createdAt: now });
-  if (isForChat) return `Remembered for this chat: ${text}`;
-  return scope.isGroup ? `Remembered for you (used in this group and nowhere else but your direct chat with me): ${text}` : `Remembered: ${text}`;
+  if (isForChat) return translate(locale, "memory.rememberedChat", { text });
+  return translate(locale, scope.isGroup ? "memory.rememberedInGroup" : "memory.remembered", { text });
 }
 
 /** `/memory`: a numbered list of the person's memories here and the chat's. */
-export async function listMemories(store: MemoryStore, scope: MemoryScope): Promise<string> {
+export async function listMemories(store: MemoryStore, scope: MemoryScope, locale: Locale = "en"): Promise<string> {
   const records = await visibleMemories(store, scope);
-  if (records.length === 0) return "I remember nothing here yet. Teach me with /remember <fact>.";
-  const lines = records.map((record, index) => `${index + 1}. ${record.owner.startsWith("chat:") ? "(chat) " : ""}${record.text}`);
-  return ["What I remember:", ...lines, "Forget one with /forget <number>, or everything with /forget all."].join("\n");
+  if (records.length === 0) return translate(locale, "memory.empty");
+  const lines = records.map((record, index) => `${index + 1}. ${record.owner.startsWith("chat:") ? translate(locale, "memory.chatMark") : ""}${record.text}`);
+  return [translate(locale, "memory.title"), ...lines, translate(locale, "memory.forgetHint")].join("\n");
 }
 
 /** `/forget <n>` or `/forget all`, by the numbers of `/memory`. */
-export async function forget(store: MemoryStore, scope: MemoryScope, args: string): Promise<string> {
+export async function forget(store: MemoryStore, scope: MemoryScope, args: string, locale: Locale = "en"): Promise<string> {
   const records = await visibleMemories(store, scope);
   const owners = [memoryOwner.user(scope.userRef), memoryOwner.chat(scope.conversationKey)];
   if (args.toLowerCase() === "all") {
     const removable = records.filter((record) => canChange(record, scope));
     const removed = await store.remove(owners, removable.map((record) => record.id));
     const kept = records.length - removable.length;
-    return `Forgot ${removed} ${removed === 1 ? "memory" : "memories"}.${kept > 0 ? ` ${kept} of this chat's stay: only an admin can remove those.` : ""}`;
+    const forgot = removed === 1 ? translate(locale, "memory.forgotOne") : translate(locale, "memory.forgotMany", { count: removed });
+    return `${forgot}${kept > 0 ? translate(locale, "memory.keptChat", { count: kept }) : ""}`;
   }
   const number = /^\d+$/.test(args) ? Number(args) : Number.NaN;
   const record = records[number - 1];
-  if (!record) return records.length === 0 ? "There is nothing to forget." : `Send /forget <1–${records.length}> or /forget all (see /memory).`;
-  if (!canChange(record, scope)) return "Only an admin can remove this chat's memories.";
+  if (!record) return records.length === 0 ? translate(locale, "memory.nothingToForget") : translate(locale, "memory.forgetUsage", { count: records.length });
+  if (!canChange(record, scope)) return translate(locale, "memory.removeAdminOnly");
   await store.remove(owners, [record.id]);
-  return `Forgot: ${record.text}`;
+  return translate(locale, "memory.forgot", { text: record.text });
 }
 
 /** `/memory export`: everything stored about the person, as a JSON file (only in a direct chat). */
-export async function exportMemories(store: MemoryStore, scope: MemoryScope, now: number): Promise<string | ReplyPart> {
-  if (scope.isGroup) return "Your memories go only to you: send /memory export in a direct chat with me.";
+export async function exportMemories(store: MemoryStore, scope: MemoryScope, now: number, locale: Locale = "en"): Promise<string | ReplyPart> {
+  if (scope.isGroup) return translate(locale, "memory.exportDirectOnly");
   const records = await store.about(scope.userRef);
   const content = JSON.stringify(
     {
@@ -128,7 +130,7 @@ export async function exportMemories(store: MemoryStore, scope: MemoryScope, now
   return {
     type: "file",
     media: { platform: "local", id: path, fileName, mimeType: "application/json", sizeBytes: Buffer.byteLength(content) },
-    caption: `Everything I remember about you: ${records.length} ${records.length === 1 ? "memory" : "memories"}.`,
+    caption: records.length === 1 ? translate(locale, "memory.exportCaptionOne") : translate(locale, "memory.exportCaptionMany", { count: records.length }),
   };
 }
 
@@ -139,15 +141,16 @@ export async function memoryCommand(
   store: MemoryStore,
   scope: MemoryScope,
   now: number,
+  locale: Locale = "en",
 ): Promise<string | ReplyPart> {
   switch (name) {
     case "remember": {
       const isForChat = /^--chat(\s|$)/.test(args);
-      return remember(store, scope, isForChat ? args.slice(6) : args, isForChat, now);
+      return remember(store, scope, isForChat ? args.slice(6) : args, isForChat, now, locale);
     }
     case "memory":
-      return args.toLowerCase() === "export" ? exportMemories(store, scope, now) : listMemories(store, scope);
+      return args.toLowerCase() === "export" ? exportMemories(store, scope, now, locale) : listMemories(store, scope, locale);
     case "forget":
-      return forget(store, scope, args.trim());
+      return forget(store, scope, args.trim(), locale);
   }
 }

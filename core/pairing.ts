@@ -1,4 +1,5 @@
 import { randomInt } from "node:crypto";
+import { translate, type Locale } from "./i18n/catalogue.ts";
 import type { PairingStore, PairingSubject } from "./store/store.ts";
 import { channelOf } from "./types/conversation.ts";
 import type { InboundMessage } from "./types/message.ts";
@@ -22,13 +23,12 @@ export function pairingSubject(message: InboundMessage): PairingSubject {
   return { platform: channelOf(message.conversation), chatId: kind === "group" ? chatId : undefined, userId: message.sender.id };
 }
 
-function pairingText(subject: PairingSubject, code: string, expiresAt: number, now: number): string {
+function pairingText(subject: PairingSubject, code: string, expiresAt: number, now: number, locale: Locale): string {
   const minutes = Math.max(1, Math.round((expiresAt - now) / 60_000));
   const channel = subject.platform;
-  const intro = subject.chatId === undefined ? "I don't know you yet. Your pairing code is" : "I don't know this group yet. Its pairing code is";
   return [
-    `${intro} **${code}** (valid for ${minutes} min).`,
-    `Ask the owner of this bot to run: \`npm run pincer -- pairing approve ${channel} ${code}\``,
+    translate(locale, subject.chatId === undefined ? "pairing.user" : "pairing.group", { code, minutes }),
+    translate(locale, "pairing.ask", { channel, code }),
   ].join("\n");
 }
 
@@ -40,13 +40,14 @@ export async function pairingReply(
   pairing: PairingStore,
   message: InboundMessage,
   now: number,
+  locale: Locale = "en",
 ): Promise<string | undefined> {
   const subject = pairingSubject(message);
   const existing = await pairing.find(subject);
   if (existing && existing.approvedAt === undefined && existing.expiresAt > now) {
     if (now - existing.lastSentAt < pairingResendMs) return undefined;
     await pairing.markSent(subject, now);
-    return pairingText(subject, existing.code, existing.expiresAt, now);
+    return pairingText(subject, existing.code, existing.expiresAt, now, locale);
   }
   const code = newPairingCode();
   await pairing.save({
@@ -58,5 +59,5 @@ export async function pairingReply(
     lastSentAt: now,
     approvedAt: undefined,
   });
-  return pairingText(subject, code, now + pairingTtlMs, now);
+  return pairingText(subject, code, now + pairingTtlMs, now, locale);
 }

@@ -1,12 +1,12 @@
 import { channelLabels } from "./metrics.ts";
 import { isShutdownAbort, ShutdownAbort } from "./queue.ts";
 import { admit } from "./stages/admit.ts";
-import { stageDeps, type PipelineDeps, type StageDeps } from "./stages/deps.ts";
+import { localeOf, stageDeps, type PipelineDeps, type StageDeps } from "./stages/deps.ts";
 import { createTurnQueue, type RunHandle, type TurnQueue } from "./stages/drain.ts";
 import { answerAtOnce, isEmptyPrompt, parse } from "./stages/parse.ts";
 import { prepare } from "./stages/prepare.ts";
 import { runAgent, startRun } from "./stages/run.ts";
-import { failTurn, recordTurn, settle, userMessage } from "./stages/settle.ts";
+import { errorPart, failTurn, recordTurn, settle } from "./stages/settle.ts";
 import { speakBack } from "./stages/speak.ts";
 import { beginTurn, newRef, type PreparedTurn, type TurnOutcome } from "./stages/turn.ts";
 import { createWorkTracker } from "./work-tracker.ts";
@@ -67,7 +67,7 @@ async function takeIn(key: string, message: InboundMessage, deps: StageDeps, que
     log.error({ err: error, ref }, "message processing failed");
     deps.metrics.errors.inc({ code: error.code });
     await deps.store.inbox.setStatus([key], "ignored");
-    await deps.delivery.send(`${key}:error`, answerTo(message), { type: "error", code: error.code, message: userMessage(error), ref });
+    await deps.delivery.send(`${key}:error`, answerTo(message), errorPart(error, ref, localeOf(message, deps)));
     return false;
   }
 }

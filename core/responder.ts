@@ -8,6 +8,7 @@ import type { ConversationRef } from "./types/conversation.ts";
 import { assertNever } from "./types/errors.ts";
 import type { Logger } from "./types/logger.ts";
 import { startWaitingSignals } from "./waiting-signals.ts";
+import type { Locale } from "./i18n/catalogue.ts";
 
 export interface ResponderOptions {
   adapter: Adapter;
@@ -19,6 +20,8 @@ export interface ResponderOptions {
   onFirstReply?: () => void;
   /** Awaited before the agent resumes, so a budget check before its next call sees this one. */
   onUsage?: (event: Extract<AgentEvent, { type: "usage" }>) => Promise<void>;
+  /** The language of the working notice (default `en`). */
+  locale?: Locale;
 }
 
 export interface ResponseOutcome {
@@ -62,6 +65,7 @@ export async function respond(
   const waiting = startWaitingSignals({
     adapter, delivery, logger: options.logger, to, keyBase,
     hasReplied: () => hasReplied,
+    locale: options.locale ?? "en",
     ...(options.typingDelayMs !== undefined ? { typingDelayMs: options.typingDelayMs } : {}),
     ...(options.typingIntervalMs !== undefined ? { typingIntervalMs: options.typingIntervalMs } : {}),
   });

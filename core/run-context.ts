@@ -13,6 +13,7 @@ import type { Store } from "./store/store.ts";
 import type { AgentContext, AgentInput, ModelCallUsage, SessionInfo } from "./types/agent.ts";
 import { conversationKey } from "./types/conversation.ts";
 import type { Logger } from "./types/logger.ts";
+import type { Locale } from "./i18n/catalogue.ts";
 
 export interface RunContextDeps {
   store: Store;
@@ -33,6 +34,8 @@ export interface RunScope {
   signal: AbortSignal;
   logger: Logger;
   now: () => number;
+  /** The language of the person the run answers. */
+  locale?: Locale;
 }
 
 export function isAllowedHere(risk: RiskLevel, policy: ToolPolicy): boolean {
@@ -58,6 +61,7 @@ export function createAgentContext(deps: RunContextDeps, scope: RunScope): Agent
     toolPolicy: scope.route.tools,
     session,
     logger: scope.logger,
+    ...(scope.locale ? { locale: scope.locale } : {}),
     async requestApproval(request) {
       if (!isAllowedHere(request.risk, scope.route.tools)) {
         return { isApproved: false, decidedBy: `this chat's tool policy (${scope.route.tools})` };
@@ -66,7 +70,7 @@ export function createAgentContext(deps: RunContextDeps, scope: RunScope): Agent
       if (decidePermission(input.senderRole, request.risk, deps.permissions, permissionScope) === "run") {
         return { isApproved: true, decidedBy: `the policy (${input.senderRole})` };
       }
-      return deps.approvals.request({ conversation: input.conversation, requesterRef, requesterRole: input.senderRole, request, signal });
+      return deps.approvals.request({ conversation: input.conversation, requesterRef, requesterRole: input.senderRole, request, signal, ...(input.sender.locale ? { locale: input.sender.locale } : {}) });
     },
     checkBudget: () => checkDailyCaps(deps.store.usage, deps.budget, { userRef: requesterRef, conversationKey: key }, now()),
     saveSummary: (summary, throughSeq) => deps.store.sessions.saveSummary(session.id, summary, throughSeq),

@@ -1,4 +1,5 @@
 import type { Delivery } from "./delivery.ts";
+import { translate, type Locale } from "./i18n/catalogue.ts";
 import type { Adapter } from "./types/adapter.ts";
 import type { ConversationRef } from "./types/conversation.ts";
 import type { Logger } from "./types/logger.ts";
@@ -14,6 +15,8 @@ export interface WaitingSignalsOptions {
   /** How long the agent may take before a typing indicator shows, and how often it is renewed after. */
   typingDelayMs?: number;
   typingIntervalMs?: number;
+  /** The language of the working notice (default `en`). */
+  locale?: Locale;
 }
 
 /**
@@ -40,7 +43,7 @@ export function startWaitingSignals(options: WaitingSignalsOptions): { stop(): P
       ? undefined
       : setTimeout(() => {
           if (options.hasReplied()) return;
-          workingNotice = delivery.send(`${options.keyBase}:working`, to, { type: "markdown", text: "⏳ Working on it…" });
+          workingNotice = delivery.send(`${options.keyBase}:working`, to, { type: "markdown", text: translate(options.locale ?? "en", "working.notice") });
         }, workingNoticeAfterMs);
   return {
     async stop() {

@@ -1,32 +1,23 @@
 import QRCode from "qrcode";
 import { z } from "zod";
-import { sendPage } from "../core/html-page.ts";
 import { readJsonBody, sendJson } from "../adapters/kit/http-body.ts";
 import { toBridgeError } from "../core/types/errors.ts";
 import type { Store } from "../core/store/store.ts";
 import type { HttpRoute } from "../core/types/adapter.ts";
 import type { ChannelStatus } from "./http.ts";
 import { usageSummary } from "../core/budget.ts";
-import { adminPage, type LoginSection } from "./admin-page.ts";
 
 const approveSchema = z.object({ platform: z.string().min(1), code: z.string().min(1) });
 
-/** `/admin` and `/api/admin/*`: what the CLI does, over HTTP, for the owner. */
+/** `/api/admin/*`: what the CLI does, over HTTP, for the owner (the console's pages are in `console/`). */
 export function createAdminRoutes(
   store: Store,
   /** Each channel's health by channel id. */
   channels: () => Record<string, ChannelStatus>,
-  options: { logins?: LoginSection[]; now?: () => number } = {},
+  options: { now?: () => number } = {},
 ): HttpRoute[] {
   const now = options.now ?? Date.now;
-  const page = adminPage(options.logins ?? []);
   return [
-    {
-      method: "GET",
-      path: "/admin",
-      isOwnerOnly: false,
-      handle: (_request, response) => sendPage(response, page),
-    },
     {
       method: "GET",
       path: "/api/admin/usage",

@@ -47,6 +47,18 @@ function isSameOrigin(origin: string, hostHeader: string): boolean {
 }
 
 /**
+ * Whether a state-changing request carries proof that a page of ours sent it: an `Origin` naming this host (not
+ * missing, not `null`), and no `Sec-Fetch-Site` saying otherwise. Required of requests that a cookie authenticates,
+ * since the browser attaches the cookie whoever asks.
+ */
+export function isSameOriginRequest(request: Request): boolean {
+  const { origin, host } = request.headers;
+  const site = request.headers["sec-fetch-site"];
+  if (site !== undefined && site !== "same-origin") return false;
+  return origin !== undefined && host !== undefined && isSameOrigin(origin, host);
+}
+
+/**
  * Refuses, before any route runs, what a web page the owner visits could send: a request under a foreign `Host`
  * (DNS rebinding) and a state-changing request from a foreign `Origin` (cross-site forms and fetches).
  */

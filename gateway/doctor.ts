@@ -2,7 +2,7 @@ import { accessSync, constants } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
 import type { Config } from "../core/config.ts";
 import { createSqliteStore } from "../core/store/sqlite/index.ts";
-import { toBridgeError } from "../core/types/errors.ts";
+import { BridgeError, toBridgeError } from "../core/types/errors.ts";
 import { createLogger } from "../core/logger.ts";
 import { describeDatabase } from "./database-cli.ts";
 import { configuredChannels } from "./registry.ts";
@@ -61,22 +61,27 @@ async function platformChecks(config: Config): Promise<Check[]> {
  */
 export async function runDoctor(config: Config): Promise<Check[]> {
   const checks: Check[] = [];
+  const storeCheck = await check("store", async () => {
+    if (config.databaseUrl) return describeDatabase(config.databaseUrl);
+    const store = createSqliteStore(config.dataDir);
+    store.close();
+    return `${config.dataDir}/pincer.db`;
+  });
   checks.push(
-    await check("store", async () => {
-      if (config.databaseUrl) return describeDatabase(config.databaseUrl);
-      const store = createSqliteStore(config.dataDir);
-      store.close();
-      return `${config.dataDir}/pincer.db`;
-    }),
+    storeCheck,
+    // The bases of the store the gateway uses: PostgreSQL's when DATABASE_URL is set (only once it is reachable and
+    // migrated, so that doctor never migrates), else SQLite's in DATA_DIR.
     await check("knowledge bases", async () => {
-      const store = createSqliteStore(config.dataDir);
+      if (!storeCheck.isOk) throw new BridgeError("config", "not read: the store is not ready (see above)");
+      // PostgreSQL's driver is loaded only when it is the store (it costs a second or two of start-up).
+      const store = config.databaseUrl ? await (await import("./store.ts")).openStore(config) : createSqliteStore(config.dataDir);
       try {
         const bases = await store.knowledge.bases();
         const list = bases.map((base) => `${base.kb} (${base.documents} documents, ${base.chunks} passages, ${Math.ceil(base.textBytes / 1024)} KB)`);
         const embeddings = config.embeddings ? `embeddings on (${config.embeddings.model})` : "embeddings off: nothing leaves this machine";
         return `${list.length > 0 ? list.join(", ") : "none"}; ${embeddings}`;
       } finally {
-        store.close();
+        await store.close();
       }
     }),
   );

@@ -24,12 +24,15 @@ import type { Store } from "../core/store/store.ts";
 import type { StoreOptions } from "../core/store/sqlite/index.ts";
 import { openStore } from "./store.ts";
 import { holdsLongConnection, underConnectionLease } from "./connection-lease.ts";
-import type { Adapter } from "../core/types/adapter.ts";
+import type { Adapter, InboundSink } from "../core/types/adapter.ts";
 import { conversationKey } from "../core/types/conversation.ts";
 import type { Agent } from "../core/types/agent.ts";
 import type { Logger } from "../core/types/logger.ts";
 import { createMedia } from "../media/index.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
+import { createChannelActivity } from "./console/channel-activity.ts";
+import { consoleAuth, createConsoleRoutes } from "./console/routes.ts";
+import { createConsoleSessions } from "./console/session.ts";
 import { createJobRoutes } from "./job-routes.ts";
 import { createConsoleDataRoutes } from "./console/data-routes.ts";
 import { resolveAdminToken, type AdminToken } from "./admin-token.ts";
@@ -37,6 +40,10 @@ import { createAgents } from "./agents.ts";
 import { knowledgeFor } from "./knowledge.ts";
 import { channelSink, createChannel, createChannels, type RunningChannel } from "./channels.ts";
 import { createLogins } from "./logins.ts";
+import { createLiveChannels } from "./live-channels.ts";
+import { createSetupRoutes } from "./setup/setup-routes.ts";
+import { createStoredChannels } from "./setup/stored-channels.ts";
+import { localeOf } from "../core/config-locale.ts";
 import { defaultChannels } from "./registry.ts";
 import { channelStates, createHttpApp } from "./http.ts";
 import type { WebhookGuardLimits } from "./webhook-guard.ts";
@@ -67,6 +74,8 @@ export interface Gateway {
   adminTokenSource: AdminToken;
   store: Store;
   pipeline: Pipeline;
+  /** The ids of the channels running now (the web chat's included; the setup page adds and removes some). */
+  channelIds(): string[];
   /** The job scheduler (`wake` after writing jobs to the store from outside the chat commands). */
   scheduler: Scheduler;
   logger: Logger;
@@ -97,9 +106,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const connectionLease = { leases: store.leases, holder, leaseMs: config.leaseMs, logger };
   const leased = (channel: RunningChannel): RunningChannel =>
     store.isShared && holdsLongConnection(channel.adapter) ? { ...channel, adapter: underConnectionLease(channel.adapter, channel.id, connectionLease) } : channel;
+  const configured = (await createChannels(config, channelDeps)).map(leased);
   const channelList: RunningChannel[] = [
     { id: "web", platform: "web", adapter: web },
-    ...(await createChannels(config, channelDeps)).map(leased),
+    ...configured,
     ...(options.extraAdapters ?? []).map((adapter) => ({ id: adapter.platform, platform: adapter.platform, adapter })),
   ];
   // By channel id: a conversation's `channelId` (its platform's name for a default channel) names its adapter.
@@ -117,6 +127,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     admins: config.policy.admins,
     logger,
     attachmentDir: join(config.dataDir, "approvals"),
+    locale: config.locale,
+    adapterState: store.adapterState,
     ...(options.approvalTtlMs ? { ttlMs: options.approvalTtlMs } : {}),
   });
   // The scheduler runs jobs with the pipeline's dependencies; the job commands wake it.
@@ -142,6 +154,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     mediaLimits: config.media.limits,
     knowledge: knowledgeFor(config, store.knowledge),
     jobs,
+    locale: config.locale,
   };
   const pipeline = createPipeline(pipelineDeps);
   const jobRunDeps = { ...stageDeps(pipelineDeps), jobsConfig: config.jobs };
@@ -155,7 +168,31 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     now: jobClock.now,
   });
 
+  // The console: sessions signed under a secret kept in the store, and when each channel last took a message in.
+  const sessions = await createConsoleSessions({ adminToken: adminToken.value, state: store.adapterState });
+  const channelActivity = createChannelActivity({ state: store.adapterState, logger });
+  // Every channel's messages, whichever way the channel started (environment, PINCER_CONFIG, setup page, QR login).
+  const inbound: InboundSink = {
+    receive: (message) => (channelActivity.touch(message.conversation.channelId ?? message.conversation.platform), pipeline.receive(message)),
+  };
+
   const lifetime = new AbortController();
+  // Channels added and removed while running (the setup page); its routes are rebuilt on the HTTP app set below.
+  let refreshRoutes = () => {};
+  const live = createLiveChannels({
+    channels: channelList,
+    adapters,
+    channelDeps,
+    sink: inbound,
+    lifetime: lifetime.signal,
+    wrap: leased,
+    refreshRoutes: () => refreshRoutes(),
+    secrets,
+    stored: createStoredChannels(store.adapterState),
+    logger,
+    dataDir: config.dataDir,
+  });
+  for (const channel of channelList) live.mark(channel.id, channel.id === "web" ? "web" : channel.id === channel.platform ? "env" : "config");
   const logins = createLogins({
     channels: defaultChannels(config.platforms),
     dataDir: config.dataDir,
@@ -168,18 +205,32 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       const channel = leased(created);
       channelList.push(channel);
       adapters.set(channel.id, channel.adapter);
-      await channel.adapter.start(channelSink(pipeline, channel.id), lifetime.signal);
+      await channel.adapter.start(channelSink(inbound, channel.id), lifetime.signal);
     },
   });
   const app = createHttpApp({
     channels: channelList,
     routes: [
-      ...createAdminRoutes(store, () => channelStates(channelList, secrets), { logins: logins.platforms }),
+      ...createAdminRoutes(store, () => channelStates(channelList, secrets)),
+      ...createConsoleRoutes({
+        store,
+        approvals,
+        sessions,
+        adminToken: adminToken.value,
+        channels: () => channelStates(channelList, secrets),
+        activity: channelActivity,
+        budget: config.budget,
+        access: { dmPolicy: config.policy.dm, groupPolicy: config.policy.group, allowFrom: config.policy.allowFrom, admins: config.policy.admins, allowGroups: config.policy.allowGroups },
+        logins: logins.platforms,
+        logger,
+      }),
       ...logins.routes,
+      ...createSetupRoutes({ live, channels: () => channelStates(channelList, secrets), locale: localeOf() }),
       ...createJobRoutes({ store, jobs, delivery, adapters, logger }),
-      ...createConsoleDataRoutes({ store, jobs, budget: config.budget }),
+      ...createConsoleDataRoutes({ store, jobs, budget: config.budget, locale: config.locale }),
     ],
     metrics,
+    console: consoleAuth(sessions),
     instance: { holder, store: store.isShared ? "postgres" : "sqlite" },
     adminToken: adminToken.value,
     metricsToken: config.metricsToken,
@@ -192,6 +243,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(listening)));
   });
+  refreshRoutes = () => app.refreshChannelRoutes();
   const { port } = server.address() as AddressInfo;
   // A wildcard address is not one a browser may use (the Host check refuses it): the link names loopback.
   const listenHost = config.host === "0.0.0.0" ? "127.0.0.1" : config.host === "::" ? "::1" : config.host;
@@ -205,7 +257,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     // Likewise no conversation is being drained: leases left by a crashed process would hold its queue back until they ran out.
     await store.leases.releaseAll();
   }
-  for (const channel of channelList) await channel.adapter.start(channelSink(pipeline, channel.id), lifetime.signal);
+  for (const channel of [...channelList]) await channel.adapter.start(channelSink(inbound, channel.id), lifetime.signal);
+  await live.startStored();
   // A shared store: other processes are live. Their leases run out if they die, and the recovery that runs every
   // lease period then hands their conversations over; fresh received rows are left to the process taking them in.
   const recoverShared = () => pipeline.recover({ receivedBefore: Date.now() - config.leaseMs });
@@ -242,6 +295,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     adminTokenSource: adminToken,
     store,
     pipeline,
+    channelIds: () => channelList.map((channel) => channel.id),
     scheduler,
     logger,
     async stop() {

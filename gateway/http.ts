@@ -1,10 +1,12 @@
-import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from "express";
 import { sendJson } from "../adapters/kit/http-body.ts";
 import type { Metrics } from "../core/metrics.ts";
 import { maskSecrets } from "../core/logger.ts";
 import type { ChannelHealth, HttpRoute } from "../core/types/adapter.ts";
 import type { Logger } from "../core/types/logger.ts";
-import { createBrowserGuard } from "./browser-guard.ts";
+import type { HtmlPage } from "../core/html-page.ts";
+import { createBrowserGuard, isSameOriginRequest } from "./browser-guard.ts";
+import type { ConsoleSessions } from "./console/session.ts";
 import { channelRoutes, type RunningChannel } from "./channels.ts";
 import { holdsToken } from "./owner-auth.ts";
 import { createWebhookGuard, defaultWebhookGuardLimits, type WebhookGuardLimits } from "./webhook-guard.ts";
@@ -29,7 +31,18 @@ export interface HttpDeps {
   instance?: { holder: string; store: "sqlite" | "postgres" };
   /** Failed webhook authentications allowed per peer (tests lower or raise them). */
   webhookGuard?: WebhookGuardLimits;
+  /** The console's sessions: a session cookie stands for the token on `/admin*` and `/api/admin/*`. */
+  console?: ConsoleAuth;
 }
+
+export interface ConsoleAuth {
+  sessions: ConsoleSessions;
+  /** What a browser that is not logged in gets instead of a console page. */
+  loginPage(request: Request): HtmlPage;
+}
+
+/** The console's pages and API: where the session cookie counts. */
+const isConsolePath = (path: string) => /^\/(admin|api\/admin)(\/|$)/i.test(path);
 
 function isJson(request: Request): boolean {
   const type = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
@@ -55,7 +68,7 @@ export function channelStates(channels: readonly RunningChannel[], secrets: read
  * raw bodies. Webhooks are checked by their platform's signature; the browser-facing routes by `Host`, `Origin`,
  * the admin token and (JSON routes) the content type.
  */
-export function createHttpApp(deps: HttpDeps): Express {
+export function createHttpApp(deps: HttpDeps): Express & { refreshChannelRoutes(): void } {
   const app = express();
   app.disable("x-powered-by");
   app.use(createBrowserGuard({ configuredHost: deps.configuredHost, allowedHosts: deps.allowedHosts, logger: deps.logger }));
@@ -84,14 +97,26 @@ export function createHttpApp(deps: HttpDeps): Express {
     response.end(await deps.metrics.registry.metrics());
   });
 
-  const mount = (route: HttpRoute) => {
+  const mount = (route: HttpRoute, target: Pick<Router, "get" | "post"> = app) => {
     const isApi = route.path.startsWith("/api/");
     const isOwnerOnly = !route.isSelfAuthenticated && (route.isOwnerOnly || isApi);
     const isJsonRequired = isApi && route.method === "POST" && route.body !== "file";
     const handler = async function routeHandler(request: Request, response: Response) {
-      if (isOwnerOnly && !holdsToken(request, deps.adminToken, route.method === "GET" && route.isQueryTokenAccepted === true)) {
+      const hasToken = holdsToken(request, deps.adminToken, route.method === "GET" && route.isQueryTokenAccepted === true);
+      const hasSession = !hasToken && isOwnerOnly && deps.console !== undefined && isConsolePath(request.path) && (await deps.console.sessions.verify(request)) !== undefined;
+      if (isOwnerOnly && !hasToken && !hasSession) {
         deps.logger.warn({ path: route.path }, "request without a valid admin token");
-        return sendJson(response, 401, { error: "Authorization: Bearer <admin token> required (PINCER_ADMIN_TOKEN, or DATA_DIR/admin-token)" });
+        if (deps.console && !isApi && route.method === "GET") {
+          const page = deps.console.loginPage(request);
+          response.writeHead(401, page.headers);
+          return void response.end(page.html);
+        }
+        return sendJson(response, 401, { error: "Authorization: Bearer <admin token> or a console session required (PINCER_ADMIN_TOKEN, or DATA_DIR/admin-token)" });
+      }
+      // The browser sends the cookie with any site's request: a change it authenticates must come from our own pages.
+      if (hasSession && route.method !== "GET" && !isSameOriginRequest(request)) {
+        deps.logger.warn({ path: route.path, origin: request.headers.origin }, "refused a cookie-authenticated request without a same-origin Origin");
+        return sendJson(response, 403, { error: "cross-site request refused" });
       }
       if (isJsonRequired && !isJson(request)) {
         deps.logger.warn({ path: route.path, contentType: request.headers["content-type"] }, "refused a request that is not JSON");
@@ -99,11 +124,21 @@ export function createHttpApp(deps: HttpDeps): Express {
       }
       await route.handle(request, response);
     };
-    if (route.method === "GET") app.get(route.path, handler);
-    else app.post(route.path, handler);
+    if (route.method === "GET") target.get(route.path, handler);
+    else target.post(route.path, handler);
   };
   const guardWebhook = createWebhookGuard(deps.webhookGuard ?? defaultWebhookGuardLimits, { logger: deps.logger });
-  for (const channel of deps.channels) for (const route of channelRoutes(channel)) mount(guardWebhook(route));
+  // The channels' routes live in a router of their own, rebuilt when a channel is added or removed while running
+  // (the setup page), so a removed channel's webhooks answer 404 at once and a new one's answer without a restart.
+  const channelRouter = () => {
+    const router = express.Router();
+    for (const channel of deps.channels) for (const route of channelRoutes(channel)) mount(guardWebhook(route), router);
+    return router;
+  };
+  let channelRoutesNow = channelRouter();
+  app.use(function channelWebhooks(request, response, next) {
+    channelRoutesNow(request, response, next);
+  });
   for (const route of deps.routes) mount(guardWebhook(route));
 
   app.use(function notFound(_request, response) {
@@ -113,5 +148,9 @@ export function createHttpApp(deps: HttpDeps): Express {
     deps.logger.error({ err: error, path: request.path }, "request failed");
     if (!response.headersSent) sendJson(response, 500, { error: "internal error" });
   });
-  return app;
+  return Object.assign(app, {
+    refreshChannelRoutes() {
+      channelRoutesNow = channelRouter();
+    },
+  });
 }

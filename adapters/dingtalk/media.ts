@@ -1,11 +1,11 @@
 import type { FetchedMedia } from "../../core/types/adapter.ts";
-import { BridgeError } from "../../core/types/errors.ts";
+import { BridgeError, localizedError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
 import type { DingtalkApi } from "./api.ts";
 
 const megabytes = (bytes: number) => `${Math.round(bytes / 1e5) / 10} MB`;
 const tooBig = (sizeBytes: number, maxBytes: number) =>
-  new BridgeError("unsupported", `That file is too big (${megabytes(sizeBytes)}; the limit is ${megabytes(maxBytes)}).`);
+  localizedError("unsupported", "media.tooBig", { size: megabytes(sizeBytes), limit: megabytes(maxBytes) });
 
 /** The type of the bytes from their first bytes: DingTalk's storage often answers application/octet-stream. */
 export function sniffMimeType(bytes: Uint8Array, fallback: string): string {

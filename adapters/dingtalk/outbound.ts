@@ -114,7 +114,7 @@ export function createOutbound(deps: OutboundDeps) {
 
   /** An approval as a card: the template's buttons send `command`; the typed commands are in the text too. */
   const sendButtonsCard = async (to: ConversationRef, part: Extract<ReplyPart, { type: "buttons" }>): Promise<SentMessage> => {
-    const text = toDingtalkMarkdown(buttonsAsMarkdown(part.text, part.buttons));
+    const text = toDingtalkMarkdown(buttonsAsMarkdown(part.text, part.buttons, part.locale));
     const buttons = part.buttons.map((button) => ({ label: button.label, command: button.id, style: button.style ?? "default" }));
     const params: Record<string, string> = { [contentKey]: text, flowStatus: flowStatus.finished, buttons: JSON.stringify(buttons) };
     for (const [index, button] of buttons.entries()) {
@@ -148,7 +148,7 @@ export function createOutbound(deps: OutboundDeps) {
         case "error":
           return sendMarkdown(to, errorText(part));
         case "buttons":
-          return deps.cardTemplateId ? sendButtonsCard(to, part) : sendMarkdown(to, buttonsAsMarkdown(part.text, part.buttons));
+          return deps.cardTemplateId ? sendButtonsCard(to, part) : sendMarkdown(to, buttonsAsMarkdown(part.text, part.buttons, part.locale));
         case "image":
           return sendMedia(to, part.media, part.caption, true);
         case "file":

@@ -1,7 +1,10 @@
 import { z } from "zod";
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import type { Attachment, InboundMessage, MediaRef, Segment } from "../../core/types/message.ts";
+import type { Locale } from "../../core/i18n/catalogue.ts";
+import { localeFromTag } from "../../core/i18n/locale.ts";
 import { buttonCommand } from "../../core/types/reply.ts";
+import { slashText } from "./commands.ts";
 
 export const platform = "discord";
 
@@ -77,6 +80,8 @@ export const interactionSchema = z.object({
     })
     .nullish(),
   message: z.object({ id: z.string() }).nullish(),
+  /** The invoking user's client language (`zh-CN`, `en-US`…). */
+  locale: z.string().nullish(),
 });
 export type DiscordInteraction = z.infer<typeof interactionSchema>;
 
@@ -189,8 +194,7 @@ export function interactionToInbound(payload: DiscordInteraction, context: Inbou
   if (!user || !payload.channel_id || !payload.data) return undefined;
   let text: string;
   if (payload.type === interactionType.command && payload.data.name) {
-    const args = (payload.data.options ?? []).map((option) => String(option.value ?? "")).filter(Boolean);
-    text = [`/${payload.data.name}`, ...args].join(" ");
+    text = slashText(payload.data.name, payload.data.options ?? []);
   } else if (payload.type === interactionType.component && payload.data.custom_id) {
     text = buttonCommand(payload.data.custom_id);
   } else return undefined;
@@ -199,10 +203,15 @@ export function interactionToInbound(payload: DiscordInteraction, context: Inbou
   return {
     id: interactionMessageId(payload.id),
     conversation,
-    sender: { id: user.id, displayName: payload.member?.nick || user.global_name || user.username, isBot: false },
+    sender: { id: user.id, displayName: payload.member?.nick || user.global_name || user.username, isBot: false, ...localeField(payload.locale) },
     sentAt: snowflakeTime(payload.id),
     segments: [selfMention(context.selfId), { type: "text", text }],
     attachments: [],
     raw: { id: payload.id, type: payload.type, channel_id: payload.channel_id, guild_id: payload.guild_id, data: payload.data, user },
   };
+}
+
+function localeField(tag: string | null | undefined): { locale?: Locale } {
+  const locale = localeFromTag(tag);
+  return locale ? { locale } : {};
 }

@@ -1,6 +1,6 @@
 import type { Client } from "@larksuiteoapi/node-sdk";
 import type { FetchedMedia } from "../../core/types/adapter.ts";
-import { BridgeError } from "../../core/types/errors.ts";
+import { BridgeError, localizedError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
 import type { FeishuCall } from "./api.ts";
 import { parseMediaId } from "./inbound.ts";
@@ -15,7 +15,7 @@ export async function downloadResource(client: Client, call: FeishuCall, ref: Me
   const parsed = parseMediaId(ref.id);
   if (!parsed) throw new BridgeError("bad-input", "That attachment is not a Feishu resource.");
   const tooBig = (sizeBytes: number) =>
-    new BridgeError("unsupported", `That file is too big (${megabytes(sizeBytes)}; the limit is ${megabytes(maxBytes)}).`);
+    localizedError("unsupported", "media.tooBig", { size: megabytes(sizeBytes), limit: megabytes(maxBytes) });
   const resource = await call("im.messageResource.get", () =>
     client.im.messageResource.get({ path: { message_id: parsed.messageId, file_key: parsed.fileKey }, params: { type: parsed.type } }),
   );

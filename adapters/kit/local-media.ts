@@ -1,14 +1,14 @@
 import { open } from "node:fs/promises";
 import { basename } from "node:path";
 import type { FetchedMedia } from "../../core/types/adapter.ts";
-import { BridgeError } from "../../core/types/errors.ts";
+import { BridgeError, localizedError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
 
 const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
 function tooLarge(ref: MediaRef, sizeBytes: number, maxBytes: number): BridgeError {
   const name = ref.fileName ?? basename(ref.id);
-  return new BridgeError("unsupported", `${name} is too large to send here (${megabytes(sizeBytes)}; the limit is ${megabytes(maxBytes)}).`);
+  return localizedError("unsupported", "media.tooBigToSend", { name, size: megabytes(sizeBytes), limit: megabytes(maxBytes) });
 }
 
 /**

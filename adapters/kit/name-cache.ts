@@ -12,17 +12,30 @@ export function createNameCache(
   logger: Logger,
   options: { timeoutMs?: number; maxEntries?: number } = {},
 ) {
-  const names = createBoundedMap<string>(options.maxEntries ?? 5000);
-  return async (userId: string): Promise<string> => {
-    const known = names.get(userId);
-    if (known) return known;
+  const people = createPeopleCache(async (userId) => ({ name: (await lookUp(userId)) || userId }), logger, options);
+  return async (userId: string): Promise<string> => (await people(userId))?.name ?? userId;
+}
+
+/**
+ * What a platform tells about a person (a name, a language), looked up once per person, cached and bounded; the
+ * same rules as `createNameCache`: a lookup that fails or is slow gives undefined, and is tried again next time.
+ */
+export function createPeopleCache<T extends object>(
+  lookUp: (userId: string) => Promise<T>,
+  logger: Logger,
+  options: { timeoutMs?: number; maxEntries?: number } = {},
+) {
+  const known = createBoundedMap<T>(options.maxEntries ?? 5000);
+  return async (userId: string): Promise<T | undefined> => {
+    const cached = known.get(userId);
+    if (cached) return cached;
     try {
-      const name = (await withTimeout(lookUp(userId), options.timeoutMs ?? 1500)) || userId;
-      names.set(userId, name);
-      return name;
+      const found = await withTimeout(lookUp(userId), options.timeoutMs ?? 1500);
+      known.set(userId, found);
+      return found;
     } catch (error) {
-      logger.debug({ err: error, userId }, "could not look up a user's name; the id stands for it");
-      return userId;
+      logger.debug({ err: error, userId }, "could not look up a user; the id stands for their name");
+      return undefined;
     }
   };
 }

@@ -92,7 +92,7 @@ export function createQqClient(options: QqClientOptions) {
     return pending;
   };
 
-  const call = async <T>(operation: string, method: "GET" | "POST", path: string, schema: z.ZodType<T>, body?: unknown, isRetry = false): Promise<T> => {
+  const call = async <T>(operation: string, method: "GET" | "POST" | "PUT", path: string, schema: z.ZodType<T>, body?: unknown, isRetry = false): Promise<T> => {
     const token = await accessToken();
     let response: Response;
     try {
@@ -130,6 +130,8 @@ export function createQqClient(options: QqClientOptions) {
     uploadMedia: (path: string, body: Record<string, unknown>) => call("upload media", "POST", path, uploadSchema, body),
     me: () => call("get the bot", "GET", "/users/@me", meSchema),
     gateway: () => call("get the gateway", "GET", "/gateway", gatewaySchema),
+    /** `PUT /interactions/{id}` `{code: 0}`: a button press was received (msg-btn.md), so QQ's client stops waiting. */
+    acknowledgeInteraction: (id: string) => call("acknowledge a button press", "PUT", `/interactions/${encodeURIComponent(id)}`, z.unknown(), { code: 0 }),
   };
 }
 

@@ -8,6 +8,9 @@ import { payloadSchema, type QqPayload } from "./inbound.ts";
 /** GROUP_AND_C2C_EVENT (1<<25), DIRECT_MESSAGE (1<<12), PUBLIC_GUILD_MESSAGES (1<<30): event-emit.md "事件订阅Intents". */
 export const intents = (1 << 25) | (1 << 12) | (1 << 30);
 
+/** INTERACTION (1<<26): button presses (msg-btn.md), asked for only when the bot sends keyboards. */
+export const interactionIntent = 1 << 26;
+
 export interface GatewayDeps {
   client: QqClient;
   /** Stores a dispatch; resolves once it is in the inbox (the sequence is remembered only then). */
@@ -16,6 +19,8 @@ export interface GatewayDeps {
   onHealth?(health: ChannelHealth): void;
   logger: Logger;
   minReconnectMs?: number;
+  /** The intents to identify with; `intents` unless given. */
+  intents?: number;
 }
 
 /** What a resume needs: the session id from READY and the last sequence the inbox took. */
@@ -67,7 +72,7 @@ async function runSession(deps: GatewayDeps, session: ConnectionSession, resume:
         session.watchSilence(3 * intervalMs);
         const known = resume.state;
         if (known) send({ op: 6, d: { token: `QQBot ${token}`, session_id: known.id, seq: known.seq ?? 0 } });
-        else send({ op: 2, d: { token: `QQBot ${token}`, intents, shard: [0, 1], properties: { $os: process.platform, $browser: "pincer", $device: "pincer" } } });
+        else send({ op: 2, d: { token: `QQBot ${token}`, intents: deps.intents ?? intents, shard: [0, 1], properties: { $os: process.platform, $browser: "pincer", $device: "pincer" } } });
         return;
       }
       case 0: {

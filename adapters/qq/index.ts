@@ -1,14 +1,15 @@
 import type { QqConfig } from "../../core/config-platforms.ts";
 import { createMemoryAdapterState } from "../../core/store/memory-adapter-state.ts";
 import type { Adapter, AdapterDeps, ChannelHealth, FetchedMedia, InboundSink } from "../../core/types/adapter.ts";
-import { BridgeError } from "../../core/types/errors.ts";
+import { BridgeError, localizedError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
 import { createBackoff } from "../kit/backoff.ts";
 import { readReplyMedia } from "../kit/local-media.ts";
 import { createParkingStore } from "../kit/parking-store.ts";
 import { createReplyMailbox } from "../kit/reply-mailbox.ts";
 import { createQqClient, QqApiError, windowRefusalCodes } from "./client.ts";
-import { createQqGateway } from "./gateway-ws.ts";
+import { createQqGateway, intents, interactionIntent } from "./gateway-ws.ts";
+import { interactionEvent, interactionId, interactionToInbound } from "./interaction.ts";
 import { platform, targetOf, toInboundMessage, type QqPayload } from "./inbound.ts";
 import { replyLimits, sendStep, stepParts, toSteps, withCue, type Step } from "./outbound.ts";
 import { createQqSigner } from "./signature.ts";
@@ -37,7 +38,7 @@ async function download(url: string, maxBytes: number): Promise<Uint8Array> {
   let size = 0;
   for await (const chunk of response.body) {
     size += chunk.length;
-    if (size > maxBytes) throw new BridgeError("unsupported", `This file is too large for me (over ${Math.round(maxBytes / 1_000_000)} MB).`);
+    if (size > maxBytes) throw localizedError("unsupported", "media.tooBigOver", { limit: `${Math.round(maxBytes / 1_000_000)} MB` });
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
@@ -63,7 +64,7 @@ export async function createQqAdapter(settings: QqConfig, deps: AdapterDeps): Pr
   const fetchMedia = async (ref: MediaRef): Promise<FetchedMedia> => {
     if (!ref.url) throw new BridgeError("bad-input", "That QQ attachment cannot be downloaded.");
     if (ref.sizeBytes !== undefined && ref.sizeBytes > deps.maxMediaBytes) {
-      throw new BridgeError("unsupported", `This file is too large for me (over ${Math.round(deps.maxMediaBytes / 1_000_000)} MB).`);
+      throw localizedError("unsupported", "media.tooBigOver", { limit: `${Math.round(deps.maxMediaBytes / 1_000_000)} MB` });
     }
     const bytes = await download(ref.url, deps.maxMediaBytes);
     return { bytes, mimeType: ref.mimeType ?? "application/octet-stream", ...(ref.fileName ? { fileName: ref.fileName } : {}) };
@@ -81,7 +82,11 @@ export async function createQqAdapter(settings: QqConfig, deps: AdapterDeps): Pr
   const sender = { client, isMarkdown: settings.hasMarkdown, readMedia: (ref: MediaRef) => readReplyMedia(ref, fetchMedia, deps.maxMediaBytes) };
   const mailbox = createReplyMailbox<Step>({
     store,
-    steps: { toSteps: (part) => toSteps(part, settings.hasMarkdown), stepParts: (part) => stepParts(part, settings.hasMarkdown), withCue },
+    steps: {
+      toSteps: (part) => toSteps(part, settings.hasMarkdown, settings.hasKeyboard),
+      stepParts: (part) => stepParts(part, settings.hasMarkdown, settings.hasKeyboard),
+      withCue,
+    },
     send: (chatId, window, step) => {
       const target = targetOf(chatId);
       if (!target) throw new BridgeError("bad-input", `not a QQ chat: ${chatId}`);
@@ -94,13 +99,23 @@ export async function createQqAdapter(settings: QqConfig, deps: AdapterDeps): Pr
     now,
   });
 
-  /** A message event: its window opens (parked replies queue first), then it goes to the inbox. */
+  /** A button press is acknowledged (QQ's client shows a spinner until then) once it is in the inbox, or was not for us. */
+  const acknowledgePress = (payload: QqPayload) => {
+    const id = payload.t === interactionEvent ? interactionId(payload.d) : undefined;
+    if (id) void client.acknowledgeInteraction(id).catch((error: unknown) => logger.warn({ err: error }, "could not acknowledge a QQ button press"));
+  };
+
+  /** A message event (or a button press): its window opens (parked replies queue first), then it goes to the inbox. */
   const onDispatch = async (payload: QqPayload): Promise<DispatchOutcome> => {
-    const message = payload.t ? toInboundMessage(payload.t, payload.d, now(), selfId) : undefined;
-    if (!message || !sink) return message ? "not-stored" : "stored";
+    const message = payload.t === interactionEvent ? interactionToInbound(payload.d, now()) : payload.t ? toInboundMessage(payload.t, payload.d, now(), selfId) : undefined;
+    if (!message || !sink) {
+      if (!message) acknowledgePress(payload);
+      return message ? "not-stored" : "stored";
+    }
     void mailbox.noteInbound(message.conversation.chatId, message.id).catch((error: unknown) => logger.warn({ err: error }, "delivering parked QQ replies failed"));
     try {
       await sink.receive(message);
+      acknowledgePress(payload);
       return "stored";
     } catch (error) {
       logger.warn({ err: error }, "a QQ message was not stored");
@@ -116,7 +131,8 @@ export async function createQqAdapter(settings: QqConfig, deps: AdapterDeps): Pr
       // Few, large parts: each spends one of the 5 replies a message allows.
       maxTextLength: 2000,
       minEditIntervalMs: 0,
-      hasButtons: false,
+      // Approval buttons where the bot may send keyboards (QQ_KEYBOARD); typed commands otherwise.
+      hasButtons: settings.hasKeyboard,
       hasVoiceOut: false,
     },
     ...(settings.connection === "webhook"
@@ -160,6 +176,7 @@ export async function createQqAdapter(settings: QqConfig, deps: AdapterDeps): Pr
           health = next;
         },
         logger,
+        intents: settings.hasKeyboard ? intents | interactionIntent : intents,
       });
       running = gateway.run(stopSignal);
     },

@@ -3,13 +3,18 @@ import { buttonsAsPlainText, errorText } from "../../core/render/fallbacks.ts";
 import { markdownToPlainText } from "../../core/render/plain-text.ts";
 import { BridgeError, assertNever } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
-import type { ReplyPart } from "../../core/types/reply.ts";
+import type { Button, ReplyPart } from "../../core/types/reply.ts";
 import { withWaitingCue, type ReplyWindow, type WindowLimits } from "../kit/reply-window.ts";
 import { duplicateReplyCode, QqApiError, type QqClient } from "./client.ts";
 import type { QqTarget } from "./inbound.ts";
+import { eventTokenPrefix, keyboardOf } from "./interaction.ts";
 
 /** One message call: the unit QQ's reply count counts and the unit that is parked. */
-export type Step = { kind: "text"; text: string } | { kind: "media"; as: "image" | "file" | "voice"; media: MediaRef };
+export type Step =
+  | { kind: "text"; text: string }
+  /** Markdown with a keyboard under it (QQ_KEYBOARD); in a guild, where Pincer sends no keyboard, text with the typed commands. */
+  | { kind: "buttons"; text: string; buttons: Button[] }
+  | { kind: "media"; as: "image" | "file" | "voice"; media: MediaRef };
 
 /**
  * The passive-reply rules (send.md): C2C replies within 60 minutes of the user's message, groups within
@@ -26,13 +31,16 @@ const textStep = (text: string | undefined, isMarkdown: boolean): Step[] => {
   return shown ? [{ kind: "text", text: shown }] : [];
 };
 
-/** ReplyPart → the message calls it takes, in order (pure). Markdown stays markdown only with QQ_MARKDOWN. */
-export function toSteps(part: ReplyPart, isMarkdown: boolean): Step[] {
+/**
+ * ReplyPart → the message calls it takes, in order (pure). Markdown stays markdown only with QQ_MARKDOWN; buttons
+ * are a keyboard only with QQ_KEYBOARD, else their text with the typed commands.
+ */
+export function toSteps(part: ReplyPart, isMarkdown: boolean, hasKeyboard = false): Step[] {
   switch (part.type) {
     case "markdown":
       return textStep(part.text, isMarkdown);
     case "buttons":
-      return [{ kind: "text", text: buttonsAsPlainText(part.text, part.buttons) }];
+      return hasKeyboard ? [{ kind: "buttons", text: part.text, buttons: part.buttons }] : [{ kind: "text", text: buttonsAsPlainText(part.text, part.buttons, part.locale) }];
     case "error":
       return [{ kind: "text", text: errorText(part) }];
     case "image":
@@ -48,14 +56,14 @@ export function toSteps(part: ReplyPart, isMarkdown: boolean): Step[] {
 }
 
 /** The part as parts of one step each (a parked reply is one step, kept as a plain ReplyPart). */
-export function stepParts(part: ReplyPart, isMarkdown: boolean): ReplyPart[] {
+export function stepParts(part: ReplyPart, isMarkdown: boolean, hasKeyboard = false): ReplyPart[] {
   if (part.type === "image" || part.type === "file") {
     return [...(part.caption && textStep(part.caption, isMarkdown).length > 0 ? [{ type: "markdown" as const, text: part.caption }] : []), { type: part.type, media: part.media }];
   }
-  return toSteps(part, isMarkdown).length > 0 ? [part] : [];
+  return toSteps(part, isMarkdown, hasKeyboard).length > 0 ? [part] : [];
 }
 
-export const withCue = (step: Step): Step => (step.kind === "text" ? { kind: "text", text: withWaitingCue(step.text) } : step);
+export const withCue = (step: Step): Step => (step.kind === "media" ? step : { ...step, text: withWaitingCue(step.text) });
 
 /** rich-media.md: 1 image (png/jpg), 2 video (mp4), 3 voice (silk/amr), 4 file. */
 const fileTypes = { image: 1, voice: 3, file: 4 } as const;
@@ -88,10 +96,18 @@ const messagePath = (target: QqTarget): string => {
  */
 export async function sendStep(sender: StepSender, target: QqTarget, window: ReplyWindow, step: Step): Promise<string> {
   const isV2 = target.kind === "user" || target.kind === "group";
-  const reply = { msg_id: window.contextToken, ...(isV2 ? { msg_seq: window.sendsUsed + 1 } : {}) };
+  // A window a button press opened answers that event (`event_id`), any other the message (`msg_id`).
+  const isEvent = window.contextToken.startsWith(eventTokenPrefix);
+  const reply = {
+    ...(isEvent ? { event_id: window.contextToken.slice(eventTokenPrefix.length) } : { msg_id: window.contextToken }),
+    ...(isV2 ? { msg_seq: window.sendsUsed + 1 } : {}),
+  };
   let body: Record<string, unknown>;
-  if (step.kind === "text") {
-    body = sender.isMarkdown && isV2 ? { msg_type: 2, markdown: { content: step.text }, ...reply } : { ...(isV2 ? { msg_type: 0 } : {}), content: step.text, ...reply };
+  if (step.kind === "buttons" && isV2) {
+    body = { msg_type: 2, markdown: { content: step.text.trim() }, keyboard: keyboardOf(step.buttons), ...reply };
+  } else if (step.kind === "text" || step.kind === "buttons") {
+    const text = step.kind === "buttons" ? buttonsAsPlainText(step.text, step.buttons) : step.text;
+    body = sender.isMarkdown && isV2 ? { msg_type: 2, markdown: { content: text }, ...reply } : { ...(isV2 ? { msg_type: 0 } : {}), content: text, ...reply };
   } else {
     if (!isV2) throw new BridgeError("unsupported", "Files cannot be sent in a QQ channel yet.");
     const fetched = await sender.readMedia(step.media);

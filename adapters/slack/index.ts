@@ -20,7 +20,9 @@ import { createSlackOutbound } from "./outbound.ts";
 import { createSlackCatchUp } from "./catch-up.ts";
 import { createSlackSocket } from "./socket.ts";
 import { createSlackWebhookRoutes, type Handled } from "./webhook.ts";
-import { createNameCache } from "../kit/name-cache.ts";
+import { createPeopleCache } from "../kit/name-cache.ts";
+import type { Locale } from "../../core/i18n/catalogue.ts";
+import { localeFromTag } from "../../core/i18n/locale.ts";
 
 /** Knobs that tests turn down; production keeps the defaults. */
 export interface SlackAdapterOptions {
@@ -74,8 +76,11 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
   const receive = async (message: InboundMessage | undefined): Promise<Handled> => {
     if (!sink) return "not-ready";
     if (message) {
-      // Most events carry only the user id; pairing requests and the agent read better with a name.
-      if (message.sender.displayName === message.sender.id) message.sender.displayName = await userName(message.sender.id);
+      // Most events carry only the user id; pairing requests and the agent read better with a name. The person's
+      // Slack language (users.info with include_locale, once per person) is the language the bot answers them in.
+      const person = await people(message.sender.id);
+      if (message.sender.displayName === message.sender.id && person?.name) message.sender.displayName = person.name;
+      if (person?.locale) message.sender.locale = person.locale;
       const receipt = await sink.receive(message);
       logger.debug({ id: message.id, isDuplicate: receipt.isDuplicate }, "slack message received");
     }
@@ -156,9 +161,11 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
       if ((await onEvent(body)) === "not-ready") throw new BridgeError("upstream", "slack channel is not started");
     },
   });
-  const userName = createNameCache(async (user) => {
-    const { user: found } = await client.users.info({ user });
-    return found?.profile?.display_name || found?.profile?.real_name || found?.real_name || found?.name;
+  const people = createPeopleCache(async (user) => {
+    const { user: found } = await client.users.info({ user, include_locale: true });
+    const name = found?.profile?.display_name || found?.profile?.real_name || found?.real_name || found?.name;
+    const locale = localeFromTag(found?.locale);
+    return { ...(name ? { name } : {}), ...(locale ? { locale } : {}) } as { name?: string; locale?: Locale };
   }, logger);
 
   const fetchMedia = (ref: Parameters<Adapter["fetchMedia"]>[0]) =>

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { FetchedMedia } from "../../core/types/adapter.ts";
-import { BridgeError } from "../../core/types/errors.ts";
+import { BridgeError, localizedError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
 import { toSlackBridgeError } from "./errors.ts";
 import type { SlackClient } from "./outbound.ts";
@@ -21,7 +21,7 @@ const fileInfoSchema = z.object({
 const megabytes = (bytes: number) => `${Math.round(bytes / 1e5) / 10} MB`;
 
 function tooBig(sizeBytes: number, maxBytes: number): BridgeError {
-  return new BridgeError("unsupported", `That file is too big (${megabytes(sizeBytes)}; the limit is ${megabytes(maxBytes)}).`);
+  return localizedError("unsupported", "media.tooBig", { size: megabytes(sizeBytes), limit: megabytes(maxBytes) });
 }
 
 /** The bot token goes only to Slack's own hosts (or the configured API's host), never to a link in a message. */

@@ -51,6 +51,7 @@ export function createSlackSocket(deps: SlackSocketDeps): SlackSocket {
   });
   const client = receiver.client;
   let session: ConnectionSession | undefined;
+  let liveSignal: AbortSignal | undefined;
   let isLost = false;
   const lost = (detail: string) => {
     if (session?.hasBeenUp) isLost = true;
@@ -70,7 +71,12 @@ export function createSlackSocket(deps: SlackSocketDeps): SlackSocket {
       deps.logger.warn({ err: error }, "slack envelope stored but not acknowledged (the socket closed); the redelivery is a duplicate");
     }
   });
-  client.on("connecting", () => session?.connecting());
+  client.on("connecting", () => {
+    // Stopped while apps.connections.open was on its way: the client opens the socket right after this event, so
+    // close it (still connecting) just after, instead of waiting for a hello that may come late or never.
+    if (liveSignal?.aborted) queueMicrotask(() => void client.disconnect());
+    else session?.connecting();
+  });
   client.on("connected", () => {
     session?.up();
     if (isLost) {
@@ -93,6 +99,7 @@ export function createSlackSocket(deps: SlackSocketDeps): SlackSocket {
       describeFailure: (error) => ({ detail: `Socket Mode: ${error instanceof Error ? error.message : String(error)}` }),
       async connect(current) {
         session = current;
+        liveSignal = current.signal;
         current.connecting("connecting to Slack (Socket Mode)");
         // A socket that opened but got no hello: the first call sends a close frame; the second, on a socket now
         // closing, tears it down at once instead of waiting 30 s for a peer that is not answering. The client then
@@ -104,10 +111,7 @@ export function createSlackSocket(deps: SlackSocketDeps): SlackSocket {
         });
         const stopApp = () => app.stop().catch((error: unknown) => deps.logger.warn({ err: error }, "slack Socket Mode did not close cleanly"));
         const aborted = new Promise((resolve) => current.signal.addEventListener("abort", resolve, { once: true }));
-        const started = app.start().then(() => {
-          // Stopped while apps.connections.open was on its way: the client had no socket to close then.
-          if (current.signal.aborted) void stopApp();
-        });
+        const started = app.start();
         try {
           await Promise.race([started, aborted]);
           await aborted;

@@ -2,6 +2,7 @@ import type { ConversationRef } from "../../core/types/conversation.ts";
 import type { Attachment, InboundMessage, MediaRef, ReplyTo, Segment } from "../../core/types/message.ts";
 import type { TelegramCallbackQuery, TelegramEntity, TelegramMessage, TelegramUpdate, TelegramUser } from "./update-schema.ts";
 import { buttonCommand } from "../../core/types/reply.ts";
+import { localeFromTag } from "../../core/i18n/locale.ts";
 
 export const platform = "telegram";
 
@@ -156,7 +157,7 @@ export function messageToInbound(message: TelegramMessage, bot: BotIdentity, raw
   return {
     id: messageKey(message.chat.id, message.message_id),
     conversation: conversationOf(message),
-    sender: { id: String(from.id), displayName: displayName(from), isBot: false },
+    sender: senderOf(from),
     sentAt: message.date * 1000,
     segments,
     attachments,
@@ -175,7 +176,7 @@ export function callbackToInbound(query: TelegramCallbackQuery, receivedAt: numb
   return {
     id: `cb:${query.id}`,
     conversation: conversationOf(query.message),
-    sender: { id: String(query.from.id), displayName: displayName(query.from), isBot: false },
+    sender: senderOf(query.from),
     sentAt: receivedAt,
     segments: [{ type: "text", text: command }],
     attachments: [],
@@ -187,4 +188,10 @@ export function updateToInbound(update: TelegramUpdate, bot: BotIdentity, receiv
   if (update.message) return messageToInbound(update.message, bot, update);
   if (update.callback_query) return callbackToInbound(update.callback_query, receivedAt);
   return undefined;
+}
+
+/** The sender, with their language when Telegram tells it (`language_code`, an IETF tag such as `zh-hans`). */
+function senderOf(user: TelegramUser): InboundMessage["sender"] {
+  const locale = localeFromTag(user.language_code);
+  return { id: String(user.id), displayName: displayName(user), isBot: false, ...(locale ? { locale } : {}) };
 }

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { Telegraf } from "telegraf";
 import type { TelegramConfig } from "../../core/config-platforms.ts";
 import type { Adapter, AdapterDeps, ChannelHealth, FetchedMedia, InboundSink } from "../../core/types/adapter.ts";
-import { BridgeError, toBridgeError } from "../../core/types/errors.ts";
+import { BridgeError, localizedError, toBridgeError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
 import { callWithTimeout } from "../kit/call-timeout.ts";
 import { createConnectionLifecycle } from "../kit/connection-lifecycle.ts";
@@ -116,7 +116,7 @@ export function createTelegramAdapter(settings: TelegramConfig, deps: AdapterDep
 
   const fetchMedia = async (ref: MediaRef): Promise<FetchedMedia> => {
     const refuse = (sizeBytes: number) =>
-      new BridgeError("unsupported", `That file is too big for me to download (${megabytes(sizeBytes)}; I can take up to ${megabytes(maxDownloadBytes)} from Telegram).`);
+      localizedError("unsupported", "media.tooBigToDownload", { size: megabytes(sizeBytes), limit: megabytes(maxDownloadBytes), platform: "Telegram" });
     if (ref.sizeBytes !== undefined && ref.sizeBytes > maxDownloadBytes) throw refuse(ref.sizeBytes);
     let file;
     try {

@@ -11,6 +11,7 @@ export const userSchema = z.looseObject({
   first_name: z.string(),
   last_name: z.string().optional(),
   username: z.string().optional(),
+  language_code: z.string().optional(),
 });
 
 export const chatSchema = z.looseObject({

@@ -31,6 +31,8 @@ export const chatPage = htmlPage(`<!doctype html>
   #pending { padding: 0 1rem; font-size: .9em; opacity: .8; }
   .icon { cursor: pointer; font-size: 1.3rem; align-self: center; background: none; border: none; padding: .2rem; }
   #record.on { color: #d03020; }
+  .glyph { width: 1.2em; height: 1.2em; vertical-align: -0.25em; fill: none; stroke: currentColor; stroke-width: 2; stroke-linecap: round; stroke-linejoin: round; }
+  small .glyph, a .glyph { width: 1em; height: 1em; vertical-align: -0.15em; }
   #hint { margin: 0; padding: .5rem 1rem; background: #d0302022; }
 </style>
 </head>
@@ -41,12 +43,15 @@ export const chatPage = htmlPage(`<!doctype html>
 <div id="typing"></div>
 <div id="pending"></div>
 <form id="form">
-  <label class="icon" title="Attach an image or audio file">📎<input id="file" type="file" accept="image/*,audio/*" multiple hidden></label>
-  <button type="button" id="record" class="icon" title="Record a voice message">🎤</button>
+  <label class="icon" title="Attach an image or audio file" aria-label="Attach an image or audio file"><svg class="glyph" viewBox="0 0 24 24" aria-hidden="true"><path d="M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5"/></svg><input id="file" type="file" accept="image/*,audio/*" multiple hidden></label>
+  <button type="button" id="record" class="icon" title="Record a voice message" aria-label="Record a voice message"><svg class="glyph" viewBox="0 0 24 24" aria-hidden="true"><rect x="9" y="2" width="6" height="12" rx="3"/><path d="M5 10v1a7 7 0 0 0 14 0v-1M12 18v4M8 22h8"/></svg></button>
   <textarea id="text" rows="2" placeholder="Message (Enter to send, Shift+Enter for a new line)" autofocus></textarea>
   <button type="submit">Send</button>
 </form>
 <script type="module">
+// Icons are inline SVG, not emoji: a machine without an emoji font would show empty boxes.
+const fileIcon = '<svg class="glyph" viewBox="0 0 24 24" aria-hidden="true"><path d="M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8z"/><path d="M14 2v6h6M8 13h8M8 17h8"/></svg>';
+const clipIcon = '<svg class="glyph" viewBox="0 0 24 24" aria-hidden="true"><path d="M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5"/></svg>';
 const hashToken = new URLSearchParams(location.hash.slice(1)).get("token");
 if (hashToken) { localStorage.setItem("pincer.token", hashToken); history.replaceState(null, "", location.pathname); }
 const token = localStorage.getItem("pincer.token");
@@ -76,7 +81,7 @@ function partHtml(part) {
     case "image": return part.media.url ? '<img alt="" style="max-width:100%" src="' + withToken(part.media.url) + '">' : "<em>[image]</em>";
     case "audio": if (part.media.url) return '<audio controls preload="none" src="' + withToken(part.media.url) + '"></audio>';
     case "file": return part.media.url
-      ? '<a href="' + withToken(part.media.url) + '" download="' + escapeHtml(part.media.fileName ?? "file") + '">📄 ' + escapeHtml(part.media.fileName ?? "file") + "</a>" + (part.caption ? " " + escapeHtml(part.caption) : "")
+      ? '<a href="' + withToken(part.media.url) + '" download="' + escapeHtml(part.media.fileName ?? "file") + '">' + fileIcon + " " + escapeHtml(part.media.fileName ?? "file") + "</a>" + (part.caption ? " " + escapeHtml(part.caption) : "")
       : "<em>[" + escapeHtml(part.type) + "]</em>";
     default: return "<em>[" + escapeHtml(part.type) + "]</em>";
   }
@@ -134,7 +139,7 @@ async function upload(file) {
   return (await response.json()).id;
 }
 async function say(text, files = []) {
-  show(null, "user", escapeHtml(text) + files.map((file) => "<br><small>📎 " + escapeHtml(file.name) + "</small>").join(""));
+  show(null, "user", escapeHtml(text) + files.map((file) => "<br><small>" + clipIcon + " " + escapeHtml(file.name) + "</small>").join(""));
   try {
     const attachments = await Promise.all(files.map(upload));
     const response = await fetch("/api/web/messages", {

@@ -23,7 +23,7 @@ export function toOutgoingMessages(part: ReplyPart): OutgoingMessage[] {
     case "audio":
       return [{ type: "file", media: part.media }];
     case "buttons":
-      return text(buttonsAsPlainText(part.text, part.buttons));
+      return text(buttonsAsPlainText(part.text, part.buttons, part.locale));
     case "error":
       return text(errorText(part));
     default:

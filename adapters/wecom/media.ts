@@ -1,13 +1,13 @@
 import { decryptFile } from "@wecom/aibot-node-sdk";
 import type { FetchedMedia } from "../../core/types/adapter.ts";
-import { BridgeError } from "../../core/types/errors.ts";
+import { BridgeError, localizedError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
 import { aesKeyFragment } from "./inbound.ts";
 
 const megabytes = (bytes: number) => `${Math.round(bytes / 1e5) / 10} MB`;
 
 function tooBig(sizeBytes: number, maxBytes: number): BridgeError {
-  return new BridgeError("unsupported", `That file is too big (${megabytes(sizeBytes)}; the limit is ${megabytes(maxBytes)}).`);
+  return localizedError("unsupported", "media.tooBig", { size: megabytes(sizeBytes), limit: megabytes(maxBytes) });
 }
 
 /** The type of the decrypted bytes, from their first bytes (WeCom's storage answers with a generic type). */

@@ -23,7 +23,7 @@ export function toSteps(part: ReplyPart): Step[] {
     case "markdown":
       return caption(part.text);
     case "buttons":
-      return [{ kind: "text", text: buttonsAsPlainText(part.text, part.buttons) }];
+      return [{ kind: "text", text: buttonsAsPlainText(part.text, part.buttons, part.locale) }];
     case "error":
       return [{ kind: "text", text: errorText(part) }];
     case "image":

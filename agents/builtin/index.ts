@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Agent, AgentEvent, AgentInput } from "../../core/types/agent.ts";
 import type { Attachment } from "../../core/types/message.ts";
+import { translate, type Locale, type MessageKey, type MessageParams } from "../../core/i18n/catalogue.ts";
 
 export interface BuiltinAgentOptions {
   /** Pause between streamed pieces, so the streaming path shows; 0 answers at once. */
@@ -11,36 +12,36 @@ export interface BuiltinAgentOptions {
 
 const echoPattern = /^\/echo(?:\s+([\s\S]*))?$/;
 
-function describeAttachment(attachment: Attachment): string {
+function describeAttachment(attachment: Attachment, locale: Locale): string {
+  const t = (key: MessageKey, params?: MessageParams) => translate(locale, key, params);
   switch (attachment.type) {
     case "audio":
-      return attachment.transcript
-        ? `a voice note that says "${attachment.transcript}"`
-        : `an audio clip${attachment.durationSec ? ` of ${attachment.durationSec} s` : ""}`;
+      if (attachment.transcript) return t("builtin.voice", { transcript: attachment.transcript });
+      return attachment.durationSec ? t("builtin.audioSeconds", { seconds: attachment.durationSec }) : t("builtin.audio");
     case "image":
-      return attachment.text ? `an image that reads "${attachment.text}"` : "an image";
+      return attachment.text ? t("builtin.imageText", { text: attachment.text }) : t("builtin.image");
     case "video":
-      return "a video";
+      return t("builtin.video");
     case "file":
-      return `a file${attachment.media.fileName ? ` (${attachment.media.fileName})` : ""}`;
+      return attachment.media.fileName ? t("builtin.fileNamed", { name: attachment.media.fileName }) : t("builtin.file");
   }
 }
 
-function friendlyAnswer(prompts: readonly string[], attachments: readonly Attachment[]): string {
+function friendlyAnswer(prompts: readonly string[], attachments: readonly Attachment[], locale: Locale): string {
   const received = [
-    ...prompts.map((prompt) => `"${prompt}"`),
-    ...attachments.map(describeAttachment),
-  ].join(", ");
+    ...prompts.map((prompt) => translate(locale, "builtin.quoted", { text: prompt })),
+    ...attachments.map((attachment) => describeAttachment(attachment, locale)),
+  ].join(translate(locale, "builtin.separator"));
   return [
-    `I'm Pincer's built-in agent: I work offline and have no model behind me. I received ${received || "an empty message"}.`,
+    translate(locale, "builtin.intro", { received: received || translate(locale, "builtin.empty") }),
     "",
-    "To get real answers, connect a model: set `OPENAI_BASE_URL`, `OPENAI_API_KEY` and `OPENAI_MODEL` (any OpenAI-compatible endpoint) and restart Pincer.",
-    "Meanwhile, try `/echo hello`, `/status` or `/help`.",
+    translate(locale, "builtin.connect"),
+    translate(locale, "builtin.try"),
   ].join("\n");
 }
 
 /** The answer to a turn: each `/echo` line is echoed; anything else gets one friendly explanation. */
-export function builtinAnswer(input: Pick<AgentInput, "text" | "attachments">): string {
+export function builtinAnswer(input: Pick<AgentInput, "text" | "attachments">, locale: Locale = "en"): string {
   const echoes: string[] = [];
   const prompts: string[] = [];
   for (const line of input.text.split("\n").map((line) => line.trim()).filter(Boolean)) {
@@ -50,7 +51,7 @@ export function builtinAnswer(input: Pick<AgentInput, "text" | "attachments">): 
   }
   const parts = [...echoes];
   if (prompts.length > 0 || input.attachments.length > 0 || echoes.length === 0) {
-    parts.push(friendlyAnswer(prompts, input.attachments));
+    parts.push(friendlyAnswer(prompts, input.attachments, locale));
   }
   return parts.join("\n");
 }
@@ -73,7 +74,7 @@ export function createBuiltinAgent(options: BuiltinAgentOptions = {}): Agent {
     id: "builtin",
     acceptsImages: false,
     async *run(input, context): AsyncGenerator<AgentEvent> {
-      for (const piece of streamPieces(builtinAnswer(input), wordsPerDelta)) {
+      for (const piece of streamPieces(builtinAnswer(input, context.locale ?? input.sender.locale), wordsPerDelta)) {
         context.signal.throwIfAborted();
         yield { type: "text-delta", text: piece };
         if (deltaDelayMs > 0) await sleep(deltaDelayMs, undefined, { signal: context.signal });

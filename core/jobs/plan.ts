@@ -1,19 +1,16 @@
 import { Cron } from "croner";
 import type { JobsConfig } from "../config-types.ts";
+import { translate, type Locale, type MessageKey, type MessageParams } from "../i18n/catalogue.ts";
 import type { JobSchedule } from "../store/jobs.ts";
+import { renderText } from "../types/errors.ts";
 import { cronError, firstRun, formatDuration, parseAt, parseDuration } from "./schedule.ts";
 
-/** The commands that make a job, and what each expects (the one-line answer to bad input). */
-export const jobUsage = {
-  in: "/in <duration> <prompt>, with a duration like 90s, 10m, 1h30m or 1d",
-  at: "/at <HH:MM | YYYY-MM-DD HH:MM> <prompt>",
-  every: "/every <duration> <prompt>, with a duration like 10m, 1h or 1d",
-  cron: '/cron "<minute hour day month weekday>" <prompt>, e.g. /cron "0 9 * * 1-5" stand-up notes',
-  bg: "/bg <prompt>",
-  hook: "/hook <prompt>",
-} as const;
+/** The commands that make a job. */
+export const jobKinds = ["in", "at", "every", "cron", "bg", "hook"] as const;
+export type JobKind = (typeof jobKinds)[number];
 
-export type JobKind = keyof typeof jobUsage;
+/** What a job command expects (the one-line answer to bad input), in `locale`. */
+export const jobUsage = (kind: JobKind, locale: Locale = "en"): string => translate(locale, `jobs.usage.${kind}`);
 
 /** A job ready to store: when it runs first, what it runs. */
 export interface JobPlan {
@@ -50,8 +47,9 @@ function cronGapMs(expr: string, timezone: string, now: number): number {
  * Reads a job command's arguments (`/in`, `/at`, `/every`, `/cron`, `/bg`, `/hook`; the `schedule` tool too)
  * into a plan, or a one-line error that says what is expected. Nothing is stored here.
  */
-export function planJob(kind: JobKind, args: string, timezone: string, now: number, config: Pick<JobsConfig, "minIntervalMs">): PlanResult {
-  const usage = `Usage: ${jobUsage[kind]}.`;
+export function planJob(kind: JobKind, args: string, timezone: string, now: number, config: Pick<JobsConfig, "minIntervalMs">, locale: Locale = "en"): PlanResult {
+  const t = (key: MessageKey, params?: MessageParams) => translate(locale, key, params);
+  const usage = t("jobs.plan.usage", { usage: jobUsage(kind, locale) });
   const minimum = formatDuration(config.minIntervalMs);
   let schedule: JobSchedule;
   let prompt: string;
@@ -60,25 +58,25 @@ export function planJob(kind: JobKind, args: string, timezone: string, now: numb
     case "every": {
       const [when, rest] = firstWord(args);
       const intervalMs = parseDuration(when);
-      if (intervalMs === undefined) return error(`${when ? `"${when}" is not a duration. ` : ""}${usage}`);
-      if (kind === "every" && intervalMs < config.minIntervalMs) return error(`The shortest repeat is ${minimum}. ${usage}`);
+      if (intervalMs === undefined) return error(`${when ? t("jobs.plan.notDuration", { when }) : ""}${usage}`);
+      if (kind === "every" && intervalMs < config.minIntervalMs) return error(t("jobs.plan.shortest", { minimum, usage }));
       schedule = kind === "in" ? { type: "once", at: now + intervalMs } : { type: "every", intervalMs };
       prompt = rest;
       break;
     }
     case "at": {
       const parsed = parseAt(args, timezone, now);
-      if ("error" in parsed) return error(`${parsed.error.charAt(0).toUpperCase()}${parsed.error.slice(1)}. ${usage}`);
+      if ("error" in parsed) return error(t("jobs.plan.badAt", { problem: renderText(locale, parsed.error), usage }));
       schedule = { type: "once", at: parsed.at };
       prompt = parsed.rest;
       break;
     }
     case "cron": {
       const split = splitCron(args);
-      if (!split) return error(`Put the cron expression in quotes. ${usage}`);
+      if (!split) return error(t("jobs.plan.quoteCron", { usage }));
       const problem = cronError(split[0]);
-      if (problem) return error(`Not a cron expression: ${problem}. ${usage}`);
-      if (cronGapMs(split[0], timezone, now) < config.minIntervalMs) return error(`The shortest repeat is ${minimum}. ${usage}`);
+      if (problem) return error(t("jobs.plan.badCron", { problem, usage }));
+      if (cronGapMs(split[0], timezone, now) < config.minIntervalMs) return error(t("jobs.plan.shortest", { minimum, usage }));
       schedule = { type: "cron", expr: split[0].replace(/\s+/g, " ") };
       prompt = split[1];
       break;
@@ -92,6 +90,6 @@ export function planJob(kind: JobKind, args: string, timezone: string, now: numb
       prompt = args.trim();
       break;
   }
-  if (!prompt) return error(`What should I do then? The prompt is missing. ${usage}`);
+  if (!prompt) return error(t("jobs.plan.noPrompt", { usage }));
   return { type: "plan", plan: { schedule, prompt, nextRunAt: firstRun(schedule, timezone, now), isBackground: kind === "bg" } };
 }

@@ -8,7 +8,9 @@ import { respond } from "../responder.ts";
 import { createAgentContext, recordUsage } from "../run-context.ts";
 import { adapterFor, type StageDeps } from "../stages/deps.ts";
 import { routeFor } from "../stages/prepare.ts";
-import { recordTurn, userMessage } from "../stages/settle.ts";
+import { errorPart, recordTurn, userMessage } from "../stages/settle.ts";
+import { translate, type Locale } from "../i18n/catalogue.ts";
+import { localeOfUser } from "../i18n/locale.ts";
 import { newRef, type PreparedTurn } from "../stages/turn.ts";
 import type { JobClaim, JobRecord, JobRunResult } from "../store/jobs.ts";
 import type { AgentInput } from "../types/agent.ts";
@@ -26,12 +28,12 @@ export interface JobRunDeps extends StageDeps {
 export type JobRunEnd = JobRunResult & { stopsJob?: boolean };
 
 /** The creator's message as the policy sees it: addressed to the bot, in the job's chat. */
-function creatorMessage(job: JobRecord, dueAt: number): InboundMessage {
+function creatorMessage(job: JobRecord, dueAt: number, locale: Locale): InboundMessage {
   const { inReplyTo: _inReplyTo, ...conversation } = job.conversation;
   return {
     id: `job:${job.id}:${dueAt}`,
     conversation,
-    sender: { id: job.creatorRef.slice(channelOf(conversation).length + 1), displayName: job.creatorName, isBot: false },
+    sender: { id: job.creatorRef.slice(channelOf(conversation).length + 1), displayName: job.creatorName, isBot: false, locale },
     sentAt: dueAt,
     segments: [{ type: "mention", userId: "", text: "", isSelf: true }, { type: "text", text: job.prompt }],
     attachments: [],
@@ -54,6 +56,7 @@ interface JobRun {
   startedAt: number;
   log: Logger;
   message: InboundMessage;
+  locale: Locale;
   end: (outcome: JobRunEnd["outcome"], detail?: string, tell?: string, extra?: Partial<JobRunEnd>) => Promise<JobRunEnd>;
 }
 
@@ -66,7 +69,9 @@ async function startJobRun(claim: JobClaim, deps: JobRunDeps, logger: Logger): P
   const to = job.conversation;
   const runId = randomUUID();
   const ref = newRef();
-  const message = creatorMessage(job, dueAt);
+  // The creator's language as last seen: the run's notices, approvals and errors are in it.
+  const locale = await localeOfUser(store.adapterState, job.creatorRef, deps.locale, now());
+  const message = creatorMessage(job, dueAt, locale);
   await store.audit.startRun({
     ref: runId, conversationKey: conversationKey(to), sessionId: `job:${job.id}`, senderId: message.sender.id, agentId: "",
     inboxKeys: [keyBase], startedAt,
@@ -77,21 +82,21 @@ async function startJobRun(claim: JobClaim, deps: JobRunDeps, logger: Logger): P
     await store.audit.finishRun(runId, outcome === "failed" ? "error" : "ok", now(), detail);
     return { dueAt, endedAt: now(), outcome, detail, ...extra };
   };
-  return { claim, keyBase, runId, ref, startedAt, log: logger.child({ job: job.id, run: runId, ref }), message, end };
+  return { claim, keyBase, runId, ref, startedAt, log: logger.child({ job: job.id, run: runId, ref }), message, locale, end };
 }
 
 /** The creator's role when the run may go ahead; otherwise how it ended (too many restarts, too late, no access, a cap). */
 async function admitJobRun(run: JobRun, deps: JobRunDeps): Promise<Role | JobRunEnd> {
   const { job, dueAt } = run.claim;
-  const { end, startedAt } = run;
+  const { end, startedAt, locale } = run;
   const due = formatTime(dueAt, job.timezone);
   if (run.claim.attempt > 2) {
-    return end("failed", "interrupted twice by a restart; not run again", `Job ${job.id} (due ${due}) was interrupted twice by a restart; it was not run again.`);
+    return end("failed", "interrupted twice by a restart; not run again", translate(locale, "jobs.run.interrupted", { id: job.id, due }));
   }
   const lateMs = startedAt - dueAt;
   if (!job.isBackground && lateMs > deps.jobsConfig.catchupMs) {
     const why = `missed while Pincer was down (${formatDuration(lateMs)} late)`;
-    return end("skipped", why, `Job ${job.id} was due at ${due} (${job.timezone}) while Pincer was down, and was skipped: it is more than ${formatDuration(deps.jobsConfig.catchupMs)} late.`);
+    return end("skipped", why, translate(locale, "jobs.run.missed", { id: job.id, due, timezone: job.timezone, catchup: formatDuration(deps.jobsConfig.catchupMs) }));
   }
   const role = await creatorRole(run.message, deps);
   if (!role) return end("skipped", `${job.creatorName} may no longer talk to the bot here`, undefined, { stopsJob: true });
@@ -100,7 +105,7 @@ async function admitJobRun(run: JobRun, deps: JobRunDeps): Promise<Role | JobRun
   } catch (thrown) {
     const error = toBridgeError(thrown);
     if (error.code !== "budget-exceeded") throw error;
-    return end("skipped", "daily cap reached", `Job ${job.id} was skipped: ${error.message}`);
+    return end("skipped", "daily cap reached", translate(locale, "jobs.run.capReached", { id: job.id, message: userMessage(error, locale) }));
   }
   return role;
 }
@@ -122,12 +127,13 @@ async function prepareJobTurn(run: JobRun, role: Role, deps: JobRunDeps): Promis
 /** How an answered run ended: over its token cap, stopped, parked, not sent yet, or delivered. */
 async function answeredEnd(run: JobRun, deps: JobRunDeps, isStopped: boolean, tokens: number, isOverTokens: boolean): Promise<JobRunEnd> {
   const { job } = run.claim;
-  const { end } = run;
+  const { end, locale } = run;
   if (isOverTokens) {
-    const why = `stopped at ${tokens.toLocaleString("en-US")} tokens (PINCER_JOB_MAX_TOKENS is ${deps.jobsConfig.maxTokensPerRun.toLocaleString("en-US")})`;
-    return end("failed", why, `Job ${job.id} was ${why}.`);
+    const [used, max] = [tokens.toLocaleString("en-US"), deps.jobsConfig.maxTokensPerRun.toLocaleString("en-US")];
+    const why = `stopped at ${used} tokens (PINCER_JOB_MAX_TOKENS is ${max})`;
+    return end("failed", why, translate(locale, "jobs.run.tokenCap", { id: job.id, tokens: used, max }));
   }
-  if (isStopped) return end("failed", "stopped", `Job ${job.id} was stopped.`);
+  if (isStopped) return end("failed", "stopped", translate(locale, "jobs.run.stopped", { id: job.id }));
   const first = await deps.store.outbox.get(`${run.keyBase}:0`);
   if (first?.messageId?.startsWith("parked:")) return end("parked");
   if (first && first.status !== "sent") return end("failed", `not sent yet (${first.lastError ?? "the platform refused it"}); retrying`);
@@ -138,10 +144,12 @@ async function answeredEnd(run: JobRun, deps: JobRunDeps, isStopped: boolean, to
 async function failedEnd(run: JobRun, deps: JobRunDeps, thrown: unknown): Promise<JobRunEnd> {
   const { job } = run.claim;
   const error = toBridgeError(thrown);
-  if (error.code === "budget-exceeded") return run.end("skipped", "daily cap reached", `Job ${job.id} was skipped: ${error.message}`);
+  const { locale } = run;
+  if (error.code === "budget-exceeded") return run.end("skipped", "daily cap reached", translate(locale, "jobs.run.capReached", { id: job.id, message: userMessage(error, locale) }));
   run.log.error({ err: error }, "job run failed");
   deps.metrics.errors.inc({ code: error.code });
-  await deps.delivery.send(`${run.keyBase}:error`, job.conversation, { type: "error", code: error.code, message: `Job ${job.id}: ${userMessage(error)}`, ref: run.ref });
+  const part = errorPart(error, run.ref, locale);
+  await deps.delivery.send(`${run.keyBase}:error`, job.conversation, { ...part, message: translate(locale, "errors.job", { id: job.id, message: part.message }) });
   return run.end("failed", `${userMessage(error)} (ref ${run.ref})`);
 }
 
@@ -163,12 +171,13 @@ export async function runJob(claim: JobClaim, deps: JobRunDeps, signal: AbortSig
   let tokens = 0;
   let isOverTokens = false;
   try {
-    const context = createAgentContext(deps, { input, runRef: run.runId, session: turn.session, route: turn.route, signal: controller.signal, logger: run.log, now });
+    const context = createAgentContext(deps, { input, runRef: run.runId, session: turn.session, route: turn.route, signal: controller.signal, logger: run.log, now, locale: run.locale });
     const answer = await respond(
       {
         adapter: adapterFor(deps, to),
         delivery: deps.delivery,
         logger: run.log,
+        locale: run.locale,
         onUsage: async (usage) => {
           await recordUsage(deps, input, usage, now());
           tokens += usage.inputTokens + usage.outputTokens;

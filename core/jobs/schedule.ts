@@ -1,3 +1,5 @@
+import { translate, type Locale } from "../i18n/catalogue.ts";
+import type { LocalizedText } from "../types/errors.ts";
 import { Cron } from "croner";
 import type { JobSchedule } from "../store/jobs.ts";
 
@@ -101,21 +103,21 @@ const datePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
  * `/at`'s time: `HH:MM` (today in `timezone`, or tomorrow once passed) or `YYYY-MM-DD HH:MM`; the words that
  * follow are the prompt. An error sentence when the time is not one.
  */
-export function parseAt(args: string, timezone: string, now: number): { at: number; rest: string } | { error: string } {
+export function parseAt(args: string, timezone: string, now: number): { at: number; rest: string } | { error: LocalizedText } {
   const words = args.trim().split(/\s+/);
   const hasDate = datePattern.test(words[0] ?? "");
   const time = hasDate ? words[1] : words[0];
   const rest = words.slice(hasDate ? 2 : 1).join(" ");
   const clock = timePattern.exec(time ?? "");
-  if (!clock) return { error: "expected a time as HH:MM (00:00 to 23:59), optionally after a date YYYY-MM-DD" };
+  if (!clock) return { error: { key: "jobs.at.badTime" } };
   const [hours, minutes] = [Number(clock[1]), Number(clock[2])];
   if (!hasDate) return { at: nextCron(`${minutes} ${hours} * * *`, timezone, now)!, rest };
   const [, year, month, day] = datePattern.exec(words[0]!)!;
   const check = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  if (check.getUTCMonth() !== Number(month) - 1 || check.getUTCDate() !== Number(day)) return { error: `${words[0]} is not a date` };
+  if (check.getUTCMonth() !== Number(month) - 1 || check.getUTCDate() !== Number(day)) return { error: { key: "jobs.at.badDate", params: { date: words[0]! } } };
   const local = `${year}-${month}-${day}T${String(hours).padStart(2, "0")}:${String(minutes).padStart(2, "0")}:00`;
   const at = new Cron(local, { paused: true, timezone }).nextRun(new Date(now - 1))?.getTime();
-  if (at === undefined || at <= now) return { error: `${words[0]} ${time} has passed` };
+  if (at === undefined || at <= now) return { error: { key: "jobs.at.passed", params: { date: words[0]!, time: time ?? "" } } };
   return { at, rest };
 }
 
@@ -131,15 +133,15 @@ export function formatTime(at: number, timezone: string): string {
 }
 
 /** The schedule in words, for `/jobs`. */
-export function describeSchedule(schedule: JobSchedule, timezone: string, isBackground: boolean): string {
+export function describeSchedule(schedule: JobSchedule, timezone: string, isBackground: boolean, locale: Locale = "en"): string {
   switch (schedule.type) {
     case "once":
-      return isBackground ? "in the background, now" : `once at ${formatTime(schedule.at, timezone)}`;
+      return isBackground ? translate(locale, "jobs.schedule.background") : translate(locale, "jobs.schedule.once", { time: formatTime(schedule.at, timezone) });
     case "every":
-      return `every ${formatDuration(schedule.intervalMs)}`;
+      return translate(locale, "jobs.schedule.every", { interval: formatDuration(schedule.intervalMs) });
     case "cron":
-      return `cron "${schedule.expr}" (${timezone})`;
+      return translate(locale, "jobs.schedule.cron", { expr: schedule.expr, timezone });
     case "hook":
-      return "when its webhook is called";
+      return translate(locale, "jobs.schedule.hook");
   }
 }

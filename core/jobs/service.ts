@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import { untrusted } from "../untrusted.ts";
 import type { JobsConfig } from "../config-types.ts";
+import { translate, type Locale, type MessageKey, type MessageParams } from "../i18n/catalogue.ts";
 import type { Role } from "../policy.ts";
 import type { JobRecord, JobStore } from "../store/jobs.ts";
 import type { ConversationRef } from "../types/conversation.ts";
@@ -40,8 +41,9 @@ const canManageAll = (role: Role) => role === "owner" || role === "admin";
 /** The rules of jobs, shared by the chat commands, the `schedule` tool and the admin API. */
 export interface JobService {
   timezoneOf(userRef: string): Promise<string>;
-  setTimezone(userRef: string, name: string): Promise<string>;
-  create(owner: JobOwner, kind: JobKind, args: string): Promise<Created>;
+  setTimezone(userRef: string, name: string, locale?: Locale): Promise<string>;
+  /** `locale`: the language of the answer (and of the error), English by default. */
+  create(owner: JobOwner, kind: JobKind, args: string, locale?: Locale): Promise<Created>;
   /** A chat's jobs, or every job (the admin). */
   list(conversationKey?: string): Promise<JobRecord[]>;
   /**
@@ -55,7 +57,7 @@ export interface JobService {
    */
   runNow(id: string): Promise<{ type: "started"; runId: string } | { type: "refused"; reason: string } | undefined>;
   /** Cancels, pauses or resumes a job of this chat (its creator or an admin; an admin anywhere). */
-  change(id: string, action: JobAction, actor: { userRef: string; role: Role; conversationKey: string | undefined }): Promise<string>;
+  change(id: string, action: JobAction, actor: { userRef: string; role: Role; conversationKey: string | undefined }, locale?: Locale): Promise<string>;
 }
 
 /** The service's dependencies with the defaults filled in. */
@@ -68,12 +70,12 @@ interface JobServiceContext {
 
 const timezoneOf = async (ctx: JobServiceContext, userRef: string) => (await ctx.jobs.timezone(userRef)) ?? ctx.config.timezone;
 
-async function setTimezone(ctx: JobServiceContext, userRef: string, name: string): Promise<string> {
-  if (!name) return `Your time zone is ${await timezoneOf(ctx, userRef)}. Change it with /tz <IANA name>, e.g. /tz Asia/Shanghai.`;
-  if (!isTimezone(name)) return `Unknown time zone "${name}": expected an IANA name such as Europe/Berlin or Asia/Shanghai.`;
+async function setTimezone(ctx: JobServiceContext, userRef: string, name: string, locale: Locale): Promise<string> {
+  if (!name) return translate(locale, "jobs.tz.current", { timezone: await timezoneOf(ctx, userRef) });
+  if (!isTimezone(name)) return translate(locale, "jobs.tz.unknown", { name });
   const canonical = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
   await ctx.jobs.setTimezone(userRef, canonical, ctx.now());
-  return `Your time zone is now ${canonical}: /at, /cron and /jobs use it (jobs made before keep theirs).`;
+  return translate(locale, "jobs.tz.set", { timezone: canonical });
 }
 
 /** Stores a job under a fresh id, drawing another when the id is taken (up to three times). */
@@ -89,14 +91,14 @@ async function insertJob(jobs: JobStore, job: JobRecord): Promise<void> {
   }
 }
 
-async function createJob(ctx: JobServiceContext, owner: JobOwner, kind: JobKind, args: string): Promise<Created> {
+async function createJob(ctx: JobServiceContext, owner: JobOwner, kind: JobKind, args: string, locale: Locale): Promise<Created> {
   const { jobs, config } = ctx;
   const at = ctx.now();
   const timezone = await timezoneOf(ctx, owner.userRef);
-  const planned = planJob(kind, args, timezone, at, config);
+  const planned = planJob(kind, args, timezone, at, config, locale);
   if (planned.type === "error") return { type: "error", message: planned.message };
   if (config.maxJobsPerUser > 0 && !planned.plan.isBackground && (await jobs.countOpen(owner.userRef)) >= config.maxJobsPerUser) {
-    return { type: "error", message: `You have ${config.maxJobsPerUser} jobs already (the most allowed): /cancel one first.` };
+    return { type: "error", message: translate(locale, "jobs.tooMany", { max: config.maxJobsPerUser }) };
   }
   const { plan } = planned;
   const secret = plan.schedule.type === "hook" ? randomBytes(24).toString("base64url") : undefined;
@@ -120,7 +122,7 @@ async function createJob(ctx: JobServiceContext, owner: JobOwner, kind: JobKind,
   };
   await insertJob(jobs, job);
   ctx.wake();
-  return { type: "created", job, secret, text: createdText(job, secret) };
+  return { type: "created", job, secret, text: createdText(job, secret, locale) };
 }
 
 async function triggerJob(ctx: JobServiceContext, id: string, secret: string, payload: string): ReturnType<JobService["trigger"]> {
@@ -155,33 +157,34 @@ async function startOneOff(ctx: JobServiceContext, job: JobRecord, prompt: strin
 async function runJobNow(ctx: JobServiceContext, id: string): ReturnType<JobService["runNow"]> {
   const job = /^[a-z0-9]{4,6}$/i.test(id) ? await ctx.jobs.get(id.toLowerCase()) : undefined;
   if (!job) return undefined;
-  if (job.state === "cancelled") return { type: "refused", reason: `job ${job.id} is cancelled` };
+  if (job.state === "cancelled") return { type: "refused", reason: `job ${job.id} is ${job.state}` };
   return startOneOff(ctx, job, job.prompt);
 }
 
-async function changeJob(ctx: JobServiceContext, id: string, action: JobAction, actor: Parameters<JobService["change"]>[2]): Promise<string> {
+async function changeJob(ctx: JobServiceContext, id: string, action: JobAction, actor: Parameters<JobService["change"]>[2], locale: Locale): Promise<string> {
   const { jobs } = ctx;
+  const t = (key: MessageKey, params?: MessageParams) => translate(locale, key, params);
   const job = await jobs.get(id.toLowerCase());
   const isHere = job !== undefined && (actor.conversationKey === undefined || conversationKey(job.conversation) === actor.conversationKey);
-  if (!job || (!isHere && !canManageAll(actor.role))) return `There is no job ${id} in this chat. /jobs lists them.`;
-  if (job.creatorRef !== actor.userRef && !canManageAll(actor.role)) return `Job ${job.id} is ${job.creatorName}'s: only they or an admin may change it.`;
-  if (job.state === "finished" || job.state === "cancelled") return `Job ${job.id} is ${job.state} already.`;
+  if (!job || (!isHere && !canManageAll(actor.role))) return t("jobs.notHere", { id });
+  if (job.creatorRef !== actor.userRef && !canManageAll(actor.role)) return t("jobs.notYours", { id: job.id, creator: job.creatorName });
+  if (job.state === "finished" || job.state === "cancelled") return t("jobs.alreadyEnded", { id: job.id, state: t(`jobs.state.${job.state}`) });
   const at = ctx.now();
   switch (action) {
     case "cancel":
       await jobs.setState(job.id, "cancelled", undefined, at);
-      return `Cancelled job ${job.id}.`;
+      return t("jobs.cancelled", { id: job.id });
     case "pause":
-      if (job.state === "paused") return `Job ${job.id} is paused already.`;
+      if (job.state === "paused") return t("jobs.alreadyPaused", { id: job.id });
       await jobs.setState(job.id, "paused", undefined, at);
-      return `Paused job ${job.id}: /resume ${job.id} to go on.`;
+      return t("jobs.paused", { id: job.id });
     case "resume": {
-      if (job.state === "active") return `Job ${job.id} is not paused.`;
+      if (job.state === "active") return t("jobs.notPaused", { id: job.id });
       // A one-off whose time passed while it was paused runs now.
       const next = job.schedule.type === "once" ? Math.max(job.schedule.at, at) : firstRun(job.schedule, job.timezone, at);
       await jobs.setState(job.id, "active", next, at);
       ctx.wake();
-      return next === undefined ? `Resumed job ${job.id}.` : `Resumed job ${job.id}: next run ${formatTime(next, job.timezone)} (${job.timezone}).`;
+      return next === undefined ? t("jobs.resumed", { id: job.id }) : t("jobs.resumedNext", { id: job.id, time: formatTime(next, job.timezone), timezone: job.timezone });
     }
   }
 }
@@ -190,19 +193,21 @@ export function createJobService(deps: JobServiceDeps): JobService {
   const ctx: JobServiceContext = { jobs: deps.jobs, config: deps.config, wake: () => deps.wake(), now: deps.now ?? Date.now };
   return {
     timezoneOf: (userRef) => timezoneOf(ctx, userRef),
-    setTimezone: (userRef, name) => setTimezone(ctx, userRef, name),
-    create: (owner, kind, args) => createJob(ctx, owner, kind, args),
+    setTimezone: (userRef, name, locale = "en") => setTimezone(ctx, userRef, name, locale),
+    create: (owner, kind, args, locale = "en") => createJob(ctx, owner, kind, args, locale),
     trigger: (id, secret, payload) => triggerJob(ctx, id, secret, payload),
     runNow: (id) => runJobNow(ctx, id),
     list: (key) => deps.jobs.list(key === undefined ? {} : { conversationKey: key }),
-    change: (id, action, actor) => changeJob(ctx, id, action, actor),
+    change: (id, action, actor, locale = "en") => changeJob(ctx, id, action, actor, locale),
   };
 }
 
-function createdText(job: JobRecord, secret: string | undefined): string {
-  if (job.isBackground) return `Working on it in the background (job ${job.id}); the answer will follow here. The chat stays free.`;
-  const when = describeSchedule(job.schedule, job.timezone, false);
-  const next = job.nextRunAt === undefined || job.schedule.type === "once" ? ` (${job.timezone})` : `, next run ${formatTime(job.nextRunAt, job.timezone)} (${job.timezone})`;
-  const hook = secret ? `\nTrigger it with POST /api/hooks/${job.id} and the header "Authorization: Bearer ${secret}" (shown once; the body is added to the prompt).` : "";
-  return `Scheduled job ${job.id}: ${when}${next}. /cancel ${job.id} to stop it.${hook}`;
+function createdText(job: JobRecord, secret: string | undefined, locale: Locale): string {
+  if (job.isBackground) return translate(locale, "jobs.created.background", { id: job.id });
+  const when = describeSchedule(job.schedule, job.timezone, false, locale);
+  const next = job.nextRunAt === undefined || job.schedule.type === "once"
+    ? translate(locale, "jobs.created.zone", { timezone: job.timezone })
+    : translate(locale, "jobs.created.next", { time: formatTime(job.nextRunAt, job.timezone), timezone: job.timezone });
+  const hook = secret ? translate(locale, "jobs.created.hook", { id: job.id, secret }) : "";
+  return translate(locale, "jobs.created.scheduled", { id: job.id, when, next, hook });
 }

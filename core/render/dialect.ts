@@ -51,4 +51,6 @@ export interface SourceDialect {
   del(del: Tokens.Del): string;
   html(raw: string): string;
   taskBox(isChecked: boolean): string;
+  /** A link rewritten, or undefined to keep it as written (its label is still walked). */
+  link?(link: Tokens.Link): string | undefined;
 }

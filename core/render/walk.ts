@@ -151,6 +151,8 @@ function sourceRewrites(tokens: readonly Token[], dialect: SourceDialect): Repla
     if (token.type === "image") return [{ from: token.raw, to: dialect.image(token as Tokens.Image) }];
     if (token.type === "del") return [{ from: token.raw, to: dialect.del(token as Tokens.Del) }];
     if (token.type === "html") return [{ from: token.raw, to: dialect.html(token.raw) }];
+    const link = token.type === "link" ? dialect.link?.(token as Tokens.Link) : undefined;
+    if (link !== undefined) return [{ from: token.raw, to: link }];
     const children = (token as { tokens?: Token[] }).tokens ?? (token as { items?: Token[] }).items;
     return children ? sourceRewrites(children, dialect) : [];
   });

@@ -5,7 +5,8 @@ import type { InboundMessage } from "../types/message.ts";
 import { answerTo } from "../types/message.ts";
 import type { Logger } from "../types/logger.ts";
 import { heardByName } from "../voice-addressing.ts";
-import { adapterFor, replyText, type StageDeps } from "./deps.ts";
+import { rememberLocale } from "../i18n/locale.ts";
+import { adapterFor, localeOf, replyText, type StageDeps } from "./deps.ts";
 
 /** A message let in, with what was learned on the way (a group voice note's transcript), or one finished here. */
 export type Admission = { type: "admitted"; message: InboundMessage; role: Role } | { type: "refused" };
@@ -42,7 +43,7 @@ export async function admit(key: string, message: InboundMessage, deps: StageDep
   } else if (access.type !== "admit") {
     deps.metrics.messagesIn.inc({ ...labels, outcome: access.type === "pair" ? "pairing" : "dropped" });
     if (access.type === "pair") {
-      const text = await pairingReply(deps.store.pairing, message, deps.now());
+      const text = await pairingReply(deps.store.pairing, message, deps.now(), localeOf(message, deps));
       if (text) await replyText(deps, key, answerTo(message), text);
     } else {
       log.debug({ reason: access.reason }, "message dropped by policy");
@@ -50,6 +51,8 @@ export async function admit(key: string, message: InboundMessage, deps: StageDep
     await deps.store.inbox.setStatus([key], "ignored");
     return { type: "refused" };
   }
+  // What is sent to this person later (a job's result, an approval request in their DM) is in their language.
+  if (message.sender.locale) await rememberLocale(deps.store.adapterState, userRef(message), message.sender.locale, deps.now());
   // Admins' DMs are where members' approval requests reach them.
   if (message.conversation.kind === "direct" && access.role === "admin") {
     await deps.store.contacts.remember(userRef(message), message.conversation, deps.now());

@@ -1,4 +1,6 @@
 import type { Approvals } from "../approvals.ts";
+import type { Locale } from "../i18n/catalogue.ts";
+import type { InboundMessage } from "../types/message.ts";
 import type { BudgetConfig, ModelPrice } from "../config.ts";
 import type { Delivery } from "../delivery.ts";
 import type { JobService } from "../jobs/service.ts";
@@ -45,18 +47,21 @@ export interface PipelineDeps {
   heldBehindMs?: number;
   /** Most recent unsummarized session messages handed to the agent (the agent compacts older ones). */
   historyLimit?: number;
+  /** PINCER_LOCALE: the language of the bot's own words for people whose platform does not tell theirs (default `en`). */
+  locale?: Locale;
   now?: () => number;
 }
 
 /** What every stage may use: the pipeline's dependencies with their defaults filled in (the lock and runs stay with the queue stage). */
-export interface StageDeps extends Omit<PipelineDeps, "locks" | "runs" | "historyLimit" | "now" | "heldBehindMs"> {
+export interface StageDeps extends Omit<PipelineDeps, "locks" | "runs" | "historyLimit" | "now" | "heldBehindMs" | "locale"> {
   historyLimit: number;
+  locale: Locale;
   now: () => number;
 }
 
 export function stageDeps(deps: PipelineDeps): StageDeps {
   const { locks: _locks, runs: _runs, heldBehindMs: _heldBehindMs, ...rest } = deps;
-  return { ...rest, historyLimit: deps.historyLimit ?? 200, now: deps.now ?? Date.now };
+  return { ...rest, historyLimit: deps.historyLimit ?? 200, locale: deps.locale ?? "en", now: deps.now ?? Date.now };
 }
 
 export function adapterFor(deps: Pick<StageDeps, "adapters">, conversation: ConversationRef): Adapter {
@@ -68,4 +73,9 @@ export function adapterFor(deps: Pick<StageDeps, "adapters">, conversation: Conv
 /** A short text answer, as part 0 of the message's reply. */
 export function replyText(deps: Pick<StageDeps, "delivery">, key: string, to: ConversationRef, text: string) {
   return deps.delivery.send(`${key}:0`, to, { type: "markdown", text });
+}
+
+/** The language to answer `message` in: its sender's own where the platform told it, else the default. */
+export function localeOf(message: Pick<InboundMessage, "sender">, deps: Pick<StageDeps, "locale">): Locale {
+  return message.sender.locale ?? deps.locale;
 }

@@ -6,7 +6,8 @@ import type { Role } from "../policy.ts";
 import { userRef } from "../policy.ts";
 import type { Command } from "../types/command.ts";
 import { answerTo, promptText, type InboundMessage } from "../types/message.ts";
-import { replyText, type StageDeps } from "./deps.ts";
+import { translate } from "../i18n/catalogue.ts";
+import { localeOf, replyText, type StageDeps } from "./deps.ts";
 
 /** Stage "parse": a control command, an approval decision or a prompt for the agent. */
 export function parse(message: InboundMessage): Command {
@@ -19,8 +20,9 @@ export function isEmptyPrompt(command: Extract<Command, { type: "prompt" }>): bo
 }
 
 async function answerJobCommand(command: Extract<Command, { type: "job" }>, message: InboundMessage, role: Role, deps: StageDeps): Promise<string> {
-  if (!deps.jobs) return "Scheduled jobs are not available here.";
-  const asker = { conversation: answerTo(message), userRef: userRef(message), displayName: message.sender.displayName, role };
+  const locale = localeOf(message, deps);
+  if (!deps.jobs) return translate(locale, "refusals.jobsOff");
+  const asker = { conversation: answerTo(message), userRef: userRef(message), displayName: message.sender.displayName, role, locale };
   return handleJobCommand(command.name, command.args, asker, deps.jobs);
 }
 
@@ -45,6 +47,7 @@ export async function answerAtOnce(
           approverRef: userRef(message),
           approverRole: role,
           from: message.conversation,
+          locale: localeOf(message, deps),
         });
   if (typeof answer === "string") await replyText(deps, key, answerTo(message), answer);
   else await deps.delivery.send(`${key}:0`, answerTo(message), answer);

@@ -4,7 +4,7 @@ import { turnText } from "../prompt-text.ts";
 import { route, type Route } from "../router.ts";
 import type { Agent } from "../types/agent.ts";
 import { conversationKey, type ConversationRef } from "../types/conversation.ts";
-import { adapterFor, type StageDeps } from "./deps.ts";
+import { adapterFor, localeOf, type StageDeps } from "./deps.ts";
 import type { PreparedTurn, Turn } from "./turn.ts";
 
 /** The conversation's agent (and model), by its own choice, a binding or the default. */
@@ -33,6 +33,7 @@ export async function prepare(turn: Turn, deps: StageDeps, signal: AbortSignal):
     limits: deps.mediaLimits,
     acceptsImages: agent.acceptsImages,
     signal,
+    locale: localeOf(turn.input, deps),
   });
   for (const [index, notice] of enriched.notices.entries()) {
     await deps.delivery.send(`${turn.keyBase}:notice${index}`, turn.to, { type: "markdown", text: notice });

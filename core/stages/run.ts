@@ -1,7 +1,7 @@
 import { respond, type ResponseOutcome } from "../responder.ts";
 import { createAgentContext, recordUsage } from "../run-context.ts";
 import type { Logger } from "../types/logger.ts";
-import { adapterFor, type StageDeps } from "./deps.ts";
+import { adapterFor, localeOf, type StageDeps } from "./deps.ts";
 import type { PreparedTurn } from "./turn.ts";
 
 /** The run enters the audit log before the agent starts (its tool calls are recorded under it). */
@@ -25,7 +25,7 @@ export async function runAgent(turn: PreparedTurn, deps: StageDeps, signal: Abor
   const { input } = turn;
   const { now } = deps;
   const agent = deps.agents.get(turn.route.agent)!;
-  const context = createAgentContext(deps, { input, runRef: turn.runId, session: turn.session, route: turn.route, signal, logger, now });
+  const context = createAgentContext(deps, { input, runRef: turn.runId, session: turn.session, route: turn.route, signal, logger, now, locale: localeOf(input, deps) });
   return respond(
     {
       adapter: adapterFor(deps, input.conversation),
@@ -33,6 +33,7 @@ export async function runAgent(turn: PreparedTurn, deps: StageDeps, signal: Abor
       logger,
       onFirstReply: () => deps.metrics.firstReplySeconds.observe((now() - turn.receivedAt) / 1000),
       onUsage: (usage) => recordUsage(deps, input, usage, now()),
+      locale: localeOf(input, deps),
     },
     turn.to,
     turn.keyBase,

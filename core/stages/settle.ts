@@ -1,13 +1,17 @@
 import { turnText } from "../prompt-text.ts";
 import { isShutdownAbort } from "../queue.ts";
-import { toBridgeError, type BridgeError } from "../types/errors.ts";
+import type { Locale } from "../i18n/catalogue.ts";
+import { toBridgeError, userMessage, type BridgeError } from "../types/errors.ts";
+import type { ReplyPart } from "../types/reply.ts";
 import type { Logger } from "../types/logger.ts";
-import type { StageDeps } from "./deps.ts";
+import { localeOf, type StageDeps } from "./deps.ts";
 import type { PreparedTurn, Turn, TurnOutcome } from "./turn.ts";
 
-/** What the user reads for an error: the message of an expected error, a plain sentence otherwise. */
-export function userMessage(error: BridgeError): string {
-  return error.code === "internal" ? "Something went wrong while answering." : error.message;
+export { userMessage } from "../types/errors.ts";
+
+/** An error as a reply part, in the reader's language. */
+export function errorPart(error: BridgeError, ref: string, locale: Locale): Extract<ReplyPart, { type: "error" }> {
+  return { type: "error", code: error.code, message: userMessage(error, locale), ref, ...(locale === "en" ? {} : { locale }) };
 }
 
 /** The turn joins the session: what the user said (with transcripts and image text) and the answer, together. */
@@ -28,10 +32,10 @@ export async function failTurn(turn: Turn, thrown: unknown, signal: AbortSignal,
   deps.metrics.errors.inc({ code: error.code });
   if (error.code === "budget-exceeded") {
     log.info({}, error.message);
-    await deps.delivery.send(`${turn.keyBase}:error`, turn.to, { type: "markdown", text: error.message });
+    await deps.delivery.send(`${turn.keyBase}:error`, turn.to, { type: "markdown", text: userMessage(error, localeOf(turn.input, deps)) });
   } else {
     log.error({ err: error }, "agent run failed");
-    await deps.delivery.send(`${turn.keyBase}:error`, turn.to, { type: "error", code: error.code, message: userMessage(error), ref: turn.ref });
+    await deps.delivery.send(`${turn.keyBase}:error`, turn.to, errorPart(error, turn.ref, localeOf(turn.input, deps)));
   }
   return { type: "error", detail: `ref ${turn.ref}: ${error.message}` };
 }

@@ -69,7 +69,7 @@ export interface JobStore {
   get(id: string): Promise<JobRecord | undefined>;
   /** Active and paused jobs (and the last finished ones), oldest first; all of them without a filter. */
   list(filter: JobFilter): Promise<JobRecord[]>;
-  /** Active and paused jobs of a user (what `PINCER_MAX_JOBS_PER_USER` counts). */
+  /** Active and paused scheduled jobs of a user (what `PINCER_MAX_JOBS_PER_USER` counts); a `/bg` run in flight is not one. */
   countOpen(creatorRef: string): Promise<number>;
   /**
    * Pauses, resumes (with its next run) or cancels a job; false when it is finished or cancelled already.

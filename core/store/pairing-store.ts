@@ -31,4 +31,8 @@ export interface PairingStore {
   /** Approves an unexpired request by code; returns it, or undefined when none matches. */
   approve(platform: string, code: string, now: number): Promise<PairingRequest | undefined>;
   listPending(now: number): Promise<PairingRequest[]>;
+  /** Approved people and groups, most recently approved first. */
+  listApproved(limit: number): Promise<PairingRequest[]>;
+  /** Forgets an approved (or pending) subject: their next message asks to pair again. False when none was found. */
+  revoke(subject: PairingSubject): Promise<boolean>;
 }

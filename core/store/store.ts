@@ -9,6 +9,7 @@ import type { KnowledgeStore } from "./knowledge-store.ts";
 import type { MemoryStore } from "./memory-store.ts";
 import type { OutboxStore } from "./outbox-store.ts";
 import type { PairingStore } from "./pairing-store.ts";
+import type { OverviewStore } from "./overview-store.ts";
 import type { AuditCursor, AuditEntry, AuditFilter } from "./audit-log.ts";
 import type { UsageDay, UsageDimension, UsageGroup, UsageRollupRow } from "./usage-report.ts";
 
@@ -18,6 +19,7 @@ export type { MemoryStore } from "./memory-store.ts";
 export { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "./inbox-store.ts";
 export type { OutboxClaim, OutboxPart, OutboxRow, OutboxStatus, OutboxStore, WaitingReplies } from "./outbox-store.ts";
 export type { PairingRequest, PairingStore, PairingSubject } from "./pairing-store.ts";
+export type { ActivityBucket, OverviewStore, UsageLeader } from "./overview-store.ts";
 export type { AuditCursor, AuditEntry, AuditFilter } from "./audit-log.ts";
 export type { UsageDay, UsageDimension, UsageGroup, UsageRollupRow } from "./usage-report.ts";
 export type { JobClaim, JobOutcome, JobRecord, JobRunResult, JobSchedule, JobState, JobStore } from "./jobs.ts";
@@ -43,6 +45,8 @@ export interface Store {
   memories: MemoryStore;
   knowledge: KnowledgeStore;
   jobs: JobStore;
+  /** The console's overview: activity over time, usage leaders. */
+  overview: OverviewStore;
   /** True when several gateway processes may share the store (PostgreSQL): nothing held at start-up is stale. */
   isShared?: boolean;
   close(): void | Promise<void>;
@@ -138,6 +142,8 @@ export interface ApprovalStore {
   get(id: string): Promise<ApprovalRecord | undefined>;
   /** Moves a pending approval to `status`; false when it was no longer pending (decided twice, expired). */
   settle(id: string, status: Exclude<ApprovalStatus, "pending">, decidedBy: string, at: number, isAlways?: boolean): Promise<boolean>;
+  /** Requests of every chat, newest first (the console's list); `status` narrows them to one state. */
+  list(filter: { status?: ApprovalStatus; limit: number }): Promise<ApprovalRecord[]>;
 }
 
 /** Where each user can be reached directly (their DM with the bot), to bring them approval requests. */

@@ -1,3 +1,4 @@
+import type { Locale } from "../i18n/catalogue.ts";
 import type { ConversationRef } from "./conversation.ts";
 import type { Logger } from "./logger.ts";
 import type { Attachment, Sender } from "./message.ts";
@@ -112,6 +113,8 @@ export interface AgentContext {
   toolPolicy: ToolPolicy;
   session: SessionInfo;
   logger: Logger;
+  /** The language of the person the run answers (their platform's, else PINCER_LOCALE), for words the agent writes itself. */
+  locale?: Locale;
   /** Resolves once the tool may run or was refused; never throws for a denial. */
   requestApproval(request: ApprovalRequest): Promise<ApprovalDecision>;
   /** Throws BridgeError("budget-exceeded") when a daily cap is reached: call before every model call. */

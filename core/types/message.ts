@@ -1,3 +1,4 @@
+import type { Locale } from "../i18n/catalogue.ts";
 import type { ConversationRef } from "./conversation.ts";
 
 export type Segment =
@@ -26,6 +27,8 @@ export interface Sender {
   id: string;
   displayName: string;
   isBot: boolean;
+  /** The person's language where the platform tells it (Telegram `language_code`, Slack's user locale…). */
+  locale?: Locale;
 }
 
 export interface ReplyTo {

@@ -36,6 +36,15 @@ const style = `
   td, th { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
   pre { background: var(--soft); padding: .6rem; white-space: pre-wrap; overflow-wrap: anywhere; }
   .error { color: #c03020; } .muted { opacity: .7; }
+  .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); gap: .75rem; margin: 1rem 0; }
+  .card { border: 1px solid var(--line); border-radius: .5rem; padding: .6rem .8rem; }
+  .card .value { font-size: 1.5rem; font-weight: 600; }
+  .chart { margin: 0; } .chart > svg { width: 100%; height: auto; max-height: 14rem; }
+  .legend { display: flex; flex-wrap: wrap; gap: 1rem; list-style: none; padding: 0; margin: .3rem 0 0; }
+  .legend li { display: flex; gap: .35rem; align-items: center; } .swatch { width: .7rem; height: .7rem; }
+  .state-ready { color: #2a9d5c; } .state-error, .state-stopped { color: #c03020; } .state-degraded, .state-starting, .quiet { color: #b07000; }
+  .qr svg { width: 14rem; height: 14rem; background: #fff; }
+  form.inline { display: inline; } button { cursor: pointer; } nav.tabs { display: flex; gap: 1rem; border: 0; padding: 0 0 .5rem; }
   @media (max-width: 40rem) { body { grid-template-columns: 1fr; } nav { border-right: 0; border-bottom: 1px solid var(--line); } }
 `;
 
@@ -48,6 +57,10 @@ export interface ConsolePageOptions {
   body: RawHtml;
   /** Inline scripts the page needs (allowed by hash; keep them small). */
   scripts?: readonly string[];
+  /** Who is logged in (shown beside the logout button). */
+  user?: string;
+  /** Set: the shared script (`client-script.ts`) refreshes the page's `[data-live]` elements this often. */
+  refreshMs?: number;
 }
 
 /** One console page: the navigation, a language switch and logout, then the page's body. */
@@ -70,13 +83,14 @@ export function consolePage(options: ConsolePageOptions): HtmlPage {
 </head>
 <body>
 <nav><div class="brand">${t("console.title")}</div>${nav}</nav>
-<main>
-<header class="bar"><a href="?lang=${other}" hreflang="${other}">${other === "en" ? "English" : "中文"}</a><form method="post" action="/admin/logout"><button>${t("console.logout")}</button></form></header>
+<main${raw(options.refreshMs ? ` data-refresh-ms="${Math.round(options.refreshMs)}"` : "")}>
+<header class="bar">${options.user === undefined ? "" : html`<span class="muted">${translate(options.locale, "console.signedInAs", { user: options.user })}</span>`}<a href="?lang=${other}" hreflang="${other}">${other === "en" ? "English" : "中文"}</a><form method="post" action="/admin/logout"><button>${t("console.logout")}</button></form></header>
 <h1>${title}</h1>
+<p id="console-error" class="error" role="alert" data-template="${translate(options.locale, "console.error.action")}"></p>
 ${options.body}
 </main>
 ${raw((options.scripts ?? []).map((script) => `<script type="module">${script}</script>`).join("\n"))}
 </body>
 </html>`;
-  return htmlPage(page.html);
+  return htmlPage(page.html, { formAction: "self" });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createBuiltinAgent } from "../../agents/builtin/index.ts";
+import { builtinAnswer, createBuiltinAgent } from "../../agents/builtin/index.ts";
 import type { AgentContext, AgentEvent, AgentInput } from "../../core/types/agent.ts";
 import { silentLogger } from "../support/recording-logger.ts";
 
@@ -89,5 +89,14 @@ describe("streaming", () => {
     await expect(collect(agent.run(input("/echo x"), context(controller.signal)))).rejects.toMatchObject({
       name: "AbortError",
     });
+  });
+});
+
+describe("the built-in agent in Chinese", () => {
+  it("explains itself in the reader's language, and still echoes /echo lines as written", () => {
+    const answer = builtinAnswer({ text: "/echo hello\n你好", attachments: [] }, "zh-CN");
+    expect(answer.split("\n")[0]).toBe("hello");
+    expect(answer).toContain("我是 Pincer 的内置智能体：我离线工作，背后没有模型。我收到了“你好”。");
+    expect(builtinAnswer({ text: "hi", attachments: [] })).toContain('I received "hi".');
   });
 });

@@ -5,8 +5,10 @@ import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
 import { startFakeBotApi } from "../fakes/telegram-bot-api.ts";
 import { startFakeSlack } from "../fakes/slack-api.ts";
 import { startFakeDiscord } from "../fakes/discord.ts";
+import { startFakeQq } from "../fakes/qq.ts";
 import { fakeAppId, fakeAppSecret, fakeBotOpenId, startFakeOpenPlatform } from "../fakes/feishu-open-platform.ts";
 import { tempDataDir } from "../support/web-chat-client.ts";
+import { createSqliteStore } from "../../core/store/sqlite/index.ts";
 
 const run = promisify(execFile);
 let model: FakeOpenAI | undefined;
@@ -28,7 +30,8 @@ async function doctor(env: Record<string, string>) {
   }
 }
 
-describe("pincer doctor", () => {
+// Each case runs `doctor` as a process (one or two), which takes several seconds on a busy 2-core machine.
+describe("pincer doctor", { timeout: 60_000 }, () => {
   it("reaches the model endpoint without spending a token and says whether the model is offered", async () => {
     model = await startFakeOpenAI();
     const result = await doctor({ OPENAI_BASE_URL: model.url, OPENAI_API_KEY: "sk-test-fake", OPENAI_MODEL: "gpt-4o-mini" });
@@ -109,5 +112,40 @@ describe("pincer doctor", () => {
     } finally {
       await discord.close();
     }
-  }, 40_000);
+  });
+
+  it("gets a QQ access token from the token endpoint and reports the bot, saying when it is the sandbox", async () => {
+    const qq = await startFakeQq();
+    try {
+      const env = { QQ_APP_ID: qq.appId, QQ_APP_SECRET: qq.appSecret, QQ_API_BASE: qq.origin, QQ_TOKEN_URL: qq.tokenUrl };
+      const result = await doctor(env);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("  channels: web, qq");
+      expect(result.stdout).toMatch(new RegExp(`ok {3}QQ: bot PincerFakeBot \\(${qq.botId}\\), app ${qq.appId}; webhook POST /webhooks/qq; API ${qq.origin}`));
+      expect(qq.tokenRequests).toEqual([{ appId: qq.appId, clientSecret: qq.appSecret }]);
+      expect(result.stdout).not.toContain(qq.appSecret);
+      const sandbox = await doctor({ ...env, QQ_SANDBOX: "true", QQ_CONNECTION: "websocket" });
+      expect(sandbox.stdout).toMatch(/ok {3}QQ: .*WebSocket gateway, sandbox/);
+      const refused = await doctor({ ...env, QQ_APP_SECRET: "wrong-secret-0000" });
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toMatch(/FAIL QQ: .*QQ_APP_ID and QQ_APP_SECRET/);
+    } finally {
+      await qq.close();
+    }
+  });
+
+  it("lists the knowledge bases with their sizes, and whether embeddings are on", async () => {
+    const dataDir = tempDataDir();
+    const store = createSqliteStore(dataDir);
+    await store.knowledge.put(
+      { kb: "handbook", source: "/docs/guide.md", title: "Guide", sizeBytes: 40, addedAt: Date.now(), embeddingModel: undefined },
+      [{ section: "Deploying", text: "Deploy from the release branch.", embedding: undefined }, { section: "Rollback", text: "Roll back with the previous tag.", embedding: undefined }],
+    );
+    store.close();
+    const off = await doctor({ DATA_DIR: dataDir });
+    expect(off.stdout).toContain("ok   knowledge bases: handbook (1 documents, 2 passages, 1 KB); embeddings off: nothing leaves this machine");
+    model = await startFakeOpenAI();
+    const on = await doctor({ DATA_DIR: dataDir, EMBEDDINGS_MODEL: "fake-embed", OPENAI_BASE_URL: model.url, OPENAI_API_KEY: "sk-test-fake", OPENAI_MODEL: "gpt-4o-mini" });
+    expect(on.stdout).toContain("ok   knowledge bases: handbook (1 documents, 2 passages, 1 KB); embeddings on (fake-embed)");
+  });
 });

@@ -65,7 +65,8 @@ describe("the admin token", () => {
     const usage = await fetch(`${gateway.url}api/admin/usage`, { headers: { authorization: `Bearer ${token}` } });
     expect(((await usage.json()) as { summary: string }).summary).toContain("Today (UTC): 0 tokens");
     const page = await fetch(`${gateway.url}admin`);
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain("<title>Pincer admin</title>");
+    expect(page.status).toBe(401);
+    expect(await page.text()).toContain("<title>Log in · Pincer console</title>");
+    expect((await fetch(`${gateway.url}admin`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
   });
 });

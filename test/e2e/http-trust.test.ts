@@ -2,6 +2,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createWebAdapter } from "../../adapters/web/index.ts";
 import { createSqliteStore } from "../../core/store/sqlite/index.ts";
 import { createAdminRoutes } from "../../gateway/admin-routes.ts";
+import type { Approvals } from "../../core/approvals.ts";
+import { createChannelActivity } from "../../gateway/console/channel-activity.ts";
+import { createConsoleRoutes } from "../../gateway/console/routes.ts";
+import { createConsoleSessions } from "../../gateway/console/session.ts";
 import type { Gateway } from "../../gateway/gateway.ts";
 import { createLogins } from "../../gateway/logins.ts";
 import { defaultChannels } from "../../gateway/registry.ts";
@@ -20,18 +24,37 @@ afterEach(async () => {
 const message = (text: string) => JSON.stringify({ conversationId: "victim", messageId: "m1", text, attachments: [] });
 
 /** Every `/api/*` route the gateway serves, as (method, path) with a sample id in place of `:id`. */
-function apiRoutes() {
+async function apiRoutes() {
   const dataDir = tempDataDir();
   const logger = createLogger({ level: "silent", secrets: [], destination: collectingLog().destination });
   const store = createSqliteStore(dataDir);
   const web = createWebAdapter({ logger, uploadDir: dataDir, maxUploadBytes: 1000 });
-  const channels = defaultChannels(loadConfig({ DATA_DIR: dataDir }).platforms);
+  const config = loadConfig({ DATA_DIR: dataDir });
+  const channels = defaultChannels(config.platforms);
   const logins = createLogins({ channels, dataDir, logger, onLoggedIn: async () => {} });
-  const routes = [...(web.routes ?? []), ...createAdminRoutes(store, () => ({})), ...logins.routes];
+  const sessions = await createConsoleSessions({ adminToken: "unused-token-0123456789", state: store.adapterState });
+  const consoleRoutes = createConsoleRoutes({
+    store,
+    approvals: {} as Approvals,
+    sessions,
+    adminToken: "unused-token-0123456789",
+    channels: () => ({}),
+    activity: createChannelActivity({ state: store.adapterState, logger }),
+    budget: config.budget,
+    access: { dmPolicy: "pairing", groupPolicy: "pairing", allowFrom: [], admins: [], allowGroups: [] },
+    logins: [],
+    logger,
+  });
+  const routes = [...(web.routes ?? []), ...createAdminRoutes(store, () => ({})), ...logins.routes, ...consoleRoutes];
   store.close();
   return routes
     .filter((route) => route.path.startsWith("/api/"))
     .map((route) => ({ method: route.method, path: route.path.replace(":id", "00000000-0000-4000-8000-000000000000") }));
+}
+
+/** Every console page (not the login): a browser without a session gets the login form, with 401. */
+function consolePages() {
+  return ["/admin", "/admin/approvals", "/admin/access", "/Admin/Access/"];
 }
 
 describe("a web page the owner visits", () => {
@@ -114,11 +137,21 @@ describe("a web page the owner visits", () => {
 describe("the admin token", () => {
   it("is required on every /api/* route, even when PINCER_ADMIN_TOKEN is not set", async () => {
     ({ gateway } = await startTestGateway());
-    const routes = apiRoutes();
-    expect(routes.length).toBeGreaterThanOrEqual(10);
+    const routes = await apiRoutes();
+    expect(routes.length).toBeGreaterThanOrEqual(16);
     for (const { method, path } of routes) {
       const response = await fetch(`${gateway.url}${path.slice(1)}`, { method, headers: { "content-type": "application/json" }, ...(method === "POST" ? { body: "{}" } : {}) });
       expect({ method, path, status: response.status }).toEqual({ method, path, status: 401 });
+    }
+  });
+
+  it("or a console session is required by every console page, which shows the login form instead", async () => {
+    ({ gateway } = await startTestGateway());
+    for (const path of consolePages()) {
+      const response = await fetch(`${gateway.url}${path.slice(1)}`);
+      expect({ path, status: response.status }).toEqual({ path, status: 401 });
+      expect(await response.text()).toContain('action="/admin/login"');
+      expect((await fetch(`${gateway.url}${path.slice(1)}`, { headers: { authorization: `Bearer ${gateway.adminToken}` } })).status).toBe(200);
     }
   });
 

@@ -70,3 +70,33 @@ describe("the schedule tool of the LLM agent", () => {
     await chat.close();
   });
 });
+
+describe("a job's own session", () => {
+  it("gives each job its own session: the chat's history does not ride along, and the job's runs do not join the chat's", async () => {
+    const { gateway, model } = await startWithModel({ PINCER_MIN_INTERVAL_SEC: "1" });
+    const chat = await openWebChat(gateway);
+    await chat.say("the chat secret is platypus");
+    await chat.waitFor(() => chat.texts().some((text) => text.startsWith("Fake answer")));
+    await chat.say("/every 1s report the weather");
+    await chat.waitFor(() => chat.texts().some((text) => text.startsWith("Scheduled job")));
+    const id = /job ([a-z0-9]{5})/.exec(chat.texts().find((text) => text.startsWith("Scheduled job"))!)![1]!;
+    const asText = (request: ReturnType<FakeOpenAI["chatRequests"]>[number]) => JSON.stringify(request.body.messages);
+    const jobRequests = () => model.chatRequests().filter((request) => asText(request).includes("report the weather"));
+    await chat.waitFor(() => jobRequests().length >= 2, 8000);
+    await chat.say(`/cancel ${id}`);
+    await chat.waitFor(() => chat.texts().includes(`Cancelled job ${id}.`));
+    await gateway.pipeline.idle();
+
+    for (const request of jobRequests()) expect(asText(request)).not.toContain("platypus");
+    // The second run sees the first one: the job's own history.
+    expect(asText(jobRequests()[1]!).split("report the weather").length - 1).toBeGreaterThanOrEqual(2);
+
+    const before = model.chatRequests().length;
+    await chat.say("what is the chat secret?");
+    await chat.waitFor(() => model.chatRequests().length > before && chat.texts().filter((text) => text.startsWith("Fake answer")).length > 1, 8000);
+    const chatRequest = model.chatRequests().slice(before).find((request) => asText(request).includes("what is the chat secret?"))!;
+    expect(asText(chatRequest)).toContain("platypus");
+    expect(asText(chatRequest)).not.toContain("report the weather");
+    await chat.close();
+  });
+});

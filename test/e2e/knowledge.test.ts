@@ -11,6 +11,9 @@ import { kbCommand } from "../../gateway/kb-cli.ts";
 import { bagOfWordsVector, startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.ts";
 import { conversationOn, webChat } from "../support/conversation.ts";
 import { minimalDocx, minimalPdf } from "../support/documents.ts";
+import { startFakeBotApi, type FakeBotApi } from "../fakes/telegram-bot-api.ts";
+import { eventually } from "../support/eventually.ts";
+import { alice, telegramEnv } from "../support/telegram.ts";
 import { openWebChat, startTestGateway } from "../support/web-chat-client.ts";
 
 let gateway: Gateway | undefined;
@@ -205,4 +208,37 @@ describe("the private knowledge base", () => {
       server.close();
     }
   });
+
+  it("takes a document sent to the bot with /kb add from an admin on Telegram, and refuses a member's", async () => {
+    const bot: FakeBotApi = await startFakeBotApi();
+    try {
+      ({ gateway } = await startTestGateway(telegramEnv(bot, { PINCER_ADMINS: `telegram:${alice.id}` })));
+      const bob = { id: 100000002, is_bot: false, first_name: "Bob" };
+      let messageId = 900;
+      const sendDocument = (from: typeof alice | typeof bob, text: string, fileName: string) => {
+        const fileId = bot.addFile(new TextEncoder().encode(text), `documents/${fileName}`);
+        bot.push({
+          message: {
+            message_id: ++messageId, from, chat: { id: from.id, type: "private", first_name: from.first_name }, date: Math.floor(Date.now() / 1000),
+            document: { file_id: fileId, file_unique_id: `u-${fileId}`, file_name: fileName, mime_type: "text/markdown", file_size: text.length },
+            caption: "/kb add", caption_entities: [{ type: "bot_command", offset: 0, length: 3 }],
+          },
+        });
+      };
+      sendDocument(bob, "# Payroll\n\nSalaries are paid on the 25th.\n", "payroll.md");
+      await eventually(() => bot.textsIn(bob.id).length > 0, 10_000);
+      expect(bot.textsIn(bob.id)).toEqual(["Only an admin can add documents to a knowledge base."]);
+      expect(await gateway.store.knowledge.bases()).toEqual([]);
+
+      sendDocument(alice, "# Deploying\n\nWe deploy from the release branch.\n", "deploy.md");
+      await eventually(() => bot.textsIn(alice.id).length > 0, 10_000);
+      expect(bot.textsIn(alice.id)[0]).toMatch(/^deploy\.md: added to default \(1 passages?\)\./);
+      expect(await gateway.store.knowledge.search(["default"], "release branch", 5)).toEqual([expect.objectContaining({ section: "Deploying" })]);
+      expect(await gateway.store.knowledge.search(["default"], "salaries", 5)).toEqual([]);
+    } finally {
+      await gateway?.stop();
+      gateway = undefined;
+      await bot.close();
+    }
+  }, 30_000);
 });

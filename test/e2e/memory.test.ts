@@ -95,6 +95,45 @@ describe("memory people can see", () => {
     await page.close();
   });
 
+  it("remembers, lists, forgets and exports through Telegram, and one person's /forget never touches another's memories", async () => {
+    const { gateway } = await start({}, true);
+    const dm = conversationOn(telegramChat(gateway, bot!));
+    await dm.says("/remember I deploy from the release branch");
+    await dm.expectAnswer("Remembered: I deploy from the release branch");
+    await dm.says("/remember my locker code is 4711");
+    await dm.expectAnswer(/^Remembered/);
+    await dm.says("/memory");
+    await dm.expectAnswer(/1\. I deploy from the release branch\n2\. my locker code is 4711/);
+
+    // Bob's "/forget all" forgets Bob's memories only.
+    bobSays(bot!, "/forget all");
+    await eventually(() => bot!.textsIn(bob.id).length > 0);
+    expect(bot!.textsIn(bob.id).join("\n")).not.toContain("4711");
+    expect(await gateway.store.memories.list([memoryOwner.user(`telegram:${alice.id}`)])).toHaveLength(2);
+
+    await dm.says("/forget 1");
+    await dm.expectAnswer("Forgot: I deploy from the release branch");
+    await dm.says("/forget 7");
+    await dm.expectAnswer("Send /forget <1–1> or /forget all (see /memory).");
+    await dm.says("/memory");
+    await dm.expectAnswer(/^What I remember:\n+1\. my locker code is 4711\n/);
+
+    await dm.says("/memory export");
+    await bot!.waitFor((calls) => calls.some((call) => call.apiMethod === "sendDocument"), 10_000);
+    const upload = bot!.callsOf("sendDocument")[0]!;
+    expect(upload.params.chat_id).toBe(String(alice.id));
+    expect(upload.files.document).toMatchObject({ name: "pincer-memories.json" });
+    const exported = JSON.parse(new TextDecoder().decode(upload.files.document!.bytes));
+    expect(exported).toMatchObject({ user: `telegram:${alice.id}`, memories: [{ text: "my locker code is 4711", scope: "personal" }] });
+    expect(JSON.stringify(exported)).not.toContain("release branch");
+
+    await dm.says("/forget all");
+    await dm.expectAnswer("Forgot 1 memory.");
+    await dm.says("/memory");
+    await dm.expectAnswer(/I remember nothing here yet/);
+    expect(await gateway.store.memories.list([memoryOwner.user(`telegram:${alice.id}`)])).toEqual([]);
+  }, 30_000);
+
   it("never puts one person's memories in another's prompt (Telegram)", async () => {
     const { gateway, model } = await start({ PINCER_ADMINS: `telegram:${alice.id}` }, true);
     const aliceDm = conversationOn(telegramChat(gateway, bot!));
@@ -135,6 +174,25 @@ describe("memory people can see", () => {
       expect.objectContaining({ text: "Bob is on call this week", conversationKey: `telegram:${groupChat.id}` }),
     ]);
   }, 40_000);
+
+  it("shows the console counts of memories only, to the owner only, never a memory's text or whose it is", async () => {
+    const { gateway } = await startTestGateway();
+    const add = (id: string, owner: ReturnType<typeof memoryOwner.user>, text: string) =>
+      gateway.store.memories.add({ id, owner, text, authorRef: "telegram:1", conversationKey: "telegram:-500", createdAt: 1_700_000_000_000 });
+    await add("a1", memoryOwner.user("telegram:1"), "alice secret: the vault code is 0451");
+    await add("a2", memoryOwner.user("telegram:1"), "alice prefers tea");
+    await add("b1", memoryOwner.user("slack:U2"), "bob secret: moving to Lisbon");
+    await add("c1", memoryOwner.chat("telegram:-500"), "chat secret: launch on Friday");
+
+    expect((await fetch(`${gateway.url}api/admin/memory`)).status).toBe(401);
+    expect((await fetch(`${gateway.url}api/admin/memory`, { headers: { authorization: "Bearer not-the-token" } })).status).toBe(401);
+
+    const response = await fetch(`${gateway.url}api/admin/memory`, { headers: ownerAuth(gateway) });
+    expect(response.status).toBe(200);
+    const body = await response.text();
+    expect(JSON.parse(body)).toEqual({ memories: { users: 2, chats: 1, memories: 4 }, knowledgeBases: [] });
+    for (const leak of ["0451", "tea", "Lisbon", "Friday", "secret", "telegram:1", "slack:U2", "telegram:-500"]) expect(body).not.toContain(leak);
+  });
 
   it("keeps the memory share within PINCER_MEMORY_TOKENS with 500 memories stored", async () => {
     const { gateway, model } = await start({ PINCER_CONTEXT_TOKENS: "8000", PINCER_MEMORY_TOKENS: "300" });

@@ -82,6 +82,20 @@ describe("Slack over the Events API, through the gateway", () => {
     expect(slack.calls("users.info")).toHaveLength(1);
   });
 
+  it("writes to a person in their Slack language (users.info with include_locale): the pairing message in Chinese for zh-CN", async () => {
+    slack = await startFakeSlack();
+    slack.setLocale("U00FAKEUSER1", "zh-CN");
+    const started = await startTestGateway(
+      { SLACK_BOT_TOKEN: slack.botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: slack.apiUrl, PINCER_DM_POLICY: "pairing" },
+      { agent: createBuiltinAgent({ deltaDelayMs: 0 }) },
+    );
+    gateway = started.gateway;
+    await postSlackEvent(`${gateway.url}webhooks/slack/events`, signingSecret, slackEvents.im("hello"));
+    await eventually(() => slack!.messages.length === 1, 4000);
+    expect(slack.messages[0]!.text).toMatch(/^我还不认识你。你的配对码是 \*[A-HJ-NP-Z2-9]{8}\*（60 分钟内有效）。/);
+    expect(slack.calls("users.info")[0]!.params).toMatchObject({ user: "U00FAKEUSER1", include_locale: "true" });
+  });
+
   it("answers a channel app_mention in the thread of the mention", async () => {
     const { gateway, slack, post } = await startSlackGateway();
     const ts = nextTs();

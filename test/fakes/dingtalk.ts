@@ -42,6 +42,8 @@ export interface DingtalkFake {
   readonly socketCount: number;
   /** Access tokens issued, in order. */
   tokens: string[];
+  /** Stream tickets issued by `connections/open`, in order (each a one-time credential for the socket). */
+  tickets: string[];
   messages: ChatMessage[];
   /** Card streaming updates, by outTrackId. */
   cardUpdates(outTrackId: string): { content: string; isFinalize: boolean }[];
@@ -85,6 +87,7 @@ export async function startDingtalkFake(options: DingtalkFakeOptions): Promise<D
   const tokens: string[] = [];
   const validTokens = new Set<string>();
   const tickets = new Set<string>();
+  const issuedTickets: string[] = [];
   const sockets = new Set<WebSocket>();
   const sessions = new Map<string, string>();
   const files = new Map<string, { bytes: Uint8Array; contentType: string }>();
@@ -143,6 +146,7 @@ export async function startDingtalkFake(options: DingtalkFakeOptions): Promise<D
       if (body.clientId !== options.clientId || body.clientSecret !== options.clientSecret) return answer(401, { code: "InvalidAuthentication", message: "bad client" });
       const ticket = randomUUID();
       tickets.add(ticket);
+      issuedTickets.push(ticket);
       openedCount += 1;
       const port = (server.address() as AddressInfo).port;
       return answer(200, { endpoint: `ws://127.0.0.1:${port}/stream`, ticket });
@@ -247,6 +251,7 @@ export async function startDingtalkFake(options: DingtalkFakeOptions): Promise<D
     acks,
     pingAnswers,
     tokens,
+    tickets: issuedTickets,
     messages,
     get openedCount() {
       return openedCount;

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 import { eventually } from "../support/eventually.ts";
+import { commandProblems } from "./discord-commands.ts";
 
 /**
  * A fake Discord on 127.0.0.1: the HTTP API routes the adapter uses (under `/api/v10`) and a gateway
@@ -163,6 +164,8 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
     if (call.method === "GET" && path === "/users/@me") return json(response, 200, bot);
     if (call.method === "GET" && path === "/applications/@me") return json(response, 200, { id: applicationId, name: "Pincer test", flags: 1 << 19 });
     if (call.method === "PUT" && path === `/applications/${applicationId}/commands`) {
+      const problems = commandProblems(call.body);
+      if (problems.length > 0) return json(response, 400, { message: "Invalid Form Body", code: 50035, errors: problems });
       registeredCommands = call.body as unknown as unknown[];
       return json(response, 200, registeredCommands);
     }

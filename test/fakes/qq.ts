@@ -2,6 +2,7 @@ import { createPrivateKey, sign } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
+import { keyboardProblem } from "./qq-keyboard.ts";
 
 /**
  * A fake QQ open platform on 127.0.0.1, from tencent-connect/bot-docs (api-v2): the app access token
@@ -78,6 +79,8 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
   const refused: (SentMessage & { code: number })[] = [];
   const uploads: { path: string; body: Record<string, any> }[] = [];
   const unauthorized: string[] = [];
+  /** `PUT /interactions/{id}` calls: button presses acknowledged. */
+  const interactionAcks: { id: string; code: unknown }[] = [];
   const delivered = new Map<string, Delivered>();
   const media = new Map<string, { bytes: Buffer; type: string }>();
   const gatewayFrames: { op: number; d: any }[] = [];
@@ -98,8 +101,12 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
       refused.push({ ...record, code });
       json(response, 400, { code, message, err_code: code, trace_id: "fake" });
     };
-    if (typeof body.msg_id !== "string") return refuse(22009, "active messages are not offered");
-    const origin = delivered.get(body.msg_id);
+    // A passive reply answers a message (msg_id) or, for C2C and groups, a button press (event_id, send.md).
+    const answers = typeof body.msg_id === "string" ? body.msg_id : typeof body.event_id === "string" && scene !== "guild" ? `event:${body.event_id}` : undefined;
+    if (!answers) return refuse(22009, "active messages are not offered");
+    const keyboardRefusal = keyboardProblem(body);
+    if (keyboardRefusal) return refuse(50035, keyboardRefusal);
+    const origin = delivered.get(answers);
     if (!origin || origin.chat !== chat) return refuse(304026, "msg_id does not belong to this chat");
     const windowMs = scene === "user" ? settings.userWindowMs : settings.groupWindowMs;
     if (Date.now() - origin.at > windowMs) return refuse(304027, "the message is too old to reply to");
@@ -146,6 +153,13 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
         return json(response, 401, { code: 11244, message: "token not exist or expire" });
       }
       if (request.method === "GET" && path === "/users/@me") return json(response, 200, { id: botId, username: "PincerFakeBot", bot: true });
+      const acknowledged = /^\/interactions\/([^/]+)$/.exec(path);
+      if (request.method === "PUT" && acknowledged) {
+        const body = await readJson(request);
+        interactionAcks.push({ id: decodeURIComponent(acknowledged[1]!), code: body?.code });
+        response.writeHead(204);
+        return response.end();
+      }
       if (request.method === "GET" && path === "/gateway") return json(response, 200, { url: `ws://127.0.0.1:${port}/websocket` });
       let match = /^\/v2\/(users|groups)\/([^/]+)\/(messages|files)$/.exec(path);
       if (request.method === "POST" && match) {
@@ -233,6 +247,15 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
       event("GROUP_AT_MESSAGE_CREATE", { author: { member_openid: openids.member }, content: ` ${content}`, group_openid: groupOpenid, ...extra }, `group:${groupOpenid}`),
     guild: (t: "AT_MESSAGE_CREATE" | "MESSAGE_CREATE", content: string, channelId = "100010") =>
       event(t, { author: { id: "1234", username: "abc", bot: false }, channel_id: channelId, guild_id: "18700000000001", content, mentions: [{ id: botId, bot: true }], seq: 101 }, `channel:${channelId}`),
+    /** A press on a callback button (msg-btn.md's INTERACTION_CREATE), in a group or a C2C chat; replies answer it with `event_id`. */
+    buttonPress: (buttonData: string, scene: "group" | "c2c" = "group", who = scene === "group" ? openids.member : openids.user) => {
+      const id = `fake-interaction-${++counter}`;
+      const chat = scene === "group" ? `group:${openids.group}` : `user:${who}`;
+      delivered.set(`event:${id}`, { chat, at: Date.now(), replies: 0, seqs: new Set() });
+      const where = scene === "group" ? { chat_type: 1, group_openid: openids.group, group_member_openid: who } : { chat_type: 2, user_openid: who };
+      const d = { id, type: 11, scene, ...where, timestamp: new Date().toISOString(), data: { type: 11, resolved: { button_data: buttonData, button_id: "1" } }, version: 1, application_id: appId };
+      return { id: `INTERACTION_CREATE:${id}`, op: 0, t: "INTERACTION_CREATE", d };
+    },
     direct: (content: string, guildId = "18700000000002") =>
       event("DIRECT_MESSAGE_CREATE", { author: { id: "1234", username: "abc", bot: false }, channel_id: "100011", guild_id: guildId, content }, `dms:${guildId}`),
   };
@@ -249,6 +272,7 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
     refused,
     uploads,
     unauthorized,
+    interactionAcks,
     tokenRequests,
     gatewayFrames,
     mediaHits,

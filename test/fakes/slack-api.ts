@@ -92,6 +92,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
   const socket: FakeSlackSocket = await startFakeSlackSocket({ onSend: recordEvent });
   const messages: PostedMessage[] = [];
   const files = new Map<string, StoredFile>();
+  const locales = new Map<string, string>();
   const rateLimits = new Map<string, number[]>();
   const failures = new Map<string, number[]>();
   const delays = new Map<string, number[]>();
@@ -171,7 +172,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
       case "users.info": {
         const user = String(p.user ?? "");
         if (!/^[UW]/.test(user)) return { body: { ok: false, error: "user_not_found" } };
-        return { body: { ok: true, user: { id: user, name: user.toLowerCase(), real_name: `Real ${user}`, profile: { display_name: `Person ${user}`, real_name: `Real ${user}` } } } };
+        const locale = p.include_locale === true || p.include_locale === "true" ? { locale: locales.get(user) ?? "en-US" } : {};
+        return { body: { ok: true, user: { id: user, name: user.toLowerCase(), real_name: `Real ${user}`, profile: { display_name: `Person ${user}`, real_name: `Real ${user}` }, ...locale } } };
       }
       case "files.info": {
         const file = files.get(String(p.file));
@@ -265,6 +267,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}) {
       const stored: StoredFile = { id, ...file };
       files.set(id, stored);
       return fileObject(stored);
+    },
+    /** The language Slack reports for a user (`users.info` with `include_locale`); `en-US` otherwise. */
+    setLocale(user: string, locale: string) {
+      locales.set(user, locale);
     },
     /** The next calls of `method` get 429 with these `Retry-After` seconds, one per call. */
     rateLimit(method: string, ...retryAfterSec: number[]) {

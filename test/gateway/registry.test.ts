@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { platformConfigParts } from "../../core/config-platforms.ts";
 import { createLogger } from "../../core/logger.ts";
 import { loadConfig } from "../../core/config.ts";
-import { adminPage } from "../../gateway/admin-page.ts";
+import { loginSection } from "../../gateway/console/overview-page.ts";
+import { translate } from "../../core/i18n/catalogue.ts";
 import { createLogins } from "../../gateway/logins.ts";
 import { channelDescriptors, channelRegistry, defaultChannels } from "../../gateway/registry.ts";
 import { collectingLog } from "../support/recording-logger.ts";
@@ -74,8 +75,9 @@ describe("the logins from the admin page", () => {
       "GET /api/admin/weixin/login",
       "POST /api/admin/weixin/login/code",
     ]);
-    expect(adminPage(logins.platforms).html).toContain('<h3>WeChat ClawBot</h3>\n<p><button id="weixin-login" data-login="weixin">');
-    expect(adminPage([]).html).not.toContain("Log in with a QR code");
+    const sections = logins.platforms.map((login) => loginSection(login, (key) => translate("en", key)).html);
+    expect(sections).toHaveLength(1);
+    expect(sections[0]).toContain('<h3>WeChat ClawBot</h3>\n<p><button id="weixin-login" data-login="weixin">Log in with a QR code</button>');
     await logins.close();
   });
 });

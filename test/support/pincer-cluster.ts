@@ -11,7 +11,14 @@ export const clusterWebhookSecret = "cluster-test-webhook-secret-0123456789";
 /** Several `pincer start` processes on one PostgreSQL schema, each with its own DATA_DIR, Telegram by webhook or polling. */
 export async function startCluster(
   count: number,
-  options: { databaseUrl: string; fake: FakeBotApi; mode: "webhook" | "polling"; leaseSec: number; env?: Record<string, string> },
+  options: {
+    databaseUrl: string;
+    fake: FakeBotApi;
+    mode: "webhook" | "polling";
+    leaseSec: number;
+    /** Extra settings for every process, or per process (by its index). */
+    env?: Record<string, string> | ((index: number) => Record<string, string>);
+  },
   children: ChildProcess[],
 ): Promise<PincerProcess[]> {
   const env = (index: number) => ({
@@ -24,7 +31,7 @@ export async function startCluster(
     PINCER_DM_POLICY: "open",
     LOG_LEVEL: "error",
     ...(options.mode === "webhook" ? { TELEGRAM_WEBHOOK_SECRET: clusterWebhookSecret } : {}),
-    ...options.env,
+    ...(typeof options.env === "function" ? options.env(index) : options.env),
   });
   // At the same moment: the migrations must serialize themselves.
   return Promise.all(Array.from({ length: count }, (_, index) => startPincerProcess(env(index), children)));

@@ -39,6 +39,19 @@ describe.skipIf(!testDatabaseUrl)("pincer migrate, import-sqlite and doctor on P
     expect((await pincer(["migrate"], env)).stdout).toMatch(new RegExp(`^The schema is up to date \\(version ${schemaVersion}\\)\\.`));
     const doctor = await pincer(["doctor"], env).catch((error: { stdout: string }) => error);
     expect(doctor.stdout).toMatch(new RegExp(`ok {3}store: PostgreSQL reached, schema version ${schemaVersion}; no lease held`));
+    expect(doctor.stdout).toContain("ok   knowledge bases: none; embeddings off");
+    // The knowledge bases doctor lists are PostgreSQL's, not those of a SQLite file in DATA_DIR.
+    const store = await createPostgresStore(schemaUrl(schema));
+    try {
+      await store.knowledge.put(
+        { kb: "wiki", source: "/docs/guide.md", title: "Guide", sizeBytes: 40, addedAt: t0, embeddingModel: undefined },
+        [{ section: "Deploying", text: "Deploy from the release branch.", embedding: undefined }],
+      );
+    } finally {
+      await store.close();
+    }
+    const again = await pincer(["doctor"], env).catch((error: { stdout: string }) => error);
+    expect(again.stdout).toContain("ok   knowledge bases: wiki (1 documents, 1 passages, 1 KB); embeddings off");
   }, 60_000);
 
   it("copies a SQLite store with sessions, usage, pairings, choices, ACP session ids, jobs, memories and knowledge, and the conversation goes on", async () => {

@@ -2,13 +2,18 @@ import { describe, it } from "vitest";
 import { describeAdapterStateContract } from "../core/store/contract/adapter-state.ts";
 import { describeAuditLogContract } from "../core/store/contract/audit-log.ts";
 import { describeApprovalsContract } from "../core/store/contract/approvals.ts";
+import { describeAuditContract } from "../core/store/contract/audit.ts";
+import { describeChoicesContract } from "../core/store/contract/choices.ts";
+import { describeContactsContract } from "../core/store/contract/contacts.ts";
 import { describeInboxContract } from "../core/store/contract/inbox.ts";
 import { describeJobsContract } from "../core/store/contract/jobs.ts";
 import { describeKnowledgeContract } from "../core/store/contract/knowledge.ts";
 import { describeLeasesContract } from "../core/store/contract/leases.ts";
 import { describeMemoriesContract } from "../core/store/contract/memories.ts";
+import { describeOverviewContract } from "../core/store/contract/overview.ts";
 import { describeOutboxContract } from "../core/store/contract/outbox.ts";
 import { describePairingContract } from "../core/store/contract/pairing.ts";
+import { describeRetentionContract } from "../core/store/contract/retention.ts";
 import { describeSessionsContract } from "../core/store/contract/sessions.ts";
 import { describeUsageContract } from "../core/store/contract/usage.ts";
 import { describeUsageReportContract } from "../core/store/contract/usage-report.ts";
@@ -30,6 +35,11 @@ if (testDatabaseUrl) {
   describeJobsContract("postgres", postgres);
   describeMemoriesContract("postgres", postgres);
   describeKnowledgeContract("postgres", postgres);
+  describeAuditContract("postgres", postgres);
+  describeContactsContract("postgres", postgres);
+  describeChoicesContract("postgres", postgres);
+  describeRetentionContract("postgres", postgres);
+  describeOverviewContract("postgres", postgres);
 } else {
   describe.skip("postgres store contract", () => it.skip(skipReason, () => {}));
 }

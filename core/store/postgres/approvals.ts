@@ -16,6 +16,21 @@ interface ApprovalRow {
 }
 
 /** Approvals; a decision is one conditional UPDATE (and a NOTIFY), so a click on any process settles it once. */
+function toRecord(row: ApprovalRow): ApprovalRecord {
+  return {
+    id: row.id,
+    conversation: JSON.parse(row.conversation) as ConversationRef,
+    requesterRef: row.requester_ref,
+    tool: row.tool,
+    summary: row.summary,
+    status: row.status as ApprovalStatus,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    decidedBy: row.decided_by ?? undefined,
+    isAlways: row.is_always,
+  };
+}
+
 export function createPostgresApprovals(pool: pg.Pool): ApprovalStore {
   return {
     async create(record: ApprovalRecord) {
@@ -27,19 +42,14 @@ export function createPostgresApprovals(pool: pg.Pool): ApprovalStore {
     },
     async get(id: string) {
       const row = (await pool.query<ApprovalRow>("SELECT * FROM approvals WHERE id = $1", [id])).rows[0];
-      if (!row) return undefined;
-      return {
-        id: row.id,
-        conversation: JSON.parse(row.conversation) as ConversationRef,
-        requesterRef: row.requester_ref,
-        tool: row.tool,
-        summary: row.summary,
-        status: row.status as ApprovalStatus,
-        createdAt: row.created_at,
-        expiresAt: row.expires_at,
-        decidedBy: row.decided_by ?? undefined,
-        isAlways: row.is_always,
-      };
+      return row ? toRecord(row) : undefined;
+    },
+    async list(filter) {
+      const { rows } =
+        filter.status === undefined
+          ? await pool.query<ApprovalRow>("SELECT * FROM approvals ORDER BY created_at DESC, id LIMIT $1", [filter.limit])
+          : await pool.query<ApprovalRow>("SELECT * FROM approvals WHERE status = $1 ORDER BY created_at DESC, id LIMIT $2", [filter.status, filter.limit]);
+      return rows.map(toRecord);
     },
     async settle(id, status, decidedBy, at, isAlways = false) {
       const result = await pool.query(

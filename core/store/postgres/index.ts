@@ -8,6 +8,7 @@ import { createPostgresLeases } from "./leases.ts";
 import { createPostgresMemories } from "./memories.ts";
 import { migrate } from "./migrations.ts";
 import { createPostgresOutbox } from "./outbox.ts";
+import { createPostgresOverview } from "./overview.ts";
 import { createPostgresPairing } from "./pairing.ts";
 import { createPostgresRetention } from "./retention.ts";
 import { createPostgresSessions } from "./sessions.ts";
@@ -50,6 +51,7 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     memories: createPostgresMemories(pool),
     knowledge: createPostgresKnowledge(pool),
     jobs: createPostgresJobs(pool),
+    overview: createPostgresOverview(pool),
     isShared: true,
     close: async () => {
       await Promise.all([pool.end(), leasePool.end()]);

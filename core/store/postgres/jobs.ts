@@ -99,7 +99,7 @@ export function createPostgresJobs(pool: pg.Pool): JobStore {
     },
     async countOpen(creatorRef) {
       const { rows: [row] } = await pool.query<{ count: number }>(
-        "SELECT count(*)::int AS count FROM jobs WHERE creator_ref = $1 AND state IN ('active', 'paused')",
+        "SELECT count(*)::int AS count FROM jobs WHERE creator_ref = $1 AND state IN ('active', 'paused') AND NOT is_background",
         [creatorRef],
       );
       return row!.count;

@@ -229,6 +229,16 @@ const migrations: readonly string[] = [
   CREATE INDEX kb_chunks_by_kb ON kb_chunks (kb);
   CREATE INDEX kb_chunks_words ON kb_chunks USING gin (words);
   `,
+  // The console: activity over time (inbox, outbox, runs by their time) and the approvals of every chat by state.
+  `
+  CREATE INDEX inbox_by_received ON inbox (received_at);
+  CREATE INDEX outbox_sent_by_created ON outbox (status, created_at);
+  CREATE INDEX runs_by_start ON runs (started_at);
+  CREATE INDEX approvals_by_status ON approvals (status, created_at);
+  CREATE INDEX approvals_by_created ON approvals (created_at);
+  CREATE INDEX pairing_by_approval ON pairing (approved_at) WHERE approved_at IS NOT NULL;
+  CREATE INDEX usage_by_time ON usage (at);
+  `,
   // The console's usage report and audit log (its own file: the SQL is long).
   consoleReportMigration,
 ];

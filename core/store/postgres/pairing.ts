@@ -68,5 +68,13 @@ export function createPostgresPairing(pool: pg.Pool): PairingStore {
       const { rows } = await pool.query<PairingRecord>("SELECT * FROM pairing WHERE approved_at IS NULL AND expires_at > $1 ORDER BY created_at", [now]);
       return rows.map(toRequest);
     },
+    async listApproved(limit: number) {
+      const { rows } = await pool.query<PairingRecord>("SELECT * FROM pairing WHERE approved_at IS NOT NULL ORDER BY approved_at DESC LIMIT $1", [limit]);
+      return rows.map(toRequest);
+    },
+    async revoke(subject) {
+      const result = await pool.query(`DELETE FROM pairing WHERE ${subjectClause}`, subjectParams(subject));
+      return (result.rowCount ?? 0) > 0;
+    },
   };
 }

@@ -13,6 +13,7 @@ import { createSqliteJobs } from "./jobs.ts";
 import { createSqliteLeases } from "./leases.ts";
 import { createSqliteMemories } from "./memories.ts";
 import { createSqliteOutbox } from "./outbox.ts";
+import { createSqliteOverview } from "./overview.ts";
 import { createSqlitePairing } from "./pairing.ts";
 import { createSqliteRetention } from "./retention.ts";
 import { createSqliteSessions } from "./sessions.ts";
@@ -51,6 +52,7 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
     memories: createSqliteMemories(database),
     knowledge: createSqliteKnowledge(database),
     jobs: createSqliteJobs(database),
+    overview: createSqliteOverview(database),
   };
   const retrying = Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, retryingWhenBusy(part)])) as typeof parts;
   return {

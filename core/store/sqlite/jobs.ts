@@ -66,7 +66,7 @@ function prepareJobStatements(database: DatabaseSync) {
       `SELECT * FROM jobs WHERE (? IS NULL OR conversation_key = ?) AND (? IS NULL OR creator_ref = ?) AND state = 'finished'
        ORDER BY updated_at DESC, rowid DESC LIMIT ?`,
     ),
-    countOpen: database.prepare("SELECT COUNT(*) AS count FROM jobs WHERE creator_ref = ? AND state IN ('active', 'paused')"),
+    countOpen: database.prepare("SELECT COUNT(*) AS count FROM jobs WHERE creator_ref = ? AND state IN ('active', 'paused') AND is_background = 0"),
     setState: database.prepare(
       "UPDATE jobs SET state = ?, next_run_at = ?, updated_at = ? WHERE id = ? AND state IN ('active', 'paused')",
     ),

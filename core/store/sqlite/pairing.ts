@@ -51,6 +51,8 @@ export function createSqlitePairing(database: DatabaseSync): PairingStore {
     "SELECT * FROM pairing WHERE approved_at IS NULL AND expires_at > ? ORDER BY created_at",
   );
 
+  const selectApproved = database.prepare("SELECT * FROM pairing WHERE approved_at IS NOT NULL ORDER BY approved_at DESC LIMIT ?");
+
   return {
     async find(subject) {
       const record = select.get(...subjectParams(subject)) as PairingRecord | undefined;
@@ -76,6 +78,12 @@ export function createSqlitePairing(database: DatabaseSync): PairingStore {
     },
     async listPending(now: number) {
       return (selectPending.all(now) as unknown as PairingRecord[]).map(toRequest);
+    },
+    async listApproved(limit: number) {
+      return (selectApproved.all(limit) as unknown as PairingRecord[]).map(toRequest);
+    },
+    async revoke(subject) {
+      return remove.run(...subjectParams(subject)).changes > 0;
     },
   };
 }

@@ -18,3 +18,11 @@ describe("DingTalk markdown", () => {
     expect(titleOf("")).toBe("Pincer");
   });
 });
+
+describe("DingTalk links", () => {
+  it("writes a target with a space plainly, %20 for the space; other links stay as written, code untouched", () => {
+    expect(toDingtalkMarkdown('[a **b**](<https://e.org/x y> "t")')).toBe('[a **b**](https://e.org/x%20y "t")');
+    expect(toDingtalkMarkdown("[ok](https://e.org/x_(y))")).toBe("[ok](https://e.org/x_(y))");
+    expect(toDingtalkMarkdown("`[c](<https://e.org/a b>)`")).toBe("`[c](<https://e.org/a b>)`");
+  });
+});

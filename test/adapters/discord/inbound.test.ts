@@ -101,7 +101,7 @@ describe("Discord interactions as inbound messages", () => {
     const threads = { "1311000000000000002": { parentId: "1311000000000000200", isOwnedBySelf: true } };
     const message = interactionToInbound(interactionSchema.parse(fixture("interaction-button")), context(threads))!;
     expect(promptText(message.segments)).toBe("/approve 3f2a");
-    expect(message.sender).toEqual({ id: "80351110224678913", displayName: "Bob", isBot: false });
+    expect(message.sender).toEqual({ id: "80351110224678913", displayName: "Bob", isBot: false, locale: "en" });
     expect(message.conversation).toEqual({ platform: "discord", chatId: "1311000000000000200", kind: "group", threadId: "1311000000000000002" });
   });
 });

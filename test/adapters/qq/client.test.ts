@@ -49,7 +49,7 @@ describe("the QQ OpenAPI client", () => {
 
   it("lets doctor report the bot's identity", async () => {
     fake = await startFakeQq();
-    const line = await probeQq({ appId: fake.appId, appSecret: fake.appSecret, connection: "webhook", isSandbox: false, hasMarkdown: false, apiBase: fake.origin, tokenUrl: fake.tokenUrl });
+    const line = await probeQq({ appId: fake.appId, appSecret: fake.appSecret, connection: "webhook", isSandbox: false, hasMarkdown: false, hasKeyboard: false, apiBase: fake.origin, tokenUrl: fake.tokenUrl });
     expect(line).toContain(`PincerFakeBot (${fake.botId})`);
     expect(line).not.toContain(fake.appSecret);
   });

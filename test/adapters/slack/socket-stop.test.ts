@@ -29,8 +29,12 @@ describe("Slack Socket Mode stop", () => {
     await adapter.start({ receive: async () => ({ isDuplicate: false }) }, new AbortController().signal);
     await eventually(() => fake.calls("apps.connections.open").length === 1);
     await adapter.stop();
-    await sleep(600);
+    // The delayed answer arrives after the stop; whatever socket it led to is closed, and none is opened again.
+    await sleep(400);
+    await eventually(() => fake.socket.openSockets() === 0);
+    await sleep(300);
     expect(fake.socket.openSockets()).toBe(0);
+    expect(fake.calls("apps.connections.open")).toHaveLength(1);
     expect(adapter.health().state).toBe("stopped");
   });
 });

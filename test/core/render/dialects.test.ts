@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { toDingtalkMarkdown } from "../../../adapters/dingtalk/markdown.ts";
 import { toDiscordMarkdown } from "../../../adapters/discord/markdown.ts";
 import { toFeishuMarkdown } from "../../../adapters/feishu/markdown.ts";
 import { toMrkdwn } from "../../../adapters/slack/markdown.ts";
@@ -15,6 +16,7 @@ const dialects = {
   feishu: toFeishuMarkdown,
   discord: toDiscordMarkdown,
   wecom: toWecomMarkdown,
+  dingtalk: toDingtalkMarkdown,
   plain: markdownToPlainText,
   speakable: markdownToSpeakable,
 } as const;
@@ -81,6 +83,18 @@ const expected: Record<keyof typeof dialects, Record<SampleName, string>> = {
     quote: "> careful & ",
     image: "[chart](https://e.org/c.png)",
   },
+  dingtalk: {
+    headings: "# Title\n\n## Sub with `code`",
+    nestedLists: "- one\n- two\n  1. first\n  2. second\n     - deep",
+    codeWithBackticks: "Use `` `x` `` here:\n\n````md\n```js\nx < 1\n```\n````",
+    table: "| name | size |\n|---|---|\n| **a** | 10 |\n| b | 2 |",
+    linkWithSpaces: "[the docs](https://e.org/a%20b)",
+    boldInLink: "[**bold** link](https://e.org/x)",
+    mentions: "hi @alice and ",
+    tasks: "- ☐ todo\n- ☑ done",
+    quote: "> careful & ",
+    image: "![chart](https://e.org/c.png)",
+  },
   plain: {
     headings: "Title\n\nSub with code",
     nestedLists: "• one\n• two\n  1. first\n  2. second\n    • deep",
@@ -107,7 +121,7 @@ const expected: Record<keyof typeof dialects, Record<SampleName, string>> = {
   },
 };
 
-describe("one walker, seven dialects, one set of samples", () => {
+describe("one walker, eight dialects, one set of samples", () => {
   for (const [dialect, render] of Object.entries(dialects)) {
     for (const [name, markdown] of Object.entries(samples)) {
       it(`${dialect}: ${name}`, () => {

@@ -33,5 +33,16 @@ export function describeApprovalsContract(name: string, factory: StoreFactory): 
       expect(await other.approvals.settle("ab3cd", "denied", "telegram:admin", t0 + 1)).toBe(true);
       expect(await store().approvals.get("ab3cd")).toMatchObject({ status: "denied", decidedBy: "telegram:admin", isAlways: false });
     });
+
+    it("lists every chat's requests newest first, or those in one state", async () => {
+      await store().approvals.create(record);
+      await store().approvals.create({ ...record, id: "ef4gh", conversation: { ...directChat, chatId: "200" }, createdAt: t0 + 5 });
+      await store().approvals.create({ ...record, id: "jk5mn", createdAt: t0 + 9 });
+      await store().approvals.settle("jk5mn", "denied", "console:owner", t0 + 10);
+      expect((await store().approvals.list({ limit: 10 })).map((request) => request.id)).toEqual(["jk5mn", "ef4gh", "ab3cd"]);
+      expect((await store().approvals.list({ status: "pending", limit: 10 })).map((request) => request.id)).toEqual(["ef4gh", "ab3cd"]);
+      expect((await store().approvals.list({ status: "pending", limit: 1 })).map((request) => request.id)).toEqual(["ef4gh"]);
+      expect(await store().approvals.list({ status: "denied", limit: 10 })).toMatchObject([{ id: "jk5mn", decidedBy: "console:owner" }]);
+    });
   });
 }

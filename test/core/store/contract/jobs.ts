@@ -32,6 +32,9 @@ export function describeJobsContract(name: string, factory: StoreFactory): void 
       expect((await jobs.list({})).map((each) => each.id)).toEqual(["ab3cd", "ef4gh", "jk5mn"]);
       expect(await jobs.countOpen("telegram:u1")).toBe(3);
       expect(await jobs.countOpen("telegram:u2")).toBe(0);
+      // A background run in flight is no scheduled job: the per-user limit does not count it.
+      await jobs.create(job("pq6rs", { isBackground: true, createdAt: t0 + 2 }));
+      expect(await jobs.countOpen("telegram:u1")).toBe(3);
     });
 
     it("claims a due run once, even when two connections claim at the same moment", async () => {

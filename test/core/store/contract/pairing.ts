@@ -46,5 +46,19 @@ export function describePairingContract(name: string, factory: StoreFactory): vo
       await cli.pairing.approve("telegram", "ABCD2345", t0 + 1);
       expect((await store().pairing.find(person))?.approvedAt).toBe(t0 + 1);
     });
+
+    it("lists approved people and groups, and revokes one so that they pair again", async () => {
+      await store().pairing.save(person);
+      await store().pairing.save(group);
+      await store().pairing.save({ ...person, userId: "u3", code: "PQRS2345" });
+      await store().pairing.approve("telegram", "ABCD2345", t0 + 1);
+      await store().pairing.approve("telegram", "WXYZ6789", t0 + 2);
+      expect((await store().pairing.listApproved(10)).map((request) => request.code)).toEqual(["WXYZ6789", "ABCD2345"]);
+      expect(await store().pairing.revoke({ platform: "telegram", chatId: "-500", userId: "" })).toBe(true);
+      expect(await store().pairing.revoke({ platform: "telegram", chatId: "-500", userId: "" })).toBe(false);
+      expect(await store().pairing.find(group)).toBeUndefined();
+      expect((await store().pairing.listApproved(10)).map((request) => request.userId)).toEqual(["u1"]);
+      expect((await store().pairing.listPending(t0)).map((request) => request.userId)).toEqual(["u3"]);
+    });
   });
 }

@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export interface GatewayProcess {
+  child: ChildProcess;
+  url: string;
+  /** SIGTERM, then SIGKILL if it has not exited within 10 s. */
+  stop(): Promise<void>;
+  /** SIGKILL, as a crash. */
+  kill(): Promise<void>;
+}
+
+const script = fileURLToPath(new URL("./gateway-process.ts", import.meta.url));
+
+/** Starts `gateway-process.ts` with `env` (its own DATA_DIR under `tempDir`), resolved once it serves. */
+export async function startGatewayProcess(env: Record<string, string>, tempDir: string): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, [script], {
+    env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn", DATA_DIR: mkdtempSync(join(tempDir, "gw-")), ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = once(child, "exit");
+  const waitExit = async (timeoutMs: number) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    try {
+      await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = "";
+    child.stdout!.setEncoding("utf8");
+    child.stdout!.on("data", (chunk: string) => {
+      output += chunk;
+      const found = /^ready (\S+)$/m.exec(output)?.[1];
+      if (found) resolve(found);
+    });
+    child.once("exit", () => reject(new Error(`a bench gateway exited before it served: ${output}`)));
+  });
+  return {
+    child,
+    url,
+    async stop() {
+      child.kill("SIGTERM");
+      await waitExit(10_000);
+    },
+    async kill() {
+      child.kill("SIGKILL");
+      await waitExit(5_000);
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { clusterSetups, type ClusterKey, type PostgresResults } from "./postgres-scenario.ts";
+import { messagesPerSecond } from "./server-run.ts";
+import { summarize } from "./stats.ts";
+import { renderTable, type TableFormat } from "./table.ts";
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? Number.NaN;
+
+/** The PostgreSQL tables: throughput per setup beside one SQLite process, the echo check, and the poller's failover. */
+export function renderPostgres(results: PostgresResults, format: TableFormat): string {
+  const sqliteRate = messagesPerSecond(results.runs.sqlite1.load);
+  const rows = (Object.keys(clusterSetups) as ClusterKey[]).map((key) => {
+    const { store, processCount } = clusterSetups[key];
+    const run = results.runs[key];
+    const rate = messagesPerSecond(run.load);
+    const latency = summarize(run.load.latenciesMs);
+    const echo = results.echoes[key];
+    return [
+      store,
+      String(processCount),
+      rate.toFixed(0),
+      run.roundRates.map((each) => each.toFixed(0)).join(" / "),
+      median(run.roundRates).toFixed(0),
+      latency.p50Ms.toFixed(1),
+      latency.p99Ms.toFixed(1),
+      `${((rate / sqliteRate) * 100).toFixed(0)} %`,
+      `${echo.exactlyOnceCount}/${echo.expectedCount}${echo.duplicatedCount || echo.missingCount ? ` (${echo.duplicatedCount} twice, ${echo.missingCount} missing)` : ""}`,
+    ];
+  });
+  const throughput = renderTable(
+    {
+      title: "Telegram webhook path, several processes on PostgreSQL beside one on SQLite (closed loop, pooled rounds)",
+      headers: ["Store", "Processes", "msg/s", "msg/s per round", "median round", "p50 ms", "p99 ms", "vs 1 × SQLite", "exactly once"],
+      rows,
+      numericColumns: [1, 2, 4, 5, 6, 7],
+    },
+    format,
+  );
+  const { failover } = results;
+  const failoverTable = renderTable(
+    {
+      title: `Failover of a killed Telegram poller (2 processes, PINCER_LEASE_SEC=${failover.leaseSec})`,
+      headers: ["Figure", "Value"],
+      rows: [
+        ["SIGKILL → another process holds the poller", `${(failover.takeoverMs / 1000).toFixed(1)} s`],
+        ["SIGKILL → an update sent at the kill is answered", `${(failover.answeredMs / 1000).toFixed(1)} s`],
+        ["getUpdates conflicts (409: two pollers at once)", String(failover.conflicts)],
+      ],
+      numericColumns: [1],
+    },
+    format,
+  );
+  return `\n${throughput}\n\n${failoverTable}\n`;
+}

@@ -1,0 +1,22 @@
+/** The answers to /remember, /memory and /forget. */
+export const memoryEn = {
+  "memory.rememberUsage": "Tell me what to remember: /remember <fact>, or /remember --chat <fact> for everyone in this chat.",
+  "memory.chatAdminOnly": "Only an admin can make me remember something for the whole chat.",
+  "memory.rememberedChat": "Remembered for this chat: {text}",
+  "memory.rememberedInGroup": "Remembered for you (used in this group and nowhere else but your direct chat with me): {text}",
+  "memory.remembered": "Remembered: {text}",
+  "memory.empty": "I remember nothing here yet. Teach me with /remember <fact>.",
+  "memory.title": "What I remember:",
+  "memory.chatMark": "(chat) ",
+  "memory.forgetHint": "Forget one with /forget <number>, or everything with /forget all.",
+  "memory.forgotOne": "Forgot 1 memory.",
+  "memory.forgotMany": "Forgot {count} memories.",
+  "memory.keptChat": " {count} of this chat's stay: only an admin can remove those.",
+  "memory.nothingToForget": "There is nothing to forget.",
+  "memory.forgetUsage": "Send /forget <1–{count}> or /forget all (see /memory).",
+  "memory.removeAdminOnly": "Only an admin can remove this chat's memories.",
+  "memory.forgot": "Forgot: {text}",
+  "memory.exportDirectOnly": "Your memories go only to you: send /memory export in a direct chat with me.",
+  "memory.exportCaptionOne": "Everything I remember about you: 1 memory.",
+  "memory.exportCaptionMany": "Everything I remember about you: {count} memories.",
+} as const;

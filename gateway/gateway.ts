@@ -242,7 +242,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       ...logins.routes,
       ...createSetupRoutes({ live, channels: () => channelStates(channelList, secrets), locale: localeOf() }),
       ...createJobRoutes({ store, jobs, delivery, adapters, logger }),
-      ...createConsoleDataRoutes({ store, jobs, budget: config.budget }),
+      ...createConsoleDataRoutes({ store, jobs, budget: config.budget, locale: config.locale }),
       ...createTraceRoutes({ traces: store.traces, flush: () => tracer.flush() }),
     ],
     metrics,

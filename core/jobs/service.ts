@@ -157,7 +157,7 @@ async function startOneOff(ctx: JobServiceContext, job: JobRecord, prompt: strin
 async function runJobNow(ctx: JobServiceContext, id: string): ReturnType<JobService["runNow"]> {
   const job = /^[a-z0-9]{4,6}$/i.test(id) ? await ctx.jobs.get(id.toLowerCase()) : undefined;
   if (!job) return undefined;
-  if (job.state === "cancelled") return { type: "refused", reason: `job ${job.id} is cancelled` };
+  if (job.state === "cancelled") return { type: "refused", reason: `job ${job.id} is ${job.state}` };
   return startOneOff(ctx, job, job.prompt);
 }
 

@@ -1,7 +1,7 @@
 import type { HtmlPage } from "../../core/html-page.ts";
 import { translate, type Locale, type MessageKey, type MessageParams } from "../../core/i18n/catalogue.ts";
 import type { AuditEntry } from "../../core/store/audit-log.ts";
-import { utcText } from "./format.ts";
+import { formatUtc } from "./report-format.ts";
 import { html, raw, type RawHtml } from "./html.ts";
 import { consolePage } from "./layout.ts";
 
@@ -60,7 +60,7 @@ const trimmed = (text: string, max: number) => (text.length > max ? `${text.slic
 
 function summary(entry: AuditEntry, t: (key: MessageKey, params?: MessageParams) => string): RawHtml {
   if (entry.type === "run") {
-    const outcome = entry.outcome === undefined ? t("audit.running") : t("audit.outcome", { outcome: entry.outcome });
+    const outcome = entry.outcome === undefined ? t("auditPage.running") : t("auditPage.outcome", { outcome: entry.outcome });
     return html`<span class="${entry.outcome === "error" ? "error-outcome" : ""}">${outcome}</span>${entry.detail ? html`<br>${trimmed(entry.detail, 300)}` : html``}`;
   }
   const detail = entry.detail;
@@ -71,8 +71,8 @@ function summary(entry: AuditEntry, t: (key: MessageKey, params?: MessageParams)
     case "tool-decision": {
       const who = text(detail.decidedBy) || "?";
       return detail.isApproved === true
-        ? html`<code>${text(detail.tool)}</code> ${t("audit.approved", { who })}`
-        : html`<code>${text(detail.tool)}</code> <span class="denied">${t("audit.denied", { who })}</span>`;
+        ? html`<code>${text(detail.tool)}</code> ${t("auditPage.approved", { who })}`
+        : html`<code>${text(detail.tool)}</code> <span class="denied">${t("auditPage.denied", { who })}</span>`;
     }
     case "tool-result":
       return html`<code>${text(detail.tool)}</code> ${trimmed(text(detail.error ?? detail.preview ?? ""), 300)}`;
@@ -85,11 +85,11 @@ function summary(entry: AuditEntry, t: (key: MessageKey, params?: MessageParams)
 
 function entryRow(entry: AuditEntry, data: AuditPageData): RawHtml {
   const t = (key: MessageKey, params?: MessageParams) => translate(data.locale, key, params);
-  const kind = (knownAuditKinds as readonly string[]).includes(entry.kind) ? t(`audit.kind.${entry.kind as (typeof knownAuditKinds)[number]}`) : entry.kind;
+  const kind = (knownAuditKinds as readonly string[]).includes(entry.kind) ? t(`auditPage.kind.${entry.kind as (typeof knownAuditKinds)[number]}`) : entry.kind;
   const full = entry.type === "event" ? JSON.stringify(entry.detail, null, 2) : (entry.detail ?? "");
   const withFilter = (name: keyof AuditPageFilters, value: string) => link({ ...data.filters, [name]: value });
   return html`<tr>
-<td class="time">${utcText(entry.at, true)}</td>
+<td class="time">${formatUtc(entry.at, true)}</td>
 <td>${kind}</td>
 <td><a href="${withFilter("runRef", entry.runRef)}"><code>${trimmed(entry.runRef, 13)}</code></a></td>
 <td>${entry.conversationKey ? html`<a href="${withFilter("chat", entry.conversationKey)}">${entry.conversationKey}</a>` : html``}</td>
@@ -106,16 +106,16 @@ function filterForm(data: AuditPageData): RawHtml {
   const time = (name: "since" | "until", label: MessageKey) => html`<label>${t(label)}<input name="${name}" type="datetime-local" value="${filters[name] ?? ""}"></label>`;
   const kinds = [...knownAuditKinds, ...(filters.kind && !(knownAuditKinds as readonly string[]).includes(filters.kind) ? [filters.kind] : [])];
   const options = kinds.map(
-    (kind) => html`<option value="${kind}"${raw(kind === filters.kind ? " selected" : "")}>${(knownAuditKinds as readonly string[]).includes(kind) ? t(`audit.kind.${kind as (typeof knownAuditKinds)[number]}`) : kind}</option>`,
+    (kind) => html`<option value="${kind}"${raw(kind === filters.kind ? " selected" : "")}>${(knownAuditKinds as readonly string[]).includes(kind) ? t(`auditPage.kind.${kind as (typeof knownAuditKinds)[number]}`) : kind}</option>`,
   );
   return html`<form class="filters" role="search">
-${field("runRef", "audit.filter.run")}
-<label>${t("audit.filter.kind")}<select name="kind"><option value="">${t("audit.filter.anyKind")}</option>${options}</select></label>
-${field("user", "audit.filter.user")}
-${field("chat", "audit.filter.chat")}
-${time("since", "audit.filter.since")}
-${time("until", "audit.filter.until")}
-<button>${t("audit.filter.apply")}</button> <a href="/admin/audit">${t("audit.filter.clear")}</a>
+${field("runRef", "auditPage.filter.run")}
+<label>${t("auditPage.filter.kind")}<select name="kind"><option value="">${t("auditPage.filter.anyKind")}</option>${options}</select></label>
+${field("user", "auditPage.filter.user")}
+${field("chat", "auditPage.filter.chat")}
+${time("since", "auditPage.filter.since")}
+${time("until", "auditPage.filter.until")}
+<button>${t("auditPage.filter.apply")}</button> <a href="/admin/audit">${t("auditPage.filter.clear")}</a>
 </form>`;
 }
 
@@ -123,17 +123,17 @@ ${time("until", "audit.filter.until")}
 export function auditPage(data: AuditPageData): HtmlPage {
   const t = (key: MessageKey, params?: MessageParams) => translate(data.locale, key, params);
   const filterQuery = link({ ...data.filters });
-  const columns = (["time", "kind", "run", "chat", "user", "agent", "detail"] as const).map((column) => html`<th>${t(`audit.col.${column}`)}</th>`);
+  const columns = (["time", "kind", "run", "chat", "user", "agent", "detail"] as const).map((column) => html`<th>${t(`auditPage.col.${column}`)}</th>`);
   const list = data.error
-    ? html`<p class="error" role="alert">${t("audit.badFilter", { error: data.error })}</p>`
+    ? html`<p class="error" role="alert">${t("auditPage.badFilter", { error: data.error })}</p>`
     : data.entries.length === 0
-      ? html`<p class="muted">${t("audit.none")}</p>`
+      ? html`<p class="muted">${t("auditPage.none")}</p>`
       : html`<table><thead><tr>${columns}</tr></thead><tbody>${data.entries.map((entry) => entryRow(entry, data))}</tbody></table>`;
   const pager = html`<div class="pager">
-${data.isPaged ? html`<a href="/admin/audit${filterQuery}">${t("audit.newest")}</a>` : html``}
-${data.nextCursor ? html`<a rel="next" href="${link({ ...data.filters, cursor: data.nextCursor })}">${t("audit.older")}</a>` : html``}
-<a href="/api/admin/audit.csv${filterQuery}" download>${t("audit.exportCsv")}</a>
-<a href="/api/admin/audit.jsonl${filterQuery}" download>${t("audit.exportJsonl")}</a>
+${data.isPaged ? html`<a href="/admin/audit${filterQuery}">${t("auditPage.newest")}</a>` : html``}
+${data.nextCursor ? html`<a rel="next" href="${link({ ...data.filters, cursor: data.nextCursor })}">${t("auditPage.older")}</a>` : html``}
+<a href="/api/admin/audit.csv${filterQuery}" download>${t("auditPage.exportCsv")}</a>
+<a href="/api/admin/audit.jsonl${filterQuery}" download>${t("auditPage.exportJsonl")}</a>
 </div>`;
   const body = html`<style>${raw(pageStyle)}</style>${filterForm(data)}${list}${pager}`;
   return consolePage({ locale: data.locale, section: "audit", body, scripts: [script] });

@@ -10,16 +10,11 @@ export function formatDuration(ms: number, locale: Locale): string {
   return translate(locale, "console.unit.d", { n: Math.floor(seconds / 86_400) });
 }
 
-/** `2026-12-06 18:40 UTC` (`18:40:05` with seconds): how the server writes a time; the page's script shows it in the browser's own zone. */
-export const utcText = (at: number, hasSeconds = false): string => `${new Date(at).toISOString().slice(0, hasSeconds ? 19 : 16).replace("T", " ")} UTC`;
+/** `2026-12-06 18:40 UTC`: how the server writes a time; the page's script shows it in the browser's own zone. */
+export const utcText = (at: number): string => `${new Date(at).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 export const timeTag = (at: number): RawHtml => html`<time datetime="${new Date(at).toISOString()}" data-local>${utcText(at)}</time>`;
 
 export const formatCount = (count: number, locale: Locale): string => count.toLocaleString(locale === "zh-CN" ? "zh-CN" : "en-US");
 
 export const formatUsd = (usd: number): string => `$${usd.toFixed(usd > 0 && usd < 0.01 ? 4 : 2)}`;
-
-export const formatShare = (share: number, locale: Locale): string => new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 }).format(share);
-
-/** `2026-12-06`: a UTC day (the daily caps count UTC days). */
-export const formatDay = (at: number): string => new Date(at).toISOString().slice(0, 10);

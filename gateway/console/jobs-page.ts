@@ -53,13 +53,13 @@ function scheduleText(job: JobRecord, t: (key: MessageKey, params?: MessageParam
   const { schedule } = job;
   switch (schedule.type) {
     case "once":
-      return job.isBackground ? t("jobs.schedule.background") : t("jobs.schedule.once", { time: formatTime(schedule.at, job.timezone) });
+      return job.isBackground ? t("jobsPage.schedule.background") : t("jobsPage.schedule.once", { time: formatTime(schedule.at, job.timezone) });
     case "every":
-      return t("jobs.schedule.every", { duration: formatDuration(schedule.intervalMs) });
+      return t("jobsPage.schedule.every", { duration: formatDuration(schedule.intervalMs) });
     case "cron":
-      return t("jobs.schedule.cron", { expr: schedule.expr });
+      return t("jobsPage.schedule.cron", { expr: schedule.expr });
     case "hook":
-      return t("jobs.schedule.hook");
+      return t("jobsPage.schedule.hook");
   }
 }
 
@@ -69,11 +69,11 @@ function jobRow(job: JobRecord, locale: Locale): RawHtml {
   const t = (key: MessageKey, params?: MessageParams) => translate(locale, key, params);
   const next = job.nextRunAt === undefined ? t("common.never") : `${formatTime(job.nextRunAt, job.timezone)} (${job.timezone})`;
   const last = job.lastRun
-    ? html`${formatTime(job.lastRun.endedAt, job.timezone)}<br><span class="${job.lastRun.outcome}">${t(`jobs.outcome.${job.lastRun.outcome}`)}</span>${job.lastRun.detail ? html`<br><span class="muted">${trimmed(job.lastRun.detail, 200)}</span>` : html``}`
+    ? html`${formatTime(job.lastRun.endedAt, job.timezone)}<br><span class="${job.lastRun.outcome}">${t(`jobsPage.outcome.${job.lastRun.outcome}`)}</span>${job.lastRun.detail ? html`<br><span class="muted">${trimmed(job.lastRun.detail, 200)}</span>` : html``}`
     : html`<span class="muted">${t("common.never")}</span>`;
   const buttons = actionsFor(job).map(
     (action) =>
-      html`<button type="button" data-job="${job.id}" data-action="${action}"${action === "cancel" ? html` data-confirm="${t("jobs.confirmCancel", { id: job.id })}"` : html``}>${t(`jobs.action.${action}`)}</button>`,
+      html`<button type="button" data-job="${job.id}" data-action="${action}"${action === "cancel" ? html` data-confirm="${t("jobsPage.confirmCancel", { id: job.id })}"` : html``}>${t(`jobsPage.action.${action}`)}</button>`,
   );
   return html`<tr data-job="${job.id}">
 <td><code>${job.id}</code></td>
@@ -81,7 +81,7 @@ function jobRow(job: JobRecord, locale: Locale): RawHtml {
 <td>${scheduleText(job, t)}</td>
 <td>${job.creatorName}<br><span class="muted">${job.creatorRef}</span></td>
 <td>${conversationKey(job.conversation)}</td>
-<td class="state-${job.state}">${t(`jobs.state.${job.state}`)}</td>
+<td class="state-${job.state}">${t(`jobsPage.state.${job.state}`)}</td>
 <td>${next}</td>
 <td>${last}</td>
 <td class="num">${job.runCount}</td>
@@ -92,13 +92,13 @@ function jobRow(job: JobRecord, locale: Locale): RawHtml {
 /** The Jobs page: every job with its schedule, owner, chat, next and last run; pause, resume, cancel, run now. */
 export function jobsPage(jobs: readonly JobRecord[], locale: Locale): HtmlPage {
   const t = (key: MessageKey) => translate(locale, key);
-  const columns = (["id", "prompt", "schedule", "owner", "chat", "state", "next", "last", "runs", "actions"] as const).map((column) => html`<th>${t(`jobs.col.${column}`)}</th>`);
+  const columns = (["id", "prompt", "schedule", "owner", "chat", "state", "next", "last", "runs", "actions"] as const).map((column) => html`<th>${t(`jobsPage.col.${column}`)}</th>`);
   const body =
     jobs.length === 0
-      ? html`<p class="muted">${t("jobs.none")}</p>`
+      ? html`<p class="muted">${t("jobsPage.none")}</p>`
       : html`<style>${raw(pageStyle)}</style>
-<p id="job-status" class="error" role="alert" data-prefix="${t("jobs.actionFailed")}"></p>
-<p class="muted">${t("jobs.times")}</p>
+<p id="job-status" class="error" role="alert" data-prefix="${t("jobsPage.actionFailed")}"></p>
+<p class="muted">${t("jobsPage.times")}</p>
 <table><thead><tr>${columns}</tr></thead><tbody>${jobs.map((job) => jobRow(job, locale))}</tbody></table>`;
   return consolePage({ locale, section: "jobs", body, scripts: jobs.length === 0 ? [] : [script] });
 }

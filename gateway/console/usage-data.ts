@@ -2,7 +2,7 @@ import { startOfDay } from "../../core/budget.ts";
 import type { BudgetConfig } from "../../core/config-types.ts";
 import type { UsageStore, UsageTotals } from "../../core/store/store.ts";
 import { dayMs, type UsageDimension } from "../../core/store/usage-report.ts";
-import { formatDay } from "./format.ts";
+import { formatDay } from "./report-format.ts";
 
 /** One UTC day of the chart and of `GET /api/admin/usage/daily`. */
 export interface DailyUsage extends UsageTotals {

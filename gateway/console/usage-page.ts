@@ -2,7 +2,7 @@ import type { HtmlPage } from "../../core/html-page.ts";
 import { translate, type Locale, type MessageKey, type MessageParams } from "../../core/i18n/catalogue.ts";
 import type { BudgetConfig } from "../../core/config-types.ts";
 import { barChart } from "./bar-chart.ts";
-import { formatCount, formatShare, formatUsd } from "./format.ts";
+import { formatCount, formatShare, formatUsd } from "./report-format.ts";
 import { html, raw, type RawHtml } from "./html.ts";
 import { consolePage } from "./layout.ts";
 import type { Breakdown, DailyUsage } from "./usage-data.ts";
@@ -40,28 +40,28 @@ export function usagePage(data: UsagePageData): HtmlPage {
     data.days.map((day) => ({
       label: day.day.slice(5),
       value: day.tokens,
-      title: t("usage.barTitle", { day: day.day, tokens: formatCount(day.tokens, locale), cost: formatUsd(day.costUsd), calls: formatCount(day.calls, locale) }),
+      title: t("usagePage.barTitle", { day: day.day, tokens: formatCount(locale, day.tokens), cost: formatUsd(locale, day.costUsd), calls: formatCount(locale, day.calls) }),
     })),
-    { label: t("usage.chartLabel", { days: data.days.length }), maxLabel: t("usage.max", { tokens: formatCount(max, locale) }) },
+    { label: t("usagePage.chartLabel", { days: data.days.length }), maxLabel: t("usagePage.max", { tokens: formatCount(locale, max) }) },
   );
   const capPair = (tokens: number, usd: number) =>
     tokens <= 0 && usd <= 0
-      ? t("usage.noCap")
-      : t("usage.capPair", { tokens: tokens > 0 ? formatCount(tokens, locale) : t("usage.noCap"), usd: usd > 0 ? formatUsd(usd) : t("usage.noCap") });
+      ? t("usagePage.noCap")
+      : t("usagePage.capPair", { tokens: tokens > 0 ? formatCount(locale, tokens) : t("usagePage.noCap"), usd: usd > 0 ? formatUsd(locale, usd) : t("usagePage.noCap") });
   const tabs = html`<div class="tabs">${usageWindows.map(
-    (window) => html`<a href="?window=${window}&amp;lang=${locale}"${raw(window === data.window ? ' aria-current="page"' : "")}>${t(`usage.window.${window}`)}</a>`,
+    (window) => html`<a href="?window=${window}&amp;lang=${locale}"${raw(window === data.window ? ' aria-current="page"' : "")}>${t(`usagePage.window.${window}`)}</a>`,
   )}</div>`;
   const body = html`<style>${raw(pageStyle)}</style>
 <section>
-<h2>${t("usage.chartTitle", { days: data.days.length })}</h2>
+<h2>${t("usagePage.chartTitle", { days: data.days.length })}</h2>
 ${chart}
-<p>${t("usage.total", { days: data.days.length, tokens: formatCount(sum.tokens, locale), cost: formatUsd(sum.cost), calls: formatCount(sum.calls, locale) })} <a href="/api/admin/usage.csv?days=30" download>${t("usage.export")}</a></p>
-<details><summary>${t("usage.dailyTable")}</summary>${dailyTable(data.days, locale)}</details>
+<p>${t("usagePage.total", { days: data.days.length, tokens: formatCount(locale, sum.tokens), cost: formatUsd(locale, sum.cost), calls: formatCount(locale, sum.calls) })} <a href="/api/admin/usage.csv?days=30" download>${t("usagePage.export")}</a></p>
+<details><summary>${t("usagePage.dailyTable")}</summary>${dailyTable(data.days, locale)}</details>
 </section>
 <section>
-<p>${t("usage.caps", { user: capPair(data.budget.dailyTokensPerUser, data.budget.dailyUsdPerUser), chat: capPair(data.budget.dailyTokensPerChat, data.budget.dailyUsdPerChat) })}</p>
+<p>${t("usagePage.caps", { user: capPair(data.budget.dailyTokensPerUser, data.budget.dailyUsdPerUser), chat: capPair(data.budget.dailyTokensPerChat, data.budget.dailyUsdPerChat) })}</p>
 ${tabs}
-${data.window === "today" ? html`` : html`<p class="muted">${t("usage.capsToday")}</p>`}
+${data.window === "today" ? html`` : html`<p class="muted">${t("usagePage.capsToday")}</p>`}
 ${data.breakdowns.map((breakdown) => breakdownTable(breakdown, locale))}
 </section>`;
   return consolePage({ locale, section: "usage", body });
@@ -70,16 +70,16 @@ ${data.breakdowns.map((breakdown) => breakdownTable(breakdown, locale))}
 function dailyTable(days: readonly DailyUsage[], locale: Locale): RawHtml {
   const t = (key: MessageKey) => translate(locale, key);
   const rows = [...days].reverse().map(
-    (day) => html`<tr><td>${day.day}</td><td class="num">${formatCount(day.calls, locale)}</td><td class="num">${formatCount(day.inputTokens, locale)}</td><td class="num">${formatCount(day.outputTokens, locale)}</td><td class="num">${formatUsd(day.costUsd)}</td></tr>`,
+    (day) => html`<tr><td>${day.day}</td><td class="num">${formatCount(locale, day.calls)}</td><td class="num">${formatCount(locale, day.inputTokens)}</td><td class="num">${formatCount(locale, day.outputTokens)}</td><td class="num">${formatUsd(locale, day.costUsd)}</td></tr>`,
   );
-  return html`<table><thead><tr><th>${t("usage.col.day")}</th><th class="num">${t("usage.col.calls")}</th><th class="num">${t("usage.col.input")}</th><th class="num">${t("usage.col.output")}</th><th class="num">${t("usage.col.cost")}</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return html`<table><thead><tr><th>${t("usagePage.col.day")}</th><th class="num">${t("usagePage.col.calls")}</th><th class="num">${t("usagePage.col.input")}</th><th class="num">${t("usagePage.col.output")}</th><th class="num">${t("usagePage.col.cost")}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-const headings = { user: ["usage.byUser", "usage.col.user"], chat: ["usage.byChat", "usage.col.chat"], model: ["usage.byModel", "usage.col.model"] } as const;
+const headings = { user: ["usagePage.byUser", "usagePage.col.user"], chat: ["usagePage.byChat", "usagePage.col.chat"], model: ["usagePage.byModel", "usagePage.col.model"] } as const;
 
 function capCell(share: number | null, locale: Locale): RawHtml {
   if (share === null) return html`<td class="num muted">–</td>`;
-  return html`<td class="num${raw(share >= 1 ? " over" : "")}"><meter min="0" max="1" low="0.7" high="0.9" optimum="0" value="${Math.min(1, share)}"></meter> ${formatShare(share, locale)}</td>`;
+  return html`<td class="num${raw(share >= 1 ? " over" : "")}"><meter min="0" max="1" low="0.7" high="0.9" optimum="0" value="${Math.min(1, share)}"></meter> ${formatShare(locale, share)}</td>`;
 }
 
 function breakdownTable(breakdown: Breakdown, locale: Locale): RawHtml {
@@ -88,13 +88,13 @@ function breakdownTable(breakdown: Breakdown, locale: Locale): RawHtml {
   const hasCaps = breakdown.caps.tokensPerDay !== null || breakdown.caps.usdPerDay !== null;
   const rows = breakdown.rows.map(
     (row) =>
-      html`<tr><td>${row.key}</td><td class="num">${formatCount(row.calls, locale)}</td><td class="num">${formatCount(row.inputTokens, locale)}</td><td class="num">${formatCount(row.outputTokens, locale)}</td><td class="num">${formatUsd(row.costUsd)}</td>${hasCaps ? [capCell(row.tokensCapShare, locale), capCell(row.usdCapShare, locale)] : []}</tr>`,
+      html`<tr><td>${row.key}</td><td class="num">${formatCount(locale, row.calls)}</td><td class="num">${formatCount(locale, row.inputTokens)}</td><td class="num">${formatCount(locale, row.outputTokens)}</td><td class="num">${formatUsd(locale, row.costUsd)}</td>${hasCaps ? [capCell(row.tokensCapShare, locale), capCell(row.usdCapShare, locale)] : []}</tr>`,
   );
-  const capHeads = hasCaps ? html`<th class="num">${t("usage.col.tokenCap")}</th><th class="num">${t("usage.col.usdCap")}</th>` : html``;
-  const note = breakdown.by === "model" ? html`<p class="muted">${t("usage.modelsUncapped")}</p>` : html``;
+  const capHeads = hasCaps ? html`<th class="num">${t("usagePage.col.tokenCap")}</th><th class="num">${t("usagePage.col.usdCap")}</th>` : html``;
+  const note = breakdown.by === "model" ? html`<p class="muted">${t("usagePage.modelsUncapped")}</p>` : html``;
   const table =
     rows.length === 0
-      ? html`<p class="muted">${t("usage.none")}</p>`
-      : html`<table data-by="${breakdown.by}"><thead><tr><th>${t(keyColumn)}</th><th class="num">${t("usage.col.calls")}</th><th class="num">${t("usage.col.input")}</th><th class="num">${t("usage.col.output")}</th><th class="num">${t("usage.col.cost")}</th>${capHeads}</tr></thead><tbody>${rows}</tbody></table>`;
+      ? html`<p class="muted">${t("usagePage.none")}</p>`
+      : html`<table data-by="${breakdown.by}"><thead><tr><th>${t(keyColumn)}</th><th class="num">${t("usagePage.col.calls")}</th><th class="num">${t("usagePage.col.input")}</th><th class="num">${t("usagePage.col.output")}</th><th class="num">${t("usagePage.col.cost")}</th>${capHeads}</tr></thead><tbody>${rows}</tbody></table>`;
   return html`<h2>${t(title)}</h2>${table}${note}`;
 }

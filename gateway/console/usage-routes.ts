@@ -6,7 +6,7 @@ import { dayMs, usageDimensions } from "../../core/store/usage-report.ts";
 import type { HttpRoute } from "../../core/types/adapter.ts";
 import { csvRow, startDownload, writeChunk } from "./csv.ts";
 import type { ConsoleDataDeps } from "./data-deps.ts";
-import { formatDay } from "./format.ts";
+import { formatDay } from "./report-format.ts";
 import { pageLocale } from "./page-locale.ts";
 import { firstIssue, queryOf, timeParam } from "./query.ts";
 import { dailyUsage, usageBreakdown } from "./usage-data.ts";

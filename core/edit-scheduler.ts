@@ -12,6 +12,8 @@ export interface EditSchedulerOptions {
   content(): string;
   /** Called after each part that reached the platform. */
   onSent(): void;
+  /** True once no new message may go out (the run lost its conversation's lease, or the process is stopping). */
+  isFenced?(): boolean;
 }
 
 /**
@@ -75,6 +77,8 @@ export function createEditScheduler(options: EditSchedulerOptions): EditSchedule
     for (const [index, piece] of pieces.entries()) {
       const existing = chunks[index];
       if (!existing) {
+        // Fenced: another worker may be sending this very piece; the turn's next run sends it (same key).
+        if (options.isFenced?.()) return;
         if (!(await sendPiece(index, pieces, isFinal))) return;
       } else if (canStream && (existing.text !== piece || (isFinal && needsFinalEdit))) {
         await delivery.edit(`${keyBase}:${index}`, existing.sent, { type: "markdown", text: piece }, { isFinal });

@@ -115,6 +115,7 @@ export function createPipeline(pipelineDeps: PipelineDeps): Pipeline {
   const work = createWorkTracker(metrics, logger);
   const queue = createTurnQueue({
     store, metrics, tracer: deps.tracer, logger: pipelineDeps.logger, locks: pipelineDeps.locks, runs: pipelineDeps.runs, heldBehindMs: pipelineDeps.heldBehindMs,
+    retakeLostAfterMs: pipelineDeps.retakeLostAfterMs,
     takeTurn: (rows, run) => takeTurn(rows, run, deps),
   });
   /** Messages this process is taking through admit and parse now (`recover` leaves them alone). */

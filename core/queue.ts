@@ -10,6 +10,12 @@ import type { Logger } from "./types/logger.ts";
 export interface ConversationLocks {
   tryAcquire(conversationKey: string): Promise<boolean>;
   release(conversationKey: string): Promise<void>;
+  /**
+   * Aborts (with a `LeaseLost` reason) once this holder can no longer be sure it holds the conversation: a renewal
+   * found another holder, or no renewal succeeded within the lease (the store may have handed it over). Undefined
+   * when the conversation is not held here.
+   */
+  lost?(conversationKey: string): AbortSignal | undefined;
 }
 
 export interface LeaseLocksOptions {
@@ -19,43 +25,84 @@ export interface LeaseLocksOptions {
   /** How long a lease lasts without renewal (renewed every third of it while held). */
   leaseMs?: number;
   logger: Logger;
+  now?: () => number;
 }
 
 export const defaultLeaseMs = 15_000;
 
+interface HeldLease {
+  renewal: NodeJS.Timeout;
+  deadline: NodeJS.Timeout | undefined;
+  lost: AbortController;
+}
+
 export function createLeaseLocks(options: LeaseLocksOptions): ConversationLocks {
   const { leases, holder, logger } = options;
   const leaseMs = options.leaseMs ?? defaultLeaseMs;
-  const held = new Map<string, NodeJS.Timeout>();
+  const now = options.now ?? Date.now;
+  // The store's clock decides expiry; a lease renewed by a statement sent at `t` lasts at least until `t + leaseMs`
+  // on it. A tenth is kept back for the difference between this process's clock and the store's.
+  const safeMs = leaseMs * 0.9;
+  const held = new Map<string, HeldLease>();
+
+  const loseLease = (key: string, entry: HeldLease, why: string) => {
+    if (held.get(key) !== entry || entry.lost.signal.aborted) return;
+    logger.warn({ conversation: key }, why);
+    entry.lost.abort(new LeaseLost(key));
+  };
+  /** Arms the deadline: past it, without a renewal that succeeded meanwhile, the run must not go on. */
+  const extend = (key: string, entry: HeldLease, sentAt: number) => {
+    clearTimeout(entry.deadline);
+    entry.deadline = setTimeout(
+      () => loseLease(key, entry, "no renewal of the conversation's lease succeeded within its term; the run stops, another worker may run the turn"),
+      Math.max(0, sentAt + safeMs - now()),
+    );
+    entry.deadline.unref();
+  };
+  const renew = async (key: string, entry: HeldLease) => {
+    const sentAt = now();
+    try {
+      const isRenewed = await leases.renew(key, holder, leaseMs);
+      if (held.get(key) !== entry) return; // Released meanwhile: not a loss.
+      if (isRenewed) extend(key, entry, sentAt);
+      else loseLease(key, entry, "the conversation's lease was lost; the run stops, another worker may run the turn");
+    } catch (error) {
+      logger.warn({ err: error, conversation: key }, "renewing the conversation's lease failed");
+    }
+  };
+
   return {
     async tryAcquire(key) {
       // Held here already: no store round trip. Marked before the await so a concurrent call here is refused too.
       if (held.has(key)) return false;
-      const renewal = setInterval(() => {
-        void leases.renew(key, holder, leaseMs).then(
-          // A renewal that crossed the release is not a loss.
-          (isRenewed) => isRenewed || held.get(key) !== renewal || logger.warn({ conversation: key }, "the conversation's lease was lost; another worker may run it"),
-          (error: unknown) => logger.warn({ err: error, conversation: key }, "renewing the conversation's lease failed"),
-        );
-      }, leaseMs / 3);
-      renewal.unref();
-      held.set(key, renewal);
+      const entry: HeldLease = { renewal: setInterval(() => void renew(key, entry), leaseMs / 3), deadline: undefined, lost: new AbortController() };
+      entry.renewal.unref();
+      held.set(key, entry);
+      const sentAt = now();
       try {
-        if (await leases.acquire(key, holder, leaseMs)) return true;
+        if (await leases.acquire(key, holder, leaseMs)) {
+          extend(key, entry, sentAt);
+          return true;
+        }
       } catch (error) {
-        clearInterval(renewal);
+        clearInterval(entry.renewal);
         held.delete(key);
         throw error;
       }
-      clearInterval(renewal);
+      clearInterval(entry.renewal);
       held.delete(key);
       return false;
     },
     async release(key) {
-      clearInterval(held.get(key));
+      const entry = held.get(key);
+      if (entry) {
+        clearInterval(entry.renewal);
+        clearTimeout(entry.deadline);
+      }
       held.delete(key);
       await leases.release(key, holder);
     },
+    lost: (key) => held.get(key)?.lost.signal,
   };
 }
 
@@ -67,6 +114,19 @@ export class ShutdownAbort extends Error {
   constructor() {
     super("The gateway is shutting down");
     this.name = "ShutdownAbort";
+  }
+}
+
+/**
+ * Why a run was aborted when its holder lost the conversation's lease (renewals failed or came too late under
+ * load): another worker may be running the same turn. Like a shutdown, nothing more is sent and the rows stay
+ * unfinished: the turn's new holder finishes it, under the same outbox keys.
+ */
+export class LeaseLost extends ShutdownAbort {
+  constructor(conversationKey: string) {
+    super();
+    this.message = `The lease on ${conversationKey} was lost`;
+    this.name = "LeaseLost";
   }
 }
 

@@ -61,6 +61,7 @@ export async function respond(
     adapter, delivery, to, keyBase,
     content: () => (statusLine ? `${text}\n\n_${statusLine}_` : text),
     onSent: markReplied,
+    isFenced: () => isShutdownAbort(signal),
   });
   const waiting = startWaitingSignals({
     adapter, delivery, logger: options.logger, to, keyBase,

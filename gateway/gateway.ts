@@ -151,6 +151,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     locks: createLeaseLocks({ leases: store.leases, holder, leaseMs: config.leaseMs, logger }),
     runs,
     heldBehindMs: 3 * config.leaseMs,
+    retakeLostAfterMs: config.leaseMs,
     adapters,
     agents: agentSet.agents,
     routing,

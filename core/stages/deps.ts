@@ -46,6 +46,8 @@ export interface PipelineDeps {
   runs?: RunningRuns;
   /** How long a message still being taken in holds its conversation's later ones back (three lease periods). */
   heldBehindMs?: number;
+  /** After a run stopped because its conversation's lease was lost: when to try the conversation again (a lease period). */
+  retakeLostAfterMs?: number;
   /** Most recent unsummarized session messages handed to the agent (the agent compacts older ones). */
   historyLimit?: number;
   /** PINCER_LOCALE: the language of the bot's own words for people whose platform does not tell theirs (default `en`). */
@@ -56,7 +58,7 @@ export interface PipelineDeps {
 }
 
 /** What every stage may use: the pipeline's dependencies with their defaults filled in (the lock and runs stay with the queue stage). */
-export interface StageDeps extends Omit<PipelineDeps, "locks" | "runs" | "historyLimit" | "now" | "heldBehindMs" | "locale" | "tracer"> {
+export interface StageDeps extends Omit<PipelineDeps, "locks" | "runs" | "historyLimit" | "now" | "heldBehindMs" | "locale" | "tracer" | "retakeLostAfterMs"> {
   historyLimit: number;
   locale: Locale;
   tracer: Tracer;
@@ -64,7 +66,7 @@ export interface StageDeps extends Omit<PipelineDeps, "locks" | "runs" | "histor
 }
 
 export function stageDeps(deps: PipelineDeps): StageDeps {
-  const { locks: _locks, runs: _runs, heldBehindMs: _heldBehindMs, ...rest } = deps;
+  const { locks: _locks, runs: _runs, heldBehindMs: _heldBehindMs, retakeLostAfterMs: _retakeLostAfterMs, ...rest } = deps;
   return { ...rest, historyLimit: deps.historyLimit ?? 200, locale: deps.locale ?? "en", tracer: deps.tracer ?? noTracer, now: deps.now ?? Date.now };
 }
 

@@ -28,6 +28,8 @@ export interface TurnQueueDeps {
    * answered after it (another process admitting it, or recovery after that process died). 45 s by default.
    */
   heldBehindMs?: number | undefined;
+  /** After a run stopped because its lease was lost: when to try the conversation again (a lease period; 15 s by default). */
+  retakeLostAfterMs?: number | undefined;
 }
 
 /**
@@ -65,23 +67,38 @@ export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
 
   const runTurn = async (key: string, rows: readonly InboxRow[]) => {
     const controller = runs.begin(key);
+    // Fencing: a holder that lost the lease stops at once (sends nothing more, leaves the rows unfinished), as
+    // another worker may be running this very turn.
+    const lost = locks.lost?.(key);
+    const onLost = () => controller.abort(lost!.reason);
+    if (lost?.aborted) onLost();
+    lost?.addEventListener("abort", onLost, { once: true });
     try {
       await deps.takeTurn(rows, { signal: controller.signal, end: () => runs.end(key, controller) });
     } finally {
+      lost?.removeEventListener("abort", onLost);
       runs.end(key, controller);
     }
+    return lost?.aborted === true;
   };
 
   const drain = async (key: string): Promise<void> => {
     if (isClosed || !(await locks.tryAcquire(key))) return;
     draining.add(key);
+    let wasLost = false;
     try {
       // Just taken: anything still running in this conversation is a dead process's turn, which goes first.
       const rows = await store.inbox.claimQueued(key, { isTakeover: true, heldBehindSince: heldBehindSince() });
-      if (rows.length > 0) await runTurn(key, rows);
+      if (rows.length > 0) wasLost = await runTurn(key, rows);
     } finally {
       draining.delete(key);
       await locks.release(key);
+    }
+    // The lease was lost mid-turn: its rows are still running. Whoever holds the conversation now runs them; if
+    // nobody took it (the lease only ran out), draining again a lease period later takes the turn over (same outbox keys).
+    if (wasLost) {
+      setTimeout(() => void drain(key).catch((error: unknown) => deps.logger.error({ err: error, conversation: key }, "draining after a lost lease failed")), deps.retakeLostAfterMs ?? 15_000).unref();
+      return;
     }
     // What queued during the turn (or between the claim and the release) is the next turn.
     if (!isClosed && (await store.inbox.hasQueued(key, { heldBehindSince: heldBehindSince() }))) await drain(key);

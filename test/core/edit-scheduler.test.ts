@@ -37,6 +37,26 @@ describe("the edit scheduler", () => {
     expect(fake.sends().map((call) => call.text)).toEqual(["first paragraph here", "second paragraph"]);
     expect(sent).toHaveLength(2);
   });
+
+  it("sends no new message once fenced (its run lost the conversation's lease), while the final wait was going", async () => {
+    vi.useFakeTimers();
+    const fake = recordingAdapter({ minEditIntervalMs: 1000, maxTextLength: 20 });
+    let text = "first paragraph here";
+    let isFenced = false;
+    const edits = createEditScheduler({
+      adapter: fake.adapter, delivery: outbox.deliveryFor(fake.adapter), to: chat, keyBase: "fake:t1",
+      content: () => text, onSent: () => {}, isFenced: () => isFenced,
+    });
+    edits.request();
+    await vi.advanceTimersByTimeAsync(0);
+    text = "first paragraph here\n\nsecond paragraph";
+    const finished = edits.finish(false);
+    await vi.advanceTimersByTimeAsync(500);
+    isFenced = true;
+    await vi.advanceTimersByTimeAsync(500);
+    await finished;
+    expect(fake.sends().map((call) => call.text)).toEqual(["first paragraph here"]);
+  });
 });
 
 describe("waiting signals", () => {

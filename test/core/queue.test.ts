@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createLeaseLocks, createRunningRuns } from "../../core/queue.ts";
+import { createLeaseLocks, createRunningRuns, isShutdownAbort, LeaseLost } from "../../core/queue.ts";
 import { createSqliteStore } from "../../core/store/sqlite/index.ts";
 import type { Store } from "../../core/store/store.ts";
 import { eventually } from "../support/eventually.ts";
@@ -43,6 +43,37 @@ describe("conversation locks", () => {
     expect(await there.leases.acquire("web:1", "b", 10_000)).toBe(false);
     await locks.release("web:1");
     expect(await there.leases.acquire("web:1", "b", 10_000)).toBe(true);
+  });
+});
+
+describe("a conversation's lease lost while held", () => {
+  it("says so when a renewal finds another holder", async () => {
+    const locks = createLeaseLocks({ leases: here.leases, holder: "a", leaseMs: 90, logger: silentLogger });
+    expect(await locks.tryAcquire("web:1")).toBe(true);
+    const lost = locks.lost!("web:1")!;
+    expect(lost.aborted).toBe(false);
+    // Another process took the conversation (as if the lease had run out meanwhile).
+    await here.leases.release("web:1", "a");
+    expect(await there.leases.acquire("web:1", "b", 10_000)).toBe(true);
+    await eventually(() => lost.aborted);
+    expect(lost.reason).toBeInstanceOf(LeaseLost);
+    expect(isShutdownAbort(lost)).toBe(true);
+    await locks.release("web:1");
+    expect(await there.leases.holder("web:1")).toBe("b");
+  });
+
+  it("says so when no renewal gets through within the term, and not after a release", async () => {
+    const stalled = { ...here.leases, renew: () => new Promise<boolean>(() => {}) };
+    const locks = createLeaseLocks({ leases: stalled, holder: "a", leaseMs: 60, logger: silentLogger });
+    expect(await locks.tryAcquire("web:1")).toBe(true);
+    const lost = locks.lost!("web:1")!;
+    await eventually(() => lost.aborted);
+    await locks.release("web:1");
+    expect(await locks.tryAcquire("web:2")).toBe(true);
+    const other = locks.lost!("web:2")!;
+    await locks.release("web:2");
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(other.aborted).toBe(false);
   });
 });
 

@@ -137,24 +137,23 @@ async function mainPostgres(settings: Settings): Promise<void> {
 }
 
 /**
- * The cost of recording every message's trace (core/trace.ts): the same closed-loop rounds, alternating, against the
- * gateway above and one that records none; and the span rows each message left in the first one's store.
+ * The cost of recording every message's trace (core/trace.ts): the same closed-loop rounds, alternating, against two
+ * fresh gateways started together, one recording traces (the default) and one recording none; and the span rows each
+ * message left in the first one's store.
  */
-async function measureTracingCost(
-  client: LoadClient,
-  traced: Gateway,
-  untracedDataDir: string,
-  settings: Settings,
-  stoppers: (() => Promise<void>)[],
-  log: (line: string) => void,
-) {
-  const untraced = await startBenchGateway(untracedDataDir, {}, "FULL", false);
+async function measureTracingCost(client: LoadClient, dataDir: string, settings: Settings, stoppers: (() => Promise<void>)[], log: (line: string) => void) {
+  const traced = await startBenchGateway(join(dataDir, "traced"));
+  stoppers.push(() => traced.gateway.stop());
+  const untraced = await startBenchGateway(join(dataDir, "untraced"), {}, "FULL", false);
   stoppers.push(() => untraced.gateway.stop());
   const targets = {
-    traced: { type: "web", name: "Pincer gateway, traces recorded", url: traced.url, replyIn: "events", token: traced.adminToken },
+    traced: { type: "web", name: "Pincer gateway, traces recorded", url: traced.gateway.url, replyIn: "events", token: traced.gateway.adminToken },
     untraced: { type: "web", name: "Pincer gateway, no traces", url: untraced.gateway.url, replyIn: "events", token: untraced.gateway.adminToken },
   } satisfies Record<string, Target>;
-  return runRounds(client, targets, roundsPlan(settings), { traced: () => traced.pipeline.idle(), untraced: () => untraced.gateway.pipeline.idle() }, log);
+  const runs = await runRounds(client, targets, roundsPlan(settings), { traced: () => traced.gateway.pipeline.idle(), untraced: () => untraced.gateway.pipeline.idle() }, log);
+  await traced.gateway.tracer.flush();
+  const databasePath = join(dataDir, "traced", "pincer.db");
+  return { ...runs, spanCount: countTraceSpans(databasePath), doneCount: countDoneMessages(databasePath) };
 }
 
 async function main(): Promise<void> {
@@ -203,9 +202,7 @@ async function main(): Promise<void> {
     for (const line of logTap.kept) log(`gateway logged: ${line}`);
     const durability = await measureDurableCommits(client, gateway, join(tempDir, "gateway-normal"), settings, stoppers, log);
     log("traces recorded against none");
-    const tracingRuns = await measureTracingCost(client, gateway, join(tempDir, "gateway-untraced"), settings, stoppers, log);
-    await gateway.tracer.flush();
-    const tracing = { ...tracingRuns, spanCount: countTraceSpans(databasePath), doneCount: countDoneMessages(databasePath) };
+    const tracing = await measureTracingCost(client, join(tempDir, "tracing"), settings, stoppers, log);
     const telegram = await runTelegramScenario(client, roundsPlan(settings), join(tempDir, "telegram"), stoppers, log);
 
     const report = renderReport(

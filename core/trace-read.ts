@@ -1,5 +1,5 @@
 import type { TraceStore } from "./store/trace-store.ts";
-import type { TraceSpan } from "./trace.ts";
+import { spanNames, type TraceSpan } from "./trace.ts";
 
 /** Steps that belong to one message; a turn's other steps are shared by every message it answered. */
 const ownSteps = new Set<TraceSpan["name"]>(["message", "store", "policy", "parse", "answer", "queue", "turn"]);
@@ -9,11 +9,13 @@ export interface Trace {
   /** Earliest start to latest end (epoch ms); 0 when there is no span. */
   startedAt: number;
   endedAt: number;
-  /** By start; at one instant the longer (enclosing) span first. */
+  /** By start; at one instant in the order of the path. */
   spans: TraceSpan[];
 }
 
-const byStart = (a: TraceSpan, b: TraceSpan) => a.startedAt - b.startedAt || b.endedAt - a.endedAt;
+/** By start; at one instant (a clock in milliseconds) in the order of the path, then the enclosing span first. */
+const byStart = (a: TraceSpan, b: TraceSpan) =>
+  a.startedAt - b.startedAt || spanNames.indexOf(a.name) - spanNames.indexOf(b.name) || b.endedAt - a.endedAt;
 
 /**
  * A message's path: its own spans and, when it was answered in a turn with earlier messages, that turn's steps

@@ -3,7 +3,7 @@ import { translate } from "../core/i18n/catalogue.ts";
 import { printable } from "../core/printable.ts";
 import { inboxKey, type TraceStore } from "../core/store/store.ts";
 import { readTrace, type Trace } from "../core/trace-read.ts";
-import { formatDuration, traceRows } from "./trace-describe.ts";
+import { formatDuration, formatOffset, traceRows } from "./trace-describe.ts";
 
 const barWidth = 24;
 
@@ -27,7 +27,7 @@ export function formatTrace(trace: Trace, title: { channel: string; messageId: s
     `${translate(locale, "trace.total", { duration: formatDuration(totalMs), count: trace.spans.length })} ${new Date(trace.startedAt).toISOString()}`,
     ...rows.map((row) =>
       [
-        `+${formatDuration(row.offsetMs)}`.padStart(10),
+        formatOffset(row.offsetMs).padStart(10),
         formatDuration(row.durationMs).padStart(9),
         bar(row.offsetMs, row.durationMs, totalMs),
         `${row.isError ? "!" : " "}${row.label.padEnd(labelWidth)}`,

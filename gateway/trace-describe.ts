@@ -23,6 +23,9 @@ export function formatDuration(ms: number): string {
 const knownKeys: ReadonlySet<string> = new Set(catalogueKeys("en"));
 const isMessageKey = (key: string): key is MessageKey => knownKeys.has(key);
 
+/** Where a step starts, from the message's receipt (the clock counts whole milliseconds). */
+export const formatOffset = (ms: number): string => (ms <= 0 ? "+0 ms" : `+${formatDuration(ms)}`);
+
 /** A translated word for a value the store holds, or the value itself when the catalogue has no such word. */
 function word(locale: Locale, prefix: string, value: unknown): string {
   const key = `${prefix}.${String(value)}`;

@@ -1,7 +1,7 @@
 import type { HtmlPage } from "../../core/html-page.ts";
 import { translate, type Locale } from "../../core/i18n/catalogue.ts";
 import type { Trace } from "../../core/trace-read.ts";
-import { formatDuration, traceRows } from "../trace-describe.ts";
+import { formatDuration, formatOffset, traceRows } from "../trace-describe.ts";
 import { html, raw } from "./html.ts";
 import { consolePage } from "./layout.ts";
 
@@ -35,7 +35,7 @@ export function tracePage(trace: Trace, options: { locale: Locale; channel: stri
     (row) => html`<tr class="${row.name === "message" ? "root" : "child"}">
 <td class="step">${row.label}</td>
 <td class="${row.isError ? "error" : ""}">${row.detail}</td>
-<td class="bar"><div class="track" title="+${formatDuration(row.offsetMs)}"><span class="${row.isError ? "error" : ""}" style="${barStyle(row.offsetMs, row.durationMs, totalMs)}"></span></div></td>
+<td class="bar"><div class="track" title="${formatOffset(row.offsetMs)}"><span class="${row.isError ? "error" : ""}" style="${barStyle(row.offsetMs, row.durationMs, totalMs)}"></span></div></td>
 <td class="duration">${formatDuration(row.durationMs)}</td>
 </tr>`,
   );

@@ -26,7 +26,7 @@ describe("pincer trace", () => {
     expect(await traceCommand(store.traces, ["telegram", "7"], (line) => lines.push(line))).toBe(0);
     expect(lines[0]).toBe("Trace of telegram message 7");
     expect(lines[1]).toContain("40 ms from receipt to the last step, 3 steps.");
-    expect(lines[2]).toMatch(/\+<1 ms\s+40 ms\s+\|=+\|\s+Message\s+group chat -100, from Ada: not let in/);
+    expect(lines[2]).toMatch(/\+0 ms\s+40 ms\s+\|=+\|\s+Message\s+group chat -100, from Ada: not let in/);
     expect(lines[4]).toMatch(/\+2 ms\s+38 ms\s+\| +=+\|\s+Policy\s+not answered: not addressed in group/);
     store.close();
   });

@@ -108,8 +108,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     uploadDir: join(config.dataDir, "uploads"),
     maxUploadBytes: config.media.limits.maxBytes,
     history: (conversation) => store.sessions.history(conversationKey(conversation), 50),
+    ...(store.broadcast ? { broadcast: store.broadcast } : {}),
   });
-  const channelDeps = { logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes, state: store.adapterState, waitingReplies: store.outbox };
+  const channelDeps = { logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes, state: store.adapterState, leases: store.leases, waitingReplies: store.outbox };
   // This process, as the holder of leases in the store (conversations, long connections): readable in /readyz.
   const holder = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   // Several processes on one store: each long connection (a poller, a socket) is opened by one of them at a time.

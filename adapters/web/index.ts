@@ -10,8 +10,10 @@ import type { ReplyPart } from "../../core/types/reply.ts";
 import type { SessionMessage } from "../../core/types/agent.ts";
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import type { Logger } from "../../core/types/logger.ts";
+import type { Broadcast } from "../../core/store/broadcast.ts";
 import { toInboundMessage, webMessageSchema, type WebMessage } from "./inbound.ts";
 import { chatPage } from "./page.ts";
+import { createWebRelay } from "./relay.ts";
 import { createSubscribers } from "./subscribers.ts";
 import { createUploads, type UploadMeta } from "./uploads.ts";
 
@@ -26,12 +28,15 @@ export interface WebAdapterDeps {
   now?: () => number;
   /** Interval of SSE keep-alive comments, which keep proxies from closing an idle stream. */
   keepAliveMs?: number;
+  /** The store's publish/subscribe: a page connected to this process sees replies another process sends. */
+  broadcast?: Broadcast;
 }
 
 /** The built-in web chat: a page at `/`, a JSON API to post and an SSE stream to watch replies. */
 export function createWebAdapter(deps: WebAdapterDeps): Adapter {
   const now = deps.now ?? Date.now;
   const subscribers = createSubscribers();
+  const relay = createWebRelay({ broadcast: deps.broadcast, logger: deps.logger, deliver: (conversationId, event) => subscribers.publish(conversationId, event) });
   let sink: InboundSink | undefined;
   let health: ChannelHealth = { state: "starting" };
   let keepAlive: NodeJS.Timeout | undefined;
@@ -140,11 +145,13 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
     ],
     async start(inboundSink) {
       sink = inboundSink;
+      await relay.start();
       keepAlive = setInterval(() => subscribers.ping(), deps.keepAliveMs ?? 15_000);
       health = { state: "ready" };
     },
     async stop() {
       clearInterval(keepAlive);
+      relay.stop();
       subscribers.closeAll();
       sink = undefined;
       health = { state: "stopped" };
@@ -152,15 +159,15 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
     health: () => health,
     async send(to, part) {
       const messageId = randomUUID();
-      subscribers.publish(to.chatId, { type: "message", messageId, part: await servable(part) });
+      await relay.emit(to.chatId, { type: "message", messageId, part: await servable(part) });
       return { conversation: to, messageId };
     },
     async edit(sent, part) {
-      subscribers.publish(sent.conversation.chatId, { type: "edit", messageId: sent.messageId, part });
+      await relay.emit(sent.conversation.chatId, { type: "edit", messageId: sent.messageId, part });
     },
     fetchMedia,
     async showTyping(to) {
-      subscribers.publish(to.chatId, { type: "typing" });
+      await relay.emit(to.chatId, { type: "typing" });
     },
   };
 }

@@ -13,7 +13,7 @@ import { createConnection, type BotLike } from "./connection.ts";
 import { toInboundMessage, wechatPlatform } from "./inbound.ts";
 import { fileNameFor } from "./file-name.ts";
 import { toOutgoingMessages } from "./outbound.ts";
-import { createPacer } from "./pacer.ts";
+import { accountSlot, createPacer } from "./pacer.ts";
 import { createBoundedMap } from "../kit/bounded-map.ts";
 import { showQrInTerminal } from "./terminal-qr.ts";
 import { snapshotOf } from "./snapshot.ts";
@@ -88,6 +88,7 @@ export async function createWechatAdapter(settings: WechatyConfig, deps: Adapter
     chatIntervalMs: settings.sendIntervalMs,
     accountIntervalMs: settings.sendIntervalMs,
     sendsPerMinute: settings.sendsPerMinute,
+    ...(deps.leases ? { takeAccountSlot: accountSlot(deps.leases, `pace:wechat:${deps.channelId ?? wechatPlatform}`, settings.sendIntervalMs) } : {}),
   });
   const recent = createBoundedMap<Message>(500);
   let sink: InboundSink | undefined;

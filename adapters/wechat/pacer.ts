@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import type { LeaseStore } from "../../core/store/shared-state.ts";
 import { BridgeError } from "../../core/types/errors.ts";
 
 export interface PacerOptions {
@@ -7,6 +9,12 @@ export interface PacerOptions {
   accountIntervalMs: number;
   /** At most this many sends of the account in any 60 s. */
   sendsPerMinute: number;
+  /**
+   * Takes the account's send slot for `accountIntervalMs` in the shared store (a lease, timed by the database's
+   * clock); false while another process's send holds it. Several processes on one store then never send for the
+   * account within the interval, a handover of its connection included. Absent: this process's pace only.
+   */
+  takeAccountSlot?: () => Promise<boolean>;
   now?: () => number;
 }
 
@@ -25,6 +33,8 @@ interface Job {
 }
 
 const minuteMs = 60_000;
+/** How soon the account's slot is asked for again while another process holds it. */
+const slotRetryMs = (intervalMs: number) => Math.max(50, Math.min(Math.round(intervalMs / 4), 1_000));
 
 /**
  * The outbound pace of one WeChat account. Bursts from a bot are what WeChat's risk control
@@ -63,6 +73,17 @@ export function createPacer(options: PacerOptions): Pacer {
       timer = setTimeout(() => void pump(), waitMs);
       return;
     }
+    if (options.takeAccountSlot) {
+      isBusy = true;
+      // The store unreachable: this process's own pace still holds.
+      const isTaken = await options.takeAccountSlot().catch(() => true);
+      isBusy = false;
+      if (isStopped) return;
+      if (!isTaken) {
+        timer = setTimeout(() => void pump(), slotRetryMs(options.accountIntervalMs));
+        return;
+      }
+    }
     queue.shift();
     isBusy = true;
     const startedAt = now();
@@ -97,3 +118,11 @@ export function createPacer(options: PacerOptions): Pacer {
 }
 
 const stoppedError = () => new BridgeError("upstream", "The WeChat channel stopped before this message was sent.");
+
+/**
+ * The account's send slot as a lease that is never released, only left to run out: each send takes it under a holder
+ * of its own, so nobody (this process included) takes it again within `intervalMs` of the database's clock.
+ */
+export function accountSlot(leases: LeaseStore, key: string, intervalMs: number): () => Promise<boolean> {
+  return () => (intervalMs > 0 ? leases.acquire(key, `send:${randomUUID()}`, intervalMs) : Promise.resolve(true));
+}

@@ -14,12 +14,14 @@ import type { OverviewStore } from "./overview-store.ts";
 import type { AuditCursor, AuditEntry, AuditFilter } from "./audit-log.ts";
 import type { UsageDay, UsageDimension, UsageGroup, UsageRollupRow } from "./usage-report.ts";
 import type { TraceStore } from "./trace-store.ts";
+import type { Broadcast } from "./broadcast.ts";
 
 export type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
 export type { KnowledgeStore } from "./knowledge-store.ts";
 export type { ConversationStore } from "./conversation-store.ts";
 export type { MemoryStore } from "./memory-store.ts";
 export type { TraceStore } from "./trace-store.ts";
+export type { Broadcast } from "./broadcast.ts";
 export { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "./inbox-store.ts";
 export type { OutboxClaim, OutboxPart, OutboxRow, OutboxStatus, OutboxStore, WaitingReplies } from "./outbox-store.ts";
 export type { PairingRequest, PairingStore, PairingSubject } from "./pairing-store.ts";
@@ -54,6 +56,8 @@ export interface Store {
   traces: TraceStore;
   /** What the console reads about conversations: the list with search, one conversation's messages and runs. */
   conversations: ConversationStore;
+  /** Publish/subscribe between the processes sharing the store (in-process for SQLite, LISTEN/NOTIFY for PostgreSQL). */
+  broadcast?: Broadcast;
   /** True when several gateway processes may share the store (PostgreSQL): nothing held at start-up is stale. */
   isShared?: boolean;
   close(): void | Promise<void>;

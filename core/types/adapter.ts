@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AdapterStateStore, WaitingReplies } from "../store/store.ts";
+import type { AdapterStateStore, LeaseStore, WaitingReplies } from "../store/store.ts";
 import type { ConversationRef } from "./conversation.ts";
 import type { InboundMessage, MediaRef } from "./message.ts";
 import type { Logger } from "./logger.ts";
@@ -120,6 +120,8 @@ export interface AdapterDeps {
   maxMediaBytes: number;
   /** The adapter's small state in the store (cursors, reply windows, reply contexts); in memory when absent. */
   state?: AdapterStateStore;
+  /** The store's leases, for limits that must hold across the processes sharing it (WeChat's send pace). */
+  leases?: LeaseStore;
   /** Replies that wait for a condition, as outbox rows (ClawBot's parked replies); the adapter needs it to park. */
   waitingReplies?: WaitingReplies;
 }

@@ -1,5 +1,6 @@
 import { describe, it } from "vitest";
 import { describeAdapterStateContract } from "../core/store/contract/adapter-state.ts";
+import { describeBroadcastContract } from "../core/store/contract/broadcast.ts";
 import { describeAuditLogContract } from "../core/store/contract/audit-log.ts";
 import { describeApprovalsContract } from "../core/store/contract/approvals.ts";
 import { describeAuditContract } from "../core/store/contract/audit.ts";
@@ -27,6 +28,7 @@ if (testDatabaseUrl) {
   describeInboxContract("postgres", postgres);
   describeOutboxContract("postgres", postgres);
   describeLeasesContract("postgres", postgres);
+  describeBroadcastContract("postgres", postgres);
   describeApprovalsContract("postgres", postgres);
   describePairingContract("postgres", postgres);
   describeSessionsContract("postgres", postgres);

@@ -1,5 +1,6 @@
 import type { Store } from "../store.ts";
 import { createPostgresApprovals } from "./approvals.ts";
+import { createPostgresBroadcast } from "./broadcast.ts";
 import { createPool, splitDatabaseUrl, type PoolOptions } from "./database.ts";
 import { createPostgresConversations } from "./conversations.ts";
 import { createPostgresInbox } from "./inbox.ts";
@@ -36,7 +37,10 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     await Promise.all([pool.end(), leasePool.end()]);
     throw error;
   }
+  const { url: plainUrl, schema } = splitDatabaseUrl(url, options.schema);
+  const broadcast = createPostgresBroadcast({ pool, url: plainUrl, schema });
   return {
+    broadcast,
     inbox: createPostgresInbox(pool),
     outbox: createPostgresOutbox(pool),
     sessions: createPostgresSessions(pool),
@@ -58,6 +62,7 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     conversations: createPostgresConversations(pool),
     isShared: true,
     close: async () => {
+      await broadcast.close();
       await Promise.all([pool.end(), leasePool.end()]);
     },
   };

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Store } from "../store.ts";
+import { createLocalBroadcast } from "../broadcast.ts";
 import { createSqliteAdapterState } from "./adapter-state.ts";
 import { createSqliteApprovals } from "./approvals.ts";
 import { createSqliteAudit } from "./audit.ts";
@@ -61,6 +62,8 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
   const retrying = Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, retryingWhenBusy(part)])) as typeof parts;
   return {
     ...retrying,
+    // One process on the file: what is published reaches this process's subscribers.
+    broadcast: createLocalBroadcast(),
     close: () => {
       if (durable !== database) durable.close();
       database.close();

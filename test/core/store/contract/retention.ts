@@ -48,6 +48,10 @@ async function fill(store: Store) {
   await store.approvals.create(approval("appen", old));
   await store.approvals.create(approval("apnew", recent));
   await store.approvals.settle("apnew", "denied", "telegram:admin", recent + 1);
+
+  for (const [traceKey, at] of [["telegram:old", old], ["telegram:new", recent]] as const) {
+    await store.traces.append([{ traceKey, name: "store", startedAt: at, endedAt: at + 1, status: "ok", attributes: {} }]);
+  }
 }
 
 /** Retention (`PINCER_RETENTION_DAYS`): finished rows past the cutoff go, everything still in flight stays. */
@@ -58,11 +62,13 @@ export function describeRetentionContract(name: string, factory: StoreFactory): 
     it("counts what it prunes per kind, and prunes nothing twice", async () => {
       await fill(store());
       expect(await store().retention.prune(cutoffs)).toEqual({
-        inboxBodies: 2, inboxKeys: 1, runs: 1, runEvents: 1, sessionMessages: 1, sessions: 1, outbox: 1, approvals: 1,
+        inboxBodies: 2, inboxKeys: 1, runs: 1, runEvents: 1, sessionMessages: 1, sessions: 1, outbox: 1, approvals: 1, traceSpans: 1,
       });
       expect(await store().retention.prune(cutoffs)).toEqual({
-        inboxBodies: 0, inboxKeys: 0, runs: 0, runEvents: 0, sessionMessages: 0, sessions: 0, outbox: 0, approvals: 0,
+        inboxBodies: 0, inboxKeys: 0, runs: 0, runEvents: 0, sessionMessages: 0, sessions: 0, outbox: 0, approvals: 0, traceSpans: 0,
       });
+      expect(await store().traces.list("telegram:old")).toEqual([]);
+      expect(await store().traces.list("telegram:new")).toHaveLength(1);
     });
 
     it("keeps recent rows, unfinished work and the keys a late redelivery needs", async () => {

@@ -1,7 +1,8 @@
 import QRCode from "qrcode";
 import type { BudgetConfig } from "../../core/config.ts";
 import { startOfDay } from "../../core/budget.ts";
-import type { ActivityBucket, JobRecord, PairingRequest, Store, UsageLeader, UsageTotals } from "../../core/store/store.ts";
+import type { MemoryCounts } from "../../core/store/memory-store.ts";
+import type { ActivityBucket, PairingRequest, Store, UsageLeader, UsageTotals } from "../../core/store/store.ts";
 import type { ChannelStatus } from "../http.ts";
 import type { ChannelActivity } from "./channel-activity.ts";
 
@@ -31,8 +32,8 @@ export interface Overview {
   /** PINCER_DAILY_*: 0 means no cap. */
   caps: { tokensPerUser: number; tokensPerChat: number; usdPerUser: number; usdPerChat: number };
   pendingPairing: PairingRequest[];
-  /** Every chat's active and paused jobs (and the last finished ones), without their secrets. */
-  jobs: Omit<JobRecord, "secretHash">[];
+  /** How many memories are kept, about how many people and chats: counts only, never a memory's text. */
+  memories: MemoryCounts;
 }
 
 export interface OverviewDeps {
@@ -50,14 +51,14 @@ export async function readOverview(deps: OverviewDeps, at: number, hours: number
   const until = Math.floor(at / bucketMs) * bucketMs + bucketMs;
   const since = until - hours * 60 * minuteMs;
   const statuses = deps.channels();
-  const [activity, queueDepth, pending, today, pendingPairing, lastEvents, jobs] = await Promise.all([
+  const [activity, queueDepth, pending, today, pendingPairing, lastEvents, memories] = await Promise.all([
     deps.store.overview.activity(since, until, bucketMs),
     deps.store.inbox.countQueued(),
     deps.store.approvals.list({ status: "pending", limit: 500 }),
     deps.store.overview.usageSince(startOfDay(at)),
     deps.store.pairing.listPending(at),
     deps.activity.lastEventAt(Object.keys(statuses)),
-    deps.store.jobs.list({}),
+    deps.store.memories.counts(),
   ]);
   const channels = await Promise.all(
     Object.entries(statuses).map(async ([id, health]): Promise<ChannelOverview> => ({
@@ -86,6 +87,6 @@ export async function readOverview(deps: OverviewDeps, at: number, hours: number
       usdPerChat: deps.budget.dailyUsdPerChat,
     },
     pendingPairing,
-    jobs: jobs.map(({ secretHash: _secretHash, ...job }) => job),
+    memories,
   };
 }

@@ -5,7 +5,6 @@ import { activityChart } from "./chart.ts";
 import { consoleScript } from "./client-script.ts";
 import { formatCount, formatDuration, formatUsd, timeTag, utcText } from "./format.ts";
 import { html, raw, type RawHtml } from "./html.ts";
-import { jobsTable } from "./jobs-table.ts";
 import { consolePage } from "./layout.ts";
 import type { ChannelOverview, Overview } from "./overview-data.ts";
 
@@ -102,7 +101,7 @@ function capRow(label: string, leader: { ref: string; tokens: number; costUsd: n
 const card = (id: string, label: string, value: string, href?: string): RawHtml =>
   html`<div class="card" id="${id}"><div class="muted">${href ? html`<a href="${href}">${label}</a>` : label}</div><div class="value">${value}</div></div>`;
 
-/** `/admin`: channels (and their QR logins), activity, errors, queue, today's usage against the caps, pairing, jobs. */
+/** `/admin`: channels (and their QR logins), activity, errors, queue, today's usage against the caps, memory counts (never texts), pairing. */
 export function overviewPage(options: { locale: Locale; user: string; overview: Overview; logins: readonly LoginSection[] }): HtmlPage {
   const { locale, overview } = options;
   const t: T = (key, params) => translate(locale, key, params);
@@ -123,6 +122,7 @@ ${card("failed-runs", t("console.overview.failedRuns", { hours: overview.hours }
 ${card("pending-approvals", t("console.overview.pendingApprovals"), formatCount(overview.pendingApprovals, locale), "/admin/approvals")}
 ${card("tokens-today", `${t("console.overview.tokens")} · ${t("console.overview.today")}`, formatCount(total.inputTokens + total.outputTokens, locale))}
 ${card("cost-today", `${t("console.overview.cost")} · ${t("console.overview.today")}`, formatUsd(total.costUsd))}
+${card("memories", t("console.overview.memories", { users: formatCount(overview.memories.users, locale), chats: formatCount(overview.memories.chats, locale) }), formatCount(overview.memories.memories, locale))}
 </div>
 <h2>${t("console.overview.channels")}</h2>
 <table id="channels-table" data-live><thead><tr><th>${t("console.overview.channel")}</th><th>${t("console.overview.state")}</th><th>${t("console.overview.lastEvent")}</th><th>${t("console.overview.detail")}</th></tr></thead>
@@ -141,8 +141,6 @@ ${capRow(t("console.overview.topChat"), topChat, overview.caps.tokensPerChat, ov
 </div>
 <h2>${t("console.overview.pairing")}</h2>
 <table id="pending-table" data-live><thead><tr><th>${t("console.access.channel")}</th><th>${t("console.access.who")}</th><th>${t("console.access.name")}</th><th>${t("console.access.code")}</th><th>${t("console.access.expires")}</th><th></th></tr></thead>
-<tbody id="pending">${pairingRows(overview.pendingPairing, t)}</tbody></table>
-<h2>${t("console.overview.jobs")}</h2>
-${jobsTable(overview.jobs, locale)}`;
+<tbody id="pending">${pairingRows(overview.pendingPairing, t)}</tbody></table>`;
   return consolePage({ locale, section: "overview", body, user: options.user, refreshMs: 5000, scripts: [consoleScript, ...(options.logins.length > 0 ? [loginScript] : [])] });
 }

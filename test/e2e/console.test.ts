@@ -255,6 +255,9 @@ describe("the overview", () => {
     await eventually(() => platform.texts().includes("hi"));
     await gateway!.pipeline.idle();
     await gateway!.store.usage.record({ at: Date.now(), userRef: "chat:<script>", conversationKey: "chat:x", model: "m", inputTokens: 1200, outputTokens: 34, cachedTokens: 0, costUsd: 0.0123 });
+    for (const [id, owner] of [["m1", "user:chat:ada"], ["m2", "user:chat:ada"], ["m3", "chat:chat:x"]] as const) {
+      await gateway!.store.memories.add({ id, owner, text: `the secret door code ${id}`, authorRef: "chat:ada", conversationKey: "chat:x", createdAt: Date.now() });
+    }
     const overview = (await (await fetch(url("/api/admin/overview?hours=1"), { headers: bearer })).json()) as {
       channels: { id: string; state: string; lastEventAt?: number }[];
       activity: { inbound: number; outbound: number; runs: number }[];
@@ -280,5 +283,8 @@ describe("the overview", () => {
     expect(page).not.toContain("<script>");
     expect(page).toContain("chat:&#60;script&#62;");
     expect(page).not.toContain("<img src=x");
+    // Memories: counts only, never a memory's text.
+    expect(page).toMatch(/Memories kept \(1 people, 1 chats\)<\/div><div class="value">3</);
+    expect(page).not.toContain("secret door code");
   });
 });

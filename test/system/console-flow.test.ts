@@ -64,6 +64,14 @@ describe("the console in a real browser, through a whole exchange with a tool ap
     const own = gateway!;
     const context = await browser!.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
+    // Two weeks of earlier model calls, so that the usage page has days to draw.
+    const day = 86_400_000;
+    for (let ago = 14; ago >= 1; ago -= 1) {
+      for (const [user, model, scale] of [["chat:bob", "gpt-4o-mini", 1], ["chat:carol", "gpt-4o", 0.4]] as const) {
+        const inputTokens = Math.round((3000 + 1800 * Math.sin(ago / 2)) * scale);
+        await own.store.usage.record({ at: Date.now() - ago * day, userRef: user, conversationKey: user, model, inputTokens, outputTokens: Math.round(inputTokens / 6), cachedTokens: 0, costUsd: inputTokens * 0.0000003 });
+      }
+    }
 
     await page.goto(`${own.url}admin`);
     await page.getByLabel("Admin token").fill(own.adminToken);
@@ -94,7 +102,6 @@ describe("the console in a real browser, through a whole exchange with a tool ap
     await expect.poll(() => message.innerText()).toContain("echo console-approved");
     const approve = message.getByRole("button", { name: "Approve" });
     await expect.poll(() => approve.count()).toBe(1);
-    await shot(page, "conversation");
 
     // Approved from the conversation page, the run goes on: the answer reaches the chat and shows on the page.
     const reloaded = page.waitForEvent("load");
@@ -121,15 +128,21 @@ describe("the console in a real browser, through a whole exchange with a tool ap
     await shot(page, "trace");
     const traceUrl = page.url();
 
+    // Two scheduled jobs, made in the chat, for the jobs page.
+    await chat.deliver(chat.text("alice", '/cron "0 9 * * 1-5" summarise yesterday\'s tickets'));
+    await chat.deliver(chat.text("alice", "/every 1h check the queue length"));
+    await expect.poll(async () => (await own.store.jobs.list({ creatorRef: "chat:alice" })).length, { timeout: 15_000 }).toBe(2);
+
     // Usage, jobs and audit: each renders its heading and no error in the browser.
     const before = errors.length;
-    for (const [link, heading, name] of [["Usage", "Usage", "usage"], ["Jobs", "Jobs", "jobs"], ["Audit log", "Audit log", "audit"]] as const) {
-      await page.getByRole("link", { name: link, exact: true }).first().click();
+    const pages = [["Usage", "usage", "chat:alice"], ["Jobs", "jobs", "check the queue length"], ["Audit log", "audit", "approved by console:Ada"]] as const;
+    for (const [heading, name, shown] of pages) {
+      await page.getByRole("link", { name: heading, exact: true }).first().click();
       await expect.poll(() => page.locator("h1").innerText()).toBe(heading);
+      await expect.poll(() => page.locator("body").innerText()).toContain(shown);
       await page.waitForLoadState("load");
       await shot(page, name);
     }
-    expect(await page.locator("main, body").first().innerText()).toContain("console:Ada");
     expect(errors.slice(before)).toEqual([]);
 
     // Chinese, then out.

@@ -25,6 +25,9 @@ function watchErrors(page: Page): string[] {
   return errors;
 }
 
+/** Waits for a condition, long enough for a loaded machine (vitest's default is one second). */
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 30_000, interval: 100 });
+
 async function shot(page: Page, name: string): Promise<void> {
   if (!screenshotDir) return;
   mkdirSync(screenshotDir, { recursive: true });
@@ -60,7 +63,7 @@ describe("the console in a real browser, through a whole exchange with a tool ap
     await model?.close();
   });
 
-  it("logs in, opens the conversation, approves the tool call there, follows the message's trace, reads usage, jobs and audit, speaks Chinese, logs out", async () => {
+  it("logs in, opens the conversation, approves the tool call there, follows the message's trace, reads usage, jobs and audit, speaks Chinese, logs out", { timeout: 240_000 }, async () => {
     const own = gateway!;
     const context = await browser!.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -77,8 +80,8 @@ describe("the console in a real browser, through a whole exchange with a tool ap
     await page.getByLabel("Admin token").fill(own.adminToken);
     await page.getByLabel(/Your name/).fill("Ada");
     await page.getByRole("button", { name: "Log in" }).click();
-    await expect.poll(() => page.locator("h1").innerText()).toBe("Overview");
-    await expect.poll(() => page.locator("#channels").innerText()).toContain("chat\tready");
+    await poll(() => page.locator("h1").innerText()).toBe("Overview");
+    await poll(() => page.locator("#channels").innerText()).toContain("chat\tready");
     // Watched from here: before the login, the login page itself answers 401, which the browser logs.
     const errors = watchErrors(page);
 
@@ -88,38 +91,38 @@ describe("the console in a real browser, through a whole exchange with a tool ap
       { type: "text", text: answer, usage: { inputTokens: 450, outputTokens: 12 } },
     );
     await chat.deliver(chat.text("alice", "what is in the reports folder?"));
-    await expect.poll(() => page.locator("#pending-approvals .value").innerText(), { timeout: 15_000 }).toBe("1");
+    await poll(() => page.locator("#pending-approvals .value").innerText()).toBe("1");
 
     // Conversations: the list shows the exchange; its page shows the waiting tool call with Approve.
     await page.getByRole("link", { name: "Conversations" }).first().click();
-    await expect.poll(() => page.locator("h1").innerText()).toBe("Conversations");
+    await poll(() => page.locator("h1").innerText()).toBe("Conversations");
     const row = page.locator("tbody tr", { hasText: "what is in the reports folder?" });
-    await expect.poll(() => row.count()).toBe(1);
+    await poll(() => row.count()).toBe(1);
     await shot(page, "conversations");
     await row.getByRole("link", { name: "alice" }).click();
-    await expect.poll(() => page.locator("h1").innerText()).toContain("alice");
+    await poll(() => page.locator("h1").innerText()).toContain("alice");
     const message = page.locator("article.message", { hasText: "what is in the reports folder?" });
-    await expect.poll(() => message.innerText()).toContain("echo console-approved");
+    await poll(() => message.innerText()).toContain("echo console-approved");
     const approve = message.getByRole("button", { name: "Approve" });
-    await expect.poll(() => approve.count()).toBe(1);
+    await poll(() => approve.count()).toBe(1);
 
     // Approved from the conversation page, the run goes on: the answer reaches the chat and shows on the page.
     const reloaded = page.waitForEvent("load");
     await approve.click();
-    await eventually(() => chat.texts().includes(answer), 15_000);
+    await eventually(() => chat.texts().includes(answer), 30_000);
     await reloaded;
     await own.pipeline.idle();
     await page.reload();
-    await expect.poll(() => message.innerText()).toContain(answer);
+    await poll(() => message.innerText()).toContain(answer);
     expect(await message.innerText()).toContain("console:Ada");
     expect(await message.getByRole("button", { name: "Approve" }).count()).toBe(0);
     await shot(page, "conversation");
 
     // The message's trace, from its link on the conversation page: every step of its way.
     await message.getByRole("link", { name: "Trace" }).click();
-    await expect.poll(() => page.locator("h1").innerText()).toMatch(/^Trace of chat message /);
+    await poll(() => page.locator("h1").innerText()).toMatch(/^Trace of chat message /);
     const steps = page.locator("table.waterfall td.step");
-    await expect.poll(async () => (await steps.allInnerTexts()).join("|"), { timeout: 10_000 }).toContain("Reply part");
+    await poll(async () => (await steps.allInnerTexts()).join("|")).toContain("Reply part");
     const names = new Set(await steps.allInnerTexts());
     for (const step of ["Message", "Policy", "Model call", "Approval", "Tool", "Reply part"]) expect(names, step).toContain(step);
     const waterfall = await page.locator("table.waterfall").innerText();
@@ -131,15 +134,15 @@ describe("the console in a real browser, through a whole exchange with a tool ap
     // Two scheduled jobs, made in the chat, for the jobs page.
     await chat.deliver(chat.text("alice", '/cron "0 9 * * 1-5" summarise yesterday\'s tickets'));
     await chat.deliver(chat.text("alice", "/every 1h check the queue length"));
-    await expect.poll(async () => (await own.store.jobs.list({ creatorRef: "chat:alice" })).length, { timeout: 15_000 }).toBe(2);
+    await poll(async () => (await own.store.jobs.list({ creatorRef: "chat:alice" })).length).toBe(2);
 
     // Usage, jobs and audit: each renders its heading and no error in the browser.
     const before = errors.length;
     const pages = [["Usage", "usage", "chat:alice"], ["Jobs", "jobs", "check the queue length"], ["Audit log", "audit", "approved by console:Ada"]] as const;
     for (const [heading, name, shown] of pages) {
       await page.getByRole("link", { name: heading, exact: true }).first().click();
-      await expect.poll(() => page.locator("h1").innerText()).toBe(heading);
-      await expect.poll(() => page.locator("body").innerText()).toContain(shown);
+      await poll(() => page.locator("h1").innerText()).toBe(heading);
+      await poll(() => page.locator("body").innerText()).toContain(shown);
       await page.waitForLoadState("load");
       await shot(page, name);
     }
@@ -147,18 +150,18 @@ describe("the console in a real browser, through a whole exchange with a tool ap
 
     // Chinese, then out.
     await page.getByRole("link", { name: "中文" }).click();
-    await expect.poll(() => page.locator("h1").innerText()).toBe("审计日志");
+    await poll(() => page.locator("h1").innerText()).toBe("审计日志");
     await page.getByRole("link", { name: "用量" }).first().click();
-    await expect.poll(() => page.locator("h1").innerText()).toBe("用量");
+    await poll(() => page.locator("h1").innerText()).toBe("用量");
     await page.goto(traceUrl);
-    await expect.poll(() => page.locator("h1").innerText()).toMatch(/^chat 消息 .+ 的链路追踪$/);
+    await poll(() => page.locator("h1").innerText()).toMatch(/^chat 消息 .+ 的链路追踪$/);
     for (const step of ["准入策略", "模型调用", "审批", "工具", "回复片段"]) expect(await steps.allInnerTexts(), step).toContain(step);
     await page.getByRole("link", { name: "会话" }).first().click();
-    await expect.poll(() => page.locator("h1").innerText()).toBe("会话");
+    await poll(() => page.locator("h1").innerText()).toBe("会话");
     // Logged out, the login page answers 401, which the browser logs: the pages before it logged nothing.
     expect(errors).toEqual([]);
     await page.getByRole("button", { name: "退出登录" }).click();
-    await expect.poll(() => page.locator("#login button").innerText()).toBe("登录");
+    await poll(() => page.locator("#login button").innerText()).toBe("登录");
     expect((await page.goto(`${own.url}admin/conversations`))?.status()).toBe(401);
     await context.close();
   });

@@ -98,6 +98,7 @@ describe("the console in a real browser, through a whole exchange with a tool ap
     await poll(() => page.locator("h1").innerText()).toBe("Conversations");
     const row = page.locator("tbody tr", { hasText: "what is in the reports folder?" });
     await poll(() => row.count()).toBe(1);
+    expect(await row.innerText()).toContain("running now"); // the run waits for the approval
     await shot(page, "conversations");
     await row.getByRole("link", { name: "alice" }).click();
     await poll(() => page.locator("h1").innerText()).toContain("alice");

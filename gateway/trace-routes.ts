@@ -1,10 +1,10 @@
 import type { IncomingMessage } from "node:http";
 import { sendJson } from "../adapters/kit/http-body.ts";
 import { sendPage } from "../core/html-page.ts";
-import { isLocale, type Locale } from "../core/i18n/catalogue.ts";
 import { inboxKey, type TraceStore } from "../core/store/store.ts";
 import { readTrace } from "../core/trace-read.ts";
 import type { HttpRoute } from "../core/types/adapter.ts";
+import { pageLocale } from "./console/page-locale.ts";
 import { tracePage } from "./console/trace-page.ts";
 
 export interface TraceRouteDeps {
@@ -17,16 +17,6 @@ export interface TraceRouteDeps {
 function pathParams(request: IncomingMessage): { channel: string; messageId: string } {
   const params = (request as IncomingMessage & { params?: Record<string, string | undefined> }).params ?? {};
   return { channel: params.channel ?? "", messageId: params.messageId ?? "" };
-}
-
-/** `?lang=` when it names a language we write, else the browser's first choice between English and Chinese. */
-export function consoleLocale(request: IncomingMessage): Locale {
-  const asked = new URL(request.url ?? "/", "http://localhost").searchParams.get("lang");
-  if (asked && isLocale(asked)) return asked;
-  const accepted = String(request.headers["accept-language"] ?? "").toLowerCase();
-  const zh = accepted.indexOf("zh");
-  const en = accepted.indexOf("en");
-  return zh >= 0 && (en < 0 || zh < en) ? "zh-CN" : "en";
 }
 
 async function traceOf(request: IncomingMessage, deps: TraceRouteDeps) {
@@ -54,7 +44,7 @@ export function createTraceRoutes(deps: TraceRouteDeps): HttpRoute[] {
       isOwnerOnly: true,
       handle: async (request, response) => {
         const { channel, messageId, trace } = await traceOf(request, deps);
-        sendPage(response, tracePage(trace, { locale: consoleLocale(request), channel, messageId }));
+        sendPage(response, tracePage(trace, { locale: pageLocale(request, response), channel, messageId }));
       },
     },
   ];

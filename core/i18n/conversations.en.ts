@@ -16,6 +16,7 @@ export const conversationsEn = {
   "conversations.older": "Older",
   "conversations.olderMessages": "Older messages",
   "conversations.back": "All conversations",
+  "conversations.trace": "Trace",
   "conversations.title": "Conversation {chat}",
   "conversations.unknown": "No messages in this conversation.",
   "conversations.stop": "Stop run",

@@ -17,6 +17,7 @@ export const conversationsZhCN: Record<keyof typeof conversationsEn, string> = {
   "conversations.older": "更早",
   "conversations.olderMessages": "更早的消息",
   "conversations.back": "全部会话",
+  "conversations.trace": "链路追踪",
   "conversations.title": "会话 {chat}",
   "conversations.unknown": "此会话中没有消息。",
   "conversations.stop": "停止运行",

@@ -78,7 +78,7 @@ export function createAuditRoutes(deps: ConsoleDataDeps): HttpRoute[] {
       isOwnerOnly: true,
       handle: async (request, response) => {
         const raw = queryOf(request);
-        const locale = pageLocale(request, deps.locale);
+        const locale = pageLocale(request, response, deps.locale);
         const query = auditQuery.safeParse(raw);
         const filters = pageFilters(raw);
         if (!query.success) {

@@ -2,25 +2,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { sendJson } from "../../adapters/kit/http-body.ts";
 import type { HtmlPage } from "../../core/html-page.ts";
 import { sendPage } from "../../core/html-page.ts";
-import { isLocale, type Locale } from "../../core/i18n/catalogue.ts";
 import type { HttpRoute } from "../../core/types/adapter.ts";
 import {
   conversationKeyOf, conversationMessages, listConversations, newConversationSession, parseListQuery, parseMessagesQuery,
   stopConversationRun, type ConversationDataDeps,
 } from "./conversation-data.ts";
 import { conversationDetailPage, conversationListPage } from "./conversations-page.ts";
-
-/** `?lang=` when given, else the browser's first language the console has (Chinese for any `zh`), else English. */
-export function requestLocale(request: IncomingMessage): Locale {
-  const asked = new URL(request.url ?? "/", "http://localhost").searchParams.get("lang");
-  if (asked && isLocale(asked)) return asked;
-  for (const part of String(request.headers["accept-language"] ?? "").split(",")) {
-    const tag = part.split(";")[0]!.trim().toLowerCase();
-    if (tag.startsWith("zh")) return "zh-CN";
-    if (tag.startsWith("en")) return "en";
-  }
-  return "en";
-}
+import { pageLocale } from "./page-locale.ts";
 
 function sendPageWith(response: ServerResponse, status: number, page: HtmlPage): void {
   if (status === 200) return sendPage(response, page);
@@ -89,7 +77,7 @@ export function createConversationRoutes(deps: ConversationDataDeps): HttpRoute[
         const parsed = parseListQuery(request);
         const query = "error" in parsed ? { limit: 50 } : parsed.query;
         const search = "error" in parsed ? undefined : parsed.query.search;
-        sendPage(response, conversationListPage(requestLocale(request), await listConversations(deps, query), search));
+        sendPage(response, conversationListPage(pageLocale(request, response), await listConversations(deps, query), search));
       },
     },
     {
@@ -102,7 +90,7 @@ export function createConversationRoutes(deps: ConversationDataDeps): HttpRoute[
         const query = "error" in parsed ? { limit: 50 } : parsed.query;
         const page = key ? await conversationMessages(deps, key, query) : { conversation: undefined, messages: [], nextBefore: undefined };
         const isKnown = page.conversation !== undefined || page.messages.length > 0;
-        sendPageWith(response, isKnown ? 200 : 404, conversationDetailPage(requestLocale(request), key ?? "", page));
+        sendPageWith(response, isKnown ? 200 : 404, conversationDetailPage(pageLocale(request, response), key ?? "", page));
       },
     },
   ];

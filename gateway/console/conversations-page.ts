@@ -51,6 +51,11 @@ form.addEventListener("submit", (event) => {
 const at = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 const time = (ms: number) => html`<time datetime="${new Date(ms).toISOString()}">${at(ms)}</time>`;
 export const conversationPath = (key: string) => `/admin/conversations/${encodeURIComponent(key)}`;
+/** `/admin/trace/<channel>/<messageId>`: the inbox key is `<channel>:<messageId>` (a web chat's message id holds a colon). */
+export function tracePath(message: Pick<ConversationMessage, "key" | "messageId">): string {
+  const channel = message.key.slice(0, message.key.length - message.messageId.length - 1);
+  return `/admin/trace/${encodeURIComponent(channel)}/${encodeURIComponent(message.messageId)}`;
+}
 const apiPath = (key: string) => `/api/admin/conversations/${encodeURIComponent(key)}`;
 
 function query(params: Record<string, string | undefined>): string {
@@ -139,7 +144,7 @@ function messageArticle(message: ConversationMessage, t: T, key: string): RawHtm
       ? [html`<p class="muted">${t("conversations.sameRun", { ref: joined[0]!.ref })}</p>`]
       : message.status === "done" || message.status === "ignored" ? [html`<p class="muted">${t("conversations.noRun")}</p>`] : [];
   return html`<article class="message" id="message-${message.key}">
-<header><strong>${message.sender.displayName || message.sender.id}</strong><span class="muted">${message.sender.id}</span>${time(message.receivedAt)}<span class="muted">${t(`conversations.status.${message.status}`)}</span></header>
+<header><strong>${message.sender.displayName || message.sender.id}</strong><span class="muted">${message.sender.id}</span>${time(message.receivedAt)}<span class="muted">${t(`conversations.status.${message.status}`)}</span><a class="trace" href="${tracePath(message)}">${t("conversations.trace")}</a></header>
 <div class="text">${message.text}</div>
 ${message.attachments.length > 0 ? html`<p class="muted">${t("conversations.attachments", { list: message.attachments.join(", ") })}</p>` : ""}
 ${runs}

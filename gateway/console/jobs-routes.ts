@@ -11,7 +11,7 @@ export function createJobsPageRoutes(deps: ConsoleDataDeps): HttpRoute[] {
       method: "GET",
       path: "/admin/jobs",
       isOwnerOnly: true,
-      handle: async (request, response) => sendPage(response, jobsPage(await deps.jobs.list(), pageLocale(request, deps.locale))),
+      handle: async (request, response) => sendPage(response, jobsPage(await deps.jobs.list(), pageLocale(request, response, deps.locale))),
     },
   ];
 }

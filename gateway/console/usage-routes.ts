@@ -42,7 +42,7 @@ export function createUsageRoutes(deps: ConsoleDataDeps): HttpRoute[] {
         const since = windowStart(window, at);
         const breakdowns = await Promise.all(usageDimensions.map((by) => usageBreakdown(store.usage, budget, by, since, 50, at)));
         const days = await dailyUsage(store.usage, 30, at);
-        sendPage(response, usagePage({ locale: pageLocale(request, deps.locale), days, window, breakdowns, budget }));
+        sendPage(response, usagePage({ locale: pageLocale(request, response, deps.locale), days, window, breakdowns, budget }));
       },
     },
     {

@@ -1,11 +1,13 @@
 import type { IncomingMessage } from "node:http";
 import { z } from "zod";
 import { readJsonBody, sendJson } from "../../adapters/kit/http-body.ts";
-import { isLocale, type Locale } from "../../core/i18n/catalogue.ts";
+import type { Locale } from "../../core/i18n/catalogue.ts";
 import { sendPage } from "../../core/html-page.ts";
 import { toBridgeError } from "../../core/types/errors.ts";
 import type { HttpRoute } from "../../core/types/adapter.ts";
 import type { ChannelStatus } from "../http.ts";
+import { consoleLocale } from "../console/locale.ts";
+import { pageLocale } from "../console/page-locale.ts";
 import type { LiveChannels } from "../live-channels.ts";
 import { setupPage } from "./setup-page.ts";
 
@@ -16,14 +18,9 @@ const addSchema = z.object({
 });
 const removeSchema = z.object({ id: z.string().min(1).max(32) });
 
-/** The page's language: `?lang=`, else the browser's first choice when it is Chinese, else the gateway's. */
+/** The page's language: `?lang=`, else the console's remembered choice, else the browser's, else the gateway's. */
 export function requestLocale(request: IncomingMessage, fallback: Locale): Locale {
-  const asked = new URL(request.url ?? "/", "http://localhost").searchParams.get("lang");
-  if (asked && isLocale(asked)) return asked;
-  const accepted = String(request.headers["accept-language"] ?? "").split(",")[0]?.trim() ?? "";
-  if (/^zh/i.test(accepted)) return "zh-CN";
-  if (/^en/i.test(accepted)) return "en";
-  return fallback;
+  return consoleLocale(request, fallback).locale;
 }
 
 /**
@@ -36,7 +33,7 @@ export function createSetupRoutes(deps: { live: LiveChannels; channels: () => Re
       method: "GET",
       path: "/admin/setup",
       isOwnerOnly: true,
-      handle: (request, response) => sendPage(response, setupPage(requestLocale(request, deps.locale))),
+      handle: (request, response) => sendPage(response, setupPage(pageLocale(request, response, deps.locale))),
     },
     {
       method: "GET",

@@ -114,13 +114,13 @@ describe("the console's conversations API", () => {
     expect(run.steps.map((step) => step.kind)).toEqual(["tool-call", "tool-decision", "tool-result"]);
     expect(run.steps[0]!.detail).toMatchObject({ tool: "shell", summary: expect.stringContaining("echo console-approved") });
     expect(run.steps[2]!.detail).toMatchObject({ preview: expect.stringContaining("console-approved") });
-    expect(run.approvals).toEqual([expect.objectContaining({ id: pending.id, status: "approved", decidedBy: "console:admin" })]);
+    expect(run.approvals).toEqual([expect.objectContaining({ id: pending.id, status: "approved", decidedBy: "console:owner" })]);
     expect(run.modelCalls.map((call) => [call.model, call.inputTokens, call.outputTokens])).toEqual([["gpt-4o-mini", 400, 20], ["gpt-4o-mini", 450, 12]]);
     expect(run.replies.some((part) => part.text === "The command printed console-approved." && part.status === "sent")).toBe(true);
 
     const html = await (await get(`/admin/conversations/${key}`)).text();
     expect(html).toContain("echo console-approved");
-    expect(html).toContain("console:admin");
+    expect(html).toContain("console:owner");
     expect(html).toContain("gpt-4o-mini");
     await web.close();
   });

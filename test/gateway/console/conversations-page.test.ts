@@ -67,6 +67,14 @@ describe("a conversation's page", () => {
     expect(html).toContain('href="?before=17"');
   });
 
+  it("links each message to its trace, a web chat's message id (with its colon) as one path segment", () => {
+    expect(html).toContain('<a class="trace" href="/admin/trace/telegram/m1">Trace</a>');
+    expect(html).toContain('href="/admin/trace/telegram/m2"');
+    const web = { ...page.messages[1]!, key: "web:conv-1:msg:7", messageId: "conv-1:msg:7" };
+    const shown = conversationDetailPage("en", "web:conv-1", { ...page, messages: [web] }).html;
+    expect(shown).toContain('href="/admin/trace/web/conv-1%3Amsg%3A7"');
+  });
+
   it("is in Chinese for a Chinese reader", () => {
     const chinese = conversationDetailPage("zh-CN", "telegram:<c>", page).html;
     expect(chinese).toContain("停止运行");

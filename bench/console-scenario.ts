@@ -18,6 +18,7 @@ const words = (
   "deploy build server restart log error timeout disk memory cpu report invoice customer order refund ticket login password " +
   "backup database query index cache network proxy certificate weekly summary meeting notes translate draft email schedule"
 ).split(" ");
+const models = ["gpt-4o-mini", "gpt-4o", "claude-sonnet-4", "deepseek-chat"];
 const chinese = ["请帮我查看服务器日志", "明天的会议改到下午三点", "数据库备份失败了", "把这份报告翻译成英文", "客户的订单还没有发货"];
 
 interface Fill {
@@ -44,6 +45,30 @@ function textOf(index: number, next: () => number): string {
   return Array.from({ length }, () => words[Math.floor(next() * words.length)]!).join(" ");
 }
 
+type Statement = { run: (...values: (string | number | null)[]) => unknown };
+
+/** 1,000 jobs over the conversations (most active, some paused or finished) and the pairing page's people. */
+function fillJobsAndPairing(sql: { job: Statement; pairing: Statement }, now: number, conversationCount: number) {
+  const states = ["active", "active", "active", "paused", "finished", "cancelled"] as const;
+  for (let index = 0; index < 1_000; index += 1) {
+    const conversationIndex = (index * 7919) % conversationCount;
+    const conversation = { platform: "telegram", chatId: `chat-${conversationIndex}`, kind: conversationIndex % 3 === 0 ? "group" : "direct" };
+    const state = states[index % states.length]!;
+    const schedule = index % 3 === 0 ? { type: "cron", expr: "0 9 * * 1-5" } : index % 3 === 1 ? { type: "every", intervalMs: 3_600_000 } : { type: "once", at: now + index * 60_000 };
+    const createdAt = now - (index + 1) * 3_600_000;
+    const lastRun = index % 4 === 0 ? null : JSON.stringify({ dueAt: now - 3_600_000, endedAt: now - 3_590_000, outcome: index % 11 === 0 ? "failed" : "delivered", detail: index % 11 === 0 ? "the model answered 429" : null });
+    sql.job.run(
+      `j${index.toString(36)}`, JSON.stringify(conversation), `telegram:${conversation.chatId}`, `telegram:u${conversationIndex}`, `User ${conversationIndex}`,
+      `summarise the open tickets and the failed backups (${index})`, JSON.stringify(schedule), state, state === "active" ? now + (index % 60) * 60_000 : null,
+      createdAt, lastRun, lastRun ? 1 + (index % 40) : 0, createdAt,
+    );
+  }
+  for (let index = 0; index < 500; index += 1) {
+    const isPending = index < 20;
+    sql.pairing.run(`p${index}`, `Person ${index}`, `${100000 + index}`, now - index * 60_000, now + 3_600_000, now - index * 60_000, isPending ? null : now - index * 60_000);
+  }
+}
+
 /** Writes the store through SQL (the inbox's triggers keep the conversations and the search index as the gateway would). */
 function fillStore(dataDir: string, messageCount: number, conversationCount: number): Fill {
   createSqliteStore(dataDir).close();
@@ -52,18 +77,29 @@ function fillStore(dataDir: string, messageCount: number, conversationCount: num
   database.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF");
   const sql = {
     inbox: database.prepare("INSERT INTO inbox (key, conversation_key, message, status, received_at, turn) VALUES (?, ?, ?, 'done', ?, ?)"),
-    run: database.prepare("INSERT INTO runs (ref, conversation_key, session_id, sender_id, agent_id, inbox_keys, started_at, ended_at, outcome) VALUES (?, ?, 's', ?, 'llm', ?, ?, ?, 'ok')"),
+    run: database.prepare("INSERT INTO runs (ref, conversation_key, session_id, sender_id, agent_id, inbox_keys, started_at, ended_at, outcome, detail) VALUES (?, ?, 's', ?, 'llm', ?, ?, ?, ?, ?)"),
     event: database.prepare("INSERT INTO run_events (run_ref, at, kind, detail) VALUES (?, ?, ?, ?)"),
     usage: database.prepare(
-      "INSERT INTO usage (at, user_ref, conversation_key, model, input_tokens, output_tokens, cached_tokens, cost_usd, run_ref) VALUES (?, ?, ?, 'gpt-4o-mini', 900, 60, 0, 0.00017, ?)",
+      "INSERT INTO usage (at, user_ref, conversation_key, model, input_tokens, output_tokens, cached_tokens, cost_usd, run_ref) VALUES (?, ?, ?, ?, 900, 60, 0, 0.00017, ?)",
     ),
     outbox: database.prepare("INSERT INTO outbox (key, conversation, part, status, message_id, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, 'sent', ?, 1, ?, ?)"),
     approval: database.prepare(
-      "INSERT INTO approvals (id, conversation, requester_ref, tool, summary, status, created_at, expires_at, decided_by, decided_at, run_ref) VALUES (?, ?, ?, 'shell', ?, 'approved', ?, ?, 'telegram:admin', ?, ?)",
+      "INSERT INTO approvals (id, conversation, requester_ref, tool, summary, status, created_at, expires_at, decided_by, decided_at, run_ref) VALUES (?, ?, ?, 'shell', ?, ?, ?, ?, ?, ?, ?)",
+    ),
+    trace: database.prepare("INSERT INTO trace_spans (trace_key, started_at, spans) VALUES (?, ?, ?)"),
+    job: database.prepare(
+      `INSERT INTO jobs (id, conversation, conversation_key, creator_ref, creator_name, prompt, schedule, timezone, state, next_run_at, is_background, created_at, last_run, run_count, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'UTC', ?, ?, 0, ?, ?, ?, ?)`,
+    ),
+    pairing: database.prepare(
+      "INSERT INTO pairing (platform, chat_id, user_id, display_name, code, created_at, expires_at, last_sent_at, approved_at) VALUES ('telegram', '', ?, ?, ?, ?, ?, ?, ?)",
     ),
   };
+  const now = Date.now();
   const next = random(42);
-  const t0 = Date.now() - messageCount * 1000;
+  // The messages span the last 35 days (the usage chart's 30 and more), the newest a minute ago.
+  const stepMs = Math.floor((35 * 86_400_000) / messageCount);
+  const t0 = now - 60_000 - messageCount * stepMs;
   // One conversation in a hundred is busy (half the messages), the rest share the other half.
   const busyCount = Math.max(1, Math.floor(conversationCount / 100));
   database.exec("BEGIN");
@@ -72,27 +108,63 @@ function fillStore(dataDir: string, messageCount: number, conversationCount: num
     const conversation = { platform: "telegram", chatId: `chat-${conversationIndex}`, kind: conversationIndex % 3 === 0 ? "group" : "direct" };
     const conversationKey = `telegram:${conversation.chatId}`;
     const key = `telegram:m${index}`;
-    const at = t0 + index * 1000;
+    const at = t0 + index * stepMs;
     const message = {
       id: `m${index}`, conversation, sender: { id: `u${conversationIndex}`, displayName: `User ${conversationIndex}`, isBot: false },
       sentAt: at, segments: [{ type: "text", text: textOf(index, next) }], attachments: [],
     };
     sql.inbox.run(key, conversationKey, JSON.stringify(message), at, key);
     if (index % 10 === 0) {
+      // A group has several people in it; the model varies by run; one run in 37 failed.
+      const sender = conversation.kind === "group" ? `u${conversationIndex}-${Math.floor(next() * 5)}` : `u${conversationIndex}`;
+      const model = models[(index / 10) % models.length]!;
       const ref = `run-${index}`;
-      sql.run.run(ref, conversationKey, `u${conversationIndex}`, JSON.stringify([key]), at + 5, at + 900);
+      const isFailed = (index / 10) % 37 === 36;
+      sql.run.run(ref, conversationKey, sender, JSON.stringify([key]), at + 5, at + 900, isFailed ? "error" : "ok", isFailed ? "the model answered 429" : null);
       sql.event.run(ref, at + 10, "tool-call", JSON.stringify({ tool: "shell", summary: `$ grep -r error /var/log/app-${index}.log`, risk: "dangerous" }));
       sql.event.run(ref, at + 20, "tool-decision", JSON.stringify({ tool: "shell", isApproved: true, decidedBy: "telegram:admin" }));
       sql.event.run(ref, at + 30, "tool-result", JSON.stringify({ tool: "shell", chars: 4000, preview: "error: timeout ".repeat(13) }));
-      sql.usage.run(at + 40, `telegram:u${conversationIndex}`, conversationKey, ref);
+      sql.usage.run(at + 40, `telegram:${sender}`, conversationKey, model, ref);
       for (let part = 0; part < 2; part += 1) {
         sql.outbox.run(`${key}:${part}`, JSON.stringify(conversation), JSON.stringify({ type: "markdown", text: `answer ${index} part ${part}` }), `sent-${index}-${part}`, at + 50, at + 50);
       }
-      if (index % 100 === 0) sql.approval.run(`a${index.toString(36)}`, JSON.stringify(conversation), `telegram:u${conversationIndex}`, "grep -r error", at + 15, at + 600_000, at + 19, ref);
+      if (index % 100 === 0) {
+        // The newest twenty are still waiting for a decision.
+        const isPending = index >= messageCount - 2_000;
+        sql.approval.run(
+          `a${index.toString(36)}`, JSON.stringify(conversation), `telegram:${sender}`, "grep -r error", isPending ? "pending" : "approved",
+          at + 15, isPending ? now + 600_000 : at + 600_000, isPending ? null : "telegram:admin", isPending ? null : at + 19, ref,
+        );
+      }
+      // The message's trace as core/trace.ts writes it (core/store/trace-rows.ts): the steps up to the queue in one
+      // batch, the turn's in the next.
+      const span = (name: string, from: number, to: number, attributes: Record<string, string | number | boolean>) => ({ name, startedAt: at + from, endedAt: at + to, status: "ok", attributes });
+      const early = [
+        span("store", 1, 2, { isDuplicate: false }),
+        span("policy", 2, 3, { decision: "admit", role: "user" }),
+        span("parse", 3, 3, { command: "prompt" }),
+        span("queue", 3, 5, {}),
+      ];
+      const late = [
+        span("route", 5, 6, { agent: "llm", model, tools: "shell" }),
+        span("session", 6, 7, { session: "s", history: 12 }),
+        span("model", 7, 9, { model, inputTokens: 900, outputTokens: 60, cachedTokens: 0 }),
+        span("approval", 10, 20, { tool: "shell", risk: "dangerous", summary: "grep -r error", isApproved: true, decidedBy: "telegram:admin" }),
+        span("tool", 20, 30, { tool: "shell", summary: `$ grep -r error /var/log/app-${index}.log` }),
+        span("model", 30, 40, { model, inputTokens: 1800, outputTokens: 120, cachedTokens: 800 }),
+        span("agent", 6, 45, { agent: "llm", model, isStopped: false, answerChars: 640 }),
+        span("send", 45, 50, { part: "0", type: "markdown", outcome: "sent", attempt: 1 }),
+        span("send", 50, 55, { part: "1", type: "markdown", outcome: "sent", attempt: 1 }),
+        span("turn", 5, 900, { run: ref, outcome: isFailed ? "error" : "ok", messages: 1, turnKey: key }),
+        { ...span("message", 0, 900, { channel: "telegram", platform: "telegram", chat: conversation.kind, chatId: conversation.chatId, senderId: sender, sender: `User ${sender}`, sentAt: at, attachments: 0, outcome: "answered" }), status: isFailed ? "error" : "ok" },
+      ];
+      sql.trace.run(key, at + 1, JSON.stringify(early));
+      sql.trace.run(key, at + 5, JSON.stringify(late));
     }
     if (index % 50_000 === 49_999) database.exec("COMMIT; BEGIN");
   }
   database.exec("COMMIT");
+  fillJobsAndPairing(sql, now, conversationCount);
   database.exec("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE");
   const busy = database.prepare("SELECT key FROM conversations ORDER BY message_count DESC LIMIT 1").get() as { key: string };
   database.close();

@@ -7,7 +7,7 @@
  * 1,000,000 messages takes minutes); `--markdown` prints the table for docs/benchmarks.md.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { createSqliteStore } from "../core/store/sqlite/index.ts";
@@ -175,6 +175,7 @@ function fillStore(dataDir: string, messageCount: number, conversationCount: num
 }
 
 interface Timing {
+  page: string;
   name: string;
   path: string;
   firstMs: number;
@@ -185,7 +186,7 @@ interface Timing {
   detail: string;
 }
 
-async function time(name: string, url: string, token: string, rounds: number, detail: (body: string) => string): Promise<Timing> {
+async function time(page: string, name: string, url: string, token: string, rounds: number, detail: (body: string) => string): Promise<Timing> {
   const samples: number[] = [];
   let body = "";
   for (let round = 0; round < rounds + 1; round += 1) {
@@ -198,10 +199,20 @@ async function time(name: string, url: string, token: string, rounds: number, de
   const [firstMs, ...warm] = samples;
   const sorted = [...warm].sort((a, b) => a - b);
   return {
-    name, path: new URL(url).pathname + new URL(url).search, firstMs: firstMs!, p50Ms: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95),
+    page, name, path: new URL(url).pathname + new URL(url).search, firstMs: firstMs!, p50Ms: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95),
     maxMs: sorted.at(-1)!, bytes: Buffer.byteLength(body), detail: detail(body),
   };
 }
+
+/** A JSON answer described by its first list ("50 entries"), or its keys when it has none. */
+function describeJson(body: string): string {
+  const value = JSON.parse(body) as Record<string, unknown>;
+  const list = Object.entries(value).find(([, field]) => Array.isArray(field));
+  if (list) return `${(list[1] as unknown[]).length} ${list[0]}`;
+  return Object.keys(value).slice(0, 4).join(", ");
+}
+const describeCsv = (body: string) => `${(body.match(/\n/g)?.length ?? 1) - 1} rows`;
+const describePage = () => "HTML";
 
 /** A store filled by an earlier run in `dataDir` (`--data-dir`), when it has the same number of messages. */
 function filledBefore(dataDir: string, messageCount: number, conversationCount: number): Fill | undefined {
@@ -236,23 +247,81 @@ export async function measureConsole(options: { messages?: number; rounds?: numb
       const token = gateway.adminToken;
       const count = (body: string) => `${(JSON.parse(body) as { conversations: unknown[] }).conversations.length} conversations`;
       const messages = (body: string) => `${(JSON.parse(body) as { messages: unknown[] }).messages.length} messages`;
-      const page = () => "HTML";
-      const first = (await (await fetch(`${base}/api/admin/conversations?limit=50`, { headers: { authorization: `Bearer ${token}` } })).json()) as { nextCursor: string };
-      const one = (await (await fetch(`${base}/api/admin/conversations/${encodeURIComponent(fill.busyKey)}?limit=50`, { headers: { authorization: `Bearer ${token}` } })).json()) as { nextBefore: string };
+      const page = describePage;
+      const get = async <T,>(path: string) => (await (await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
+      const first = await get<{ nextCursor: string }>("/api/admin/conversations?limit=50");
+      const one = await get<{ nextBefore: string }>(`/api/admin/conversations/${encodeURIComponent(fill.busyKey)}?limit=50`);
+      const auditFirst = await get<{ nextCursor: string }>("/api/admin/audit");
       const busy = encodeURIComponent(fill.busyKey);
-      const timings = [
-        await time("List, first page (JSON)", `${base}/api/admin/conversations?limit=50`, token, rounds, count),
-        await time("List, first page (HTML)", `${base}/admin/conversations`, token, rounds, page),
-        await time("List, next page by cursor", `${base}/api/admin/conversations?limit=50&cursor=${encodeURIComponent(first.nextCursor)}`, token, rounds, count),
-        await time("Search, a rare word", `${base}/api/admin/conversations?limit=50&search=invoice-250001`, token, rounds, count),
-        await time("Search, a common word", `${base}/api/admin/conversations?limit=50&search=timeout`, token, rounds, count),
-        await time("Search, Chinese", `${base}/api/admin/conversations?limit=50&search=${encodeURIComponent("数据库")}`, token, rounds, count),
-        await time("Search page (HTML)", `${base}/admin/conversations?search=backup`, token, rounds, page),
-        await time("One conversation, newest 50 with runs (JSON)", `${base}/api/admin/conversations/${busy}?limit=50`, token, rounds, messages),
-        await time("One conversation (HTML)", `${base}/admin/conversations/${busy}`, token, rounds, page),
-        await time("One conversation, an older page", `${base}/api/admin/conversations/${busy}?limit=50&before=${one.nextBefore}`, token, rounds, messages),
+      // The quietest conversation (a direct chat of one person) and a message in the middle of the store with a run.
+      const quietIndex = fill.conversations - 1;
+      const quietChat = encodeURIComponent(`telegram:chat-${quietIndex}`);
+      const tracedId = `m${Math.floor(fill.messages / 20) * 10}`;
+      const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+      const dayAgo = Date.now() - 86_400_000;
+      const row = (section: string, name: string, path: string, detail: (body: string) => string, times = rounds) => time(section, name, `${base}${path}`, token, times, detail);
+      const timings: Timing[] = [];
+      const loadBefore = loadavg();
+      const rows: [string, string, string, (body: string) => string][] = [
+        ["Overview", "Overview (HTML)", "/admin", page],
+        ["Overview", "Overview, last 3 hours (JSON)", "/api/admin/overview?hours=3", describeJson],
+        ["Overview", "Overview, last 24 hours (JSON)", "/api/admin/overview?hours=24", describeJson],
+        ["Conversations", "List, first page (JSON)", "/api/admin/conversations?limit=50", count],
+        ["Conversations", "List, first page (HTML)", "/admin/conversations", page],
+        ["Conversations", "List, next page by cursor", `/api/admin/conversations?limit=50&cursor=${encodeURIComponent(first.nextCursor)}`, count],
+        ["Conversations", "Search, a rare word", "/api/admin/conversations?limit=50&search=invoice-250001", count],
+        ["Conversations", "Search, a common word", "/api/admin/conversations?limit=50&search=timeout", count],
+        ["Conversations", "Search, Chinese", `/api/admin/conversations?limit=50&search=${encodeURIComponent("数据库")}`, count],
+        ["Conversations", "Search page (HTML)", "/admin/conversations?search=backup", page],
+        ["Conversations", "One conversation, newest 50 with runs (JSON)", `/api/admin/conversations/${busy}?limit=50`, messages],
+        ["Conversations", "One conversation (HTML)", `/admin/conversations/${busy}`, page],
+        ["Conversations", "One conversation, an older page", `/api/admin/conversations/${busy}?limit=50&before=${one.nextBefore}`, messages],
+        ["Trace", "One message's trace (HTML)", `/admin/trace/telegram/${tracedId}`, page],
+        ["Trace", "One message's trace (JSON)", `/api/admin/trace/telegram/${tracedId}`, describeJson],
+        ["Approvals", "Approvals (HTML)", "/admin/approvals", page],
+        ["Approvals", "Pending approvals (JSON)", "/api/admin/approvals?status=pending", describeJson],
+        ["Approvals", "All approvals, newest 100 (JSON)", "/api/admin/approvals?status=all", describeJson],
+        ["Jobs", "Jobs (HTML)", "/admin/jobs", page],
+        ["Jobs", "Jobs (JSON)", "/api/admin/jobs", describeJson],
+        ["Usage", "Usage (HTML)", "/admin/usage", page],
+        ["Usage", "Per day, 30 days (JSON)", "/api/admin/usage/daily?days=30", describeJson],
+        ["Usage", "Today by user (JSON)", "/api/admin/usage/breakdown?by=user", describeJson],
+        ["Usage", "Today by chat (JSON)", "/api/admin/usage/breakdown?by=chat", describeJson],
+        ["Usage", "Today by model (JSON)", "/api/admin/usage/breakdown?by=model", describeJson],
+        ["Usage", "30 days by chat (JSON)", `/api/admin/usage/breakdown?by=chat&since=${monthAgo}`, describeJson],
+        ["Usage", "30 days by user (JSON)", `/api/admin/usage/breakdown?by=user&since=${monthAgo}`, describeJson],
+        ["Audit", "Audit log (HTML)", "/admin/audit", page],
+        ["Audit", "First page (JSON)", "/api/admin/audit", describeJson],
+        ["Audit", "Next page by cursor", `/api/admin/audit?cursor=${encodeURIComponent(auditFirst.nextCursor)}`, describeJson],
+        ["Audit", "Filtered: kind=tool-decision", "/api/admin/audit?kind=tool-decision", describeJson],
+        ["Audit", "Filtered: kind=run", "/api/admin/audit?kind=run", describeJson],
+        ["Audit", "Filtered: the busiest chat", `/api/admin/audit?chat=${busy}`, describeJson],
+        ["Audit", "Filtered: a quiet chat", `/api/admin/audit?chat=${quietChat}`, describeJson],
+        ["Audit", "Filtered: a quiet user", `/api/admin/audit?user=u${quietIndex}`, describeJson],
+        ["Audit", "Filtered page (HTML): a quiet chat, tool decisions", `/admin/audit?chat=${quietChat}&kind=tool-decision`, page],
+        ["Access", "Pairing and access (HTML)", "/admin/access", page],
+        ["Access", "Pairing and access (JSON)", "/api/admin/access", describeJson],
+        ["Setup", "Setup (HTML)", "/admin/setup", page],
+        ["Setup", "Channels (JSON)", "/api/admin/channels/setup", describeJson],
       ];
-      return { fill, rounds, timings };
+      for (const [section, name, path, detail] of rows) {
+        process.stderr.write(`${section}: ${name}…\n`);
+        timings.push(await row(section, name, path, detail));
+      }
+      // Downloads, not pages: fewer rounds (a whole log takes seconds).
+      const downloads: Timing[] = [];
+      const exportRows: [string, string, string, number][] = [
+        ["Export", "usage.csv, 30 days", "/api/admin/usage.csv?days=30", 5],
+        ["Export", "audit.csv, the last 24 hours", `/api/admin/audit.csv?since=${dayAgo}`, 5],
+        ["Export", "audit.csv, a quiet chat", `/api/admin/audit.csv?chat=${quietChat}`, 5],
+        ["Export", "audit.csv, everything", "/api/admin/audit.csv", 2],
+      ];
+      for (const [section, name, path, times] of exportRows) {
+        process.stderr.write(`${section}: ${name}…\n`);
+        downloads.push(await row(section, name, path, describeCsv, times));
+      }
+      const loadAfter = loadavg();
+      return { fill, rounds, timings, downloads, load: { before: loadBefore, after: loadAfter } };
     } finally {
       await gateway.stop();
     }
@@ -262,14 +331,18 @@ export async function measureConsole(options: { messages?: number; rounds?: numb
 }
 
 export function renderConsole(result: Awaited<ReturnType<typeof measureConsole>>, format: "markdown" | "text"): string {
-  const { fill, rounds, timings } = result;
+  const { fill, rounds, timings, downloads, load } = result;
   const ms = (value: number) => value.toFixed(1);
-  const heading = `Console on ${fill.messages.toLocaleString("en-US")} messages over ${fill.conversations.toLocaleString("en-US")} conversations (SQLite, ${(fill.databaseBytes / 2 ** 20).toFixed(0)} MB${Number.isNaN(fill.fillSeconds) ? "" : `, filled in ${fill.fillSeconds.toFixed(0)} s`}); busiest conversation ${fill.busyKey}; first request, then ${rounds} more: p50 / p95 / max`;
+  const loads = (values: number[]) => values.map((value) => value.toFixed(2)).join(" ");
+  const heading = `Console on ${fill.messages.toLocaleString("en-US")} messages over ${fill.conversations.toLocaleString("en-US")} conversations (SQLite, ${(fill.databaseBytes / 2 ** 20).toFixed(0)} MB${Number.isNaN(fill.fillSeconds) ? "" : `, filled in ${fill.fillSeconds.toFixed(0)} s`}); busiest conversation ${fill.busyKey}; load average ${loads(load.before)} before measuring, ${loads(load.after)} after; first request, then ${rounds} more (downloads: fewer): p50 / p95 / max`;
+  const over = (row: Timing) => (row.p95Ms > 200 ? " **over 200 ms**" : "");
   if (format === "text") {
-    return `\n${heading}\n${timings.map((row) => `  ${row.name}: first ${ms(row.firstMs)} ms, p50 ${ms(row.p50Ms)} ms, p95 ${ms(row.p95Ms)} ms, max ${ms(row.maxMs)} ms (${row.detail}, ${row.bytes} bytes)`).join("\n")}\n`;
+    const text = (row: Timing) => `  ${row.page}: ${row.name}: first ${ms(row.firstMs)} ms, p50 ${ms(row.p50Ms)} ms, p95 ${ms(row.p95Ms)} ms, max ${ms(row.maxMs)} ms (${row.detail}, ${row.bytes} bytes)${over(row)}`;
+    return `\n${heading}\n${timings.map(text).join("\n")}\nDownloads:\n${downloads.map(text).join("\n")}\n`;
   }
-  const lines = timings.map((row) => `| ${row.name} | ${ms(row.firstMs)} | ${ms(row.p50Ms)} | ${ms(row.p95Ms)} | ${ms(row.maxMs)} | ${row.detail}, ${(row.bytes / 1024).toFixed(1)} KB |`);
-  return `\n${heading}\n\n| Request | First (ms) | p50 (ms) | p95 (ms) | Max (ms) | Answer |\n|---|---:|---:|---:|---:|---|\n${lines.join("\n")}\n`;
+  const line = (row: Timing) => `| ${row.page} | ${row.name}${over(row)} | \`${row.path.replace(/(cursor|before)=[^&]+/, "$1=…")}\` | ${ms(row.firstMs)} | ${ms(row.p50Ms)} | ${ms(row.p95Ms)} | ${ms(row.maxMs)} | ${row.detail}, ${(row.bytes / 1024).toFixed(1)} KB |`;
+  const header = "| Page | Request | Path | First (ms) | p50 (ms) | p95 (ms) | Max (ms) | Answer |\n|---|---|---|---:|---:|---:|---:|---|";
+  return `\n${heading}\n\n${header}\n${timings.map(line).join("\n")}\n\nDownloads (CSV exports, not pages):\n\n${header}\n${downloads.map(line).join("\n")}\n`;
 }
 
 if (import.meta.main) {

@@ -1,10 +1,12 @@
 /**
  * The console on a large store (`npm run bench:console`): 1,000,000 messages over 20,000 conversations in a SQLite
- * store, a run for every tenth message (tool calls, a model call, reply parts, some approvals), then the real
- * gateway on that store and the console's conversation pages and API timed over HTTP: the list's first page and a later
- * one, searches (a rare word, a common one, Chinese), one busy conversation's newest and an older page.
+ * store spread over the last 35 days, a run for every tenth message (tool calls, a model call by one of four models,
+ * reply parts, the message's trace, some approvals, the newest still pending), 1,000 jobs and 500 paired or pending
+ * people, then the real gateway on that store and every console page and its JSON API timed over HTTP with the admin
+ * token: Overview, Conversations (list, search, one conversation), a message's trace, Approvals, Jobs, Usage, Audit,
+ * Pairing and access, Setup; the CSV exports are timed apart (downloads, not pages).
  * `--messages N` makes a smaller store; `--data-dir D` keeps the filled store in D and uses it again next time (filling
- * 1,000,000 messages takes minutes); `--markdown` prints the table for docs/benchmarks.md.
+ * 1,000,000 messages takes minutes); `--markdown` prints the tables for docs/benchmarks.md.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";

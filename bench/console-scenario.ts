@@ -216,13 +216,16 @@ function describeJson(body: string): string {
 const describeCsv = (body: string) => `${(body.match(/\n/g)?.length ?? 1) - 1} rows`;
 const describePage = () => "HTML";
 
-/** A store filled by an earlier run in `dataDir` (`--data-dir`), when it has the same number of messages. */
+/** A store filled by an earlier run in `dataDir` (`--data-dir`), when it has the same number of messages and has jobs. */
 function filledBefore(dataDir: string, messageCount: number, conversationCount: number): Fill | undefined {
   if (!existsSync(join(dataDir, "pincer.db"))) return undefined;
   const database = new DatabaseSync(join(dataDir, "pincer.db"), { readOnly: true });
   try {
     const found = database.prepare("SELECT count(*) AS n FROM inbox").get() as { n: number };
     if (found.n !== messageCount) return undefined;
+    // A store filled before the fill had jobs (and traces) is filled again.
+    const jobs = database.prepare("SELECT count(*) AS n FROM jobs").get() as { n: number };
+    if (jobs.n === 0) return undefined;
     const busy = database.prepare("SELECT key FROM conversations ORDER BY message_count DESC LIMIT 1").get() as { key: string };
     return { messages: messageCount, conversations: conversationCount, busyKey: busy.key, fillSeconds: Number.NaN, databaseBytes: statSync(join(dataDir, "pincer.db")).size };
   } finally {

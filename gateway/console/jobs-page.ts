@@ -1,6 +1,6 @@
 import type { HtmlPage } from "../../core/html-page.ts";
 import { translate, type Locale, type MessageKey, type MessageParams } from "../../core/i18n/catalogue.ts";
-import { formatDuration, formatTime } from "../../core/jobs/schedule.ts";
+import { createTimeFormatter, formatDuration } from "../../core/jobs/schedule.ts";
 import type { JobRecord } from "../../core/store/jobs.ts";
 import { conversationKey } from "../../core/types/conversation.ts";
 import { html, raw, type RawHtml } from "./html.ts";
@@ -49,7 +49,22 @@ function actionsFor(job: JobRecord): Action[] {
   }
 }
 
-function scheduleText(job: JobRecord, t: (key: MessageKey, params?: MessageParams) => string): string {
+/** Times in a job's zone, one formatter per zone for the whole page. */
+type FormatTime = (at: number, timezone: string) => string;
+
+function createPageTimes(): FormatTime {
+  const formatters = new Map<string, (at: number) => string>();
+  return (at, timezone) => {
+    let format = formatters.get(timezone);
+    if (!format) {
+      format = createTimeFormatter(timezone);
+      formatters.set(timezone, format);
+    }
+    return format(at);
+  };
+}
+
+function scheduleText(job: JobRecord, t: (key: MessageKey, params?: MessageParams) => string, formatTime: FormatTime): string {
   const { schedule } = job;
   switch (schedule.type) {
     case "once":
@@ -65,7 +80,7 @@ function scheduleText(job: JobRecord, t: (key: MessageKey, params?: MessageParam
 
 const trimmed = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-function jobRow(job: JobRecord, locale: Locale): RawHtml {
+function jobRow(job: JobRecord, locale: Locale, formatTime: FormatTime): RawHtml {
   const t = (key: MessageKey, params?: MessageParams) => translate(locale, key, params);
   const next = job.nextRunAt === undefined ? t("common.never") : `${formatTime(job.nextRunAt, job.timezone)} (${job.timezone})`;
   const last = job.lastRun
@@ -78,7 +93,7 @@ function jobRow(job: JobRecord, locale: Locale): RawHtml {
   return html`<tr data-job="${job.id}">
 <td><code>${job.id}</code></td>
 <td class="prompt" title="${trimmed(job.prompt, 2000)}">${trimmed(job.prompt, 160)}</td>
-<td>${scheduleText(job, t)}</td>
+<td>${scheduleText(job, t, formatTime)}</td>
 <td>${job.creatorName}<br><span class="muted">${job.creatorRef}</span></td>
 <td>${conversationKey(job.conversation)}</td>
 <td class="state-${job.state}">${t(`jobsPage.state.${job.state}`)}</td>
@@ -92,6 +107,7 @@ function jobRow(job: JobRecord, locale: Locale): RawHtml {
 /** The Jobs page: every job with its schedule, owner, chat, next and last run; pause, resume, cancel, run now. */
 export function jobsPage(jobs: readonly JobRecord[], locale: Locale): HtmlPage {
   const t = (key: MessageKey) => translate(locale, key);
+  const formatTime = createPageTimes();
   const columns = (["id", "prompt", "schedule", "owner", "chat", "state", "next", "last", "runs", "actions"] as const).map((column) => html`<th>${t(`jobsPage.col.${column}`)}</th>`);
   const body =
     jobs.length === 0
@@ -99,6 +115,6 @@ export function jobsPage(jobs: readonly JobRecord[], locale: Locale): HtmlPage {
       : html`<style>${raw(pageStyle)}</style>
 <p id="job-status" class="error" role="alert" data-prefix="${t("jobsPage.actionFailed")}"></p>
 <p class="muted">${t("jobsPage.times")}</p>
-<table><thead><tr>${columns}</tr></thead><tbody>${jobs.map((job) => jobRow(job, locale))}</tbody></table>`;
+<table><thead><tr>${columns}</tr></thead><tbody>${jobs.map((job) => jobRow(job, locale, formatTime))}</tbody></table>`;
   return consolePage({ locale, section: "jobs", body, scripts: jobs.length === 0 ? [] : [script] });
 }

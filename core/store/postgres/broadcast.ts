@@ -25,6 +25,50 @@ export function chunkPayload(payload: string, units = chunkUnits): string[] {
   return chunks;
 }
 
+/** Reads this schema's notifications, putting a payload sent in pieces together again before it is delivered. */
+function createNotificationReader(schema: string, deliver: (topic: string, payload: string) => void): (text: string) => void {
+  const partials = new Map<string, { parts: (string | undefined)[]; missing: number }>();
+  return (text) => {
+    const newline = text.indexOf("\n");
+    if (newline < 0) return;
+    const [from, topic, id, indexText, countText] = text.slice(0, newline).split("\t");
+    if (from !== schema || !topic || !id) return;
+    const body = text.slice(newline + 1);
+    const index = Number(indexText);
+    const count = Number(countText);
+    if (count === 1) return deliver(topic, body);
+    if (!Number.isSafeInteger(count) || count < 1 || !Number.isSafeInteger(index) || index < 0 || index >= count) return;
+    const key = `${topic}\t${id}`;
+    const partial = partials.get(key) ?? { parts: new Array<string | undefined>(count).fill(undefined), missing: count };
+    partials.set(key, partial);
+    if (partial.parts[index] === undefined) {
+      partial.parts[index] = body;
+      partial.missing -= 1;
+    }
+    if (partial.missing === 0) {
+      partials.delete(key);
+      deliver(topic, partial.parts.join(""));
+    }
+    for (const oldest of partials.keys()) {
+      if (partials.size <= partialsKept) break;
+      partials.delete(oldest);
+    }
+  };
+}
+
+function checkTopic(topic: string): void {
+  if (!topicPattern.test(topic)) throw new Error(`broadcast topic "${topic}": expected 1-100 letters, digits, _ : . -`);
+}
+
+/** Sends a payload as one notification, or as numbered pieces in one statement (delivered together, or not at all). */
+async function notify(pool: pg.Pool, schema: string, topic: string, payload: string): Promise<void> {
+  checkTopic(topic);
+  const id = randomBytes(8).toString("hex");
+  const chunks = chunkPayload(payload);
+  const notifications = chunks.map((chunk, index) => `${schema}\t${topic}\t${id}\t${index}\t${chunks.length}\n${chunk}`);
+  await pool.query(`SELECT pg_notify('${channel}', piece) FROM unnest($1::text[]) AS piece`, [notifications]);
+}
+
 export interface PostgresBroadcastDeps {
   /** The publisher: a NOTIFY is a statement on any connection. */
   pool: pg.Pool;
@@ -44,39 +88,13 @@ export interface PostgresBroadcastDeps {
  */
 export function createPostgresBroadcast(deps: PostgresBroadcastDeps): Broadcast {
   const handlers = createTopicHandlers((error) => deps.logger?.warn({ err: error }, "a broadcast subscriber failed"));
-  const partials = new Map<string, { parts: (string | undefined)[]; missing: number }>();
   let client: pg.Client | undefined;
   let connecting: Promise<void> | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let retryMs = deps.reconnectMs ?? 500;
   let isClosed = false;
 
-  const receive = (text: string) => {
-    const newline = text.indexOf("\n");
-    if (newline < 0) return;
-    const [schema, topic, id, indexText, countText] = text.slice(0, newline).split("\t");
-    if (schema !== deps.schema || !topic || !id) return;
-    const body = text.slice(newline + 1);
-    const index = Number(indexText);
-    const count = Number(countText);
-    if (count === 1) return handlers.deliver(topic, body);
-    if (!Number.isSafeInteger(count) || count < 1 || !Number.isSafeInteger(index) || index < 0 || index >= count) return;
-    const key = `${topic}\t${id}`;
-    const partial = partials.get(key) ?? { parts: new Array<string | undefined>(count).fill(undefined), missing: count };
-    partials.set(key, partial);
-    if (partial.parts[index] === undefined) {
-      partial.parts[index] = body;
-      partial.missing -= 1;
-    }
-    if (partial.missing === 0) {
-      partials.delete(key);
-      handlers.deliver(topic, partial.parts.join(""));
-    }
-    for (const oldest of partials.keys()) {
-      if (partials.size <= partialsKept) break;
-      partials.delete(oldest);
-    }
-  };
+  const receive = createNotificationReader(deps.schema, (topic, payload) => handlers.deliver(topic, payload));
 
   const scheduleReconnect = () => {
     if (isClosed || retryTimer || handlers.size === 0) return;
@@ -127,15 +145,9 @@ export function createPostgresBroadcast(deps: PostgresBroadcastDeps): Broadcast 
   };
 
   return {
-    async publish(topic, payload) {
-      if (!topicPattern.test(topic)) throw new Error(`broadcast topic "${topic}": expected 1-100 letters, digits, _ : . -`);
-      const id = randomBytes(8).toString("hex");
-      const chunks = chunkPayload(payload);
-      const notifications = chunks.map((chunk, index) => `${deps.schema}\t${topic}\t${id}\t${index}\t${chunks.length}\n${chunk}`);
-      await deps.pool.query(`SELECT pg_notify('${channel}', piece) FROM unnest($1::text[]) AS piece`, [notifications]);
-    },
+    publish: (topic, payload) => notify(deps.pool, deps.schema, topic, payload),
     subscribe(topic, handler) {
-      if (!topicPattern.test(topic)) throw new Error(`broadcast topic "${topic}": expected 1-100 letters, digits, _ : . -`);
+      checkTopic(topic);
       const unsubscribe = handlers.add(topic, handler);
       void listen();
       return unsubscribe;

@@ -2,6 +2,7 @@ import type pg from "pg";
 import { consoleReportMigration } from "./migration-console-report.ts";
 import { checkSchemaName, inTransaction } from "./database.ts";
 import { conversationsMigration } from "./migration-conversations.ts";
+import { tracesMigration } from "./migration-traces.ts";
 
 /**
  * Append only: each entry moves the schema one version up (`pincer_schema.version`). Version 1 is the SQLite
@@ -241,17 +242,7 @@ const migrations: readonly string[] = [
   `,
   // The console's usage report and audit log (its own file: the SQL is long).
   consoleReportMigration,
-  // Traces (SQLite's trace_spans migration): each inbound message's path, pruned with the retention.
-  `
-  CREATE TABLE trace_spans (
-    seq bigserial PRIMARY KEY,
-    trace_key text NOT NULL,
-    started_at bigint NOT NULL,
-    spans text NOT NULL
-  );
-  CREATE INDEX trace_spans_by_key ON trace_spans (trace_key, seq);
-  CREATE INDEX trace_spans_by_age ON trace_spans (started_at);
-  `,
+  tracesMigration,
   conversationsMigration,
 ];
 

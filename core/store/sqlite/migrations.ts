@@ -1,6 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { consoleReportMigration } from "./migration-console-report.ts";
 import { conversationsMigration } from "./migration-conversations.ts";
+import { tracesMigration } from "./migration-traces.ts";
 
 /** Append only: each entry moves the schema one version up (`PRAGMA user_version`). */
 const migrations: readonly string[] = [
@@ -273,18 +274,7 @@ const migrations: readonly string[] = [
   `,
   // The console's usage report and audit log (its own file: the SQL is long).
   consoleReportMigration,
-  // Traces: each inbound message's path (core/trace.ts): one row per message per batch written (its spans as a JSON
-  // array), so one or two rows per message; pruned with the retention.
-  `
-  CREATE TABLE trace_spans (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    trace_key TEXT NOT NULL,
-    started_at INTEGER NOT NULL,
-    spans TEXT NOT NULL
-  );
-  CREATE INDEX trace_spans_by_key ON trace_spans (trace_key, seq);
-  CREATE INDEX trace_spans_by_age ON trace_spans (started_at);
-  `,
+  tracesMigration,
   conversationsMigration,
 ];
 

@@ -20,15 +20,21 @@ export async function startPincerProcess(env: Record<string, string>, children: 
     stdio: ["ignore", "pipe", "inherit"],
   });
   children.push(child);
-  let output = "";
-  for await (const chunk of child.stdout!) {
-    output += String(chunk);
-    const lines = output.split("\n");
-    const link = /^Pincer is running at (\S+)$/.exec(lines[0] ?? "")?.[1];
-    if (link && lines.length >= 3) {
+  // Read with a listener, not `for await`: leaving such a loop destroys the pipe, and the gateway's next line to
+  // stdout (the setup hint, a log line) would then fail with EPIPE.
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const onData = (chunk: Buffer) => {
+      output += String(chunk);
+      const lines = output.split("\n");
+      const link = /^Pincer is running at (\S+)$/.exec(lines[0] ?? "")?.[1];
+      if (!link || lines.length < 3) return;
+      child.stdout!.off("data", onData);
+      child.stdout!.resume();
       const [url, token] = link.split("#token=") as [string, string | undefined];
-      return { child, url, token, lines: lines.slice(0, 2) };
-    }
-  }
-  throw new Error(`gateway exited before it was ready: ${output}`);
+      resolve({ child, url, token, lines: lines.slice(0, 2) });
+    };
+    child.stdout!.on("data", onData);
+    child.once("exit", () => reject(new Error(`gateway exited before it was ready: ${output}`)));
+  });
 }

@@ -7,7 +7,7 @@ data=$(mktemp -d)
 port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 (cd "$app" && env -i PATH="$PATH" HOME="$data" DATA_DIR="$data" PORT="$port" LOG_LEVEL=warn node --enable-source-maps dist/bin/pincer.js start >"$data/out.log" 2>&1) &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 120); do
   if node -e "fetch('http://127.0.0.1:$port/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"; then
     echo "image smoke test: /healthz answered on port $port"

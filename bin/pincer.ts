@@ -2,7 +2,6 @@
 import { parseArgs } from "node:util";
 import { usageSummary } from "../core/budget.ts";
 import { loadConfig, type Env } from "../core/config.ts";
-import { localeOf } from "../core/config-locale.ts";
 import { translate } from "../core/i18n/catalogue.ts";
 import { printable } from "../core/printable.ts";
 import { BridgeError } from "../core/types/errors.ts";
@@ -39,10 +38,11 @@ function startBanner(url: string, token: AdminToken): string {
 }
 
 async function start(): Promise<void> {
-  const gateway = await startGateway(loadConfig());
+  const config = loadConfig();
+  const gateway = await startGateway(config);
   process.stdout.write(startBanner(gateway.url, gateway.adminTokenSource));
   // Nothing but the web chat: one line that says how to connect a real chat.
-  if (gateway.channelIds().every((id) => id === "web")) process.stdout.write(`${translate(localeOf(), "setup.nothingConfigured", { url: gateway.url })}\n`);
+  if (gateway.channelIds().every((id) => id === "web")) process.stdout.write(`${translate(config.locale, "setup.nothingConfigured", { url: gateway.url })}\n`);
   serve(gateway);
 }
 

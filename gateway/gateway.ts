@@ -46,7 +46,6 @@ import { createLogins } from "./logins.ts";
 import { createLiveChannels } from "./live-channels.ts";
 import { createSetupRoutes } from "./setup/setup-routes.ts";
 import { createStoredChannels } from "./setup/stored-channels.ts";
-import { localeOf } from "../core/config-locale.ts";
 import { defaultChannels } from "./registry.ts";
 import { channelStates, createHttpApp } from "./http.ts";
 import type { WebhookGuardLimits } from "./webhook-guard.ts";
@@ -242,7 +241,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       }),
       ...createConversationRoutes({ store, stopRun: (key) => runs.stop(key) }),
       ...logins.routes,
-      ...createSetupRoutes({ live, channels: () => channelStates(channelList, secrets), locale: localeOf() }),
+      ...createSetupRoutes({ live, channels: () => channelStates(channelList, secrets), locale: config.locale }),
       ...createJobRoutes({ store, jobs, delivery, adapters, logger }),
       ...createConsoleDataRoutes({ store, jobs, budget: config.budget, locale: config.locale }),
       ...createTraceRoutes({ traces: store.traces, flush: () => tracer.flush() }),

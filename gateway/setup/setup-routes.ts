@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import { z } from "zod";
 import { readJsonBody, sendJson } from "../../adapters/kit/http-body.ts";
 import type { Locale } from "../../core/i18n/catalogue.ts";
@@ -17,11 +16,6 @@ const addSchema = z.object({
   env: z.record(z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/), z.string().max(4096)),
 });
 const removeSchema = z.object({ id: z.string().min(1).max(32) });
-
-/** The page's language: `?lang=`, else the console's remembered choice, else the browser's, else the gateway's. */
-export function requestLocale(request: IncomingMessage, fallback: Locale): Locale {
-  return consoleLocale(request, fallback).locale;
-}
 
 /**
  * `/admin/setup` and `/api/admin/channels/{setup,add,remove}`: the channels running now (with where each comes
@@ -59,7 +53,7 @@ export function createSetupRoutes(deps: { live: LiveChannels; channels: () => Re
           return sendJson(response, 400, { error: toBridgeError(error).message });
         }
         try {
-          const added = await deps.live.add(body, requestLocale(request, deps.locale));
+          const added = await deps.live.add(body, consoleLocale(request, deps.locale).locale);
           sendJson(response, 200, added);
         } catch (error) {
           const failure = toBridgeError(error);

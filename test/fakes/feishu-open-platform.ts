@@ -76,6 +76,7 @@ export async function startFakeOpenPlatform(options: FakeOpenPlatformOptions = {
     tokenLifetimeMs: options.tokenLifetimeMs ?? 2 * 3600 * 1000,
     reportedExpireSec: options.reportedExpireSec ?? 7200,
     wsUrl: options.wsUrl,
+    isEndpointDown: false,
   };
 
   const fake = await startHttpFake<FeishuRequest>({
@@ -105,6 +106,7 @@ export async function startFakeOpenPlatform(options: FakeOpenPlatformOptions = {
         return answer(200, { code: 0, msg: "ok", tenant_access_token: token, expire: settings.reportedExpireSec });
       }
       if (method === "POST" && route === "/callback/ws/endpoint") {
+        if (settings.isEndpointDown) return answer(503, { code: 1, msg: "service unavailable" });
         const body = request.body as { AppID?: string; AppSecret?: string };
         if (body?.AppID !== fakeAppId || body.AppSecret !== fakeAppSecret) return answer(200, { code: 1000040343, msg: "invalid app" });
         if (!settings.wsUrl) return answer(200, { code: 1, msg: "no long connection in this fake" });
@@ -241,6 +243,10 @@ export async function startFakeOpenPlatform(options: FakeOpenPlatformOptions = {
     },
     addForeignMessage(messageId: string) {
       foreignMessages.add(messageId);
+    },
+    /** While down, the long-connection endpoint answers 503 (the SDK keeps retrying, the channel stays degraded). */
+    setEndpointDown(value: boolean) {
+      settings.isEndpointDown = value;
     },
     /** The next request matching `match` fails as scripted. */
     failNext(failure: FailureScript) {

@@ -109,7 +109,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     history: (conversation) => store.sessions.history(conversationKey(conversation), 50),
     ...(store.broadcast ? { broadcast: store.broadcast } : {}),
   });
-  const channelDeps = { logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes, state: store.adapterState, leases: store.leases, waitingReplies: store.outbox };
+  const channelDeps = { logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes, state: store.adapterState, leases: store.leases, rateLimits: store.rateLimits, waitingReplies: store.outbox };
   // This process, as the holder of leases in the store (conversations, long connections): readable in /readyz.
   const holder = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   // Several processes on one store: each long connection (a poller, a socket) is opened by one of them at a time.

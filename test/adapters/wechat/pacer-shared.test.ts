@@ -49,9 +49,9 @@ describe("the WeChat send pace across processes sharing a store", () => {
     await Promise.all(sends);
     expect(started).toHaveLength(10);
     started.sort((a, b) => a - b);
-    // Any sendsPerMinute + 1 sends span more than the window (less a few ms between the store's count and the send).
+    // Any sendsPerMinute + 1 sends span more than the window (less some ms between the store counting a send and its start).
     for (let index = sendsPerMinute; index < started.length; index += 1) {
-      expect(started[index]! - started[index - sendsPerMinute]!).toBeGreaterThanOrEqual(minuteMs - 5);
+      expect(started[index]! - started[index - sendsPerMinute]!).toBeGreaterThanOrEqual(minuteMs - 50);
     }
   });
 

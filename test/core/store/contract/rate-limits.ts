@@ -40,12 +40,12 @@ export function describeRateLimitsContract(name: string, factory: StoreFactory):
 
     it("slides: a slot comes back when its own take leaves the window, not all at once", async () => {
       const { rateLimits } = store();
-      expect(await rateLimits.take("k", 2, 400)).toBe(true);
-      await sleep(250);
-      expect(await rateLimits.take("k", 2, 400)).toBe(true);
-      await sleep(200);
-      // The first take left the window, the second has not.
-      expect(await takes(() => rateLimits.take("k", 2, 400), 2)).toEqual([true, false]);
+      expect(await rateLimits.take("k", 2, 600)).toBe(true);
+      await sleep(350);
+      expect(await rateLimits.take("k", 2, 600)).toBe(true);
+      await sleep(300);
+      // The first take left the window, the second has not (300 ms to spare on a slow machine).
+      expect(await takes(() => rateLimits.take("k", 2, 600), 2)).toEqual([true, false]);
     });
 
     it("never allows more than the limit to processes taking at once", async () => {

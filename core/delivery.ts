@@ -110,12 +110,16 @@ function withRetry<T>(context: DeliveryContext, work: () => Promise<T>): Promise
   });
 }
 
-/** One round of sending a claimed part. `options` apply to the immediate send only: a part retried later from the outbox is sent whole. */
+/**
+ * One round of sending a claimed part. `isPartial` applies to the immediate send only (a part retried later from the
+ * outbox is sent whole); the idempotency key goes with every attempt, the immediate one and the flush's.
+ */
 async function attempt(context: DeliveryContext, row: OutboxPart & { attempts: number }, options?: SendOptions): Promise<SentMessage | undefined> {
   const { outbox, now } = context;
   const startedAt = context.tracer.now();
+  const sendOptions: SendOptions = { ...options, idempotencyKey: row.key };
   try {
-    const sent = await withRetry(context, () => sendPrepared(adapterFor(context, row.conversation), row.conversation, row.part, options));
+    const sent = await withRetry(context, () => sendPrepared(adapterFor(context, row.conversation), row.conversation, row.part, sendOptions));
     await outbox.markSent(row, sent.messageId, now());
     context.metrics.messagesOut.inc(channelLabels(row.conversation));
     // A platform that answers only inside a reply window (ClawBot, QQ) parks the part for the chat's next message.

@@ -48,6 +48,11 @@ export interface Delivered {
   sent: SentMessage;
   /** The key had been sent already (a re-run after a crash): nothing new went out. */
   wasSentBefore: boolean;
+  /**
+   * An earlier send of the key was cut off before it was recorded: a platform that dedupes by the key (Feishu, Discord)
+   * returned the message that send made, with its text, so a streamed message needs an edit to show the current one.
+   */
+  wasCutOffBefore?: boolean;
 }
 
 const retryableCodes = new Set(["rate-limited", "upstream", "timeout", "internal"]);
@@ -160,7 +165,7 @@ async function sendOnce(context: DeliveryContext, key: string, to: ConversationR
       case "claimed": {
         if (claim.wasUnknown) context.logger.warn({ key }, "a send of this part was cut off before it was recorded; sending it again");
         const sent = await attempt(context, { key, conversation: to, part, attempts: claim.attempts }, options);
-        return sent && { sent, wasSentBefore: false };
+        return sent && { sent, wasSentBefore: false, ...(claim.wasUnknown ? { wasCutOffBefore: true } : {}) };
       }
       default:
         return assertNever(claim);

@@ -32,6 +32,12 @@ export interface Capabilities {
 export interface SendOptions {
   /** More text follows by `edit` (streaming); the last edit is marked `isFinal` where `needsFinalEdit` is set. */
   isPartial?: boolean;
+  /**
+   * The part's outbox key, the same on every attempt to send it (in any process, after a crash too). A platform
+   * that dedupes sends by a client key (Feishu `uuid`, Discord `nonce`) gets one derived from it per platform
+   * message the part becomes, so a send cut off before it was recorded and sent again shows once.
+   */
+  idempotencyKey?: string;
 }
 
 export interface EditOptions {

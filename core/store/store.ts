@@ -15,6 +15,7 @@ import type { RateLimits } from "./rate-limits.ts";
 import type { AuditCursor, AuditEntry, AuditFilter } from "./audit-log.ts";
 import type { UsageDay, UsageDimension, UsageGroup, UsageRollupRow } from "./usage-report.ts";
 import type { TraceStore } from "./trace-store.ts";
+import type { TurnStore } from "./turn-store.ts";
 import type { Broadcast } from "./broadcast.ts";
 
 export type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
@@ -23,6 +24,7 @@ export type { RateLimits } from "./rate-limits.ts";
 export type { ConversationStore } from "./conversation-store.ts";
 export type { MemoryStore } from "./memory-store.ts";
 export type { TraceStore } from "./trace-store.ts";
+export type { FinishedTurn, TurnStore } from "./turn-store.ts";
 export type { Broadcast } from "./broadcast.ts";
 export { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "./inbox-store.ts";
 export type { OutboxClaim, OutboxPart, OutboxRow, OutboxStatus, OutboxStore, WaitingReplies } from "./outbox-store.ts";
@@ -40,6 +42,8 @@ export interface Store {
   inbox: InboxStore;
   outbox: OutboxStore;
   sessions: SessionStore;
+  /** The end of a turn (session messages, inbox rows done, run outcome) as one write. */
+  turns: TurnStore;
   audit: AuditStore;
   pairing: PairingStore;
   usage: UsageStore;

@@ -19,6 +19,7 @@ import { describeRateLimitsContract } from "../core/store/contract/rate-limits.t
 import { describeRetentionContract } from "../core/store/contract/retention.ts";
 import { describeSessionsContract } from "../core/store/contract/sessions.ts";
 import { describeTracesContract } from "../core/store/contract/traces.ts";
+import { describeTurnsContract } from "../core/store/contract/turns.ts";
 import { describeUsageContract } from "../core/store/contract/usage.ts";
 import { describeUsageReportContract } from "../core/store/contract/usage-report.ts";
 import { postgresFactory, skipReason, testDatabaseUrl } from "../support/postgres.ts";
@@ -33,6 +34,7 @@ if (testDatabaseUrl) {
   describeApprovalsContract("postgres", postgres);
   describePairingContract("postgres", postgres);
   describeSessionsContract("postgres", postgres);
+  describeTurnsContract("postgres", postgres);
   describeUsageContract("postgres", postgres);
   describeUsageReportContract("postgres", postgres);
   describeAuditLogContract("postgres", postgres);

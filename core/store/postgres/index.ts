@@ -15,6 +15,7 @@ import { createPostgresPairing } from "./pairing.ts";
 import { createPostgresRateLimits } from "./rate-limits.ts";
 import { createPostgresRetention } from "./retention.ts";
 import { createPostgresSessions } from "./sessions.ts";
+import { createPostgresTurns } from "./turns.ts";
 import { createPostgresTraces } from "./traces.ts";
 import {
   createPostgresAdapterState, createPostgresAgentSessions, createPostgresAudit, createPostgresChoices, createPostgresContacts,
@@ -45,6 +46,7 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     inbox: createPostgresInbox(pool),
     outbox: createPostgresOutbox(pool),
     sessions: createPostgresSessions(pool),
+    turns: createPostgresTurns(pool),
     audit: createPostgresAudit(pool),
     pairing: createPostgresPairing(pool),
     usage: createPostgresUsage(pool),

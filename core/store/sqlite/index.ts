@@ -20,6 +20,7 @@ import { createSqlitePairing } from "./pairing.ts";
 import { createSqliteRateLimits } from "./rate-limits.ts";
 import { createSqliteRetention } from "./retention.ts";
 import { createSqliteSessions } from "./sessions.ts";
+import { createSqliteTurns } from "./turns.ts";
 import { createSqliteTraces } from "./traces.ts";
 import { createSqliteUsage } from "./usage.ts";
 
@@ -43,6 +44,7 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
     inbox: createSqliteInbox(database, durable),
     outbox: createSqliteOutbox(database),
     sessions: createSqliteSessions(database),
+    turns: createSqliteTurns(database),
     audit: createSqliteAudit(database),
     pairing: createSqlitePairing(database),
     usage: createSqliteUsage(database),

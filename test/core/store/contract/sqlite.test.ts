@@ -24,6 +24,7 @@ import { describeRateLimitsContract } from "./rate-limits.ts";
 import { describeRetentionContract } from "./retention.ts";
 import { describeSessionsContract } from "./sessions.ts";
 import { describeTracesContract } from "./traces.ts";
+import { describeTurnsContract } from "./turns.ts";
 import { describeUsageContract } from "./usage.ts";
 import { describeUsageReportContract } from "./usage-report.ts";
 
@@ -60,6 +61,7 @@ describeBroadcastContract("sqlite", sqlite);
 describeApprovalsContract("sqlite", sqlite);
 describePairingContract("sqlite", sqlite);
 describeSessionsContract("sqlite", sqlite);
+describeTurnsContract("sqlite", sqlite);
 describeUsageContract("sqlite", sqlite);
 describeUsageReportContract("sqlite", sqlite);
 describeAuditLogContract("sqlite", sqlite);

@@ -2,6 +2,7 @@ import type pg from "pg";
 import { consoleReportMigration } from "./migration-console-report.ts";
 import { checkSchemaName, inTransaction } from "./database.ts";
 import { conversationsMigration } from "./migration-conversations.ts";
+import { storedFilesMigration } from "./migration-files.ts";
 import { tracesMigration } from "./migration-traces.ts";
 
 /**
@@ -244,6 +245,7 @@ const migrations: readonly string[] = [
   consoleReportMigration,
   tracesMigration,
   conversationsMigration,
+  storedFilesMigration,
 ];
 
 export const schemaVersion = migrations.length;

@@ -1,6 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { consoleReportMigration } from "./migration-console-report.ts";
 import { conversationsMigration } from "./migration-conversations.ts";
+import { storedFilesMigration } from "./migration-files.ts";
 import { tracesMigration } from "./migration-traces.ts";
 
 /** Append only: each entry moves the schema one version up (`PRAGMA user_version`). */
@@ -276,6 +277,7 @@ const migrations: readonly string[] = [
   consoleReportMigration,
   tracesMigration,
   conversationsMigration,
+  storedFilesMigration,
 ];
 
 /** Brings the schema up to `toVersion` (the latest unless a test stops earlier). */

@@ -54,6 +54,11 @@ export interface Delivered {
   sent: SentMessage;
   /** The key had been sent already (a re-run after a crash): nothing new went out. */
   wasSentBefore: boolean;
+  /**
+   * An earlier send of the key was cut off before it was recorded: a platform that dedupes by the key (Feishu, Discord)
+   * returned the message that send made, with its text, so a streamed message needs an edit to show the current one.
+   */
+  wasCutOffBefore?: boolean;
 }
 
 const retryableCodes = new Set(["rate-limited", "upstream", "timeout", "internal"]);
@@ -118,12 +123,16 @@ function withRetry<T>(context: DeliveryContext, work: () => Promise<T>): Promise
   });
 }
 
-/** One round of sending a claimed part. `options` apply to the immediate send only: a part retried later from the outbox is sent whole. */
+/**
+ * One round of sending a claimed part. `isPartial` applies to the immediate send only (a part retried later from the
+ * outbox is sent whole); the idempotency key goes with every attempt, the immediate one and the flush's.
+ */
 async function attempt(context: DeliveryContext, row: OutboxPart & { attempts: number }, options?: SendOptions): Promise<SentMessage | undefined> {
   const { outbox, now } = context;
   const startedAt = context.tracer.now();
+  const sendOptions: SendOptions = { ...options, idempotencyKey: row.key };
   try {
-    const sent = await withRetry(context, () => sendPrepared(adapterFor(context, row.conversation), row.conversation, row.part, options));
+    const sent = await withRetry(context, () => sendPrepared(adapterFor(context, row.conversation), row.conversation, row.part, sendOptions));
     await outbox.markSent(row, sent.messageId, now());
     context.metrics.messagesOut.inc(channelLabels(row.conversation));
     // A platform that answers only inside a reply window (ClawBot, QQ) parks the part for the chat's next message.
@@ -169,7 +178,7 @@ async function sendOnce(context: DeliveryContext, key: string, to: ConversationR
       case "claimed": {
         if (claim.wasUnknown) context.logger.warn({ key }, "a send of this part was cut off before it was recorded; sending it again");
         const sent = await attempt(context, { key, conversation: to, part, attempts: claim.attempts }, options);
-        return sent && { sent, wasSentBefore: false };
+        return sent && { sent, wasSentBefore: false, ...(claim.wasUnknown ? { wasCutOffBefore: true } : {}) };
       }
       default:
         return assertNever(claim);

@@ -111,8 +111,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     storedFiles: store.files,
   });
   const channelDeps = {
-    logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes, state: store.adapterState, leases: store.leases, waitingReplies: store.outbox,
-    storedFiles: store.files,
+    logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes, state: store.adapterState, leases: store.leases, rateLimits: store.rateLimits,
+    waitingReplies: store.outbox, storedFiles: store.files,
   };
   // This process, as the holder of leases in the store (conversations, long connections): readable in /readyz.
   const holder = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;

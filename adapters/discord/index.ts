@@ -228,7 +228,7 @@ export function createDiscordAdapter(settings: DiscordConfig, deps: AdapterDeps,
       await intake;
     },
     health: (): ChannelHealth => (isStopped ? { state: "stopped" } : running ? connection.health() : { state: "starting", detail: "connecting to Discord's gateway" }),
-    send: (to, part) => outbound.send(to, part),
+    send: (to, part, options) => outbound.send(to, part, options),
     edit: (sent, part) => outbound.edit(sent, part),
     showTyping: (to) => outbound.showTyping(to),
     fetchMedia,

@@ -281,7 +281,7 @@ export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, o
       health = { state: "stopped" };
     },
     health: () => (settings.connection === "websocket" ? connectionHealth() : health),
-    send: (to, part) => outbound.send(to, part),
+    send: (to, part, options) => outbound.send(to, part, options),
     edit: (sent, part) => outbound.edit(sent, part),
     fetchMedia: fetchOwn,
     selfNames: () => (bot?.name ? [bot.name] : []),

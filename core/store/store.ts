@@ -12,6 +12,7 @@ import type { MemoryStore } from "./memory-store.ts";
 import type { OutboxStore } from "./outbox-store.ts";
 import type { PairingStore } from "./pairing-store.ts";
 import type { OverviewStore } from "./overview-store.ts";
+import type { RateLimits } from "./rate-limits.ts";
 import type { AuditCursor, AuditEntry, AuditFilter } from "./audit-log.ts";
 import type { UsageDay, UsageDimension, UsageGroup, UsageRollupRow } from "./usage-report.ts";
 import type { TraceStore } from "./trace-store.ts";
@@ -19,6 +20,7 @@ import type { Broadcast } from "./broadcast.ts";
 
 export type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
 export type { KnowledgeStore } from "./knowledge-store.ts";
+export type { RateLimits } from "./rate-limits.ts";
 export type { ConversationStore } from "./conversation-store.ts";
 export type { MemoryStore } from "./memory-store.ts";
 export type { TraceStore } from "./trace-store.ts";
@@ -46,6 +48,8 @@ export interface Store {
   approvals: ApprovalStore;
   leases: LeaseStore;
   adapterState: AdapterStateStore;
+  /** Rolling-window counters shared by the processes on the store (WeChat's per-minute send cap). */
+  rateLimits: RateLimits;
   contacts: ContactStore;
   choices: ChoiceStore;
   agentSessions: AgentSessionStore;

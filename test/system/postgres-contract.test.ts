@@ -16,6 +16,7 @@ import { describeMemoriesContract } from "../core/store/contract/memories.ts";
 import { describeOverviewContract } from "../core/store/contract/overview.ts";
 import { describeOutboxContract } from "../core/store/contract/outbox.ts";
 import { describePairingContract } from "../core/store/contract/pairing.ts";
+import { describeRateLimitsContract } from "../core/store/contract/rate-limits.ts";
 import { describeRetentionContract } from "../core/store/contract/retention.ts";
 import { describeSessionsContract } from "../core/store/contract/sessions.ts";
 import { describeTracesContract } from "../core/store/contract/traces.ts";
@@ -38,6 +39,7 @@ if (testDatabaseUrl) {
   describeAuditLogContract("postgres", postgres);
   describeTracesContract("postgres", postgres);
   describeAdapterStateContract("postgres", postgres);
+  describeRateLimitsContract("postgres", postgres);
   describeJobsContract("postgres", postgres);
   describeMemoriesContract("postgres", postgres);
   describeKnowledgeContract("postgres", postgres);

@@ -13,6 +13,7 @@ import { migrate } from "./migrations.ts";
 import { createPostgresOutbox } from "./outbox.ts";
 import { createPostgresOverview } from "./overview.ts";
 import { createPostgresPairing } from "./pairing.ts";
+import { createPostgresRateLimits } from "./rate-limits.ts";
 import { createPostgresRetention } from "./retention.ts";
 import { createPostgresSessions } from "./sessions.ts";
 import { createPostgresTraces } from "./traces.ts";
@@ -51,6 +52,7 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     approvals: createPostgresApprovals(pool),
     leases: createPostgresLeases(leasePool),
     adapterState: createPostgresAdapterState(pool),
+    rateLimits: createPostgresRateLimits(pool),
     contacts: createPostgresContacts(pool),
     choices: createPostgresChoices(pool),
     agentSessions: createPostgresAgentSessions(pool),

@@ -2,6 +2,7 @@ import type pg from "pg";
 import { consoleReportMigration } from "./migration-console-report.ts";
 import { checkSchemaName, inTransaction } from "./database.ts";
 import { conversationsMigration } from "./migration-conversations.ts";
+import { rateLimitsMigration } from "./migration-rate-limits.ts";
 import { storedFilesMigration } from "./migration-files.ts";
 import { tracesMigration } from "./migration-traces.ts";
 
@@ -245,6 +246,7 @@ const migrations: readonly string[] = [
   consoleReportMigration,
   tracesMigration,
   conversationsMigration,
+  rateLimitsMigration,
   storedFilesMigration,
 ];
 

@@ -18,6 +18,7 @@ import { createSqliteMemories } from "./memories.ts";
 import { createSqliteOutbox } from "./outbox.ts";
 import { createSqliteOverview } from "./overview.ts";
 import { createSqlitePairing } from "./pairing.ts";
+import { createSqliteRateLimits } from "./rate-limits.ts";
 import { createSqliteRetention } from "./retention.ts";
 import { createSqliteSessions } from "./sessions.ts";
 import { createSqliteTraces } from "./traces.ts";
@@ -49,6 +50,7 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
     approvals: createSqliteApprovals(database),
     leases: createSqliteLeases(database),
     adapterState: createSqliteAdapterState(database),
+    rateLimits: createSqliteRateLimits(database),
     contacts: createSqliteContacts(database),
     choices: createSqliteChoices(database),
     agentSessions: createSqliteAgentSessions(database),

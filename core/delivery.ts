@@ -8,6 +8,7 @@ import { assertNever, BridgeError, toBridgeError } from "./types/errors.ts";
 import type { Logger } from "./types/logger.ts";
 import type { ReplyPart } from "./types/reply.ts";
 import { sendPrepared } from "./render/fallbacks.ts";
+import { withStoredMedia, type MediaCopies } from "./stored-media.ts";
 import { clip, noTracer, traceKeyOfPart, type SpanAttributes, type Tracer } from "./trace.ts";
 
 export interface DeliveryOptions {
@@ -26,6 +27,11 @@ export interface DeliveryOptions {
   leaseMs?: number;
   /** Each part's send, retry or parking becomes a `send` span of the message it answers. */
   tracer?: Tracer;
+  /**
+   * On a store several processes share: local files a part carries are copied into it before the part's row is
+   * written, so whichever process retries the part can send it. Absent (SQLite, one process): parts keep their paths.
+   */
+  mediaCopies?: MediaCopies;
   now?: () => number;
 }
 
@@ -69,6 +75,7 @@ interface DeliveryContext {
   maxInlineWaitMs: number;
   leaseMs: number;
   tracer: Tracer;
+  mediaCopies: MediaCopies | undefined;
   now: () => number;
 }
 
@@ -84,6 +91,7 @@ function contextOf(options: DeliveryOptions): DeliveryContext {
     maxInlineWaitMs: options.maxInlineWaitMs ?? 5000,
     leaseMs: options.leaseMs ?? 60_000,
     tracer: options.tracer ?? noTracer,
+    mediaCopies: options.mediaCopies,
     now: options.now ?? Date.now,
   };
 }
@@ -145,9 +153,14 @@ async function attempt(context: DeliveryContext, row: OutboxPart & { attempts: n
   }
 }
 
+/** The part as its outbox row keeps it: with its local files copied into a shared store. */
+const storable = (context: DeliveryContext, part: ReplyPart): Promise<ReplyPart> =>
+  context.mediaCopies ? withStoredMedia(part, context.mediaCopies, context.now()) : Promise.resolve(part);
+
 /** Claims the key, then sends, or returns what was sent under it before. */
-async function sendOnce(context: DeliveryContext, key: string, to: ConversationRef, part: ReplyPart, options?: SendOptions): Promise<Delivered | undefined> {
+async function sendOnce(context: DeliveryContext, key: string, to: ConversationRef, given: ReplyPart, options?: SendOptions): Promise<Delivered | undefined> {
   const { outbox, now } = context;
+  const part = await storable(context, given);
   // The claim is written before the send: a crash from here on leaves the part marked as cut off mid-send.
   for (;;) {
     const claim = await outbox.claim({ key, conversation: to, part }, now(), context.leaseMs);
@@ -209,8 +222,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   let flushing: Promise<number> | undefined;
   return {
     send: (key, to, part, sendOptions) => sendOnce(context, key, to, part, sendOptions),
-    async enqueue(key, to, part) {
+    async enqueue(key, to, given) {
       const startedAt = context.tracer.now();
+      const part = await storable(context, given);
       await context.outbox.put(key, to, part, context.now());
       traceSend(context, key, part, startedAt, "parked");
     },

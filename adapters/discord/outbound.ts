@@ -1,4 +1,5 @@
 import { basename } from "node:path";
+import type { FileStore } from "../../core/store/file-store.ts";
 import { errorMarkdown } from "../../core/render/fallbacks.ts";
 import type { FetchedMedia, SendOptions, SentMessage } from "../../core/types/adapter.ts";
 import type { ConversationRef } from "../../core/types/conversation.ts";
@@ -37,6 +38,8 @@ export interface OutboundDeps {
   hasThreads: boolean;
   fetchMedia(ref: MediaRef): Promise<FetchedMedia>;
   maxMediaBytes: number;
+  /** Files replies carry, copied into a shared store (`platform: "stored"` media). */
+  storedFiles?: Pick<FileStore, "get"> | undefined;
   /** Interactions by their inbox id (`interaction:<id>`), for the answer to each. */
   interactions: { get(id: string): PendingInteraction | undefined };
   /** Threads the adapter knows exist (opened by it, or seen on the gateway). */
@@ -111,7 +114,7 @@ export function createDiscordOutbound(deps: OutboundDeps): Outbound {
   };
 
   const upload = async (media: MediaRef, fallbackName: string): Promise<UploadFile> => {
-    const fetched = await readReplyMedia(media, deps.fetchMedia, Math.min(deps.maxMediaBytes, uploadLimitBytes));
+    const fetched = await readReplyMedia(media, deps.fetchMedia, Math.min(deps.maxMediaBytes, uploadLimitBytes), deps.storedFiles);
     const name = fetched.fileName ?? media.fileName ?? (media.platform === "local" ? basename(media.id) : fallbackName);
     return { name, bytes: fetched.bytes, mimeType: fetched.mimeType };
   };

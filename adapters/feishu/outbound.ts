@@ -1,4 +1,5 @@
 import type { Client } from "@larksuiteoapi/node-sdk";
+import type { FileStore } from "../../core/store/file-store.ts";
 import { readReplyMedia } from "../kit/local-media.ts";
 import type { FetchedMedia, SendOptions, SentMessage } from "../../core/types/adapter.ts";
 import type { ConversationRef } from "../../core/types/conversation.ts";
@@ -72,6 +73,8 @@ export interface OutboundDeps {
   fetchOwn(ref: MediaRef): Promise<FetchedMedia>;
   /** MEDIA_MAX_BYTES; Feishu's own file limit (30 MB) applies too. */
   maxMediaBytes: number;
+  /** Files replies carry, copied into a shared store (`platform: "stored"` media). */
+  storedFiles?: Pick<FileStore, "get"> | undefined;
   /** Called with every message id the bot sent, so replies to them count as addressing it. */
   rememberSent(messageId: string): void;
 }
@@ -121,7 +124,7 @@ export function createOutbound(deps: OutboundDeps) {
   };
 
   const upload = async (part: Extract<ReplyPart, { type: "image" | "file" | "audio" }>) => {
-    const media = await readReplyMedia(part.media, deps.fetchOwn, Math.min(deps.maxMediaBytes, maxFileBytes));
+    const media = await readReplyMedia(part.media, deps.fetchOwn, Math.min(deps.maxMediaBytes, maxFileBytes), deps.storedFiles);
     const bytes = Buffer.from(media.bytes);
     const fileName = media.fileName ?? part.media.fileName ?? "file";
     if (part.type === "image" && bytes.length <= maxImageBytes) {

@@ -79,7 +79,7 @@ export async function createQqAdapter(settings: QqConfig, deps: AdapterDeps): Pr
     now,
     conversationOf: (chatId) => ({ platform, channelId, chatId, kind: targetOf(chatId)?.kind === "user" || targetOf(chatId)?.kind === "dms" ? "direct" : "group" }),
   });
-  const sender = { client, isMarkdown: settings.hasMarkdown, readMedia: (ref: MediaRef) => readReplyMedia(ref, fetchMedia, deps.maxMediaBytes) };
+  const sender = { client, isMarkdown: settings.hasMarkdown, readMedia: (ref: MediaRef) => readReplyMedia(ref, fetchMedia, deps.maxMediaBytes, deps.storedFiles) };
   const mailbox = createReplyMailbox<Step>({
     store,
     steps: {

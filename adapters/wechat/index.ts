@@ -149,7 +149,7 @@ export async function createWechatAdapter(settings: WechatyConfig, deps: Adapter
   };
 
   const toFileBox = async (media: MediaRef): Promise<FileBoxClass> => {
-    const fetched = await readReplyMedia(media, fetchMedia, deps.maxMediaBytes);
+    const fetched = await readReplyMedia(media, fetchMedia, deps.maxMediaBytes, deps.storedFiles);
     // Base64 boxes work with every puppet (PuppetMock refuses buffer and file boxes).
     const box = FileBox.fromBase64(Buffer.from(fetched.bytes).toString("base64"), fileNameFor(fetched.fileName ?? media.fileName, fetched.mimeType));
     // A SILK file with its length is what puppets send as a voice message rather than a file.

@@ -3,6 +3,7 @@ import type { ConversationRef } from "../types/conversation.ts";
 import type { ConversationChoice } from "../router.ts";
 import type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
 import type { ConversationStore } from "./conversation-store.ts";
+import type { FileStore } from "./file-store.ts";
 import type { InboxStore } from "./inbox-store.ts";
 import type { JobStore } from "./jobs.ts";
 
@@ -25,6 +26,7 @@ export type { ConversationStore } from "./conversation-store.ts";
 export type { MemoryStore } from "./memory-store.ts";
 export type { TraceStore } from "./trace-store.ts";
 export type { FinishedTurn, TurnStore } from "./turn-store.ts";
+export type { FileStore, StoredFile, StoredFileMeta } from "./file-store.ts";
 export type { Broadcast } from "./broadcast.ts";
 export { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "./inbox-store.ts";
 export type { OutboxClaim, OutboxPart, OutboxRow, OutboxStatus, OutboxStore, WaitingReplies } from "./outbox-store.ts";
@@ -64,6 +66,8 @@ export interface Store {
   traces: TraceStore;
   /** What the console reads about conversations: the list with search, one conversation's messages and runs. */
   conversations: ConversationStore;
+  /** Files replies carry, readable by every process sharing the store (copied in before a part's outbox row is written). */
+  files: FileStore;
   /** Publish/subscribe between the processes sharing the store (in-process for SQLite, LISTEN/NOTIFY for PostgreSQL). */
   broadcast?: Broadcast;
   /** True when several gateway processes may share the store (PostgreSQL): nothing held at start-up is stale. */
@@ -195,10 +199,12 @@ export interface PruneCutoffs {
   before: number;
   /** Finished inbox rows, kept body-less past `before` so a platform's late redelivery is still a duplicate, go. */
   inboxKeysBefore: number;
+  /** Stored files last used before this, that no unfinished outbox row refers to, go (absent: none go). */
+  storedFilesBefore?: number;
 }
 
 /** Rows removed (or emptied) per kind. */
-export type PruneCounts = Record<"inboxBodies" | "inboxKeys" | "runs" | "runEvents" | "sessionMessages" | "sessions" | "outbox" | "approvals" | "traceSpans", number>;
+export type PruneCounts = Record<"inboxBodies" | "inboxKeys" | "runs" | "runEvents" | "sessionMessages" | "sessions" | "outbox" | "approvals" | "traceSpans" | "storedFiles", number>;
 
 export interface RetentionStore {
   prune(cutoffs: PruneCutoffs): Promise<PruneCounts>;

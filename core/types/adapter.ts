@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AdapterStateStore, LeaseStore, RateLimits, WaitingReplies } from "../store/store.ts";
+import type { AdapterStateStore, FileStore, LeaseStore, RateLimits, WaitingReplies } from "../store/store.ts";
 import type { ConversationRef } from "./conversation.ts";
 import type { InboundMessage, MediaRef } from "./message.ts";
 import type { Logger } from "./logger.ts";
@@ -132,4 +132,6 @@ export interface AdapterDeps {
   rateLimits?: RateLimits;
   /** Replies that wait for a condition, as outbox rows (ClawBot's parked replies); the adapter needs it to park. */
   waitingReplies?: WaitingReplies;
+  /** Files replies carry, copied into a shared store (`platform: "stored"` media); read with adapters/kit/local-media.ts. */
+  storedFiles?: Pick<FileStore, "get">;
 }

@@ -7,6 +7,7 @@ import { describeAuditContract } from "../core/store/contract/audit.ts";
 import { describeChoicesContract } from "../core/store/contract/choices.ts";
 import { describeContactsContract } from "../core/store/contract/contacts.ts";
 import { describeConversationsContract } from "../core/store/contract/conversations.ts";
+import { describeFilesContract } from "../core/store/contract/files.ts";
 import { describeInboxContract } from "../core/store/contract/inbox.ts";
 import { describeJobsContract } from "../core/store/contract/jobs.ts";
 import { describeKnowledgeContract } from "../core/store/contract/knowledge.ts";
@@ -50,6 +51,7 @@ if (testDatabaseUrl) {
   describeRetentionContract("postgres", postgres);
   describeOverviewContract("postgres", postgres);
   describeConversationsContract("postgres", postgres);
+  describeFilesContract("postgres", postgres);
 } else {
   describe.skip("postgres store contract", () => it.skip(skipReason, () => {}));
 }

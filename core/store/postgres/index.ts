@@ -3,6 +3,7 @@ import { createPostgresApprovals } from "./approvals.ts";
 import { createPostgresBroadcast } from "./broadcast.ts";
 import { createPool, splitDatabaseUrl, type PoolOptions } from "./database.ts";
 import { createPostgresConversations } from "./conversations.ts";
+import { createPostgresFiles } from "./files.ts";
 import { createPostgresInbox } from "./inbox.ts";
 import { createPostgresJobs } from "./jobs.ts";
 import { createPostgresKnowledge } from "./knowledge.ts";
@@ -64,6 +65,7 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     overview: createPostgresOverview(pool),
     traces: createPostgresTraces(pool),
     conversations: createPostgresConversations(pool),
+    files: createPostgresFiles(pool),
     isShared: true,
     close: async () => {
       await broadcast.close();

@@ -3,6 +3,7 @@ import { consoleReportMigration } from "./migration-console-report.ts";
 import { checkSchemaName, inTransaction } from "./database.ts";
 import { conversationsMigration } from "./migration-conversations.ts";
 import { rateLimitsMigration } from "./migration-rate-limits.ts";
+import { storedFilesMigration } from "./migration-files.ts";
 import { tracesMigration } from "./migration-traces.ts";
 
 /**
@@ -246,6 +247,7 @@ const migrations: readonly string[] = [
   tracesMigration,
   conversationsMigration,
   rateLimitsMigration,
+  storedFilesMigration,
 ];
 
 export const schemaVersion = migrations.length;

@@ -9,6 +9,7 @@ import { createSqliteContacts } from "./contacts.ts";
 import { createSqliteConversations } from "./conversations.ts";
 import { retryingWhenBusy } from "./busy.ts";
 import { openDatabase } from "./database.ts";
+import { createSqliteFiles } from "./files.ts";
 import { createSqliteInbox } from "./inbox.ts";
 import { createSqliteKnowledge } from "./knowledge.ts";
 import { createSqliteJobs } from "./jobs.ts";
@@ -62,6 +63,7 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
     overview: createSqliteOverview(database),
     traces: createSqliteTraces(database),
     conversations: createSqliteConversations(database),
+    files: createSqliteFiles(database),
   };
   const retrying = Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, retryingWhenBusy(part)])) as typeof parts;
   return {

@@ -98,8 +98,8 @@ const maxSeq = 2 ** 31 - 1;
 
 /**
  * The `msg_seq` of one step of a part: a digest of the part's outbox key and the step's place in it. The same on
- * every attempt, in any process, so QQ refuses a re-send after a crash as a repeat, and a different step never
- * reuses another's (a reply count saved or not saved before a crash cannot make them meet).
+ * every attempt, in any process, so QQ refuses a re-send after a crash as a repeat, while a different step gets a
+ * different one whether or not the reply count was saved before the crash.
  */
 export const qqMsgSeq = (idempotencyKey: string, step: number): number => clientNumberOf(idempotencyKey, step, firstDerivedSeq, maxSeq);
 

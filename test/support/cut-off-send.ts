@@ -10,7 +10,8 @@ import { recordingLogger } from "./recording-logger.ts";
 /** How the part is sent again: by the turn run once more (its own `send`), or by the outbox's background flush. */
 export type ResendBy = "send" | "flush";
 
-function deliveryOf(adapter: Adapter, store: Store, logger = recordingLogger()): Delivery {
+/** A delivery over one adapter and store, as one process has it (no inline retries). */
+export function deliveryOf(adapter: Adapter, store: Store, logger = recordingLogger()): Delivery {
   return createDelivery({ adapters: new Map([[adapter.platform, adapter]]), outbox: store.outbox, logger, metrics: createMetrics(async () => 0), retries: 0 });
 }
 

@@ -31,8 +31,7 @@ export type { PoolOptions as PostgresStoreOptions } from "./database.ts";
  */
 export async function createPostgresStore(url: string, options: PoolOptions = {}): Promise<Store> {
   const pool = createPool(url, options);
-  // Leases on their own two connections: a renewal never waits behind the message traffic, whose queue can be
-  // longer than a lease under load, which would hand a live run's conversation to another process.
+  // Lease renewals on their own two connections (see createPostgresLeases).
   const leasePool = createPool(url, { ...options, max: 2 });
   try {
     await migrate(pool, splitDatabaseUrl(url, options.schema).schema);
@@ -52,7 +51,7 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     pairing: createPostgresPairing(pool),
     usage: createPostgresUsage(pool),
     approvals: createPostgresApprovals(pool),
-    leases: createPostgresLeases(leasePool),
+    leases: createPostgresLeases(pool, leasePool),
     adapterState: createPostgresAdapterState(pool),
     rateLimits: createPostgresRateLimits(pool),
     contacts: createPostgresContacts(pool),

@@ -2,8 +2,13 @@ import type pg from "pg";
 import type { LeaseStore } from "../store.ts";
 import { nowMs } from "./database.ts";
 
-/** Leases timed by the database's clock, so every process agrees on expiry, with the `/stop` requests addressed to their holders. */
-export function createPostgresLeases(pool: pg.Pool): LeaseStore {
+/**
+ * Leases timed by the database's clock, so every process agrees on expiry, with the `/stop` requests addressed to their
+ * holders. Renewals go through `renewalPool`, connections of their own: a renewal never waits behind the message
+ * traffic, whose queue can be longer than a lease under load (which would hand a live run's conversation to another
+ * process). Taking and giving back a lease is message traffic: it shares the main pool.
+ */
+export function createPostgresLeases(pool: pg.Pool, renewalPool: pg.Pool = pool): LeaseStore {
   return {
     async acquire(key, holder, leaseMs) {
       const result = await pool.query(
@@ -15,7 +20,7 @@ export function createPostgresLeases(pool: pg.Pool): LeaseStore {
       return result.rowCount === 1;
     },
     async renew(key, holder, leaseMs) {
-      const result = await pool.query(`UPDATE leases SET expires_at = ${nowMs} + $3 WHERE key = $1 AND holder = $2`, [key, holder, Math.round(leaseMs)]);
+      const result = await renewalPool.query(`UPDATE leases SET expires_at = ${nowMs} + $3 WHERE key = $1 AND holder = $2`, [key, holder, Math.round(leaseMs)]);
       return result.rowCount === 1;
     },
     async release(key, holder) {

@@ -1,16 +1,32 @@
 /**
  * One gateway as its own process for the PostgreSQL bench (`postgres-scenario.ts`): the settings come from the
  * environment (as for `pincer start`), the built-in agent answers at once (as in the in-process bench), logs at warn
- * or above are counted, not printed. Prints `ready <url>` once it serves; SIGTERM stops it.
+ * or above are counted, not printed. Prints `ready <url>` once it serves; SIGUSR2 prints `statements <json>`, the
+ * SQL statements sent to PostgreSQL since it served, by their first words; SIGTERM stops it.
  */
+import pg from "pg";
 import { createBuiltinAgent } from "../agents/builtin/index.ts";
 import { loadConfig } from "../core/config.ts";
 import { startGateway } from "../gateway/gateway.ts";
 import { createLogTap } from "./log-tap.ts";
 
+const statements = new Map<string, number>();
+let isCounting = false;
+const query = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  if (isCounting) {
+    const text = typeof args[0] === "string" ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? "");
+    const head = text.replace(/\s+/g, " ").trim().slice(0, 60);
+    statements.set(head, (statements.get(head) ?? 0) + 1);
+  }
+  return (query as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof query;
+
 const logTap = createLogTap();
 const gateway = await startGateway(loadConfig(), { agent: createBuiltinAgent({ deltaDelayMs: 0 }), logDestination: logTap.destination });
+isCounting = true;
 process.stdout.write(`ready ${gateway.url}\n`);
+process.on("SIGUSR2", () => process.stdout.write(`statements ${JSON.stringify(Object.fromEntries(statements))}\n`));
 process.once("SIGTERM", () => {
   for (const line of logTap.kept.slice(0, 5)) process.stderr.write(`gateway ${process.pid} logged: ${line}\n`);
   void gateway.stop().finally(() => process.exit(0));

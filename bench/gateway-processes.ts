@@ -11,6 +11,8 @@ export interface GatewayProcess {
   stop(): Promise<void>;
   /** SIGKILL, as a crash. */
   kill(): Promise<void>;
+  /** The SQL statements it sent to PostgreSQL since it served, by their first words. */
+  statements(): Promise<Record<string, number>>;
 }
 
 const script = fileURLToPath(new URL("./gateway-process.ts", import.meta.url));
@@ -31,11 +33,13 @@ export async function startGatewayProcess(env: Record<string, string>, tempDir: 
       clearTimeout(timer);
     }
   };
+  let output = "";
+  child.stdout!.setEncoding("utf8");
+  child.stdout!.on("data", (chunk: string) => {
+    output += chunk;
+  });
   const url = await new Promise<string>((resolve, reject) => {
-    let output = "";
-    child.stdout!.setEncoding("utf8");
-    child.stdout!.on("data", (chunk: string) => {
-      output += chunk;
+    child.stdout!.on("data", () => {
       const found = /^ready (\S+)$/m.exec(output)?.[1];
       if (found) resolve(found);
     });
@@ -51,6 +55,15 @@ export async function startGatewayProcess(env: Record<string, string>, tempDir: 
     async kill() {
       child.kill("SIGKILL");
       await waitExit(5_000);
+    },
+    async statements() {
+      output = "";
+      child.kill("SIGUSR2");
+      for (;;) {
+        const found = /^statements (.+)$/m.exec(output)?.[1];
+        if (found) return JSON.parse(found) as Record<string, number>;
+        await once(child.stdout!, "data");
+      }
     },
   };
 }

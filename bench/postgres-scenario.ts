@@ -24,7 +24,16 @@ export const clusterSetups: Record<ClusterKey, { store: "SQLite" | "PostgreSQL";
 export interface PostgresResults {
   runs: Record<ClusterKey, ServerRun>;
   echoes: Record<ClusterKey, EchoCheck>;
+  /** SQL statements the setup's processes sent per message answered (warm-up included), background work included. */
+  statementsPerMessage: Partial<Record<ClusterKey, number>>;
   failover: FailoverResult;
+}
+
+/** The statements of all the processes, summed by their first words, most frequent first. */
+async function countStatements(processes: GatewayProcess[]): Promise<[string, number][]> {
+  const total = new Map<string, number>();
+  for (const each of processes) for (const [head, count] of Object.entries(await each.statements())) total.set(head, (total.get(head) ?? 0) + count);
+  return [...total].sort((a, b) => b[1] - a[1]);
 }
 
 /** The database URL with a fresh schema of the bench's own (dropped by `stoppers`). */
@@ -60,6 +69,7 @@ export async function runPostgresScenario(
   const apiRoot = await client.startBotApi(botToken);
   const telegram = { TELEGRAM_BOT_TOKEN: botToken, TELEGRAM_API_ROOT: apiRoot, TELEGRAM_WEBHOOK_SECRET: secretToken, PINCER_DM_POLICY: "open" };
   const targets = {} as Record<ClusterKey, Target>;
+  const processesOf = {} as Record<ClusterKey, GatewayProcess[]>;
   for (const [key, setup] of Object.entries(clusterSetups) as [ClusterKey, (typeof clusterSetups)[ClusterKey]][]) {
     log(`PostgreSQL bench: starting ${setup.processCount} process(es) on ${setup.store}`);
     const env = setup.store === "PostgreSQL" ? { ...telegram, DATABASE_URL: withSchema(options.databaseUrl, stoppers) } : telegram;
@@ -69,6 +79,7 @@ export async function runPostgresScenario(
       stoppers.push(() => started.stop());
       processes.push(started);
     }
+    processesOf[key] = processes;
     const [first, ...rest] = processes.map((each) => each.url);
     targets[key] = {
       type: "telegram", name: `${setup.processCount} × Pincer on ${setup.store}`, url: first!, secretToken, ...(rest.length > 0 ? { moreUrls: rest } : {}),
@@ -85,7 +96,17 @@ export async function runPostgresScenario(
       log(`${targets[key].name}: ${check.missingCount} without echo, ${check.duplicatedCount} echoed more than once, ${check.strayCount} stray; ${check.examples.join("; ")}`);
     }
   }
+  const statementsPerMessage: PostgresResults["statementsPerMessage"] = {};
+  for (const key of Object.keys(targets) as ClusterKey[]) {
+    if (clusterSetups[key].store !== "PostgreSQL") continue;
+    const counted = await countStatements(processesOf[key]);
+    const perMessage = (count: number) => count / echoes[key].expectedCount;
+    statementsPerMessage[key] = perMessage(counted.reduce((sum, [, count]) => sum + count, 0));
+    if (key === "postgres1") {
+      log(`statements per message, ${targets[key].name}:\n${counted.slice(0, 25).map(([head, count]) => `  ${perMessage(count).toFixed(2)}  ${head}`).join("\n")}`);
+    }
+  }
   log("PostgreSQL bench: failover of a killed poller");
   const failover = await measurePollerFailover(withSchema(options.databaseUrl, stoppers), options.leaseSec, options.tempDir, log);
-  return { runs, echoes, failover };
+  return { runs, echoes, statementsPerMessage, failover };
 }

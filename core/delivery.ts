@@ -8,6 +8,7 @@ import { assertNever, BridgeError, toBridgeError } from "./types/errors.ts";
 import type { Logger } from "./types/logger.ts";
 import type { ReplyPart } from "./types/reply.ts";
 import { sendPrepared } from "./render/fallbacks.ts";
+import { withStoredMedia, type MediaCopies } from "./stored-media.ts";
 import { clip, noTracer, traceKeyOfPart, type SpanAttributes, type Tracer } from "./trace.ts";
 
 export interface DeliveryOptions {
@@ -26,6 +27,11 @@ export interface DeliveryOptions {
   leaseMs?: number;
   /** Each part's send, retry or parking becomes a `send` span of the message it answers. */
   tracer?: Tracer;
+  /**
+   * On a store several processes share: local files a part carries are copied into it before the part's row is
+   * written, so whichever process retries the part can send it. Absent (SQLite, one process): parts keep their paths.
+   */
+  mediaCopies?: MediaCopies;
   now?: () => number;
 }
 
@@ -48,6 +54,11 @@ export interface Delivered {
   sent: SentMessage;
   /** The key had been sent already (a re-run after a crash): nothing new went out. */
   wasSentBefore: boolean;
+  /**
+   * An earlier send of the key was cut off before it was recorded: a platform that dedupes by the key (Feishu, Discord)
+   * returned the message that send made, with its text, so a streamed message needs an edit to show the current one.
+   */
+  wasCutOffBefore?: boolean;
 }
 
 const retryableCodes = new Set(["rate-limited", "upstream", "timeout", "internal"]);
@@ -64,6 +75,7 @@ interface DeliveryContext {
   maxInlineWaitMs: number;
   leaseMs: number;
   tracer: Tracer;
+  mediaCopies: MediaCopies | undefined;
   now: () => number;
 }
 
@@ -79,6 +91,7 @@ function contextOf(options: DeliveryOptions): DeliveryContext {
     maxInlineWaitMs: options.maxInlineWaitMs ?? 5000,
     leaseMs: options.leaseMs ?? 60_000,
     tracer: options.tracer ?? noTracer,
+    mediaCopies: options.mediaCopies,
     now: options.now ?? Date.now,
   };
 }
@@ -110,12 +123,16 @@ function withRetry<T>(context: DeliveryContext, work: () => Promise<T>): Promise
   });
 }
 
-/** One round of sending a claimed part. `options` apply to the immediate send only: a part retried later from the outbox is sent whole. */
+/**
+ * One round of sending a claimed part. `isPartial` applies to the immediate send only (a part retried later from the
+ * outbox is sent whole); the idempotency key goes with every attempt, the immediate one and the flush's.
+ */
 async function attempt(context: DeliveryContext, row: OutboxPart & { attempts: number }, options?: SendOptions): Promise<SentMessage | undefined> {
   const { outbox, now } = context;
   const startedAt = context.tracer.now();
+  const sendOptions: SendOptions = { ...options, idempotencyKey: row.key };
   try {
-    const sent = await withRetry(context, () => sendPrepared(adapterFor(context, row.conversation), row.conversation, row.part, options));
+    const sent = await withRetry(context, () => sendPrepared(adapterFor(context, row.conversation), row.conversation, row.part, sendOptions));
     await outbox.markSent(row, sent.messageId, now());
     context.metrics.messagesOut.inc(channelLabels(row.conversation));
     // A platform that answers only inside a reply window (ClawBot, QQ) parks the part for the chat's next message.
@@ -136,9 +153,14 @@ async function attempt(context: DeliveryContext, row: OutboxPart & { attempts: n
   }
 }
 
+/** The part as its outbox row keeps it: with its local files copied into a shared store. */
+const storable = (context: DeliveryContext, part: ReplyPart): Promise<ReplyPart> =>
+  context.mediaCopies ? withStoredMedia(part, context.mediaCopies, context.now()) : Promise.resolve(part);
+
 /** Claims the key, then sends, or returns what was sent under it before. */
-async function sendOnce(context: DeliveryContext, key: string, to: ConversationRef, part: ReplyPart, options?: SendOptions): Promise<Delivered | undefined> {
+async function sendOnce(context: DeliveryContext, key: string, to: ConversationRef, given: ReplyPart, options?: SendOptions): Promise<Delivered | undefined> {
   const { outbox, now } = context;
+  const part = await storable(context, given);
   // The claim is written before the send: a crash from here on leaves the part marked as cut off mid-send.
   for (;;) {
     const claim = await outbox.claim({ key, conversation: to, part }, now(), context.leaseMs);
@@ -156,7 +178,7 @@ async function sendOnce(context: DeliveryContext, key: string, to: ConversationR
       case "claimed": {
         if (claim.wasUnknown) context.logger.warn({ key }, "a send of this part was cut off before it was recorded; sending it again");
         const sent = await attempt(context, { key, conversation: to, part, attempts: claim.attempts }, options);
-        return sent && { sent, wasSentBefore: false };
+        return sent && { sent, wasSentBefore: false, ...(claim.wasUnknown ? { wasCutOffBefore: true } : {}) };
       }
       default:
         return assertNever(claim);
@@ -200,8 +222,9 @@ export function createDelivery(options: DeliveryOptions): Delivery {
   let flushing: Promise<number> | undefined;
   return {
     send: (key, to, part, sendOptions) => sendOnce(context, key, to, part, sendOptions),
-    async enqueue(key, to, part) {
+    async enqueue(key, to, given) {
       const startedAt = context.tracer.now();
+      const part = await storable(context, given);
       await context.outbox.put(key, to, part, context.now());
       traceSend(context, key, part, startedAt, "parked");
     },

@@ -64,8 +64,8 @@ export function createEditScheduler(options: EditSchedulerOptions): EditSchedule
     }
     options.onSent();
     chunks[index] = { sent: delivered.sent, text: part.text };
-    // A re-run after a crash finds the message already sent, with the text of the first run.
-    if (delivered.wasSentBefore && canStream) await delivery.edit(`${keyBase}:${index}`, delivered.sent, part, { isFinal });
+    // A re-run after a crash finds the message already sent (or the platform returned it again), with the text of the first run.
+    if ((delivered.wasSentBefore || delivered.wasCutOffBefore) && canStream) await delivery.edit(`${keyBase}:${index}`, delivered.sent, part, { isFinal });
     return true;
   };
 

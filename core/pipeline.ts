@@ -6,7 +6,7 @@ import { createTurnQueue, type RunHandle, type TurnQueue } from "./stages/drain.
 import { answerAtOnce, isEmptyPrompt, parse } from "./stages/parse.ts";
 import { prepare } from "./stages/prepare.ts";
 import { runAgent, startRun } from "./stages/run.ts";
-import { errorPart, failTurn, recordTurn, settle } from "./stages/settle.ts";
+import { errorPart, failTurn, settle, turnMessages } from "./stages/settle.ts";
 import { speakBack } from "./stages/speak.ts";
 import { beginTurn, newRef, type PreparedTurn, type TurnOutcome } from "./stages/turn.ts";
 import { createWorkTracker } from "./work-tracker.ts";
@@ -87,6 +87,7 @@ async function takeTurn(rows: readonly InboxRow[], run: RunHandle, deps: StageDe
   const log = deps.logger.child({ run: turn.runId, ref: turn.ref, conversation: turn.conversationKey });
   let outcome: TurnOutcome = { type: "ok" };
   let started: PreparedTurn | undefined;
+  let session: ReturnType<typeof turnMessages> | undefined;
   try {
     const prepared = await prepare(turn, deps, run.signal);
     if (!prepared) return;
@@ -99,12 +100,12 @@ async function takeTurn(rows: readonly InboxRow[], run: RunHandle, deps: StageDe
     }
     if (answer.isStopped) outcome = { type: "stopped" };
     else await speakBack(prepared, answer.text, deps, run.signal, log);
-    await recordTurn(prepared, answer.text, deps);
+    session = turnMessages(prepared, answer.text, deps.now());
   } catch (thrown) {
     outcome = await failTurn(turn, thrown, run.signal, deps, log);
   } finally {
     run.end();
-    await settle(turn, outcome, started !== undefined, deps);
+    await settle(turn, outcome, started !== undefined, deps, session);
   }
 }
 

@@ -6,6 +6,8 @@ import type { Logger } from "./types/logger.ts";
 const dayMs = 24 * 60 * 60 * 1000;
 /** Past the retention, finished inbox rows keep their key (not their text) this long: late redeliveries stay duplicates. */
 export const dedupeGraceMs = 7 * dayMs;
+/** A stored copy of a file a reply carried goes this long after its last use, once no unsent part refers to it. */
+export const storedFileGraceMs = dayMs;
 
 export interface RetentionOptions {
   /** PINCER_RETENTION_DAYS; 0 keeps everything. */
@@ -38,7 +40,8 @@ async function pruneFiles(dir: string, before: number): Promise<number> {
 
 /**
  * Privacy by default: messages, run events, session messages, replies, approvals and files older than
- * PINCER_RETENTION_DAYS are deleted, once at start and then daily. Usage figures (no text) are kept.
+ * PINCER_RETENTION_DAYS are deleted, once at start and then daily. Usage figures (no text) are kept. Files copied
+ * into the store for sending go a day after their part was sent (or given up).
  */
 export function createRetention(options: RetentionOptions) {
   const now = options.now ?? Date.now;
@@ -49,7 +52,7 @@ export function createRetention(options: RetentionOptions) {
   async function pruneOnce(): Promise<PruneReport | undefined> {
     if (options.retentionDays === 0) return undefined;
     const before = now() - options.retentionDays * dayMs;
-    const counts = await options.store.prune({ before, inboxKeysBefore: before - dedupeGraceMs });
+    const counts = await options.store.prune({ before, inboxKeysBefore: before - dedupeGraceMs, storedFilesBefore: now() - storedFileGraceMs });
     let files = 0;
     for (const dir of options.fileDirs) files += await pruneFiles(dir, before);
     const report = { ...counts, files };

@@ -108,8 +108,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     maxUploadBytes: config.media.limits.maxBytes,
     history: (conversation) => store.sessions.history(conversationKey(conversation), 50),
     ...(store.broadcast ? { broadcast: store.broadcast } : {}),
+    storedFiles: store.files,
   });
-  const channelDeps = { logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes, state: store.adapterState, leases: store.leases, waitingReplies: store.outbox };
+  const channelDeps = {
+    logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes, state: store.adapterState, leases: store.leases, rateLimits: store.rateLimits,
+    waitingReplies: store.outbox, storedFiles: store.files,
+  };
   // This process, as the holder of leases in the store (conversations, long connections): readable in /readyz.
   const holder = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   // Several processes on one store: each long connection (a poller, a socket) is opened by one of them at a time.
@@ -124,7 +128,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   ];
   // By channel id: a conversation's `channelId` (its platform's name for a default channel) names its adapter.
   const adapters = new Map(channelList.map((channel) => [channel.id, channel.adapter]));
-  const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics, tracer });
+  // Several processes on one store: a file a reply carries is copied into it, so any of them can send (or retry) the part.
+  // One process (SQLite) reads its own paths, as before: no copy of every file into the database.
+  const mediaCopies = store.isShared ? { files: store.files, maxBytes: config.media.limits.maxBytes } : undefined;
+  const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics, tracer, ...(mediaCopies ? { mediaCopies } : {}) });
   const agentSet = await createAgents(config, { logger, store });
   if (options.agent) agentSet.agents.set(options.agent.id, options.agent);
   const routing = options.agent ? { ...config.routing, defaultAgent: options.agent.id } : config.routing;

@@ -1,12 +1,14 @@
 import { basename } from "node:path";
+import type { FileStore } from "../../core/store/file-store.ts";
 import { errorMarkdown } from "../../core/render/fallbacks.ts";
-import type { FetchedMedia, SentMessage } from "../../core/types/adapter.ts";
+import type { FetchedMedia, SendOptions, SentMessage } from "../../core/types/adapter.ts";
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import { assertNever, BridgeError } from "../../core/types/errors.ts";
 import type { Logger } from "../../core/types/logger.ts";
 import type { MediaRef } from "../../core/types/message.ts";
 import type { Button, ReplyPart } from "../../core/types/reply.ts";
 import { createBoundedMap } from "../kit/bounded-map.ts";
+import { clientKeyOf } from "../kit/client-key.ts";
 import { readReplyMedia } from "../kit/local-media.ts";
 import { voiceMessageFlag } from "./inbound.ts";
 import { toDiscordMarkdown } from "./markdown.ts";
@@ -36,6 +38,8 @@ export interface OutboundDeps {
   hasThreads: boolean;
   fetchMedia(ref: MediaRef): Promise<FetchedMedia>;
   maxMediaBytes: number;
+  /** Files replies carry, copied into a shared store (`platform: "stored"` media). */
+  storedFiles?: Pick<FileStore, "get"> | undefined;
   /** Interactions by their inbox id (`interaction:<id>`), for the answer to each. */
   interactions: { get(id: string): PendingInteraction | undefined };
   /** Threads the adapter knows exist (opened by it, or seen on the gateway). */
@@ -45,7 +49,7 @@ export interface OutboundDeps {
 }
 
 export interface Outbound {
-  send(to: ConversationRef, part: ReplyPart): Promise<SentMessage>;
+  send(to: ConversationRef, part: ReplyPart, options?: SendOptions): Promise<SentMessage>;
   edit(sent: SentMessage, part: ReplyPart): Promise<void>;
   showTyping(to: ConversationRef): Promise<void>;
 }
@@ -73,6 +77,12 @@ export function content(markdown: string): string {
   const text = toDiscordMarkdown(markdown) || "…";
   return text.length > maxContentChars ? `${text.slice(0, maxContentChars - 1)}…` : text;
 }
+
+/**
+ * Discord's `nonce` (at most 25 characters) for the `message`th message of a part: sent with `enforce_nonce`, a repeat
+ * by the same bot within a few minutes returns the message first created instead of a new one.
+ */
+export const discordNonce = (idempotencyKey: string, message: number | string): string => clientKeyOf(idempotencyKey, message, 25);
 
 /** Nobody is pinged by what the agent writes (an `@everyone` in an answer stays text). */
 const noPings = { parse: [] as string[], replied_user: false };
@@ -104,7 +114,7 @@ export function createDiscordOutbound(deps: OutboundDeps): Outbound {
   };
 
   const upload = async (media: MediaRef, fallbackName: string): Promise<UploadFile> => {
-    const fetched = await readReplyMedia(media, deps.fetchMedia, Math.min(deps.maxMediaBytes, uploadLimitBytes));
+    const fetched = await readReplyMedia(media, deps.fetchMedia, Math.min(deps.maxMediaBytes, uploadLimitBytes), deps.storedFiles);
     const name = fetched.fileName ?? media.fileName ?? (media.platform === "local" ? basename(media.id) : fallbackName);
     return { name, bytes: fetched.bytes, mimeType: fetched.mimeType };
   };
@@ -151,7 +161,7 @@ export function createDiscordOutbound(deps: OutboundDeps): Outbound {
   };
 
   return {
-    async send(to, part) {
+    async send(to, part, options = {}) {
       const { body, files } = await payloadOf(part);
       const interaction = to.inReplyTo ? deps.interactions.get(to.inReplyTo.messageId) : undefined;
       if (interaction) return { conversation: to, messageId: await sendToInteraction(interaction, body, files) };
@@ -160,15 +170,17 @@ export function createDiscordOutbound(deps: OutboundDeps): Outbound {
         to.kind === "group" && !isInThread && to.inReplyTo && !to.inReplyTo.messageId.includes(":")
           ? { message_reference: { message_id: to.inReplyTo.messageId, fail_if_not_exists: false } }
           : {};
-      const post = (payload: Payload, uploads: UploadFile[]) =>
-        rest.request<{ id: string }>("POST", `/channels/${channelId}/messages`, { body: { ...payload, ...reference, allowed_mentions: noPings }, files: uploads });
+      // A part is one channel message; sent again under the same key (after a crash), Discord returns the first.
+      const once = (variant: string) => (options.idempotencyKey === undefined ? {} : { nonce: discordNonce(options.idempotencyKey, variant), enforce_nonce: true });
+      const post = (payload: Payload, uploads: UploadFile[], variant: string) =>
+        rest.request<{ id: string }>("POST", `/channels/${channelId}/messages`, { body: { ...payload, ...reference, ...once(variant), allowed_mentions: noPings }, files: uploads });
       let message: { id: string };
       try {
-        message = await post(body, files);
+        message = await post(body, files, "0");
       } catch (error) {
         // 50173: voice messages are not allowed in this channel; the audio goes as a file.
         if (body.flags !== voiceMessageFlag || discordFailureOf(error)?.code !== 50173) throw error;
-        message = await post({}, files.map(({ details: _details, ...file }) => file));
+        message = await post({}, files.map(({ details: _details, ...file }) => file), "0:file");
       }
       placeOf.set(message.id, { channelId });
       return { conversation: to, messageId: message.id };

@@ -7,6 +7,11 @@ import type { Logger } from "../../core/types/logger.ts";
 export const invalidTokenCodes: ReadonlySet<number> = new Set([99991661, 99991663, 99991668]);
 /** "Too many requests" (with HTTP 429 or 400). */
 export const rateLimitCode = 99991400;
+/**
+ * "The message is being sent" (HTTP 400): another request with the same `uuid` is still in flight. Worth a retry (it
+ * then answers with that message), never the plain-text fallback of a refused card, which would send it twice.
+ */
+export const sendingCode = 230049;
 
 /** `feishu` → open.feishu.cn, `lark` → open.larksuite.com, anything else is a base URL (tests: a fake). */
 export function sdkDomain(domain: string): Domain | string {
@@ -128,7 +133,8 @@ export function toFeishuError(what: string, failure: FeishuFailure): BridgeError
     return new BridgeError("rate-limited", detail, { cause: failure, retryAfterMs: failure.retryAfterMs ?? 1000 });
   }
   let code: BridgeErrorCode = "upstream";
-  if (feishuCode !== undefined && invalidTokenCodes.has(feishuCode)) code = "unauthorized";
+  if (feishuCode === sendingCode) code = "upstream";
+  else if (feishuCode !== undefined && invalidTokenCodes.has(feishuCode)) code = "unauthorized";
   else if (httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500) code = "bad-input";
   else if (httpStatus === undefined && feishuCode !== undefined) code = "bad-input";
   return new BridgeError(code, detail, { cause: failure });

@@ -62,7 +62,7 @@ export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, o
   let isStopped = false;
 
   const fetchOwn = (ref: MediaRef) => downloadResource(client, call, ref, deps.maxMediaBytes);
-  const outbound = createOutbound({ client, call, logger, fetchOwn, maxMediaBytes: deps.maxMediaBytes, rememberSent: (id) => sentIds.set(id, true) });
+  const outbound = createOutbound({ client, call, logger, fetchOwn, maxMediaBytes: deps.maxMediaBytes, storedFiles: deps.storedFiles, rememberSent: (id) => sentIds.set(id, true) });
 
   /** Whether the bot wrote `messageId`: remembered when sent here, else asked of Feishu (another process may have sent it). */
   const isBotMessage = async (messageId: string): Promise<boolean> => {
@@ -281,7 +281,7 @@ export function createFeishuAdapter(settings: FeishuConfig, deps: AdapterDeps, o
       health = { state: "stopped" };
     },
     health: () => (settings.connection === "websocket" ? connectionHealth() : health),
-    send: (to, part) => outbound.send(to, part),
+    send: (to, part, options) => outbound.send(to, part, options),
     edit: (sent, part) => outbound.edit(sent, part),
     fetchMedia: fetchOwn,
     selfNames: () => (bot?.name ? [bot.name] : []),

@@ -1,6 +1,7 @@
 import type { Client } from "@larksuiteoapi/node-sdk";
+import type { FileStore } from "../../core/store/file-store.ts";
 import { readReplyMedia } from "../kit/local-media.ts";
-import type { FetchedMedia, SentMessage } from "../../core/types/adapter.ts";
+import type { FetchedMedia, SendOptions, SentMessage } from "../../core/types/adapter.ts";
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import { assertNever, BridgeError } from "../../core/types/errors.ts";
 import type { Logger } from "../../core/types/logger.ts";
@@ -10,11 +11,21 @@ import type { FeishuCall } from "./api.ts";
 import { toFeishuMarkdown } from "./markdown.ts";
 import { errorMarkdown, errorText } from "../../core/render/fallbacks.ts";
 import { createBoundedMap } from "../kit/bounded-map.ts";
+import { clientKeyOf } from "../kit/client-key.ts";
 
 /** Feishu refuses images over 10 MB for `im/v1/images`; larger pictures go out as files (30 MB). */
 const maxImageBytes = 10 * 1024 * 1024;
 /** Feishu takes files of at most 30 MB (im.file.create). */
 const maxFileBytes = 30 * 1024 * 1024;
+
+/**
+ * Feishu's `uuid` (at most 50 characters) for the `message`th message of a part: requests with the same uuid send
+ * at most one message within an hour (im-v1/message/create and …/reply).
+ */
+export const feishuUuid = (idempotencyKey: string, message: number | string): string => clientKeyOf(idempotencyKey, message, 32);
+
+/** The uuid of one message of the part, by what it is sent as (the card, or its plain-text fallback); none without a key. */
+type Uuid = (variant: "card" | "text" | "media") => string | undefined;
 
 type MessageType = "interactive" | "text" | "image" | "file" | "audio";
 
@@ -62,6 +73,8 @@ export interface OutboundDeps {
   fetchOwn(ref: MediaRef): Promise<FetchedMedia>;
   /** MEDIA_MAX_BYTES; Feishu's own file limit (30 MB) applies too. */
   maxMediaBytes: number;
+  /** Files replies carry, copied into a shared store (`platform: "stored"` media). */
+  storedFiles?: Pick<FileStore, "get"> | undefined;
   /** Called with every message id the bot sent, so replies to them count as addressing it. */
   rememberSent(messageId: string): void;
 }
@@ -76,15 +89,17 @@ export function createOutbound(deps: OutboundDeps) {
   /** Messages sent as plain text after a card was refused: their edits replace text, not a card. Bounded: only recent ones stream. */
   const plainTextIds = createBoundedMap<true>(1000);
 
-  const post = async (to: ConversationRef, msgType: MessageType, content: string): Promise<string> => {
+  /** `uuid`: the same on every send of this message (a repeat within the hour answers with the message first sent). */
+  const post = async (to: ConversationRef, msgType: MessageType, content: string, uuid: string | undefined): Promise<string> => {
     const parentId = to.inReplyTo?.messageId;
     const isReply = parentId !== undefined && !parentId.startsWith("card:") && (to.threadId !== undefined || to.kind === "group");
+    const once = uuid === undefined ? {} : { uuid };
     const response = isReply
       ? await call("im.message.reply", () =>
-          client.im.message.reply({ path: { message_id: parentId }, data: { msg_type: msgType, content, reply_in_thread: to.threadId !== undefined } }),
+          client.im.message.reply({ path: { message_id: parentId }, data: { msg_type: msgType, content, reply_in_thread: to.threadId !== undefined, ...once } }),
         )
       : await call("im.message.create", () =>
-          client.im.message.create({ params: { receive_id_type: "chat_id" }, data: { receive_id: to.chatId, msg_type: msgType, content } }),
+          client.im.message.create({ params: { receive_id_type: "chat_id" }, data: { receive_id: to.chatId, msg_type: msgType, content, ...once } }),
         );
     const messageId = response?.data?.message_id;
     if (!messageId) throw new BridgeError("upstream", "Feishu accepted the message but returned no message_id");
@@ -92,21 +107,24 @@ export function createOutbound(deps: OutboundDeps) {
     return messageId;
   };
 
-  /** A card, or the same words as plain text when Feishu refuses the card (not for rate limits or outages). */
-  const postCard = async (to: ConversationRef, content: string, fallbackText: string): Promise<string> => {
+  /**
+   * A card, or the same words as plain text when Feishu refuses the card (not for rate limits or outages). The text
+   * has a uuid of its own: a refused card's uuid sent nothing, and a re-send is refused the same way before it.
+   */
+  const postCard = async (to: ConversationRef, content: string, fallbackText: string, uuid: Uuid): Promise<string> => {
     try {
-      return await post(to, "interactive", content);
+      return await post(to, "interactive", content, uuid("card"));
     } catch (error) {
       if (!(error instanceof BridgeError) || error.code !== "bad-input") throw error;
       deps.logger.warn({ err: error }, "Feishu refused the card; sending plain text");
-      const messageId = await post(to, "text", JSON.stringify({ text: fallbackText }));
+      const messageId = await post(to, "text", JSON.stringify({ text: fallbackText }), uuid("text"));
       plainTextIds.set(messageId, true);
       return messageId;
     }
   };
 
   const upload = async (part: Extract<ReplyPart, { type: "image" | "file" | "audio" }>) => {
-    const media = await readReplyMedia(part.media, deps.fetchOwn, Math.min(deps.maxMediaBytes, maxFileBytes));
+    const media = await readReplyMedia(part.media, deps.fetchOwn, Math.min(deps.maxMediaBytes, maxFileBytes), deps.storedFiles);
     const bytes = Buffer.from(media.bytes);
     const fileName = media.fileName ?? part.media.fileName ?? "file";
     if (part.type === "image" && bytes.length <= maxImageBytes) {
@@ -123,24 +141,27 @@ export function createOutbound(deps: OutboundDeps) {
   };
 
   return {
-    async send(to: ConversationRef, part: ReplyPart): Promise<SentMessage> {
+    async send(to: ConversationRef, part: ReplyPart, options: SendOptions = {}): Promise<SentMessage> {
+      // The part's messages are numbered in the order they go out: the same number on every send of the part.
+      const { idempotencyKey } = options;
+      const uuidOf = (message: number): Uuid => (variant) => (idempotencyKey === undefined ? undefined : feishuUuid(idempotencyKey, `${message}:${variant}`));
       switch (part.type) {
         case "markdown":
-          return { conversation: to, messageId: await postCard(to, markdownCard(part.text), part.text) };
+          return { conversation: to, messageId: await postCard(to, markdownCard(part.text), part.text, uuidOf(0)) };
         case "buttons": {
           const typed = part.buttons.map((button) => buttonCommand(button.id)).join(", ");
-          return { conversation: to, messageId: await postCard(to, buttonsCard(part.text, part.buttons), `${part.text}\n\n${typed}`) };
+          return { conversation: to, messageId: await postCard(to, buttonsCard(part.text, part.buttons), `${part.text}\n\n${typed}`, uuidOf(0)) };
         }
         case "error": {
-          return { conversation: to, messageId: await postCard(to, markdownCard(errorMarkdown(part)), errorText(part)) };
+          return { conversation: to, messageId: await postCard(to, markdownCard(errorMarkdown(part)), errorText(part), uuidOf(0)) };
         }
         case "image":
         case "file":
         case "audio": {
           const { msgType, content } = await upload(part);
-          const messageId = await post(to, msgType, content);
+          const messageId = await post(to, msgType, content, uuidOf(0)("media"));
           // A caption cannot ride on an image or file message: it follows as its own message.
-          if (part.type !== "audio" && part.caption) await postCard(to, markdownCard(part.caption), part.caption);
+          if (part.type !== "audio" && part.caption) await postCard(to, markdownCard(part.caption), part.caption, uuidOf(1));
           return { conversation: to, messageId };
         }
         default:

@@ -1,5 +1,6 @@
 import { open } from "node:fs/promises";
 import { basename } from "node:path";
+import type { FileStore } from "../../core/store/file-store.ts";
 import type { FetchedMedia } from "../../core/types/adapter.ts";
 import { BridgeError, localizedError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
@@ -35,12 +36,27 @@ async function openOrThrow(ref: MediaRef) {
   }
 }
 
+/** A file copied into the shared store (`platform: "stored"`, its sha256 as `id`), whichever process copied it. */
+async function readStored(ref: MediaRef, files: Pick<FileStore, "get"> | undefined, maxBytes: number): Promise<FetchedMedia> {
+  const stored = await files?.get(ref.id);
+  if (!stored) throw new BridgeError("bad-input", `${ref.fileName ?? "The file"} is no longer stored, so it cannot be sent.`);
+  if (stored.bytes.length > maxBytes) throw tooLarge(ref, stored.bytes.length, maxBytes);
+  return { bytes: stored.bytes, mimeType: ref.mimeType ?? stored.mimeType ?? "application/octet-stream", fileName: ref.fileName ?? stored.fileName ?? "file" };
+}
+
 /**
  * The bytes of media an answer carries. Agents and media/ hand out files on this host
- * (`platform: "local"`, the path as `id`); anything else is the adapter's own and fetched by it (bounded there).
+ * (`platform: "local"`, the path as `id`), which a shared store holds as `platform: "stored"` (read from `files`);
+ * anything else is the adapter's own and fetched by it (bounded there).
  * A local file is sized before it is read and never read past `maxBytes`, even if it grows meanwhile.
  */
-export async function readReplyMedia(ref: MediaRef, fetchOwn: (ref: MediaRef) => Promise<FetchedMedia>, maxBytes: number): Promise<FetchedMedia> {
+export async function readReplyMedia(
+  ref: MediaRef,
+  fetchOwn: (ref: MediaRef) => Promise<FetchedMedia>,
+  maxBytes: number,
+  files?: Pick<FileStore, "get">,
+): Promise<FetchedMedia> {
+  if (ref.platform === "stored") return readStored(ref, files, maxBytes);
   if (ref.platform !== "local") return fetchOwn(ref);
   const handle = await openOrThrow(ref);
   try {

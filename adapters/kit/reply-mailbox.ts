@@ -15,6 +15,15 @@ export interface ParkingStore {
   markDelivered(parked: OutboxPart, messageId: string): Promise<void>;
 }
 
+/**
+ * A step's lasting identity: the outbox key of the (parked) part it belongs to and its place in that part. The same on
+ * every attempt, in any process, so a platform that dedupes sends can tell a re-send after a crash from a new message.
+ */
+export interface StepKey {
+  key: string;
+  step: number;
+}
+
 /** How a platform cuts a reply into sends (steps), each of which spends one send of the window. */
 export interface StepCodec<Step> {
   /** ReplyPart → the sends it takes, in order (pure). */
@@ -28,8 +37,8 @@ export interface StepCodec<Step> {
 export interface ReplyMailboxDeps<Step> {
   store: ParkingStore;
   steps: StepCodec<Step>;
-  /** One send inside the window; resolves to the platform's message id. */
-  send(key: string, window: ReplyWindow, step: Step, clientId: string): Promise<string>;
+  /** One send inside the window; resolves to the platform's message id. `stepKey` is absent when the part came without a key. */
+  send(key: string, window: ReplyWindow, step: Step, clientId: string, stepKey?: StepKey): Promise<string>;
   /** The platform refused the send because of the window (stale, spent): park, and send nothing more until the next message. */
   isRefusal(error: unknown): boolean;
   onRefused?(error: unknown): void;
@@ -63,12 +72,12 @@ export function createReplyMailbox<Step>(deps: ReplyMailboxDeps<Step>) {
   };
 
   /** One send inside the window; the window's count is saved after the send (a crash between errs towards a refused send, which parks). */
-  const trySend = async (key: string, step: Step, clientId: string): Promise<Outcome> => {
+  const trySend = async (key: string, step: Step, clientId: string, stepKey?: StepKey): Promise<Outcome> => {
     const limits = deps.limits(key);
     const window = await store.window(key);
     if (!window || !checkWindow(window, now(), limits).isOpen) return { parked: true };
     try {
-      const sent = await deps.send(key, window, step, clientId);
+      const sent = await deps.send(key, window, step, clientId, stepKey);
       await store.saveWindow(key, useSend((await store.window(key)) ?? window));
       return { sent };
     } catch (error) {
@@ -95,7 +104,7 @@ export function createReplyMailbox<Step>(deps: ReplyMailboxDeps<Step>) {
         continue;
       }
       // The same client id on a retry after a crash, in case the server dedupes on it.
-      const outcome = await trySend(key, isFirst ? steps.withCue(parkedStep) : parkedStep, `pincer-parked-${entry.key}`);
+      const outcome = await trySend(key, isFirst ? steps.withCue(parkedStep) : parkedStep, `pincer-parked-${entry.key}`, { key: entry.key, step: 0 });
       if ("failed" in outcome && deps.isPermanent(outcome.failed)) {
         logger.error({ err: outcome.failed, key }, "a parked reply cannot be delivered; dropping it");
         await store.markDelivered(entry, "dropped");
@@ -124,15 +133,17 @@ export function createReplyMailbox<Step>(deps: ReplyMailboxDeps<Step>) {
     /**
      * Sends the part now if the window allows, else parks it (resolving either way, with a
      * `parked:` id). Throws only when nothing of the part went out and the failure is worth a retry.
+     * `idempotencyKey` is the part's outbox key, when it has one.
      */
-    send(key: string, part: ReplyPart): Promise<string> {
+    send(key: string, part: ReplyPart, idempotencyKey?: string): Promise<string> {
       return serially(key, async () => {
         await flushParked(key);
         let hasParked = (await store.parked(key)).length > 0;
         let firstId: string | undefined;
         for (const [index, stepPart] of steps.stepParts(part).entries()) {
           const step = steps.toSteps(stepPart)[0]!;
-          const outcome: Outcome = hasParked ? { parked: true } : await trySend(key, step, `pincer-${randomUUID()}`);
+          const stepKey = idempotencyKey === undefined ? undefined : { key: idempotencyKey, step: index };
+          const outcome: Outcome = hasParked ? { parked: true } : await trySend(key, step, `pincer-${randomUUID()}`, stepKey);
           if ("failed" in outcome) {
             if (index === 0) throw outcome.failed;
             if (deps.isPermanent(outcome.failed)) {

@@ -79,7 +79,7 @@ export async function createQqAdapter(settings: QqConfig, deps: AdapterDeps): Pr
     now,
     conversationOf: (chatId) => ({ platform, channelId, chatId, kind: targetOf(chatId)?.kind === "user" || targetOf(chatId)?.kind === "dms" ? "direct" : "group" }),
   });
-  const sender = { client, isMarkdown: settings.hasMarkdown, readMedia: (ref: MediaRef) => readReplyMedia(ref, fetchMedia, deps.maxMediaBytes) };
+  const sender = { client, isMarkdown: settings.hasMarkdown, readMedia: (ref: MediaRef) => readReplyMedia(ref, fetchMedia, deps.maxMediaBytes, deps.storedFiles) };
   const mailbox = createReplyMailbox<Step>({
     store,
     steps: {
@@ -87,10 +87,10 @@ export async function createQqAdapter(settings: QqConfig, deps: AdapterDeps): Pr
       stepParts: (part) => stepParts(part, settings.hasMarkdown, settings.hasKeyboard),
       withCue,
     },
-    send: (chatId, window, step) => {
+    send: (chatId, window, step, _clientId, stepKey) => {
       const target = targetOf(chatId);
       if (!target) throw new BridgeError("bad-input", `not a QQ chat: ${chatId}`);
-      return sendStep(sender, target, window, step);
+      return sendStep(sender, target, window, step, stepKey);
     },
     isRefusal: (error) => error instanceof QqApiError && windowRefusalCodes.has(error.code),
     isPermanent,
@@ -188,8 +188,8 @@ export async function createQqAdapter(settings: QqConfig, deps: AdapterDeps): Pr
       health = { state: "stopped" };
     },
     health: () => health,
-    async send(to, part) {
-      const messageId = await mailbox.send(to.chatId, part);
+    async send(to, part, options) {
+      const messageId = await mailbox.send(to.chatId, part, options?.idempotencyKey);
       return { conversation: to, messageId };
     },
     fetchMedia,

@@ -4,6 +4,8 @@ import { markdownToPlainText } from "../../core/render/plain-text.ts";
 import { BridgeError, assertNever } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
 import type { Button, ReplyPart } from "../../core/types/reply.ts";
+import { clientNumberOf } from "../kit/client-key.ts";
+import type { StepKey } from "../kit/reply-mailbox.ts";
 import { withWaitingCue, type ReplyWindow, type WindowLimits } from "../kit/reply-window.ts";
 import { duplicateReplyCode, QqApiError, type QqClient } from "./client.ts";
 import type { QqTarget } from "./inbound.ts";
@@ -89,18 +91,32 @@ const messagePath = (target: QqTarget): string => {
   }
 };
 
+/** Counted `msg_seq`s (a step without a key) stay below this, derived ones at or above it, so the two never meet. */
+const firstDerivedSeq = 1000;
+/** send.md types `msg_seq` as an int; Pincer keeps to a signed 32-bit one. */
+const maxSeq = 2 ** 31 - 1;
+
 /**
- * Sends one step as a passive reply to the window's message: `msg_id` and `msg_seq` (1 for the first
- * reply to a message, then 2, 3, …; QQ refuses a repeated msg_id + msg_seq, so a retry never doubles).
+ * The `msg_seq` of one step of a part: a digest of the part's outbox key and the step's place in it. The same on
+ * every attempt, in any process, so QQ refuses a re-send after a crash as a repeat, while a different step gets a
+ * different one whether or not the reply count was saved before the crash.
+ */
+export const qqMsgSeq = (idempotencyKey: string, step: number): number => clientNumberOf(idempotencyKey, step, firstDerivedSeq, maxSeq);
+
+/**
+ * Sends one step as a passive reply to the window's message: `msg_id` and `msg_seq`. QQ refuses a repeated
+ * msg_id + msg_seq, so a step sent again (a retry, a re-send after a crash) shows once: its seq comes from its
+ * `stepKey`, or without one is the window's count + 1 (1, 2, 3, …).
  * Media for C2C and groups is uploaded first (`/files`, srv_send_msg false) and sent as msg_type 7.
  */
-export async function sendStep(sender: StepSender, target: QqTarget, window: ReplyWindow, step: Step): Promise<string> {
+export async function sendStep(sender: StepSender, target: QqTarget, window: ReplyWindow, step: Step, stepKey?: StepKey): Promise<string> {
   const isV2 = target.kind === "user" || target.kind === "group";
   // A window a button press opened answers that event (`event_id`), any other the message (`msg_id`).
   const isEvent = window.contextToken.startsWith(eventTokenPrefix);
+  const seq = stepKey ? qqMsgSeq(stepKey.key, stepKey.step) : window.sendsUsed + 1;
   const reply = {
     ...(isEvent ? { event_id: window.contextToken.slice(eventTokenPrefix.length) } : { msg_id: window.contextToken }),
-    ...(isV2 ? { msg_seq: window.sendsUsed + 1 } : {}),
+    ...(isV2 ? { msg_seq: seq } : {}),
   };
   let body: Record<string, unknown>;
   if (step.kind === "buttons" && isV2) {
@@ -120,10 +136,10 @@ export async function sendStep(sender: StepSender, target: QqTarget, window: Rep
   }
   try {
     const sent = await sender.client.sendMessage(messagePath(target), body);
-    return sent.id ?? `${window.contextToken}:${window.sendsUsed + 1}`;
+    return sent.id ?? `${window.contextToken}:${seq}`;
   } catch (error) {
     // An earlier attempt of this very reply went out (its answer was lost): it counts as sent, once.
-    if (isV2 && error instanceof QqApiError && error.code === duplicateReplyCode) return `${window.contextToken}:${window.sendsUsed + 1}`;
+    if (isV2 && error instanceof QqApiError && error.code === duplicateReplyCode) return `${window.contextToken}:${seq}`;
     throw error;
   }
 }

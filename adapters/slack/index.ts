@@ -170,7 +170,7 @@ export function createSlackAdapter(settings: SlackConfig, deps: AdapterDeps, opt
 
   const fetchMedia = (ref: Parameters<Adapter["fetchMedia"]>[0]) =>
     fetchSlackFile(ref, { client, botToken: settings.botToken, apiUrl: settings.apiUrl, maxBytes: deps.maxMediaBytes });
-  const outbound = createSlackOutbound({ client, fetchMedia, maxMediaBytes: deps.maxMediaBytes });
+  const outbound = createSlackOutbound({ client, fetchMedia, maxMediaBytes: deps.maxMediaBytes, storedFiles: deps.storedFiles });
 
   /** auth.test, then open for events (Events API) or connect (Socket Mode); a network failure is tried again later. */
   const goLive = async (): Promise<void> => {

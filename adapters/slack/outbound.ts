@@ -1,4 +1,5 @@
 import type { App } from "@slack/bolt";
+import type { FileStore } from "../../core/store/file-store.ts";
 import { readReplyMedia } from "../kit/local-media.ts";
 import type { FetchedMedia, SentMessage } from "../../core/types/adapter.ts";
 import type { ConversationRef } from "../../core/types/conversation.ts";
@@ -61,6 +62,8 @@ export interface SlackOutboundDeps {
   fetchMedia(ref: MediaRef): Promise<FetchedMedia>;
   /** MEDIA_MAX_BYTES (Slack's own limit, 1 GB, is higher). */
   maxMediaBytes: number;
+  /** Files replies carry, copied into a shared store (`platform: "stored"` media). */
+  storedFiles?: Pick<FileStore, "get"> | undefined;
 }
 
 /** Sends and edits replies: text with `chat.postMessage`/`chat.update`, media with the external upload flow. */
@@ -68,7 +71,7 @@ export function createSlackOutbound(deps: SlackOutboundDeps) {
   const { client } = deps;
 
   const upload = async (to: ConversationRef, media: MediaRef, caption: string | undefined): Promise<SentMessage> => {
-    const file: FetchedMedia = await readReplyMedia(media, deps.fetchMedia, deps.maxMediaBytes);
+    const file: FetchedMedia = await readReplyMedia(media, deps.fetchMedia, deps.maxMediaBytes, deps.storedFiles);
     const fileName = file.fileName ?? media.fileName ?? "file";
     try {
       // files.getUploadURLExternal, POST to the upload URL, files.completeUploadExternal (into the thread).

@@ -112,7 +112,7 @@ export function createTelegramAdapter(settings: TelegramConfig, deps: AdapterDep
     },
   });
 
-  const outbound = createOutbound({ telegram, logger, fetchMedia: (ref) => fetchMedia(ref), maxMediaBytes: deps.maxMediaBytes });
+  const outbound = createOutbound({ telegram, logger, fetchMedia: (ref) => fetchMedia(ref), maxMediaBytes: deps.maxMediaBytes, storedFiles: deps.storedFiles });
 
   const fetchMedia = async (ref: MediaRef): Promise<FetchedMedia> => {
     const refuse = (sizeBytes: number) =>

@@ -1,4 +1,5 @@
 import { basename } from "node:path";
+import type { FileStore } from "../../core/store/file-store.ts";
 import { Input, type Telegram } from "telegraf";
 import { checkReplyFile, readReplyMedia } from "../kit/local-media.ts";
 import type { FetchedMedia, SentMessage } from "../../core/types/adapter.ts";
@@ -24,6 +25,8 @@ export interface OutboundDeps {
   fetchMedia(ref: MediaRef): Promise<FetchedMedia>;
   /** MEDIA_MAX_BYTES; the Bot API's own upload limit (50 MB) applies too. */
   maxMediaBytes: number;
+  /** Files replies carry, copied into a shared store (`platform: "stored"` media). */
+  storedFiles?: Pick<FileStore, "get"> | undefined;
 }
 
 export interface Outbound {
@@ -107,7 +110,7 @@ export function createOutbound(deps: OutboundDeps): Outbound {
       const { path } = await checkReplyFile(ref, maxBytes);
       return Input.fromLocalFile(path, ref.fileName ?? basename(path));
     }
-    const fetched = await readReplyMedia(ref, deps.fetchMedia, maxBytes);
+    const fetched = await readReplyMedia(ref, deps.fetchMedia, maxBytes, deps.storedFiles);
     return Input.fromBuffer(Buffer.from(fetched.bytes), fetched.fileName ?? "file");
   };
 

@@ -11,6 +11,7 @@ import type { SessionMessage } from "../../core/types/agent.ts";
 import type { ConversationRef } from "../../core/types/conversation.ts";
 import type { Logger } from "../../core/types/logger.ts";
 import type { Broadcast } from "../../core/store/broadcast.ts";
+import type { FileStore } from "../../core/store/file-store.ts";
 import { toInboundMessage, webMessageSchema, type WebMessage } from "./inbound.ts";
 import { chatPage } from "./page.ts";
 import { createWebRelay } from "./relay.ts";
@@ -30,6 +31,8 @@ export interface WebAdapterDeps {
   keepAliveMs?: number;
   /** The store's publish/subscribe: a page connected to this process sees replies another process sends. */
   broadcast?: Broadcast;
+  /** Files replies carry, copied into a shared store (`platform: "stored"` media). */
+  storedFiles?: Pick<FileStore, "get">;
 }
 
 /** The built-in web chat: a page at `/`, a JSON API to post and an SSE stream to watch replies. */
@@ -80,11 +83,11 @@ export function createWebAdapter(deps: WebAdapterDeps): Adapter {
     return { bytes: await uploads.read(ref.id), mimeType: meta.mimeType, fileName: meta.fileName };
   };
 
-  /** A file the agent sends from the host is copied among the uploads and shown with a link the page can open. */
+  /** A file the agent sends (from the host or the shared store) is copied among the uploads and shown with a link the page can open. */
   const servable = async (part: ReplyPart): Promise<ReplyPart> => {
     if (part.type !== "file" && part.type !== "image" && part.type !== "audio") return part;
-    if (part.media.platform !== "local") return part;
-    const file = await readReplyMedia(part.media, fetchMedia, deps.maxUploadBytes);
+    if (part.media.platform !== "local" && part.media.platform !== "stored") return part;
+    const file = await readReplyMedia(part.media, fetchMedia, deps.maxUploadBytes, deps.storedFiles);
     const saved = await uploads.save(file.bytes, file.mimeType, file.fileName ?? "file");
     return { ...part, media: { platform: "web", id: saved.id, url: `/api/web/files/${saved.id}`, mimeType: saved.mimeType, sizeBytes: saved.sizeBytes, fileName: saved.fileName } };
   };

@@ -13,7 +13,7 @@ import { createConnection, type BotLike } from "./connection.ts";
 import { toInboundMessage, wechatPlatform } from "./inbound.ts";
 import { fileNameFor } from "./file-name.ts";
 import { toOutgoingMessages } from "./outbound.ts";
-import { accountSlot, createPacer } from "./pacer.ts";
+import { accountSlot, createPacer, minuteSlot } from "./pacer.ts";
 import { createBoundedMap } from "../kit/bounded-map.ts";
 import { showQrInTerminal } from "./terminal-qr.ts";
 import { snapshotOf } from "./snapshot.ts";
@@ -84,11 +84,13 @@ export async function createWechatAdapter(settings: WechatyConfig, deps: Adapter
     initialRestartDelayMs: overrides.initialRestartDelayMs ?? 2000,
     maxRestartDelayMs: overrides.maxRestartDelayMs ?? 5 * 60_000,
   });
+  const channelId = deps.channelId ?? wechatPlatform;
   const pacer = createPacer({
     chatIntervalMs: settings.sendIntervalMs,
     accountIntervalMs: settings.sendIntervalMs,
     sendsPerMinute: settings.sendsPerMinute,
-    ...(deps.leases ? { takeAccountSlot: accountSlot(deps.leases, `pace:wechat:${deps.channelId ?? wechatPlatform}`, settings.sendIntervalMs) } : {}),
+    ...(deps.leases ? { takeAccountSlot: accountSlot(deps.leases, `pace:wechat:${channelId}`, settings.sendIntervalMs) } : {}),
+    ...(deps.rateLimits ? { takeMinuteSlot: minuteSlot(deps.rateLimits, `sends:wechat:${channelId}`, settings.sendsPerMinute) } : {}),
   });
   const recent = createBoundedMap<Message>(500);
   let sink: InboundSink | undefined;
@@ -147,7 +149,7 @@ export async function createWechatAdapter(settings: WechatyConfig, deps: Adapter
   };
 
   const toFileBox = async (media: MediaRef): Promise<FileBoxClass> => {
-    const fetched = await readReplyMedia(media, fetchMedia, deps.maxMediaBytes);
+    const fetched = await readReplyMedia(media, fetchMedia, deps.maxMediaBytes, deps.storedFiles);
     // Base64 boxes work with every puppet (PuppetMock refuses buffer and file boxes).
     const box = FileBox.fromBase64(Buffer.from(fetched.bytes).toString("base64"), fileNameFor(fetched.fileName ?? media.fileName, fetched.mimeType));
     // A SILK file with its length is what puppets send as a voice message rather than a file.

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { RateLimits } from "../../core/store/rate-limits.ts";
 import type { LeaseStore } from "../../core/store/shared-state.ts";
 import { BridgeError } from "../../core/types/errors.ts";
 
@@ -15,6 +16,13 @@ export interface PacerOptions {
    * account within the interval, a handover of its connection included. Absent: this process's pace only.
    */
   takeAccountSlot?: () => Promise<boolean>;
+  /**
+   * Takes one of the account's `sendsPerMinute` sends of the rolling window in the shared store (`RateLimits`);
+   * false while the window is full, counting the sends of every process on the store. Absent: this process's count only.
+   */
+  takeMinuteSlot?: () => Promise<boolean>;
+  /** The rolling window `sendsPerMinute` counts over: 60 000 (tests shorten it). */
+  minuteMs?: number;
   now?: () => number;
 }
 
@@ -32,8 +40,7 @@ interface Job {
   reject: (error: unknown) => void;
 }
 
-const minuteMs = 60_000;
-/** How soon the account's slot is asked for again while another process holds it. */
+/** How soon a shared slot is asked for again while other processes hold it (the account's interval, the minute's cap). */
 const slotRetryMs = (intervalMs: number) => Math.max(50, Math.min(Math.round(intervalMs / 4), 1_000));
 
 /**
@@ -43,6 +50,12 @@ const slotRetryMs = (intervalMs: number) => Math.max(50, Math.min(Math.round(int
  */
 export function createPacer(options: PacerOptions): Pacer {
   const now = options.now ?? Date.now;
+  const minuteMs = options.minuteMs ?? 60_000;
+  // Asked in this order: a refused minute slot costs only the account's short interval, never a slot of the minute.
+  const sharedSlots = [
+    ...(options.takeAccountSlot ? [{ take: options.takeAccountSlot, retryMs: slotRetryMs(options.accountIntervalMs) }] : []),
+    ...(options.takeMinuteSlot ? [{ take: options.takeMinuteSlot, retryMs: slotRetryMs(minuteMs / Math.max(1, options.sendsPerMinute)) }] : []),
+  ];
   const queue: Job[] = [];
   const lastSendAtByChat = new Map<string, number>();
   const recentSendTimes: number[] = [];
@@ -73,14 +86,14 @@ export function createPacer(options: PacerOptions): Pacer {
       timer = setTimeout(() => void pump(), waitMs);
       return;
     }
-    if (options.takeAccountSlot) {
+    for (const slot of sharedSlots) {
       isBusy = true;
-      // The store unreachable: this process's own pace still holds.
-      const isTaken = await options.takeAccountSlot().catch(() => true);
+      // The store unreachable: this process's own pace and cap still hold.
+      const isTaken = await slot.take().catch(() => true);
       isBusy = false;
       if (isStopped) return;
       if (!isTaken) {
-        timer = setTimeout(() => void pump(), slotRetryMs(options.accountIntervalMs));
+        timer = setTimeout(() => void pump(), slot.retryMs);
         return;
       }
     }
@@ -118,6 +131,11 @@ export function createPacer(options: PacerOptions): Pacer {
 }
 
 const stoppedError = () => new BridgeError("upstream", "The WeChat channel stopped before this message was sent.");
+
+/** One of the account's sends of the rolling window, counted in the store for every process on it. */
+export function minuteSlot(rateLimits: RateLimits, key: string, sendsPerMinute: number, minuteMs = 60_000): () => Promise<boolean> {
+  return () => rateLimits.take(key, sendsPerMinute, minuteMs);
+}
 
 /**
  * The account's send slot as a lease that is never released, only left to run out: each send takes it under a holder

@@ -95,7 +95,7 @@ export function createWecomAdapter(settings: WecomConfig, deps: AdapterDeps, opt
     },
   });
   const fetchMedia = (ref: Parameters<Adapter["fetchMedia"]>[0]) => downloadMedia(ref, deps.maxMediaBytes);
-  const outbound = createOutbound({ client, contexts, logger, now, fetchOwn: fetchMedia, maxMediaBytes: deps.maxMediaBytes });
+  const outbound = createOutbound({ client, contexts, logger, now, fetchOwn: fetchMedia, maxMediaBytes: deps.maxMediaBytes, storedFiles: deps.storedFiles });
 
   const handle = async (sink: InboundSink, frame: WsFrame) => {
     const inbound = toInbound(frame.body, settings.botId, now());

@@ -1,4 +1,5 @@
 import { generateReqId, type TemplateCard, type WeComMediaType, type WSClient } from "@wecom/aibot-node-sdk";
+import type { FileStore } from "../../core/store/file-store.ts";
 import { readReplyMedia } from "../kit/local-media.ts";
 import type { EditOptions, FetchedMedia, SendOptions, SentMessage } from "../../core/types/adapter.ts";
 import type { ConversationRef } from "../../core/types/conversation.ts";
@@ -32,6 +33,8 @@ export interface OutboundDeps {
   fetchOwn: (ref: MediaRef) => Promise<FetchedMedia>;
   /** MEDIA_MAX_BYTES; WeCom's own limit (50 MB) applies too. */
   maxMediaBytes: number;
+  /** Files replies carry, copied into a shared store (`platform: "stored"` media). */
+  storedFiles?: Pick<FileStore, "get"> | undefined;
   /** A held push that never got its final edit is sent after this. */
   holdMs?: number;
 }
@@ -144,7 +147,7 @@ export function createOutbound(deps: OutboundDeps) {
 
   const sendMedia = async (to: ConversationRef, ref: MediaRef, type: WeComMediaType): Promise<SentMessage> => {
     if (ref.sizeBytes !== undefined && ref.sizeBytes > maxUploadBytes) throw new BridgeError("unsupported", "That file is too big to send on WeCom (50 MB at most).");
-    const media = await readReplyMedia(ref, deps.fetchOwn, Math.min(deps.maxMediaBytes, maxUploadBytes));
+    const media = await readReplyMedia(ref, deps.fetchOwn, Math.min(deps.maxMediaBytes, maxUploadBytes), deps.storedFiles);
     if (media.bytes.length > maxUploadBytes) throw new BridgeError("unsupported", "That file is too big to send on WeCom (50 MB at most).");
     const fileName = media.fileName ?? ref.fileName ?? `${type}`;
     const uploaded = await call("media upload", () => client.uploadMedia(Buffer.from(media.bytes), { type, filename: fileName }));

@@ -66,7 +66,7 @@ export async function createWeixinAdapter(settings: WeixinConfig, deps: AdapterD
 
   const mailbox = createMailbox({
     store,
-    sender: () => ({ client, cdn, readMedia: (ref) => readReplyMedia(ref, fetchMedia, deps.maxMediaBytes) }),
+    sender: () => ({ client, cdn, readMedia: (ref) => readReplyMedia(ref, fetchMedia, deps.maxMediaBytes, deps.storedFiles) }),
     limits: { contextTokenTtlMs: settings.contextTokenTtlMs, sendsPerMessage: settings.sendsPerMessage },
     logger,
     now,

@@ -3,6 +3,7 @@ import { isShutdownAbort } from "../queue.ts";
 import type { Locale } from "../i18n/catalogue.ts";
 import { toBridgeError, userMessage, type BridgeError } from "../types/errors.ts";
 import type { ReplyPart } from "../types/reply.ts";
+import type { FinishedTurn } from "../store/store.ts";
 import { clip } from "../trace.ts";
 import type { Logger } from "../types/logger.ts";
 import { localeOf, type StageDeps } from "./deps.ts";
@@ -15,12 +16,21 @@ export function errorPart(error: BridgeError, ref: string, locale: Locale): Extr
   return { type: "error", code: error.code, message: userMessage(error, locale), ref, ...(locale === "en" ? {} : { locale }) };
 }
 
-/** The turn joins the session: what the user said (with transcripts and image text) and the answer, together. */
+/** What the turn adds to its session: what the user said (with transcripts and image text) and the answer, together. */
+export function turnMessages(turn: PreparedTurn, answer: string, now: number): NonNullable<FinishedTurn["session"]> {
+  return {
+    id: turn.session.id,
+    messages: [
+      { role: "user", text: turnText(turn.input), createdAt: turn.startedAt },
+      ...(answer ? [{ role: "assistant" as const, text: answer, createdAt: now }] : []),
+    ],
+  };
+}
+
+/** The turn joins the session (a job's run; a message's turn records it as it settles). */
 export async function recordTurn(turn: PreparedTurn, answer: string, deps: Pick<StageDeps, "store" | "now">): Promise<void> {
-  await deps.store.sessions.append(turn.session.id, [
-    { role: "user", text: turnText(turn.input), createdAt: turn.startedAt },
-    ...(answer ? [{ role: "assistant" as const, text: answer, createdAt: deps.now() }] : []),
-  ]);
+  const session = turnMessages(turn, answer, deps.now());
+  await deps.store.sessions.append(session.id, session.messages);
 }
 
 /**
@@ -42,13 +52,16 @@ export async function failTurn(turn: Turn, thrown: unknown, signal: AbortSignal,
 }
 
 /**
- * Stage "settle": the inbox rows are finished (not after a shutdown: the next start runs the turn again),
- * the audit log gets the outcome of a run that started, the metrics count it.
+ * Stage "settle": in one write, the turn joins its session, its inbox rows are finished (not after a shutdown: the
+ * next start runs the turn again) and the run that started gets its outcome; then the trace and the metrics.
  */
-export async function settle(turn: Turn, outcome: TurnOutcome, hasStarted: boolean, deps: StageDeps): Promise<void> {
+export async function settle(turn: Turn, outcome: TurnOutcome, hasStarted: boolean, deps: StageDeps, session?: FinishedTurn["session"]): Promise<void> {
   const audited = outcome.type === "interrupted" ? "stopped" : outcome.type;
-  if (outcome.type !== "interrupted") await deps.store.inbox.setStatus(turn.inboxKeys, "done");
-  if (hasStarted) await deps.store.audit.finishRun(turn.runId, audited, deps.now(), outcome.type === "error" ? outcome.detail : undefined);
+  await deps.store.turns.finish({
+    doneKeys: outcome.type === "interrupted" ? [] : turn.inboxKeys,
+    ...(session ? { session } : {}),
+    ...(hasStarted ? { run: { ref: turn.runId, outcome: audited, endedAt: deps.now(), ...(outcome.type === "error" ? { detail: outcome.detail } : {}) } } : {}),
+  });
   // Every message the turn answered shows the turn; its steps are kept under the first message's key (`turnKey`).
   const endedAt = deps.tracer.now();
   for (const traceKey of turn.inboxKeys) {

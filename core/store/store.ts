@@ -3,6 +3,7 @@ import type { ConversationRef } from "../types/conversation.ts";
 import type { ConversationChoice } from "../router.ts";
 import type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
 import type { ConversationStore } from "./conversation-store.ts";
+import type { FileStore } from "./file-store.ts";
 import type { InboxStore } from "./inbox-store.ts";
 import type { JobStore } from "./jobs.ts";
 
@@ -11,16 +12,21 @@ import type { MemoryStore } from "./memory-store.ts";
 import type { OutboxStore } from "./outbox-store.ts";
 import type { PairingStore } from "./pairing-store.ts";
 import type { OverviewStore } from "./overview-store.ts";
+import type { RateLimits } from "./rate-limits.ts";
 import type { AuditCursor, AuditEntry, AuditFilter } from "./audit-log.ts";
 import type { UsageDay, UsageDimension, UsageGroup, UsageRollupRow } from "./usage-report.ts";
 import type { TraceStore } from "./trace-store.ts";
+import type { TurnStore } from "./turn-store.ts";
 import type { Broadcast } from "./broadcast.ts";
 
 export type { AdapterStateStore, LeaseStore } from "./shared-state.ts";
 export type { KnowledgeStore } from "./knowledge-store.ts";
+export type { RateLimits } from "./rate-limits.ts";
 export type { ConversationStore } from "./conversation-store.ts";
 export type { MemoryStore } from "./memory-store.ts";
 export type { TraceStore } from "./trace-store.ts";
+export type { FinishedTurn, TurnStore } from "./turn-store.ts";
+export type { FileStore, StoredFile, StoredFileMeta } from "./file-store.ts";
 export type { Broadcast } from "./broadcast.ts";
 export { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "./inbox-store.ts";
 export type { OutboxClaim, OutboxPart, OutboxRow, OutboxStatus, OutboxStore, WaitingReplies } from "./outbox-store.ts";
@@ -38,12 +44,16 @@ export interface Store {
   inbox: InboxStore;
   outbox: OutboxStore;
   sessions: SessionStore;
+  /** The end of a turn (session messages, inbox rows done, run outcome) as one write. */
+  turns: TurnStore;
   audit: AuditStore;
   pairing: PairingStore;
   usage: UsageStore;
   approvals: ApprovalStore;
   leases: LeaseStore;
   adapterState: AdapterStateStore;
+  /** Rolling-window counters shared by the processes on the store (WeChat's per-minute send cap). */
+  rateLimits: RateLimits;
   contacts: ContactStore;
   choices: ChoiceStore;
   agentSessions: AgentSessionStore;
@@ -56,6 +66,8 @@ export interface Store {
   traces: TraceStore;
   /** What the console reads about conversations: the list with search, one conversation's messages and runs. */
   conversations: ConversationStore;
+  /** Files replies carry, readable by every process sharing the store (copied in before a part's outbox row is written). */
+  files: FileStore;
   /** Publish/subscribe between the processes sharing the store (in-process for SQLite, LISTEN/NOTIFY for PostgreSQL). */
   broadcast?: Broadcast;
   /** True when several gateway processes may share the store (PostgreSQL): nothing held at start-up is stale. */
@@ -187,10 +199,12 @@ export interface PruneCutoffs {
   before: number;
   /** Finished inbox rows, kept body-less past `before` so a platform's late redelivery is still a duplicate, go. */
   inboxKeysBefore: number;
+  /** Stored files last used before this, that no unfinished outbox row refers to, go (absent: none go). */
+  storedFilesBefore?: number;
 }
 
 /** Rows removed (or emptied) per kind. */
-export type PruneCounts = Record<"inboxBodies" | "inboxKeys" | "runs" | "runEvents" | "sessionMessages" | "sessions" | "outbox" | "approvals" | "traceSpans", number>;
+export type PruneCounts = Record<"inboxBodies" | "inboxKeys" | "runs" | "runEvents" | "sessionMessages" | "sessions" | "outbox" | "approvals" | "traceSpans" | "storedFiles", number>;
 
 export interface RetentionStore {
   prune(cutoffs: PruneCutoffs): Promise<PruneCounts>;

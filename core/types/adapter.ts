@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AdapterStateStore, LeaseStore, WaitingReplies } from "../store/store.ts";
+import type { AdapterStateStore, FileStore, LeaseStore, RateLimits, WaitingReplies } from "../store/store.ts";
 import type { ConversationRef } from "./conversation.ts";
 import type { InboundMessage, MediaRef } from "./message.ts";
 import type { Logger } from "./logger.ts";
@@ -32,6 +32,12 @@ export interface Capabilities {
 export interface SendOptions {
   /** More text follows by `edit` (streaming); the last edit is marked `isFinal` where `needsFinalEdit` is set. */
   isPartial?: boolean;
+  /**
+   * The part's outbox key, the same on every attempt to send it (in any process, after a crash too). A platform
+   * that dedupes sends by a client key (Feishu `uuid`, Discord `nonce`) gets one derived from it per platform
+   * message the part becomes, so a send cut off before it was recorded and sent again shows once.
+   */
+  idempotencyKey?: string;
 }
 
 export interface EditOptions {
@@ -122,6 +128,10 @@ export interface AdapterDeps {
   state?: AdapterStateStore;
   /** The store's leases, for limits that must hold across the processes sharing it (WeChat's send pace). */
   leases?: LeaseStore;
+  /** The store's rolling-window counters, for caps that must hold across the processes sharing it (WeChat's sends per minute). */
+  rateLimits?: RateLimits;
   /** Replies that wait for a condition, as outbox rows (ClawBot's parked replies); the adapter needs it to park. */
   waitingReplies?: WaitingReplies;
+  /** Files replies carry, copied into a shared store (`platform: "stored"` media); read with adapters/kit/local-media.ts. */
+  storedFiles?: Pick<FileStore, "get">;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createDelivery } from "../../core/delivery.ts";
 import { createMetrics } from "../../core/metrics.ts";
 import type { OutboxStore } from "../../core/store/store.ts";
-import type { Adapter } from "../../core/types/adapter.ts";
+import type { Adapter, SendOptions } from "../../core/types/adapter.ts";
 import { BridgeError } from "../../core/types/errors.ts";
 import { chat, delay, recordingAdapter, silentLogger, useOutbox } from "../support/responder.ts";
 
@@ -73,5 +73,36 @@ describe("delivery: each part reaches the platform once", () => {
     expect(await outbox.store().outbox.get("turn1:0")).toMatchObject({ status: "pending", attempts: 1 });
     expect(await deliveryOver(fake.adapter, outbox.store().outbox, true).flushDue()).toBe(1);
     expect(fake.sends().map((call) => call.text)).toEqual(["the answer"]);
+  });
+});
+
+describe("delivery: the part's key goes to the platform with every send", () => {
+  const outbox = useOutbox();
+
+  /** A platform that records the send options of every attempt and fails the first `failures` of them. */
+  function keyRecordingAdapter(failures: number, error: () => Error) {
+    const fake = recordingAdapter({ beforeSend: (attempt) => { if (attempt <= failures) throw error(); } });
+    const seen: (SendOptions | undefined)[] = [];
+    const send = fake.adapter.send.bind(fake.adapter);
+    fake.adapter.send = async (to, sentPart, options) => {
+      seen.push(options);
+      return send(to, sentPart, options);
+    };
+    return { fake, seen };
+  }
+
+  it("passes the outbox key on the immediate send and on its retries in place, with isPartial kept", async () => {
+    const { fake, seen } = keyRecordingAdapter(1, () => new BridgeError("upstream", "502"));
+    const delivery = createDelivery({ adapters: new Map([["fake", fake.adapter]]), outbox: outbox.store().outbox, logger: silentLogger, metrics: createMetrics(async () => 0), retries: 1, minRetryDelayMs: 1 });
+    await delivery.send("turn1:0", chat, part, { isPartial: true });
+    expect(seen).toEqual([{ isPartial: true, idempotencyKey: "turn1:0" }, { isPartial: true, idempotencyKey: "turn1:0" }]);
+  });
+
+  it("passes the same key when the flush sends the part again later", async () => {
+    const { fake, seen } = keyRecordingAdapter(1, () => new BridgeError("rate-limited", "429", { retryAfterMs: 30_000 }));
+    expect(await deliveryOver(fake.adapter, outbox.store().outbox).send("turn1:3", chat, part, { isPartial: true })).toBeUndefined();
+    expect(await deliveryOver(fake.adapter, outbox.store().outbox, true).flushDue()).toBe(1);
+    // The flush sends the part whole (not partial), under the same key.
+    expect(seen).toEqual([{ isPartial: true, idempotencyKey: "turn1:3" }, { idempotencyKey: "turn1:3" }]);
   });
 });

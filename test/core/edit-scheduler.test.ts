@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { createEditScheduler } from "../../core/edit-scheduler.ts";
 import { startWaitingSignals } from "../../core/waiting-signals.ts";
+import type { SentMessage } from "../../core/types/adapter.ts";
 import { chat, recordingAdapter, silentLogger, useOutbox } from "../support/responder.ts";
 
 describe("the edit scheduler", () => {
@@ -92,5 +93,32 @@ describe("waiting signals", () => {
     await quick.stop();
     expect(notices).toEqual(["fake:t1:working"]);
     vi.useRealTimers();
+  });
+});
+
+describe("the edit scheduler after a send cut off by a crash", () => {
+  const outbox = useOutbox();
+
+  it("edits the message in the current text when the platform returned the one the first run sent (it dedupes by key)", async () => {
+    const fake = recordingAdapter();
+    // A platform that dedupes by client key (Feishu, Discord): a repeated key returns the first message as it was.
+    const firstByKey = new Map<string, SentMessage>();
+    const send = fake.adapter.send.bind(fake.adapter);
+    fake.adapter.send = async (to, part, options) => {
+      const earlier = options?.idempotencyKey === undefined ? undefined : firstByKey.get(options.idempotencyKey);
+      if (earlier) return earlier;
+      const sent = await send(to, part, options);
+      if (options?.idempotencyKey !== undefined) firstByKey.set(options.idempotencyKey, sent);
+      return sent;
+    };
+    // The first run sent the start of the answer, and died before the outbox recorded it.
+    const partial = { type: "markdown" as const, text: "the start" };
+    await outbox.store().outbox.claim({ key: "fake:t1:0", conversation: chat, part: partial }, Date.now(), 60_000);
+    await fake.adapter.send(chat, partial, { idempotencyKey: "fake:t1:0" });
+    await outbox.store().outbox.releaseLeases();
+
+    const edits = createEditScheduler({ adapter: fake.adapter, delivery: outbox.deliveryFor(fake.adapter), to: chat, keyBase: "fake:t1", content: () => "the start and the rest", onSent: () => {} });
+    await edits.finish(true);
+    expect(fake.shown()).toEqual(["the start and the rest"]);
   });
 });

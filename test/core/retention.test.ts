@@ -102,11 +102,11 @@ describe("retention", () => {
   it("runs at start and then daily until stopped", async () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     try {
-      const prune = vi.fn(async (_cutoffs: PruneCutoffs) => ({ inboxBodies: 0, inboxKeys: 0, runs: 0, runEvents: 0, sessionMessages: 0, sessions: 0, outbox: 0, approvals: 0, traceSpans: 0 }));
+      const prune = vi.fn(async (_cutoffs: PruneCutoffs) => ({ inboxBodies: 0, inboxKeys: 0, runs: 0, runEvents: 0, sessionMessages: 0, sessions: 0, outbox: 0, approvals: 0, traceSpans: 0, storedFiles: 0 }));
       const retention = createRetention({ retentionDays: 90, store: { prune }, fileDirs: [], logger: recordingLogger(), now: () => now });
       retention.start();
       expect(prune).toHaveBeenCalledTimes(1);
-      expect(prune.mock.calls[0]![0]).toEqual({ before: now - 90 * dayMs, inboxKeysBefore: now - 90 * dayMs - dedupeGraceMs });
+      expect(prune.mock.calls[0]![0]).toEqual({ before: now - 90 * dayMs, inboxKeysBefore: now - 90 * dayMs - dedupeGraceMs, storedFilesBefore: now - dayMs });
       vi.advanceTimersByTime(dayMs);
       expect(prune).toHaveBeenCalledTimes(2);
       await retention.stop();

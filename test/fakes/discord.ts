@@ -8,7 +8,8 @@ import { commandProblems } from "./discord-commands.ts";
  * A fake Discord on 127.0.0.1: the HTTP API routes the adapter uses (under `/api/v10`) and a gateway
  * WebSocket (`/gateway`) that speaks hello (op 10), identify (op 2) → READY, heartbeat (op 1) → ack (op 11),
  * dispatches (op 0, numbered), resume (op 6) → replay of what the session missed → RESUMED, and invalid
- * session (op 9). Wire formats: https://discord.com/developers/docs/events/gateway and …/resources/message.
+ * session (op 9). A channel message sent again with the same `nonce` and `enforce_nonce` returns the first.
+ * Wire formats: https://discord.com/developers/docs/events/gateway and …/resources/message.
  */
 
 export interface FakeUser {
@@ -53,6 +54,9 @@ interface Session {
   socket: WebSocket | undefined;
 }
 
+/** How long Discord remembers a nonce sent with `enforce_nonce` ("the past few minutes"). */
+const nonceWindowMs = 5 * 60 * 1000;
+
 const discordEpoch = 1_420_070_400_000n;
 let counter = 0;
 /** A snowflake for now (ids sort by time, as Discord's do). */
@@ -70,6 +74,8 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
   const token = "fake-discord-token.test.0000000000";
   const calls: RestCall[] = [];
   const messages: SentMessage[] = [];
+  /** The bot's channel messages by `nonce` (sent with `enforce_nonce`), for the window in which a repeat returns them. */
+  const byNonce = new Map<string, { message: SentMessage; atMs: number }>();
   const failures: Failure[] = [];
   const holds: { match(call: RestCall): boolean; released: Promise<void> }[] = [];
   const attachments = new Map<string, { bytes: Uint8Array; type: string }>();
@@ -180,7 +186,16 @@ export async function startFakeDiscord(options: { heartbeatIntervalMs?: number; 
       return json(response, 200, thread ? { id: match[1], type: 11, guild_id: guildId, parent_id: thread.parentId, owner_id: thread.ownerId } : { id: match[1], type: match[1] === dmChannelId ? 1 : 0, ...(match[1] === dmChannelId ? {} : { guild_id: guildId }) });
     }
     if (call.method === "POST" && (match = /^\/channels\/(\d+)\/messages$/.exec(path))) {
-      return json(response, 200, messageJson(createMessage(match[1]!, body, files)));
+      const nonce = body.nonce;
+      if (nonce !== undefined && (typeof nonce !== "string" || nonce.length > 25)) {
+        return json(response, 400, { message: "Invalid Form Body", code: 50035, errors: { nonce: { _errors: [{ code: "BASE_TYPE_MAX_LENGTH", message: "Must be 25 or fewer in length." }] } } });
+      }
+      // enforce_nonce: a message the same author sent with this nonce in the last few minutes is returned, none is created.
+      const earlier = typeof nonce === "string" && body.enforce_nonce === true ? byNonce.get(nonce) : undefined;
+      if (earlier && Date.now() - earlier.atMs < nonceWindowMs) return json(response, 200, messageJson(earlier.message));
+      const message = createMessage(match[1]!, body, files);
+      if (typeof nonce === "string" && body.enforce_nonce === true) byNonce.set(nonce, { message, atMs: Date.now() });
+      return json(response, 200, messageJson(message));
     }
     if (call.method === "PATCH" && (match = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) {
       const message = messages.find((candidate) => candidate.id === match![2] && candidate.channelId === match![1] && !candidate.interactionId);

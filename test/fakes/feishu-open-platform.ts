@@ -1,9 +1,10 @@
 import { parseJson, sendJson, startHttpFake, type RecordedBase } from "./http-fake.ts";
 
 /**
- * A fake Feishu Open Platform on 127.0.0.1: tenant tokens that expire, the bot's identity, sending,
- * replying, updating (PATCH card / PUT text) and reading messages, resource downloads, image and file
- * uploads, and the long-connection endpoint (`/callback/ws/endpoint`, pointing at `startFeishuWs`).
+ * A fake Feishu Open Platform on 127.0.0.1: tenant tokens that expire, the bot's identity, sending and
+ * replying (deduped by `uuid` within an hour), updating (PATCH card / PUT text) and reading messages,
+ * resource downloads, image and file uploads, and the long-connection endpoint (`/callback/ws/endpoint`,
+ * pointing at `startFeishuWs`).
  */
 
 export const fakeAppId = "cli_a1b2c3d4e5f60718";
@@ -59,6 +60,9 @@ export interface FakeOpenPlatformOptions {
   wsClientConfig?: () => unknown;
 }
 
+/** Requests with the same `uuid` send at most one message within an hour (im-v1/message/create, …/reply). */
+const uuidWindowMs = 3600 * 1000;
+
 const invalidToken = { code: 99991663, msg: "Invalid access token for authorization. Please make a request with token attached." };
 
 export async function startFakeOpenPlatform(options: FakeOpenPlatformOptions = {}) {
@@ -71,6 +75,8 @@ export async function startFakeOpenPlatform(options: FakeOpenPlatformOptions = {
   /** Messages of users the fake knows (replied-to messages that are not the bot's). */
   const foreignMessages = new Set<string>();
   const failures: FailureScript[] = [];
+  /** Sends by `uuid`: a repeat within the hour answers with the first message and sends nothing (im-v1/message/create). */
+  const byUuid = new Map<string, { entry: SentRecord; atMs: number }>();
   let sequence = 0;
   const settings = {
     tokenLifetimeMs: options.tokenLifetimeMs ?? 2 * 3600 * 1000,
@@ -150,6 +156,15 @@ export async function startFakeOpenPlatform(options: FakeOpenPlatformOptions = {
       const messageAnswer = (entry: SentRecord) =>
         answer(200, { code: 0, msg: "success", data: { message_id: entry.messageId, chat_id: entry.chatId, msg_type: entry.msgType, body: { content: entry.content } } });
       const validContent = () => typeof body.content === "string" && parseJson(Buffer.from(body.content)) !== null;
+      const uuid = typeof body.uuid === "string" ? body.uuid : undefined;
+      /** Sends once per uuid within the hour: a repeat gets the first message (success, its id), whatever it carries. */
+      const sendOnce = (send: () => SentRecord) => {
+        const earlier = uuid === undefined ? undefined : byUuid.get(uuid);
+        if (earlier && Date.now() - earlier.atMs < uuidWindowMs) return messageAnswer(earlier.entry);
+        const entry = send();
+        if (uuid !== undefined) byUuid.set(uuid, { entry, atMs: Date.now() });
+        return messageAnswer(entry);
+      };
 
       if (method === "GET" && route === "/open-apis/im/v1/messages") {
         const chatId = request.query.get("container_id") ?? "";
@@ -159,15 +174,16 @@ export async function startFakeOpenPlatform(options: FakeOpenPlatformOptions = {
         return answer(200, { code: 0, msg: "success", data: { items, has_more: false } });
       }
       if (method === "POST" && route === "/open-apis/im/v1/messages") {
-        if (request.query.get("receive_id_type") !== "chat_id" || typeof body.receive_id !== "string" || !validContent()) {
+        if (request.query.get("receive_id_type") !== "chat_id" || typeof body.receive_id !== "string" || !validContent() || (uuid?.length ?? 0) > 50) {
           return answer(400, { code: 230001, msg: "invalid message" });
         }
-        return messageAnswer(record("create", body.receive_id));
+        const chatId = body.receive_id;
+        return sendOnce(() => record("create", chatId));
       }
       const reply = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/.exec(route);
       if (method === "POST" && reply) {
-        if (!validContent()) return answer(400, { code: 230001, msg: "invalid message" });
-        return messageAnswer(record("reply", "(reply)", reply[1]));
+        if (!validContent() || (uuid?.length ?? 0) > 50) return answer(400, { code: 230001, msg: "invalid message" });
+        return sendOnce(() => record("reply", "(reply)", reply[1]));
       }
       const resource = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/.exec(route);
       if (method === "GET" && resource) {

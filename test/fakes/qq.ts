@@ -111,7 +111,9 @@ export async function startFakeQq(options: FakeQqOptions = {}) {
     const windowMs = scene === "user" ? settings.userWindowMs : settings.groupWindowMs;
     if (Date.now() - origin.at > windowMs) return refuse(304027, "the message is too old to reply to");
     if (scene !== "guild") {
-      const seq = Number(body.msg_seq ?? 1);
+      const seq = body.msg_seq ?? 1;
+      // send.md types msg_seq as an int (the fake holds it to a positive 32-bit one); any is taken, once per message.
+      if (!Number.isInteger(seq) || seq < 1 || seq > 2 ** 31 - 1) return refuse(50035, "msg_seq is not an int");
       if (origin.seqs.has(seq)) return refuse(40054005, "duplicate msg_id + msg_seq");
       if (origin.replies >= settings.repliesPerMessage) return refuse(22009, "msg limit exceed");
       if (body.msg_type === undefined) return refuse(50006, "msg_type missing");

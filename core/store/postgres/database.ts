@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import pg from "pg";
 
 /** int8 (epoch ms, counts) and numeric (sums) come back as numbers: every value the store keeps fits a double. */
@@ -33,6 +34,21 @@ export function splitDatabaseUrl(raw: string, schema?: string): { url: string; s
   return { url: parsed.toString(), schema: checkSchemaName(schema ?? fromUrl ?? "public") };
 }
 
+/**
+ * Every statement with parameters is sent as a named prepared statement: each connection parses and plans it once,
+ * then only binds and executes it (the store sends the same few dozen statements over and over).
+ */
+class PreparingClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    const [text, values] = args;
+    if (typeof text === "string" && Array.isArray(values) && args.length === 2) {
+      const name = `p${createHash("sha1").update(text).digest("base64url").slice(0, 20)}`;
+      return super.query({ name, text, values } as never) as never;
+    }
+    return (super.query as (...a: unknown[]) => never)(...args);
+  }
+}
+
 export function createPool(raw: string, options: PoolOptions = {}): pg.Pool {
   const { url, schema } = splitDatabaseUrl(raw, options.schema);
   const pool = new pg.Pool({
@@ -41,6 +57,7 @@ export function createPool(raw: string, options: PoolOptions = {}): pg.Pool {
     types,
     options: `-c search_path=${schema}`,
     application_name: "pincer",
+    Client: PreparingClient,
   });
   // An idle connection the server dropped (a restart, a failover) must not crash the process: the pool replaces it.
   pool.on("error", () => {});

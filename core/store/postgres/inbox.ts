@@ -94,21 +94,24 @@ async function setStatus(pool: pg.Pool, keys: readonly string[], status: InboxSt
 
 async function claimQueued(pool: pg.Pool, conversation: string, options: ClaimOptions): Promise<InboxRow[]> {
   // A turn claimed before a crash first, whole; otherwise every queued row joins a new turn. Right after a
-  // takeover, rows still running are a dead holder's turn, not yet recovered: it goes first too.
+  // takeover, rows still running are a dead holder's turn, not yet recovered: it goes first too. One statement:
+  // both updates see the same snapshot, and the second runs only when there is no unfinished turn.
   const unfinishedStatuses = options.isTakeover ? ["queued", "running"] : ["queued"];
-  const unfinished = await pool.query<InboxRecord>(
-    `UPDATE inbox SET status = 'running' WHERE status = ANY($2::text[]) AND conversation_key = $1
-       AND turn = (SELECT turn FROM inbox WHERE status = ANY($2::text[]) AND conversation_key = $1 AND turn IS NOT NULL ORDER BY seq LIMIT 1)
-     RETURNING *`,
-    [conversation, unfinishedStatuses],
+  const { rows } = await pool.query<InboxRecord>(
+    `WITH first_turn AS (
+       SELECT turn FROM inbox WHERE status = ANY($2::text[]) AND conversation_key = $1 AND turn IS NOT NULL ORDER BY seq LIMIT 1
+     ), unfinished AS (
+       UPDATE inbox SET status = 'running' WHERE status = ANY($2::text[]) AND conversation_key = $1 AND turn = (SELECT turn FROM first_turn)
+       RETURNING *
+     ), fresh AS (
+       UPDATE inbox SET status = 'running', turn = $3 WHERE status = 'queued' AND conversation_key = $1 AND turn IS NULL
+         AND NOT EXISTS (SELECT 1 FROM first_turn) AND seq < ${heldBehind("$4")}
+       RETURNING *
+     )
+     SELECT * FROM unfinished UNION ALL SELECT * FROM fresh`,
+    [conversation, unfinishedStatuses, randomUUID(), options.heldBehindSince ?? null],
   );
-  if (unfinished.rows.length > 0) return toRows(unfinished.rows);
-  const fresh = await pool.query<InboxRecord>(
-    `UPDATE inbox SET status = 'running', turn = $2 WHERE status = 'queued' AND conversation_key = $1 AND turn IS NULL
-       AND seq < ${heldBehind("$3")} RETURNING *`,
-    [conversation, randomUUID(), options.heldBehindSince ?? null],
-  );
-  return toRows(fresh.rows);
+  return toRows(rows);
 }
 
 /**

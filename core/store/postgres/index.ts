@@ -3,6 +3,7 @@ import { createPostgresApprovals } from "./approvals.ts";
 import { createPostgresBroadcast } from "./broadcast.ts";
 import { createPool, splitDatabaseUrl, type PoolOptions } from "./database.ts";
 import { createPostgresConversations } from "./conversations.ts";
+import { createPostgresFiles } from "./files.ts";
 import { createPostgresInbox } from "./inbox.ts";
 import { createPostgresJobs } from "./jobs.ts";
 import { createPostgresKnowledge } from "./knowledge.ts";
@@ -12,8 +13,10 @@ import { migrate } from "./migrations.ts";
 import { createPostgresOutbox } from "./outbox.ts";
 import { createPostgresOverview } from "./overview.ts";
 import { createPostgresPairing } from "./pairing.ts";
+import { createPostgresRateLimits } from "./rate-limits.ts";
 import { createPostgresRetention } from "./retention.ts";
 import { createPostgresSessions } from "./sessions.ts";
+import { createPostgresTurns } from "./turns.ts";
 import { createPostgresTraces } from "./traces.ts";
 import {
   createPostgresAdapterState, createPostgresAgentSessions, createPostgresAudit, createPostgresChoices, createPostgresContacts,
@@ -44,12 +47,14 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     inbox: createPostgresInbox(pool),
     outbox: createPostgresOutbox(pool),
     sessions: createPostgresSessions(pool),
+    turns: createPostgresTurns(pool),
     audit: createPostgresAudit(pool),
     pairing: createPostgresPairing(pool),
     usage: createPostgresUsage(pool),
     approvals: createPostgresApprovals(pool),
     leases: createPostgresLeases(leasePool),
     adapterState: createPostgresAdapterState(pool),
+    rateLimits: createPostgresRateLimits(pool),
     contacts: createPostgresContacts(pool),
     choices: createPostgresChoices(pool),
     agentSessions: createPostgresAgentSessions(pool),
@@ -60,6 +65,7 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     overview: createPostgresOverview(pool),
     traces: createPostgresTraces(pool),
     conversations: createPostgresConversations(pool),
+    files: createPostgresFiles(pool),
     isShared: true,
     close: async () => {
       await broadcast.close();

@@ -2,6 +2,8 @@ import type pg from "pg";
 import { consoleReportMigration } from "./migration-console-report.ts";
 import { checkSchemaName, inTransaction } from "./database.ts";
 import { conversationsMigration } from "./migration-conversations.ts";
+import { rateLimitsMigration } from "./migration-rate-limits.ts";
+import { storedFilesMigration } from "./migration-files.ts";
 import { tracesMigration } from "./migration-traces.ts";
 
 /**
@@ -244,6 +246,8 @@ const migrations: readonly string[] = [
   consoleReportMigration,
   tracesMigration,
   conversationsMigration,
+  rateLimitsMigration,
+  storedFilesMigration,
 ];
 
 export const schemaVersion = migrations.length;

@@ -2,7 +2,6 @@ import type pg from "pg";
 import type { ConversationRef } from "../../types/conversation.ts";
 import type { ReplyPart } from "../../types/reply.ts";
 import type { OutboxClaim, OutboxPart, OutboxRow, OutboxStatus, OutboxStore } from "../store.ts";
-import { inTransaction } from "./database.ts";
 
 interface OutboxRecord {
   key: string;
@@ -31,30 +30,39 @@ function toRow(record: OutboxRecord): OutboxRow {
 
 const columns = "key, conversation, part, status, message_id, attempts, next_attempt_at, last_error, claimed_until";
 
-/** Claims one part for sending, inside the transaction that locks its row. */
-async function claimRow(client: pg.PoolClient, item: OutboxPart, now: number, leaseMs: number): Promise<OutboxClaim> {
-  const inserted = await client.query(
-    `INSERT INTO outbox (key, conversation, part, status, next_attempt_at, created_at, claimed_until)
-     VALUES ($1, $2, $3, 'sending', $4, $4, $5) ON CONFLICT (key) DO NOTHING`,
-    [item.key, JSON.stringify(item.conversation), JSON.stringify(item.part), now, now + leaseMs],
-  );
-  if (inserted.rowCount === 1) return { type: "claimed", attempts: 0, wasUnknown: false };
-  const { rows } = await client.query<OutboxRecord>(`SELECT ${columns} FROM outbox WHERE key = $1 FOR UPDATE`, [item.key]);
-  const record = rows[0]!;
-  const take = () =>
-    client.query("UPDATE outbox SET status = 'sending', part = $2, claimed_until = $3 WHERE key = $1", [item.key, JSON.stringify(item.part), now + leaseMs]);
-  switch (record.status as OutboxStatus) {
-    case "sent":
-      return { type: "sent", messageId: record.message_id ?? "" };
-    case "failed":
-      return { type: "failed" };
-    case "sending":
-      if ((record.claimed_until ?? 0) > now) return { type: "held", claimedUntil: record.claimed_until ?? 0 };
-      await take();
-      return { type: "claimed", attempts: record.attempts, wasUnknown: true };
-    case "pending":
-      await take();
-      return { type: "claimed", attempts: record.attempts, wasUnknown: false };
+/**
+ * Claims one part for sending in one statement: inserted as `sending`, or taken when pending or when its sender's
+ * lease ran out (`ON CONFLICT … DO UPDATE … WHERE` decides on the row's latest version, under its lock). Only when
+ * nothing was taken does a second statement read why (sent, failed, or held by a live claim).
+ */
+async function claimRow(pool: pg.Pool, item: OutboxPart, now: number, leaseMs: number): Promise<OutboxClaim> {
+  for (;;) {
+    const { rows: taken } = await pool.query<{ attempts: number; was_sending: boolean | null }>(
+      `WITH previous AS (SELECT status FROM outbox WHERE key = $1),
+       taken AS (
+         INSERT INTO outbox (key, conversation, part, status, next_attempt_at, created_at, claimed_until)
+         VALUES ($1, $2, $3, 'sending', $4, $4, $5)
+         ON CONFLICT (key) DO UPDATE SET status = 'sending', part = excluded.part, claimed_until = excluded.claimed_until
+           WHERE outbox.status = 'pending' OR (outbox.status = 'sending' AND coalesce(outbox.claimed_until, 0) <= $4)
+         RETURNING attempts
+       )
+       SELECT taken.attempts, (SELECT status = 'sending' FROM previous) AS was_sending FROM taken`,
+      [item.key, JSON.stringify(item.conversation), JSON.stringify(item.part), now, now + leaseMs],
+    );
+    if (taken[0]) return { type: "claimed", attempts: taken[0].attempts, wasUnknown: taken[0].was_sending === true };
+    const { rows } = await pool.query<OutboxRecord>(`SELECT ${columns} FROM outbox WHERE key = $1`, [item.key]);
+    const record = rows[0];
+    switch (record?.status as OutboxStatus | undefined) {
+      case "sent":
+        return { type: "sent", messageId: record!.message_id ?? "" };
+      case "failed":
+        return { type: "failed" };
+      case "sending":
+        if ((record!.claimed_until ?? 0) > now) return { type: "held", claimedUntil: record!.claimed_until ?? 0 };
+        continue; // Its claim ran out between the two statements: try again.
+      default:
+        continue; // Pending again, or gone: try again.
+    }
   }
 }
 
@@ -108,7 +116,7 @@ async function markFailedAttempt(pool: pg.Pool, item: OutboxPart, error: string,
 export function createPostgresOutbox(pool: pg.Pool): OutboxStore {
   return {
     async claim(item, now, leaseMs) {
-      return inTransaction(pool, (client) => claimRow(client, item, now, leaseMs));
+      return claimRow(pool, item, now, leaseMs);
     },
     claimDue: (now, limit, leaseMs) => claimDue(pool, now, limit, leaseMs),
     async releaseLeases() {

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { PruneCounts, PruneCutoffs, RetentionStore } from "../store.ts";
+import { cutoffFor } from "../retention-cutoffs.ts";
 import { inTransaction } from "./database.ts";
 
 const emptied = "{}";
@@ -15,6 +16,9 @@ const statements: Record<keyof PruneCounts, string> = {
   outbox: "DELETE FROM outbox WHERE created_at < $1 AND status <> 'pending'",
   approvals: "DELETE FROM approvals WHERE created_at < $1 AND status <> 'pending'",
   traceSpans: "DELETE FROM trace_spans WHERE started_at < $1",
+  // A file is kept while a part still to be sent (or parked) refers to it; sent parts are the platform's now.
+  storedFiles: `DELETE FROM stored_files WHERE stored_at < $1 AND id NOT IN (SELECT (part::jsonb) -> 'media' ->> 'id' FROM outbox
+    WHERE status IN ('pending', 'sending') AND (part::jsonb) -> 'media' ->> 'platform' = 'stored')`,
 };
 
 export function createPostgresRetention(pool: pg.Pool): RetentionStore {
@@ -23,8 +27,7 @@ export function createPostgresRetention(pool: pg.Pool): RetentionStore {
       return inTransaction(pool, async (client) => {
         const counts = {} as PruneCounts;
         for (const [kind, statement] of Object.entries(statements) as [keyof PruneCounts, string][]) {
-          const before = kind === "inboxKeys" ? cutoffs.inboxKeysBefore : cutoffs.before;
-          counts[kind] = (await client.query(statement, [before])).rowCount ?? 0;
+          counts[kind] = (await client.query(statement, [cutoffFor(kind, cutoffs)])).rowCount ?? 0;
         }
         return counts;
       });

@@ -24,22 +24,33 @@ export function createPostgresSessions(pool: pg.Pool): SessionStore {
 
   return {
     async current(conversationKey: string, now: number, historyLimit: number) {
-      let open = await findOpen(conversationKey);
-      if (!open) {
+      // The open session and its latest messages in one statement; a first turn opens it (then reads it again).
+      for (let attempt = 0; ; attempt += 1) {
+        const { rows } = await pool.query<OpenSession & { history: { seq: number; role: string; text: string; created_at: number }[] }>(
+          `SELECT s.id, s.created_at, s.summary, s.summarized_through,
+             coalesce((SELECT json_agg(json_build_object('seq', m.seq, 'role', m.role, 'text', m.text, 'created_at', m.created_at) ORDER BY m.seq)
+               FROM (SELECT seq, role, text, created_at FROM session_messages WHERE session_id = s.id AND seq > s.summarized_through
+                     ORDER BY seq DESC LIMIT $2) AS m), '[]'::json) AS history
+           FROM sessions AS s WHERE s.conversation_key = $1 AND s.ended_at IS NULL`,
+          [conversationKey, historyLimit],
+        );
+        const open = rows[0];
+        if (open) {
+          return {
+            id: open.id,
+            conversationKey,
+            createdAt: open.created_at,
+            summary: open.summary,
+            summarizedThrough: open.summarized_through,
+            history: open.history.map((row) => ({ seq: row.seq, role: row.role as SessionRole, text: row.text, createdAt: row.created_at })),
+          };
+        }
+        if (attempt > 0) throw new Error(`no open session for ${conversationKey} after opening one`);
         // Two processes opening at once: the unique index on open sessions keeps one, and both read it.
         await pool.query("INSERT INTO sessions (id, conversation_key, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [
           randomUUID(), conversationKey, now,
         ]);
-        open = (await findOpen(conversationKey))!;
       }
-      return {
-        id: open.id,
-        conversationKey,
-        createdAt: open.created_at,
-        summary: open.summary,
-        summarizedThrough: open.summarized_through,
-        history: await latest(open, historyLimit),
-      };
     },
     async history(conversationKey: string, limit: number) {
       const open = await findOpen(conversationKey);

@@ -9,6 +9,7 @@ import { createSqliteContacts } from "./contacts.ts";
 import { createSqliteConversations } from "./conversations.ts";
 import { retryingWhenBusy } from "./busy.ts";
 import { openDatabase } from "./database.ts";
+import { createSqliteFiles } from "./files.ts";
 import { createSqliteInbox } from "./inbox.ts";
 import { createSqliteKnowledge } from "./knowledge.ts";
 import { createSqliteJobs } from "./jobs.ts";
@@ -17,8 +18,10 @@ import { createSqliteMemories } from "./memories.ts";
 import { createSqliteOutbox } from "./outbox.ts";
 import { createSqliteOverview } from "./overview.ts";
 import { createSqlitePairing } from "./pairing.ts";
+import { createSqliteRateLimits } from "./rate-limits.ts";
 import { createSqliteRetention } from "./retention.ts";
 import { createSqliteSessions } from "./sessions.ts";
+import { createSqliteTurns } from "./turns.ts";
 import { createSqliteTraces } from "./traces.ts";
 import { createSqliteUsage } from "./usage.ts";
 
@@ -42,12 +45,14 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
     inbox: createSqliteInbox(database, durable),
     outbox: createSqliteOutbox(database),
     sessions: createSqliteSessions(database),
+    turns: createSqliteTurns(database),
     audit: createSqliteAudit(database),
     pairing: createSqlitePairing(database),
     usage: createSqliteUsage(database),
     approvals: createSqliteApprovals(database),
     leases: createSqliteLeases(database),
     adapterState: createSqliteAdapterState(database),
+    rateLimits: createSqliteRateLimits(database),
     contacts: createSqliteContacts(database),
     choices: createSqliteChoices(database),
     agentSessions: createSqliteAgentSessions(database),
@@ -58,6 +63,7 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
     overview: createSqliteOverview(database),
     traces: createSqliteTraces(database),
     conversations: createSqliteConversations(database),
+    files: createSqliteFiles(database),
   };
   const retrying = Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, retryingWhenBusy(part)])) as typeof parts;
   return {

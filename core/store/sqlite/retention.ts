@@ -1,5 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { PruneCounts, PruneCutoffs, RetentionStore } from "../store.ts";
+import { cutoffFor } from "../retention-cutoffs.ts";
 import { inTransaction } from "./database.ts";
 
 const emptied = "{}";
@@ -19,6 +20,11 @@ export function createSqliteRetention(database: DatabaseSync): RetentionStore {
     outbox: database.prepare("DELETE FROM outbox WHERE created_at < ? AND status != 'pending'"),
     approvals: database.prepare("DELETE FROM approvals WHERE created_at < ? AND status != 'pending'"),
     traceSpans: database.prepare("DELETE FROM trace_spans WHERE started_at < ?"),
+    // A file is kept while a part still to be sent (or parked) refers to it; sent parts are the platform's now.
+    storedFiles: database.prepare(
+      `DELETE FROM stored_files WHERE stored_at < ? AND id NOT IN (SELECT json_extract(part, '$.media.id') FROM outbox
+         WHERE status IN ('pending', 'sending') AND json_extract(part, '$.media.platform') = 'stored')`,
+    ),
   };
 
   return {
@@ -26,8 +32,7 @@ export function createSqliteRetention(database: DatabaseSync): RetentionStore {
       return inTransaction(database, () => {
         const counts = {} as PruneCounts;
         for (const [kind, statement] of Object.entries(statements) as [keyof PruneCounts, (typeof statements)["runs"]][]) {
-          const before = kind === "inboxKeys" ? cutoffs.inboxKeysBefore : cutoffs.before;
-          counts[kind] = Number(statement.run(before).changes);
+          counts[kind] = Number(statement.run(cutoffFor(kind, cutoffs)).changes);
         }
         return counts;
       });

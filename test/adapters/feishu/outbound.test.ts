@@ -26,15 +26,17 @@ describe("Feishu outbound cards", () => {
 });
 
 describe("Feishu outbound plain-text fallback", () => {
-  /** A client that refuses every card (as Feishu does for a card it cannot read) and records edits. */
-  function refusingClient() {
+  /** A client that refuses every card (as Feishu does for a card it cannot read, code 230099) and records creates and edits. */
+  function refusingClient(refusalCode = 230099) {
     let sequence = 0;
     const edits: { via: "patch" | "update"; messageId: string }[] = [];
+    const creates: { msgType: string; uuid?: string }[] = [];
     const client = {
       im: {
         message: {
-          create: async ({ data }: { data: { msg_type: string } }) => {
-            if (data.msg_type === "interactive") throw Object.assign(new Error("refused"), { response: { status: 400, data: { code: 230099, msg: "card invalid" } } });
+          create: async ({ data }: { data: { msg_type: string; uuid?: string } }) => {
+            creates.push({ msgType: data.msg_type, ...(data.uuid === undefined ? {} : { uuid: data.uuid }) });
+            if (data.msg_type === "interactive") throw Object.assign(new Error("refused"), { response: { status: 400, data: { code: refusalCode, msg: "card refused" } } });
             return { code: 0, data: { message_id: `om_text_${(sequence += 1)}` } };
           },
           update: async ({ path }: { path: { message_id: string } }) => (edits.push({ via: "update", messageId: path.message_id }), { code: 0 }),
@@ -43,7 +45,7 @@ describe("Feishu outbound plain-text fallback", () => {
       },
     } as unknown as Client;
     const outbound = createOutbound({ client, call: createCall(createTokenCache(), silent), logger: silent, fetchOwn: async () => { throw new Error("unused"); }, maxMediaBytes: 20 * 1024 * 1024, rememberSent: () => {} });
-    return { outbound, edits };
+    return { outbound, edits, creates };
   }
   const to = { platform: "feishu", chatId: "oc_1", kind: "direct" as const };
 
@@ -52,6 +54,21 @@ describe("Feishu outbound plain-text fallback", () => {
     const sent = await outbound.send(to, { type: "markdown", text: "part" });
     await outbound.edit(sent, { type: "markdown", text: "part and more" });
     expect(edits).toEqual([{ via: "update", messageId: sent.messageId }]);
+  });
+
+  it("gives the plain text a uuid of its own, the same when the part is sent again", async () => {
+    const { outbound, creates } = refusingClient();
+    await outbound.send(to, { type: "markdown", text: "hi" }, { idempotencyKey: "feishu:oc_1:m1:0" });
+    await outbound.send(to, { type: "markdown", text: "hi" }, { idempotencyKey: "feishu:oc_1:m1:0" });
+    const [card, text] = creates.map((create) => create.uuid);
+    expect(creates).toEqual([{ msgType: "interactive", uuid: card }, { msgType: "text", uuid: text }, { msgType: "interactive", uuid: card }, { msgType: "text", uuid: text }]);
+    expect(card).not.toBe(text);
+  });
+
+  it("sends no uuid for a send without a key, and no plain text while Feishu is still sending the same uuid (230049)", async () => {
+    const { outbound, creates } = refusingClient(230049);
+    await expect(outbound.send(to, { type: "markdown", text: "hi" })).rejects.toMatchObject({ code: "upstream" });
+    expect(creates).toEqual([{ msgType: "interactive" }]);
   });
 
   it("remembers only recent fallbacks, so the memory of them does not grow without end", async () => {

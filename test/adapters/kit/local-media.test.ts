@@ -40,3 +40,23 @@ describe("reply media from this host", () => {
     await expect(readReplyMedia({ platform: "local", id: path }, notOwn, 4)).rejects.toThrow("note.txt is too large to send here");
   });
 });
+
+describe("reply media from the shared store", () => {
+  const bytes = Buffer.from("chart bytes");
+  const files = {
+    get: async (id: string) => (id === "sha-of-chart" ? { bytes, fileName: "stored-name.png", mimeType: "image/png" } : undefined),
+  };
+  const stored = (id: string) => ({ platform: "stored", id, fileName: "chart.png" });
+
+  it("reads a stored file, whichever process stored it, under the part's own name", async () => {
+    const read = await readReplyMedia(stored("sha-of-chart"), notOwn, 1024, files);
+    expect([Buffer.from(read.bytes).toString(), read.fileName, read.mimeType]).toEqual(["chart bytes", "chart.png", "image/png"]);
+  });
+
+  it("refuses a stored file above this platform's limit, and one no longer stored, with a message for the user", async () => {
+    await expect(readReplyMedia(stored("sha-of-chart"), notOwn, 4, files)).rejects.toThrow("chart.png is too large to send here");
+    const gone = await readReplyMedia(stored("pruned"), notOwn, 1024, files).catch((thrown: unknown) => thrown);
+    expect(gone).toMatchObject({ code: "bad-input", message: "chart.png is no longer stored, so it cannot be sent." });
+    await expect(readReplyMedia(stored("sha-of-chart"), notOwn, 1024)).rejects.toThrow("no longer stored");
+  });
+});

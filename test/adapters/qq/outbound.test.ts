@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { QqClient } from "../../../adapters/qq/client.ts";
-import { replyLimits, sendStep, stepParts, toSteps } from "../../../adapters/qq/outbound.ts";
+import { QqApiError, type QqClient } from "../../../adapters/qq/client.ts";
+import { qqMsgSeq, replyLimits, sendStep, stepParts, toSteps } from "../../../adapters/qq/outbound.ts";
 
 const window = { contextToken: "ROBOT1.0_msg!", openedAt: 0, sendsUsed: 2 };
 
@@ -54,6 +54,19 @@ describe("QQ replies", () => {
     });
     expect(calls[0]).toMatchObject({ path: "/v2/users/U1/files", body: { file_type: 1, srv_send_msg: false, file_data: Buffer.from(png).toString("base64") } });
     expect(calls[1]).toEqual({ path: "/v2/users/U1/messages", body: { msg_type: 7, content: " ", media: { file_info: "info-1" }, msg_id: "ROBOT1.0_msg!", msg_seq: 3 } });
+  });
+
+  it("numbers a step of a keyed part by its key and place, whatever the count, and takes QQ's repeat refusal as sent", async () => {
+    const { client, calls } = recordingClient();
+    const sender = { client, isMarkdown: false, readMedia: async () => ({ bytes: new Uint8Array(), mimeType: "text/plain" }) };
+    await sendStep(sender, { kind: "user", id: "U1" }, window, { kind: "text", text: "hi" }, { key: "qq:user:U1:m1:0", step: 1 });
+    await sendStep(sender, { kind: "user", id: "U1" }, { ...window, sendsUsed: 4 }, { kind: "text", text: "hi" }, { key: "qq:user:U1:m1:0", step: 1 });
+    expect(calls.map((call) => call.body.msg_seq)).toEqual([qqMsgSeq("qq:user:U1:m1:0", 1), qqMsgSeq("qq:user:U1:m1:0", 1)]);
+    expect(qqMsgSeq("qq:user:U1:m1:0", 1)).toBeGreaterThanOrEqual(1000);
+
+    const refusing = { ...sender, client: { sendMessage: async () => Promise.reject(new QqApiError("send", 400, 40054005, "消息被去重")) } as unknown as QqClient };
+    const id = await sendStep(refusing, { kind: "group", id: "G1" }, window, { kind: "text", text: "hi" }, { key: "qq:group:G1:m2:0", step: 0 });
+    expect(id).toBe(`ROBOT1.0_msg!:${qqMsgSeq("qq:group:G1:m2:0", 0)}`);
   });
 
   it("replies in a guild channel with msg_id and no msg_seq", async () => {

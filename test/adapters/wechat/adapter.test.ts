@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createWechatAdapter, loadSdk } from "../../../adapters/wechat/index.ts";
 import { showQrInTerminal } from "../../../adapters/wechat/terminal-qr.ts";
 import { createLogger } from "../../../core/logger.ts";
+import type { RateLimits } from "../../../core/store/store.ts";
 import type { Adapter, InboundSink } from "../../../core/types/adapter.ts";
 import type { InboundMessage } from "../../../core/types/message.ts";
 import { createWechatWorld } from "../../fakes/wechat-mocker.ts";
@@ -22,7 +23,7 @@ afterEach(async () => {
 });
 
 /** The adapter on a mock puppet with a sink that keeps what it receives (no gateway: the lifecycle alone). */
-async function startAdapter(options: { maxMediaBytes?: number } = {}) {
+async function startAdapter(options: { maxMediaBytes?: number; rateLimits?: RateLimits } = {}) {
   const world = createWechatWorld();
   const shown: string[] = [];
   const received: InboundMessage[] = [];
@@ -32,7 +33,12 @@ async function startAdapter(options: { maxMediaBytes?: number } = {}) {
       return { isDuplicate: false };
     },
   };
-  adapter = await createWechatAdapter(settings, { logger, dataDir: tempDataDir(), maxMediaBytes: options.maxMediaBytes ?? 1_000_000 }, {
+  adapter = await createWechatAdapter(settings, {
+    logger,
+    dataDir: tempDataDir(),
+    maxMediaBytes: options.maxMediaBytes ?? 1_000_000,
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+  }, {
     puppet: world.puppet,
     showQr: (qrcode) => shown.push(qrcode),
     initialRestartDelayMs: 50,
@@ -100,6 +106,24 @@ describe("the WeChat adapter's media replies (PuppetMock)", () => {
       { type: 6, text: "", fileName: "chart.png" },
       { type: 7, text: "The chart", fileName: undefined },
     ]);
+  });
+});
+
+describe("the WeChat adapter's send cap across processes (PuppetMock)", () => {
+  it("counts each send against the channel's per-minute cap in the store", async () => {
+    const takes: [string, number, number][] = [];
+    const rateLimits: RateLimits = {
+      async take(key, limit, windowMs) {
+        takes.push([key, limit, windowMs]);
+        return true;
+      },
+    };
+    const { world, adapter } = await startAdapter({ rateLimits });
+    world.login();
+    await eventually(() => adapter.health().state === "ready");
+    await adapter.send({ platform: "wechat", chatId: world.alice.id, kind: "direct" }, { type: "markdown", text: "hi" });
+    await eventually(() => world.sent.length === 1);
+    expect(takes).toEqual([["sends:wechat:wechat", 600, 60_000]]);
   });
 });
 

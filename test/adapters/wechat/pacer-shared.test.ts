@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { accountSlot, createPacer } from "../../../adapters/wechat/pacer.ts";
+import { accountSlot, createPacer, minuteSlot } from "../../../adapters/wechat/pacer.ts";
 import { createSqliteStore } from "../../../core/store/sqlite/index.ts";
 import type { Store } from "../../../core/store/store.ts";
 
@@ -27,6 +27,33 @@ describe("the WeChat send pace across processes sharing a store", () => {
       takeAccountSlot: accountSlot(store.leases, "pace:wechat:wechat", intervalMs),
     }));
   }
+
+  it("never lets two processes together send more than the per-minute cap in any window", async () => {
+    const [sendsPerMinute, minuteMs] = [3, 600];
+    const dir = mkdtempSync(join(tmpdir(), "pincer-pace-"));
+    dirs.push(dir);
+    const stores = [createSqliteStore(dir), createSqliteStore(dir)];
+    opened.push(...stores);
+    const [first, second] = stores.map((store) => createPacer({
+      chatIntervalMs: 0,
+      accountIntervalMs: 0,
+      sendsPerMinute,
+      minuteMs,
+      takeMinuteSlot: minuteSlot(store.rateLimits, "sends:wechat:wechat", sendsPerMinute, minuteMs),
+    }));
+    const started: number[] = [];
+    const send = async () => {
+      started.push(Date.now());
+    };
+    const sends = Array.from({ length: 10 }, (_, index) => (index % 2 === 0 ? first! : second!).run(`chat-${index}`, send));
+    await Promise.all(sends);
+    expect(started).toHaveLength(10);
+    started.sort((a, b) => a - b);
+    // Any sendsPerMinute + 1 sends span more than the window (less some ms between the store counting a send and its start).
+    for (let index = sendsPerMinute; index < started.length; index += 1) {
+      expect(started[index]! - started[index - sendsPerMinute]!).toBeGreaterThanOrEqual(minuteMs - 50);
+    }
+  });
 
   it("never lets two processes send for the account within the interval", async () => {
     const intervalMs = 400;

@@ -91,3 +91,52 @@ describe("the WeChat send pacer", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe("the WeChat send pacer with the store's shared limits", () => {
+  /** A shared take that answers from `answers`, then true; records when it was asked. */
+  function fakeTake(answers: boolean[]) {
+    const askedAtMs: number[] = [];
+    const take = async () => {
+      askedAtMs.push(Date.now());
+      return answers.shift() ?? true;
+    };
+    return { take, askedAtMs };
+  }
+
+  it("waits while the shared per-minute cap refuses, then sends everything in order", async () => {
+    const minute = fakeTake([false, false]);
+    const pacer = createPacer({ chatIntervalMs: 0, accountIntervalMs: 0, sendsPerMinute: 20, takeMinuteSlot: minute.take });
+    const { started, send } = recorder();
+    const results = Promise.all(["a", "b"].map((label) => pacer.run("chat-1", send(label))));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(await results).toEqual(["a", "b"]);
+    // Asked again every 750 ms (a quarter of the 3 s that one of 20 sends a minute stands for).
+    expect(minute.askedAtMs).toEqual([0, 750, 1500, 1500]);
+    expect(started).toEqual([
+      { label: "a", atMs: 1500 },
+      { label: "b", atMs: 1500 },
+    ]);
+  });
+
+  it("asks for the account's slot first, so a refused one costs no send of the minute", async () => {
+    const account = fakeTake([false]);
+    const minute = fakeTake([]);
+    const pacer = createPacer({ chatIntervalMs: 0, accountIntervalMs: 1000, sendsPerMinute: 20, takeAccountSlot: account.take, takeMinuteSlot: minute.take });
+    const { started, send } = recorder();
+    const sent = pacer.run("chat-1", send("a"));
+    await vi.advanceTimersByTimeAsync(1000);
+    await sent;
+    expect(account.askedAtMs).toEqual([0, 250]);
+    expect(minute.askedAtMs).toEqual([250]);
+    expect(started).toEqual([{ label: "a", atMs: 250 }]);
+  });
+
+  it("keeps this process's own cap when the store cannot be reached", async () => {
+    const takeMinuteSlot = () => Promise.reject(new Error("connection refused"));
+    const pacer = createPacer({ chatIntervalMs: 0, accountIntervalMs: 0, sendsPerMinute: 2, takeMinuteSlot });
+    const { started, send } = recorder();
+    for (const label of ["1", "2", "3"]) void pacer.run(`chat-${label}`, send(label));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(started.map((entry) => entry.atMs)).toEqual([0, 0, 60_000]);
+  });
+});

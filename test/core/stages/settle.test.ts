@@ -3,11 +3,11 @@ import { ShutdownAbort } from "../../../core/queue.ts";
 import { stageDeps } from "../../../core/stages/deps.ts";
 import { prepare } from "../../../core/stages/prepare.ts";
 import { startRun } from "../../../core/stages/run.ts";
-import { failTurn, recordTurn, settle } from "../../../core/stages/settle.ts";
+import { failTurn, settle, turnMessages } from "../../../core/stages/settle.ts";
 import { beginTurn } from "../../../core/stages/turn.ts";
 import { BridgeError } from "../../../core/types/errors.ts";
 import { recordingAdapter, silentLogger } from "../../support/responder.ts";
-import { fakeMessage, memoryStore, pipelineDeps, recordStatuses } from "./harness.ts";
+import { fakeMessage, memoryStore, pipelineDeps } from "./harness.ts";
 
 async function setUp() {
   const store = memoryStore();
@@ -19,30 +19,30 @@ async function setUp() {
   const rows = await store.inbox.claimQueued("fake:c1");
   const turn = beginTurn(rows, deps.policy, 1000);
   const prepared = (await prepare(turn, deps, new AbortController().signal))!;
-  return { store, fake, deps, turn, prepared, statuses: recordStatuses(store) };
+  return { store, fake, deps, turn, prepared };
 }
 
 describe("stage settle", () => {
   it("finishes the rows and the audited run", async () => {
-    const { store, deps, prepared, statuses } = await setUp();
+    const { store, deps, prepared } = await setUp();
     await startRun(prepared, deps);
     await settle(prepared, { type: "ok" }, true, deps);
-    expect(statuses).toEqual(["fake:m1=done"]);
+    const [shown] = (await store.conversations.messages("fake:c1", { limit: 10 })).messages;
+    expect([shown!.status, shown!.runs.map((run) => run.outcome)]).toEqual(["done", ["ok"]]);
     // Finished: a crash now resumes nothing.
     expect(await store.inbox.recover()).toEqual({ received: [], queuedConversations: [] });
   });
 
   it("leaves the rows of a turn cut short by a shutdown for the next start", async () => {
-    const { store, deps, prepared, statuses } = await setUp();
+    const { store, deps, prepared } = await setUp();
     await startRun(prepared, deps);
     await settle(prepared, { type: "interrupted" }, true, deps);
-    expect(statuses).toEqual([]);
     expect((await store.inbox.recover()).queuedConversations).toEqual(["fake:c1"]);
   });
 
-  it("adds the turn to the session: the user's words, then the answer", async () => {
+  it("adds the turn to the session as it finishes the rows: the user's words, then the answer", async () => {
     const { store, deps, prepared } = await setUp();
-    await recordTurn(prepared, "hello back", deps);
+    await settle(prepared, { type: "ok" }, false, deps, turnMessages(prepared, "hello back", deps.now()));
     expect((await store.sessions.history("fake:c1", 10)).map((message) => [message.role, message.text])).toEqual([
       ["user", "hi"],
       ["assistant", "hello back"],

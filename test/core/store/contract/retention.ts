@@ -62,10 +62,10 @@ export function describeRetentionContract(name: string, factory: StoreFactory): 
     it("counts what it prunes per kind, and prunes nothing twice", async () => {
       await fill(store());
       expect(await store().retention.prune(cutoffs)).toEqual({
-        inboxBodies: 2, inboxKeys: 1, runs: 1, runEvents: 1, sessionMessages: 1, sessions: 1, outbox: 1, approvals: 1, traceSpans: 1,
+        inboxBodies: 2, inboxKeys: 1, runs: 1, runEvents: 1, sessionMessages: 1, sessions: 1, outbox: 1, approvals: 1, traceSpans: 1, storedFiles: 0,
       });
       expect(await store().retention.prune(cutoffs)).toEqual({
-        inboxBodies: 0, inboxKeys: 0, runs: 0, runEvents: 0, sessionMessages: 0, sessions: 0, outbox: 0, approvals: 0, traceSpans: 0,
+        inboxBodies: 0, inboxKeys: 0, runs: 0, runEvents: 0, sessionMessages: 0, sessions: 0, outbox: 0, approvals: 0, traceSpans: 0, storedFiles: 0,
       });
       expect(await store().traces.list("telegram:old")).toEqual([]);
       expect(await store().traces.list("telegram:new")).toHaveLength(1);

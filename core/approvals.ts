@@ -1,7 +1,9 @@
 import { randomInt } from "node:crypto";
 import { announceApproval, canApprove } from "./approval-announce.ts";
+import { createApprovalWaiters, decisionOf, type ApprovalWaiters } from "./approval-waiters.ts";
 import type { Delivery } from "./delivery.ts";
 import { translate, type Locale, type MessageKey, type MessageParams } from "./i18n/catalogue.ts";
+import type { Broadcast } from "./store/broadcast.ts";
 import type { AdapterStateStore } from "./store/shared-state.ts";
 import type { Role } from "./policy.ts";
 import type { ApprovalRecord, ApprovalStore, ContactStore } from "./store/store.ts";
@@ -24,7 +26,12 @@ export interface ApprovalsDeps {
   locale?: Locale;
   /** Where each person's language, as last seen, is kept (an admin asked in their DM reads their own). */
   adapterState?: AdapterStateStore;
-  /** How often a waiting run re-reads the store, for a decision taken by another gateway process. */
+  /** Reaches the other processes on the store: a decision taken there wakes a run waiting here at once. */
+  broadcast?: Broadcast | undefined;
+  /**
+   * How often a waiting run re-reads the store, for a decision taken by another gateway process: the only way it
+   * arrives without a broadcast (default 1 s), a fallback for missed notices with one (default 5 s).
+   */
   pollMs?: number;
   now?: () => number;
 }
@@ -87,29 +94,14 @@ function isDecidedInPlace(record: ApprovalRecord, decision: Decision): boolean {
   return isSameChat || (from.kind === "direct" && canApprove(decision.approverRole));
 }
 
-/** A stored request's outcome, or undefined while it is pending. */
-function decisionOf(record: ApprovalRecord): ApprovalDecision | undefined {
-  switch (record.status) {
-    case "pending":
-      return undefined;
-    case "approved":
-      return { isApproved: true, decidedBy: record.decidedBy ?? "unknown", isAlways: record.isAlways };
-    default:
-      return { isApproved: false, decidedBy: record.decidedBy ?? record.status, isAlways: record.isAlways };
-  }
-}
-
-/** The runs of this process that wait for a decision, woken at once when it is taken here. */
-type Waiters = Map<string, (decision: ApprovalDecision) => void>;
-
 interface Timing {
   now: () => number;
   ttlMs: number;
   pollMs: number;
 }
 
-/** Waits for the decision: taken here (a waiter), elsewhere (the poll), the expiry or the run's stop (denials). */
-function waitForDecision(record: ApprovalRecord, pending: PendingRequest, deps: ApprovalsDeps, waiters: Waiters, timing: Timing): Promise<ApprovalDecision> {
+/** Waits for the decision: taken here or elsewhere (a notice, else the poll), the expiry or the run's stop (denials). */
+function waitForDecision(record: ApprovalRecord, pending: PendingRequest, deps: ApprovalsDeps, waiters: ApprovalWaiters, timing: Timing): Promise<ApprovalDecision> {
   const { now, ttlMs } = timing;
   return new Promise<ApprovalDecision>((resolve) => {
     let poll: NodeJS.Timeout | undefined;
@@ -118,30 +110,27 @@ function waitForDecision(record: ApprovalRecord, pending: PendingRequest, deps: 
       clearInterval(poll);
       clearTimeout(expiry);
       pending.signal.removeEventListener("abort", onAbort);
-      waiters.delete(record.id);
+      waiters.remove(record.id);
       resolve(decision);
     };
     const settleAs = async (status: "expired" | "cancelled", by: string) => {
-      const isSettled = await deps.approvals.settle(record.id, status, by, now());
+      if (await deps.approvals.settle(record.id, status, by, now())) return waiters.settled(record.id, { isApproved: false, decidedBy: by });
       const stored = await deps.approvals.get(record.id);
-      finish((isSettled ? undefined : stored && decisionOf(stored)) ?? { isApproved: false, decidedBy: by });
+      finish((stored && decisionOf(stored)) ?? { isApproved: false, decidedBy: by });
     };
     const onAbort = () => void settleAs("cancelled", "the stop of this run");
-    waiters.set(record.id, finish);
+    waiters.add(record.id, finish);
     pending.signal.addEventListener("abort", onAbort, { once: true });
     expiry = setTimeout(() => void settleAs("expired", `nobody within ${Math.round(ttlMs / 60_000)} min (expired)`), ttlMs);
     poll = setInterval(() => {
-      void deps.approvals.get(record.id).then((stored) => {
-        const decision = stored && decisionOf(stored);
-        if (decision) finish(decision);
-      });
+      void waiters.recheck(record.id).catch((error: unknown) => deps.logger.warn({ err: error, approval: record.id }, "reading a waiting approval failed"));
     }, timing.pollMs);
     if (pending.signal.aborted) onAbort();
   });
 }
 
 /** `/approve <id>`, `/deny <id>` or a button: checks where and by whom, settles it once, wakes the waiting run. */
-async function decideApproval(decision: Decision, deps: ApprovalsDeps, waiters: Waiters, now: () => number): Promise<string> {
+async function decideApproval(decision: Decision, deps: ApprovalsDeps, waiters: ApprovalWaiters, now: () => number): Promise<string> {
   const t = (key: MessageKey, params?: MessageParams) => translate(decision.locale ?? deps.locale ?? "en", key, params);
   const record = await deps.approvals.get(decision.requestId);
   if (!record) return t("approvals.unknown", { id: decision.requestId });
@@ -151,8 +140,7 @@ async function decideApproval(decision: Decision, deps: ApprovalsDeps, waiters: 
   }
   if (record.status !== "pending") return t("approvals.alreadyStatus", { id: record.id, status: t(`approvals.status.${record.status}`) });
   if (now() >= record.expiresAt) {
-    await deps.approvals.settle(record.id, "expired", "expiry", now());
-    waiters.get(record.id)?.({ isApproved: false, decidedBy: "expiry" });
+    if (await deps.approvals.settle(record.id, "expired", "expiry", now())) await waiters.settled(record.id, { isApproved: false, decidedBy: "expiry" });
     return t("approvals.expired", { id: record.id });
   }
   const isOwnDenial = !decision.isApproved && decision.approverRef === record.requesterRef;
@@ -164,7 +152,7 @@ async function decideApproval(decision: Decision, deps: ApprovalsDeps, waiters: 
   if (!(await deps.approvals.settle(record.id, status, decision.approverRef, now(), decision.isAlways))) {
     return t("approvals.alreadyDecided", { id: record.id });
   }
-  waiters.get(record.id)?.({ isApproved: decision.isApproved, decidedBy: decision.approverRef, isAlways: decision.isAlways });
+  await waiters.settled(record.id, { isApproved: decision.isApproved, decidedBy: decision.approverRef, isAlways: decision.isAlways });
   const answer = decision.isApproved ? (decision.isAlways ? "approvals.approvedAlways" : "approvals.approved") : decision.isAlways ? "approvals.deniedAlways" : "approvals.denied";
   return t(answer, { tool: record.tool });
 }
@@ -172,15 +160,14 @@ async function decideApproval(decision: Decision, deps: ApprovalsDeps, waiters: 
 async function decideFromConsole(
   decision: { requestId: string; isApproved: boolean; approverRef: string },
   deps: ApprovalsDeps,
-  waiters: Waiters,
+  waiters: ApprovalWaiters,
   now: () => number,
 ): Promise<ConsoleDecisionResult> {
   const record = await deps.approvals.get(decision.requestId);
   if (!record) return { type: "not-found" };
   if (record.status !== "pending") return { type: "already-decided", record };
   if (now() >= record.expiresAt) {
-    await deps.approvals.settle(record.id, "expired", "expiry", now());
-    waiters.get(record.id)?.({ isApproved: false, decidedBy: "expiry" });
+    if (await deps.approvals.settle(record.id, "expired", "expiry", now())) await waiters.settled(record.id, { isApproved: false, decidedBy: "expiry" });
     return { type: "expired", record: { ...record, status: "expired", decidedBy: "expiry" } };
   }
   const status = decision.isApproved ? "approved" : "denied";
@@ -189,18 +176,19 @@ async function decideFromConsole(
     return { type: "already-decided", record: settled ?? record };
   }
   deps.logger.info({ approval: record.id, by: decision.approverRef, status }, "approval decided in the console");
-  waiters.get(record.id)?.({ isApproved: decision.isApproved, decidedBy: decision.approverRef, isAlways: false });
+  await waiters.settled(record.id, { isApproved: decision.isApproved, decidedBy: decision.approverRef, isAlways: false });
   return { type: "decided", record: { ...record, status, decidedBy: decision.approverRef } };
 }
 
 /**
- * Approvals in the chat itself. The store holds the truth (a request is decided once, and expires);
- * this process wakes its waiting runs at once and polls for decisions taken elsewhere.
+ * Approvals in the chat itself. The store holds the truth (a request is decided once, and expires); a decision
+ * wakes the run waiting for it at once, in this process directly, in another through the broadcast (or its poll).
  */
 export function createApprovals(deps: ApprovalsDeps): Approvals {
-  const timing: Timing = { now: deps.now ?? Date.now, ttlMs: deps.ttlMs ?? 10 * 60 * 1000, pollMs: deps.pollMs ?? 1000 };
+  const pollMs = deps.pollMs ?? (deps.broadcast ? 5_000 : 1000);
+  const timing: Timing = { now: deps.now ?? Date.now, ttlMs: deps.ttlMs ?? 10 * 60 * 1000, pollMs };
   const { now, ttlMs } = timing;
-  const waiters: Waiters = new Map();
+  const waiters = createApprovalWaiters({ approvals: deps.approvals, broadcast: deps.broadcast, logger: deps.logger });
   return {
     async request(pending) {
       const record: ApprovalRecord = {

@@ -1,3 +1,4 @@
+import { createNeededSubscription, type Broadcast } from "./store/broadcast.ts";
 import type { LeaseStore } from "./store/store.ts";
 import type { Logger } from "./types/logger.ts";
 
@@ -135,8 +136,9 @@ export function isShutdownAbort(signal: AbortSignal): boolean {
 }
 
 /**
- * The abort handles of the runs this process is executing, so `/stop` can end one at once; a `/stop`
- * for a run another process holds goes through the store to that process, which polls while it runs.
+ * The abort handles of the runs this process is executing, so `/stop` can end one at once. A `/stop` for a run another
+ * process holds marks its lease in the store and is announced on the broadcast; the holder takes the mark when it
+ * hears it, or at its next poll when the notice was missed (or there is no broadcast).
  */
 export interface RunningRuns {
   begin(conversationKey: string): AbortController;
@@ -152,34 +154,70 @@ export interface RunningRuns {
 export interface RunningRunsOptions {
   leases: LeaseStore;
   holder: string;
-  /** How often, while a run is going, the store is asked for stops requested by other processes. */
+  /** Reaches the other processes on the store: a stop requested there is heard here at once. */
+  broadcast?: Broadcast | undefined;
+  /**
+   * How often, while a run is going, the store is asked for stops requested by other processes: the only way they
+   * arrive without a broadcast (default 500 ms), a fallback for missed notices with one (default 5 s).
+   */
   pollMs?: number;
   logger: Logger;
 }
 
+/** The broadcast topic of `/stop`: its payload is the conversation key. */
+export const runStopTopic = "run-stop";
+
+/**
+ * Takes the holder's stop marks from the store and aborts their runs; resolves false when the store could not be
+ * asked. A call while one is under way makes that one ask once more (the mark may be newer than its question).
+ */
+function createStopTaker(leases: LeaseStore, holder: string, runs: Map<string, AbortController>, logger: Logger): () => Promise<boolean> {
+  let taking: Promise<boolean> | undefined;
+  let isTakeAgain = false;
+  return () => {
+    if (taking) {
+      isTakeAgain = true;
+      return taking;
+    }
+    taking = (async () => {
+      let isTaken = true;
+      do {
+        isTakeAgain = false;
+        try {
+          for (const key of await leases.takeStops(holder)) runs.get(key)?.abort();
+          isTaken = true;
+        } catch (error) {
+          logger.warn({ err: error }, "checking for stop requests failed");
+          isTaken = false;
+        }
+      } while (isTakeAgain);
+      taking = undefined;
+      return isTaken;
+    })();
+    return taking;
+  };
+}
+
 export function createRunningRuns(options: RunningRunsOptions): RunningRuns {
-  const { leases, holder, logger } = options;
-  const pollMs = options.pollMs ?? 500;
+  const { leases, holder, broadcast, logger } = options;
+  const pollMs = options.pollMs ?? (broadcast ? 5_000 : 500);
   const runs = new Map<string, AbortController>();
   let poll: NodeJS.Timeout | undefined;
-  let isPolling = false;
-
-  const takeStops = async () => {
-    if (isPolling) return;
-    isPolling = true;
-    try {
-      for (const key of await leases.takeStops(holder)) runs.get(key)?.abort();
-    } catch (error) {
-      logger.warn({ err: error }, "checking for stop requests failed");
-    } finally {
-      isPolling = false;
-    }
-  };
+  const takeStops = createStopTaker(leases, holder, runs, logger);
+  // The mark is taken rather than the run aborted by the notice alone: a mark left behind would stop the
+  // conversation's next run under the same lease at the next poll.
+  const stopNotices = createNeededSubscription(broadcast, runStopTopic, (key) => {
+    if (!runs.has(key)) return;
+    void takeStops().then((isTaken) => {
+      if (!isTaken) runs.get(key)?.abort();
+    });
+  });
 
   return {
     begin(key) {
       const controller = new AbortController();
       runs.set(key, controller);
+      stopNotices.setNeeded(true);
       if (!poll) {
         poll = setInterval(() => void takeStops(), pollMs);
         poll.unref();
@@ -191,6 +229,7 @@ export function createRunningRuns(options: RunningRunsOptions): RunningRuns {
       if (runs.size === 0) {
         clearInterval(poll);
         poll = undefined;
+        stopNotices.setNeeded(false);
       }
     },
     async stop(key) {
@@ -199,7 +238,11 @@ export function createRunningRuns(options: RunningRunsOptions): RunningRuns {
         controller.abort();
         return true;
       }
-      return leases.requestStop(key, holder);
+      const isRequested = await leases.requestStop(key, holder);
+      if (isRequested && broadcast) {
+        await broadcast.publish(runStopTopic, key).catch((error: unknown) => logger.warn({ err: error, conversation: key }, "announcing a stop failed; its holder finds it at its next poll"));
+      }
+      return isRequested;
     },
     async isRunning(key) {
       if (runs.has(key)) return true;

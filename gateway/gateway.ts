@@ -137,6 +137,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const routing = options.agent ? { ...config.routing, defaultAgent: options.agent.id } : config.routing;
   // media/ loads its heavy parts (ffmpeg, sharp, the OCR worker, the SDKs) only on first use.
   const media = options.media === undefined ? await createMedia(config.media, config.dataDir) : (options.media ?? undefined);
+  // `/stop` and approval decisions reach the process whose run waits through the broadcast, on a shared store. On
+  // SQLite the broadcast is this process's alone (its own stops and decisions act directly), so the store's
+  // short polls stay for another process on the same file.
+  const crossProcess = store.isShared ? store.broadcast : undefined;
   const approvals = createApprovals({
     approvals: store.approvals,
     contacts: store.contacts,
@@ -146,13 +150,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     attachmentDir: join(config.dataDir, "approvals"),
     locale: config.locale,
     adapterState: store.adapterState,
+    broadcast: crossProcess,
     ...(options.approvalTtlMs ? { ttlMs: options.approvalTtlMs } : {}),
   });
   // The scheduler runs jobs with the pipeline's dependencies; the job commands wake it.
   let scheduler: Scheduler | undefined;
   const jobs = createJobService({ jobs: store.jobs, config: config.jobs, wake: () => scheduler?.wake() });
   // The running runs: `/stop` in a chat and the console's Stop run abort a run here or ask its holder through the store.
-  const runs = createRunningRuns({ leases: store.leases, holder, logger });
+  const runs = createRunningRuns({ leases: store.leases, holder, broadcast: crossProcess, logger });
   const pipelineDeps: PipelineDeps = {
     store,
     locks: createLeaseLocks({ leases: store.leases, holder, leaseMs: config.leaseMs, logger }),

@@ -54,3 +54,21 @@ export function createLocalBroadcast(): Broadcast {
     async close() {},
   };
 }
+
+/**
+ * A subscription held only while this process has something that waits for the topic (runs going, requests
+ * waiting): `setNeeded(true)` subscribes once, `setNeeded(false)` lets go. Without a broadcast it does nothing.
+ */
+export function createNeededSubscription(broadcast: Broadcast | undefined, topic: string, handler: (payload: string) => void) {
+  let unsubscribe: (() => void) | undefined;
+  return {
+    setNeeded(isNeeded: boolean): void {
+      if (!broadcast) return;
+      if (isNeeded && !unsubscribe) unsubscribe = broadcast.subscribe(topic, handler);
+      if (!isNeeded && unsubscribe) {
+        unsubscribe();
+        unsubscribe = undefined;
+      }
+    },
+  };
+}

@@ -4,9 +4,11 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApprovals, type Approvals } from "../../core/approvals.ts";
 import type { Delivery } from "../../core/delivery.ts";
+import { createLocalBroadcast, type Broadcast } from "../../core/store/broadcast.ts";
 import { createSqliteStore } from "../../core/store/sqlite/index.ts";
 import type { Store } from "../../core/store/store.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
+import { eventually } from "../support/eventually.ts";
 import { silentLogger } from "../support/recording-logger.ts";
 import { directChat } from "./fixtures.ts";
 
@@ -22,7 +24,7 @@ afterEach(() => {
 });
 
 /** One gateway process's approvals on the shared store; `sent` collects what it posted. */
-function processOn(pollMs = 20) {
+function processOn(pollMs = 20, broadcast?: Broadcast) {
   const store = createSqliteStore(dir);
   stores.push(store);
   const sent: ReplyPart[] = [];
@@ -37,7 +39,7 @@ function processOn(pollMs = 20) {
   };
   const approvals: Approvals = createApprovals({
     approvals: store.approvals, contacts: store.contacts, delivery, admins: [], logger: silentLogger,
-    attachmentDir: join(dir, "approvals"), pollMs,
+    attachmentDir: join(dir, "approvals"), pollMs, ...(broadcast ? { broadcast } : {}),
   });
   return { approvals, sent };
 }
@@ -72,5 +74,38 @@ describe("approvals", () => {
     });
     expect(answer).toContain("Denied");
     expect(await waiting).toMatchObject({ isApproved: false, decidedBy: "telegram:admin" });
+  });
+
+  it("wake a request waiting in one process at once when another process decides it, through the shared broadcast", async () => {
+    const broadcast = createLocalBroadcast();
+    const here = processOn(60_000, broadcast);
+    const there = processOn(60_000, broadcast);
+    let outcome: unknown;
+    void here.approvals.request({
+      conversation: directChat, requesterRef: "telegram:u1", requesterRole: "member",
+      request: { toolName: "shell", summary: "make deploy", risk: "exec" }, signal: new AbortController().signal,
+    }).then((decision) => (outcome = decision));
+    await eventually(() => here.sent.length > 0);
+    expect(await there.approvals.decide({
+      requestId: idOf(here.sent.at(-1)), isApproved: true, isAlways: false, approverRef: "telegram:admin", approverRole: "admin", from: directChat,
+    })).toContain("Approved");
+    await eventually(() => outcome !== undefined, 1000);
+    expect(outcome).toMatchObject({ isApproved: true, decidedBy: "telegram:admin" });
+  });
+
+  it("wake a request waiting in one process at once when it is decided in another process's console", async () => {
+    const broadcast = createLocalBroadcast();
+    const here = processOn(60_000, broadcast);
+    const there = processOn(60_000, broadcast);
+    let outcome: unknown;
+    void here.approvals.request({
+      conversation: directChat, requesterRef: "telegram:u1", requesterRole: "member",
+      request: { toolName: "shell", summary: "make deploy", risk: "exec" }, signal: new AbortController().signal,
+    }).then((decision) => (outcome = decision));
+    await eventually(() => here.sent.length > 0);
+    const result = await there.approvals.decideFromConsole({ requestId: idOf(here.sent.at(-1)), isApproved: false, approverRef: "console:owner" });
+    expect(result.type).toBe("decided");
+    await eventually(() => outcome !== undefined, 1000);
+    expect(outcome).toMatchObject({ isApproved: false, decidedBy: "console:owner" });
   });
 });

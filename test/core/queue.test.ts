@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLeaseLocks, createRunningRuns, isShutdownAbort, LeaseLost } from "../../core/queue.ts";
+import { createLocalBroadcast } from "../../core/store/broadcast.ts";
 import { createSqliteStore } from "../../core/store/sqlite/index.ts";
 import type { Store } from "../../core/store/store.ts";
 import { eventually } from "../support/eventually.ts";
@@ -101,5 +102,22 @@ describe("running runs", () => {
     runs.end("web:1", controller);
     await locks.release("web:1");
     expect(await otherRuns.isRunning("web:1")).toBe(false);
+  });
+
+  it("stop a run that another process holds at once when the processes share a broadcast, long before the next poll", async () => {
+    const broadcast = createLocalBroadcast();
+    const locks = createLeaseLocks({ leases: here.leases, holder: "a", logger: silentLogger });
+    const runs = createRunningRuns({ leases: here.leases, holder: "a", broadcast, pollMs: 60_000, logger: silentLogger });
+    const otherRuns = createRunningRuns({ leases: there.leases, holder: "b", broadcast, pollMs: 60_000, logger: silentLogger });
+    await locks.tryAcquire("web:1");
+    const controller = runs.begin("web:1");
+    expect(await otherRuns.stop("web:1")).toBe(true);
+    await eventually(() => controller.signal.aborted, 1000);
+    runs.end("web:1", controller);
+    // The stop was taken with the notice: the next run of the conversation under the same lease is not stopped by it.
+    const next = runs.begin("web:1");
+    expect(await here.leases.takeStops("a")).toEqual([]);
+    runs.end("web:1", next);
+    await locks.release("web:1");
   });
 });

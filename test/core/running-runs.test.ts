@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createRunningRuns, isShutdownAbort, ShutdownAbort, type RunningRuns } from "../../core/queue.ts";
+import { createLocalBroadcast, type Broadcast } from "../../core/store/broadcast.ts";
 import { createSqliteStore } from "../../core/store/sqlite/index.ts";
 import type { Store } from "../../core/store/store.ts";
 import { silentLogger } from "../support/recording-logger.ts";
@@ -41,5 +42,32 @@ describe("running runs in one process", () => {
     expect([first, second].map((controller) => isShutdownAbort(controller.signal))).toEqual([true, true]);
     runs.end("fake:c1", first);
     runs.end("fake:c2", second);
+  });
+});
+
+describe("running runs on a broadcast", () => {
+  it("listen for stops from other processes only while a run goes", () => {
+    const local = createLocalBroadcast();
+    let subscribers = 0;
+    const broadcast: Broadcast = {
+      ...local,
+      subscribe(topic, handler) {
+        subscribers += 1;
+        const unsubscribe = local.subscribe(topic, handler);
+        return () => {
+          subscribers -= 1;
+          unsubscribe();
+        };
+      },
+    };
+    const listening = createRunningRuns({ leases: store.leases, holder: "here", broadcast, logger: silentLogger });
+    expect(subscribers).toBe(0);
+    const first = listening.begin("fake:c1");
+    const second = listening.begin("fake:c2");
+    expect(subscribers).toBe(1);
+    listening.end("fake:c1", first);
+    expect(subscribers).toBe(1);
+    listening.end("fake:c2", second);
+    expect(subscribers).toBe(0);
   });
 });

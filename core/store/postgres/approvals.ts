@@ -58,10 +58,7 @@ export function createPostgresApprovals(pool: pg.Pool): ApprovalStore {
     },
     async settle(id, status, decidedBy, at, isAlways = false) {
       const result = await pool.query(
-        `WITH settled AS (
-           UPDATE approvals SET status = $1, decided_by = $2, decided_at = $3, is_always = $4 WHERE id = $5 AND status = 'pending' RETURNING id
-         )
-         SELECT pg_notify('pincer_approval', id) FROM settled`,
+        "UPDATE approvals SET status = $1, decided_by = $2, decided_at = $3, is_always = $4 WHERE id = $5 AND status = 'pending'",
         [status, decidedBy, at, isAlways, id],
       );
       return result.rowCount === 1;

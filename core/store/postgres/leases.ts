@@ -38,7 +38,6 @@ export function createPostgresLeases(pool: pg.Pool, renewalPool: pg.Pool = pool)
         `UPDATE leases SET stop_requested_at = ${nowMs} WHERE key = $1 AND holder <> $2 AND expires_at > ${nowMs}`,
         [key, requester],
       );
-      if (result.rowCount === 1) await pool.query("SELECT pg_notify('pincer_stop', $1)", [key]);
       return result.rowCount === 1;
     },
     async takeStops(holder) {

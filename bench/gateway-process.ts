@@ -10,23 +10,32 @@ import { loadConfig } from "../core/config.ts";
 import { startGateway } from "../gateway/gateway.ts";
 import { createLogTap } from "./log-tap.ts";
 
+/** Counted by the statement's text as sent (cheap); summed by first words when printed. */
 const statements = new Map<string, number>();
 let isCounting = false;
 const query = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   if (isCounting) {
     const text = typeof args[0] === "string" ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? "");
-    const head = text.replace(/\s+/g, " ").trim().slice(0, 60);
-    statements.set(head, (statements.get(head) ?? 0) + 1);
+    statements.set(text, (statements.get(text) ?? 0) + 1);
   }
   return (query as (...a: unknown[]) => unknown).apply(this, args);
 } as typeof query;
+
+function statementsByHead(): Record<string, number> {
+  const byHead: Record<string, number> = {};
+  for (const [text, count] of statements) {
+    const head = text.replace(/\s+/g, " ").trim().slice(0, 60);
+    byHead[head] = (byHead[head] ?? 0) + count;
+  }
+  return byHead;
+}
 
 const logTap = createLogTap();
 const gateway = await startGateway(loadConfig(), { agent: createBuiltinAgent({ deltaDelayMs: 0 }), logDestination: logTap.destination });
 isCounting = true;
 process.stdout.write(`ready ${gateway.url}\n`);
-process.on("SIGUSR2", () => process.stdout.write(`statements ${JSON.stringify(Object.fromEntries(statements))}\n`));
+process.on("SIGUSR2", () => process.stdout.write(`statements ${JSON.stringify(statementsByHead())}\n`));
 process.once("SIGTERM", () => {
   for (const line of logTap.kept.slice(0, 5)) process.stderr.write(`gateway ${process.pid} logged: ${line}\n`);
   void gateway.stop().finally(() => process.exit(0));

@@ -36,6 +36,26 @@ async function countStatements(processes: GatewayProcess[]): Promise<[string, nu
   return [...total].sort((a, b) => b[1] - a[1]);
 }
 
+/** What the store says about a message the echo check found unanswered: its inbox row and its reply parts. */
+async function describeUnanswered(databaseUrl: string, echoId: string): Promise<string> {
+  const url = new URL(databaseUrl);
+  const schema = url.searchParams.get("schema");
+  url.searchParams.delete("schema");
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ key: string; status: string; turn: string | null; received_at: number; parts: string }>(
+      `SELECT i.key, i.status, i.turn, i.received_at::text AS received_at,
+         (SELECT string_agg(o.key || '=' || o.status, ', ') FROM ${schema}.outbox AS o WHERE o.key LIKE i.key || ':%') AS parts
+       FROM ${schema}.inbox AS i WHERE i.message LIKE $1`,
+      [`%${echoId}%`],
+    );
+    return rows.map((row) => `${row.key} ${row.status} turn=${row.turn ?? "-"} received_at=${row.received_at} parts=[${row.parts ?? ""}]`).join("; ") || "not in the inbox";
+  } finally {
+    await client.end();
+  }
+}
+
 /** The database URL with a fresh schema of the bench's own (dropped by `stoppers`). */
 function withSchema(databaseUrl: string, stoppers: (() => Promise<void>)[]): string {
   const schema = `pincer_bench_${randomBytes(5).toString("hex")}`;
@@ -70,9 +90,11 @@ export async function runPostgresScenario(
   const telegram = { TELEGRAM_BOT_TOKEN: botToken, TELEGRAM_API_ROOT: apiRoot, TELEGRAM_WEBHOOK_SECRET: secretToken, PINCER_DM_POLICY: "open" };
   const targets = {} as Record<ClusterKey, Target>;
   const processesOf = {} as Record<ClusterKey, GatewayProcess[]>;
+  const databaseUrlOf: Partial<Record<ClusterKey, string>> = {};
   for (const [key, setup] of Object.entries(clusterSetups) as [ClusterKey, (typeof clusterSetups)[ClusterKey]][]) {
     log(`PostgreSQL bench: starting ${setup.processCount} process(es) on ${setup.store}`);
-    const env = setup.store === "PostgreSQL" ? { ...telegram, DATABASE_URL: withSchema(options.databaseUrl, stoppers) } : telegram;
+    if (setup.store === "PostgreSQL") databaseUrlOf[key] = withSchema(options.databaseUrl, stoppers);
+    const env = databaseUrlOf[key] ? { ...telegram, DATABASE_URL: databaseUrlOf[key] } : telegram;
     const processes: GatewayProcess[] = [];
     for (let index = 0; index < setup.processCount; index += 1) {
       const started = await startGatewayProcess(env, options.tempDir);
@@ -94,12 +116,25 @@ export async function runPostgresScenario(
     const check = echoes[key];
     if (check.exactlyOnceCount !== check.expectedCount || check.strayCount > 0) {
       log(`${targets[key].name}: ${check.missingCount} without echo, ${check.duplicatedCount} echoed more than once, ${check.strayCount} stray; ${check.examples.join("; ")}`);
+      for (const example of check.examples.filter((each) => each.endsWith("no echo")).slice(0, 3)) {
+        const echoId = example.split(":")[0]!;
+        if (databaseUrlOf[key]) log(`  ${echoId} in the store: ${await describeUnanswered(databaseUrlOf[key], echoId)}`);
+      }
+    }
+  }
+  // A message still unanswered is looked at again after two lease periods: answered late (a retake, recovery) or lost.
+  const unanswered = (Object.keys(targets) as ClusterKey[]).filter((key) => echoes[key].missingCount > 0);
+  if (unanswered.length > 0) {
+    await sleep(2 * options.leaseSec * 1000);
+    for (const key of unanswered) {
+      const again = await client.checkEchoes(`${key}-`);
+      log(`${targets[key].name}, ${2 * options.leaseSec} s later: ${again.missingCount} still without echo, ${again.duplicatedCount} echoed more than once`);
     }
   }
   const statementsPerMessage: PostgresResults["statementsPerMessage"] = {};
   for (const key of Object.keys(targets) as ClusterKey[]) {
-    if (clusterSetups[key].store !== "PostgreSQL") continue;
     const counted = await countStatements(processesOf[key]);
+    if (clusterSetups[key].store !== "PostgreSQL") continue;
     const perMessage = (count: number) => count / echoes[key].expectedCount;
     statementsPerMessage[key] = perMessage(counted.reduce((sum, [, count]) => sum + count, 0));
     if (key === "postgres1") {

@@ -11,7 +11,7 @@ import { likePattern } from "../fts-query.ts";
 const page = "ORDER BY last_at DESC, key DESC";
 const named = "(chat_id ILIKE $1 OR last_sender ILIKE $1 OR last_text ILIKE $1)";
 // The conversations of the most recent matching messages: ILIKE on the generated text column (a pg_trgm index when there is one).
-const matching = `key IN (SELECT conversation_key FROM (SELECT conversation_key FROM inbox WHERE search_text ILIKE $1 ORDER BY seq DESC LIMIT ${searchScanLimit}) m)`;
+const matching = `key IN (SELECT conversation_key FROM (SELECT conversation_key FROM inbox_search WHERE search_text ILIKE $1 ORDER BY seq DESC LIMIT ${searchScanLimit}) m)`;
 
 async function runsOf(pool: pg.Pool, conversationKey: string, since: number, limit: number) {
   const runRows = (

@@ -2,6 +2,7 @@ import type pg from "pg";
 import { consoleReportMigration } from "./migration-console-report.ts";
 import { checkSchemaName, inTransaction } from "./database.ts";
 import { conversationsMigration } from "./migration-conversations.ts";
+import { inboxSearchMigration } from "./migration-inbox-search.ts";
 import { rateLimitsMigration } from "./migration-rate-limits.ts";
 import { storedFilesMigration } from "./migration-files.ts";
 import { tracesMigration } from "./migration-traces.ts";
@@ -248,6 +249,7 @@ const migrations: readonly string[] = [
   conversationsMigration,
   rateLimitsMigration,
   storedFilesMigration,
+  inboxSearchMigration,
 ];
 
 export const schemaVersion = migrations.length;

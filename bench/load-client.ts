@@ -88,26 +88,36 @@ export async function runLoad(channel: Channel, plan: LoadPlan, tag: string, lim
       pending.set(messageId, onEcho);
 
       const post = channel.post(index, messageId);
-      const req = request(
-        post.url,
-        { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(post.body), ...post.headers } },
-        (response) => {
-          let answer = "";
-          response.setEncoding("utf8");
-          response.on("data", (chunk: string) => (answer += chunk));
-          response.on("error", (error) => settle(error.message));
-          response.on("end", () => {
-            const at = performance.now();
-            const verdict = channel.answer(response.statusCode ?? 0, answer, messageId);
-            if (verdict === "refused") return settle(`POST answered ${response.statusCode} ${answer}`);
-            isPosted = true;
-            if (verdict === "echoed") onEcho(at);
-            else settleIfDone();
-          });
-        },
-      );
-      req.on("error", (error) => settle(error.message));
-      req.end(post.body);
+      // A connection that fails before any answer (a keep-alive socket the server closed just as it was reused) is
+      // posted again, as a platform redelivers a webhook it could not deliver; the inbox dedupes a repeat.
+      const send = (attempt: number) => {
+        let hasResponse = false;
+        const req = request(
+          post.url,
+          { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(post.body), ...post.headers } },
+          (response) => {
+            hasResponse = true;
+            let answer = "";
+            response.setEncoding("utf8");
+            response.on("data", (chunk: string) => (answer += chunk));
+            response.on("error", (error) => settle(error.message));
+            response.on("end", () => {
+              const at = performance.now();
+              const verdict = channel.answer(response.statusCode ?? 0, answer, messageId);
+              if (verdict === "refused") return settle(`POST answered ${response.statusCode} ${answer}`);
+              isPosted = true;
+              if (verdict === "echoed") onEcho(at);
+              else settleIfDone();
+            });
+          },
+        );
+        req.on("error", (error) => {
+          if (!hasResponse && attempt < 3 && !isSettled) send(attempt + 1);
+          else settle(error.message);
+        });
+        req.end(post.body);
+      };
+      send(1);
     });
 
   try {

@@ -108,6 +108,10 @@ export async function runPostgresScenario(
     };
   }
   const runs = await runRounds(client, targets, plan, {}, log);
+  for (const key of Object.keys(targets) as ClusterKey[]) {
+    const { failedCount, firstError } = runs[key].load;
+    if (failedCount > 0) log(`${targets[key].name}: ${failedCount} got no echo in time; first: ${firstError}`);
+  }
   // Whatever a process still had to send (a retry, a late duplicate) reaches the fake before the count.
   await sleep(3000);
   const echoes = {} as Record<ClusterKey, EchoCheck>;

@@ -131,7 +131,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   // Several processes on one store: a file a reply carries is copied into it, so any of them can send (or retry) the part.
   // One process (SQLite) reads its own paths, as before: no copy of every file into the database.
   const mediaCopies = store.isShared ? { files: store.files, maxBytes: config.media.limits.maxBytes } : undefined;
-  const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics, tracer, ...(mediaCopies ? { mediaCopies } : {}) });
+  // On a shared store the database's clock decides when a claim (a reply part being sent, a job's run) ran out, and
+  // when a job is due: every process agrees, whatever its own clock says.
+  const storeTime = await storeClock(store.jobs, logger);
+  const delivery = createDelivery({ adapters, outbox: store.outbox, logger, metrics, tracer, now: storeTime.now, ...(mediaCopies ? { mediaCopies } : {}) });
   const agentSet = await createAgents(config, { logger, store });
   if (options.agent) agentSet.agents.set(options.agent.id, options.agent);
   const routing = options.agent ? { ...config.routing, defaultAgent: options.agent.id } : config.routing;
@@ -184,14 +187,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   };
   const pipeline = createPipeline(pipelineDeps);
   const jobRunDeps = { ...stageDeps(pipelineDeps), jobsConfig: config.jobs };
-  // On a shared store the database's clock decides when a run is due and when a dead worker's claim ran out.
-  const jobClock = await storeClock(store.jobs, logger);
   scheduler = createScheduler({
     jobs: store.jobs,
     run: (claim, signal) => runJob(claim, jobRunDeps, signal, logger),
     metrics,
     logger,
-    now: jobClock.now,
+    now: storeTime.now,
   });
 
   // The console: sessions signed under a secret kept in the store, and when each channel last took a message in.
@@ -331,7 +332,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     async stop() {
       clearInterval(flushTimer);
       clearInterval(recoveryTimer);
-      jobClock.stop();
+      storeTime.stop();
       await retention.stop();
       flushing.abort();
       // Stop taking work first (polls end; webhooks and receive answer "not stored", so platforms redeliver),

@@ -8,8 +8,9 @@ export interface StoreClock {
 }
 
 /**
- * The clock the scheduler reads on a store several processes share: the database's, so that every process agrees
- * on when a run is due and when a dead worker's claim ran out, whatever their own clocks say. The offset is measured
+ * The clock the scheduler and the delivery read on a store several processes share: the database's, so that every
+ * process agrees on when a job is due and when a dead worker's claim (a job's run, a reply part being sent) ran out,
+ * whatever their own clocks say. The offset is measured
  * at start (half the round trip is the error) and again every `refreshMs`; a store with one process keeps the local clock.
  */
 export async function storeClock(jobs: JobStore, logger: Logger, refreshMs = 60_000): Promise<StoreClock> {
@@ -22,7 +23,7 @@ export async function storeClock(jobs: JobStore, logger: Logger, refreshMs = 60_
     offsetMs = storeNow - Math.round((sentAt + Date.now()) / 2);
   };
   await measure();
-  if (Math.abs(offsetMs) > 1000) logger.warn({ offsetMs }, "this machine's clock differs from the database's: jobs follow the database's");
+  if (Math.abs(offsetMs) > 1000) logger.warn({ offsetMs }, "this machine's clock differs from the database's: jobs and reply claims follow the database's");
   const timer = setInterval(() => void measure().catch((error: unknown) => logger.warn({ err: error }, "reading the database's clock failed")), refreshMs);
   timer.unref();
   return { now: () => Date.now() + offsetMs, stop: () => clearInterval(timer) };

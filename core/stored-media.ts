@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 import { basename } from "node:path";
 import type { FileStore } from "./store/file-store.ts";
 import type { ReplyPart } from "./types/reply.ts";
@@ -9,6 +9,18 @@ export interface MediaCopies {
   maxBytes: number;
 }
 
+/** An open file's first `sizeBytes` bytes (its size when it was checked: a file that grows since is not read further). */
+export async function readOpenFile(handle: FileHandle, sizeBytes: number): Promise<Uint8Array> {
+  const buffer = Buffer.alloc(sizeBytes);
+  let filled = 0;
+  while (filled < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buffer.subarray(0, filled);
+}
+
 /** The file's bytes if it is a regular file of at most `maxBytes`; undefined otherwise (missing, too big, a folder). */
 async function readBounded(path: string, maxBytes: number): Promise<Uint8Array | undefined> {
   const handle = await open(path, "r").catch(() => undefined);
@@ -16,14 +28,7 @@ async function readBounded(path: string, maxBytes: number): Promise<Uint8Array |
   try {
     const stats = await handle.stat();
     if (!stats.isFile() || stats.size > maxBytes) return undefined;
-    const buffer = Buffer.alloc(stats.size);
-    let filled = 0;
-    while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    return buffer.subarray(0, filled);
+    return await readOpenFile(handle, stats.size);
   } catch {
     return undefined;
   } finally {

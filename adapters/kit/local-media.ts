@@ -4,6 +4,7 @@ import type { FileStore } from "../../core/store/file-store.ts";
 import type { FetchedMedia } from "../../core/types/adapter.ts";
 import { BridgeError, localizedError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
+import { readOpenFile } from "../../core/stored-media.ts";
 
 const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
@@ -63,14 +64,7 @@ export async function readReplyMedia(
     const stats = await handle.stat();
     if (!stats.isFile()) throw new BridgeError("bad-input", `${basename(ref.id)} is not a file.`);
     if (stats.size > maxBytes) throw tooLarge(ref, stats.size, maxBytes);
-    const buffer = Buffer.alloc(stats.size);
-    let filled = 0;
-    while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    const bytes = buffer.subarray(0, filled);
+    const bytes = await readOpenFile(handle, stats.size);
     return { bytes, mimeType: ref.mimeType ?? "application/octet-stream", fileName: ref.fileName ?? basename(ref.id) };
   } catch (error) {
     if (error instanceof BridgeError) throw error;

@@ -76,36 +76,35 @@ describe("approvals", () => {
     expect(await waiting).toMatchObject({ isApproved: false, decidedBy: "telegram:admin" });
   });
 
-  it("wake a request waiting in one process at once when another process decides it, through the shared broadcast", async () => {
+  /**
+   * Two processes sharing a broadcast, polling only once a minute: a member's request waits in `here`. `outcome` is the
+   * decision the waiting run gets, within a second (far sooner than the poll) or the test fails.
+   */
+  const waitingAcrossProcesses = async () => {
     const broadcast = createLocalBroadcast();
     const here = processOn(60_000, broadcast);
     const there = processOn(60_000, broadcast);
-    let outcome: unknown;
-    void here.approvals.request({
+    const decision = here.approvals.request({
       conversation: directChat, requesterRef: "telegram:u1", requesterRole: "member",
       request: { toolName: "shell", summary: "make deploy", risk: "exec" }, signal: new AbortController().signal,
-    }).then((decision) => (outcome = decision));
+    });
     await eventually(() => here.sent.length > 0);
+    const outcome = Promise.race([decision, new Promise((_, reject) => setTimeout(() => reject(new Error("not woken within 1 s")), 1000))]);
+    return { here, there, outcome };
+  };
+
+  it("wake a request waiting in one process at once when another process decides it, through the shared broadcast", async () => {
+    const { here, there, outcome } = await waitingAcrossProcesses();
     expect(await there.approvals.decide({
       requestId: idOf(here.sent.at(-1)), isApproved: true, isAlways: false, approverRef: "telegram:admin", approverRole: "admin", from: directChat,
     })).toContain("Approved");
-    await eventually(() => outcome !== undefined, 1000);
-    expect(outcome).toMatchObject({ isApproved: true, decidedBy: "telegram:admin" });
+    expect(await outcome).toMatchObject({ isApproved: true, decidedBy: "telegram:admin" });
   });
 
   it("wake a request waiting in one process at once when it is decided in another process's console", async () => {
-    const broadcast = createLocalBroadcast();
-    const here = processOn(60_000, broadcast);
-    const there = processOn(60_000, broadcast);
-    let outcome: unknown;
-    void here.approvals.request({
-      conversation: directChat, requesterRef: "telegram:u1", requesterRole: "member",
-      request: { toolName: "shell", summary: "make deploy", risk: "exec" }, signal: new AbortController().signal,
-    }).then((decision) => (outcome = decision));
-    await eventually(() => here.sent.length > 0);
+    const { here, there, outcome } = await waitingAcrossProcesses();
     const result = await there.approvals.decideFromConsole({ requestId: idOf(here.sent.at(-1)), isApproved: false, approverRef: "console:owner" });
     expect(result.type).toBe("decided");
-    await eventually(() => outcome !== undefined, 1000);
-    expect(outcome).toMatchObject({ isApproved: false, decidedBy: "console:owner" });
+    expect(await outcome).toMatchObject({ isApproved: false, decidedBy: "console:owner" });
   });
 });

@@ -131,13 +131,9 @@ async function attempt(context: DeliveryContext, row: OutboxPart & { attempts: n
   const { outbox, now } = context;
   const startedAt = context.tracer.now();
   const sendOptions: SendOptions = { ...options, idempotencyKey: row.key };
+  let sent: SentMessage;
   try {
-    const sent = await withRetry(context, () => sendPrepared(adapterFor(context, row.conversation), row.conversation, row.part, sendOptions));
-    await outbox.markSent(row, sent.messageId, now());
-    context.metrics.messagesOut.inc(channelLabels(row.conversation));
-    // A platform that answers only inside a reply window (ClawBot, QQ) parks the part for the chat's next message.
-    traceSend(context, row.key, row.part, startedAt, sent.messageId.startsWith("parked:") ? "parked" : "sent", { attempt: row.attempts + 1 });
-    return sent;
+    sent = await withRetry(context, () => sendPrepared(adapterFor(context, row.conversation), row.conversation, row.part, sendOptions));
   } catch (thrown) {
     const error = toBridgeError(thrown);
     const isFinal = row.attempts + 1 >= context.maxRounds || !retryableCodes.has(error.code);
@@ -150,6 +146,24 @@ async function attempt(context: DeliveryContext, row: OutboxPart & { attempts: n
     context.metrics.errors.inc({ code: error.code });
     context.logger.error({ err: error, key: row.key, isFinal }, "send failed");
     return undefined;
+  }
+  await recordSent(context, row, sent);
+  context.metrics.messagesOut.inc(channelLabels(row.conversation));
+  // A platform that answers only inside a reply window (ClawBot, QQ) parks the part for the chat's next message.
+  traceSend(context, row.key, row.part, startedAt, sent.messageId.startsWith("parked:") ? "parked" : "sent", { attempt: row.attempts + 1 });
+  return sent;
+}
+
+/**
+ * Records a part the platform took. The part went out: a store that fails now (a restart, no free connection) is
+ * asked again for a while, and never makes the part look unsent (which would send it again). Still failing, the
+ * row keeps its claim: only once that runs out may another worker take the part, as after a crash mid-send.
+ */
+async function recordSent(context: DeliveryContext, row: OutboxPart, sent: SentMessage): Promise<void> {
+  try {
+    await pRetry(() => context.outbox.markSent(row, sent.messageId, context.now()), { retries: 6, minTimeout: 100, maxTimeout: 5_000 });
+  } catch (error) {
+    context.logger.error({ err: error, key: row.key }, "a sent part could not be recorded as sent; once its claim runs out it may be sent again");
   }
 }
 

@@ -76,6 +76,28 @@ describe("delivery: each part reaches the platform once", () => {
   });
 });
 
+describe("delivery: a part the platform took is never made to look unsent", () => {
+  const outbox = useOutbox();
+
+  it("records it once the store answers again, and a later flush sends nothing more", async () => {
+    const fake = recordingAdapter();
+    const store = outbox.store().outbox;
+    // The database refuses twice right after the send (a restart, no free connection), then answers.
+    let refusals = 2;
+    const flaky: OutboxStore = Object.create(store, {
+      markSent: { value: async (...args: Parameters<OutboxStore["markSent"]>) => {
+        if (refusals-- > 0) throw new Error("sorry, too many clients already");
+        return store.markSent(...args);
+      } },
+    }) as OutboxStore;
+    const delivered = await deliveryOver(fake.adapter, flaky).send("turn1:0", chat, part);
+    expect(delivered?.sent.messageId).toBe("m1");
+    expect(await store.get("turn1:0")).toMatchObject({ status: "sent", messageId: "m1" });
+    await deliveryOver(fake.adapter, store, true).flushDue();
+    expect(fake.sends().map((call) => call.text)).toEqual(["the answer"]);
+  });
+});
+
 describe("delivery: the part's key goes to the platform with every send", () => {
   const outbox = useOutbox();
 

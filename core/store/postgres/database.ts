@@ -14,6 +14,13 @@ export interface PoolOptions {
   schema?: string;
   /** Connections per process (10 by default). */
   max?: number;
+  /**
+   * Whether a commit waits for its WAL to reach the disk (PostgreSQL's `synchronous_commit`; `on` by default). The
+   * store's pools but the inbox's run with `off`, as SQLite's connection for everything but the inbox runs with
+   * `synchronous=NORMAL`: a crash of Pincer loses nothing, a crash of the database server (or the machine) may lose the
+   * last fraction of a second of those commits; an inbound message is durable before the platform gets its 2xx.
+   */
+  isCommitSynchronous?: boolean;
 }
 
 const schemaName = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -55,7 +62,7 @@ export function createPool(raw: string, options: PoolOptions = {}): pg.Pool {
     connectionString: url,
     max: options.max ?? 10,
     types,
-    options: `-c search_path=${schema}`,
+    options: `-c search_path=${schema}${options.isCommitSynchronous === false ? " -c synchronous_commit=off" : ""}`,
     application_name: "pincer",
     Client: PreparingClient,
   });

@@ -119,8 +119,9 @@ async function claimQueued(pool: pg.Pool, conversation: string, options: ClaimOp
  * (so a row that arrives meanwhile is either in the turn or left queued, never marked without being returned), and
  * recovery gives back only the running rows of conversations whose lease nobody alive holds.
  */
-export function createPostgresInbox(pool: pg.Pool): InboxStore {
-  const insertRow = createInsertBatcher(pool);
+export function createPostgresInbox(pool: pg.Pool, durablePool: pg.Pool = pool): InboxStore {
+  // Inserts are acknowledged to the platform: they commit on connections whose commits wait for the disk.
+  const insertRow = createInsertBatcher(durablePool);
   return {
     insert(message: InboundMessage, receivedAt: number) {
       // The raw platform payload can be large and is of no use after normalization: it is not kept.

@@ -30,20 +30,22 @@ export type { PoolOptions as PostgresStoreOptions } from "./database.ts";
  * schema (safely when several processes start at once). `isShared`: nothing another process holds is released at start.
  */
 export async function createPostgresStore(url: string, options: PoolOptions = {}): Promise<Store> {
-  const pool = createPool(url, options);
+  // Commits wait for the disk only where a platform is told "received" (the inbox's inserts), as on SQLite.
+  const pool = createPool(url, { ...options, isCommitSynchronous: false });
+  const inboxPool = createPool(url, { ...options, max: 2 });
   // Lease renewals on their own two connections (see createPostgresLeases).
-  const leasePool = createPool(url, { ...options, max: 2 });
+  const leasePool = createPool(url, { ...options, max: 2, isCommitSynchronous: false });
   try {
     await migrate(pool, splitDatabaseUrl(url, options.schema).schema);
   } catch (error) {
-    await Promise.all([pool.end(), leasePool.end()]);
+    await Promise.all([pool.end(), inboxPool.end(), leasePool.end()]);
     throw error;
   }
   const { url: plainUrl, schema } = splitDatabaseUrl(url, options.schema);
   const broadcast = createPostgresBroadcast({ pool, url: plainUrl, schema });
   return {
     broadcast,
-    inbox: createPostgresInbox(pool),
+    inbox: createPostgresInbox(pool, inboxPool),
     outbox: createPostgresOutbox(pool),
     sessions: createPostgresSessions(pool),
     turns: createPostgresTurns(pool),
@@ -68,7 +70,7 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     isShared: true,
     close: async () => {
       await broadcast.close();
-      await Promise.all([pool.end(), leasePool.end()]);
+      await Promise.all([pool.end(), inboxPool.end(), leasePool.end()]);
     },
   };
 }

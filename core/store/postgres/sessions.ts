@@ -8,33 +8,27 @@ interface OpenSession {
   created_at: number;
   summary: string;
   summarized_through: number;
+  history: { seq: number; role: string; text: string; created_at: number }[];
 }
 
-const selectOpen = "SELECT id, created_at, summary, summarized_through FROM sessions WHERE conversation_key = $1 AND ended_at IS NULL";
+/** The conversation's open session with its latest messages since the summary ($2 of them, oldest first), in one statement. */
+const selectOpen = `SELECT s.id, s.created_at, s.summary, s.summarized_through,
+    coalesce((SELECT json_agg(json_build_object('seq', m.seq, 'role', m.role, 'text', m.text, 'created_at', m.created_at) ORDER BY m.seq)
+      FROM (SELECT seq, role, text, created_at FROM session_messages WHERE session_id = s.id AND seq > s.summarized_through
+            ORDER BY seq DESC LIMIT $2) AS m), '[]'::json) AS history
+  FROM sessions AS s WHERE s.conversation_key = $1 AND s.ended_at IS NULL`;
+
+const toHistory = (open: OpenSession): StoredSessionMessage[] =>
+  open.history.map((row) => ({ seq: row.seq, role: row.role as SessionRole, text: row.text, createdAt: row.created_at }));
 
 export function createPostgresSessions(pool: pg.Pool): SessionStore {
-  const latest = async (open: OpenSession, limit: number): Promise<StoredSessionMessage[]> => {
-    const { rows } = await pool.query<{ seq: number; role: string; text: string; created_at: number }>(
-      "SELECT seq, role, text, created_at FROM session_messages WHERE session_id = $1 AND seq > $2 ORDER BY seq DESC LIMIT $3",
-      [open.id, open.summarized_through, limit],
-    );
-    return rows.reverse().map((row) => ({ seq: row.seq, role: row.role as SessionRole, text: row.text, createdAt: row.created_at }));
-  };
-  const findOpen = async (conversationKey: string) => (await pool.query<OpenSession>(selectOpen, [conversationKey])).rows[0];
+  const findOpen = async (conversationKey: string, historyLimit: number) => (await pool.query<OpenSession>(selectOpen, [conversationKey, historyLimit])).rows[0];
 
   return {
     async current(conversationKey: string, now: number, historyLimit: number) {
-      // The open session and its latest messages in one statement; a first turn opens it (then reads it again).
+      // A first turn opens the session, then reads it again.
       for (let attempt = 0; ; attempt += 1) {
-        const { rows } = await pool.query<OpenSession & { history: { seq: number; role: string; text: string; created_at: number }[] }>(
-          `SELECT s.id, s.created_at, s.summary, s.summarized_through,
-             coalesce((SELECT json_agg(json_build_object('seq', m.seq, 'role', m.role, 'text', m.text, 'created_at', m.created_at) ORDER BY m.seq)
-               FROM (SELECT seq, role, text, created_at FROM session_messages WHERE session_id = s.id AND seq > s.summarized_through
-                     ORDER BY seq DESC LIMIT $2) AS m), '[]'::json) AS history
-           FROM sessions AS s WHERE s.conversation_key = $1 AND s.ended_at IS NULL`,
-          [conversationKey, historyLimit],
-        );
-        const open = rows[0];
+        const open = await findOpen(conversationKey, historyLimit);
         if (open) {
           return {
             id: open.id,
@@ -42,7 +36,7 @@ export function createPostgresSessions(pool: pg.Pool): SessionStore {
             createdAt: open.created_at,
             summary: open.summary,
             summarizedThrough: open.summarized_through,
-            history: open.history.map((row) => ({ seq: row.seq, role: row.role as SessionRole, text: row.text, createdAt: row.created_at })),
+            history: toHistory(open),
           };
         }
         if (attempt > 0) throw new Error(`no open session for ${conversationKey} after opening one`);
@@ -53,8 +47,8 @@ export function createPostgresSessions(pool: pg.Pool): SessionStore {
       }
     },
     async history(conversationKey: string, limit: number) {
-      const open = await findOpen(conversationKey);
-      return open ? latest(open, limit) : [];
+      const open = await findOpen(conversationKey, limit);
+      return open ? toHistory(open) : [];
     },
     async end(conversationKey: string, now: number) {
       await pool.query("UPDATE sessions SET ended_at = $1 WHERE conversation_key = $2 AND ended_at IS NULL", [now, conversationKey]);

@@ -11,7 +11,8 @@ import { speakBack } from "./stages/speak.ts";
 import { beginTurn, newRef, type PreparedTurn, type TurnOutcome } from "./stages/turn.ts";
 import { createWorkTracker } from "./work-tracker.ts";
 import { messageAttributes } from "./trace-attributes.ts";
-import { inboxKey, type InboxRow } from "./store/store.ts";
+import { inboxKey } from "./store/store.ts";
+import type { BegunTurn } from "./store/turn-store.ts";
 import type { InboundReceipt } from "./types/adapter.ts";
 import { channelOf } from "./types/conversation.ts";
 import { BridgeError, toBridgeError } from "./types/errors.ts";
@@ -82,16 +83,16 @@ async function takeIn(key: string, message: InboundMessage, deps: StageDeps, que
 }
 
 /** Prepare, run, speak back, settle: one turn of a conversation, its rows finished whatever happens (but a shutdown). */
-async function takeTurn(rows: readonly InboxRow[], run: RunHandle, deps: StageDeps): Promise<void> {
-  const turn = beginTurn(rows, deps.policy, deps.now());
+async function takeTurn(begun: BegunTurn, run: RunHandle, deps: StageDeps): Promise<void> {
+  const turn = beginTurn(begun.rows, deps.policy, deps.now(), begun.choice);
   const log = deps.logger.child({ run: turn.runId, ref: turn.ref, conversation: turn.conversationKey });
   let outcome: TurnOutcome = { type: "ok" };
   let started: PreparedTurn | undefined;
   let session: ReturnType<typeof turnMessages> | undefined;
   try {
-    const prepared = await prepare(turn, deps, run.signal);
-    if (!prepared) return;
-    await startRun(prepared, deps);
+    const routed = await prepare(turn, deps, run.signal);
+    if (!routed) return;
+    const prepared = await startRun(routed, deps);
     started = prepared;
     const answer = await runAgent(prepared, deps, run.signal, log);
     if (isShutdownAbort(run.signal)) {
@@ -117,7 +118,7 @@ export function createPipeline(pipelineDeps: PipelineDeps): Pipeline {
   const queue = createTurnQueue({
     store, metrics, tracer: deps.tracer, logger: pipelineDeps.logger, locks: pipelineDeps.locks, runs: pipelineDeps.runs, heldBehindMs: pipelineDeps.heldBehindMs,
     retakeLostAfterMs: pipelineDeps.retakeLostAfterMs,
-    takeTurn: (rows, run) => takeTurn(rows, run, deps),
+    takeTurn: (begun, run) => takeTurn(begun, run, deps),
   });
   /** Messages this process is taking through admit and parse now (`recover` leaves them alone). */
   const processing = new Set<string>();

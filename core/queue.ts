@@ -1,16 +1,20 @@
 import { createNeededSubscription, type Broadcast } from "./store/broadcast.ts";
-import type { LeaseStore } from "./store/store.ts";
+import type { ClaimOptions, LeaseStore, TurnStore } from "./store/store.ts";
+import type { BegunTurn } from "./store/turn-store.ts";
 import type { Logger } from "./types/logger.ts";
 
 /**
  * Stage 4 (order): one run at a time per conversation. The queue itself is the inbox (rows in
  * status `queued`); this port only says who may drain a conversation now. The truth is a lease in the
  * store (so several gateway processes on one store keep the order); a local set answers "held here"
- * without a round trip.
+ * without a round trip. Taking the lease claims the conversation's next turn in the same store call, and giving it back
+ * tells whether rows wait in it.
  */
 export interface ConversationLocks {
-  tryAcquire(conversationKey: string): Promise<boolean>;
-  release(conversationKey: string): Promise<void>;
+  /** The conversation taken, with its next turn; undefined when it is held (here, or by another process). */
+  tryAcquire(conversationKey: string, claim?: ClaimOptions): Promise<BegunTurn | undefined>;
+  /** Gives the conversation back; true when rows wait in it (read after the release). */
+  release(conversationKey: string, options?: Pick<ClaimOptions, "heldBehindSince">): Promise<boolean>;
   /**
    * Aborts (with a `LeaseLost` reason) once this holder can no longer be sure it holds the conversation: a renewal
    * found another holder, or no renewal succeeded within the lease (the store may have handed it over). Undefined
@@ -20,7 +24,9 @@ export interface ConversationLocks {
 }
 
 export interface LeaseLocksOptions {
+  /** Renewals go through `leases`; taking and giving back through `turns`. */
   leases: LeaseStore;
+  turns: TurnStore;
   /** This process's holder id. */
   holder: string;
   /** How long a lease lasts without renewal (renewed every third of it while held). */
@@ -38,7 +44,7 @@ interface HeldLease {
 }
 
 export function createLeaseLocks(options: LeaseLocksOptions): ConversationLocks {
-  const { leases, holder, logger } = options;
+  const { leases, turns, holder, logger } = options;
   const leaseMs = options.leaseMs ?? defaultLeaseMs;
   const now = options.now ?? Date.now;
   // The store's clock decides expiry; a lease renewed by a statement sent at `t` lasts at least until `t + leaseMs`
@@ -73,17 +79,18 @@ export function createLeaseLocks(options: LeaseLocksOptions): ConversationLocks 
   };
 
   return {
-    async tryAcquire(key) {
+    async tryAcquire(key, claim = {}) {
       // Held here already: no store round trip. Marked before the await so a concurrent call here is refused too.
-      if (held.has(key)) return false;
+      if (held.has(key)) return undefined;
       const entry: HeldLease = { renewal: setInterval(() => void renew(key, entry), leaseMs / 3), deadline: undefined, lost: new AbortController() };
       entry.renewal.unref();
       held.set(key, entry);
       const sentAt = now();
       try {
-        if (await leases.acquire(key, holder, leaseMs)) {
+        const begun = await turns.begin(key, holder, leaseMs, claim);
+        if (begun) {
           extend(key, entry, sentAt);
-          return true;
+          return begun;
         }
       } catch (error) {
         clearInterval(entry.renewal);
@@ -92,16 +99,16 @@ export function createLeaseLocks(options: LeaseLocksOptions): ConversationLocks 
       }
       clearInterval(entry.renewal);
       held.delete(key);
-      return false;
+      return undefined;
     },
-    async release(key) {
+    async release(key, releaseOptions = {}) {
       const entry = held.get(key);
       if (entry) {
         clearInterval(entry.renewal);
         clearTimeout(entry.deadline);
       }
       held.delete(key);
-      await leases.release(key, holder);
+      return turns.end(key, holder, releaseOptions);
     },
     lost: (key) => held.get(key)?.lost.signal,
   };

@@ -163,7 +163,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const runs = createRunningRuns({ leases: store.leases, holder, broadcast: crossProcess, logger });
   const pipelineDeps: PipelineDeps = {
     store,
-    locks: createLeaseLocks({ leases: store.leases, holder, leaseMs: config.leaseMs, logger }),
+    locks: createLeaseLocks({ leases: store.leases, turns: store.turns, holder, leaseMs: config.leaseMs, logger }),
     runs,
     heldBehindMs: 3 * config.leaseMs,
     retakeLostAfterMs: config.leaseMs,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createLeaseLocks, createRunningRuns, type ConversationLocks, type RunningRuns } from "../queue.ts";
-import type { InboxRow, Store } from "../store/store.ts";
+import type { Store } from "../store/store.ts";
+import type { BegunTurn } from "../store/turn-store.ts";
 import { channelLabels, type Metrics } from "../metrics.ts";
 import { conversationKey } from "../types/conversation.ts";
 import type { Logger } from "../types/logger.ts";
@@ -22,7 +23,7 @@ export interface TurnQueueDeps {
   locks?: ConversationLocks | undefined;
   runs?: RunningRuns | undefined;
   /** Takes one turn through prepare, run, speak back and settle. */
-  takeTurn(rows: readonly InboxRow[], run: RunHandle): Promise<void>;
+  takeTurn(turn: BegunTurn, run: RunHandle): Promise<void>;
   /**
    * How long a message still being taken in (`received`) holds later ones of its conversation back, so that they are
    * answered after it (another process admitting it, or recovery after that process died). 45 s by default.
@@ -59,13 +60,13 @@ export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
   const { store } = deps;
   /** This process, as the holder of conversation leases in the store. */
   const holder = randomUUID();
-  const locks = deps.locks ?? createLeaseLocks({ leases: store.leases, holder, logger: deps.logger });
+  const locks = deps.locks ?? createLeaseLocks({ leases: store.leases, turns: store.turns, holder, logger: deps.logger });
   const runs = deps.runs ?? createRunningRuns({ leases: store.leases, holder, logger: deps.logger });
   const draining = new Set<string>();
   const heldBehindSince = () => Date.now() - (deps.heldBehindMs ?? 45_000);
   let isClosed = false;
 
-  const runTurn = async (key: string, rows: readonly InboxRow[]) => {
+  const runTurn = async (key: string, begun: BegunTurn) => {
     const controller = runs.begin(key);
     // Fencing: a holder that lost the lease stops at once (sends nothing more, leaves the rows unfinished), as
     // another worker may be running this very turn.
@@ -74,7 +75,7 @@ export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
     if (lost?.aborted) onLost();
     lost?.addEventListener("abort", onLost, { once: true });
     try {
-      await deps.takeTurn(rows, { signal: controller.signal, end: () => runs.end(key, controller) });
+      await deps.takeTurn(begun, { signal: controller.signal, end: () => runs.end(key, controller) });
     } finally {
       lost?.removeEventListener("abort", onLost);
       runs.end(key, controller);
@@ -83,16 +84,19 @@ export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
   };
 
   const drain = async (key: string): Promise<void> => {
-    if (isClosed || !(await locks.tryAcquire(key))) return;
+    if (isClosed) return;
+    // Just taken: anything still running in this conversation is a dead process's turn, which goes first.
+    const begun = await locks.tryAcquire(key, { isTakeover: true, heldBehindSince: heldBehindSince() });
+    if (!begun) return;
     draining.add(key);
     let wasLost = false;
+    let hasQueued = false;
     try {
-      // Just taken: anything still running in this conversation is a dead process's turn, which goes first.
-      const rows = await store.inbox.claimQueued(key, { isTakeover: true, heldBehindSince: heldBehindSince() });
-      if (rows.length > 0) wasLost = await runTurn(key, rows);
+      if (begun.rows.length > 0) wasLost = await runTurn(key, begun);
     } finally {
       draining.delete(key);
-      await locks.release(key);
+      // What queued during the turn (or between the claim and the release) is the next turn.
+      hasQueued = await locks.release(key, { heldBehindSince: heldBehindSince() });
     }
     // The lease was lost mid-turn: its rows are still running. Whoever holds the conversation now runs them; if
     // nobody took it (the lease only ran out), draining again a lease period later takes the turn over (same outbox keys).
@@ -100,8 +104,7 @@ export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
       setTimeout(() => void drain(key).catch((error: unknown) => deps.logger.error({ err: error, conversation: key }, "draining after a lost lease failed")), deps.retakeLostAfterMs ?? 15_000).unref();
       return;
     }
-    // What queued during the turn (or between the claim and the release) is the next turn.
-    if (!isClosed && (await store.inbox.hasQueued(key, { heldBehindSince: heldBehindSince() }))) await drain(key);
+    if (!isClosed && hasQueued) await drain(key);
   };
 
   return {

@@ -2,19 +2,20 @@ import { enrich, type Enriched } from "../enrich.ts";
 import { clip, type SpanAttributes } from "../trace.ts";
 import { userRef } from "../policy.ts";
 import { turnText } from "../prompt-text.ts";
-import { route, type Route } from "../router.ts";
+import { route, type ConversationChoice, type Route } from "../router.ts";
 import type { Agent } from "../types/agent.ts";
 import { conversationKey, type ConversationRef } from "../types/conversation.ts";
 import { adapterFor, localeOf, type StageDeps } from "./deps.ts";
-import type { PreparedTurn, Turn } from "./turn.ts";
+import type { RoutedTurn, Turn } from "./turn.ts";
 
-/** The conversation's agent (and model), by its own choice, a binding or the default. */
+/** The conversation's agent (and model), by its own choice (read now unless given), a binding or the default. */
 export async function routeFor(
   conversation: ConversationRef,
   senderRef: string,
   deps: Pick<StageDeps, "store" | "routing" | "agents">,
+  choice?: ConversationChoice,
 ): Promise<{ agent: Agent; route: Route }> {
-  const chosen = route(deps.routing, conversation, senderRef, await deps.store.choices.get(conversationKey(conversation)));
+  const chosen = route(deps.routing, conversation, senderRef, choice ?? (await deps.store.choices.get(conversationKey(conversation))));
   const agent = deps.agents.get(chosen.agent);
   if (agent) return { agent, route: chosen };
   // A choice or binding naming an agent that is no longer configured falls back to the default.
@@ -23,13 +24,13 @@ export async function routeFor(
 
 /**
  * Stage "prepare": route first (enrich needs to know whether the agent sees images), then enrich (voice →
- * transcript, image → picture or its text, with a notice for what could not be used), then open the session.
- * Undefined when nothing is left to answer.
+ * transcript, image → picture or its text, with a notice for what could not be used). Undefined when nothing is left
+ * to answer.
  */
-export async function prepare(turn: Turn, deps: StageDeps, signal: AbortSignal): Promise<PreparedTurn | undefined> {
+export async function prepare(turn: Turn, deps: StageDeps, signal: AbortSignal): Promise<RoutedTurn | undefined> {
   const { tracer } = deps;
   const routing = tracer.start(turn.keyBase, "route");
-  const { agent, route: chosen } = await routeFor(turn.input.conversation, userRef(turn.input), deps);
+  const { agent, route: chosen } = await routeFor(turn.input.conversation, userRef(turn.input), deps, turn.choice);
   routing.end({ agent: chosen.agent, ...(chosen.model ? { model: chosen.model } : {}), tools: chosen.tools });
   const enriching = turn.input.attachments.length > 0 ? tracer.start(turn.keyBase, "enrich") : undefined;
   const enriched = await enrich(turn.input, {
@@ -46,10 +47,7 @@ export async function prepare(turn: Turn, deps: StageDeps, signal: AbortSignal):
   }
   const input = enriched.input;
   if (!turnText(input) && input.images.length === 0 && input.attachments.length === 0) return undefined;
-  const opening = tracer.start(turn.keyBase, "session");
-  const session = await deps.store.sessions.current(turn.conversationKey, turn.startedAt, deps.historyLimit);
-  opening.end({ session: session.id, history: session.history.length });
-  return { ...turn, input, route: chosen, session };
+  return { ...turn, input, route: chosen };
 }
 
 /** What enrichment made of the attachments: transcripts, pictures, OCR text, and what could not be used. */

@@ -5,19 +5,27 @@ import { toBridgeError } from "../types/errors.ts";
 import { createAgentContext, recordUsage } from "../run-context.ts";
 import type { Logger } from "../types/logger.ts";
 import { adapterFor, localeOf, type StageDeps } from "./deps.ts";
-import type { PreparedTurn } from "./turn.ts";
+import type { PreparedTurn, RoutedTurn } from "./turn.ts";
 
-/** The run enters the audit log before the agent starts (its tool calls are recorded under it). */
-export async function startRun(turn: PreparedTurn, deps: Pick<StageDeps, "store">): Promise<void> {
-  await deps.store.audit.startRun({
-    ref: turn.runId,
-    conversationKey: turn.conversationKey,
-    sessionId: turn.session.id,
-    senderId: turn.input.sender.id,
-    agentId: turn.route.agent,
-    inboxKeys: [...turn.inboxKeys],
-    startedAt: turn.startedAt,
-  });
+/**
+ * Opens the conversation's session and enters the run in the audit log, in one store call, before the agent starts (its
+ * tool calls are recorded under it).
+ */
+export async function startRun(turn: RoutedTurn, deps: Pick<StageDeps, "store" | "tracer" | "historyLimit">): Promise<PreparedTurn> {
+  const opening = deps.tracer.start(turn.keyBase, "session");
+  const session = await deps.store.turns.start(
+    {
+      ref: turn.runId,
+      conversationKey: turn.conversationKey,
+      senderId: turn.input.sender.id,
+      agentId: turn.route.agent,
+      inboxKeys: [...turn.inboxKeys],
+      startedAt: turn.startedAt,
+    },
+    deps.historyLimit,
+  );
+  opening.end({ session: session.id, history: session.history.length });
+  return { ...turn, session };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { collectedText, leastTrustedRole } from "../attribution.ts";
 import { roleOf, type PolicySettings } from "../policy.ts";
-import type { Route } from "../router.ts";
+import type { ConversationChoice, Route } from "../router.ts";
 import type { InboxRow } from "../store/store.ts";
 import type { AgentInput, SessionInfo } from "../types/agent.ts";
 import type { ConversationRef } from "../types/conversation.ts";
@@ -28,11 +28,17 @@ export interface Turn {
   /** Where the answer goes (the last message's chat and thread). */
   to: ConversationRef;
   input: AgentInput;
+  /** The conversation's own choice of agent, read as the turn was claimed (read when it is routed if absent). */
+  choice?: ConversationChoice;
 }
 
-/** A turn with its agent chosen, its attachments understood and its session open. */
-export interface PreparedTurn extends Turn {
+/** A turn with its agent chosen and its attachments understood. */
+export interface RoutedTurn extends Turn {
   route: Route;
+}
+
+/** A routed turn with its session open and its run recorded. */
+export interface PreparedTurn extends RoutedTurn {
   session: SessionInfo;
 }
 
@@ -40,7 +46,7 @@ export interface PreparedTurn extends Turn {
 export type TurnOutcome = { type: "ok" } | { type: "stopped" } | { type: "interrupted" } | { type: "error"; detail: string };
 
 /** The claimed rows as one turn: messages collected while a run was busy reach the agent together, attributed. */
-export function beginTurn(rows: readonly InboxRow[], policy: PolicySettings, startedAt: number): Turn {
+export function beginTurn(rows: readonly InboxRow[], policy: PolicySettings, startedAt: number, choice?: ConversationChoice): Turn {
   const messages = rows.map((row) => row.message);
   const first = rows[0]!;
   const last = messages.at(-1)!;
@@ -61,5 +67,6 @@ export function beginTurn(rows: readonly InboxRow[], policy: PolicySettings, sta
       senderRole: leastTrustedRole(messages.map((message) => roleOf(message, policy))),
       images: [],
     },
+    ...(choice ? { choice } : {}),
   };
 }

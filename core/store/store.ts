@@ -25,7 +25,7 @@ export type { RateLimits } from "./rate-limits.ts";
 export type { ConversationStore } from "./conversation-store.ts";
 export type { MemoryStore } from "./memory-store.ts";
 export type { TraceStore } from "./trace-store.ts";
-export type { FinishedTurn, TurnStore } from "./turn-store.ts";
+export type { BegunTurn, FinishedTurn, TurnStore } from "./turn-store.ts";
 export type { FileStore, StoredFile, StoredFileMeta } from "./file-store.ts";
 export type { Broadcast } from "./broadcast.ts";
 export { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "./inbox-store.ts";

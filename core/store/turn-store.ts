@@ -1,5 +1,13 @@
-import type { SessionMessage } from "../types/agent.ts";
-import type { RunOutcome } from "./store.ts";
+import type { SessionInfo, SessionMessage } from "../types/agent.ts";
+import type { ClaimOptions, InboxRow } from "./inbox-store.ts";
+import type { ConversationChoice } from "../router.ts";
+import type { RunOutcome, RunRecord } from "./store.ts";
+
+/** A conversation just taken: its next turn (no rows when nothing waits) and the conversation's own choice of agent. */
+export interface BegunTurn {
+  rows: InboxRow[];
+  choice: ConversationChoice;
+}
 
 /** What a finished turn leaves behind, recorded together: a crash never keeps one part of it without the others. */
 export interface FinishedTurn {
@@ -12,9 +20,22 @@ export interface FinishedTurn {
 }
 
 /**
- * The end of a turn as one write (one transaction; one statement on PostgreSQL): the session's new messages, the
- * inbox rows done, the run's outcome. A turn recorded in its session is never run again after a crash.
+ * A turn's writes, each one store call (one statement on PostgreSQL), in the order a turn makes them: `begin` takes the
+ * conversation and claims what waits in it, `start` opens the session and records the run, `finish` records what the
+ * turn left behind (a turn recorded in its session is never run again after a crash), `end` gives the conversation back.
  */
 export interface TurnStore {
+  /**
+   * Takes the conversation's lease for `holder` (as `leases.acquire`) and, when it was free, claims the next turn (as
+   * `inbox.claimQueued`) and reads the conversation's choice. Undefined when another holder has the conversation.
+   */
+  begin(conversationKey: string, holder: string, leaseMs: number, claim: ClaimOptions): Promise<BegunTurn | undefined>;
+  /** Opens the conversation's session when none is open (as `sessions.current`) and records the run's start under it. */
+  start(run: Omit<RunRecord, "sessionId">, historyLimit: number): Promise<SessionInfo>;
   finish(turn: FinishedTurn): Promise<void>;
+  /**
+   * Gives the conversation's lease back (as `leases.release`) and says whether rows wait in it (as `inbox.hasQueued`),
+   * read after the release: a row another process queued while its take was refused is seen here.
+   */
+  end(conversationKey: string, holder: string, options: Pick<ClaimOptions, "heldBehindSince">): Promise<boolean>;
 }

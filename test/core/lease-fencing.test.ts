@@ -8,7 +8,7 @@ import { createLeaseLocks, createRunningRuns } from "../../core/queue.ts";
 import { respond } from "../../core/responder.ts";
 import { createTurnQueue, type RunHandle, type TurnQueue } from "../../core/stages/drain.ts";
 import { createSqliteStore } from "../../core/store/sqlite/index.ts";
-import type { InboxRow, LeaseStore, Store } from "../../core/store/store.ts";
+import type { BegunTurn, LeaseStore, Store } from "../../core/store/store.ts";
 import type { Adapter } from "../../core/types/adapter.ts";
 import type { AgentEvent } from "../../core/types/agent.ts";
 import { answerTo } from "../../core/types/message.ts";
@@ -72,9 +72,9 @@ function gatewayProcess(store: Store, options: { holder: string; adapter: Adapte
     store,
     metrics: createMetrics(async () => 0),
     logger: silentLogger,
-    locks: createLeaseLocks({ leases: options.leases, holder: options.holder, leaseMs, logger: silentLogger }),
+    locks: createLeaseLocks({ leases: options.leases, turns: store.turns, holder: options.holder, leaseMs, logger: silentLogger }),
     runs: createRunningRuns({ leases: options.leases, holder: options.holder, logger: silentLogger }),
-    async takeTurn(rows: readonly InboxRow[], run: RunHandle) {
+    async takeTurn({ rows }: BegunTurn, run: RunHandle) {
       const text = rows.map((row) => `echo ${row.key}`).join("\n");
       const to = answerTo(rows.at(-1)!.message);
       const answer = await respond({ adapter: options.adapter, delivery, logger: silentLogger }, to, rows[0]!.key, slowAnswer(text, options.thinkMs), run.signal);

@@ -5,7 +5,7 @@ import type { InboundMessage } from "../../types/message.ts";
 import { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "../store.ts";
 import { inTransaction, nowMs } from "./database.ts";
 
-interface InboxRecord {
+export interface InboxRecord {
   seq: number;
   key: string;
   conversation_key: string;
@@ -14,7 +14,7 @@ interface InboxRecord {
   received_at: number;
 }
 
-function toRows(records: InboxRecord[]): InboxRow[] {
+export function toRows(records: InboxRecord[]): InboxRow[] {
   return records
     .sort((a, b) => a.seq - b.seq)
     .map((record) => ({
@@ -92,24 +92,33 @@ async function setStatus(pool: pg.Pool, keys: readonly string[], status: InboxSt
   }
 }
 
-async function claimQueued(pool: pg.Pool, conversation: string, options: ClaimOptions): Promise<InboxRow[]> {
-  // A turn claimed before a crash first, whole; otherwise every queued row joins a new turn. Right after a
-  // takeover, rows still running are a dead holder's turn, not yet recovered: it goes first too. One statement:
-  // both updates see the same snapshot, and the second runs only when there is no unfinished turn.
-  const unfinishedStatuses = options.isTakeover ? ["queued", "running"] : ["queued"];
-  const { rows } = await pool.query<InboxRecord>(
-    `WITH first_turn AS (
+/**
+ * The CTEs that claim a conversation's next turn ($1 the conversation, $2 the unfinished statuses, $3 a new turn id, $4
+ * `heldBehindSince`): `unfinished` and `fresh` return the rows claimed. `gate`: a condition both claims also need.
+ * A turn claimed before a crash first, whole; otherwise every queued row joins a new turn. Right after a takeover, rows
+ * still running are a dead holder's turn, not yet recovered: it goes first too. Both updates see the same snapshot, and
+ * the second runs only when there is no unfinished turn.
+ */
+export const claimTurnCtes = (gate = "TRUE") => `first_turn AS (
        SELECT turn FROM inbox WHERE status = ANY($2::text[]) AND conversation_key = $1 AND turn IS NOT NULL ORDER BY seq LIMIT 1
      ), unfinished AS (
-       UPDATE inbox SET status = 'running' WHERE status = ANY($2::text[]) AND conversation_key = $1 AND turn = (SELECT turn FROM first_turn)
+       UPDATE inbox SET status = 'running' WHERE ${gate} AND status = ANY($2::text[]) AND conversation_key = $1 AND turn = (SELECT turn FROM first_turn)
        RETURNING *
      ), fresh AS (
-       UPDATE inbox SET status = 'running', turn = $3 WHERE status = 'queued' AND conversation_key = $1 AND turn IS NULL
+       UPDATE inbox SET status = 'running', turn = $3 WHERE ${gate} AND status = 'queued' AND conversation_key = $1 AND turn IS NULL
          AND NOT EXISTS (SELECT 1 FROM first_turn) AND seq < ${heldBehind("$4")}
        RETURNING *
-     )
-     SELECT * FROM unfinished UNION ALL SELECT * FROM fresh`,
-    [conversation, unfinishedStatuses, randomUUID(), options.heldBehindSince ?? null],
+     )`;
+
+/** The parameters of `claimTurnCtes`, $1 to $4. */
+export const claimTurnParams = (conversation: string, options: ClaimOptions) => [
+  conversation, options.isTakeover ? ["queued", "running"] : ["queued"], randomUUID(), options.heldBehindSince ?? null,
+];
+
+async function claimQueued(pool: pg.Pool, conversation: string, options: ClaimOptions): Promise<InboxRow[]> {
+  const { rows } = await pool.query<InboxRecord>(
+    `WITH ${claimTurnCtes()} SELECT * FROM unfinished UNION ALL SELECT * FROM fresh`,
+    claimTurnParams(conversation, options),
   );
   return toRows(rows);
 }

@@ -3,6 +3,7 @@ import { consoleReportMigration } from "./migration-console-report.ts";
 import { checkSchemaName, inTransaction } from "./database.ts";
 import { conversationsMigration } from "./migration-conversations.ts";
 import { inboxSearchMigration } from "./migration-inbox-search.ts";
+import { endTurnMigration } from "./migration-end-turn.ts";
 import { rateLimitsMigration } from "./migration-rate-limits.ts";
 import { storedFilesMigration } from "./migration-files.ts";
 import { tracesMigration } from "./migration-traces.ts";
@@ -250,6 +251,7 @@ const migrations: readonly string[] = [
   rateLimitsMigration,
   storedFilesMigration,
   inboxSearchMigration,
+  endTurnMigration,
 ];
 
 export const schemaVersion = migrations.length;

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import type { SessionMessage, SessionRole, StoredSessionMessage } from "../../types/agent.ts";
+import type { SessionInfo, SessionMessage, SessionRole, StoredSessionMessage } from "../../types/agent.ts";
 import type { SessionStore } from "../store.ts";
 
-interface OpenSession {
+export interface OpenSession {
   id: string;
   created_at: number;
   summary: string;
@@ -11,15 +11,26 @@ interface OpenSession {
   history: { seq: number; role: string; text: string; created_at: number }[];
 }
 
+/** The latest messages of the session row `session` since its summary (`limit` of them, oldest first), as JSON. */
+export const historyOf = (session: string, limit: string) => `coalesce((SELECT json_agg(json_build_object('seq', m.seq, 'role', m.role, 'text', m.text, 'created_at', m.created_at) ORDER BY m.seq)
+      FROM (SELECT seq, role, text, created_at FROM session_messages WHERE session_id = ${session}.id AND seq > ${session}.summarized_through
+            ORDER BY seq DESC LIMIT ${limit}) AS m), '[]'::json)`;
+
 /** The conversation's open session with its latest messages since the summary ($2 of them, oldest first), in one statement. */
-const selectOpen = `SELECT s.id, s.created_at, s.summary, s.summarized_through,
-    coalesce((SELECT json_agg(json_build_object('seq', m.seq, 'role', m.role, 'text', m.text, 'created_at', m.created_at) ORDER BY m.seq)
-      FROM (SELECT seq, role, text, created_at FROM session_messages WHERE session_id = s.id AND seq > s.summarized_through
-            ORDER BY seq DESC LIMIT $2) AS m), '[]'::json) AS history
+const selectOpen = `SELECT s.id, s.created_at, s.summary, s.summarized_through, ${historyOf("s", "$2")} AS history
   FROM sessions AS s WHERE s.conversation_key = $1 AND s.ended_at IS NULL`;
 
 const toHistory = (open: OpenSession): StoredSessionMessage[] =>
   open.history.map((row) => ({ seq: row.seq, role: row.role as SessionRole, text: row.text, createdAt: row.created_at }));
+
+export const toSessionInfo = (conversationKey: string, open: OpenSession): SessionInfo => ({
+  id: open.id,
+  conversationKey,
+  createdAt: open.created_at,
+  summary: open.summary,
+  summarizedThrough: open.summarized_through,
+  history: toHistory(open),
+});
 
 export function createPostgresSessions(pool: pg.Pool): SessionStore {
   const findOpen = async (conversationKey: string, historyLimit: number) => (await pool.query<OpenSession>(selectOpen, [conversationKey, historyLimit])).rows[0];
@@ -29,16 +40,7 @@ export function createPostgresSessions(pool: pg.Pool): SessionStore {
       // A first turn opens the session, then reads it again.
       for (let attempt = 0; ; attempt += 1) {
         const open = await findOpen(conversationKey, historyLimit);
-        if (open) {
-          return {
-            id: open.id,
-            conversationKey,
-            createdAt: open.created_at,
-            summary: open.summary,
-            summarizedThrough: open.summarized_through,
-            history: toHistory(open),
-          };
-        }
+        if (open) return toSessionInfo(conversationKey, open);
         if (attempt > 0) throw new Error(`no open session for ${conversationKey} after opening one`);
         // Two processes opening at once: the unique index on open sessions keeps one, and both read it.
         await pool.query("INSERT INTO sessions (id, conversation_key, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [

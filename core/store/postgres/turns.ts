@@ -1,9 +1,62 @@
+import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { TurnStore } from "../turn-store.ts";
+import { nowMs } from "./database.ts";
+import { claimTurnCtes, claimTurnParams, toRows, type InboxRecord } from "./inbox.ts";
+import { historyOf, toSessionInfo, type OpenSession } from "./sessions.ts";
 
-/** The end of a turn in one statement: its writes are CTEs, each run once and committed together. */
+type BeginRecord = Partial<InboxRecord> & { is_taken: boolean; agent: string | null; model: string | null };
+
+/**
+ * The lease as `leases.acquire` takes it ($5 the holder, $6 its term), gating the claim of `inbox.claimQueued`; one row
+ * with the conversation's choice, joined with each row claimed.
+ */
+const beginSql = `WITH lease AS (
+    INSERT INTO leases (key, holder, expires_at) VALUES ($1, $5, ${nowMs} + $6)
+    ON CONFLICT (key) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, stop_requested_at = NULL
+    WHERE leases.expires_at <= ${nowMs}
+    RETURNING 1
+  ), ${claimTurnCtes("EXISTS (SELECT 1 FROM lease)")}
+  SELECT EXISTS (SELECT 1 FROM lease) AS is_taken, c.agent, c.model, t.seq, t.key, t.conversation_key, t.message, t.status, t.received_at
+  FROM (SELECT 1) AS one
+  LEFT JOIN conversation_choices AS c ON c.conversation_key = $1
+  LEFT JOIN (SELECT * FROM unfinished UNION ALL SELECT * FROM fresh) AS t ON TRUE`;
+
+/** The open session, or one opened now ($2 its id, $3 now), with the run recorded under it; none when another opened one meanwhile. */
+const startSql = `WITH existing AS (
+    SELECT id, created_at, summary, summarized_through FROM sessions WHERE conversation_key = $1 AND ended_at IS NULL
+  ), created AS (
+    INSERT INTO sessions (id, conversation_key, created_at) SELECT $2, $1, $3 WHERE NOT EXISTS (SELECT 1 FROM existing)
+    ON CONFLICT DO NOTHING RETURNING id, created_at, summary, summarized_through
+  ), open AS (
+    SELECT * FROM existing UNION ALL SELECT * FROM created
+  ), run AS (
+    INSERT INTO runs (ref, conversation_key, session_id, sender_id, agent_id, inbox_keys, started_at)
+    SELECT $5, $1, id, $6, $7, $8, $3 FROM open
+  )
+  SELECT s.id, s.created_at, s.summary, s.summarized_through, ${historyOf("s", "$4")} AS history FROM open AS s`;
+
+/** A turn's writes on PostgreSQL, one statement each (`end` calls a function: see migration-end-turn.ts). */
 export function createPostgresTurns(pool: pg.Pool): TurnStore {
   return {
+    async begin(conversationKey, holder, leaseMs, claim) {
+      const { rows } = await pool.query<BeginRecord>(beginSql, [...claimTurnParams(conversationKey, claim), holder, Math.round(leaseMs)]);
+      const [first] = rows;
+      if (!first?.is_taken) return undefined;
+      const claimed = rows.filter((row): row is BeginRecord & InboxRecord => row.key != null);
+      return { rows: toRows(claimed), choice: { ...(first.agent ? { agent: first.agent } : {}), ...(first.model ? { model: first.model } : {}) } };
+    },
+    async start(run, historyLimit) {
+      const params = [
+        run.conversationKey, randomUUID(), run.startedAt, historyLimit, run.ref, run.senderId, run.agentId, JSON.stringify(run.inboxKeys),
+      ];
+      // Two openers at once: the unique index on open sessions keeps one; the other finds it when it asks again.
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const open = (await pool.query<OpenSession>(startSql, params)).rows[0];
+        if (open) return toSessionInfo(run.conversationKey, open);
+      }
+      throw new Error(`no open session for ${run.conversationKey} after opening one`);
+    },
     async finish(turn) {
       const messages = turn.session?.messages ?? [];
       await pool.query(
@@ -22,6 +75,12 @@ export function createPostgresTurns(pool: pg.Pool): TurnStore {
           turn.doneKeys, turn.run?.ref ?? null, turn.run?.outcome ?? null, turn.run?.endedAt ?? null, turn.run?.detail ?? null,
         ],
       );
+    },
+    async end(conversationKey, holder, options) {
+      const { rows } = await pool.query<{ has_queued: boolean }>("SELECT pincer_end_turn($1, $2, $3::bigint) AS has_queued", [
+        conversationKey, holder, options.heldBehindSince ?? null,
+      ]);
+      return rows[0]!.has_queued;
     },
   };
 }

@@ -45,7 +45,6 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
     inbox: createSqliteInbox(database, durable),
     outbox: createSqliteOutbox(database),
     sessions: createSqliteSessions(database),
-    turns: createSqliteTurns(database),
     audit: createSqliteAudit(database),
     pairing: createSqlitePairing(database),
     usage: createSqliteUsage(database),
@@ -66,8 +65,11 @@ export function createSqliteStore(dataDir: string | ":memory:", options: StoreOp
     files: createSqliteFiles(database),
   };
   const retrying = Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, retryingWhenBusy(part)])) as typeof parts;
+  // A turn's calls are made of the parts' own, each retried alone; only `finish`'s transaction is retried whole.
+  const turns = createSqliteTurns(database, retrying);
   return {
     ...retrying,
+    turns: { ...turns, ...retryingWhenBusy({ finish: turns.finish }) },
     // One process on the file: what is published reaches this process's subscribers.
     broadcast: createLocalBroadcast(),
     close: () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createMetrics } from "../../../core/metrics.ts";
 import { createTurnQueue, type RunHandle } from "../../../core/stages/drain.ts";
-import type { InboxRow } from "../../../core/store/store.ts";
+import type { BegunTurn } from "../../../core/store/store.ts";
 import { fakeMessage, memoryStore } from "./harness.ts";
 import { silentLogger } from "../../support/recording-logger.ts";
 
@@ -14,7 +14,7 @@ function setUp() {
     store,
     metrics: createMetrics(async () => 0),
     logger: silentLogger,
-    async takeTurn(rows: readonly InboxRow[], run: RunHandle) {
+    async takeTurn({ rows }: BegunTurn, run: RunHandle) {
       turns.push(rows.map((row) => row.key));
       current = run;
       // The first turn waits until the test lets it end; later ones end at once.

@@ -41,10 +41,12 @@ describe("stage prepare: route, then enrich", () => {
     expect(seen?.route.agent).toBe("seeing");
   });
 
-  it("opens the conversation's session", async () => {
-    const { store, deps, turnOf } = setUp();
-    const prepared = await prepare(turnOf({ text: "hi" }), deps, new AbortController().signal);
-    expect(prepared?.session.id).toBe((await store.sessions.current("fake:c1", 2000, 0)).id);
+  it("routes by the choice read as the turn was claimed, without asking the store again", async () => {
+    const { store, deps } = setUp();
+    await store.choices.set("fake:c1", { agent: "builtin" }, 0);
+    const row = { key: "fake:m1", conversationKey: "fake:c1", status: "running" as const, receivedAt: 0, message: fakeMessage({ text: "hi" }) };
+    const prepared = await prepare(beginTurn([row], deps.policy, 1000, { agent: "seeing" }), deps, new AbortController().signal);
+    expect(prepared?.route.agent).toBe("seeing");
   });
 
   it("says why an attachment could not be used, and leaves nothing to answer when it was all there was", async () => {

@@ -24,7 +24,7 @@ async function setUp() {
   const base = pipelineDeps(store, [fake.adapter]);
   const deps = stageDeps({ ...base, agents: new Map([["ledger", ledgerAgent]]), routing: { bindings: [], defaultAgent: "ledger" } });
   const turn = beginTurn([{ key: "fake:m1", conversationKey: "fake:c1", status: "running", receivedAt: 0, message: fakeMessage({ text: "hi" }) }], deps.policy, 1000);
-  const prepared = (await prepare(turn, deps, new AbortController().signal))!;
+  const prepared = await startRun((await prepare(turn, deps, new AbortController().signal))!, deps);
   return { store, fake, deps, prepared };
 }
 
@@ -45,9 +45,11 @@ describe("stage run: agent and responder", () => {
     expect(totals.costUsd).toBeGreaterThan(0);
   });
 
-  it("enters the run in the audit log before the agent starts, so its steps are recorded under it", async () => {
-    const { store, deps, prepared } = await setUp();
-    await startRun(prepared, deps);
+  it("opens the conversation's session and enters the run in the audit log before the agent starts", async () => {
+    const { store, prepared } = await setUp();
+    expect(prepared.session.id).toBe((await store.sessions.current("fake:c1", 2000, 0)).id);
+    expect(await store.audit.list({ kind: "run" }, 10)).toMatchObject([{ runRef: prepared.runId, agentId: "ledger", conversationKey: "fake:c1" }]);
+    // Its steps are recorded under it.
     await store.audit.recordEvent(prepared.runId, 1, "tool", { name: "shell" });
     await store.audit.finishRun(prepared.runId, "ok", 2);
     expect(await store.audit.events(prepared.runId)).toEqual([{ at: 1, kind: "tool", detail: { name: "shell" } }]);

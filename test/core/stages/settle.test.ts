@@ -18,14 +18,13 @@ async function setUp() {
   await store.inbox.setStatus(["fake:m1"], "queued");
   const rows = await store.inbox.claimQueued("fake:c1");
   const turn = beginTurn(rows, deps.policy, 1000);
-  const prepared = (await prepare(turn, deps, new AbortController().signal))!;
+  const prepared = await startRun((await prepare(turn, deps, new AbortController().signal))!, deps);
   return { store, fake, deps, turn, prepared };
 }
 
 describe("stage settle", () => {
   it("finishes the rows and the audited run", async () => {
     const { store, deps, prepared } = await setUp();
-    await startRun(prepared, deps);
     await settle(prepared, { type: "ok" }, true, deps);
     const [shown] = (await store.conversations.messages("fake:c1", { limit: 10 })).messages;
     expect([shown!.status, shown!.runs.map((run) => run.outcome)]).toEqual(["done", ["ok"]]);
@@ -35,7 +34,6 @@ describe("stage settle", () => {
 
   it("leaves the rows of a turn cut short by a shutdown for the next start", async () => {
     const { store, deps, prepared } = await setUp();
-    await startRun(prepared, deps);
     await settle(prepared, { type: "interrupted" }, true, deps);
     expect((await store.inbox.recover()).queuedConversations).toEqual(["fake:c1"]);
   });

@@ -6,8 +6,86 @@ import { type StoreFactory, usingStore } from "./factory.ts";
 const t0 = 1_700_000_000_000;
 const chatKey = conversationKey(directChat);
 
-/** The end of a turn: its session messages, its inbox rows done and its run's outcome, written together. */
+/** A turn's writes: taking the conversation with its next turn, opening its session with its run, finishing, giving back. */
 export function describeTurnsContract(name: string, factory: StoreFactory): void {
+  describe(`${name}: taking a conversation and giving it back`, () => {
+    const store = usingStore(factory, { beforeEach, afterEach });
+    const queue = async (...ids: string[]) => {
+      for (const id of ids) await store().inbox.insert(message({ id, text: `m${id}` }), t0 + Number(id));
+      await store().inbox.setStatus(ids.map((id) => `telegram:${id}`), "queued");
+    };
+
+    it("takes a free conversation with what waits in it and its choice; refuses a held one and claims nothing", async () => {
+      await queue("1", "2");
+      await store().choices.set(chatKey, { agent: "llm", model: "m-1" }, t0);
+      const other = await factory.openAnother();
+      const begun = await store().turns.begin(chatKey, "a", 10_000, {});
+      expect(begun?.rows.map((row) => [row.message.id, row.status])).toEqual([["1", "running"], ["2", "running"]]);
+      expect(begun?.choice).toEqual({ agent: "llm", model: "m-1" });
+      await queue("3");
+      expect(await other.turns.begin(chatKey, "b", 10_000, {})).toBeUndefined();
+      expect(await other.leases.holder(chatKey)).toBe("a");
+      // The refused take left the new row queued, for the holder to find as it gives the conversation back.
+      expect(await store().turns.end(chatKey, "a", {})).toBe(true);
+      const next = await other.turns.begin(chatKey, "b", 10_000, {});
+      expect(next?.rows.map((row) => row.message.id)).toEqual(["3"]);
+      expect(next?.choice).toEqual({});
+    });
+
+    it("takes a conversation with nothing waiting (no rows), and gives it back with nothing to do", async () => {
+      expect(await store().turns.begin(chatKey, "a", 10_000, {})).toEqual({ rows: [], choice: {} });
+      expect(await store().turns.end(chatKey, "a", {})).toBe(false);
+      expect(await store().leases.holder(chatKey)).toBeUndefined();
+    });
+
+    it("takes over a dead holder's conversation once its lease ran out, its running turn first", async () => {
+      await queue("1", "2");
+      expect(await store().turns.begin(chatKey, "a", 30, {})).toBeDefined();
+      await queue("3");
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      const other = await factory.openAnother();
+      const begun = await other.turns.begin(chatKey, "b", 10_000, { isTakeover: true });
+      expect(begun?.rows.map((row) => row.message.id)).toEqual(["1", "2"]);
+      // Giving back under a lease no longer held releases nothing.
+      await store().turns.end(chatKey, "a", {});
+      expect(await other.leases.holder(chatKey)).toBe("b");
+    });
+
+    it("holds rows back behind an earlier one still being taken in, as the inbox's claim does", async () => {
+      await store().inbox.insert(message({ id: "0", text: "m0" }), t0);
+      await queue("1");
+      expect(await store().turns.begin(chatKey, "a", 10_000, { heldBehindSince: t0 - 1 })).toEqual({ rows: [], choice: {} });
+      expect(await store().turns.end(chatKey, "a", { heldBehindSince: t0 - 1 })).toBe(false);
+      expect(await store().turns.end(chatKey, "a", { heldBehindSince: t0 + 1 })).toBe(true);
+    });
+  });
+
+  describe(`${name}: starting a turn's run`, () => {
+    const store = usingStore(factory, { beforeEach, afterEach });
+    const run = (ref: string, startedAt: number) => ({ ref, conversationKey: chatKey, senderId: "u1", agentId: "builtin", inboxKeys: [`telegram:${ref}`], startedAt });
+
+    it("opens the session on the first run and continues it on the next, each run recorded under it", async () => {
+      const first = await store().turns.start(run("r1", t0), 10);
+      expect(first).toMatchObject({ conversationKey: chatKey, createdAt: t0, summary: "", history: [] });
+      await store().turns.finish({ doneKeys: [], session: { id: first.id, messages: [{ role: "user", text: "hi", createdAt: t0 + 1 }] } });
+      const second = await store().turns.start(run("r2", t0 + 2), 10);
+      expect(second.id).toBe(first.id);
+      expect(second.history.map((entry) => [entry.role, entry.text])).toEqual([["user", "hi"]]);
+      const runs = await store().audit.list({ kind: "run" }, 10);
+      expect(runs.map((entry) => [entry.runRef, entry.agentId, entry.at]).sort()).toEqual([["r1", "builtin", t0], ["r2", "builtin", t0 + 2]]);
+      expect((await store().sessions.current(chatKey, t0 + 3, 10)).id).toBe(first.id);
+    });
+
+    it("opens a new session after the last one ended, with only its own history", async () => {
+      const first = await store().turns.start(run("r1", t0), 10);
+      await store().sessions.append(first.id, [{ role: "user", text: "old", createdAt: t0 + 1 }]);
+      await store().sessions.end(chatKey, t0 + 2);
+      const next = await store().turns.start(run("r2", t0 + 3), 10);
+      expect(next.id).not.toBe(first.id);
+      expect(next.history).toEqual([]);
+    });
+  });
+
   describe(`${name}: finishing a turn`, () => {
     const store = usingStore(factory, { beforeEach, afterEach });
 

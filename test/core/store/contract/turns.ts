@@ -29,7 +29,7 @@ export function describeTurnsContract(name: string, factory: StoreFactory): void
       expect(await store().turns.end(chatKey, "a", {})).toBe(true);
       const next = await other.turns.begin(chatKey, "b", 10_000, {});
       expect(next?.rows.map((row) => row.message.id)).toEqual(["3"]);
-      expect(next?.choice).toEqual({});
+      expect(next?.choice).toEqual({ agent: "llm", model: "m-1" });
     });
 
     it("takes a conversation with nothing waiting (no rows), and gives it back with nothing to do", async () => {

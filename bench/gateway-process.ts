@@ -1,8 +1,9 @@
 /**
  * One gateway as its own process for the PostgreSQL bench (`postgres-scenario.ts`): the settings come from the
  * environment (as for `pincer start`), the built-in agent answers at once (as in the in-process bench), logs at warn
- * or above are counted, not printed. Prints `ready <url>` once it serves; SIGUSR2 prints `statements <json>`, the
- * SQL statements sent to PostgreSQL since it served, by their first words; SIGTERM stops it.
+ * or above are counted, not printed. Prints `ready <url>` once it serves; SIGUSR2 prints `counters <json>`: the SQL
+ * statements sent to PostgreSQL since it served, by their first words, and the CPU time it used since then; SIGTERM
+ * stops it.
  */
 import pg from "pg";
 import { createBuiltinAgent } from "../agents/builtin/index.ts";
@@ -34,8 +35,12 @@ function statementsByHead(): Record<string, number> {
 const logTap = createLogTap();
 const gateway = await startGateway(loadConfig(), { agent: createBuiltinAgent({ deltaDelayMs: 0 }), logDestination: logTap.destination });
 isCounting = true;
+const cpuAtReady = process.cpuUsage();
 process.stdout.write(`ready ${gateway.url}\n`);
-process.on("SIGUSR2", () => process.stdout.write(`statements ${JSON.stringify(statementsByHead())}\n`));
+process.on("SIGUSR2", () => {
+  const cpu = process.cpuUsage(cpuAtReady);
+  process.stdout.write(`counters ${JSON.stringify({ statements: statementsByHead(), cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
+});
 process.once("SIGTERM", () => {
   for (const line of logTap.kept.slice(0, 5)) process.stderr.write(`gateway ${process.pid} logged: ${line}\n`);
   void gateway.stop().finally(() => process.exit(0));

@@ -4,6 +4,11 @@ import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+export interface GatewayCounters {
+  statements: Record<string, number>;
+  cpuMs: number;
+}
+
 export interface GatewayProcess {
   child: ChildProcess;
   url: string;
@@ -11,8 +16,8 @@ export interface GatewayProcess {
   stop(): Promise<void>;
   /** SIGKILL, as a crash. */
   kill(): Promise<void>;
-  /** The SQL statements it sent to PostgreSQL since it served, by their first words. */
-  statements(): Promise<Record<string, number>>;
+  /** The SQL statements it sent to PostgreSQL since it served, by their first words, and the CPU time it used since. */
+  counters(): Promise<GatewayCounters>;
 }
 
 const script = fileURLToPath(new URL("./gateway-process.ts", import.meta.url));
@@ -56,12 +61,12 @@ export async function startGatewayProcess(env: Record<string, string>, tempDir: 
       child.kill("SIGKILL");
       await waitExit(5_000);
     },
-    async statements() {
+    async counters() {
       output = "";
       child.kill("SIGUSR2");
       for (;;) {
-        const found = /^statements (.+)$/m.exec(output)?.[1];
-        if (found) return JSON.parse(found) as Record<string, number>;
+        const found = /^counters (.+)$/m.exec(output)?.[1];
+        if (found) return JSON.parse(found) as GatewayCounters;
         await once(child.stdout!, "data");
       }
     },

@@ -26,14 +26,21 @@ export interface PostgresResults {
   echoes: Record<ClusterKey, EchoCheck>;
   /** SQL statements the setup's processes sent per message answered (warm-up included), background work included. */
   statementsPerMessage: Partial<Record<ClusterKey, number>>;
+  /** CPU time the setup's processes used per message answered, counted as the statements are. */
+  cpuMsPerMessage: Record<ClusterKey, number>;
   failover: FailoverResult;
 }
 
-/** The statements of all the processes, summed by their first words, most frequent first. */
-async function countStatements(processes: GatewayProcess[]): Promise<[string, number][]> {
+/** The statements of all the processes, summed by their first words, most frequent first; and their CPU time. */
+async function countAll(processes: GatewayProcess[]): Promise<{ statements: [string, number][]; cpuMs: number }> {
   const total = new Map<string, number>();
-  for (const each of processes) for (const [head, count] of Object.entries(await each.statements())) total.set(head, (total.get(head) ?? 0) + count);
-  return [...total].sort((a, b) => b[1] - a[1]);
+  let cpuMs = 0;
+  for (const each of processes) {
+    const counters = await each.counters();
+    for (const [head, count] of Object.entries(counters.statements)) total.set(head, (total.get(head) ?? 0) + count);
+    cpuMs += counters.cpuMs;
+  }
+  return { statements: [...total].sort((a, b) => b[1] - a[1]), cpuMs };
 }
 
 /** What the store says about a message the echo check found unanswered: its inbox row and its reply parts. */
@@ -136,10 +143,12 @@ export async function runPostgresScenario(
     }
   }
   const statementsPerMessage: PostgresResults["statementsPerMessage"] = {};
+  const cpuMsPerMessage = {} as PostgresResults["cpuMsPerMessage"];
   for (const key of Object.keys(targets) as ClusterKey[]) {
-    const counted = await countStatements(processesOf[key]);
-    if (clusterSetups[key].store !== "PostgreSQL") continue;
+    const { statements: counted, cpuMs } = await countAll(processesOf[key]);
     const perMessage = (count: number) => count / echoes[key].expectedCount;
+    cpuMsPerMessage[key] = perMessage(cpuMs);
+    if (clusterSetups[key].store !== "PostgreSQL") continue;
     statementsPerMessage[key] = perMessage(counted.reduce((sum, [, count]) => sum + count, 0));
     if (key === "postgres1") {
       log(`statements per message, ${targets[key].name}:\n${counted.slice(0, 25).map(([head, count]) => `  ${perMessage(count).toFixed(2)}  ${head}`).join("\n")}`);
@@ -147,5 +156,5 @@ export async function runPostgresScenario(
   }
   log("PostgreSQL bench: failover of a killed poller");
   const failover = await measurePollerFailover(withSchema(options.databaseUrl, stoppers), options.leaseSec, options.tempDir, log);
-  return { runs, echoes, statementsPerMessage, failover };
+  return { runs, echoes, statementsPerMessage, cpuMsPerMessage, failover };
 }

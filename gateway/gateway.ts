@@ -111,7 +111,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     storedFiles: store.files,
   });
   const channelDeps = {
-    logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes, state: store.adapterState, leases: store.leases, rateLimits: store.rateLimits,
+    logger, dataDir: config.dataDir, maxMediaBytes: config.media.limits.maxBytes, state: store.adapterState, rateLimits: store.rateLimits,
     waitingReplies: store.outbox, storedFiles: store.files,
   };
   // This process, as the holder of leases in the store (conversations, long connections): readable in /readyz.

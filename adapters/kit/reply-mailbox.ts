@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { OutboxPart } from "../../core/store/store.ts";
 import type { Logger } from "../../core/types/logger.ts";
 import type { ReplyPart } from "../../core/types/reply.ts";
-import { checkWindow, closeWindow, openWindow, partsToDeliver, useSend, type ReplyWindow, type WindowLimits } from "./reply-window.ts";
+import { checkWindow, closeWindow, openWindow, partsToDeliver, sentBefore, useSend, type ReplyWindow, type WindowLimits } from "./reply-window.ts";
 
 /** Where a platform's windows and parked parts live (adapter state and outbox rows waiting for the next message). */
 export interface ParkingStore {
@@ -71,14 +71,20 @@ export function createReplyMailbox<Step>(deps: ReplyMailboxDeps<Step>) {
     return next;
   };
 
-  /** One send inside the window; the window's count is saved after the send (a crash between errs towards a refused send, which parks). */
+  /**
+   * One send inside the window; the window's count is saved after the send, with the step when it has a key. A step
+   * found there was taken before (a re-send after a crash that came after that save): it is not sent again, even with
+   * the window spent. A crash before the save errs towards sending again (a platform that dedupes, QQ, refuses it).
+   */
   const trySend = async (key: string, step: Step, clientId: string, stepKey?: StepKey): Promise<Outcome> => {
     const limits = deps.limits(key);
     const window = await store.window(key);
+    const earlier = stepKey && sentBefore(window, stepKey.key, stepKey.step);
+    if (earlier) return { sent: earlier };
     if (!window || !checkWindow(window, now(), limits).isOpen) return { parked: true };
     try {
       const sent = await deps.send(key, window, step, clientId, stepKey);
-      await store.saveWindow(key, useSend((await store.window(key)) ?? window));
+      await store.saveWindow(key, useSend((await store.window(key)) ?? window, stepKey && { ...stepKey, messageId: sent }));
       return { sent };
     } catch (error) {
       if (deps.isRefusal(error)) {

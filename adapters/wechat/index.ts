@@ -89,8 +89,12 @@ export async function createWechatAdapter(settings: WechatyConfig, deps: Adapter
     chatIntervalMs: settings.sendIntervalMs,
     accountIntervalMs: settings.sendIntervalMs,
     sendsPerMinute: settings.sendsPerMinute,
-    ...(deps.leases ? { takeAccountSlot: accountSlot(deps.leases, `pace:wechat:${channelId}`, settings.sendIntervalMs) } : {}),
-    ...(deps.rateLimits ? { takeMinuteSlot: minuteSlot(deps.rateLimits, `sends:wechat:${channelId}`, settings.sendsPerMinute) } : {}),
+    ...(deps.rateLimits
+      ? {
+          takeAccountSlot: accountSlot(deps.rateLimits, `pace:wechat:${channelId}`, settings.sendIntervalMs),
+          takeMinuteSlot: minuteSlot(deps.rateLimits, `sends:wechat:${channelId}`, settings.sendsPerMinute),
+        }
+      : {}),
   });
   const recent = createBoundedMap<Message>(500);
   let sink: InboundSink | undefined;

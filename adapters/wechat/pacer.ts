@@ -1,6 +1,4 @@
-import { randomUUID } from "node:crypto";
 import type { RateLimits } from "../../core/store/rate-limits.ts";
-import type { LeaseStore } from "../../core/store/shared-state.ts";
 import { BridgeError } from "../../core/types/errors.ts";
 
 export interface PacerOptions {
@@ -11,9 +9,9 @@ export interface PacerOptions {
   /** At most this many sends of the account in any 60 s. */
   sendsPerMinute: number;
   /**
-   * Takes the account's send slot for `accountIntervalMs` in the shared store (a lease, timed by the database's
-   * clock); false while another process's send holds it. Several processes on one store then never send for the
-   * account within the interval, a handover of its connection included. Absent: this process's pace only.
+   * Takes the account's send slot in the shared store (`RateLimits`: one take per `accountIntervalMs`, timed by the
+   * store's clock); false while another process sent within the interval. Several processes on one store then never
+   * send for the account within the interval, a handover of its connection included. Absent: this process's pace only.
    */
   takeAccountSlot?: () => Promise<boolean>;
   /**
@@ -138,9 +136,9 @@ export function minuteSlot(rateLimits: RateLimits, key: string, sendsPerMinute: 
 }
 
 /**
- * The account's send slot as a lease that is never released, only left to run out: each send takes it under a holder
- * of its own, so nobody (this process included) takes it again within `intervalMs` of the database's clock.
+ * The account's send slot: one take of the rolling window `intervalMs` in the store, so nobody (this process
+ * included) sends for the account again within `intervalMs` of the store's clock.
  */
-export function accountSlot(leases: LeaseStore, key: string, intervalMs: number): () => Promise<boolean> {
-  return () => (intervalMs > 0 ? leases.acquire(key, `send:${randomUUID()}`, intervalMs) : Promise.resolve(true));
+export function accountSlot(rateLimits: RateLimits, key: string, intervalMs: number): () => Promise<boolean> {
+  return () => (intervalMs > 0 ? rateLimits.take(key, 1, intervalMs) : Promise.resolve(true));
 }

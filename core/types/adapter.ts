@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AdapterStateStore, FileStore, LeaseStore, RateLimits, WaitingReplies } from "../store/store.ts";
+import type { AdapterStateStore, FileStore, RateLimits, WaitingReplies } from "../store/store.ts";
 import type { ConversationRef } from "./conversation.ts";
 import type { InboundMessage, MediaRef } from "./message.ts";
 import type { Logger } from "./logger.ts";
@@ -126,9 +126,7 @@ export interface AdapterDeps {
   maxMediaBytes: number;
   /** The adapter's small state in the store (cursors, reply windows, reply contexts); in memory when absent. */
   state?: AdapterStateStore;
-  /** The store's leases, for limits that must hold across the processes sharing it (WeChat's send pace). */
-  leases?: LeaseStore;
-  /** The store's rolling-window counters, for caps that must hold across the processes sharing it (WeChat's sends per minute). */
+  /** The store's rolling-window counters, for limits that must hold across the processes sharing it (WeChat's send pace and sends per minute). */
   rateLimits?: RateLimits;
   /** Replies that wait for a condition, as outbox rows (ClawBot's parked replies); the adapter needs it to park. */
   waitingReplies?: WaitingReplies;

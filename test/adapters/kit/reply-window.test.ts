@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkWindow, closeWindow, openWindow, partsToDeliver, useSend, withWaitingCue } from "../../../adapters/kit/reply-window.ts";
+import { checkWindow, closeWindow, openWindow, partsToDeliver, sentBefore, useSend, withWaitingCue } from "../../../adapters/kit/reply-window.ts";
 
 const limits = { contextTokenTtlMs: 240_000, sendsPerMessage: 3 };
 
@@ -31,6 +31,21 @@ describe("the reply window", () => {
     const used = useSend(useSend(openWindow(undefined, "ctx-1", 0)));
     expect(openWindow(used, "ctx-1", 50)).toBe(used);
     expect(openWindow(used, "ctx-2", 50)).toEqual({ contextToken: "ctx-2", openedAt: 50, sendsUsed: 0 });
+  });
+
+  it("remembers the keyed steps the platform took, across windows, the last ten", () => {
+    let window = useSend(openWindow(undefined, "ctx-1", 0), { key: "part-a", step: 1, messageId: "m-a1" });
+    window = useSend(window);
+    expect(window.sendsUsed).toBe(2);
+    expect(sentBefore(window, "part-a", 1)).toBe("m-a1");
+    expect(sentBefore(window, "part-a", 0)).toBeUndefined();
+    window = openWindow(window, "ctx-2", 50);
+    expect(window.sendsUsed).toBe(0);
+    expect(sentBefore(window, "part-a", 1)).toBe("m-a1");
+    for (let n = 0; n < 10; n += 1) window = useSend(window, { key: "part-b", step: n, messageId: `m-b${n}` });
+    expect(sentBefore(window, "part-a", 1)).toBeUndefined();
+    expect(window.sentSteps).toHaveLength(10);
+    expect(sentBefore(undefined, "part-a", 1)).toBeUndefined();
   });
 
   it("closes when the server refused a send", () => {

@@ -109,8 +109,8 @@ describe("the WeChat adapter's media replies (PuppetMock)", () => {
   });
 });
 
-describe("the WeChat adapter's send cap across processes (PuppetMock)", () => {
-  it("counts each send against the channel's per-minute cap in the store", async () => {
+describe("the WeChat adapter's send pace across processes (PuppetMock)", () => {
+  it("takes the account's interval slot, then counts the send against the channel's per-minute cap, in the store", async () => {
     const takes: [string, number, number][] = [];
     const rateLimits: RateLimits = {
       async take(key, limit, windowMs) {
@@ -123,7 +123,10 @@ describe("the WeChat adapter's send cap across processes (PuppetMock)", () => {
     await eventually(() => adapter.health().state === "ready");
     await adapter.send({ platform: "wechat", chatId: world.alice.id, kind: "direct" }, { type: "markdown", text: "hi" });
     await eventually(() => world.sent.length === 1);
-    expect(takes).toEqual([["sends:wechat:wechat", 600, 60_000]]);
+    expect(takes).toEqual([
+      ["pace:wechat:wechat", 1, 10],
+      ["sends:wechat:wechat", 600, 60_000],
+    ]);
   });
 });
 

@@ -24,7 +24,7 @@ describe("the WeChat send pace across processes sharing a store", () => {
       chatIntervalMs: intervalMs,
       accountIntervalMs: intervalMs,
       sendsPerMinute: 20,
-      takeAccountSlot: accountSlot(store.leases, "pace:wechat:wechat", intervalMs),
+      takeAccountSlot: accountSlot(store.rateLimits, "pace:wechat:wechat", intervalMs),
     }));
   }
 

@@ -1,6 +1,6 @@
 import { createNeededSubscription, type Broadcast } from "./store/broadcast.ts";
 import type { ClaimOptions, LeaseStore, TurnStore } from "./store/store.ts";
-import type { BegunTurn } from "./store/turn-store.ts";
+import type { BeginOptions, BegunTurn } from "./store/turn-store.ts";
 import type { Logger } from "./types/logger.ts";
 
 /**
@@ -12,7 +12,9 @@ import type { Logger } from "./types/logger.ts";
  */
 export interface ConversationLocks {
   /** The conversation taken, with its next turn; undefined when it is held (here, or by another process). */
-  tryAcquire(conversationKey: string, claim?: ClaimOptions): Promise<BegunTurn | undefined>;
+  tryAcquire(conversationKey: string, options?: BeginOptions): Promise<BegunTurn | undefined>;
+  /** Whether this process holds the conversation (or is taking it): no store call. */
+  isHeld(conversationKey: string): boolean;
   /** Gives the conversation back; true when rows wait in it (read after the release). */
   release(conversationKey: string, options?: Pick<ClaimOptions, "heldBehindSince">): Promise<boolean>;
   /**
@@ -79,7 +81,7 @@ export function createLeaseLocks(options: LeaseLocksOptions): ConversationLocks 
   };
 
   return {
-    async tryAcquire(key, claim = {}) {
+    async tryAcquire(key, beginOptions = {}) {
       // Held here already: no store round trip. Marked before the await so a concurrent call here is refused too.
       if (held.has(key)) return undefined;
       const entry: HeldLease = { renewal: setInterval(() => void renew(key, entry), leaseMs / 3), deadline: undefined, lost: new AbortController() };
@@ -87,7 +89,7 @@ export function createLeaseLocks(options: LeaseLocksOptions): ConversationLocks 
       held.set(key, entry);
       const sentAt = now();
       try {
-        const begun = await turns.begin(key, holder, leaseMs, claim);
+        const begun = await turns.begin(key, holder, leaseMs, beginOptions);
         if (begun) {
           extend(key, entry, sentAt);
           return begun;
@@ -110,6 +112,7 @@ export function createLeaseLocks(options: LeaseLocksOptions): ConversationLocks 
       held.delete(key);
       return turns.end(key, holder, releaseOptions);
     },
+    isHeld: (key) => held.has(key),
     lost: (key) => held.get(key)?.lost.signal,
   };
 }

@@ -83,11 +83,24 @@ export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
     return lost?.aborted === true;
   };
 
-  const drain = async (key: string): Promise<void> => {
-    if (isClosed) return;
+  /** Queues `queueKey` (a message just admitted) and takes the conversation if it is free; undefined when it is not. */
+  const take = async (key: string, queueKey?: string): Promise<BegunTurn | undefined> => {
+    // Held here (its turn's end finds the row) or closing (the next start does): queued alone, no take.
+    if (isClosed || locks.isHeld(key)) {
+      if (queueKey) await store.inbox.setStatus([queueKey], "queued");
+      return undefined;
+    }
     // Just taken: anything still running in this conversation is a dead process's turn, which goes first.
-    const begun = await locks.tryAcquire(key, { isTakeover: true, heldBehindSince: heldBehindSince() });
-    if (!begun) return;
+    return locks.tryAcquire(key, { isTakeover: true, heldBehindSince: heldBehindSince(), ...(queueKey ? { queueKey } : {}) });
+  };
+
+  const drain = async (key: string): Promise<void> => {
+    const begun = await take(key);
+    if (begun) await drainTaken(key, begun);
+  };
+
+  /** Runs the turn taken, gives the conversation back, and drains it again while rows wait. */
+  const drainTaken = async (key: string, begun: BegunTurn): Promise<void> => {
     draining.add(key);
     let wasLost = false;
     let hasQueued = false;
@@ -111,9 +124,10 @@ export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
     async enqueue(key, message) {
       deps.metrics.messagesIn.inc({ ...channelLabels(message.conversation), outcome: "accepted" });
       const span = (deps.tracer ?? noTracer).start(key, "queue");
-      await store.inbox.setStatus([key], "queued");
+      const conversation = conversationKey(message.conversation);
+      const begun = await take(conversation, key);
       span.end();
-      await drain(conversationKey(message.conversation));
+      if (begun) await drainTaken(conversation, begun);
     },
     drain,
     async resume(key) {

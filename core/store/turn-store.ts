@@ -3,6 +3,15 @@ import type { ClaimOptions, InboxRow } from "./inbox-store.ts";
 import type { ConversationChoice } from "../router.ts";
 import type { RunOutcome, RunRecord } from "./store.ts";
 
+/** How a conversation is taken: the claim's options, and the message that asks for the turn, when one does. */
+export interface BeginOptions extends ClaimOptions {
+  /**
+   * A message just admitted (`received`): it joins the turn when it may (as a `queued` row would), or is queued, also
+   * when the conversation is held by another holder (as `inbox.setStatus(key, "queued")` before the take).
+   */
+  queueKey?: string;
+}
+
 /** A conversation just taken: its next turn (no rows when nothing waits) and the conversation's own choice of agent. */
 export interface BegunTurn {
   rows: InboxRow[];
@@ -26,10 +35,11 @@ export interface FinishedTurn {
  */
 export interface TurnStore {
   /**
-   * Takes the conversation's lease for `holder` (as `leases.acquire`) and, when it was free, claims the next turn (as
-   * `inbox.claimQueued`) and reads the conversation's choice. Undefined when another holder has the conversation.
+   * Queues `queueKey`, takes the conversation's lease for `holder` (as `leases.acquire`) and, when it was free, claims
+   * the next turn (as `inbox.claimQueued`) and reads the conversation's choice. Undefined when another holder has the
+   * conversation.
    */
-  begin(conversationKey: string, holder: string, leaseMs: number, claim: ClaimOptions): Promise<BegunTurn | undefined>;
+  begin(conversationKey: string, holder: string, leaseMs: number, options: BeginOptions): Promise<BegunTurn | undefined>;
   /** Opens the conversation's session when none is open (as `sessions.current`) and records the run's start under it. */
   start(run: Omit<RunRecord, "sessionId">, historyLimit: number): Promise<SessionInfo>;
   finish(turn: FinishedTurn): Promise<void>;

@@ -30,6 +30,11 @@ export function toRows(records: InboxRecord[]): InboxRow[] {
 const heldBehind = (since: string) =>
   `coalesce((SELECT min(seq) FROM inbox AS r WHERE r.status = 'received' AND r.conversation_key = $1 AND r.received_at > ${since}::bigint), 9223372036854775807)`;
 
+/** As `heldBehind`, leaving out the row `key` (a parameter, possibly null): the one being queued now. */
+const heldBehindExcept = (since: string, key: string) =>
+  `coalesce((SELECT min(seq) FROM inbox AS r WHERE r.status = 'received' AND r.conversation_key = $1 AND r.received_at > ${since}::bigint
+     AND r.key IS DISTINCT FROM ${key}), 9223372036854775807)`;
+
 type InsertRow = [key: string, conversationKey: string, message: string, receivedAt: number];
 
 /**
@@ -97,18 +102,25 @@ async function setStatus(pool: pg.Pool, keys: readonly string[], status: InboxSt
  * `heldBehindSince`): `unfinished` and `fresh` return the rows claimed. `gate`: a condition both claims also need.
  * A turn claimed before a crash first, whole; otherwise every queued row joins a new turn. Right after a takeover, rows
  * still running are a dead holder's turn, not yet recovered: it goes first too. Both updates see the same snapshot, and
- * the second runs only when there is no unfinished turn.
+ * the second runs only when there is no unfinished turn. `queueKey` (a parameter, possibly null): a row just admitted,
+ * still `received`, which `fresh` claims as if it were queued, or `queued` queues (a row is changed once per statement).
  */
-export const claimTurnCtes = (gate = "TRUE") => `first_turn AS (
+export const claimTurnCtes = ({ gate = "TRUE", queueKey }: { gate?: string; queueKey?: string } = {}) => {
+  const isFresh = queueKey ? `(status = 'queued' OR (key = ${queueKey} AND status = 'received'))` : "status = 'queued'";
+  const heldBy = queueKey ? heldBehindExcept("$4", queueKey) : heldBehind("$4");
+  return `first_turn AS (
        SELECT turn FROM inbox WHERE status = ANY($2::text[]) AND conversation_key = $1 AND turn IS NOT NULL ORDER BY seq LIMIT 1
      ), unfinished AS (
        UPDATE inbox SET status = 'running' WHERE ${gate} AND status = ANY($2::text[]) AND conversation_key = $1 AND turn = (SELECT turn FROM first_turn)
        RETURNING *
      ), fresh AS (
-       UPDATE inbox SET status = 'running', turn = $3 WHERE ${gate} AND status = 'queued' AND conversation_key = $1 AND turn IS NULL
-         AND NOT EXISTS (SELECT 1 FROM first_turn) AND seq < ${heldBehind("$4")}
+       UPDATE inbox SET status = 'running', turn = $3 WHERE ${gate} AND ${isFresh} AND conversation_key = $1 AND turn IS NULL
+         AND NOT EXISTS (SELECT 1 FROM first_turn) AND seq < ${heldBy}
        RETURNING *
-     )`;
+     )${queueKey ? `, queued AS (
+       UPDATE inbox SET status = 'queued' WHERE key = ${queueKey} AND status = 'received' AND NOT EXISTS (SELECT 1 FROM fresh WHERE fresh.key = ${queueKey})
+     )` : ""}`;
+};
 
 /** The parameters of `claimTurnCtes`, $1 to $4. */
 export const claimTurnParams = (conversation: string, options: ClaimOptions) => [

@@ -8,15 +8,15 @@ import { historyOf, toSessionInfo, type OpenSession } from "./sessions.ts";
 type BeginRecord = Partial<InboxRecord> & { is_taken: boolean; agent: string | null; model: string | null };
 
 /**
- * The lease as `leases.acquire` takes it ($5 the holder, $6 its term), gating the claim of `inbox.claimQueued`; one row
- * with the conversation's choice, joined with each row claimed.
+ * The lease as `leases.acquire` takes it ($5 the holder, $6 its term), gating the claim of `inbox.claimQueued`, with the
+ * row to queue ($7, possibly null); one row with the conversation's choice, joined with each row claimed.
  */
 const beginSql = `WITH lease AS (
     INSERT INTO leases (key, holder, expires_at) VALUES ($1, $5, ${nowMs} + $6)
     ON CONFLICT (key) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, stop_requested_at = NULL
     WHERE leases.expires_at <= ${nowMs}
     RETURNING 1
-  ), ${claimTurnCtes("EXISTS (SELECT 1 FROM lease)")}
+  ), ${claimTurnCtes({ gate: "EXISTS (SELECT 1 FROM lease)", queueKey: "$7::text" })}
   SELECT EXISTS (SELECT 1 FROM lease) AS is_taken, c.agent, c.model, t.seq, t.key, t.conversation_key, t.message, t.status, t.received_at
   FROM (SELECT 1) AS one
   LEFT JOIN conversation_choices AS c ON c.conversation_key = $1
@@ -39,8 +39,9 @@ const startSql = `WITH existing AS (
 /** A turn's writes on PostgreSQL, one statement each (`end` calls a function: see migration-end-turn.ts). */
 export function createPostgresTurns(pool: pg.Pool): TurnStore {
   return {
-    async begin(conversationKey, holder, leaseMs, claim) {
-      const { rows } = await pool.query<BeginRecord>(beginSql, [...claimTurnParams(conversationKey, claim), holder, Math.round(leaseMs)]);
+    async begin(conversationKey, holder, leaseMs, options) {
+      const params = [...claimTurnParams(conversationKey, options), holder, Math.round(leaseMs), options.queueKey ?? null];
+      const { rows } = await pool.query<BeginRecord>(beginSql, params);
       const [first] = rows;
       if (!first?.is_taken) return undefined;
       const claimed = rows.filter((row): row is BeginRecord & InboxRecord => row.key != null);

@@ -18,7 +18,8 @@ export function createSqliteTurns(database: DatabaseSync, parts: TurnParts): Tur
   const done = database.prepare("UPDATE inbox SET status = 'done' WHERE key = ? AND status IN ('received', 'queued', 'running')");
   const finishRun = database.prepare("UPDATE runs SET outcome = ?, ended_at = ?, detail = ? WHERE ref = ?");
   return {
-    async begin(conversationKey, holder, leaseMs, claim) {
+    async begin(conversationKey, holder, leaseMs, { queueKey, ...claim }) {
+      if (queueKey) await parts.inbox.setStatus([queueKey], "queued");
       if (!(await parts.leases.acquire(conversationKey, holder, leaseMs))) return undefined;
       return { rows: await parts.inbox.claimQueued(conversationKey, claim), choice: await parts.choices.get(conversationKey) };
     },

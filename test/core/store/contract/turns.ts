@@ -60,6 +60,45 @@ export function describeTurnsContract(name: string, factory: StoreFactory): void
     });
   });
 
+  describe(`${name}: taking a conversation for a message just admitted`, () => {
+    const store = usingStore(factory, { beforeEach, afterEach });
+    const receive = async (...ids: string[]) => {
+      for (const id of ids) await store().inbox.insert(message({ id, text: `m${id}` }), t0 + Number(id));
+    };
+    const statuses = async () => (await store().conversations.messages(chatKey, { limit: 10 })).messages.map((entry) => entry.status);
+
+    it("claims the message with what queued before it, in arrival order", async () => {
+      await receive("1", "2");
+      await store().inbox.setStatus(["telegram:1"], "queued");
+      const begun = await store().turns.begin(chatKey, "a", 10_000, { queueKey: "telegram:2", heldBehindSince: t0 - 1 });
+      expect(begun?.rows.map((row) => [row.message.id, row.status])).toEqual([["1", "running"], ["2", "running"]]);
+      expect(await store().turns.end(chatKey, "a", {})).toBe(false);
+    });
+
+    it("queues the message when another holder has the conversation, for that holder to find as it gives it back", async () => {
+      await receive("1");
+      const other = await factory.openAnother();
+      expect(await other.turns.begin(chatKey, "b", 10_000, {})).toEqual({ rows: [], choice: {} });
+      expect(await store().turns.begin(chatKey, "a", 10_000, { queueKey: "telegram:1" })).toBeUndefined();
+      expect(await statuses()).toEqual(["queued"]);
+      expect(await other.turns.end(chatKey, "b", {})).toBe(true);
+    });
+
+    it("queues the message without claiming it while an earlier one is still being taken in", async () => {
+      await receive("0", "1");
+      expect(await store().turns.begin(chatKey, "a", 10_000, { queueKey: "telegram:1", heldBehindSince: t0 - 1 })).toEqual({ rows: [], choice: {} });
+      expect(await statuses()).toEqual(["received", "queued"]);
+      expect(await store().turns.end(chatKey, "a", { heldBehindSince: t0 - 1 })).toBe(false);
+    });
+
+    it("leaves a message already finished as it is", async () => {
+      await receive("1");
+      await store().inbox.setStatus(["telegram:1"], "ignored");
+      expect(await store().turns.begin(chatKey, "a", 10_000, { queueKey: "telegram:1" })).toEqual({ rows: [], choice: {} });
+      expect(await statuses()).toEqual(["ignored"]);
+    });
+  });
+
   describe(`${name}: starting a turn's run`, () => {
     const store = usingStore(factory, { beforeEach, afterEach });
     const run = (ref: string, startedAt: number) => ({ ref, conversationKey: chatKey, senderId: "u1", agentId: "builtin", inboxKeys: [`telegram:${ref}`], startedAt });

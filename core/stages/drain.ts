@@ -56,6 +56,31 @@ export interface TurnQueue {
   abortAll(reason: unknown): void;
 }
 
+/**
+ * Runs a turn under the conversation's lease. Fencing: a holder that lost the lease stops at once (sends nothing more,
+ * leaves the rows unfinished), as another worker may be running this very turn. True when the lease was lost.
+ */
+async function runFenced(
+  key: string,
+  begun: BegunTurn,
+  locks: ConversationLocks,
+  runs: RunningRuns,
+  takeTurn: TurnQueueDeps["takeTurn"],
+): Promise<boolean> {
+  const controller = runs.begin(key);
+  const lost = locks.lost?.(key);
+  const onLost = () => controller.abort(lost!.reason);
+  if (lost?.aborted) onLost();
+  lost?.addEventListener("abort", onLost, { once: true });
+  try {
+    await takeTurn(begun, { signal: controller.signal, end: () => runs.end(key, controller) });
+  } finally {
+    lost?.removeEventListener("abort", onLost);
+    runs.end(key, controller);
+  }
+  return lost?.aborted === true;
+}
+
 export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
   const { store } = deps;
   /** This process, as the holder of conversation leases in the store. */
@@ -66,22 +91,7 @@ export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
   const heldBehindSince = () => Date.now() - (deps.heldBehindMs ?? 45_000);
   let isClosed = false;
 
-  const runTurn = async (key: string, begun: BegunTurn) => {
-    const controller = runs.begin(key);
-    // Fencing: a holder that lost the lease stops at once (sends nothing more, leaves the rows unfinished), as
-    // another worker may be running this very turn.
-    const lost = locks.lost?.(key);
-    const onLost = () => controller.abort(lost!.reason);
-    if (lost?.aborted) onLost();
-    lost?.addEventListener("abort", onLost, { once: true });
-    try {
-      await deps.takeTurn(begun, { signal: controller.signal, end: () => runs.end(key, controller) });
-    } finally {
-      lost?.removeEventListener("abort", onLost);
-      runs.end(key, controller);
-    }
-    return lost?.aborted === true;
-  };
+  const runTurn = (key: string, begun: BegunTurn) => runFenced(key, begun, locks, runs, deps.takeTurn);
 
   /** Queues `queueKey` (a message just admitted) and takes the conversation if it is free; undefined when it is not. */
   const take = async (key: string, queueKey?: string): Promise<BegunTurn | undefined> => {

@@ -4,13 +4,16 @@ import { createPipeline } from "../../core/pipeline.ts";
 import { pipelineDeps, webAdapter, webMessage } from "../core/stages/harness.ts";
 import { postgresFactory, skipReason, testDatabaseUrl } from "../support/postgres.ts";
 
-/** Every statement a PostgreSQL client sends while `work` runs, as its first words (BEGIN, INSERT INTO inbox, …). */
+/**
+ * Every statement a PostgreSQL client sends while `work` runs, as its first words (BEGIN, INSERT INTO inbox, …), marked
+ * when it goes unnamed (parsed and planned again on every call, not prepared once per connection).
+ */
 async function recordStatements(work: () => Promise<void>): Promise<string[]> {
   const statements: string[] = [];
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: string }).text ?? "";
-    statements.push(text.replace(/\s+/g, " ").trim().slice(0, 70));
+    const config = typeof args[0] === "string" ? { text: args[0] } : (args[0] as { text?: string; name?: string });
+    statements.push(`${config.name ? "" : "unnamed: "}${(config.text ?? "").replace(/\s+/g, " ").trim().slice(0, 70)}`);
     return (query as (...a: unknown[]) => unknown).apply(this, args);
   } as typeof query;
   try {
@@ -41,7 +44,8 @@ describe.skipIf(!testDatabaseUrl)("statements per message on PostgreSQL", () => 
     // turn and reads the choice, opening the session records the run, giving the lease back says what waits (8); the
     // message just admitted is queued by the take, which claims it with the rest (7).
     expect(statements.length).toBeLessThanOrEqual(7);
-    expect(statements.filter((text) => /^(BEGIN|COMMIT)/.test(text))).toEqual([]);
+    expect(statements.filter((text) => /^(unnamed: )?(BEGIN|COMMIT)/.test(text))).toEqual([]);
+    expect(statements.filter((text) => text.startsWith("unnamed: "))).toEqual([]);
   });
 });
 

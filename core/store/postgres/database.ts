@@ -47,10 +47,11 @@ export function splitDatabaseUrl(raw: string, schema?: string): { url: string; s
  */
 class PreparingClient extends pg.Client {
   override query(...args: unknown[]): never {
-    const [text, values] = args;
-    if (typeof text === "string" && Array.isArray(values) && args.length === 2) {
+    const [text, values, ...rest] = args;
+    // `pool.query(text, values)` reaches here with a callback after them.
+    if (typeof text === "string" && Array.isArray(values) && rest.length <= 1 && (rest.length === 0 || typeof rest[0] === "function")) {
       const name = `p${createHash("sha1").update(text).digest("base64url").slice(0, 20)}`;
-      return super.query({ name, text, values } as never) as never;
+      return (super.query as (...a: unknown[]) => never)({ name, text, values }, ...rest);
     }
     return (super.query as (...a: unknown[]) => never)(...args);
   }

@@ -3,6 +3,15 @@ import type { LeaseStore } from "../store.ts";
 import { nowMs } from "./database.ts";
 
 /**
+ * Takes the lease `key` for `holder` for `termMs` (SQL expressions: parameters) when nobody holds it or its term ran
+ * out; a row comes back when it was taken (with `RETURNING`).
+ */
+export const takeLeaseSql = (key: string, holder: string, termMs: string) =>
+  `INSERT INTO leases (key, holder, expires_at) VALUES (${key}, ${holder}, ${nowMs} + ${termMs})
+   ON CONFLICT (key) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, stop_requested_at = NULL
+   WHERE leases.expires_at <= ${nowMs}`;
+
+/**
  * Leases timed by the database's clock, so every process agrees on expiry, with the `/stop` requests addressed to their
  * holders. Renewals go through `renewalPool`, connections of their own: a renewal never waits behind the message
  * traffic, whose queue can be longer than a lease under load (which would hand a live run's conversation to another
@@ -11,12 +20,7 @@ import { nowMs } from "./database.ts";
 export function createPostgresLeases(pool: pg.Pool, renewalPool: pg.Pool = pool): LeaseStore {
   return {
     async acquire(key, holder, leaseMs) {
-      const result = await pool.query(
-        `INSERT INTO leases (key, holder, expires_at) VALUES ($1, $2, ${nowMs} + $3)
-         ON CONFLICT (key) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, stop_requested_at = NULL
-         WHERE leases.expires_at <= ${nowMs}`,
-        [key, holder, Math.round(leaseMs)],
-      );
+      const result = await pool.query(takeLeaseSql("$1", "$2", "$3"), [key, holder, Math.round(leaseMs)]);
       return result.rowCount === 1;
     },
     async renew(key, holder, leaseMs) {

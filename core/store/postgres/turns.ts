@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { TurnStore } from "../turn-store.ts";
-import { nowMs } from "./database.ts";
+import { takeLeaseSql } from "./leases.ts";
 import { claimTurnCtes, claimTurnParams, toRows, type InboxRecord } from "./inbox.ts";
 import { historyOf, toSessionInfo, type OpenSession } from "./sessions.ts";
 
@@ -12,10 +12,7 @@ type BeginRecord = Partial<InboxRecord> & { is_taken: boolean; agent: string | n
  * row to queue ($7, possibly null); one row with the conversation's choice, joined with each row claimed.
  */
 const beginSql = `WITH lease AS (
-    INSERT INTO leases (key, holder, expires_at) VALUES ($1, $5, ${nowMs} + $6)
-    ON CONFLICT (key) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at, stop_requested_at = NULL
-    WHERE leases.expires_at <= ${nowMs}
-    RETURNING 1
+    ${takeLeaseSql("$1", "$5", "$6")} RETURNING 1
   ), ${claimTurnCtes({ gate: "EXISTS (SELECT 1 FROM lease)", queueKey: "$7::text" })}
   SELECT EXISTS (SELECT 1 FROM lease) AS is_taken, c.agent, c.model, t.seq, t.key, t.conversation_key, t.message, t.status, t.received_at
   FROM (SELECT 1) AS one

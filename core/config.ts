@@ -25,6 +25,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** PINCER_LEASE_SEC in ms: how long a conversation's or a connection's lease lasts unless renewed (a dead holder's work is taken over after it). */
   leaseMs: number;
+  /** PINCER_DB_POOL: connections each process opens to PostgreSQL for its message traffic (besides the inbox's, renewals' and the listener). */
+  databasePoolSize: number;
   /** PINCER_RETENTION_DAYS: messages, run events and files older than this are pruned daily; 0 keeps everything. */
   retentionDays: number;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
@@ -170,6 +172,7 @@ export function loadConfig(env: Env = readEnv()): Config {
     dataDir,
     databaseUrl: values.DATABASE_URL,
     leaseMs: values.PINCER_LEASE_SEC * 1000,
+    databasePoolSize: values.PINCER_DB_POOL,
     retentionDays: values.PINCER_RETENTION_DAYS,
     logLevel: values.LOG_LEVEL,
     locale: values.PINCER_LOCALE,

@@ -54,6 +54,17 @@ describe("PINCER_ALLOWED_HOSTS and PINCER_METRICS_TOKEN", () => {
   });
 });
 
+describe("PINCER_DB_POOL", () => {
+  it("gives each process 4 connections for its message traffic unless told otherwise", () => {
+    expect(loadConfig({}).databasePoolSize).toBe(4);
+    expect(loadConfig({ PINCER_DB_POOL: "12" }).databasePoolSize).toBe(12);
+  });
+
+  it.each(["0", "many", "101"])("refuses %s, saying what it expects", (value) => {
+    expect(configError({ PINCER_DB_POOL: value }).message).toMatch(/^PINCER_DB_POOL: expected an integer from 1 to 100/);
+  });
+});
+
 describe("PORT", () => {
   it("accepts a port number", () => {
     expect(loadConfig({ PORT: "9000" }).port).toBe(9000);

@@ -12,7 +12,7 @@ const types = {
 export interface PoolOptions {
   /** The schema the store's tables live in (created if missing); `public` by default. Tests use one per run. */
   schema?: string;
-  /** Connections per process (10 by default). */
+  /** Connections of the pool (10 by default; the gateway's main pool takes `PINCER_DB_POOL`). */
   max?: number;
   /**
    * Whether a commit waits for its WAL to reach the disk (PostgreSQL's `synchronous_commit`; `on` by default). The

@@ -3,7 +3,7 @@ import type pg from "pg";
 import type { SessionInfo, SessionMessage, SessionRole, StoredSessionMessage } from "../../types/agent.ts";
 import type { SessionStore } from "../store.ts";
 
-export interface OpenSession {
+interface OpenSession {
   id: string;
   created_at: number;
   summary: string;
@@ -12,7 +12,7 @@ export interface OpenSession {
 }
 
 /** The latest messages of the session row `session` since its summary (`limit` of them, oldest first), as JSON. */
-export const historyOf = (session: string, limit: string) => `coalesce((SELECT json_agg(json_build_object('seq', m.seq, 'role', m.role, 'text', m.text, 'created_at', m.created_at) ORDER BY m.seq)
+const historyOf = (session: string, limit: string) => `coalesce((SELECT json_agg(json_build_object('seq', m.seq, 'role', m.role, 'text', m.text, 'created_at', m.created_at) ORDER BY m.seq)
       FROM (SELECT seq, role, text, created_at FROM session_messages WHERE session_id = ${session}.id AND seq > ${session}.summarized_through
             ORDER BY seq DESC LIMIT ${limit}) AS m), '[]'::json)`;
 
@@ -23,7 +23,7 @@ const selectOpen = `SELECT s.id, s.created_at, s.summary, s.summarized_through, 
 const toHistory = (open: OpenSession): StoredSessionMessage[] =>
   open.history.map((row) => ({ seq: row.seq, role: row.role as SessionRole, text: row.text, createdAt: row.created_at }));
 
-export const toSessionInfo = (conversationKey: string, open: OpenSession): SessionInfo => ({
+const toSessionInfo = (conversationKey: string, open: OpenSession): SessionInfo => ({
   id: open.id,
   conversationKey,
   createdAt: open.created_at,
@@ -32,22 +32,39 @@ export const toSessionInfo = (conversationKey: string, open: OpenSession): Sessi
   history: toHistory(open),
 });
 
+/**
+ * The conversation's open session ($1), or one opened now ($2 its id, $3 now), with its latest $4 messages, in one
+ * statement. `alongside`: more CTEs written with it, over `open` (the run a turn records under the session).
+ */
+export const openSessionSql = (alongside = "") => `WITH existing AS (
+    SELECT id, created_at, summary, summarized_through FROM sessions WHERE conversation_key = $1 AND ended_at IS NULL
+  ), created AS (
+    INSERT INTO sessions (id, conversation_key, created_at) SELECT $2, $1, $3 WHERE NOT EXISTS (SELECT 1 FROM existing)
+    ON CONFLICT DO NOTHING RETURNING id, created_at, summary, summarized_through
+  ), open AS (
+    SELECT * FROM existing UNION ALL SELECT * FROM created
+  )${alongside}
+  SELECT s.id, s.created_at, s.summary, s.summarized_through, ${historyOf("s", "$4")} AS history FROM open AS s`;
+
+/**
+ * Runs an `openSessionSql` statement. Two processes opening at once: the unique index on open sessions keeps one, the
+ * other's statement finds none and the next one finds it.
+ */
+export async function openSession(pool: pg.Pool, sql: string, params: unknown[], conversationKey: string): Promise<SessionInfo> {
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const open = (await pool.query<OpenSession>(sql, params)).rows[0];
+    if (open) return toSessionInfo(conversationKey, open);
+  }
+  throw new Error(`no open session for ${conversationKey} after opening one`);
+}
+
 export function createPostgresSessions(pool: pg.Pool): SessionStore {
   const findOpen = async (conversationKey: string, historyLimit: number) => (await pool.query<OpenSession>(selectOpen, [conversationKey, historyLimit])).rows[0];
+  const openSql = openSessionSql();
 
   return {
-    async current(conversationKey: string, now: number, historyLimit: number) {
-      // A first turn opens the session, then reads it again.
-      for (let attempt = 0; ; attempt += 1) {
-        const open = await findOpen(conversationKey, historyLimit);
-        if (open) return toSessionInfo(conversationKey, open);
-        if (attempt > 0) throw new Error(`no open session for ${conversationKey} after opening one`);
-        // Two processes opening at once: the unique index on open sessions keeps one, and both read it.
-        await pool.query("INSERT INTO sessions (id, conversation_key, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [
-          randomUUID(), conversationKey, now,
-        ]);
-      }
-    },
+    current: (conversationKey: string, now: number, historyLimit: number) =>
+      openSession(pool, openSql, [conversationKey, randomUUID(), now, historyLimit], conversationKey),
     async history(conversationKey: string, limit: number) {
       const open = await findOpen(conversationKey, limit);
       return open ? toHistory(open) : [];

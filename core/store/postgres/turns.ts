@@ -3,7 +3,7 @@ import type pg from "pg";
 import type { TurnStore } from "../turn-store.ts";
 import { takeLeaseSql } from "./leases.ts";
 import { claimTurnCtes, claimTurnParams, toRows, type InboxRecord } from "./inbox.ts";
-import { historyOf, toSessionInfo, type OpenSession } from "./sessions.ts";
+import { openSession, openSessionSql } from "./sessions.ts";
 
 type BeginRecord = Partial<InboxRecord> & { is_taken: boolean; agent: string | null; model: string | null };
 
@@ -19,19 +19,11 @@ const beginSql = `WITH lease AS (
   LEFT JOIN conversation_choices AS c ON c.conversation_key = $1
   LEFT JOIN (SELECT * FROM unfinished UNION ALL SELECT * FROM fresh) AS t ON TRUE`;
 
-/** The open session, or one opened now ($2 its id, $3 now), with the run recorded under it; none when another opened one meanwhile. */
-const startSql = `WITH existing AS (
-    SELECT id, created_at, summary, summarized_through FROM sessions WHERE conversation_key = $1 AND ended_at IS NULL
-  ), created AS (
-    INSERT INTO sessions (id, conversation_key, created_at) SELECT $2, $1, $3 WHERE NOT EXISTS (SELECT 1 FROM existing)
-    ON CONFLICT DO NOTHING RETURNING id, created_at, summary, summarized_through
-  ), open AS (
-    SELECT * FROM existing UNION ALL SELECT * FROM created
-  ), run AS (
+/** The open session, or one opened now, with the run ($5 its ref) recorded under it. */
+const startSql = openSessionSql(`, run AS (
     INSERT INTO runs (ref, conversation_key, session_id, sender_id, agent_id, inbox_keys, started_at)
     SELECT $5, $1, id, $6, $7, $8, $3 FROM open
-  )
-  SELECT s.id, s.created_at, s.summary, s.summarized_through, ${historyOf("s", "$4")} AS history FROM open AS s`;
+  )`);
 
 /** A turn's writes on PostgreSQL, one statement each (`end` calls a function: see migration-end-turn.ts). */
 export function createPostgresTurns(pool: pg.Pool): TurnStore {
@@ -48,12 +40,7 @@ export function createPostgresTurns(pool: pg.Pool): TurnStore {
       const params = [
         run.conversationKey, randomUUID(), run.startedAt, historyLimit, run.ref, run.senderId, run.agentId, JSON.stringify(run.inboxKeys),
       ];
-      // Two openers at once: the unique index on open sessions keeps one; the other finds it when it asks again.
-      for (let attempt = 0; attempt < 2; attempt += 1) {
-        const open = (await pool.query<OpenSession>(startSql, params)).rows[0];
-        if (open) return toSessionInfo(run.conversationKey, open);
-      }
-      throw new Error(`no open session for ${run.conversationKey} after opening one`);
+      return openSession(pool, startSql, params, run.conversationKey);
     },
     async finish(turn) {
       const messages = turn.session?.messages ?? [];

@@ -16,6 +16,9 @@ export type Target =
       moreUrls?: string[];
     };
 
+/** The server processes behind a target. */
+export const processCount = (target: Target) => (target.type === "telegram" ? 1 + (target.moreUrls?.length ?? 0) : 1);
+
 /** Closed loop: a fixed number in flight. Rate: a fixed number sent per second, whatever the answers do. */
 export type LoadPlan =
   | { type: "closed"; messageCount: number; concurrency: number; conversationCount: number }

@@ -1,9 +1,10 @@
 import type { LoadClient } from "./client-link.ts";
-import type { LoadLimits, LoadPlan, Target } from "./load-client.ts";
+import { processCount, type LoadLimits, type LoadPlan, type Target } from "./load-client.ts";
 import { measureRun, poolRuns, type ServerRun } from "./server-run.ts";
 
 export interface RoundsPlan {
   closed: Extract<LoadPlan, { type: "closed" }>;
+  /** Warm-up messages per server process: a setup of several processes warms each one (V8 compiles per process). */
   warmupCount: number;
   roundCount: number;
   limits: LoadLimits;
@@ -22,9 +23,9 @@ export async function runRounds<Key extends string>(
   log: (line: string) => void,
 ): Promise<Record<Key, ServerRun>> {
   const keys = Object.keys(targets) as Key[];
-  const warmupPlan: LoadPlan = { ...plan.closed, messageCount: plan.warmupCount };
   for (const key of keys) {
     log(`warm-up: ${targets[key].name}`);
+    const warmupPlan: LoadPlan = { ...plan.closed, messageCount: plan.warmupCount * processCount(targets[key]) };
     if (plan.warmupCount > 0) await client.run(targets[key], warmupPlan, `${key}-w`, plan.limits);
   }
   const rounds = new Map<Key, ServerRun[]>(keys.map((key) => [key, []]));

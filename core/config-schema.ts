@@ -62,7 +62,7 @@ export const envSchema = z.object({
     z.string().regex(/^postgres(ql)?:\/\/\S+$/, { error: "expected a PostgreSQL URL such as postgres://pincer:password@db:5432/pincer" }).optional(),
   ),
   PINCER_LEASE_SEC: integer(2, 3600, 15),
-  PINCER_DB_POOL: integer(1, 100, 4),
+  PINCER_DB_POOL: integer(1, 100, 2),
   PINCER_ADMIN_TOKEN: z.preprocess(
     emptyAsUndefined,
     z.string().min(16, { error: "expected at least 16 characters" }).optional(),

@@ -25,7 +25,7 @@ export interface Config {
   databaseUrl: string | undefined;
   /** PINCER_LEASE_SEC in ms: how long a conversation's or a connection's lease lasts unless renewed (a dead holder's work is taken over after it). */
   leaseMs: number;
-  /** PINCER_DB_POOL: connections each process opens to PostgreSQL for its message traffic (besides the inbox's, renewals' and the listener). */
+  /** PINCER_DB_POOL: pipelined connections each process opens to PostgreSQL for its message traffic (besides the inbox's, renewals', the slow statements' and the listener). */
   databasePoolSize: number;
   /** PINCER_RETENTION_DAYS: messages, run events and files older than this are pruned daily; 0 keeps everything. */
   retentionDays: number;

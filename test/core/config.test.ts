@@ -55,8 +55,8 @@ describe("PINCER_ALLOWED_HOSTS and PINCER_METRICS_TOKEN", () => {
 });
 
 describe("PINCER_DB_POOL", () => {
-  it("gives each process 4 connections for its message traffic unless told otherwise", () => {
-    expect(loadConfig({}).databasePoolSize).toBe(4);
+  it("gives each process 2 connections for its message traffic unless told otherwise", () => {
+    expect(loadConfig({}).databasePoolSize).toBe(2);
     expect(loadConfig({ PINCER_DB_POOL: "12" }).databasePoolSize).toBe(12);
   });
 

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
+import { PipelinedPool } from "./pipelined-pool.ts";
 
 /** int8 (epoch ms, counts) and numeric (sums) come back as numbers: every value the store keeps fits a double. */
 const types = {
@@ -12,7 +13,7 @@ const types = {
 export interface PoolOptions {
   /** The schema the store's tables live in (created if missing); `public` by default. Tests use one per run. */
   schema?: string;
-  /** Connections of the pool (10 by default; the gateway's main pool takes `PINCER_DB_POOL`). */
+  /** Connections of the pool (10 by default; the gateway's pipelined pool takes `PINCER_DB_POOL`). */
   max?: number;
   /**
    * Whether a commit waits for its WAL to reach the disk (PostgreSQL's `synchronous_commit`; `on` by default). The
@@ -21,6 +22,8 @@ export interface PoolOptions {
    * last fraction of a second of those commits; an inbound message is durable before the platform gets its 2xx.
    */
   isCommitSynchronous?: boolean;
+  /** Single statements share pipelined connections (`PipelinedPool`); transactions still get their own. */
+  isPipelined?: boolean;
 }
 
 const schemaName = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -59,14 +62,15 @@ class PreparingClient extends pg.Client {
 
 export function createPool(raw: string, options: PoolOptions = {}): pg.Pool {
   const { url, schema } = splitDatabaseUrl(raw, options.schema);
-  const pool = new pg.Pool({
+  const config = {
     connectionString: url,
     max: options.max ?? 10,
     types,
     options: `-c search_path=${schema}${options.isCommitSynchronous === false ? " -c synchronous_commit=off" : ""}`,
     application_name: "pincer",
     Client: PreparingClient,
-  });
+  };
+  const pool = options.isPipelined ? new PipelinedPool(config, config.max) : new pg.Pool(config);
   // An idle connection the server dropped (a restart, a failover) must not crash the process: the pool replaces it.
   pool.on("error", () => {});
   return pool;

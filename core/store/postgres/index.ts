@@ -31,14 +31,17 @@ export type { PoolOptions as PostgresStoreOptions } from "./database.ts";
  */
 export async function createPostgresStore(url: string, options: PoolOptions = {}): Promise<Store> {
   // Commits wait for the disk only where a platform is told "received" (the inbox's inserts), as on SQLite.
-  const pool = createPool(url, { ...options, isCommitSynchronous: false });
+  const pool = createPool(url, { ...options, isCommitSynchronous: false, isPipelined: true });
+  // Long statements (retention's deletes, the console's searches, knowledge, file bodies) on connections of their own,
+  // so that they never wait in line with the message traffic on the pipelined ones.
+  const slowPool = createPool(url, { ...options, max: 2, isCommitSynchronous: false });
   const inboxPool = createPool(url, { ...options, max: 2 });
   // Lease renewals on their own two connections (see createPostgresLeases).
   const leasePool = createPool(url, { ...options, max: 2, isCommitSynchronous: false });
   try {
     await migrate(pool, splitDatabaseUrl(url, options.schema).schema);
   } catch (error) {
-    await Promise.all([pool.end(), inboxPool.end(), leasePool.end()]);
+    await Promise.all([pool.end(), slowPool.end(), inboxPool.end(), leasePool.end()]);
     throw error;
   }
   const { url: plainUrl, schema } = splitDatabaseUrl(url, options.schema);
@@ -51,7 +54,7 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     turns: createPostgresTurns(pool),
     audit: createPostgresAudit(pool),
     pairing: createPostgresPairing(pool),
-    usage: createPostgresUsage(pool),
+    usage: createPostgresUsage(pool, slowPool),
     approvals: createPostgresApprovals(pool),
     leases: createPostgresLeases(pool, leasePool),
     adapterState: createPostgresAdapterState(pool),
@@ -59,18 +62,18 @@ export async function createPostgresStore(url: string, options: PoolOptions = {}
     contacts: createPostgresContacts(pool),
     choices: createPostgresChoices(pool),
     agentSessions: createPostgresAgentSessions(pool),
-    retention: createPostgresRetention(pool),
+    retention: createPostgresRetention(slowPool),
     memories: createPostgresMemories(pool),
-    knowledge: createPostgresKnowledge(pool),
+    knowledge: createPostgresKnowledge(slowPool),
     jobs: createPostgresJobs(pool),
-    overview: createPostgresOverview(pool),
+    overview: createPostgresOverview(slowPool),
     traces: createPostgresTraces(pool),
-    conversations: createPostgresConversations(pool),
-    files: createPostgresFiles(pool),
+    conversations: createPostgresConversations(slowPool),
+    files: createPostgresFiles(slowPool),
     isShared: true,
     close: async () => {
       await broadcast.close();
-      await Promise.all([pool.end(), inboxPool.end(), leasePool.end()]);
+      await Promise.all([pool.end(), slowPool.end(), inboxPool.end(), leasePool.end()]);
     },
   };
 }

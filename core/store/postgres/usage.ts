@@ -23,11 +23,12 @@ interface UsageRecord {
   cost_usd: number;
 }
 
-export function createPostgresUsage(pool: pg.Pool): UsageStore {
+/** `reportPool`: the console's reports, apart from the message traffic's recording and cap checks. */
+export function createPostgresUsage(pool: pg.Pool, reportPool: pg.Pool = pool): UsageStore {
   return {
-    ...createPostgresUsageReport(pool),
+    ...createPostgresUsageReport(reportPool),
     async byUser(since: number, limit: number) {
-      const { rows } = await pool.query<Totals & { user_ref: string }>(
+      const { rows } = await reportPool.query<Totals & { user_ref: string }>(
         `SELECT user_ref, ${totalsColumns} FROM usage WHERE at >= $1 GROUP BY user_ref ORDER BY sum(input_tokens + output_tokens) DESC LIMIT $2`,
         [since, limit],
       );

@@ -97,8 +97,11 @@ export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
   const take = async (key: string, queueKey?: string): Promise<BegunTurn | undefined> => {
     // Held here (its turn's end finds the row) or closing (the next start does): queued alone, no take.
     if (isClosed || locks.isHeld(key)) {
-      if (queueKey) await store.inbox.setStatus([queueKey], "queued");
-      return undefined;
+      if (!queueKey) return undefined;
+      await store.inbox.setStatus([queueKey], "queued");
+      // The holder may have ended its turn while the row was being queued, and looked for waiting rows before it
+      // was: then nobody holds the conversation, and this message takes it (found by the take's claim).
+      if (isClosed || locks.isHeld(key)) return undefined;
     }
     // Just taken: anything still running in this conversation is a dead process's turn, which goes first.
     return locks.tryAcquire(key, { isTakeover: true, heldBehindSince: heldBehindSince(), ...(queueKey ? { queueKey } : {}) });

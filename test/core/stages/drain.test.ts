@@ -48,6 +48,34 @@ describe("stage enqueue/drain: one run at a time per conversation", () => {
     expect(queue.draining()).toEqual([]);
   });
 
+  it("answers a message queued behind a turn that ended before the queueing was written", async () => {
+    const { store, queue, turns, arrive, waitForTurn, release } = setUp();
+    const first = arrive("m1");
+    await waitForTurn();
+    // m2's "queued" reaches the store only after m1's turn has ended and looked for waiting rows.
+    const setStatus = store.inbox.setStatus.bind(store.inbox);
+    let writeQueued: () => void = () => {};
+    let reached: () => void = () => {};
+    const isWritten = new Promise<void>((resolve) => (writeQueued = resolve));
+    const isReached = new Promise<void>((resolve) => (reached = resolve));
+    store.inbox.setStatus = async (keys, status) => {
+      if (status === "queued") {
+        reached();
+        await isWritten;
+      }
+      return setStatus(keys, status);
+    };
+    const second = arrive("m2");
+    await isReached;
+    release();
+    await first;
+    expect(turns).toEqual([["fake:m1"]]);
+    writeQueued();
+    await second;
+    expect(turns).toEqual([["fake:m1"], ["fake:m2"]]);
+    expect(queue.draining()).toEqual([]);
+  });
+
   it("lets /stop abort the running turn, and says nothing runs once the turn ended its run", async () => {
     const { queue, arrive, waitForTurn, release, run } = setUp();
     const first = arrive("m1");

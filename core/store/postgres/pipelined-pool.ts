@@ -28,10 +28,10 @@ export class PipelinedPool extends pg.Pool {
     this.#newClient = () => new config.Client({ ...config, pipeline: true } as pg.ClientConfig);
   }
 
-  /** `query(text, values)` is pipelined; any other form (no values: a script, perhaps of several statements) is not. */
+  /** `query(text)` and `query(text, values)` are pipelined; the other forms (a config object, a callback) are not. */
   override query(...args: unknown[]): never {
     const [text, values, callback] = args;
-    if (typeof text !== "string" || !Array.isArray(values) || callback !== undefined || this.#isEnded) {
+    if (typeof text !== "string" || !(values === undefined || Array.isArray(values)) || callback !== undefined || this.#isEnded) {
       return (super.query as (...a: unknown[]) => never)(...args);
     }
     return this.#send(text, values) as never;
@@ -44,7 +44,7 @@ export class PipelinedPool extends pg.Pool {
     await super.end();
   }
 
-  async #send(text: string, values: unknown[]): Promise<pg.QueryResult> {
+  async #send(text: string, values: unknown[] | undefined): Promise<pg.QueryResult> {
     const lane = this.#pickLane();
     lane.inFlightCount += 1;
     try {

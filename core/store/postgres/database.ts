@@ -70,7 +70,7 @@ export function createPool(raw: string, options: PoolOptions = {}): pg.Pool {
     application_name: "pincer",
     Client: PreparingClient,
   };
-  const pool = options.isPipelined ? new PipelinedPool(config, config.max) : new pg.Pool(config);
+  const pool = options.isPipelined ? new PipelinedPool(config) : new pg.Pool(config);
   // An idle connection the server dropped (a restart, a failover) must not crash the process: the pool replaces it.
   pool.on("error", () => {});
   return pool;

@@ -3,18 +3,17 @@ import pg from "pg";
 interface Lane {
   client: Promise<pg.Client>;
   inFlightCount: number;
-  isBroken: boolean;
 }
 
 /**
- * A pool whose single statements (`query(text, values)`) share a few connections in node-postgres's pipeline mode:
+ * A pool whose single statements (`query(text)`, `query(text, values)`) share up to `max` connections in node-postgres's pipeline mode:
  * a statement is written at once, behind those still running on its connection, so the statements of many messages
  * in flight reach the server in one write and come back in one read, instead of a round trip each. Each statement
  * keeps its own implicit transaction and its own result or error. A transaction (`connect()`) still gets a
  * connection of its own from the ordinary pool.
  *
- * A statement goes to the connection with the fewest statements in flight, and a new connection opens (up to
- * `laneCount`) while every open one is busy, so a slow statement holds up as little as possible.
+ * A statement goes to an idle connection; when none is idle, to a new one (up to `max`); else to the one with the
+ * fewest statements in flight, so a slow statement holds up as little as possible.
  */
 export class PipelinedPool extends pg.Pool {
   readonly #lanes: Lane[] = [];
@@ -22,9 +21,9 @@ export class PipelinedPool extends pg.Pool {
   readonly #newClient: () => pg.Client;
   #isEnded = false;
 
-  constructor(config: pg.PoolConfig & { Client: new (config: pg.ClientConfig) => pg.Client }, laneCount: number) {
+  constructor(config: pg.PoolConfig & { max: number; Client: new (config: pg.ClientConfig) => pg.Client }) {
     super(config);
-    this.#laneCount = laneCount;
+    this.#laneCount = config.max;
     this.#newClient = () => new config.Client({ ...config, pipeline: true } as pg.ClientConfig);
   }
 
@@ -56,19 +55,17 @@ export class PipelinedPool extends pg.Pool {
   }
 
   #pickLane(): Lane {
-    const open = this.#lanes.filter((lane) => !lane.isBroken);
-    const idle = open.find((lane) => lane.inFlightCount === 0);
+    const idle = this.#lanes.find((lane) => lane.inFlightCount === 0);
     if (idle) return idle;
-    if (open.length < this.#laneCount) return this.#openLane();
-    return open.reduce((least, lane) => (lane.inFlightCount < least.inFlightCount ? lane : least));
+    if (this.#lanes.length < this.#laneCount) return this.#openLane();
+    return this.#lanes.reduce((least, lane) => (lane.inFlightCount < least.inFlightCount ? lane : least));
   }
 
   #openLane(): Lane {
     const client = this.#newClient();
-    const lane: Lane = { client: client.connect().then(() => client), inFlightCount: 0, isBroken: false };
+    const lane: Lane = { client: client.connect().then(() => client), inFlightCount: 0 };
     // A dropped connection (a restart, a failover) fails what was on it; the next statement opens another.
     const drop = () => {
-      lane.isBroken = true;
       const at = this.#lanes.indexOf(lane);
       if (at >= 0) this.#lanes.splice(at, 1);
     };

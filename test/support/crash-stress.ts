@@ -71,7 +71,8 @@ const userIdBase = 200_000_000;
 
 /**
  * Parts that a kill caught between "sent to the platform" and "recorded": the outbox rows still claimed
- * (`sending`) once the process is dead. A store without claims records none, so every duplicate counts.
+ * (`sending`) once the process is dead, each with its claim's expiry, so that a part claimed again and caught again
+ * by a later kill counts again (each claim is one send). A store without claims records none, so every duplicate counts.
  */
 function inFlightParts(dataDir: string): string[] {
   const path = join(dataDir, "pincer.db");
@@ -80,7 +81,8 @@ function inFlightParts(dataDir: string): string[] {
   try {
     const columns = (database.prepare("PRAGMA table_info(outbox)").all() as { name: string }[]).map((column) => column.name);
     if (!columns.includes("claimed_until")) return [];
-    return (database.prepare("SELECT key FROM outbox WHERE status = 'sending'").all() as { key: string }[]).map((row) => row.key);
+    const rows = database.prepare("SELECT key, claimed_until FROM outbox WHERE status = 'sending'").all() as { key: string; claimed_until: number | null }[];
+    return rows.map((row) => `${row.key}@${row.claimed_until ?? 0}`);
   } finally {
     database.close();
   }
@@ -133,7 +135,7 @@ export async function runCrashStress(plan: StressPlan): Promise<StressResult> {
   const ids: string[] = [];
   let child: ChildProcess | undefined;
   let isSending = true;
-  /** A part left unrecorded by one kill and still so at the next counts once. */
+  /** A claim left unrecorded by one kill and still so at the next counts once. */
   const inFlight = new Set<string>();
   let maxInFlightPerKill = 0;
 

@@ -1,4 +1,5 @@
 import { Agent, request } from "node:http";
+import { cpus } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Channel } from "./channel.ts";
 
@@ -15,6 +16,9 @@ export type Target =
       /** Further processes behind the same webhook: updates go to `url` and these in turn, as a load balancer would. */
       moreUrls?: string[];
     };
+
+/** CPU time every core of the machine has spent busy since boot (idle and I/O wait left out). */
+const machineBusyMs = () => cpus().reduce((sum, { times }) => sum + times.user + times.nice + times.sys + times.irq, 0);
 
 /** The server processes behind a target. */
 export const processCount = (target: Target) => (target.type === "telegram" ? 1 + (target.moreUrls?.length ?? 0) : 1);
@@ -39,6 +43,8 @@ export interface LoadResult {
   failedIds: string[];
   /** CPU of the client process from the first POST to the last answer. */
   clientCpuMs: number;
+  /** CPU of the whole machine (every process, the kernel's included) over the same span. */
+  machineCpuMs: number;
 }
 
 export interface LoadLimits {
@@ -126,6 +132,7 @@ export async function runLoad(channel: Channel, plan: LoadPlan, tag: string, lim
   try {
     await channel.open((messageId, at) => pending.get(messageId)?.(at), limits.replyTimeoutMs);
     const cpuBefore = process.cpuUsage();
+    const machineBefore = machineBusyMs();
     const startedAt = performance.now();
     const deadline = startedAt + limits.runTimeoutMs;
     let sentCount = 0;
@@ -166,6 +173,7 @@ export async function runLoad(channel: Channel, plan: LoadPlan, tag: string, lim
       firstError,
       failedIds,
       clientCpuMs: (cpu.user + cpu.system) / 1000,
+      machineCpuMs: machineBusyMs() - machineBefore,
     };
   } finally {
     channel.close();

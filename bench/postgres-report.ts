@@ -26,14 +26,16 @@ export function renderPostgres(results: PostgresResults, format: TableFormat): s
       `${echo.exactlyOnceCount}/${echo.expectedCount}${echo.duplicatedCount || echo.missingCount ? ` (${echo.duplicatedCount} twice, ${echo.missingCount} missing)` : ""}`,
       results.statementsPerMessage[key]?.toFixed(1) ?? "–",
       results.cpuMsPerMessage[key].toFixed(2),
+      (run.load.clientCpuMs / run.load.completedCount).toFixed(2),
+      (run.load.machineCpuMs / run.load.completedCount).toFixed(2),
     ];
   });
   const throughput = renderTable(
     {
       title: "Telegram webhook path, several processes on PostgreSQL beside one on SQLite (closed loop, pooled rounds)",
-      headers: ["Store", "Processes", "msg/s", "msg/s per round", "median round", "p50 ms", "p99 ms", "vs 1 × SQLite", "exactly once", "SQL statements per message", "gateway CPU ms per message"],
+      headers: ["Store", "Processes", "msg/s", "msg/s per round", "median round", "p50 ms", "p99 ms", "vs 1 × SQLite", "exactly once", "SQL statements per message", "gateway CPU ms per message", "load client CPU ms per message", "machine CPU ms per message"],
       rows,
-      numericColumns: [1, 2, 4, 5, 6, 7, 9, 10],
+      numericColumns: [1, 2, 4, 5, 6, 7, 9, 10, 11, 12],
     },
     format,
   );

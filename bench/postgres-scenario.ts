@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import type { LoadClient } from "./client-link.ts";
 import type { EchoCheck } from "./echo-ledger.ts";
-import { startGatewayProcess, type GatewayProcess } from "./gateway-processes.ts";
+import { startGatewayProcess, type GatewayCounters, type GatewayProcess } from "./gateway-processes.ts";
 import type { Target } from "./load-client.ts";
 import { measurePollerFailover, type FailoverResult } from "./postgres-failover.ts";
 import { runRounds, type RoundsPlan } from "./rounds.ts";
@@ -24,7 +24,7 @@ export const clusterSetups: Record<ClusterKey, { store: "SQLite" | "PostgreSQL";
 export interface PostgresResults {
   runs: Record<ClusterKey, ServerRun>;
   echoes: Record<ClusterKey, EchoCheck>;
-  /** SQL statements the setup's processes sent per message answered (warm-up included), background work included. */
+  /** SQL statements the setup's processes sent per message answered in the measured rounds, background work included. */
   statementsPerMessage: Partial<Record<ClusterKey, number>>;
   /** CPU time the setup's processes used per message answered, counted as the statements are. */
   cpuMsPerMessage: Record<ClusterKey, number>;
@@ -32,15 +32,16 @@ export interface PostgresResults {
 }
 
 /** The statements of all the processes, summed by their first words, most frequent first; and their CPU time. */
-async function countAll(processes: GatewayProcess[]): Promise<{ statements: [string, number][]; cpuMs: number }> {
+async function countAll(processes: GatewayProcess[], since: Map<GatewayProcess, GatewayCounters>): Promise<{ statements: [string, number][]; cpuMs: number }> {
   const total = new Map<string, number>();
   let cpuMs = 0;
   for (const each of processes) {
     const counters = await each.counters();
-    for (const [head, count] of Object.entries(counters.statements)) total.set(head, (total.get(head) ?? 0) + count);
-    cpuMs += counters.cpuMs;
+    const before = since.get(each);
+    for (const [head, count] of Object.entries(counters.statements)) total.set(head, (total.get(head) ?? 0) + count - (before?.statements[head] ?? 0));
+    cpuMs += counters.cpuMs - (before?.cpuMs ?? 0);
   }
-  return { statements: [...total].sort((a, b) => b[1] - a[1]), cpuMs };
+  return { statements: [...total].filter(([, count]) => count > 0).sort((a, b) => b[1] - a[1]), cpuMs };
 }
 
 /** What the store says about a message the echo check found unanswered: its inbox row and its reply parts. */
@@ -114,7 +115,11 @@ export async function runPostgresScenario(
       type: "telegram", name: `${setup.processCount} × Pincer on ${setup.store}`, url: first!, secretToken, ...(rest.length > 0 ? { moreUrls: rest } : {}),
     };
   }
-  const runs = await runRounds(client, targets, plan, {}, log);
+  // The counters after the warm-ups: the figures per message are those of the measured rounds (V8 compiles per process).
+  const warm = new Map<GatewayProcess, GatewayCounters>();
+  const runs = await runRounds(client, targets, plan, {}, log, async () => {
+    for (const each of Object.values(processesOf).flat()) warm.set(each, await each.counters());
+  });
   for (const key of Object.keys(targets) as ClusterKey[]) {
     const { failedCount, firstError } = runs[key].load;
     if (failedCount > 0) log(`${targets[key].name}: ${failedCount} got no echo in time; first: ${firstError}`);
@@ -145,8 +150,8 @@ export async function runPostgresScenario(
   const statementsPerMessage: PostgresResults["statementsPerMessage"] = {};
   const cpuMsPerMessage = {} as PostgresResults["cpuMsPerMessage"];
   for (const key of Object.keys(targets) as ClusterKey[]) {
-    const { statements: counted, cpuMs } = await countAll(processesOf[key]);
-    const perMessage = (count: number) => count / echoes[key].expectedCount;
+    const { statements: counted, cpuMs } = await countAll(processesOf[key], warm);
+    const perMessage = (count: number) => count / runs[key].load.completedCount;
     cpuMsPerMessage[key] = perMessage(cpuMs);
     if (clusterSetups[key].store !== "PostgreSQL") continue;
     statementsPerMessage[key] = perMessage(counted.reduce((sum, [, count]) => sum + count, 0));

@@ -13,7 +13,8 @@ export interface RoundsPlan {
 /**
  * A warm-up per server, then closed-loop rounds alternating between the servers (a slow spell of a
  * shared machine then hits every server alike), pooled per server. Runs are tagged `${key}-w` and
- * `${key}-${round}`. `settle[key]` waits for a server's work left after the last reply.
+ * `${key}-${round}`. `settle[key]` waits for a server's work left after the last reply; `afterWarmup` runs between
+ * the warm-ups and the first round.
  */
 export async function runRounds<Key extends string>(
   client: LoadClient,
@@ -21,6 +22,7 @@ export async function runRounds<Key extends string>(
   plan: RoundsPlan,
   settle: Partial<Record<Key, () => Promise<void>>>,
   log: (line: string) => void,
+  afterWarmup: () => Promise<void> = async () => undefined,
 ): Promise<Record<Key, ServerRun>> {
   const keys = Object.keys(targets) as Key[];
   for (const key of keys) {
@@ -28,6 +30,7 @@ export async function runRounds<Key extends string>(
     const warmupPlan: LoadPlan = { ...plan.closed, messageCount: plan.warmupCount * processCount(targets[key]) };
     if (plan.warmupCount > 0) await client.run(targets[key], warmupPlan, `${key}-w`, plan.limits);
   }
+  await afterWarmup();
   const rounds = new Map<Key, ServerRun[]>(keys.map((key) => [key, []]));
   for (let round = 0; round < plan.roundCount; round += 1) {
     for (const key of keys) {

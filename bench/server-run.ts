@@ -47,6 +47,7 @@ export function poolRuns(runs: readonly ServerRun[]): ServerRun {
         firstError: pooled.load.firstError ?? run.load.firstError,
         failedIds: [...pooled.load.failedIds, ...run.load.failedIds].slice(0, 5),
         clientCpuMs: pooled.load.clientCpuMs + run.load.clientCpuMs,
+        machineCpuMs: pooled.load.machineCpuMs + run.load.machineCpuMs,
       },
     }),
     first,

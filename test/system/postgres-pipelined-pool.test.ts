@@ -1,3 +1,4 @@
+import { Socket } from "node:net";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { createPool, inTransaction } from "../../core/store/postgres/database.ts";
@@ -43,6 +44,26 @@ describe.skipIf(!testDatabaseUrl)("statements pipelined over a few connections (
     expect(answers.map((answer) => answer.rows[0]!.n)).toEqual(Array.from({ length: 200 }, (_, index) => index * 2));
     expect(new Set(answers.map((answer) => answer.rows[0]!.pid)).size).toBe(2);
     expect(maxOutstanding).toBeGreaterThan(50);
+  });
+
+  it("sends the statements given in one turn of the event loop in one write", async () => {
+    const pool = await open(1);
+    await pool.query("SELECT 1", []);
+    const writes = new Map<Socket, number>();
+    const socket = Socket.prototype as unknown as { _writeGeneric: (...args: unknown[]) => unknown };
+    const writeGeneric = socket._writeGeneric;
+    socket._writeGeneric = function (this: Socket, ...args: unknown[]) {
+      writes.set(this, (writes.get(this) ?? 0) + 1);
+      return writeGeneric.apply(this, args);
+    };
+    let answers: pg.QueryResult<{ n: number }>[];
+    try {
+      answers = await Promise.all(Array.from({ length: 30 }, (_, index) => pool.query<{ n: number }>("SELECT $1::int AS n", [index])));
+    } finally {
+      socket._writeGeneric = writeGeneric;
+    }
+    expect(answers.map((answer) => answer.rows[0]!.n)).toEqual(Array.from({ length: 30 }, (_, index) => index));
+    expect([...writes.values()]).toEqual([1]);
   });
 
   it("fails only the statement that failed, not those sent with it", async () => {

@@ -3,6 +3,8 @@ import pg from "pg";
 interface Lane {
   client: Promise<pg.Client>;
   inFlightCount: number;
+  /** Writes held back until the end of this turn of the event loop. */
+  isCorked: boolean;
 }
 
 /**
@@ -14,6 +16,10 @@ interface Lane {
  *
  * A statement goes to an idle connection; when none is idle, to a new one (up to `max`); else to the one with the
  * fewest statements in flight, so a slow statement holds up as little as possible.
+ *
+ * The statements a connection gets in one turn of the event loop leave in one write (the socket is corked until
+ * `setImmediate`): when the answers to several messages' statements arrive in one read, the statements their handlers
+ * send next wake the server once, not once each.
  */
 export class PipelinedPool extends pg.Pool {
   readonly #lanes: Lane[] = [];
@@ -48,10 +54,22 @@ export class PipelinedPool extends pg.Pool {
     lane.inFlightCount += 1;
     try {
       const client = await lane.client;
+      this.#corkUntilNextTurn(lane, client);
       return await client.query(text, values);
     } finally {
       lane.inFlightCount -= 1;
     }
+  }
+
+  #corkUntilNextTurn(lane: Lane, client: pg.Client): void {
+    if (lane.isCorked) return;
+    const { stream } = client.connection;
+    stream.cork();
+    lane.isCorked = true;
+    setImmediate(() => {
+      lane.isCorked = false;
+      stream.uncork();
+    });
   }
 
   #pickLane(): Lane {
@@ -63,7 +81,7 @@ export class PipelinedPool extends pg.Pool {
 
   #openLane(): Lane {
     const client = this.#newClient();
-    const lane: Lane = { client: client.connect().then(() => client), inFlightCount: 0 };
+    const lane: Lane = { client: client.connect().then(() => client), inFlightCount: 0, isCorked: false };
     // A dropped connection (a restart, a failover) fails what was on it; the next statement opens another.
     const drop = () => {
       const at = this.#lanes.indexOf(lane);

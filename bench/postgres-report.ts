@@ -5,7 +5,7 @@ import { renderTable, type TableFormat } from "./table.ts";
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? Number.NaN;
 
-/** The PostgreSQL tables: throughput per setup beside one SQLite process, the echo check, and the poller's failover. */
+/** The PostgreSQL tables: throughput per setup beside one SQLite process, the echo check, one fixed rate through each, and the poller's failover. */
 export function renderPostgres(results: PostgresResults, format: TableFormat): string {
   const sqliteRate = messagesPerSecond(results.runs.sqlite1.load);
   const rows = (Object.keys(clusterSetups) as ClusterKey[]).map((key) => {
@@ -39,6 +39,28 @@ export function renderPostgres(results: PostgresResults, format: TableFormat): s
     },
     format,
   );
+  const { plan } = results.rate;
+  const rateTable = renderTable(
+    {
+      title: `The same fixed rate through each setup: ${plan.perSecond} messages/s for ${plan.durationMs / 1000} s`,
+      headers: ["Store", "Processes", "answered", "p50 ms", "p99 ms", "gateway CPU ms per message", "machine CPU ms per message"],
+      rows: (Object.keys(clusterSetups) as ClusterKey[]).map((key) => {
+        const { load } = results.rate.runs[key];
+        const latency = summarize(load.latenciesMs);
+        return [
+          clusterSetups[key].store,
+          String(clusterSetups[key].processCount),
+          `${load.completedCount}/${load.sentCount}`,
+          latency.p50Ms.toFixed(1),
+          latency.p99Ms.toFixed(1),
+          results.rate.cpuMsPerMessage[key].toFixed(2),
+          (load.machineCpuMs / load.completedCount).toFixed(2),
+        ];
+      }),
+      numericColumns: [1, 3, 4, 5, 6],
+    },
+    format,
+  );
   const { failover } = results;
   const failoverTable = renderTable(
     {
@@ -53,5 +75,5 @@ export function renderPostgres(results: PostgresResults, format: TableFormat): s
     },
     format,
   );
-  return `\n${throughput}\n\n${failoverTable}\n`;
+  return `\n${throughput}\n\n${rateTable}\n\n${failoverTable}\n`;
 }

@@ -4,10 +4,10 @@ import pg from "pg";
 import type { LoadClient } from "./client-link.ts";
 import type { EchoCheck } from "./echo-ledger.ts";
 import { startGatewayProcess, type GatewayCounters, type GatewayProcess } from "./gateway-processes.ts";
-import type { Target } from "./load-client.ts";
+import type { LoadPlan, Target } from "./load-client.ts";
 import { measurePollerFailover, type FailoverResult } from "./postgres-failover.ts";
 import { runRounds, type RoundsPlan } from "./rounds.ts";
-import type { ServerRun } from "./server-run.ts";
+import { measureRun, poolRuns, type ServerRun } from "./server-run.ts";
 
 /** Obviously fake: the Bot API that sees it is the load client's. */
 const botToken = "123456:BENCH-fake";
@@ -28,18 +28,29 @@ export interface PostgresResults {
   statementsPerMessage: Partial<Record<ClusterKey, number>>;
   /** CPU time the setup's processes used per message answered, counted as the statements are. */
   cpuMsPerMessage: Record<ClusterKey, number>;
+  /** The same fixed rate through each setup in turn, after the rounds: latency and CPU at a load every setup carries. */
+  rate: { plan: Extract<LoadPlan, { type: "rate" }>; runs: Record<ClusterKey, ServerRun>; cpuMsPerMessage: Record<ClusterKey, number> };
   failover: FailoverResult;
 }
 
-/** The statements of all the processes, summed by their first words, most frequent first; and their CPU time. */
-async function countAll(processes: GatewayProcess[], since: Map<GatewayProcess, GatewayCounters>): Promise<{ statements: [string, number][]; cpuMs: number }> {
+type Counted = Map<GatewayProcess, GatewayCounters>;
+
+/** Each process's counters now (cumulative since it served). */
+async function countersOf(processes: GatewayProcess[]): Promise<Counted> {
+  const counted: Counted = new Map();
+  for (const each of processes) counted.set(each, await each.counters());
+  return counted;
+}
+
+/** What the processes did between two readings: statements summed by their first words, most frequent first; CPU time. */
+function difference(processes: GatewayProcess[], since: Counted, until: Counted): { statements: [string, number][]; cpuMs: number } {
   const total = new Map<string, number>();
   let cpuMs = 0;
   for (const each of processes) {
-    const counters = await each.counters();
     const before = since.get(each);
-    for (const [head, count] of Object.entries(counters.statements)) total.set(head, (total.get(head) ?? 0) + count - (before?.statements[head] ?? 0));
-    cpuMs += counters.cpuMs - (before?.cpuMs ?? 0);
+    const after = until.get(each)!;
+    for (const [head, count] of Object.entries(after.statements)) total.set(head, (total.get(head) ?? 0) + count - (before?.statements[head] ?? 0));
+    cpuMs += after.cpuMs - (before?.cpuMs ?? 0);
   }
   return { statements: [...total].filter(([, count]) => count > 0).sort((a, b) => b[1] - a[1]), cpuMs };
 }
@@ -85,12 +96,13 @@ function withSchema(databaseUrl: string, stoppers: (() => Promise<void>)[]): str
  * The PostgreSQL row of `npm run bench -- --postgres`: Telegram webhook traffic (the load client's fake Bot API)
  * through 1, 2 and 3 gateway processes on one PostgreSQL database (a schema each), beside one process on SQLite, in
  * alternating closed-loop rounds; each process is its own OS process (`gateway-process.ts`), and the updates of a
- * chat go to the processes in turn. Then the exactly-once echo check, and the failover of a killed poller.
+ * chat go to the processes in turn. Then the same fixed rate through each setup in turn, the exactly-once echo check
+ * (of the rounds and the fixed rate), and the failover of a killed poller.
  */
 export async function runPostgresScenario(
   client: LoadClient,
   plan: RoundsPlan,
-  options: { databaseUrl: string; leaseSec: number; tempDir: string },
+  options: { databaseUrl: string; leaseSec: number; tempDir: string; ratePlan: Extract<LoadPlan, { type: "rate" }> },
   stoppers: (() => Promise<void>)[],
   log: (line: string) => void,
 ): Promise<PostgresResults> {
@@ -116,12 +128,21 @@ export async function runPostgresScenario(
     };
   }
   // The counters after the warm-ups: the figures per message are those of the measured rounds (V8 compiles per process).
-  const warm = new Map<GatewayProcess, GatewayCounters>();
+  const everyProcess = Object.values(processesOf).flat();
+  let warm: Counted = new Map();
   const runs = await runRounds(client, targets, plan, {}, log, async () => {
-    for (const each of Object.values(processesOf).flat()) warm.set(each, await each.counters());
+    warm = await countersOf(everyProcess);
   });
+  const rounded = await countersOf(everyProcess);
+  const rate = { plan: options.ratePlan, runs: {} as Record<ClusterKey, ServerRun>, cpuMsPerMessage: {} as Record<ClusterKey, number> };
   for (const key of Object.keys(targets) as ClusterKey[]) {
-    const { failedCount, firstError } = runs[key].load;
+    log(`fixed rate: ${targets[key].name}`);
+    const before = await countersOf(processesOf[key]);
+    rate.runs[key] = await measureRun(client, targets[key], options.ratePlan, `${key}-r`, plan.limits);
+    rate.cpuMsPerMessage[key] = difference(processesOf[key], before, await countersOf(processesOf[key])).cpuMs / rate.runs[key].load.completedCount;
+  }
+  for (const key of Object.keys(targets) as ClusterKey[]) {
+    const { failedCount, firstError } = poolRuns([runs[key], rate.runs[key]]).load;
     if (failedCount > 0) log(`${targets[key].name}: ${failedCount} got no echo in time; first: ${firstError}`);
   }
   // Whatever a process still had to send (a retry, a late duplicate) reaches the fake before the count.
@@ -150,7 +171,7 @@ export async function runPostgresScenario(
   const statementsPerMessage: PostgresResults["statementsPerMessage"] = {};
   const cpuMsPerMessage = {} as PostgresResults["cpuMsPerMessage"];
   for (const key of Object.keys(targets) as ClusterKey[]) {
-    const { statements: counted, cpuMs } = await countAll(processesOf[key], warm);
+    const { statements: counted, cpuMs } = difference(processesOf[key], warm, rounded);
     const perMessage = (count: number) => count / runs[key].load.completedCount;
     cpuMsPerMessage[key] = perMessage(cpuMs);
     if (clusterSetups[key].store !== "PostgreSQL") continue;
@@ -161,5 +182,5 @@ export async function runPostgresScenario(
   }
   log("PostgreSQL bench: failover of a killed poller");
   const failover = await measurePollerFailover(withSchema(options.databaseUrl, stoppers), options.leaseSec, options.tempDir, log);
-  return { runs, echoes, statementsPerMessage, cpuMsPerMessage, failover };
+  return { runs, echoes, statementsPerMessage, cpuMsPerMessage, rate, failover };
 }

@@ -125,7 +125,8 @@ async function mainPostgres(settings: Settings): Promise<void> {
     stoppers.push(() => client.close());
     const { runPostgresScenario } = await import("./postgres-scenario.ts");
     const { renderPostgres } = await import("./postgres-report.ts");
-    const results = await runPostgresScenario(client, roundsPlan(settings), { databaseUrl, leaseSec: settings.leaseSec, tempDir }, stoppers, log);
+    const ratePlan = { type: "rate", perSecond: settings.ratePerSecond, durationMs: settings.rateSeconds * 1000, conversationCount: settings.conversationCount } as const;
+    const results = await runPostgresScenario(client, roundsPlan(settings), { databaseUrl, leaseSec: settings.leaseSec, tempDir, ratePlan }, stoppers, log);
     const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "unknown CPU"}, Node ${process.version}, ${process.platform}`;
     const { messageCount, roundCount, concurrency, conversationCount } = settings;
     process.stdout.write(`\n${new Date().toISOString().slice(0, 10)}, ${machine}; ${roundCount} rounds of ${messageCount} messages, ${concurrency} in flight, ${conversationCount} chats\n`);

@@ -97,6 +97,9 @@ async function setStatus(pool: pg.Pool, keys: readonly string[], status: InboxSt
   }
 }
 
+/** `status = ANY($2)` (queued, or queued and running) in literals too, so that the planner reads `inbox_unfinished`. */
+const isWaiting = "status IN ('queued', 'running')";
+
 /**
  * The CTEs that claim a conversation's next turn ($1 the conversation, $2 the unfinished statuses, $3 a new turn id, $4
  * `heldBehindSince`): `unfinished` and `fresh` return the rows claimed. `gate`: a condition both claims also need.
@@ -109,9 +112,9 @@ export const claimTurnCtes = ({ gate = "TRUE", queueKey }: { gate?: string; queu
   const isFresh = queueKey ? `(status = 'queued' OR (key = ${queueKey} AND status = 'received'))` : "status = 'queued'";
   const heldBy = queueKey ? heldBehindExcept("$4", queueKey) : heldBehind("$4");
   return `first_turn AS (
-       SELECT turn FROM inbox WHERE status = ANY($2::text[]) AND conversation_key = $1 AND turn IS NOT NULL ORDER BY seq LIMIT 1
+       SELECT turn FROM inbox WHERE ${isWaiting} AND status = ANY($2::text[]) AND conversation_key = $1 AND turn IS NOT NULL ORDER BY seq LIMIT 1
      ), unfinished AS (
-       UPDATE inbox SET status = 'running' WHERE ${gate} AND status = ANY($2::text[]) AND conversation_key = $1 AND turn = (SELECT turn FROM first_turn)
+       UPDATE inbox SET status = 'running' WHERE ${gate} AND ${isWaiting} AND status = ANY($2::text[]) AND conversation_key = $1 AND turn = (SELECT turn FROM first_turn)
        RETURNING *
      ), fresh AS (
        UPDATE inbox SET status = 'running', turn = $3 WHERE ${gate} AND ${isFresh} AND conversation_key = $1 AND turn IS NULL

@@ -25,6 +25,14 @@ const toRecord = (row: MemoryRow): MemoryRecord => ({
 
 const relevance = relevanceSql("words", "text", "$2", "$3");
 
+/**
+ * The owners' newest memories ($1 the owners, $2 how many): each owner's through `memories_by_owner`, then merged. As
+ * `owner = ANY($1) ORDER BY seq DESC`, a prepared plan walked every user's memories backwards to find a few of one.
+ */
+export const newestMemoriesSql = `SELECT m.* FROM (SELECT DISTINCT unnest($1::text[]) AS owner) AS o
+  CROSS JOIN LATERAL (SELECT ${columns}, seq FROM memories WHERE memories.owner = o.owner ORDER BY seq DESC LIMIT $2) AS m
+  ORDER BY m.seq DESC LIMIT $2`;
+
 /** Memories on PostgreSQL: relevance by a `simple` tsvector (ts_rank) and substring matches for Chinese, as on SQLite. */
 export function createPostgresMemories(pool: pg.Pool): MemoryStore {
   const records = async (sql: string, values: unknown[]) => (await pool.query<MemoryRow>(sql, values)).rows.map(toRecord);
@@ -52,7 +60,7 @@ export function createPostgresMemories(pool: pg.Pool): MemoryStore {
       const seen = new Set(found.map((record) => record.id));
       // The rest newest first; those holding a Chinese two-character word of the query before the others.
       const bigrams = cjkBigrams(query);
-      const rest = (await records(`SELECT ${columns} FROM memories WHERE owner = ANY($1::text[]) ORDER BY seq DESC LIMIT $2`, [owners, limit]))
+      const rest = (await records(newestMemoriesSql, [owners, limit]))
         .filter((record) => !seen.has(record.id))
         .map((record, order) => ({ record, order, score: bigramScore(record.text, bigrams) }))
         .sort((a, b) => b.score - a.score || a.order - b.order)

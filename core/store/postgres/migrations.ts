@@ -3,6 +3,7 @@ import { consoleReportMigration } from "./migration-console-report.ts";
 import { checkSchemaName, inTransaction } from "./database.ts";
 import { conversationsMigration } from "./migration-conversations.ts";
 import { inboxSearchMigration } from "./migration-inbox-search.ts";
+import { inboxUnfinishedMigration } from "./migration-inbox-unfinished.ts";
 import { endTurnMigration } from "./migration-end-turn.ts";
 import { rateLimitsMigration } from "./migration-rate-limits.ts";
 import { storedFilesMigration } from "./migration-files.ts";
@@ -252,6 +253,7 @@ const migrations: readonly string[] = [
   storedFilesMigration,
   inboxSearchMigration,
   endTurnMigration,
+  inboxUnfinishedMigration,
 ];
 
 export const schemaVersion = migrations.length;

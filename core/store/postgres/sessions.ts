@@ -11,10 +11,17 @@ interface OpenSession {
   history: { seq: number; role: string; text: string; created_at: number }[];
 }
 
-/** The latest messages of the session row `session` since its summary (`limit` of them, oldest first), as JSON. */
+/**
+ * The latest messages of the session row `session` since its summary (`limit` of them, oldest first), as JSON. The
+ * bounds are row comparisons on purpose: planned before the session is known, `session_id = … AND seq > …` let the
+ * planner walk the primary key backwards through every chat's messages (a quiet chat's turn read the whole table) or
+ * read all of a busy session's messages and sort them; bounds that only the (session_id, seq) index serves keep the
+ * read to this session's latest `limit` messages, newest first.
+ */
 const historyOf = (session: string, limit: string) => `coalesce((SELECT json_agg(json_build_object('seq', m.seq, 'role', m.role, 'text', m.text, 'created_at', m.created_at) ORDER BY m.seq)
-      FROM (SELECT seq, role, text, created_at FROM session_messages WHERE session_id = ${session}.id AND seq > ${session}.summarized_through
-            ORDER BY seq DESC LIMIT ${limit}) AS m), '[]'::json)`;
+      FROM (SELECT seq, role, text, created_at FROM session_messages
+            WHERE (session_id, seq) > (${session}.id, ${session}.summarized_through) AND (session_id, seq) <= (${session}.id, 9223372036854775807)
+            ORDER BY session_id DESC, seq DESC LIMIT ${limit}) AS m), '[]'::json)`;
 
 /** The conversation's open session with its latest messages since the summary ($2 of them, oldest first), in one statement. */
 const selectOpen = `SELECT s.id, s.created_at, s.summary, s.summarized_through, ${historyOf("s", "$2")} AS history

@@ -4,6 +4,7 @@ import { claimTurnCtes } from "../../core/store/postgres/inbox.ts";
 import { createPostgresStore } from "../../core/store/postgres/index.ts";
 import { newestMemoriesSql } from "../../core/store/postgres/memories.ts";
 import { openSessionSql } from "../../core/store/postgres/sessions.ts";
+import { lastCallSql } from "../../core/store/postgres/usage.ts";
 import type { Store } from "../../core/store/store.ts";
 import { dropSchema, skipReason, testDatabaseUrl, uniqueSchema } from "../support/postgres.ts";
 
@@ -109,6 +110,23 @@ describe.skipIf(!testDatabaseUrl)("what a turn reads on PostgreSQL", () => {
     expect(reads.indexes).toEqual(["memories_by_owner"]);
     expect(reads.mostRowsRead).toBeLessThanOrEqual(1);
     expect((await store!.memories.search(["user:web:quiet", "chat:web:quiet"], "what do I drink?", 20)).map((memory) => memory.id)).toEqual(["tea"]);
+  });
+
+  it("finds a chat's last model call for /status without reading every chat's calls", async () => {
+    await store!.usage.record({ at: 1_000, userRef: "web:quiet", conversationKey: "web:quiet", model: "small-model", inputTokens: 1200, outputTokens: 30, cachedTokens: 0, costUsd: 0 });
+    // 200 other chats made 20,000 calls since (written without the console's daily totals trigger).
+    await client!.query("ALTER TABLE usage DISABLE TRIGGER USER");
+    await client!.query(
+      `INSERT INTO usage (at, user_ref, conversation_key, model, input_tokens, output_tokens, cached_tokens, cost_usd)
+       SELECT 2000 + n, 'web:u' || (n % 200), 'web:u' || (n % 200), 'other-model', 10, 1, 0, 0 FROM generate_series(1, 20000) AS n`,
+    );
+    await client!.query("ALTER TABLE usage ENABLE TRIGGER USER");
+    await client!.query("ANALYZE usage");
+
+    const reads = await readsOf(lastCallSql, ["web:quiet"], "usage");
+    expect(reads.indexes).toEqual(["usage_by_conversation"]);
+    expect(reads.mostRowsRead).toBeLessThanOrEqual(1);
+    expect(await store!.usage.lastCall("web:quiet")).toMatchObject({ model: "small-model", inputTokens: 1200 });
   });
 });
 

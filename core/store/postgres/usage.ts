@@ -23,6 +23,12 @@ interface UsageRecord {
   cost_usd: number;
 }
 
+/**
+ * A conversation's latest model call, by time, through `usage_by_conversation`. Ordered by `seq` alone, a prepared plan
+ * walked every chat's calls backwards to find a quiet chat's last one.
+ */
+export const lastCallSql = "SELECT * FROM usage WHERE conversation_key = $1 ORDER BY at DESC, seq DESC LIMIT 1";
+
 /** `reportPool`: the console's reports, apart from the message traffic's recording and cap checks. */
 export function createPostgresUsage(pool: pg.Pool, reportPool: pg.Pool = pool): UsageStore {
   return {
@@ -35,7 +41,7 @@ export function createPostgresUsage(pool: pg.Pool, reportPool: pg.Pool = pool): 
       return rows.map((row) => ({ userRef: row.user_ref, calls: row.calls, inputTokens: row.input, outputTokens: row.output, costUsd: row.usd }));
     },
     async lastCall(conversationKey: string) {
-      const row = (await pool.query<UsageRecord>("SELECT * FROM usage WHERE conversation_key = $1 ORDER BY seq DESC LIMIT 1", [conversationKey])).rows[0];
+      const row = (await pool.query<UsageRecord>(lastCallSql, [conversationKey])).rows[0];
       if (!row) return undefined;
       return {
         at: row.at,

@@ -15,7 +15,8 @@ export function createSqliteUsage(database: DatabaseSync): UsageStore {
   const byUser = database.prepare(
     `SELECT user_ref, ${totalsColumns} FROM usage WHERE at >= ? GROUP BY user_ref ORDER BY sum(input_tokens + output_tokens) DESC LIMIT ?`,
   );
-  const last = database.prepare("SELECT * FROM usage WHERE conversation_key = ? ORDER BY seq DESC LIMIT 1");
+  // By time, as on PostgreSQL (core/store/postgres/usage.ts); the index on (conversation_key, at) serves it.
+  const last = database.prepare("SELECT * FROM usage WHERE conversation_key = ? ORDER BY at DESC, seq DESC LIMIT 1");
 
   return {
     ...createSqliteUsageReport(database),

@@ -50,6 +50,17 @@ describe.skipIf(!testDatabaseUrl)("what a turn reads on PostgreSQL", () => {
     }
   }
 
+  /** Seeds `table` with `insert`, without its triggers (the console's summaries), which would make the setup slow. */
+  async function seedWithoutTriggers(table: string, insert: string) {
+    await client!.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+    try {
+      await client!.query(insert);
+    } finally {
+      await client!.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
+    }
+    await client!.query(`ANALYZE ${table}`);
+  }
+
   beforeAll(async () => {
     store = await createPostgresStore(testDatabaseUrl!, { schema });
     client = new pg.Client({ connectionString: testDatabaseUrl, options: `-c search_path=${schema} -c plan_cache_mode=force_generic_plan` });
@@ -81,16 +92,13 @@ describe.skipIf(!testDatabaseUrl)("what a turn reads on PostgreSQL", () => {
   });
 
   it("claims a chat's waiting messages without reading its answered ones", async () => {
-    // 20 chats with 2,000 answered messages each, then one message waiting in chat 7 (written without the console's
-    // triggers, which would make this setup slow).
-    await client!.query("ALTER TABLE inbox DISABLE TRIGGER USER");
-    await client!.query(
+    // 20 chats with 2,000 answered messages each, then one message waiting in chat 7.
+    await seedWithoutTriggers(
+      "inbox",
       `INSERT INTO inbox (key, conversation_key, message, status, received_at)
-       SELECT 'web:' || n, 'web:chat-' || (n % 20), '{"segments":[]}', 'done', n FROM generate_series(1, 40000) AS n`,
+       SELECT 'web:' || n, 'web:chat-' || (n % 20), '{"segments":[]}', 'done', n FROM generate_series(1, 40000) AS n
+       UNION ALL SELECT 'web:waiting', 'web:chat-7', '{"segments":[]}', 'queued', 50000`,
     );
-    await client!.query(`INSERT INTO inbox (key, conversation_key, message, status, received_at) VALUES ('web:waiting', 'web:chat-7', '{"segments":[]}', 'queued', 50000)`);
-    await client!.query("ALTER TABLE inbox ENABLE TRIGGER USER");
-    await client!.query("ANALYZE inbox");
 
     const claim = `WITH ${claimTurnCtes()} SELECT key FROM unfinished UNION ALL SELECT key FROM fresh`;
     expect(await readsOf(claim, ["web:chat-7", ["queued"], "turn-1", null], "inbox")).toEqual({ indexes: ["inbox_unfinished"], mostRowsRead: 1 });
@@ -114,14 +122,12 @@ describe.skipIf(!testDatabaseUrl)("what a turn reads on PostgreSQL", () => {
 
   it("finds a chat's last model call for /status without reading every chat's calls", async () => {
     await store!.usage.record({ at: 1_000, userRef: "web:quiet", conversationKey: "web:quiet", model: "small-model", inputTokens: 1200, outputTokens: 30, cachedTokens: 0, costUsd: 0 });
-    // 200 other chats made 20,000 calls since (written without the console's daily totals trigger).
-    await client!.query("ALTER TABLE usage DISABLE TRIGGER USER");
-    await client!.query(
+    // 200 other chats made 20,000 calls since.
+    await seedWithoutTriggers(
+      "usage",
       `INSERT INTO usage (at, user_ref, conversation_key, model, input_tokens, output_tokens, cached_tokens, cost_usd)
        SELECT 2000 + n, 'web:u' || (n % 200), 'web:u' || (n % 200), 'other-model', 10, 1, 0, 0 FROM generate_series(1, 20000) AS n`,
     );
-    await client!.query("ALTER TABLE usage ENABLE TRIGGER USER");
-    await client!.query("ANALYZE usage");
 
     const reads = await readsOf(lastCallSql, ["web:quiet"], "usage");
     expect(reads.indexes).toEqual(["usage_by_conversation"]);
@@ -131,5 +137,5 @@ describe.skipIf(!testDatabaseUrl)("what a turn reads on PostgreSQL", () => {
 });
 
 describe.skipIf(testDatabaseUrl)(skipReason, () => {
-  it("is skipped", () => {});
+  it.skip("what a turn reads", () => {});
 });

@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimTurnCtes } from "../../core/store/postgres/inbox.ts";
 import { createPostgresStore } from "../../core/store/postgres/index.ts";
 import { newestMemoriesSql } from "../../core/store/postgres/memories.ts";
+import { subjectMatch } from "../../core/store/postgres/pairing.ts";
 import { openSessionSql } from "../../core/store/postgres/sessions.ts";
 import { lastCallSql } from "../../core/store/postgres/usage.ts";
-import type { Store } from "../../core/store/store.ts";
+import type { PairingSubject, Store } from "../../core/store/store.ts";
 import { dropSchema, skipReason, testDatabaseUrl, uniqueSchema } from "../support/postgres.ts";
 
 interface PlanNode {
@@ -133,6 +134,26 @@ describe.skipIf(!testDatabaseUrl)("what a turn reads on PostgreSQL", () => {
     expect(reads.indexes).toEqual(["usage_by_conversation"]);
     expect(reads.mostRowsRead).toBeLessThanOrEqual(1);
     expect(await store!.usage.lastCall("web:quiet")).toMatchObject({ model: "small-model", inputTokens: 1200 });
+  });
+
+  it("admits a paired sender or group without reading every pairing", async () => {
+    const subject = { platform: "telegram", chatId: undefined, userId: "u7" };
+    const group = { platform: "telegram", chatId: "-100500", userId: "anyone" };
+    // 20,000 people and 20,000 groups paired before them.
+    await client!.query(
+      `INSERT INTO pairing (platform, chat_id, user_id, display_name, code, created_at, expires_at, last_sent_at, approved_at)
+       SELECT 'telegram', CASE WHEN n % 2 = 0 THEN '' ELSE '-' || n END, 'p' || n, 'Someone', 'CODE' || n, n, n + 1, n, n + 1 FROM generate_series(1, 40000) AS n`,
+    );
+    for (const who of [subject, group]) {
+      await store!.pairing.save({ ...who, displayName: "Ada", code: "ABCD2345", createdAt: 50_000, expiresAt: 60_000, lastSentAt: 50_000, approvedAt: 50_001 });
+    }
+    await client!.query("ANALYZE pairing");
+
+    const readsFor = (who: PairingSubject) => readsOf(`SELECT * FROM pairing WHERE ${subjectMatch(who).where}`, subjectMatch(who).params, "pairing");
+    expect(await readsFor(subject)).toEqual({ indexes: ["pairing_by_user"], mostRowsRead: 1 });
+    expect(await readsFor(group)).toEqual({ indexes: ["pairing_by_group"], mostRowsRead: 1 });
+    expect(await store!.pairing.find(subject)).toMatchObject({ userId: "u7", approvedAt: 50_001 });
+    expect(await store!.pairing.find(group)).toMatchObject({ chatId: "-100500", approvedAt: 50_001 });
   });
 });
 

@@ -28,19 +28,29 @@ function toRequest(record: PairingRecord): PairingRequest {
   };
 }
 
-/** A person's row has chat_id ''; a group's row is found by its chat id alone. Parameters $1 platform, $2 chat id, $3 user id. */
-const subjectClause = "platform = $1 AND CASE WHEN $2::text = '' THEN chat_id = '' AND user_id = $3 ELSE chat_id = $2 END";
-const subjectParams = (subject: PairingSubject) => [subject.platform, subject.chatId ?? "", subject.userId];
+/**
+ * Where one subject's row is: a person's (chat_id '') through `pairing_by_user`, a group's through `pairing_by_group`.
+ * The literal conditions on chat_id let the planner use those partial indexes in a prepared statement's plan (a
+ * CASE on a parameter read the whole table on every message of a paired chat). Parameters $1 and $2; a
+ * statement's own parameters follow them.
+ */
+export function subjectMatch(subject: PairingSubject): { where: string; params: string[] } {
+  return subject.chatId
+    ? { where: "platform = $1 AND chat_id = $2 AND chat_id <> ''", params: [subject.platform, subject.chatId] }
+    : { where: "platform = $1 AND chat_id = '' AND user_id = $2", params: [subject.platform, subject.userId] };
+}
 
 export function createPostgresPairing(pool: pg.Pool): PairingStore {
   return {
     async find(subject) {
-      const record = (await pool.query<PairingRecord>(`SELECT * FROM pairing WHERE ${subjectClause}`, subjectParams(subject))).rows[0];
+      const { where, params } = subjectMatch(subject);
+      const record = (await pool.query<PairingRecord>(`SELECT * FROM pairing WHERE ${where}`, params)).rows[0];
       return record ? toRequest(record) : undefined;
     },
     async save(request: PairingRequest) {
       await inTransaction(pool, async (client) => {
-        await client.query(`DELETE FROM pairing WHERE ${subjectClause}`, subjectParams(request));
+        const { where, params } = subjectMatch(request);
+        await client.query(`DELETE FROM pairing WHERE ${where}`, params);
         await client.query(
           `INSERT INTO pairing (platform, chat_id, user_id, display_name, code, created_at, expires_at, last_sent_at, approved_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -52,7 +62,8 @@ export function createPostgresPairing(pool: pg.Pool): PairingStore {
       });
     },
     async markSent(subject, sentAt) {
-      await pool.query(`UPDATE pairing SET last_sent_at = $4 WHERE ${subjectClause}`, [...subjectParams(subject), sentAt]);
+      const { where, params } = subjectMatch(subject);
+      await pool.query(`UPDATE pairing SET last_sent_at = $3 WHERE ${where}`, [...params, sentAt]);
     },
     async approve(platform: string, code: string, now: number) {
       // One conditional UPDATE: two admins approving the same code at once approve it once.
@@ -73,7 +84,8 @@ export function createPostgresPairing(pool: pg.Pool): PairingStore {
       return rows.map(toRequest);
     },
     async revoke(subject) {
-      const result = await pool.query(`DELETE FROM pairing WHERE ${subjectClause}`, subjectParams(subject));
+      const { where, params } = subjectMatch(subject);
+      const result = await pool.query(`DELETE FROM pairing WHERE ${where}`, params);
       return (result.rowCount ?? 0) > 0;
     },
   };

@@ -28,21 +28,32 @@ function toRequest(record: PairingRecord): PairingRequest {
   };
 }
 
-/** A person's row has chat_id ''; a group's row is found by its chat id alone. */
-const subjectClause = "platform = ? AND CASE WHEN ? = '' THEN chat_id = '' AND user_id = ? ELSE chat_id = ? END";
-const subjectParams = (subject: PairingSubject) => {
-  const chatId = subject.chatId ?? "";
-  return [subject.platform, chatId, subject.userId, chatId] as const;
+type SubjectKind = "person" | "group";
+
+/**
+ * Where one subject's row is: a person's (chat_id '') through `pairing_by_user`, a group's through `pairing_by_group`.
+ * The literal conditions on chat_id let SQLite use those partial indexes (a CASE over both read the whole table on
+ * every message of a paired chat), so each statement is prepared once per kind of subject.
+ */
+export const subjectWhere: Record<SubjectKind, string> = {
+  person: "platform = ? AND chat_id = '' AND user_id = ?",
+  group: "platform = ? AND chat_id = ? AND chat_id <> ''",
 };
+const subjectMatch = (subject: PairingSubject): { kind: SubjectKind; params: [string, string] } =>
+  subject.chatId ? { kind: "group", params: [subject.platform, subject.chatId] } : { kind: "person", params: [subject.platform, subject.userId] };
 
 export function createSqlitePairing(database: DatabaseSync): PairingStore {
-  const select = database.prepare(`SELECT * FROM pairing WHERE ${subjectClause}`);
-  const remove = database.prepare(`DELETE FROM pairing WHERE ${subjectClause}`);
+  const prepareBySubject = (sql: (where: string) => string) => ({
+    person: database.prepare(sql(subjectWhere.person)),
+    group: database.prepare(sql(subjectWhere.group)),
+  });
+  const select = prepareBySubject((where) => `SELECT * FROM pairing WHERE ${where}`);
+  const remove = prepareBySubject((where) => `DELETE FROM pairing WHERE ${where}`);
   const insert = database.prepare(
     `INSERT INTO pairing (platform, chat_id, user_id, display_name, code, created_at, expires_at, last_sent_at, approved_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const markSent = database.prepare(`UPDATE pairing SET last_sent_at = ? WHERE ${subjectClause}`);
+  const markSent = prepareBySubject((where) => `UPDATE pairing SET last_sent_at = ? WHERE ${where}`);
   const selectByCode = database.prepare(
     "SELECT rowid, * FROM pairing WHERE platform = ? AND code = ? AND approved_at IS NULL AND expires_at > ?",
   );
@@ -55,12 +66,14 @@ export function createSqlitePairing(database: DatabaseSync): PairingStore {
 
   return {
     async find(subject) {
-      const record = select.get(...subjectParams(subject)) as PairingRecord | undefined;
+      const { kind, params } = subjectMatch(subject);
+      const record = select[kind].get(...params) as PairingRecord | undefined;
       return record ? toRequest(record) : undefined;
     },
     async save(request: PairingRequest) {
       inTransaction(database, () => {
-        remove.run(...subjectParams(request));
+        const { kind, params } = subjectMatch(request);
+        remove[kind].run(...params);
         insert.run(
           request.platform, request.chatId ?? "", request.userId, request.displayName, request.code,
           request.createdAt, request.expiresAt, request.lastSentAt, request.approvedAt ?? null,
@@ -68,7 +81,8 @@ export function createSqlitePairing(database: DatabaseSync): PairingStore {
       });
     },
     async markSent(subject, sentAt) {
-      markSent.run(sentAt, ...subjectParams(subject));
+      const { kind, params } = subjectMatch(subject);
+      markSent[kind].run(sentAt, ...params);
     },
     async approve(platform: string, code: string, now: number) {
       const record = selectByCode.get(platform, code.toUpperCase(), now) as (PairingRecord & { rowid: number }) | undefined;
@@ -83,7 +97,8 @@ export function createSqlitePairing(database: DatabaseSync): PairingStore {
       return (selectApproved.all(limit) as unknown as PairingRecord[]).map(toRequest);
     },
     async revoke(subject) {
-      return remove.run(...subjectParams(subject)).changes > 0;
+      const { kind, params } = subjectMatch(subject);
+      return remove[kind].run(...params).changes > 0;
     },
   };
 }

@@ -5,6 +5,7 @@ import { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSqliteStore } from "../../../core/store/sqlite/index.ts";
 import { migrate, schemaVersion } from "../../../core/store/sqlite/migrations.ts";
+import { subjectWhere } from "../../../core/store/sqlite/pairing.ts";
 import { conversationKey } from "../../../core/types/conversation.ts";
 import { directChat, message } from "../fixtures.ts";
 
@@ -47,6 +48,18 @@ describe("the database file", () => {
       expect(await reopened.pairing.find({ platform: "telegram", chatId: "u1", userId: "u1" })).toBeUndefined();
     } finally {
       reopened.close();
+    }
+  });
+
+  it("looks up a sender's or a group's pairing through its index, not by reading every pairing", () => {
+    createSqliteStore(dataDir).close();
+    const database = new DatabaseSync(join(dataDir, "pincer.db"));
+    try {
+      const planOf = (where: string) => (database.prepare(`EXPLAIN QUERY PLAN SELECT * FROM pairing WHERE ${where}`).all() as { detail: string }[]).map((row) => row.detail);
+      expect(planOf(subjectWhere.person)).toEqual(["SEARCH pairing USING INDEX pairing_by_user (platform=? AND user_id=?)"]);
+      expect(planOf(subjectWhere.group)).toEqual(["SEARCH pairing USING INDEX pairing_by_group (platform=? AND chat_id=?)"]);
+    } finally {
+      database.close();
     }
   });
 

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { subjectRow, type PairingSubjectKind } from "../pairing-store.ts";
 import type { PairingRequest, PairingStore, PairingSubject } from "../store.ts";
 import { inTransaction } from "./database.ts";
 
@@ -34,10 +35,14 @@ function toRequest(record: PairingRecord): PairingRequest {
  * CASE on a parameter read the whole table on every message of a paired chat). Parameters $1 and $2; a
  * statement's own parameters follow them.
  */
+const subjectWhere: Record<PairingSubjectKind, string> = {
+  person: "platform = $1 AND chat_id = '' AND user_id = $2",
+  group: "platform = $1 AND chat_id = $2 AND chat_id <> ''",
+};
+
 export function subjectMatch(subject: PairingSubject): { where: string; params: string[] } {
-  return subject.chatId
-    ? { where: "platform = $1 AND chat_id = $2 AND chat_id <> ''", params: [subject.platform, subject.chatId] }
-    : { where: "platform = $1 AND chat_id = '' AND user_id = $2", params: [subject.platform, subject.userId] };
+  const { kind, id } = subjectRow(subject);
+  return { where: subjectWhere[kind], params: [subject.platform, id] };
 }
 
 export function createPostgresPairing(pool: pg.Pool): PairingStore {

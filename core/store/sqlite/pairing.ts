@@ -1,5 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import { inTransaction } from "./database.ts";
+import { subjectRow, type PairingSubjectKind } from "../pairing-store.ts";
 import type { PairingRequest, PairingStore, PairingSubject } from "../store.ts";
 
 interface PairingRecord {
@@ -28,19 +29,19 @@ function toRequest(record: PairingRecord): PairingRequest {
   };
 }
 
-type SubjectKind = "person" | "group";
-
 /**
  * Where one subject's row is: a person's (chat_id '') through `pairing_by_user`, a group's through `pairing_by_group`.
  * The literal conditions on chat_id let SQLite use those partial indexes (a CASE over both read the whole table on
  * every message of a paired chat), so each statement is prepared once per kind of subject.
  */
-export const subjectWhere: Record<SubjectKind, string> = {
+export const subjectWhere: Record<PairingSubjectKind, string> = {
   person: "platform = ? AND chat_id = '' AND user_id = ?",
   group: "platform = ? AND chat_id = ? AND chat_id <> ''",
 };
-const subjectMatch = (subject: PairingSubject): { kind: SubjectKind; params: [string, string] } =>
-  subject.chatId ? { kind: "group", params: [subject.platform, subject.chatId] } : { kind: "person", params: [subject.platform, subject.userId] };
+const subjectMatch = (subject: PairingSubject): { kind: PairingSubjectKind; params: [string, string] } => {
+  const { kind, id } = subjectRow(subject);
+  return { kind, params: [subject.platform, id] };
+};
 
 export function createSqlitePairing(database: DatabaseSync): PairingStore {
   const prepareBySubject = (sql: (where: string) => string) => ({

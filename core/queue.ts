@@ -18,6 +18,11 @@ export interface ConversationLocks {
   /** Gives the conversation back; true when rows wait in it (read after the release). */
   release(conversationKey: string, options?: Pick<ClaimOptions, "heldBehindSince">): Promise<boolean>;
   /**
+   * This process's release of the conversation while the store has not answered it (settled when it has), else
+   * undefined. Until then the lease still stands in the store, and refuses a take made meanwhile.
+   */
+  releasing(conversationKey: string): Promise<unknown> | undefined;
+  /**
    * Aborts (with a `LeaseLost` reason) once this holder can no longer be sure it holds the conversation: a renewal
    * found another holder, or no renewal succeeded within the lease (the store may have handed it over). Undefined
    * when the conversation is not held here.
@@ -53,6 +58,7 @@ export function createLeaseLocks(options: LeaseLocksOptions): ConversationLocks 
   // on it. A tenth is kept back for the difference between this process's clock and the store's.
   const safeMs = leaseMs * 0.9;
   const held = new Map<string, HeldLease>();
+  const releasing = new Map<string, Promise<unknown>>();
 
   const loseLease = (key: string, entry: HeldLease, why: string) => {
     if (held.get(key) !== entry || entry.lost.signal.aborted) return;
@@ -110,9 +116,13 @@ export function createLeaseLocks(options: LeaseLocksOptions): ConversationLocks 
         clearTimeout(entry.deadline);
       }
       held.delete(key);
-      return turns.end(key, holder, releaseOptions);
+      const ending = turns.end(key, holder, releaseOptions);
+      const forget = () => void releasing.delete(key);
+      releasing.set(key, ending.then(forget, forget));
+      return ending;
     },
     isHeld: (key) => held.has(key),
+    releasing: (key) => releasing.get(key),
     lost: (key) => held.get(key)?.lost.signal,
   };
 }

@@ -81,6 +81,33 @@ async function runFenced(
   return lost?.aborted === true;
 }
 
+/** Queues `queueKey` (a message just admitted) and takes the conversation if it is free; undefined when it is not. */
+async function takeConversation(
+  key: string,
+  queueKey: string | undefined,
+  { store, locks, isClosed, heldBehindSince }: { store: Store; locks: ConversationLocks; isClosed: () => boolean; heldBehindSince: () => number },
+): Promise<BegunTurn | undefined> {
+  let isQueued = false;
+  for (;;) {
+    // Until the store answers this process's own release, the lease still stands there: a take sent meanwhile is
+    // refused (its row queued), and the release, finding that row while this take is under way, leaves it to it.
+    const ending = locks.releasing(key);
+    if (ending) {
+      await ending;
+      continue;
+    }
+    if (!isClosed() && !locks.isHeld(key)) break;
+    // Held here (its turn's end finds the row) or closing (the next start does): queued alone, no take.
+    if (!queueKey || isQueued) return undefined;
+    await store.inbox.setStatus([queueKey], "queued");
+    // The holder may have ended its turn while the row was being queued, and looked for waiting rows before it
+    // was: then nobody holds the conversation, and this message takes it (found by the take's claim).
+    isQueued = true;
+  }
+  // Just taken: anything still running in this conversation is a dead process's turn, which goes first.
+  return locks.tryAcquire(key, { isTakeover: true, heldBehindSince: heldBehindSince(), ...(queueKey ? { queueKey } : {}) });
+}
+
 export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
   const { store } = deps;
   /** This process, as the holder of conversation leases in the store. */
@@ -93,19 +120,8 @@ export function createTurnQueue(deps: TurnQueueDeps): TurnQueue {
 
   const runTurn = (key: string, begun: BegunTurn) => runFenced(key, begun, locks, runs, deps.takeTurn);
 
-  /** Queues `queueKey` (a message just admitted) and takes the conversation if it is free; undefined when it is not. */
-  const take = async (key: string, queueKey?: string): Promise<BegunTurn | undefined> => {
-    // Held here (its turn's end finds the row) or closing (the next start does): queued alone, no take.
-    if (isClosed || locks.isHeld(key)) {
-      if (!queueKey) return undefined;
-      await store.inbox.setStatus([queueKey], "queued");
-      // The holder may have ended its turn while the row was being queued, and looked for waiting rows before it
-      // was: then nobody holds the conversation, and this message takes it (found by the take's claim).
-      if (isClosed || locks.isHeld(key)) return undefined;
-    }
-    // Just taken: anything still running in this conversation is a dead process's turn, which goes first.
-    return locks.tryAcquire(key, { isTakeover: true, heldBehindSince: heldBehindSince(), ...(queueKey ? { queueKey } : {}) });
-  };
+  const take = (key: string, queueKey?: string) =>
+    takeConversation(key, queueKey, { store, locks, isClosed: () => isClosed, heldBehindSince });
 
   const drain = async (key: string): Promise<void> => {
     const begun = await take(key);

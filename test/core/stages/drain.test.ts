@@ -76,6 +76,41 @@ describe("stage enqueue/drain: one run at a time per conversation", () => {
     expect(queue.draining()).toEqual([]);
   });
 
+  it("answers a message whose take reached the store before the previous turn's release, and came back after it", async () => {
+    const { store, turns, arrive, waitForTurn, release } = setUp();
+    const first = arrive("m1");
+    await waitForTurn();
+    // As on two pipelined connections: m1's release waits behind other statements on its connection, while m2's take
+    // runs at once on the other (refused by the lease still standing, which queues m2) and is answered last.
+    const end = store.turns.end.bind(store.turns);
+    const begin = store.turns.begin.bind(store.turns);
+    let sendEnd: () => void = () => {};
+    let endCalled: () => void = () => {};
+    let answerBegin: () => void = () => {};
+    const isEndSent = new Promise<void>((resolve) => (sendEnd = resolve));
+    const isEndCalled = new Promise<void>((resolve) => (endCalled = resolve));
+    const isBeginAnswered = new Promise<void>((resolve) => (answerBegin = resolve));
+    store.turns.end = async (...args) => {
+      endCalled();
+      await isEndSent;
+      return end(...args);
+    };
+    store.turns.begin = async (...args) => {
+      const begun = begin(...args);
+      await isBeginAnswered;
+      return begun;
+    };
+    release();
+    await isEndCalled;
+    const second = arrive("m2");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    sendEnd();
+    await first;
+    answerBegin();
+    await second;
+    expect(turns).toEqual([["fake:m1"], ["fake:m2"]]);
+  });
+
   it("lets /stop abort the running turn, and says nothing runs once the turn ended its run", async () => {
     const { queue, arrive, waitForTurn, release, run } = setUp();
     const first = arrive("m1");

@@ -17,13 +17,17 @@ export function localeFromTag(tag: string | undefined | null): Locale | undefine
 /** Where the language last seen from each person is kept, so that what is sent to them later (a job's result, an approval request in their DM) is in it. */
 const namespace = "locale";
 
-/** Remembers a person's language (`channelId:userId`); writes only when it changed. */
-export async function rememberLocale(state: AdapterStateStore, userRef: string, locale: Locale, now: number): Promise<void> {
-  const known = await state.get<Locale>(namespace, userRef, now);
+/** The language remembered for a person (`channelId:userId`), if any. */
+export function rememberedLocale(state: AdapterStateStore, userRef: string, now: number): Promise<Locale | undefined> {
+  return state.get<Locale>(namespace, userRef, now);
+}
+
+/** Remembers a person's language; `known` is what was remembered before (`rememberedLocale`): no write when unchanged. */
+export async function rememberLocale(state: AdapterStateStore, userRef: string, locale: Locale, known: Locale | undefined): Promise<void> {
   if (known !== locale) await state.set(namespace, userRef, locale);
 }
 
 /** A person's language as last seen, else `fallback`. */
 export async function localeOfUser(state: AdapterStateStore, userRef: string, fallback: Locale, now: number): Promise<Locale> {
-  return (await state.get<Locale>(namespace, userRef, now)) ?? fallback;
+  return (await rememberedLocale(state, userRef, now)) ?? fallback;
 }

@@ -23,7 +23,7 @@ describe("approval requests in each reader's language", () => {
       attachmentDir: mkdtempSync(join(tmpdir(), "pincer-approvals-")), locale: "en", adapterState: store.adapterState,
     });
     await store.contacts.remember("fake:boss", adminDm, 0);
-    await rememberLocale(store.adapterState, "fake:boss", "zh-CN", 0);
+    await rememberLocale(store.adapterState, "fake:boss", "zh-CN", undefined);
     const controller = new AbortController();
     const decision = approvals.request({
       conversation: group, requesterRef: "fake:guest", requesterRole: "member", signal: controller.signal,

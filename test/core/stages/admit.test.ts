@@ -61,6 +61,49 @@ describe("stage admit", () => {
     expect(statuses).toEqual(["fake:m1=ignored"]);
   });
 
+  it("reads a paired sender's pairing and remembered language in one round trip", async () => {
+    const { deps, store } = setUp();
+    await store.pairing.save({
+      platform: "fake", chatId: undefined, userId: "u1", displayName: "Ada", code: "ABCD2345", createdAt: 0, expiresAt: Date.now() + 60_000, lastSentAt: 0, approvedAt: undefined,
+    });
+    await store.pairing.approve("fake", "ABCD2345", Date.now());
+    const reads: string[] = [];
+    const answeredLater = <Args extends unknown[], Result>(name: string, read: (...args: Args) => Promise<Result>) => async (...args: Args) => {
+      reads.push(`sent ${name}`);
+      const result = await read(...args);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      reads.push(`answered ${name}`);
+      return result;
+    };
+    store.pairing.find = answeredLater("pairing", store.pairing.find.bind(store.pairing));
+    store.adapterState.get = answeredLater("language", store.adapterState.get.bind(store.adapterState)) as typeof store.adapterState.get;
+    const message = fakeMessage({ sender: { id: "u1", displayName: "Ada", isBot: false, locale: "zh-CN" } });
+    expect(await admit("fake:m1", message, deps, silentLogger)).toMatchObject({ type: "admitted", role: "member" });
+    expect(reads.slice(0, 2).sort()).toEqual(["sent language", "sent pairing"]);
+  });
+
+  it("writes an admin's DM and language when they change, not on every message", async () => {
+    const { deps, store } = setUp({ admins: ["fake:u1"] });
+    const writes: string[] = [];
+    const remember = store.contacts.remember.bind(store.contacts);
+    const set = store.adapterState.set.bind(store.adapterState);
+    store.contacts.remember = async (...args) => {
+      writes.push(`contact ${args[1].chatId}`);
+      return remember(...args);
+    };
+    store.adapterState.set = async (...args) => {
+      writes.push(`language ${String(args[2])}`);
+      return set(...args);
+    };
+    const from = (locale: "en" | "zh-CN", conversation = fakeMessage().conversation) =>
+      fakeMessage({ conversation, sender: { id: "u1", displayName: "Ada", isBot: false, locale } });
+    await admit("fake:m1", from("en"), deps, silentLogger);
+    await admit("fake:m2", from("en"), deps, silentLogger);
+    await admit("fake:m3", from("zh-CN"), deps, silentLogger);
+    await admit("fake:m4", from("zh-CN", { platform: "fake", chatId: "c2", kind: "direct" }), deps, silentLogger);
+    expect(writes).toEqual(["language en", "contact c1", "language zh-CN", "contact c2"]);
+  });
+
   it("remembers an admin's DM as the place their approval requests go", async () => {
     const { deps, store } = setUp({ admins: ["fake:u1"] });
     expect(await admit("fake:m1", fakeMessage(), deps, silentLogger)).toMatchObject({ type: "admitted", role: "admin" });

@@ -1,7 +1,8 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPipeline } from "../../core/pipeline.ts";
-import { pipelineDeps, webAdapter, webMessage } from "../core/stages/harness.ts";
+import { fakeMessage, pipelineDeps, webAdapter, webMessage } from "../core/stages/harness.ts";
+import { recordingAdapter } from "../support/responder.ts";
 import { postgresFactory, skipReason, testDatabaseUrl } from "../support/postgres.ts";
 
 /**
@@ -46,6 +47,39 @@ describe.skipIf(!testDatabaseUrl)("statements per message on PostgreSQL", () => 
     expect(statements.length).toBeLessThanOrEqual(7);
     expect(statements.filter((text) => /^(unnamed: )?(BEGIN|COMMIT)/.test(text))).toEqual([]);
     expect(statements.filter((text) => text.startsWith("unnamed: "))).toEqual([]);
+  });
+});
+
+describe.skipIf(!testDatabaseUrl)("statements per message of a paired sender on PostgreSQL", () => {
+  const factory = testDatabaseUrl ? postgresFactory(testDatabaseUrl) : undefined;
+  afterAll(() => factory?.cleanup());
+
+  it("admits a paired sender who tells their language with two reads and no write", async () => {
+    const store = await factory!.open();
+    const fake = recordingAdapter();
+    // The default DM policy (pairing), as a Telegram update from a paired sender carries it, `language_code` included.
+    const pipeline = createPipeline(pipelineDeps(store, [fake.adapter]));
+    const now = Date.now();
+    await store.pairing.save({
+      platform: "fake", chatId: undefined, userId: "u1", displayName: "Ada", code: "ABCD2345", createdAt: now, expiresAt: now + 60_000, lastSentAt: now, approvedAt: undefined,
+    });
+    await store.pairing.approve("fake", "ABCD2345", now);
+    const message = (id: string, text: string) => fakeMessage({ id, text, sender: { id: "u1", displayName: "Ada", isBot: false, locale: "zh-CN" } });
+    await pipeline.receive(message("m0", "/echo warm-up"));
+    await pipeline.idle();
+    const statements = await recordStatements(async () => {
+      await pipeline.receive(message("m1", "/echo hi"));
+      await pipeline.idle();
+    });
+    console.log(`statements for a paired sender's /echo: ${statements.length}\n${statements.join("\n")}`);
+    expect(fake.sends().map((send) => send.text)).toEqual(["warm-up", "hi"]);
+    // The web chat's 7, the sender's pairing and the language remembered for them; their language is written only
+    // when it changes, as an admin's DM is.
+    expect(statements.filter((text) => / (pairing|adapter_state|contacts)\b/.test(text))).toEqual([
+      expect.stringMatching(/^SELECT \* FROM pairing /),
+      expect.stringMatching(/^SELECT value FROM adapter_state /),
+    ]);
+    expect(statements.length).toBeLessThanOrEqual(9);
   });
 });
 

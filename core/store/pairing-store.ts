@@ -23,13 +23,6 @@ export interface PairingSubject {
   userId: string;
 }
 
-export type PairingSubjectKind = "person" | "group";
-
-/** The row a subject has: a group's is found by its chat id alone, a person's (chat id '') by user id. */
-export function subjectRow(subject: PairingSubject): { kind: PairingSubjectKind; id: string } {
-  return subject.chatId ? { kind: "group", id: subject.chatId } : { kind: "person", id: subject.userId };
-}
-
 export interface PairingStore {
   find(subject: PairingSubject): Promise<PairingRequest | undefined>;
   /** Inserts or replaces the subject's request (an expired one is replaced by a new code). */

@@ -1,9 +1,10 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { numberedPlaceholders } from "../../core/store/audit-log-sql.ts";
+import { subjectMatch, subjectWhere } from "../../core/store/pairing-sql.ts";
 import { claimTurnCtes } from "../../core/store/postgres/inbox.ts";
 import { createPostgresStore } from "../../core/store/postgres/index.ts";
 import { newestMemoriesSql } from "../../core/store/postgres/memories.ts";
-import { subjectMatch } from "../../core/store/postgres/pairing.ts";
 import { openSessionSql } from "../../core/store/postgres/sessions.ts";
 import { lastCallSql } from "../../core/store/postgres/usage.ts";
 import type { PairingSubject, Store } from "../../core/store/store.ts";
@@ -149,7 +150,10 @@ describe.skipIf(!testDatabaseUrl)("what a turn reads on PostgreSQL", () => {
     }
     await client!.query("ANALYZE pairing");
 
-    const readsFor = (who: PairingSubject) => readsOf(`SELECT * FROM pairing WHERE ${subjectMatch(who).where}`, subjectMatch(who).params, "pairing");
+    const readsFor = (who: PairingSubject) => {
+      const { kind, params } = subjectMatch(who);
+      return readsOf(numberedPlaceholders(`SELECT * FROM pairing WHERE ${subjectWhere[kind]}`), params, "pairing");
+    };
     expect(await readsFor(subject)).toEqual({ indexes: ["pairing_by_user"], mostRowsRead: 1 });
     expect(await readsFor(group)).toEqual({ indexes: ["pairing_by_group"], mostRowsRead: 1 });
     expect(await store!.pairing.find(subject)).toMatchObject({ userId: "u7", approvedAt: 50_001 });

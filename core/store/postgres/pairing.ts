@@ -1,6 +1,7 @@
 import type pg from "pg";
-import { subjectRow, type PairingSubjectKind } from "../pairing-store.ts";
-import type { PairingRequest, PairingStore, PairingSubject } from "../store.ts";
+import { numberedPlaceholders } from "../audit-log-sql.ts";
+import { bySubject, subjectMatch } from "../pairing-sql.ts";
+import type { PairingRequest, PairingStore } from "../store.ts";
 import { inTransaction } from "./database.ts";
 
 interface PairingRecord {
@@ -29,33 +30,20 @@ function toRequest(record: PairingRecord): PairingRequest {
   };
 }
 
-/**
- * Where one subject's row is: a person's (chat_id '') through `pairing_by_user`, a group's through `pairing_by_group`.
- * The literal conditions on chat_id let the planner use those partial indexes in a prepared statement's plan (a
- * CASE on a parameter read the whole table on every message of a paired chat). Parameters $1 and $2; a
- * statement's own parameters follow them.
- */
-const subjectWhere: Record<PairingSubjectKind, string> = {
-  person: "platform = $1 AND chat_id = '' AND user_id = $2",
-  group: "platform = $1 AND chat_id = $2 AND chat_id <> ''",
-};
-
-export function subjectMatch(subject: PairingSubject): { where: string; params: string[] } {
-  const { kind, id } = subjectRow(subject);
-  return { where: subjectWhere[kind], params: [subject.platform, id] };
-}
-
 export function createPostgresPairing(pool: pg.Pool): PairingStore {
+  const select = bySubject((where) => `SELECT * FROM pairing WHERE ${where}`, numberedPlaceholders);
+  const remove = bySubject((where) => `DELETE FROM pairing WHERE ${where}`, numberedPlaceholders);
+  const markSent = bySubject((where) => `UPDATE pairing SET last_sent_at = ? WHERE ${where}`, numberedPlaceholders);
   return {
     async find(subject) {
-      const { where, params } = subjectMatch(subject);
-      const record = (await pool.query<PairingRecord>(`SELECT * FROM pairing WHERE ${where}`, params)).rows[0];
+      const { kind, params } = subjectMatch(subject);
+      const record = (await pool.query<PairingRecord>(select[kind], params)).rows[0];
       return record ? toRequest(record) : undefined;
     },
     async save(request: PairingRequest) {
       await inTransaction(pool, async (client) => {
-        const { where, params } = subjectMatch(request);
-        await client.query(`DELETE FROM pairing WHERE ${where}`, params);
+        const { kind, params } = subjectMatch(request);
+        await client.query(remove[kind], params);
         await client.query(
           `INSERT INTO pairing (platform, chat_id, user_id, display_name, code, created_at, expires_at, last_sent_at, approved_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -67,8 +55,8 @@ export function createPostgresPairing(pool: pg.Pool): PairingStore {
       });
     },
     async markSent(subject, sentAt) {
-      const { where, params } = subjectMatch(subject);
-      await pool.query(`UPDATE pairing SET last_sent_at = $3 WHERE ${where}`, [...params, sentAt]);
+      const { kind, params } = subjectMatch(subject);
+      await pool.query(markSent[kind], [sentAt, ...params]);
     },
     async approve(platform: string, code: string, now: number) {
       // One conditional UPDATE: two admins approving the same code at once approve it once.
@@ -89,8 +77,8 @@ export function createPostgresPairing(pool: pg.Pool): PairingStore {
       return rows.map(toRequest);
     },
     async revoke(subject) {
-      const { where, params } = subjectMatch(subject);
-      const result = await pool.query(`DELETE FROM pairing WHERE ${where}`, params);
+      const { kind, params } = subjectMatch(subject);
+      const result = await pool.query(remove[kind], params);
       return (result.rowCount ?? 0) > 0;
     },
   };

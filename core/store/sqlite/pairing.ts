@@ -1,7 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { inTransaction } from "./database.ts";
-import { subjectRow, type PairingSubjectKind } from "../pairing-store.ts";
-import type { PairingRequest, PairingStore, PairingSubject } from "../store.ts";
+import { bySubject, subjectMatch } from "../pairing-sql.ts";
+import type { PairingRequest, PairingStore } from "../store.ts";
 
 interface PairingRecord {
   platform: string;
@@ -29,32 +29,15 @@ function toRequest(record: PairingRecord): PairingRequest {
   };
 }
 
-/**
- * Where one subject's row is: a person's (chat_id '') through `pairing_by_user`, a group's through `pairing_by_group`.
- * The literal conditions on chat_id let SQLite use those partial indexes (a CASE over both read the whole table on
- * every message of a paired chat), so each statement is prepared once per kind of subject.
- */
-export const subjectWhere: Record<PairingSubjectKind, string> = {
-  person: "platform = ? AND chat_id = '' AND user_id = ?",
-  group: "platform = ? AND chat_id = ? AND chat_id <> ''",
-};
-const subjectMatch = (subject: PairingSubject): { kind: PairingSubjectKind; params: [string, string] } => {
-  const { kind, id } = subjectRow(subject);
-  return { kind, params: [subject.platform, id] };
-};
-
 export function createSqlitePairing(database: DatabaseSync): PairingStore {
-  const prepareBySubject = (sql: (where: string) => string) => ({
-    person: database.prepare(sql(subjectWhere.person)),
-    group: database.prepare(sql(subjectWhere.group)),
-  });
-  const select = prepareBySubject((where) => `SELECT * FROM pairing WHERE ${where}`);
-  const remove = prepareBySubject((where) => `DELETE FROM pairing WHERE ${where}`);
+  const prepare = (text: string) => database.prepare(text);
+  const select = bySubject((where) => `SELECT * FROM pairing WHERE ${where}`, prepare);
+  const remove = bySubject((where) => `DELETE FROM pairing WHERE ${where}`, prepare);
   const insert = database.prepare(
     `INSERT INTO pairing (platform, chat_id, user_id, display_name, code, created_at, expires_at, last_sent_at, approved_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const markSent = prepareBySubject((where) => `UPDATE pairing SET last_sent_at = ? WHERE ${where}`);
+  const markSent = bySubject((where) => `UPDATE pairing SET last_sent_at = ? WHERE ${where}`, prepare);
   const selectByCode = database.prepare(
     "SELECT rowid, * FROM pairing WHERE platform = ? AND code = ? AND approved_at IS NULL AND expires_at > ?",
   );

@@ -5,7 +5,7 @@ import { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createSqliteStore } from "../../../core/store/sqlite/index.ts";
 import { migrate, schemaVersion } from "../../../core/store/sqlite/migrations.ts";
-import { subjectWhere } from "../../../core/store/sqlite/pairing.ts";
+import { subjectWhere } from "../../../core/store/pairing-sql.ts";
 import { conversationKey } from "../../../core/types/conversation.ts";
 import { directChat, message } from "../fixtures.ts";
 

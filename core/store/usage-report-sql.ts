@@ -27,6 +27,10 @@ const dimensionColumnOf = (by: UsageDimension) => dimensionColumn[by];
 
 export const dimensionColumn: Record<UsageDimension, string> = { user: "user_ref", chat: "conversation_key", model: "model" };
 
+/** Totals over the calls themselves (`usage`), for one user, one chat or per user since a time. */
+export const callTotalsColumns =
+  "count(*) AS calls, coalesce(sum(input_tokens), 0) AS input, coalesce(sum(output_tokens), 0) AS output, coalesce(sum(cost_usd), 0) AS usd";
+
 export interface TotalsRow {
   calls: number;
   input: number;

@@ -1,39 +1,9 @@
 import type pg from "pg";
 import { bigramScore, cjkBigrams, likePattern } from "../fts-query.ts";
-import { cosine, maxVectorScanChunks, type KnowledgeDocument, type KnowledgePassage, type KnowledgeStore } from "../knowledge-store.ts";
+import { cosine, maxVectorScanChunks, type KnowledgePassage, type KnowledgeStore } from "../knowledge-store.ts";
+import { toDocument, toPassage, type DocumentRow, type PassageRow } from "../stored-rows.ts";
 import { inTransaction } from "./database.ts";
 import { relevanceSql, textQuery } from "./text-search.ts";
-
-interface DocumentRow {
-  kb: string;
-  source: string;
-  title: string;
-  size_bytes: number;
-  added_at: number;
-  embedding_model: string | null;
-}
-
-interface PassageRow {
-  kb: string;
-  source: string;
-  title: string;
-  section: string;
-  text: string;
-  score: number;
-}
-
-const toDocument = (row: DocumentRow): KnowledgeDocument => ({
-  kb: row.kb,
-  source: row.source,
-  title: row.title,
-  sizeBytes: row.size_bytes,
-  addedAt: row.added_at,
-  embeddingModel: row.embedding_model ?? undefined,
-});
-
-const toPassage = (row: PassageRow): KnowledgePassage => ({
-  kb: row.kb, source: row.source, title: row.title, section: row.section, text: row.text, score: row.score,
-});
 
 const documentColumns = "kb, source, title, size_bytes, added_at, embedding_model";
 const passageColumns = "c.kb, d.source, d.title, c.section, c.text";

@@ -1,27 +1,10 @@
 import type pg from "pg";
 import { bigramScore, cjkBigrams } from "../fts-query.ts";
-import type { MemoryOwner, MemoryRecord, MemoryStore } from "../memory-store.ts";
+import type { MemoryStore } from "../memory-store.ts";
+import { toMemory, type MemoryRow } from "../stored-rows.ts";
 import { relevanceSql, textQuery } from "./text-search.ts";
 
-interface MemoryRow {
-  id: string;
-  owner: string;
-  text: string;
-  author_ref: string;
-  conversation_key: string;
-  created_at: number;
-}
-
 const columns = "id, owner, text, author_ref, conversation_key, created_at";
-
-const toRecord = (row: MemoryRow): MemoryRecord => ({
-  id: row.id,
-  owner: row.owner as MemoryOwner,
-  text: row.text,
-  authorRef: row.author_ref,
-  conversationKey: row.conversation_key,
-  createdAt: row.created_at,
-});
 
 const relevance = relevanceSql("words", "text", "$2", "$3");
 
@@ -35,7 +18,7 @@ export const newestMemoriesSql = `SELECT m.* FROM (SELECT DISTINCT unnest($1::te
 
 /** Memories on PostgreSQL: relevance by a `simple` tsvector (ts_rank) and substring matches for Chinese, as on SQLite. */
 export function createPostgresMemories(pool: pg.Pool): MemoryStore {
-  const records = async (sql: string, values: unknown[]) => (await pool.query<MemoryRow>(sql, values)).rows.map(toRecord);
+  const records = async (sql: string, values: unknown[]) => (await pool.query<MemoryRow>(sql, values)).rows.map(toMemory);
   return {
     async add(record) {
       await pool.query(

@@ -2,31 +2,7 @@ import type pg from "pg";
 import type { ConversationRef } from "../../types/conversation.ts";
 import type { ReplyPart } from "../../types/reply.ts";
 import type { OutboxClaim, OutboxPart, OutboxRow, OutboxStatus, OutboxStore } from "../store.ts";
-
-interface OutboxRecord {
-  key: string;
-  conversation: string;
-  part: string;
-  status: string;
-  message_id: string | null;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  claimed_until: number | null;
-}
-
-function toRow(record: OutboxRecord): OutboxRow {
-  return {
-    key: record.key,
-    conversation: JSON.parse(record.conversation) as ConversationRef,
-    part: JSON.parse(record.part) as ReplyPart,
-    status: record.status as OutboxStatus,
-    messageId: record.message_id ?? undefined,
-    attempts: record.attempts,
-    nextAttemptAt: record.next_attempt_at,
-    lastError: record.last_error ?? undefined,
-  };
-}
+import { toOutboxRow, type OutboxPartRow } from "../stored-rows.ts";
 
 const columns = "key, conversation, part, status, message_id, attempts, next_attempt_at, last_error, claimed_until";
 
@@ -50,7 +26,7 @@ async function claimRow(pool: pg.Pool, item: OutboxPart, now: number, leaseMs: n
       [item.key, JSON.stringify(item.conversation), JSON.stringify(item.part), now, now + leaseMs],
     );
     if (taken[0]) return { type: "claimed", attempts: taken[0].attempts, wasUnknown: taken[0].was_sending === true };
-    const { rows } = await pool.query<OutboxRecord>(`SELECT ${columns} FROM outbox WHERE key = $1`, [item.key]);
+    const { rows } = await pool.query<OutboxPartRow>(`SELECT ${columns} FROM outbox WHERE key = $1`, [item.key]);
     const record = rows[0];
     switch (record?.status as OutboxStatus | undefined) {
       case "sent":
@@ -70,7 +46,7 @@ async function claimRow(pool: pg.Pool, item: OutboxPart, now: number, leaseMs: n
 async function claimDue(pool: pg.Pool, now: number, limit: number, leaseMs: number): Promise<(OutboxRow & { wasUnknown: boolean })[]> {
   // A part waits for the open parts of the same conversation stored before it, so that a reply is never sent out
   // of order. Parts that wait for a condition are left to the adapter that parked them, and hold nothing back.
-  const { rows } = await pool.query<OutboxRecord & { was_sending: boolean; seq: number; created_at: number }>(
+  const { rows } = await pool.query<OutboxPartRow & { was_sending: boolean; seq: number; created_at: number }>(
     `WITH claimable AS (
        SELECT o.key, o.status = 'sending' AS was_sending FROM outbox AS o
        WHERE ((o.status = 'pending' AND o.next_attempt_at <= $1) OR (o.status = 'sending' AND o.claimed_until <= $1))
@@ -86,7 +62,7 @@ async function claimDue(pool: pg.Pool, now: number, limit: number, leaseMs: numb
   );
   return rows
     .sort((a, b) => a.created_at - b.created_at || a.seq - b.seq)
-    .map((record) => ({ ...toRow(record), status: "sending" as const, wasUnknown: record.was_sending }));
+    .map((record) => ({ ...toOutboxRow(record), status: "sending" as const, wasUnknown: record.was_sending }));
 }
 
 async function markSent(pool: pg.Pool, item: OutboxPart, messageId: string, now: number) {
@@ -124,17 +100,17 @@ export function createPostgresOutbox(pool: pg.Pool): OutboxStore {
       return result.rowCount ?? 0;
     },
     async put(key: string, conversation: ConversationRef, part: ReplyPart, now: number) {
-      const { rows } = await pool.query<OutboxRecord>(
+      const { rows } = await pool.query<OutboxPartRow>(
         `INSERT INTO outbox (key, conversation, part, status, next_attempt_at, created_at) VALUES ($1, $2, $3, 'pending', $4, $4)
          ON CONFLICT (key) DO UPDATE SET part = CASE WHEN outbox.status = 'pending' THEN excluded.part ELSE outbox.part END
          RETURNING ${columns}`,
         [key, JSON.stringify(conversation), JSON.stringify(part), now],
       );
-      return toRow(rows[0]!);
+      return toOutboxRow(rows[0]!);
     },
     async get(key: string) {
-      const { rows } = await pool.query<OutboxRecord>(`SELECT ${columns} FROM outbox WHERE key = $1`, [key]);
-      return rows[0] && toRow(rows[0]);
+      const { rows } = await pool.query<OutboxPartRow>(`SELECT ${columns} FROM outbox WHERE key = $1`, [key]);
+      return rows[0] && toOutboxRow(rows[0]);
     },
     markSent: (item, messageId, now) => markSent(pool, item, messageId, now),
     markFailedAttempt: (item, error, nextAttemptAt, isFinal, now) => markFailedAttempt(pool, item, error, nextAttemptAt, isFinal, now),
@@ -157,11 +133,11 @@ export function createPostgresOutbox(pool: pg.Pool): OutboxStore {
       }));
     },
     async due(now: number, limit: number) {
-      const { rows } = await pool.query<OutboxRecord>(
+      const { rows } = await pool.query<OutboxPartRow>(
         `SELECT ${columns} FROM outbox WHERE status = 'pending' AND waits_for IS NULL AND next_attempt_at <= $1 ORDER BY created_at, seq LIMIT $2`,
         [now, limit],
       );
-      return rows.map(toRow);
+      return rows.map(toOutboxRow);
     },
   };
 }

@@ -2,33 +2,8 @@ import type pg from "pg";
 import { numberedPlaceholders } from "../audit-log-sql.ts";
 import { bySubject, subjectMatch } from "../pairing-sql.ts";
 import type { PairingRequest, PairingStore } from "../store.ts";
+import { toPairingRequest, type PairingRow } from "../stored-rows.ts";
 import { inTransaction } from "./database.ts";
-
-interface PairingRecord {
-  platform: string;
-  chat_id: string;
-  user_id: string;
-  display_name: string;
-  code: string;
-  created_at: number;
-  expires_at: number;
-  last_sent_at: number;
-  approved_at: number | null;
-}
-
-function toRequest(record: PairingRecord): PairingRequest {
-  return {
-    platform: record.platform,
-    chatId: record.chat_id === "" ? undefined : record.chat_id,
-    userId: record.user_id,
-    displayName: record.display_name,
-    code: record.code,
-    createdAt: record.created_at,
-    expiresAt: record.expires_at,
-    lastSentAt: record.last_sent_at,
-    approvedAt: record.approved_at ?? undefined,
-  };
-}
 
 export function createPostgresPairing(pool: pg.Pool): PairingStore {
   const select = bySubject((where) => `SELECT * FROM pairing WHERE ${where}`, numberedPlaceholders);
@@ -37,8 +12,8 @@ export function createPostgresPairing(pool: pg.Pool): PairingStore {
   return {
     async find(subject) {
       const { kind, params } = subjectMatch(subject);
-      const record = (await pool.query<PairingRecord>(select[kind], params)).rows[0];
-      return record ? toRequest(record) : undefined;
+      const record = (await pool.query<PairingRow>(select[kind], params)).rows[0];
+      return record ? toPairingRequest(record) : undefined;
     },
     async save(request: PairingRequest) {
       await inTransaction(pool, async (client) => {
@@ -60,21 +35,21 @@ export function createPostgresPairing(pool: pg.Pool): PairingStore {
     },
     async approve(platform: string, code: string, now: number) {
       // One conditional UPDATE: two admins approving the same code at once approve it once.
-      const { rows } = await pool.query<PairingRecord>(
+      const { rows } = await pool.query<PairingRow>(
         `UPDATE pairing SET approved_at = $3 WHERE id = (
            SELECT id FROM pairing WHERE platform = $1 AND code = $2 AND approved_at IS NULL AND expires_at > $3 LIMIT 1 FOR UPDATE
          ) AND approved_at IS NULL RETURNING *`,
         [platform, code.toUpperCase(), now],
       );
-      return rows[0] ? toRequest(rows[0]) : undefined;
+      return rows[0] ? toPairingRequest(rows[0]) : undefined;
     },
     async listPending(now: number) {
-      const { rows } = await pool.query<PairingRecord>("SELECT * FROM pairing WHERE approved_at IS NULL AND expires_at > $1 ORDER BY created_at", [now]);
-      return rows.map(toRequest);
+      const { rows } = await pool.query<PairingRow>("SELECT * FROM pairing WHERE approved_at IS NULL AND expires_at > $1 ORDER BY created_at", [now]);
+      return rows.map(toPairingRequest);
     },
     async listApproved(limit: number) {
-      const { rows } = await pool.query<PairingRecord>("SELECT * FROM pairing WHERE approved_at IS NOT NULL ORDER BY approved_at DESC LIMIT $1", [limit]);
-      return rows.map(toRequest);
+      const { rows } = await pool.query<PairingRow>("SELECT * FROM pairing WHERE approved_at IS NOT NULL ORDER BY approved_at DESC LIMIT $1", [limit]);
+      return rows.map(toPairingRequest);
     },
     async revoke(subject) {
       const { kind, params } = subjectMatch(subject);

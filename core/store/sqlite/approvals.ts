@@ -1,36 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
-import type { ConversationRef } from "../../types/conversation.ts";
-import type { ApprovalRecord, ApprovalStatus, ApprovalStore } from "../store.ts";
-
-interface ApprovalRow {
-  id: string;
-  conversation: string;
-  requester_ref: string;
-  tool: string;
-  summary: string;
-  status: string;
-  created_at: number;
-  expires_at: number;
-  decided_by: string | null;
-  is_always: number;
-  run_ref: string | null;
-}
-
-function toRecord(row: ApprovalRow): ApprovalRecord {
-  return {
-    id: row.id,
-    conversation: JSON.parse(row.conversation) as ConversationRef,
-    requesterRef: row.requester_ref,
-    tool: row.tool,
-    summary: row.summary,
-    status: row.status as ApprovalStatus,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    decidedBy: row.decided_by ?? undefined,
-    isAlways: row.is_always === 1,
-    ...(row.run_ref ? { runRef: row.run_ref } : {}),
-  };
-}
+import type { ApprovalRecord, ApprovalStore } from "../store.ts";
+import { toApproval, type ApprovalRow } from "../stored-rows.ts";
 
 export function createSqliteApprovals(database: DatabaseSync): ApprovalStore {
   const insert = database.prepare(
@@ -53,14 +23,14 @@ export function createSqliteApprovals(database: DatabaseSync): ApprovalStore {
     },
     async get(id: string) {
       const row = select.get(id) as ApprovalRow | undefined;
-      return row ? toRecord(row) : undefined;
+      return row ? toApproval(row) : undefined;
     },
     async settle(id, status, decidedBy, at, isAlways = false) {
       return settle.run(status, decidedBy, at, isAlways ? 1 : 0, id).changes === 1;
     },
     async list(filter) {
       const rows = filter.status === undefined ? listAll.all(filter.limit) : listByStatus.all(filter.status, filter.limit);
-      return (rows as unknown as ApprovalRow[]).map(toRecord);
+      return (rows as unknown as ApprovalRow[]).map(toApproval);
     },
   };
 }

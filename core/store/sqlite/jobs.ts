@@ -1,50 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
-import type { ConversationRef } from "../../types/conversation.ts";
 import { conversationKey } from "../../types/conversation.ts";
-import type { JobClaim, JobRecord, JobRunResult, JobSchedule, JobState, JobStore } from "../jobs.ts";
-
-interface JobRow {
-  id: string;
-  conversation: string;
-  creator_ref: string;
-  creator_name: string;
-  prompt: string;
-  schedule: string;
-  timezone: string;
-  state: string;
-  next_run_at: number | null;
-  is_background: number;
-  secret_hash: string | null;
-  created_at: number;
-  last_run: string | null;
-  run_count: number;
-  claimed_due_at: number | null;
-  claimed_until: number | null;
-  claim_attempts: number;
-}
-
-function toResult(stored: JobRunResult): JobRunResult {
-  return { dueAt: stored.dueAt, endedAt: stored.endedAt, outcome: stored.outcome, detail: stored.detail ?? undefined };
-}
-
-function toJob(row: JobRow): JobRecord {
-  return {
-    id: row.id,
-    conversation: JSON.parse(row.conversation) as ConversationRef,
-    creatorRef: row.creator_ref,
-    creatorName: row.creator_name,
-    prompt: row.prompt,
-    schedule: JSON.parse(row.schedule) as JobSchedule,
-    timezone: row.timezone,
-    state: row.state as JobState,
-    nextRunAt: row.next_run_at ?? undefined,
-    isBackground: row.is_background === 1,
-    secretHash: row.secret_hash ?? undefined,
-    createdAt: row.created_at,
-    lastRun: row.last_run ? toResult(JSON.parse(row.last_run) as JobRunResult) : undefined,
-    runCount: row.run_count,
-  };
-}
+import type { JobClaim, JobStore } from "../jobs.ts";
+import { toJob, type JobRow } from "../stored-rows.ts";
 
 /** How many finished one-offs `/jobs` still shows (their outcome), beside the open jobs. */
 const finishedShown = 5;

@@ -1,40 +1,10 @@
 import type { DatabaseSync } from "node:sqlite";
 import { bigramScore, cjkBigrams, ftsMatch, likePattern } from "../fts-query.ts";
-import { cosine, maxVectorScanChunks, type KnowledgeDocument, type KnowledgePassage, type KnowledgeStore } from "../knowledge-store.ts";
+import { cosine, maxVectorScanChunks, type KnowledgeStore } from "../knowledge-store.ts";
+import { toDocument, toPassage, type DocumentRow, type PassageRow } from "../stored-rows.ts";
 import { inTransaction } from "./database.ts";
 
 export { cosine } from "../knowledge-store.ts";
-
-interface DocumentRow {
-  kb: string;
-  source: string;
-  title: string;
-  size_bytes: number;
-  added_at: number;
-  embedding_model: string | null;
-}
-
-interface PassageRow {
-  kb: string;
-  source: string;
-  title: string;
-  section: string;
-  text: string;
-  score: number;
-}
-
-const toDocument = (row: DocumentRow): KnowledgeDocument => ({
-  kb: row.kb,
-  source: row.source,
-  title: row.title,
-  sizeBytes: row.size_bytes,
-  addedAt: row.added_at,
-  embeddingModel: row.embedding_model ?? undefined,
-});
-
-const toPassage = (row: PassageRow): KnowledgePassage => ({
-  kb: row.kb, source: row.source, title: row.title, section: row.section, text: row.text, score: row.score,
-});
 
 const vectorBytes = (vector: readonly number[]) => new Uint8Array(Float32Array.from(vector).buffer);
 const bytesVector = (bytes: Uint8Array) => new Float32Array(new Uint8Array(bytes).buffer);

@@ -1,26 +1,9 @@
 import type { DatabaseSync } from "node:sqlite";
 import { bigramScore, cjkBigrams, ftsMatch } from "../fts-query.ts";
-import type { MemoryOwner, MemoryRecord, MemoryStore } from "../memory-store.ts";
-
-interface MemoryRow {
-  id: string;
-  owner: string;
-  text: string;
-  author_ref: string;
-  conversation_key: string;
-  created_at: number;
-}
+import type { MemoryOwner, MemoryStore } from "../memory-store.ts";
+import { toMemory, type MemoryRow } from "../stored-rows.ts";
 
 const columns = "m.id, m.owner, m.text, m.author_ref, m.conversation_key, m.created_at";
-
-const toRecord = (row: MemoryRow): MemoryRecord => ({
-  id: row.id,
-  owner: row.owner as MemoryOwner,
-  text: row.text,
-  authorRef: row.author_ref,
-  conversationKey: row.conversation_key,
-  createdAt: row.created_at,
-});
 
 /** The owners as a JSON array bound to one parameter: a statement prepared once serves any number of owners. */
 const ownersParam = (owners: readonly MemoryOwner[]) => JSON.stringify(owners);
@@ -47,17 +30,17 @@ export function createSqliteMemories(database: DatabaseSync): MemoryStore {
       insert.run(record.id, record.owner, record.text, record.authorRef, record.conversationKey, record.createdAt);
     },
     async list(owners) {
-      return (list.all(ownersParam(owners)) as unknown as MemoryRow[]).map(toRecord);
+      return (list.all(ownersParam(owners)) as unknown as MemoryRow[]).map(toMemory);
     },
     async search(owners, query, limit) {
       const match = ftsMatch(query);
-      const found = match ? (matching.all(match, ownersParam(owners), limit) as unknown as MemoryRow[]).map(toRecord) : [];
+      const found = match ? (matching.all(match, ownersParam(owners), limit) as unknown as MemoryRow[]).map(toMemory) : [];
       if (found.length >= limit) return found;
       const seen = new Set(found.map((record) => record.id));
       // The rest newest first; those holding a Chinese two-character word of the query before the others.
       const pieces = cjkBigrams(query);
       const rest = (newest.all(ownersParam(owners), limit) as unknown as MemoryRow[])
-        .map(toRecord)
+        .map(toMemory)
         .filter((record) => !seen.has(record.id))
         .map((record, order) => ({ record, order, score: bigramScore(record.text, pieces) }))
         .sort((a, b) => b.score - a.score || a.order - b.order)
@@ -68,7 +51,7 @@ export function createSqliteMemories(database: DatabaseSync): MemoryStore {
       return Number(remove.run(ownersParam(owners), JSON.stringify(ids)).changes);
     },
     async about(userRef) {
-      return (about.all(`user:${userRef}`, userRef) as unknown as MemoryRow[]).map(toRecord);
+      return (about.all(`user:${userRef}`, userRef) as unknown as MemoryRow[]).map(toMemory);
     },
     async counts() {
       const row = counts.get() as { users: number; chats: number; memories: number };

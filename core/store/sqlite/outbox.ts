@@ -1,33 +1,9 @@
 import type { DatabaseSync } from "node:sqlite";
 import type { ConversationRef } from "../../types/conversation.ts";
 import type { ReplyPart } from "../../types/reply.ts";
-import type { OutboxClaim, OutboxPart, OutboxRow, OutboxStatus, OutboxStore } from "../store.ts";
+import type { OutboxClaim, OutboxPart, OutboxStatus, OutboxStore } from "../store.ts";
+import { toOutboxRow, type OutboxPartRow } from "../stored-rows.ts";
 import { inTransaction } from "./database.ts";
-
-interface OutboxRecord {
-  key: string;
-  conversation: string;
-  part: string;
-  status: string;
-  message_id: string | null;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  claimed_until: number | null;
-}
-
-function toRow(record: OutboxRecord): OutboxRow {
-  return {
-    key: record.key,
-    conversation: JSON.parse(record.conversation) as ConversationRef,
-    part: JSON.parse(record.part) as ReplyPart,
-    status: record.status as OutboxStatus,
-    messageId: record.message_id ?? undefined,
-    attempts: record.attempts,
-    nextAttemptAt: record.next_attempt_at,
-    lastError: record.last_error ?? undefined,
-  };
-}
 
 /** The outbox's statements, prepared once per connection. */
 function prepareOutboxStatements(database: DatabaseSync) {
@@ -78,7 +54,7 @@ function prepareOutboxStatements(database: DatabaseSync) {
 type OutboxStatements = ReturnType<typeof prepareOutboxStatements>;
 
 /** Decides a claim on the row as it is now; called inside the transaction that writes it. */
-function claimRow(sql: OutboxStatements, item: OutboxPart, record: OutboxRecord | undefined, now: number, leaseMs: number): OutboxClaim {
+function claimRow(sql: OutboxStatements, item: OutboxPart, record: OutboxPartRow | undefined, now: number, leaseMs: number): OutboxClaim {
   if (!record) {
     sql.insertClaimed.run(item.key, JSON.stringify(item.conversation), JSON.stringify(item.part), now, now, now + leaseMs);
     return { type: "claimed", attempts: 0, wasUnknown: false };
@@ -102,13 +78,13 @@ export function createSqliteOutbox(database: DatabaseSync): OutboxStore {
   const sql = prepareOutboxStatements(database);
   return {
     async claim(item, now, leaseMs) {
-      return inTransaction(database, () => claimRow(sql, item, sql.select.get(item.key) as OutboxRecord | undefined, now, leaseMs));
+      return inTransaction(database, () => claimRow(sql, item, sql.select.get(item.key) as OutboxPartRow | undefined, now, leaseMs));
     },
     async claimDue(now, limit, leaseMs) {
       return inTransaction(database, () =>
-        (sql.selectClaimable.all(now, now, limit) as unknown as OutboxRecord[]).map((record) => {
+        (sql.selectClaimable.all(now, now, limit) as unknown as OutboxPartRow[]).map((record) => {
           sql.extendClaim.run(now + leaseMs, record.key);
-          return { ...toRow(record), status: "sending" as const, wasUnknown: record.status === "sending" };
+          return { ...toOutboxRow(record), status: "sending" as const, wasUnknown: record.status === "sending" };
         }),
       );
     },
@@ -117,11 +93,11 @@ export function createSqliteOutbox(database: DatabaseSync): OutboxStore {
     },
     async put(key: string, conversation: ConversationRef, part: ReplyPart, now: number) {
       sql.insert.run(key, JSON.stringify(conversation), JSON.stringify(part), now, now);
-      return toRow(sql.select.get(key) as unknown as OutboxRecord);
+      return toOutboxRow(sql.select.get(key) as unknown as OutboxPartRow);
     },
     async get(key: string) {
-      const record = sql.select.get(key) as OutboxRecord | undefined;
-      return record && toRow(record);
+      const record = sql.select.get(key) as OutboxPartRow | undefined;
+      return record && toOutboxRow(record);
     },
     async markSent(item: OutboxPart, messageId: string, now: number) {
       sql.markSent.run(item.key, JSON.stringify(item.conversation), JSON.stringify(item.part), messageId, now, now);
@@ -143,7 +119,7 @@ export function createSqliteOutbox(database: DatabaseSync): OutboxStore {
       }));
     },
     async due(now: number, limit: number) {
-      return (sql.selectDue.all(now, limit) as unknown as OutboxRecord[]).map(toRow);
+      return (sql.selectDue.all(now, limit) as unknown as OutboxPartRow[]).map(toOutboxRow);
     },
   };
 }

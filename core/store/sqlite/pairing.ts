@@ -1,33 +1,8 @@
 import type { DatabaseSync } from "node:sqlite";
+import { toPairingRequest, type PairingRow } from "../stored-rows.ts";
 import { inTransaction } from "./database.ts";
 import { bySubject, subjectMatch } from "../pairing-sql.ts";
 import type { PairingRequest, PairingStore } from "../store.ts";
-
-interface PairingRecord {
-  platform: string;
-  chat_id: string;
-  user_id: string;
-  display_name: string;
-  code: string;
-  created_at: number;
-  expires_at: number;
-  last_sent_at: number;
-  approved_at: number | null;
-}
-
-function toRequest(record: PairingRecord): PairingRequest {
-  return {
-    platform: record.platform,
-    chatId: record.chat_id === "" ? undefined : record.chat_id,
-    userId: record.user_id,
-    displayName: record.display_name,
-    code: record.code,
-    createdAt: record.created_at,
-    expiresAt: record.expires_at,
-    lastSentAt: record.last_sent_at,
-    approvedAt: record.approved_at ?? undefined,
-  };
-}
 
 export function createSqlitePairing(database: DatabaseSync): PairingStore {
   const prepare = (text: string) => database.prepare(text);
@@ -51,8 +26,8 @@ export function createSqlitePairing(database: DatabaseSync): PairingStore {
   return {
     async find(subject) {
       const { kind, params } = subjectMatch(subject);
-      const record = select[kind].get(...params) as PairingRecord | undefined;
-      return record ? toRequest(record) : undefined;
+      const record = select[kind].get(...params) as PairingRow | undefined;
+      return record ? toPairingRequest(record) : undefined;
     },
     async save(request: PairingRequest) {
       inTransaction(database, () => {
@@ -69,16 +44,16 @@ export function createSqlitePairing(database: DatabaseSync): PairingStore {
       markSent[kind].run(sentAt, ...params);
     },
     async approve(platform: string, code: string, now: number) {
-      const record = selectByCode.get(platform, code.toUpperCase(), now) as (PairingRecord & { rowid: number }) | undefined;
+      const record = selectByCode.get(platform, code.toUpperCase(), now) as (PairingRow & { rowid: number }) | undefined;
       if (!record) return undefined;
       approve.run(now, record.rowid);
-      return { ...toRequest(record), approvedAt: now };
+      return { ...toPairingRequest(record), approvedAt: now };
     },
     async listPending(now: number) {
-      return (selectPending.all(now) as unknown as PairingRecord[]).map(toRequest);
+      return (selectPending.all(now) as unknown as PairingRow[]).map(toPairingRequest);
     },
     async listApproved(limit: number) {
-      return (selectApproved.all(limit) as unknown as PairingRecord[]).map(toRequest);
+      return (selectApproved.all(limit) as unknown as PairingRow[]).map(toPairingRequest);
     },
     async revoke(subject) {
       const { kind, params } = subjectMatch(subject);

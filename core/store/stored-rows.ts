@@ -72,14 +72,8 @@ export const toDocument = (row: DocumentRow): KnowledgeDocument => ({
   embeddingModel: row.embedding_model ?? undefined,
 });
 
-export interface PassageRow {
-  kb: string;
-  source: string;
-  title: string;
-  section: string;
-  text: string;
-  score: number;
-}
+/** Its columns are named as the passage's fields; the mapping leaves out any other column read with them. */
+export type PassageRow = KnowledgePassage;
 
 export const toPassage = (row: PassageRow): KnowledgePassage => ({
   kb: row.kb, source: row.source, title: row.title, section: row.section, text: row.text, score: row.score,

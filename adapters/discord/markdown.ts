@@ -1,7 +1,8 @@
 import type { Tokens } from "marked";
 import { decodeEntities } from "../../core/html-entities.ts";
 import type { Dialect } from "../../core/render/dialect.ts";
-import { itemNumber, quotedLines, renderMarkdown, taskBox, type Walk } from "../../core/render/walk.ts";
+import { fenceFor, linkTarget, markdownList } from "../../core/render/markdown-output.ts";
+import { quotedLines, renderMarkdown } from "../../core/render/walk.ts";
 
 /**
  * CommonMark → Discord's markdown (https://support.discord.com/hc/en-us/articles/210298617): **bold**, *italic*,
@@ -14,38 +15,9 @@ export const escapeText = (text: string): string => text.replace(/([\\*_~`|])/g,
 
 const escapeLiteral = (text: string): string => text.replace(/[!-/:-@[-`{-~]/g, "\\$&");
 
-/** A link target Discord reads to its end: `)` and spaces would cut it short. */
-const linkTarget = (href: string) => href.replaceAll(")", "%29").replaceAll(" ", "%20");
-
-/** A fence in the code itself would end the block early: use a longer fence. */
-function fenceFor(code: string): string {
-  const longest = Math.max(2, ...[...code.matchAll(/`+/g)].map((match) => match[0].length));
-  return "`".repeat(longest + 1);
-}
-
 function codeSpan(raw: string): string {
   const code = decodeEntities(raw);
   return code.includes("`") ? `\`\` ${code} \`\`` : `\`${code}\``;
-}
-
-/** The item's first text follows its marker; every line of what comes after stays inside the item. */
-function listItem(list: Tokens.List, item: Tokens.ListItem, index: number, walk: Walk, depth: number): string {
-  const indent = "  ".repeat(depth);
-  const marker = list.ordered ? `${itemNumber(list, index)}.` : "-";
-  const children = item.tokens.filter((child) => child.type !== "checkbox");
-  const written = walk.itemBlocks(item, depth + 1);
-  const lines: string[] = [];
-  let first = "";
-  children.forEach((child, at) => {
-    const parts = written[at]!;
-    if (child.type === "list") lines.push(...parts);
-    else if (child.type === "text" || child.type === "paragraph") {
-      if (first === "" && lines.length === 0) first = parts[0] ?? "";
-      else lines.push(...parts.map((text) => `${indent}  ${text}`));
-    } else lines.push(...parts.flatMap((text) => text.split("\n")).map((line) => `${indent}  ${line}`));
-  });
-  const box = taskBox(item);
-  return [`${indent}${marker} ${box ? `${box} ` : ""}${first}`, ...lines].join("\n");
 }
 
 function tableText(table: Tokens.Table): string {
@@ -72,7 +44,7 @@ export const discordMarkdown: Dialect = {
   heading: (heading, walk) => `${"#".repeat(Math.min(heading.depth, 3))} ${walk.inline(heading.tokens)}`,
   code: ({ lang, text }) => `${fenceFor(text)}${lang?.trim().split(/\s+/)[0] ?? ""}\n${text}\n${fenceFor(text)}`,
   blockquote: quotedLines,
-  list: (list, walk, depth) => list.items.map((item, index) => listItem(list, item, index, walk, depth)).join("\n"),
+  list: markdownList,
   table: tableText,
   rule: () => "———",
   htmlBlock: (html) => escapeText(html.trim()),

@@ -1,7 +1,8 @@
 import type { Tokens } from "marked";
 import { decodeEntities } from "../../core/html-entities.ts";
 import type { Dialect } from "../../core/render/dialect.ts";
-import { itemNumber, quotedLines, renderMarkdown, taskBox, type Walk } from "../../core/render/walk.ts";
+import { fenceFor, linkTarget, markdownList } from "../../core/render/markdown-output.ts";
+import { quotedLines, renderMarkdown } from "../../core/render/walk.ts";
 
 /**
  * CommonMark → the Markdown of a Feishu card's `markdown` element (card JSON 2.0). It renders
@@ -17,35 +18,6 @@ export function escapeText(text: string): string {
     .replaceAll("<", "&lt;")
     .replaceAll(">", "&gt;")
     .replace(/([\\*_~`[\]])/g, "\\$1");
-}
-
-/** A link target the card reads to its end: `)` and spaces would cut it short. */
-const linkTarget = (href: string) => href.replaceAll(")", "%29").replaceAll(" ", "%20");
-
-/** A fence in the code itself would end the block early: use a longer fence. */
-function fenceFor(code: string): string {
-  const longest = Math.max(2, ...[...code.matchAll(/`+/g)].map((match) => match[0].length));
-  return "`".repeat(longest + 1);
-}
-
-/** The item's first text follows its marker; every line of what comes after (a code block's too) stays inside the item. */
-function listItem(list: Tokens.List, item: Tokens.ListItem, index: number, walk: Walk, depth: number): string {
-  const indent = "  ".repeat(depth);
-  const marker = list.ordered ? `${itemNumber(list, index)}.` : "-";
-  const children = item.tokens.filter((child) => child.type !== "checkbox");
-  const written = walk.itemBlocks(item, depth + 1);
-  const lines: string[] = [];
-  let first = "";
-  children.forEach((child, at) => {
-    const parts = written[at]!;
-    if (child.type === "list") lines.push(...parts);
-    else if (child.type === "text" || child.type === "paragraph") {
-      if (first === "" && lines.length === 0) first = parts[0] ?? "";
-      else lines.push(...parts.map((text) => `${indent}  ${text}`));
-    } else lines.push(...parts.flatMap((text) => text.split("\n")).map((line) => `${indent}  ${line}`));
-  });
-  const box = taskBox(item);
-  return [`${indent}${marker} ${box ? `${box} ` : ""}${first}`, ...lines].join("\n");
 }
 
 /**
@@ -70,7 +42,7 @@ export const feishuCardMarkdown: Dialect = {
   heading: (heading, walk) => `**${walk.inline(heading.tokens)}**`,
   code: ({ lang, text }) => `${fenceFor(text)}${lang ?? ""}\n${text}\n${fenceFor(text)}`,
   blockquote: quotedLines,
-  list: (list, walk, depth) => list.items.map((item, index) => listItem(list, item, index, walk, depth)).join("\n"),
+  list: markdownList,
   table: (table, walk) => {
     const row = (cells: Tokens.TableCell[]) => `| ${cells.map((cell) => walk.inline(cell.tokens)).join(" | ")} |`;
     return [row(table.header), `|${table.header.map(() => " --- ").join("|")}|`, ...table.rows.map(row)].join("\n");

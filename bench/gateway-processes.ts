@@ -20,11 +20,16 @@ export interface GatewayProcess {
   counters(): Promise<GatewayCounters>;
 }
 
-const script = fileURLToPath(new URL("./gateway-process.ts", import.meta.url));
+/** The programs that speak this protocol: Pincer's gateway, and the bare forwarder the PostgreSQL bench compares it with. */
+const scripts = {
+  pincer: fileURLToPath(new URL("./gateway-process.ts", import.meta.url)),
+  bare: fileURLToPath(new URL("./bare-postgres-forwarder.ts", import.meta.url)),
+};
+export type BenchProgram = keyof typeof scripts;
 
-/** Starts `gateway-process.ts` with `env` (its own DATA_DIR under `tempDir`), resolved once it serves. */
-export async function startGatewayProcess(env: Record<string, string>, tempDir: string): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, [script], {
+/** Starts `gateway-process.ts` (or `program`) with `env` (its own DATA_DIR under `tempDir`), resolved once it serves. */
+export async function startGatewayProcess(env: Record<string, string>, tempDir: string, program: BenchProgram = "pincer"): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, [scripts[program]], {
     env: { PATH: process.env.PATH ?? "", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn", DATA_DIR: mkdtempSync(join(tempDir, "gw-")), ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -3,18 +3,25 @@ import { messagesPerSecond } from "./server-run.ts";
 import { summarize } from "./stats.ts";
 import { renderTable, type TableFormat } from "./table.ts";
 
+const programNames = { pincer: "Pincer", bare: "bare forwarder" } as const;
+
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? Number.NaN;
 
-/** The PostgreSQL tables: throughput per setup beside one SQLite process, the echo check, one fixed rate through each, and the poller's failover. */
+/**
+ * The PostgreSQL tables: throughput per setup beside one SQLite process and beside one process of the same program
+ * (Pincer's, or the bare forwarder's), the echo check, one fixed rate through each, and the poller's failover.
+ */
 export function renderPostgres(results: PostgresResults, format: TableFormat): string {
   const sqliteRate = messagesPerSecond(results.runs.sqlite1.load);
   const rows = (Object.keys(clusterSetups) as ClusterKey[]).map((key) => {
-    const { store, processCount } = clusterSetups[key];
+    const { program, store, processCount, oneProcess } = clusterSetups[key];
     const run = results.runs[key];
     const rate = messagesPerSecond(run.load);
+    const oneProcessRate = oneProcess && messagesPerSecond(results.runs[oneProcess].load);
     const latency = summarize(run.load.latenciesMs);
     const echo = results.echoes[key];
     return [
+      programNames[program],
       store,
       String(processCount),
       rate.toFixed(0),
@@ -23,6 +30,7 @@ export function renderPostgres(results: PostgresResults, format: TableFormat): s
       latency.p50Ms.toFixed(1),
       latency.p99Ms.toFixed(1),
       `${((rate / sqliteRate) * 100).toFixed(0)} %`,
+      oneProcessRate ? `${((rate / oneProcessRate) * 100).toFixed(0)} %` : "–",
       `${echo.exactlyOnceCount}/${echo.expectedCount}${echo.duplicatedCount || echo.missingCount ? ` (${echo.duplicatedCount} twice, ${echo.missingCount} missing)` : ""}`,
       results.statementsPerMessage[key]?.toFixed(1) ?? "–",
       results.cpuMsPerMessage[key].toFixed(2),
@@ -33,9 +41,12 @@ export function renderPostgres(results: PostgresResults, format: TableFormat): s
   const throughput = renderTable(
     {
       title: "Telegram webhook path, several processes on PostgreSQL beside one on SQLite (closed loop, pooled rounds)",
-      headers: ["Store", "Processes", "msg/s", "msg/s per round", "median round", "p50 ms", "p99 ms", "vs 1 × SQLite", "exactly once", "SQL statements per message", "gateway CPU ms per message", "load client CPU ms per message", "machine CPU ms per message"],
+      headers: [
+        "Program", "Store", "Processes", "msg/s", "msg/s per round", "median round", "p50 ms", "p99 ms", "vs Pincer, 1 × SQLite", "vs 1 process of its program",
+        "exactly once", "SQL statements per message", "gateway CPU ms per message", "load client CPU ms per message", "machine CPU ms per message",
+      ],
       rows,
-      numericColumns: [1, 2, 4, 5, 6, 7, 9, 10, 11, 12],
+      numericColumns: [2, 3, 5, 6, 7, 8, 9, 11, 12, 13, 14],
     },
     format,
   );
@@ -43,11 +54,12 @@ export function renderPostgres(results: PostgresResults, format: TableFormat): s
   const rateTable = renderTable(
     {
       title: `The same fixed rate through each setup: ${plan.perSecond} messages/s for ${plan.durationMs / 1000} s`,
-      headers: ["Store", "Processes", "answered", "p50 ms", "p99 ms", "gateway CPU ms per message", "machine CPU ms per message"],
+      headers: ["Program", "Store", "Processes", "answered", "p50 ms", "p99 ms", "gateway CPU ms per message", "machine CPU ms per message"],
       rows: (Object.keys(clusterSetups) as ClusterKey[]).map((key) => {
         const { load } = results.rate.runs[key];
         const latency = summarize(load.latenciesMs);
         return [
+          programNames[clusterSetups[key].program],
           clusterSetups[key].store,
           String(clusterSetups[key].processCount),
           `${load.completedCount}/${load.sentCount}`,
@@ -57,7 +69,7 @@ export function renderPostgres(results: PostgresResults, format: TableFormat): s
           (load.machineCpuMs / load.completedCount).toFixed(2),
         ];
       }),
-      numericColumns: [1, 3, 4, 5, 6],
+      numericColumns: [2, 4, 5, 6, 7],
     },
     format,
   );

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import type { LoadClient } from "./client-link.ts";
 import type { EchoCheck } from "./echo-ledger.ts";
-import { startGatewayProcess, type GatewayCounters, type GatewayProcess } from "./gateway-processes.ts";
+import { startGatewayProcess, type BenchProgram, type GatewayCounters, type GatewayProcess } from "./gateway-processes.ts";
 import type { LoadPlan, Target } from "./load-client.ts";
 import { measurePollerFailover, type FailoverResult } from "./postgres-failover.ts";
 import { runRounds, type RoundsPlan } from "./rounds.ts";
@@ -13,12 +13,22 @@ import { measureRun, poolRuns, type ServerRun } from "./server-run.ts";
 const botToken = "123456:BENCH-fake";
 const secretToken = "bench-webhook-secret-0123456789abcdef";
 
-export type ClusterKey = "sqlite1" | "postgres1" | "postgres2" | "postgres3";
-export const clusterSetups: Record<ClusterKey, { store: "SQLite" | "PostgreSQL"; processCount: number }> = {
-  sqlite1: { store: "SQLite", processCount: 1 },
-  postgres1: { store: "PostgreSQL", processCount: 1 },
-  postgres2: { store: "PostgreSQL", processCount: 2 },
-  postgres3: { store: "PostgreSQL", processCount: 3 },
+export type ClusterKey = "sqlite1" | "postgres1" | "postgres2" | "postgres3" | "bare1" | "bare3";
+export interface ClusterSetup {
+  program: BenchProgram;
+  store: "SQLite" | "PostgreSQL";
+  processCount: number;
+  /** The setup its rate is compared with: the same program in one process. */
+  oneProcess?: ClusterKey;
+}
+export const clusterSetups: Record<ClusterKey, ClusterSetup> = {
+  sqlite1: { program: "pincer", store: "SQLite", processCount: 1 },
+  postgres1: { program: "pincer", store: "PostgreSQL", processCount: 1 },
+  postgres2: { program: "pincer", store: "PostgreSQL", processCount: 2, oneProcess: "postgres1" },
+  postgres3: { program: "pincer", store: "PostgreSQL", processCount: 3, oneProcess: "postgres1" },
+  // What the same split costs a program that makes the same round trips and nothing else (`bare-postgres-forwarder.ts`).
+  bare1: { program: "bare", store: "PostgreSQL", processCount: 1 },
+  bare3: { program: "bare", store: "PostgreSQL", processCount: 3, oneProcess: "bare1" },
 };
 
 export interface PostgresResults {
@@ -94,8 +104,8 @@ function withSchema(databaseUrl: string, stoppers: (() => Promise<void>)[]): str
 
 /**
  * The PostgreSQL row of `npm run bench -- --postgres`: Telegram webhook traffic (the load client's fake Bot API)
- * through 1, 2 and 3 gateway processes on one PostgreSQL database (a schema each), beside one process on SQLite, in
- * alternating closed-loop rounds; each process is its own OS process (`gateway-process.ts`), and the updates of a
+ * through 1, 2 and 3 gateway processes on one PostgreSQL database (a schema each), beside one process on SQLite and
+ * the bare forwarder in 1 and 3 processes (the same round trips and nothing else), in alternating closed-loop rounds; each process is its own OS process (`gateway-process.ts`), and the updates of a
  * chat go to the processes in turn. Then the same fixed rate through each setup in turn, the exactly-once echo check
  * (of the rounds and the fixed rate), and the failover of a killed poller.
  */
@@ -112,19 +122,19 @@ export async function runPostgresScenario(
   const processesOf = {} as Record<ClusterKey, GatewayProcess[]>;
   const databaseUrlOf: Partial<Record<ClusterKey, string>> = {};
   for (const [key, setup] of Object.entries(clusterSetups) as [ClusterKey, (typeof clusterSetups)[ClusterKey]][]) {
-    log(`PostgreSQL bench: starting ${setup.processCount} process(es) on ${setup.store}`);
+    log(`PostgreSQL bench: starting ${setup.processCount} process(es) of ${setup.program} on ${setup.store}`);
     if (setup.store === "PostgreSQL") databaseUrlOf[key] = withSchema(options.databaseUrl, stoppers);
     const env = databaseUrlOf[key] ? { ...telegram, DATABASE_URL: databaseUrlOf[key] } : telegram;
     const processes: GatewayProcess[] = [];
     for (let index = 0; index < setup.processCount; index += 1) {
-      const started = await startGatewayProcess(env, options.tempDir);
+      const started = await startGatewayProcess(env, options.tempDir, setup.program);
       stoppers.push(() => started.stop());
       processes.push(started);
     }
     processesOf[key] = processes;
     const [first, ...rest] = processes.map((each) => each.url);
     targets[key] = {
-      type: "telegram", name: `${setup.processCount} × Pincer on ${setup.store}`, url: first!, secretToken, ...(rest.length > 0 ? { moreUrls: rest } : {}),
+      type: "telegram", name: `${setup.processCount} × ${setup.program === "bare" ? "bare forwarder" : "Pincer"} on ${setup.store}`, url: first!, secretToken, ...(rest.length > 0 ? { moreUrls: rest } : {}),
     };
   }
   // The counters after the warm-ups: the figures per message are those of the measured rounds (V8 compiles per process).
@@ -155,7 +165,7 @@ export async function runPostgresScenario(
       log(`${targets[key].name}: ${check.missingCount} without echo, ${check.duplicatedCount} echoed more than once, ${check.strayCount} stray; ${check.examples.join("; ")}`);
       for (const example of check.examples.filter((each) => each.endsWith("no echo")).slice(0, 3)) {
         const echoId = example.split(":")[0]!;
-        if (databaseUrlOf[key]) log(`  ${echoId} in the store: ${await describeUnanswered(databaseUrlOf[key], echoId)}`);
+        if (databaseUrlOf[key] && clusterSetups[key].program === "pincer") log(`  ${echoId} in the store: ${await describeUnanswered(databaseUrlOf[key], echoId)}`);
       }
     }
   }

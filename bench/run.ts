@@ -4,7 +4,8 @@
  * the web chat's API and then through Telegram's webhook (`telegram-scenario.ts`).
  * All traffic stays on 127.0.0.1; every loop is bounded in count and time.
  * `npm run bench -- --postgres` runs the PostgreSQL figures instead (`postgres-scenario.ts`): 1, 2 and 3 gateway
- * processes on the server that PINCER_TEST_DATABASE_URL or DATABASE_URL names, beside one on SQLite.
+ * processes on the server that PINCER_TEST_DATABASE_URL or DATABASE_URL names, beside one on SQLite, and a bare
+ * forwarder making the same round trips in 1 and 3 processes.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";

@@ -1,4 +1,5 @@
 import type { MediaPort } from "./media.ts";
+import { mediaTooBig } from "./media-size.ts";
 import type { FetchedMedia } from "./types/adapter.ts";
 import type { AgentInput } from "./types/agent.ts";
 import { translate, type Locale } from "./i18n/catalogue.ts";
@@ -29,15 +30,13 @@ export interface Enriched {
   notices: string[];
 }
 
-const megabytes = (bytes: number) => (bytes >= 1e6 ? `${Math.round(bytes / 1e5) / 10} MB` : `${Math.ceil(bytes / 1000)} KB`);
-
 async function fetchWithinLimit(ref: MediaRef, deps: EnrichDeps): Promise<FetchedMedia> {
   if (ref.sizeBytes !== undefined && ref.sizeBytes > deps.limits.maxBytes) {
-    throw localizedError("unsupported", "media.tooBig", { size: megabytes(ref.sizeBytes), limit: megabytes(deps.limits.maxBytes) });
+    throw mediaTooBig(ref.sizeBytes, deps.limits.maxBytes);
   }
   const fetched = await deps.fetchMedia(ref);
   if (fetched.bytes.length > deps.limits.maxBytes) {
-    throw localizedError("unsupported", "media.tooBig", { size: megabytes(fetched.bytes.length), limit: megabytes(deps.limits.maxBytes) });
+    throw mediaTooBig(fetched.bytes.length, deps.limits.maxBytes);
   }
   return fetched;
 }

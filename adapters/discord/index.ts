@@ -7,6 +7,8 @@ import { buttonCommand } from "../../core/types/reply.ts";
 import { createBoundedMap } from "../kit/bounded-map.ts";
 import { registerSlashCommands } from "./commands.ts";
 import { createConnectionLifecycle } from "../kit/connection-lifecycle.ts";
+import { mediaTooBig } from "../../core/media-size.ts";
+import { readLimited } from "../kit/media-download.ts";
 import { GatewayRefused, runDiscordGateway } from "./gateway.ts";
 import { interactionMessageId, interactionSchema, type DiscordInteraction, interactionToInbound, interactionType, messageToInbound, platform, type InboundContext, type ThreadInfo } from "./inbound.ts";
 import { createDiscordOutbound, type PendingInteraction } from "./outbound.ts";
@@ -179,8 +181,7 @@ export function createDiscordAdapter(settings: DiscordConfig, deps: AdapterDeps,
   const maxDownloadBytes = deps.maxMediaBytes;
   const allowedHosts = mediaHosts(settings.apiBase);
   const fetchMedia = async (ref: MediaRef): Promise<FetchedMedia> => {
-    const tooBig = (sizeBytes: number) =>
-      new BridgeError("unsupported", `That file is too big for me (${Math.round(sizeBytes / 1024)} KB; I take up to ${Math.round(maxDownloadBytes / 1024)} KB).`);
+    const tooBig = (sizeBytes: number) => mediaTooBig(sizeBytes, maxDownloadBytes);
     if (ref.sizeBytes !== undefined && ref.sizeBytes > maxDownloadBytes) throw tooBig(ref.sizeBytes);
     if (!ref.url || !allowedHosts.has(new URL(ref.url).host)) throw new BridgeError("bad-input", "That attachment is not on Discord's CDN.");
     let response: Response;
@@ -189,11 +190,11 @@ export function createDiscordAdapter(settings: DiscordConfig, deps: AdapterDeps,
     } catch (thrown) {
       throw new BridgeError("upstream", `Downloading a Discord attachment failed: ${toBridgeError(thrown).message}`, { cause: thrown });
     }
-    if (!response.ok) throw new BridgeError(response.status >= 500 ? "upstream" : "bad-input", `Downloading a Discord attachment failed: HTTP ${response.status}`);
-    const declared = Number(response.headers.get("content-length") ?? 0);
-    if (declared > maxDownloadBytes) throw tooBig(declared);
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.length > maxDownloadBytes) throw tooBig(bytes.length);
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      throw new BridgeError(response.status >= 500 ? "upstream" : "bad-input", `Downloading a Discord attachment failed: HTTP ${response.status}`);
+    }
+    const bytes = await readLimited(response.body, maxDownloadBytes, tooBig, Number(response.headers.get("content-length") ?? Number.NaN));
     return { bytes, mimeType: ref.mimeType ?? response.headers.get("content-type") ?? "application/octet-stream", ...(ref.fileName ? { fileName: ref.fileName } : {}) };
   };
 

@@ -5,6 +5,7 @@ import { BridgeError, localizedError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
 import { createBackoff } from "../kit/backoff.ts";
 import { readReplyMedia } from "../kit/local-media.ts";
+import { readLimited } from "../kit/media-download.ts";
 import { createParkingStore } from "../kit/parking-store.ts";
 import { createReplyMailbox } from "../kit/reply-mailbox.ts";
 import { createQqClient, QqApiError, windowRefusalCodes } from "./client.ts";
@@ -34,14 +35,7 @@ const isPermanent = (error: unknown): boolean =>
 async function download(url: string, maxBytes: number): Promise<Uint8Array> {
   const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
   if (!response.ok || !response.body) throw new BridgeError("upstream", `QQ's file server answered HTTP ${response.status}`);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body) {
-    size += chunk.length;
-    if (size > maxBytes) throw localizedError("unsupported", "media.tooBigOver", { limit: `${Math.round(maxBytes / 1_000_000)} MB` });
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  return readLimited(response.body, maxBytes, () => localizedError("unsupported", "media.tooBigOver", { limit: `${Math.round(maxBytes / 1_000_000)} MB` }));
 }
 
 /**

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import type { FetchedMedia } from "../../core/types/adapter.ts";
-import { BridgeError, localizedError } from "../../core/types/errors.ts";
+import { BridgeError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
+import { mediaTooBig } from "../../core/media-size.ts";
+import { readLimited } from "../kit/media-download.ts";
 import { toSlackBridgeError } from "./errors.ts";
 import type { SlackClient } from "./outbound.ts";
 
@@ -18,12 +20,6 @@ const fileInfoSchema = z.object({
   file: z.object({ url_private: z.string().nullish(), mimetype: z.string().nullish(), name: z.string().nullish(), size: z.number().nullish() }),
 });
 
-const megabytes = (bytes: number) => `${Math.round(bytes / 1e5) / 10} MB`;
-
-function tooBig(sizeBytes: number, maxBytes: number): BridgeError {
-  return localizedError("unsupported", "media.tooBig", { size: megabytes(sizeBytes), limit: megabytes(maxBytes) });
-}
-
 /** The bot token goes only to Slack's own hosts (or the configured API's host), never to a link in a message. */
 export function isTrustedFileUrl(url: string, apiUrl: string): boolean {
   try {
@@ -35,24 +31,13 @@ export function isTrustedFileUrl(url: string, apiUrl: string): boolean {
   }
 }
 
-async function readLimited(response: Response, maxBytes: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body ?? []) {
-    size += chunk.length;
-    if (size > maxBytes) throw tooBig(size, maxBytes);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
 /**
  * Downloads a file a person shared: `url_private` with `Authorization: Bearer <bot token>` (asking
  * `files.info` when the event carried no URL). Redirects are not followed: without `files:read`
  * Slack answers with its login page, which is an error here, not the file.
  */
 export async function fetchSlackFile(ref: MediaRef, deps: SlackMediaDeps): Promise<FetchedMedia> {
-  if (ref.sizeBytes !== undefined && ref.sizeBytes > deps.maxBytes) throw tooBig(ref.sizeBytes, deps.maxBytes);
+  if (ref.sizeBytes !== undefined && ref.sizeBytes > deps.maxBytes) throw mediaTooBig(ref.sizeBytes, deps.maxBytes);
   let { url, mimeType, fileName } = ref;
   if (!url) {
     let info: z.infer<typeof fileInfoSchema>;
@@ -64,7 +49,7 @@ export async function fetchSlackFile(ref: MediaRef, deps: SlackMediaDeps): Promi
     url = info.file.url_private ?? undefined;
     mimeType ??= info.file.mimetype ?? undefined;
     fileName ??= info.file.name ?? undefined;
-    if (typeof info.file.size === "number" && info.file.size > deps.maxBytes) throw tooBig(info.file.size, deps.maxBytes);
+    if (typeof info.file.size === "number" && info.file.size > deps.maxBytes) throw mediaTooBig(info.file.size, deps.maxBytes);
   }
   if (!url) throw new BridgeError("unsupported", "Slack did not give me a way to download that file.");
   if (!isTrustedFileUrl(url, deps.apiUrl)) throw new BridgeError("bad-input", "That file is not stored on Slack, so I did not download it.");
@@ -87,12 +72,9 @@ export async function fetchSlackFile(ref: MediaRef, deps: SlackMediaDeps): Promi
     await response.body?.cancel();
     throw new BridgeError(response.status >= 500 ? "upstream" : "bad-input", `Slack answered ${response.status} for that file.`);
   }
+  if (!response.body) throw new BridgeError("upstream", "Slack answered with no file.");
   const declared = Number(response.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > deps.maxBytes) {
-    await response.body?.cancel();
-    throw tooBig(declared, deps.maxBytes);
-  }
-  const bytes = await readLimited(response, deps.maxBytes);
+  const bytes = await readLimited(response.body, deps.maxBytes, (sizeBytes) => mediaTooBig(sizeBytes, deps.maxBytes), declared);
   return {
     bytes,
     mimeType: mimeType ?? (contentType.split(";")[0]!.trim() || "application/octet-stream"),

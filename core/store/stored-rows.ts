@@ -3,7 +3,8 @@ import type { ReplyPart } from "../types/reply.ts";
 import type { JobRecord, JobRunResult, JobSchedule, JobState } from "./jobs.ts";
 import type { KnowledgeDocument, KnowledgePassage } from "./knowledge-store.ts";
 import type { MemoryOwner, MemoryRecord } from "./memory-store.ts";
-import type { ApprovalRecord, ApprovalStatus, OutboxRow, OutboxStatus, PairingRequest, UsageEntry } from "./store.ts";
+import type { InboundMessage } from "../types/message.ts";
+import type { ApprovalRecord, ApprovalStatus, InboxRow, InboxStatus, OutboxRow, OutboxStatus, PairingRequest, UsageEntry } from "./store.ts";
 
 /*
  * The rows of the store's tables as both implementations read them (the columns' names), and the records they hold:
@@ -13,6 +14,23 @@ import type { ApprovalRecord, ApprovalStatus, OutboxRow, OutboxStatus, PairingRe
 /** A boolean column: 0 or 1 on SQLite, false or true on PostgreSQL. Anything else is false. */
 export type StoredFlag = boolean | number;
 const isSet = (flag: StoredFlag): boolean => flag === true || flag === 1;
+
+/** An inbox row as stored; `InboxRow` is the record the port hands out. */
+export interface InboxMessageRow {
+  key: string;
+  conversation_key: string;
+  message: string;
+  status: string;
+  received_at: number;
+}
+
+export const toInboxRow = (row: InboxMessageRow): InboxRow => ({
+  key: row.key,
+  conversationKey: row.conversation_key,
+  message: JSON.parse(row.message) as InboundMessage,
+  status: row.status as InboxStatus,
+  receivedAt: row.received_at,
+});
 
 export interface JobRow {
   id: string;

@@ -3,27 +3,15 @@ import type pg from "pg";
 import { channelOf, conversationKey } from "../../types/conversation.ts";
 import type { InboundMessage } from "../../types/message.ts";
 import { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "../store.ts";
+import { toInboxRow, type InboxMessageRow } from "../stored-rows.ts";
 import { inTransaction, nowMs } from "./database.ts";
 
-export interface InboxRecord {
-  seq: number;
-  key: string;
-  conversation_key: string;
-  message: string;
-  status: string;
-  received_at: number;
-}
+export type InboxRecord = InboxMessageRow & { seq: number };
 
 export function toRows(records: InboxRecord[]): InboxRow[] {
   return records
     .sort((a, b) => a.seq - b.seq)
-    .map((record) => ({
-      key: record.key,
-      conversationKey: record.conversation_key,
-      message: JSON.parse(record.message) as InboundMessage,
-      status: record.status as InboxStatus,
-      receivedAt: record.received_at,
-    }));
+    .map(toInboxRow);
 }
 
 /** The seq before which queued rows may join a new turn: the oldest fresh `received` row's ($1: the conversation). */

@@ -2,25 +2,8 @@ import type { DatabaseSync } from "node:sqlite";
 import { channelOf, conversationKey } from "../../types/conversation.ts";
 import type { InboundMessage } from "../../types/message.ts";
 import { inboxKey, type ClaimOptions, type HeldWork, type InboxRow, type InboxStatus, type InboxStore } from "../store.ts";
+import { toInboxRow, type InboxMessageRow } from "../stored-rows.ts";
 import { inTransaction } from "./database.ts";
-
-interface InboxRecord {
-  key: string;
-  conversation_key: string;
-  message: string;
-  status: string;
-  received_at: number;
-}
-
-function toRow(record: InboxRecord): InboxRow {
-  return {
-    key: record.key,
-    conversationKey: record.conversation_key,
-    message: JSON.parse(record.message) as InboundMessage,
-    status: record.status as InboxStatus,
-    receivedAt: record.received_at,
-  };
-}
 
 // Queued rows behind an older message still being taken in wait for it (ClaimOptions.heldBehindSince).
 const heldBehind = "coalesce((SELECT min(seq) FROM inbox AS r WHERE r.status = 'received' AND r.conversation_key = ? AND r.received_at > ?), 9223372036854775807)";
@@ -74,22 +57,22 @@ function claimTurn(sql: InboxStatements, conversation: string, options: ClaimOpt
   // Right after a takeover, rows still running are a dead holder's turn, which goes first ('queued' twice: not).
   const alsoRunning = options.isTakeover ? "running" : "queued";
   const unfinished = sql.selectUnfinishedTurn.get(alsoRunning, conversation) as { turn: string } | undefined;
-  let records: InboxRecord[];
+  let records: InboxMessageRow[];
   if (unfinished) {
-    records = sql.selectTurn.all(alsoRunning, conversation, unfinished.turn) as unknown as InboxRecord[];
+    records = sql.selectTurn.all(alsoRunning, conversation, unfinished.turn) as unknown as InboxMessageRow[];
     sql.markTurnRunning.run(alsoRunning, conversation, unfinished.turn);
   } else {
     const since = options.heldBehindSince ?? null;
-    records = sql.selectNew.all(conversation, conversation, since) as unknown as InboxRecord[];
+    records = sql.selectNew.all(conversation, conversation, since) as unknown as InboxMessageRow[];
     if (records.length > 0) sql.markNewRunning.run(records[0]!.key, conversation, conversation, since);
   }
-  return records.map((record) => ({ ...toRow(record), status: "running" as const }));
+  return records.map((record) => ({ ...toInboxRow(record), status: "running" as const }));
 }
 
 /** Rows no live worker holds go back to the stages: running ones queued again, received ones returned. */
 function recoverRows(sql: InboxStatements, held: HeldWork | undefined) {
   sql.requeue.run(JSON.stringify(held?.conversationKeys ?? []));
-  const received = (sql.selectReceived.all(JSON.stringify(held?.messageKeys ?? []), held?.receivedBefore ?? Number.MAX_SAFE_INTEGER) as unknown as InboxRecord[]).map(toRow);
+  const received = (sql.selectReceived.all(JSON.stringify(held?.messageKeys ?? []), held?.receivedBefore ?? Number.MAX_SAFE_INTEGER) as unknown as InboxMessageRow[]).map(toInboxRow);
   const queuedConversations = (sql.selectQueuedConversations.all() as { conversation_key: string }[]).map(
     (row) => row.conversation_key,
   );

@@ -181,7 +181,7 @@ export function createDiscordAdapter(settings: DiscordConfig, deps: AdapterDeps,
   const maxDownloadBytes = deps.maxMediaBytes;
   const allowedHosts = mediaHosts(settings.apiBase);
   const fetchMedia = async (ref: MediaRef): Promise<FetchedMedia> => {
-    const tooBig = (sizeBytes: number) => mediaTooBig(sizeBytes, maxDownloadBytes);
+    const tooBig = (sizeBytes: number | undefined) => mediaTooBig(sizeBytes, maxDownloadBytes);
     if (ref.sizeBytes !== undefined && ref.sizeBytes > maxDownloadBytes) throw tooBig(ref.sizeBytes);
     if (!ref.url || !allowedHosts.has(new URL(ref.url).host)) throw new BridgeError("bad-input", "That attachment is not on Discord's CDN.");
     let response: Response;

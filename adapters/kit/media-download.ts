@@ -1,11 +1,12 @@
 /**
- * A download's bytes, refused past `maxBytes`, never truncated: by the length it declares before anything is read,
- * else as soon as what arrives passes the limit. A refused body is cancelled (a web stream) or destroyed (a Node one).
+ * A download's bytes, refused past `maxBytes`, never truncated: by the length it declares before anything is read
+ * (`tooBig` gets that length), else as soon as what arrives passes the limit (`tooBig` gets undefined: the file's
+ * size is not known). A refused body is cancelled (a web stream) or destroyed (a Node one).
  */
 export async function readLimited(
   body: AsyncIterable<Uint8Array>,
   maxBytes: number,
-  tooBig: (sizeBytes: number) => Error,
+  tooBig: (sizeBytes: number | undefined) => Error,
   declaredBytes = Number.NaN,
 ): Promise<Buffer> {
   if (declaredBytes > maxBytes) {
@@ -17,7 +18,7 @@ export async function readLimited(
   // Leaving the loop by the throw ends the iteration, which cancels the rest of the body.
   for await (const chunk of body) {
     total += chunk.length;
-    if (total > maxBytes) throw tooBig(total);
+    if (total > maxBytes) throw tooBig(undefined);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);

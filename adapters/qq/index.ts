@@ -1,7 +1,8 @@
 import type { QqConfig } from "../../core/config-platforms.ts";
 import { createMemoryAdapterState } from "../../core/store/memory-adapter-state.ts";
 import type { Adapter, AdapterDeps, ChannelHealth, FetchedMedia, InboundSink } from "../../core/types/adapter.ts";
-import { BridgeError, localizedError } from "../../core/types/errors.ts";
+import { mediaTooBig } from "../../core/media-size.ts";
+import { BridgeError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
 import { createBackoff } from "../kit/backoff.ts";
 import { readReplyMedia } from "../kit/local-media.ts";
@@ -35,7 +36,7 @@ const isPermanent = (error: unknown): boolean =>
 async function download(url: string, maxBytes: number): Promise<Uint8Array> {
   const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
   if (!response.ok || !response.body) throw new BridgeError("upstream", `QQ's file server answered HTTP ${response.status}`);
-  return readLimited(response.body, maxBytes, () => localizedError("unsupported", "media.tooBigOver", { limit: `${Math.round(maxBytes / 1_000_000)} MB` }));
+  return readLimited(response.body, maxBytes, (sizeBytes) => mediaTooBig(sizeBytes, maxBytes));
 }
 
 /**
@@ -58,7 +59,7 @@ export async function createQqAdapter(settings: QqConfig, deps: AdapterDeps): Pr
   const fetchMedia = async (ref: MediaRef): Promise<FetchedMedia> => {
     if (!ref.url) throw new BridgeError("bad-input", "That QQ attachment cannot be downloaded.");
     if (ref.sizeBytes !== undefined && ref.sizeBytes > deps.maxMediaBytes) {
-      throw localizedError("unsupported", "media.tooBigOver", { limit: `${Math.round(deps.maxMediaBytes / 1_000_000)} MB` });
+      throw mediaTooBig(ref.sizeBytes, deps.maxMediaBytes);
     }
     const bytes = await download(ref.url, deps.maxMediaBytes);
     return { bytes, mimeType: ref.mimeType ?? "application/octet-stream", ...(ref.fileName ? { fileName: ref.fileName } : {}) };

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
+import { mediaTooBig } from "../../core/media-size.ts";
 import { BridgeError } from "../../core/types/errors.ts";
+import { readLimited } from "../kit/media-download.ts";
 import type { IlinkClient } from "./client.ts";
 import { decryptAesEcb, encodeAesKeyForMessage, encryptAesEcb, paddedSizeBytes, parseAesKey } from "./crypto.ts";
 import type { CdnMedia } from "./protocol.ts";
@@ -43,10 +45,10 @@ export function createCdn(options: CdnOptions) {
       } catch (error) {
         throw new BridgeError("upstream", "Could not download the file from WeChat.", { cause: error });
       }
-      if (!response.ok) throw new BridgeError("upstream", `WeChat CDN download: HTTP ${response.status}`);
-      const length = Number(response.headers.get("content-length") ?? "0");
-      if (length > maxBytes + 16) throw new BridgeError("unsupported", "This file is too large for me to open.");
-      const encrypted = Buffer.from(await response.arrayBuffer());
+      if (!response.ok || !response.body) throw new BridgeError("upstream", `WeChat CDN download: HTTP ${response.status}`);
+      // The encrypted file is the plain one plus up to 16 bytes of padding.
+      const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+      const encrypted = await readLimited(response.body, maxBytes + 16, (sizeBytes) => mediaTooBig(sizeBytes, maxBytes), declared);
       try {
         return decryptAesEcb(encrypted, key);
       } catch (error) {

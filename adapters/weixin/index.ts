@@ -1,7 +1,8 @@
 import type { WeixinConfig } from "../../core/config-platforms.ts";
+import { mediaTooBig } from "../../core/media-size.ts";
 import { readReplyMedia } from "../kit/local-media.ts";
 import type { Adapter, AdapterDeps, ChannelHealth, FetchedMedia } from "../../core/types/adapter.ts";
-import { BridgeError, localizedError } from "../../core/types/errors.ts";
+import { BridgeError } from "../../core/types/errors.ts";
 import type { MediaRef } from "../../core/types/message.ts";
 import { createCdn } from "./cdn.ts";
 import { createIlinkClient, type IlinkClient } from "./client.ts";
@@ -51,11 +52,9 @@ export async function createWeixinAdapter(settings: WeixinConfig, deps: AdapterD
   const fetchMedia = async (ref: MediaRef): Promise<FetchedMedia> => {
     const cdnRef = unpackMediaRef(ref);
     if (!cdnRef) throw new BridgeError("bad-input", "That WeChat attachment cannot be downloaded.");
-    if (ref.sizeBytes !== undefined && ref.sizeBytes > deps.maxMediaBytes) {
-      throw localizedError("unsupported", "media.tooBigOver", { limit: `${Math.round(deps.maxMediaBytes / 1_000_000)} MB` });
-    }
+    if (ref.sizeBytes !== undefined && ref.sizeBytes > deps.maxMediaBytes) throw mediaTooBig(ref.sizeBytes, deps.maxMediaBytes);
     const bytes = await cdn.download(cdnRef, deps.maxMediaBytes);
-    if (bytes.length > deps.maxMediaBytes) throw localizedError("unsupported", "media.tooBigOver", { limit: `${Math.round(deps.maxMediaBytes / 1_000_000)} MB` });
+    if (bytes.length > deps.maxMediaBytes) throw mediaTooBig(bytes.length, deps.maxMediaBytes);
     const sniffed = ref.mimeType?.startsWith("image/") ? sniffImageType(bytes) : undefined;
     return { bytes, mimeType: sniffed ?? ref.mimeType ?? "application/octet-stream", ...(ref.fileName ? { fileName: ref.fileName } : {}) };
   };

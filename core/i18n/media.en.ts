@@ -2,7 +2,7 @@
 export const mediaEn = {
   "media.tooBig": "That file is too big ({size}; the limit is {limit}).",
   "media.tooBigToDownload": "That file is too big for me to download ({size}; I can take up to {limit} from {platform}).",
-  "media.tooBigOver": "This file is too large for me (over {limit}).",
+  "media.tooBigOver": "That file is too big (over {limit}).",
   "media.tooBigToSend": "{name} is too large to send here ({size}; the limit is {limit}).",
   "media.voiceTooLong": "That voice message is {seconds} s long; I take up to {max} s.",
   "media.noSpeechToText": "I can't listen to voice messages here: no speech-to-text is configured (STT_PROVIDER). Please type it.",

@@ -2,40 +2,24 @@ import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { readLimited, sniffMimeType } from "../../../adapters/kit/media-download.ts";
 import { mediaTooBig } from "../../../core/media-size.ts";
-
-/** A web stream of `chunks`, telling how many were pulled and whether it was cancelled. */
-function webBody(chunks: Uint8Array[]) {
-  const seen = { pulled: 0, isCancelled: false };
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const next = chunks[seen.pulled];
-      seen.pulled += 1;
-      if (next) controller.enqueue(next);
-      else controller.close();
-    },
-    cancel() {
-      seen.isCancelled = true;
-    },
-  }, { highWaterMark: 0 });
-  return { stream, seen };
-}
+import { trackedStream } from "../../support/tracked-stream.ts";
 
 const tooBig = (sizeBytes: number | undefined) => mediaTooBig(sizeBytes, 10);
 
 describe("reading a download within a size limit", () => {
   it("returns a body within the limit whole", async () => {
-    const { stream } = webBody([new Uint8Array([1, 2, 3]), new Uint8Array([4, 5, 6, 7, 8, 9, 10])]);
+    const { stream } = trackedStream([new Uint8Array([1, 2, 3]), new Uint8Array([4, 5, 6, 7, 8, 9, 10])]);
     expect([...(await readLimited(stream, 10, tooBig, 10))]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
   it("refuses a body that declares more than the limit before reading any of it, and cancels it", async () => {
-    const { stream, seen } = webBody([new Uint8Array(20)]);
+    const { stream, seen } = trackedStream([new Uint8Array(20)]);
     await expect(readLimited(stream, 10, tooBig, 20)).rejects.toMatchObject({ code: "unsupported", message: "That file is too big (1 KB; the limit is 1 KB)." });
     expect(seen).toEqual({ pulled: 0, isCancelled: true });
   });
 
   it("refuses a body that passes the limit as it arrives, without reading on, and cancels the rest", async () => {
-    const { stream, seen } = webBody([new Uint8Array(6), new Uint8Array(6), new Uint8Array(6)]);
+    const { stream, seen } = trackedStream([new Uint8Array(6), new Uint8Array(6), new Uint8Array(6)]);
     // What was read by then (12 bytes) is not the file's size: the answer says "over" the limit.
     await expect(readLimited(stream, 10, tooBig)).rejects.toMatchObject({ code: "unsupported", message: "That file is too big (over 1 KB)." });
     expect(seen).toEqual({ pulled: 2, isCancelled: true });

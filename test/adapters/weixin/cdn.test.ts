@@ -1,27 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { createCdn } from "../../../adapters/weixin/cdn.ts";
 import { encryptAesEcb } from "../../../adapters/weixin/crypto.ts";
+import { trackedStream } from "../../support/tracked-stream.ts";
 
 const key = Buffer.from("00112233445566778899aabbccddeeff", "hex");
 const ref = { encryptQueryParam: "fake-param", aesKey: key.toString("hex") };
 
 /** The CDN's answer as a stream of `chunks` with no Content-Length, telling whether it was cancelled. */
 function cdnAnswering(chunks: Uint8Array[]) {
-  const seen = { pulled: 0, isCancelled: false };
-  const fetchStub = (async () =>
-    new Response(
-      new ReadableStream<Uint8Array>({
-        pull(controller) {
-          const next = chunks[seen.pulled];
-          seen.pulled += 1;
-          if (next) controller.enqueue(next);
-          else controller.close();
-        },
-        cancel() {
-          seen.isCancelled = true;
-        },
-      }, { highWaterMark: 0 }),
-    )) as typeof fetch;
+  const { stream, seen } = trackedStream(chunks);
+  const fetchStub = (async () => new Response(stream)) as typeof fetch;
   return { cdn: createCdn({ cdnBase: "http://127.0.0.1:9/c2c", fetch: fetchStub }), seen };
 }
 

@@ -10,6 +10,7 @@
  */
 import { Agent, createServer, request } from "node:http";
 import pg from "pg";
+import { readBody } from "../adapters/kit/http-body.ts";
 import { listenLocally } from "./listen.ts";
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -76,21 +77,14 @@ const server = createServer((incoming, response) => {
     response.writeHead(401).end();
     return;
   }
-  let raw = "";
-  incoming.setEncoding("utf8");
-  incoming.on("data", (chunk: string) => (raw += chunk));
-  incoming.on("end", () => {
-    const update = JSON.parse(raw) as { update_id: number; message: { chat: { id: number }; text: string } };
+  void readBody(incoming).then(async (raw) => {
+    const update = JSON.parse(raw.toString("utf8")) as { update_id: number; message: { chat: { id: number }; text: string } };
     const key = String(update.update_id);
     const chat = String(update.message.chat.id);
-    run(statements.insert, [key, chat, update.message.text, Date.now()]).then(
-      () => {
-        response.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
-        void answer(key, chat, update.message.text).catch((error: unknown) => process.stderr.write(`bare forwarder: ${String(error)}\n`));
-      },
-      () => response.writeHead(500).end(),
-    );
-  });
+    await run(statements.insert, [key, chat, update.message.text, Date.now()]);
+    response.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+    void answer(key, chat, update.message.text).catch((error: unknown) => process.stderr.write(`bare forwarder: ${String(error)}\n`));
+  }).catch(() => response.writeHead(500).end());
 });
 const listening = await listenLocally(server);
 const cpuAtReady = process.cpuUsage();

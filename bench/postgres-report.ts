@@ -13,8 +13,11 @@ const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[
  */
 export function renderPostgres(results: PostgresResults, format: TableFormat): string {
   const sqliteRate = messagesPerSecond(results.runs.sqlite1.load);
-  const rows = (Object.keys(clusterSetups) as ClusterKey[]).map((key) => {
-    const { program, store, processCount, oneProcess } = clusterSetups[key];
+  const keys = Object.keys(clusterSetups) as ClusterKey[];
+  const rows = keys.map((key) => {
+    const { program, store, processCount } = clusterSetups[key];
+    // Compared with the same program on the same store in one process (none for a setup of one process).
+    const oneProcess = processCount > 1 ? keys.find((each) => clusterSetups[each].program === program && clusterSetups[each].store === store && clusterSetups[each].processCount === 1) : undefined;
     const run = results.runs[key];
     const rate = messagesPerSecond(run.load);
     const oneProcessRate = oneProcess && messagesPerSecond(results.runs[oneProcess].load);
@@ -55,7 +58,7 @@ export function renderPostgres(results: PostgresResults, format: TableFormat): s
     {
       title: `The same fixed rate through each setup: ${plan.perSecond} messages/s for ${plan.durationMs / 1000} s`,
       headers: ["Program", "Store", "Processes", "answered", "p50 ms", "p99 ms", "gateway CPU ms per message", "machine CPU ms per message"],
-      rows: (Object.keys(clusterSetups) as ClusterKey[]).map((key) => {
+      rows: keys.map((key) => {
         const { load } = results.rate.runs[key];
         const latency = summarize(load.latenciesMs);
         return [

@@ -18,17 +18,15 @@ export interface ClusterSetup {
   program: BenchProgram;
   store: "SQLite" | "PostgreSQL";
   processCount: number;
-  /** The setup its rate is compared with: the same program in one process. */
-  oneProcess?: ClusterKey;
 }
 export const clusterSetups: Record<ClusterKey, ClusterSetup> = {
   sqlite1: { program: "pincer", store: "SQLite", processCount: 1 },
   postgres1: { program: "pincer", store: "PostgreSQL", processCount: 1 },
-  postgres2: { program: "pincer", store: "PostgreSQL", processCount: 2, oneProcess: "postgres1" },
-  postgres3: { program: "pincer", store: "PostgreSQL", processCount: 3, oneProcess: "postgres1" },
+  postgres2: { program: "pincer", store: "PostgreSQL", processCount: 2 },
+  postgres3: { program: "pincer", store: "PostgreSQL", processCount: 3 },
   // What the same split costs a program that makes the same round trips and nothing else (`bare-postgres-forwarder.ts`).
   bare1: { program: "bare", store: "PostgreSQL", processCount: 1 },
-  bare3: { program: "bare", store: "PostgreSQL", processCount: 3, oneProcess: "bare1" },
+  bare3: { program: "bare", store: "PostgreSQL", processCount: 3 },
 };
 
 export interface PostgresResults {
